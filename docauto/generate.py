@@ -1,0 +1,51 @@
+"""Plan, render and write the documents of one kind: the shared path of every generator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docauto.errors import DocautoError
+from docauto.kinds import GenerateRequest, Kind, PlannedDocument
+from docauto.output import Writer
+
+
+class PartialFailure(DocautoError):
+    """Some documents were refused (e.g. a committee that breaks the rule); the rest were written.
+
+    Kinds raise it from ``plan`` with the documents that are fine and a report line per problem.
+    """
+
+    def __init__(self, message: str, documents: list[PlannedDocument], report: list[str]) -> None:
+        super().__init__(message)
+        self.documents = documents
+        self.report = report
+
+
+@dataclass
+class GenerateResult:
+    paths: list[Path] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+    failed: bool = False
+
+
+def generate_documents(kind: Kind, request: GenerateRequest, out_dir: Path, *,
+                       dry_run: bool = False, pdf: bool = False) -> GenerateResult:
+    result = GenerateResult()
+    try:
+        docs = kind.plan(request)
+    except PartialFailure as exc:
+        docs, result.report, result.failed = exc.documents, [exc.message, *exc.report], True
+    writer = Writer(out_dir, dry_run=dry_run)
+    writer.check_targets(d.filename for d in docs)
+    # Render all before writing any, so a template error leaves nothing half-done.
+    rendered = [(d.filename, d.render()) for d in docs]
+    for name, blob in rendered:
+        result.paths.append(writer.write(name, blob))
+    if pdf and not dry_run:
+        from docauto.pdf import convert_to_pdf
+
+        convertible = [p for p in result.paths if p.suffix.lower() in (".docx", ".xlsx")]
+        result.pdfs = convert_to_pdf(convertible, out_dir)
+    return result

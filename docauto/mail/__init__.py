@@ -1,0 +1,1 @@
+"""The mail module: sources (dir, IMAP, Graph, EWS), parsing, classification, ingestion."""

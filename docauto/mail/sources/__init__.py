@@ -1,0 +1,63 @@
+"""Mail sources: one interface for a folder of files, IMAP, Microsoft Graph and Exchange (EWS).
+
+A source is named by a spec string, its scheme picking the plugin:
+``dir:PATH``, ``imap://user@host/INBOX``, ``graph:jobbank@buf.kk.dk``, ``ews:jobbank@buf.kk.dk``.
+Sources are plugins (hook ``docauto_mail_sources``): a mapping of scheme -> factory(spec).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Protocol, runtime_checkable
+
+from docauto.errors import UsageError
+
+OUTCOMES = ("registered", "duplicate", "rejected", "pending")
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    """One mail as the source holds it."""
+
+    id: str  # stable within the source: file name, IMAP UID, Graph immutable id, EWS item id
+    raw: bytes  # the RFC 5322 message
+    name: str  # for messages and logs, e.g. 'indbakke/mail-017.eml' or 'imap:INBOX/4711'
+
+
+@runtime_checkable
+class MailSource(Protocol):
+    name: str
+
+    def fetch(self) -> Iterator[SourceItem]:
+        """New mail that has not been marked done, oldest first."""
+
+    def done(self, item: SourceItem, outcome: str) -> None:
+        """Mark a mail handled (one of OUTCOMES); a server source moves it to a folder."""
+
+    def reply(self, item: SourceItem, message: EmailMessage) -> None:
+        """Send (or, for dir:, write as an .eml draft) a receipt for the mail."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+def scheme_of(spec: str) -> str:
+    if "://" in spec:
+        return spec.split("://", 1)[0].lower()
+    if ":" in spec and len(spec.split(":", 1)[0]) > 1:  # not a Windows drive letter
+        return spec.split(":", 1)[0].lower()
+    return "dir"
+
+
+def open_source(spec: str) -> MailSource:
+    """The source for a spec string, from whichever plugin provides its scheme."""
+    from docauto import plugins
+
+    scheme = scheme_of(spec)
+    factories = plugins.mail_sources()
+    if scheme not in factories:
+        known = ", ".join(sorted(factories)) or "none"
+        raise UsageError(f"unknown mail source '{scheme}:' in '{spec}'", hint=f"known: {known}")
+    return factories[scheme](spec)
