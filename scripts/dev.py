@@ -38,7 +38,7 @@ def run(cmd: list[str], **kw) -> None:  # noqa: ANN003
 
 
 def ensure_venv(extras: str) -> Path:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may run under an old python
         sys.exit(f"docauto needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     py = venv_python()
     if not py.exists():

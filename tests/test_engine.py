@@ -1,0 +1,160 @@
+"""The template engine against docxtpl itself, and its safety rules."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docxtpl import DocxTemplate
+
+from docauto.docprops import read_custom_properties
+from docauto.docxtext import docx_text
+from docauto.engine import PreparedTemplate, clean_text, prepare
+from docauto.errors import TemplateError
+
+CORPUS = Path(__file__).parent / "data" / "docxtpl"
+CASES = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
+
+
+def _docxtpl_reference(template: Path, context: dict) -> bytes:
+    tpl = DocxTemplate(str(template))
+    tpl.render(context, autoescape=True)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def make_template(tmp_path: Path, paragraphs: list[str], name: str = "t.docx") -> Path:
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    path = tmp_path / name
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["template"] for c in CASES])
+def test_same_text_as_docxtpl(case: dict) -> None:
+    template = CORPUS / case["template"]
+    ours = docx_text(PreparedTemplate(template).render(case["context"]))
+    ref = docx_text(_docxtpl_reference(template, case["context"]))
+    assert ours.body == ref.body
+    assert ours.headers == ref.headers
+    assert ours.footers == ref.footers
+    assert ours.footnotes == ref.footnotes
+    assert ours.all.strip(), "a case that renders to nothing proves nothing"
+
+
+@pytest.mark.parametrize("case", CASES[:6], ids=[c["template"] for c in CASES[:6]])
+def test_output_opens_in_python_docx(case: dict) -> None:
+    blob = PreparedTemplate(CORPUS / case["template"]).render(case["context"])
+    doc = Document(io.BytesIO(blob))
+    assert doc.paragraphs is not None
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        assert zf.testzip() is None
+
+
+def test_prepared_once_renders_many_distinct(tmp_path: Path) -> None:
+    prepared = PreparedTemplate(make_template(tmp_path, ["Kære {{ navn }}"]))
+    texts = [docx_text(prepared.render({"navn": n})).body for n in ("Anna", "Bo", "Åse")]
+    assert [t[0] for t in texts] == ["Kære Anna", "Kære Bo", "Kære Åse"]
+
+
+def test_autoescape_always_on(tmp_path: Path) -> None:
+    prepared = PreparedTemplate(make_template(tmp_path, ["{{ x }}"]))
+    blob = prepared.render({"x": "Børn & unge <i>kursiv</i>"})
+    assert docx_text(blob).body[0] == "Børn & unge <i>kursiv</i>"
+    assert b"<i>kursiv" not in zipfile.ZipFile(io.BytesIO(blob)).read("word/document.xml")
+
+
+def test_missing_variable_names_template_and_variable(tmp_path: Path) -> None:
+    path = make_template(tmp_path, ["Indledning", "Kære {{ modtager }}"], "brev.docx")
+    with pytest.raises(TemplateError) as err:
+        PreparedTemplate(path).render({})
+    msg = str(err.value)
+    assert "brev.docx" in msg and "'modtager'" in msg
+    assert "afsnit 2" in msg
+
+
+def test_syntax_error_names_paragraph(tmp_path: Path) -> None:
+    path = make_template(tmp_path, ["ok", "ok", "{% if x %}uden slutning"], "fejl.docx")
+    with pytest.raises(TemplateError) as err:
+        PreparedTemplate(path)
+    assert "fejl.docx" in str(err.value) and "syntaksfejl" in str(err.value)
+
+
+def test_corpus_template_error_is_located() -> None:
+    with pytest.raises(TemplateError) as err:
+        PreparedTemplate(CORPUS / "template_error_tpl.docx")
+    assert "template_error_tpl.docx" in str(err.value)
+    assert "afsnit" in str(err.value)
+
+
+def test_sandbox_blocks_python_internals(tmp_path: Path) -> None:
+    path = make_template(tmp_path, ["{{ x.__class__.__mro__[1].__subclasses__() }}"])
+    with pytest.raises(TemplateError) as err:
+        PreparedTemplate(path).render({"x": "streng"})
+    assert "ulovlig" in str(err.value) or "unsafe" in str(err.value).lower()
+
+
+def test_sandbox_blocks_mutation(tmp_path: Path) -> None:
+    path = make_template(tmp_path, ["{{ liste.append(1) }}"])
+    with pytest.raises(TemplateError):
+        PreparedTemplate(path).render({"liste": []})
+
+
+def test_control_characters_removed(tmp_path: Path) -> None:
+    prepared = PreparedTemplate(make_template(tmp_path, ["{{ x }}"]))
+    blob = prepared.render({"x": "før\x00\x01\x1befter\ttab"})
+    assert docx_text(blob).body[0] == "førefter\ttab"
+    assert clean_text({"a": ["x\x0by"]}) == {"a": ["xy"]}
+
+
+def test_danish_filters(tmp_path: Path) -> None:
+    prepared = PreparedTemplate(make_template(tmp_path, [
+        "{{ d | dato }}", "{{ d | dato_ugedag }}", "{{ d | uge }}", "{{ n | tal(2) }}",
+        "{{ n | kroner }}", "{{ d | dato_kort }}", "{{ navne | opremsning }}",
+    ]))
+    body = docx_text(prepared.render({"d": "2010-10-08", "n": 1250.5,
+                                      "navne": ["Amager", "Valby", "Nørrebro"]})).body
+    assert body == ["8. oktober 2010", "fredag den 8. oktober 2010", "uge 40", "1.250,50",
+                    "1.250,50 kr.", "08.10.2010", "Amager, Valby og Nørrebro"]
+
+
+def test_custom_properties_written_and_read(tmp_path: Path) -> None:
+    prepared = PreparedTemplate(make_template(tmp_path, ["Opslag for {{ k }}"]))
+    blob = prepared.render({"k": "K012"}, properties={"docauto.klynge_id": "K012",
+                                                      "docauto.rolle": "cluster_leader"})
+    assert read_custom_properties(blob) == {"docauto.klynge_id": "K012",
+                                            "docauto.rolle": "cluster_leader"}
+    doc = Document(io.BytesIO(blob))  # still a valid package for python-docx
+    assert doc.paragraphs[0].text == "Opslag for K012"
+
+
+@pytest.mark.parametrize("content,expected", [
+    (b"", "Office"), (b"not a zip at all", "Office"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "krypteret"),
+])
+def test_bad_template_files(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "skabelon.docx"
+    path.write_bytes(content)
+    with pytest.raises(TemplateError) as err:
+        PreparedTemplate(path)
+    assert "skabelon.docx" in str(err.value) and expected in str(err.value)
+
+
+def test_prepare_caches_until_file_changes(tmp_path: Path) -> None:
+    path = make_template(tmp_path, ["v1 {{ x }}"])
+    first = prepare(path)
+    assert prepare(path) is first
+    make_template(tmp_path, ["version to {{ x }}"])
+    import os
+
+    os.utime(path, ns=(first_ns := path.stat().st_mtime_ns + 10**9, first_ns))
+    second = prepare(path)
+    assert second is not first
+    assert docx_text(second.render({"x": 1})).body[0] == "version to 1"
