@@ -155,6 +155,8 @@ class PreparedTemplate:
         self._core: dict[str, Any] = {}
         self._core_xml: bytes | None = None
         self._doc_head = self._doc_tail = ""
+        self._bases: dict[frozenset[str], bytes] = {}
+        self._base_lock = threading.Lock()
         try:
             self._load(data)
         except TemplateError:
@@ -169,6 +171,7 @@ class PreparedTemplate:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             for info in zf.infolist():
                 self._members.append((info, zf.read(info)))
+        self._member_names = frozenset(i.filename for i, _ in self._members)
         members = {i.filename: b for i, b in self._members}
         ct = etree.fromstring(members["[Content_Types].xml"])
         overrides = {o.get("PartName").lstrip("/"): o.get("ContentType")
@@ -243,6 +246,24 @@ class PreparedTemplate:
 
     # -- rendering --------------------------------------------------------------------------
 
+    def _base_zip(self, changed: frozenset[str]) -> bytes:
+        """A zip of every member that a render does not change, compressed once per set."""
+        with self._base_lock:
+            base = self._bases.get(changed)
+            if base is None:
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                    for info, blob in self._members:
+                        if info.filename in changed:
+                            continue
+                        zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                        zi.compress_type = (zipfile.ZIP_STORED if info.compress_type == zipfile.ZIP_STORED
+                                            else zipfile.ZIP_DEFLATED)
+                        zi.external_attr = info.external_attr
+                        zf.writestr(zi, blob)
+                base = self._bases[changed] = buf.getvalue()
+            return base
+
     def _run(self, part: _Part, context: Mapping[str, Any]) -> str:
         try:
             out = part.template.render(context)
@@ -263,7 +284,10 @@ class PreparedTemplate:
                                 f"{type(exc).__name__}: {exc}") from None
         out = re.sub(r"\n<w:p([ >])", r"<w:p\1", out)
         out = out.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return _dt().resolve_listing(out)
+        # resolve_listing only acts on tabs, newlines, \a and \f inside text; most renders have none.
+        if any(ch in out for ch in "\t\n\a\f"):
+            out = _dt().resolve_listing(out)
+        return out
 
     def render(self, context: Mapping[str, Any],
                properties: Mapping[str, str] | None = None) -> bytes:
@@ -295,18 +319,20 @@ class PreparedTemplate:
                     raise TemplateError(f"{self.path}: dokumentegenskab: {exc}") from None
             replaced["docProps/core.xml"] = etree.tostring(core, xml_declaration=True,
                                                            encoding="UTF-8", standalone=True)
-        members = self._members
         if properties:
-            members = docprops.with_custom_properties(members, replaced, properties)
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-            for info, blob in members:
-                data = replaced.get(info.filename, blob)
-                compress = zipfile.ZIP_STORED if info.filename.startswith("word/media/") else zipfile.ZIP_DEFLATED
-                zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                zi.compress_type = compress
-                zi.external_attr = info.external_attr
-                out.writestr(zi, data)
+            members = docprops.with_custom_properties(self._members, replaced, properties)
+            extra = [(i, b) for i, b in members if i.filename not in self._member_names]
+        else:
+            extra = []
+        # Unchanged members were compressed once in _base_zip; append only what this render changed.
+        buf = io.BytesIO(self._base_zip(frozenset(replaced)))
+        with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            for info, blob in [*self._members, *extra]:
+                if info.filename in replaced:
+                    zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                    zi.compress_type = zipfile.ZIP_DEFLATED
+                    zi.external_attr = info.external_attr
+                    out.writestr(zi, replaced[info.filename])
         return buf.getvalue()
 
 
