@@ -1,0 +1,151 @@
+"""Receipts: a Danish reply to the sender saying what was registered and what was rejected.
+
+The wording is data HR can edit (templates/tekster/kvittering.yaml). ``build_receipt`` is
+pure: it returns an EmailMessage and the source decides how to deliver it (send through the
+server, or write an .eml draft in ``dir:`` mode).
+
+``details`` (a mapping, or a ReceiptDetails) may carry:
+  counts    {position label: rows registered}, e.g. {"Klyngeleder, Amager Øst, Klynge 3": 4}
+  problems  [Problem or str]: each row or file that was rejected, with its reason
+  reason    str: why the whole mail was rejected (unknown sender, subject not recognised, ...)
+  rows      int: rows accepted (for 'pending'), defaults to the sum of counts
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+from functools import cache
+from typing import Any
+
+from docauto.errors import ConfigError
+
+RECEIPT_FILE = "tekster/kvittering.yaml"
+_AUTOMATED_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply")
+
+
+@dataclass
+class ReceiptDetails:
+    counts: dict[str, int] = field(default_factory=dict)
+    problems: list[Any] = field(default_factory=list)
+    reason: str = ""
+    rows: int | None = None
+
+
+@cache
+def _texts(path: str) -> dict[str, str]:
+    import yaml
+
+    from docauto.resources import template_path
+
+    p = template_path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{p}: receipt texts cannot be read ({exc})") from None
+    missing = [k for k in ("registered", "duplicate", "pending", "rejected") if k not in (data or {})]
+    if missing:
+        raise ConfigError(f"{p}: receipt texts lack {', '.join(missing)}")
+    return data
+
+
+def _render(source: str, context: dict[str, Any]) -> str:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False,
+                               trim_blocks=False, autoescape=False)
+    return env.from_string(source).render(**context)
+
+
+def _details(details: ReceiptDetails | Mapping[str, Any] | None) -> ReceiptDetails:
+    if details is None:
+        return ReceiptDetails()
+    if isinstance(details, ReceiptDetails):
+        return details
+    return ReceiptDetails(counts=dict(details.get("counts") or {}),
+                          problems=list(details.get("problems") or []),
+                          reason=str(details.get("reason") or ""),
+                          rows=details.get("rows"))
+
+
+def _header(raw: bytes, name: str) -> str:
+    try:
+        headers = BytesHeaderParser(policy=default_policy).parsebytes(raw[:200_000])
+        return str(headers.get(name, "") or "")
+    except Exception:  # noqa: BLE001 - a receipt never fails on a malformed original
+        return ""
+
+
+def receipt_allowed(mail: Any) -> bool:
+    """False for mail that must never get an automatic answer (RFC 3834): auto-replies,
+    bounces, lists, or a sender we cannot parse. Accepts a ParsedMail or raw bytes."""
+    raw = mail if isinstance(mail, bytes | bytearray) else getattr(mail, "raw", b"")
+    sender = "" if isinstance(mail, bytes | bytearray) else (getattr(mail, "sender", "") or "")
+    if not sender:
+        sender = email.utils.parseaddr(_header(raw, "From"))[1].lower()
+    if not sender or "@" not in sender or sender.split("@")[0] in _AUTOMATED_SENDERS:
+        return False
+    auto = _header(raw, "Auto-Submitted").strip().lower()
+    if auto and auto != "no":
+        return False
+    if _header(raw, "Precedence").strip().lower() in ("bulk", "list", "junk"):
+        return False
+    return not _header(raw, "List-Id")
+
+
+def build_receipt(mail: Any, outcome: str,
+                  details: ReceiptDetails | Mapping[str, Any] | None = None, *,
+                  from_address: str | None = None,
+                  texts_file: str = RECEIPT_FILE) -> EmailMessage:
+    """The Danish receipt for a mail (a ParsedMail) and its outcome (registered, duplicate,
+    pending or rejected). The source fills in From when from_address is None."""
+    texts = _texts(texts_file)
+    if outcome not in ("registered", "duplicate", "pending", "rejected"):
+        raise ValueError(f"unknown outcome {outcome!r}")
+    d = _details(details)
+    counts = [{"stilling": k, "antal": int(v)} for k, v in d.counts.items()]
+    total = sum(c["antal"] for c in counts) if d.rows is None else int(d.rows)
+    received = ""
+    when = getattr(mail, "date", None)
+    if when is not None:
+        received = f"{when:%d.%m.%Y} kl. {when:%H.%M}"
+    subject = getattr(mail, "subject", "") or ""
+    context = {
+        "emne": subject,
+        "modtaget": received,
+        "registreret": counts,
+        "i_alt": total,
+        "problemer": [str(p) for p in d.problems],
+        "grund": d.reason,
+        "postkasse": from_address or "",
+    }
+    body = "\n\n".join(part for part in (
+        texts.get("hilsen", "").strip() and texts["hilsen"].strip() + ",",
+        _render(texts[outcome], context).strip(),
+        _render(texts.get("afslutning", ""), context).strip(),
+    ) if part)
+
+    msg = EmailMessage()
+    msg["Subject"] = (texts.get("emne_praefiks") or "Kvittering: ") + subject
+    name = getattr(mail, "sender_name", "") or ""
+    msg["To"] = email.utils.formataddr((name, getattr(mail, "sender", "") or ""))
+    if from_address:
+        msg["From"] = from_address
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    domain = (from_address or "docauto.invalid").rsplit("@", 1)[-1]
+    msg["Message-ID"] = email.utils.make_msgid("kvittering", domain=domain)
+    original_id = getattr(mail, "message_id", "") or ""
+    if original_id:
+        msg["In-Reply-To"] = original_id
+        refs = _header(getattr(mail, "raw", b"") or b"", "References").split()
+        msg["References"] = " ".join([*refs[-10:], original_id])
+    # RFC 3834: marks the receipt as automatic, so the sender's own auto-reply does not answer it.
+    msg["Auto-Submitted"] = "auto-replied"
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg.set_content(body + "\n", charset="utf-8")
+    return msg
