@@ -23,7 +23,9 @@ class PlannedDocument:
     For Word output give ``template`` (a name in templates/ or a path) and ``context``; the
     engine renders it. For anything else (xlsx, ics, eml) give ``build``, a function that
     returns the file's bytes. ``properties`` become custom document properties of a .docx.
-    ``inputs`` lists the files/data the output depends on (used by batch manifests).
+    Batch runs rewrite an output only when what it is made from changed: for Word output that
+    is the template file and the context; for built output, ``fingerprint`` (any JSON-able data
+    that determines the bytes) and the files named in ``inputs``.
     """
 
     filename: str
@@ -32,6 +34,7 @@ class PlannedDocument:
     build: Callable[[], bytes] | None = None
     properties: Mapping[str, str] = field(default_factory=dict)
     inputs: tuple[str, ...] = ()
+    fingerprint: Any = None
 
     def render(self) -> bytes:
         if self.build is not None:
