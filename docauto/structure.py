@@ -162,7 +162,10 @@ class Structure:
 class _Row:
     sheet: str
     number: int  # Excel row number, or 1-based item index in YAML
+    # Only the columns the source has: a column missing from a sheet's header is reported
+    # once for the sheet, not once per row.
     values: dict[str, Any]
+    line: int | None = None  # YAML: the line the item starts on, so an editor can jump there
 
 
 def _text(value: Any) -> str:
@@ -177,6 +180,26 @@ def _norm_header(h: Any) -> str:
     return re.sub(r"\s+", " ", _text(h)).casefold()
 
 
+# HR's sheets may have a title, a date or blank rows above the header; look this far for it.
+_HEADER_SEARCH_ROWS = 30
+
+
+def _find_header(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> int | None:
+    """Index of the header row: the first row holding most of the expected headers, else the
+    row holding the most of them, else the first non-empty row."""
+    wanted = {_norm_header(h) for h in headers}
+    best, best_hits, first_nonempty = None, 0, None
+    for i, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        if first_nonempty is None and any(_text(v) for v in row):
+            first_nonempty = i
+        hits = len(wanted & {_norm_header(v) for v in row})
+        if hits * 2 >= len(wanted):
+            return i
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best if best is not None else first_nonempty
+
+
 def _rows_from_workbook(path: Path, problems: list[Problem]) -> dict[str, list[_Row]]:
     from docauto.xlsxio import load_workbook_checked
 
@@ -189,28 +212,49 @@ def _rows_from_workbook(path: Path, problems: list[Problem]) -> dict[str, list[_
             if ws is None:
                 problems.append(Problem(Location(str(path), sheet), "arket mangler"))
                 continue
-            rows = iter(ws.iter_rows(values_only=True))
-            header_row, colmap = 0, {}
-            for i, row in enumerate(rows, start=1):
-                if any(_text(v) for v in row):
-                    header_row = i
-                    colmap = {_norm_header(h): j for j, h in enumerate(row) if _text(h)}
-                    break
-            wanted = {h: colmap.get(_norm_header(h)) for h in headers}
-            for h, j in wanted.items():
+            if hasattr(ws, "reset_dimensions"):
+                # Some programs write a wrong <dimension>; read-only openpyxl trusts it and
+                # would silently drop the rows beyond it.
+                ws.reset_dimensions()
+            all_rows = list(ws.iter_rows(values_only=True))
+            h = _find_header(all_rows, headers)
+            header_row = (h + 1) if h is not None else 1
+            colmap: dict[str, int] = {}
+            if h is not None:
+                for j, v in enumerate(all_rows[h]):
+                    if _text(v):
+                        colmap.setdefault(_norm_header(v), j)
+            wanted = {col: colmap.get(_norm_header(col)) for col in headers}
+            for col, j in wanted.items():
                 if j is None:
-                    problems.append(Problem(Location(str(path), sheet, header_row or 1, h),
+                    problems.append(Problem(Location(str(path), sheet, header_row, col),
                                             "kolonnen mangler i overskriftsrækken"))
+            present = {col: j for col, j in wanted.items() if j is not None}
             items = []
-            for i, row in enumerate(rows, start=header_row + 1):
+            start = h + 1 if h is not None else len(all_rows)
+            for i in range(start, len(all_rows)):
+                row = all_rows[i]
                 if not any(_text(v) for v in row):
                     continue
-                values = {h: (row[j] if j is not None and j < len(row) else None)
-                          for h, j in wanted.items()}
-                items.append(_Row(sheet, i, values))
+                values = {col: (row[j] if j < len(row) else None) for col, j in present.items()}
+                items.append(_Row(sheet, i + 1, values))
             out[sheet] = items
     finally:
         wb.close()
+    return out
+
+
+def _yaml_item_lines(text: str, yaml_module: Any) -> dict[str, list[int]]:
+    """Sheet key -> the 1-based line each list item starts on (best effort, for messages)."""
+    try:
+        root = yaml_module.compose(text, Loader=yaml_module.SafeLoader)
+    except yaml_module.YAMLError:
+        return {}
+    out: dict[str, list[int]] = {}
+    if isinstance(root, yaml_module.MappingNode):
+        for key, value in root.value:
+            if isinstance(value, yaml_module.SequenceNode):
+                out[str(key.value).strip().casefold()] = [n.start_mark.line + 1 for n in value.value]
     return out
 
 
@@ -218,15 +262,19 @@ def _rows_from_yaml(path: Path, problems: list[Problem]) -> dict[str, list[_Row]
     import yaml
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8-sig")  # Notepad on Windows writes a BOM
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
         raise InputError(f"{path}: ugyldig YAML{where}: {getattr(exc, 'problem', exc)}") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: filen er ikke UTF-8-tekst") from None
+    except OSError as exc:
+        raise InputError(f"{path}: kan ikke læses ({exc.strerror})") from None
     if not isinstance(data, dict):
         raise InputError(f"{path}: forventede nøglerne {', '.join(SHEETS)} øverst i filen")
+    lines = _yaml_item_lines(text, yaml)
     out: dict[str, list[_Row]] = {}
     keys = {str(k).strip().casefold(): k for k in data}
     for sheet, headers in SHEETS.items():
@@ -238,13 +286,18 @@ def _rows_from_yaml(path: Path, problems: list[Problem]) -> dict[str, list[_Row]
         if not isinstance(items, list):
             problems.append(Problem(Location(str(path), sheet), "skal være en liste af rækker"))
             continue
+        item_lines = lines.get(str(key).strip().casefold(), [])
         rows = []
         for i, item in enumerate(items, start=1):
+            line = item_lines[i - 1] if i <= len(item_lines) else None
             if not isinstance(item, dict):
-                problems.append(Problem(Location(str(path), sheet, i), "rækken er ikke en tabel"))
+                problems.append(Problem(Location(str(path), sheet, i,
+                                                 part=f"linje {line}" if line else None),
+                                        "rækken er ikke en tabel"))
                 continue
             norm = {_norm_header(k): v for k, v in item.items()}
-            rows.append(_Row(sheet, i, {h: norm.get(_norm_header(h)) for h in headers}))
+            # In YAML every row names its own fields, so a missing field is that row's problem.
+            rows.append(_Row(sheet, i, {h: norm.get(_norm_header(h)) for h in headers}, line))
         out[sheet] = rows
     return out
 
@@ -256,28 +309,46 @@ def _int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    text = _text(value).replace(".", "").replace(" ", "")
+    text = re.sub(r"\s", "", _text(value))
+    # "1.200" is Danish for 1200; "12.5" is not a whole number (stripping every dot made it 125).
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")
     return int(text) if re.fullmatch(r"-?\d+", text) else None
+
+
+def _canonical(value: str, allowed: tuple[str, ...]) -> str | None:
+    """The allowed spelling of value, ignoring case and repeated spaces; None if unknown."""
+    key = _norm_header(value)
+    return next((a for a in allowed if a.casefold() == key), None)
 
 
 def _build(rows: dict[str, list[_Row]], src: str, problems: list[Problem]) -> Structure:
     def loc(r: _Row, col: str | None = None) -> Location:
-        return Location(src, r.sheet, r.number, col)
+        return Location(src, r.sheet, r.number, col, f"linje {r.line}" if r.line else None)
 
     def required(r: _Row, col: str) -> str:
         v = _text(r.values.get(col))
-        if not v:
+        if not v and col in r.values:  # a missing column is reported once, with the header
             problems.append(Problem(loc(r, col), "mangler en værdi"))
         return v
 
     def email(r: _Row, col: str, needed: bool) -> str:
         v = _text(r.values.get(col))
         if not v:
-            if needed:
+            if needed and col in r.values:
                 problems.append(Problem(loc(r, col), "e-mailadressen mangler"))
         elif not is_email(v):
             problems.append(Problem(loc(r, col), f"'{v}' er ikke en gyldig e-mailadresse"))
         return v
+
+    def linkable(sheet: str, col: str) -> bool:
+        return sheet in rows and all(col in r.values for r in rows[sheet])
+
+    # A missing sheet or key column is one problem; it must not turn into one "unknown
+    # area/cluster" or "no units" per row on the other sheets.
+    have_areas = linkable("Områder", "Område")
+    have_clusters = linkable("Klynger", "Klynge-ID")
+    have_units = linkable("Enheder", "Klynge-ID")
 
     s = Structure(source=src)
     for r in rows.get("Områder", []):
@@ -299,14 +370,23 @@ def _build(rows: dict[str, list[_Row]], src: str, problems: list[Problem]) -> St
             "model": _text(r.values.get("Model")), "leader": _text(r.values.get("Klyngeleder")),
             "email": email(r, "E-mail", False),
         }
-        if f["area"] and f["area"] not in s.areas:
+        if f["area"] and have_areas and f["area"] not in s.areas:
             problems.append(Problem(loc(r, "Område"), f"ukendt område '{f['area']}'"))
-        if f["type"] and f["type"] not in CLUSTER_TYPES:
-            problems.append(Problem(loc(r, "Type"), f"ukendt type '{f['type']}' (tilladt: "
-                                    + ", ".join(CLUSTER_TYPES) + ")"))
-        if f["umbrella"] and f["umbrella"] not in UMBRELLAS:
-            problems.append(Problem(loc(r, "Paraplyorganisation"),
-                                    f"ukendt paraplyorganisation '{f['umbrella']}'"))
+        if f["type"]:
+            canonical = _canonical(f["type"], CLUSTER_TYPES)
+            if canonical is None:
+                problems.append(Problem(loc(r, "Type"), f"ukendt type '{f['type']}' (tilladt: "
+                                        + ", ".join(CLUSTER_TYPES) + ")"))
+            else:
+                f["type"] = canonical
+        if f["umbrella"]:
+            canonical = _canonical(f["umbrella"], UMBRELLAS)
+            if canonical is None:
+                problems.append(Problem(loc(r, "Paraplyorganisation"),
+                                        f"ukendt paraplyorganisation '{f['umbrella']}' (kendte: "
+                                        + ", ".join(UMBRELLAS) + ")"))
+            else:
+                f["umbrella"] = canonical
         if cid in cluster_rows:
             first = cluster_rows[cid][0].number
             problems.append(Problem(loc(r, "Klynge-ID"), f"Klynge-ID '{cid}' findes også i række {first}"))
@@ -324,7 +404,7 @@ def _build(rows: dict[str, list[_Row]], src: str, problems: list[Problem]) -> St
             if _text(raw_children):
                 problems.append(Problem(loc(r, "Antal børn"),
                                         f"'{_text(raw_children)}' er ikke et helt tal"))
-            else:
+            elif "Antal børn" in r.values:
                 problems.append(Problem(loc(r, "Antal børn"), "mangler en værdi"))
             children = 0
         elif children < 0:
@@ -335,7 +415,7 @@ def _build(rows: dict[str, list[_Row]], src: str, problems: list[Problem]) -> St
         u = Unit(id=uid, name=required(r, "Enhed"), cluster_id=cid,
                  address=_text(r.values.get("Adresse")), children=children, age_group=age,
                  leader=_text(r.values.get("Leder")), email=email(r, "E-mail", False))
-        if cid and cid not in cluster_rows:
+        if cid and have_clusters and cid not in cluster_rows:
             problems.append(Problem(loc(r, "Klynge-ID"), f"ukendt Klynge-ID '{cid}'"))
         if uid in unit_rows:
             problems.append(Problem(loc(r, "Enheds-ID"),
@@ -348,7 +428,7 @@ def _build(rows: dict[str, list[_Row]], src: str, problems: list[Problem]) -> St
 
     for cid, (r, f) in cluster_rows.items():
         units = tuple(units_by_cluster.get(cid, ()))
-        if not units:
+        if not units and have_units:
             problems.append(Problem(loc(r, "Klynge-ID"), f"klyngen '{cid}' har ingen enheder"))
         s.clusters[cid] = Cluster(units=units, **f)
     return s
@@ -411,6 +491,20 @@ def write_structure_workbook(structure: Structure) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def write_structure_yaml(structure: Structure, header: str | None = None) -> bytes:
+    """The structure as YAML with the sheet names and Danish headers of REGISTRY.md §0.
+
+    ``header`` becomes comment lines at the top. The output is deterministic (same structure,
+    same bytes) and loads back with ``load_structure`` to an equal structure.
+    """
+    import yaml
+
+    text = yaml.safe_dump(structure.to_rows(), allow_unicode=True, sort_keys=False,
+                          width=120, default_flow_style=False)
+    comment = "".join(f"# {line}".rstrip() + "\n" for line in (header or "").splitlines())
+    return (comment + text).encode("utf-8")
 
 
 def clusters_by_area(structure: Structure) -> dict[str, list[Cluster]]:
