@@ -1,0 +1,444 @@
+"""Parsing one raw mail into what the registry needs: who, when, what about, and the attachments.
+
+Mail comes from many clients over many years, so the parser is lenient (stdlib ``email`` with
+``policy.default``, falling back to the old ``compat32`` decoding for headers the modern policy
+chokes on) and bounded (size, number of parts, nesting depth), and it never raises anything but
+MailParseError, only when nothing usable is left. Attachments inside forwarded mails
+(message/rfc822) and inside Outlook's winmail.dat (TNEF, optional extra ``tnef``) are collected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.message import Message
+from typing import Any
+
+from docauto.errors import MailError
+
+MAX_RAW_BYTES = 60 * 1024 * 1024  # a mail this large is not a registration form
+MAX_PARTS = 400
+MAX_DEPTH = 6  # nested forwarded mails / winmail.dat inside forwarded mails
+MAX_HEADER_CHARS = 8_000  # longer headers are decoded the simple way (bounded time)
+MAX_BODY_CHARS = 200_000
+
+NESTED_ORIGIN = "vedhæftet mail"
+TNEF_ORIGIN = "winmail.dat"
+
+_KNOWN_HEADERS = ("from", "to", "subject", "date", "message-id", "mime-version", "content-type",
+                  "received", "sender", "reply-to", "cc", "return-path")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class MailParseError(MailError):
+    """Nothing usable could be read from a mail; the message says why (in Danish)."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str  # decoded display name (RFC 2047/2231); NEVER used as a path
+    content_type: str
+    data: bytes
+    origin: str = ""  # e.g. "winmail.dat" or "vedhæftet mail" when it came from a nested part
+
+    @property
+    def extension(self) -> str:
+        name = self.filename.lower()
+        return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+@dataclass
+class ParsedMail:
+    message_id: str
+    subject: str
+    sender: str
+    sender_name: str
+    date: datetime | None
+    body_text: str
+    attachments: list[Attachment]
+    raw: bytes
+    defects: list[str] = field(default_factory=list)
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _decode_words(value: str) -> str:
+    """compat32-style decoding of RFC 2047 words; unknown charsets fall back to utf-8/latin-1."""
+    from email.header import decode_header, make_header
+
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:  # noqa: BLE001 - unknown charset or broken word: decode chunk by chunk
+        pass
+    try:
+        parts = decode_header(value)
+    except Exception:  # noqa: BLE001
+        return value
+    out = []
+    for chunk, charset in parts:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        for cs in (charset, "utf-8", "latin-1"):
+            if not cs or cs.lower() in ("unknown-8bit", "none"):
+                continue
+            try:
+                out.append(chunk.decode(cs))
+                break
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return "".join(out)
+
+
+def _raw_header(msg: Message, name: str) -> str | None:
+    for key, value in msg.raw_items():
+        if key.lower() == name:
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
+def _header(msg: Message, name: str, defects: list[str]) -> str:
+    raw = _raw_header(msg, name)
+    if raw is None:
+        return ""
+    if len(raw) <= MAX_HEADER_CHARS:
+        try:
+            value = msg[name]
+            return _clean(str(value)) if value is not None else ""
+        except Exception as exc:  # noqa: BLE001 - the modern policy chokes on some headers
+            defects.append(f"{name}: {type(exc).__name__}")
+    else:
+        defects.append(f"{name}: for lang ({len(raw)} tegn), afkortet")
+        raw = raw[:MAX_HEADER_CHARS]
+    return _clean(_decode_words(re.sub(r"\r?\n[ \t]", " ", raw)))
+
+
+def _message_id(msg: Message, raw: bytes, defects: list[str]) -> str:
+    value = _header(msg, "message-id", defects)
+    m = re.search(r"<([^<>\s]+)>", value)
+    if m:
+        return f"<{m.group(1)}>"
+    token = value.strip().strip("<>").split()
+    if token and "@" in token[0]:
+        return f"<{token[0]}>"
+    return f"<{hashlib.sha256(raw).hexdigest()}@docauto>"
+
+
+def _sender(msg: Message, defects: list[str]) -> tuple[str, str]:
+    from email.utils import getaddresses
+
+    try:
+        header = msg["from"]
+        addresses = getattr(header, "addresses", None)
+        if addresses:
+            a = addresses[0]
+            if "@" in (a.addr_spec or ""):
+                return a.addr_spec.strip().lower(), _clean(a.display_name or "")
+    except Exception as exc:  # noqa: BLE001
+        defects.append(f"from: {type(exc).__name__}")
+    raw = _raw_header(msg, "from") or ""
+    for display, addr in getaddresses([_decode_words(raw[:MAX_HEADER_CHARS])]):
+        if "@" in addr and " " not in addr.strip():
+            return addr.strip().lower(), _clean(display)
+    return "", _clean(_decode_words(raw[:200])) if raw else ""
+
+
+def _date(msg: Message, defects: list[str]) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    value = None
+    try:
+        header = msg["date"]
+        value = getattr(header, "datetime", None)
+    except Exception as exc:  # noqa: BLE001
+        defects.append(f"date: {type(exc).__name__}")
+    if value is None:
+        raw = _raw_header(msg, "date")
+        if not raw:
+            return None
+        try:
+            value = parsedate_to_datetime(raw.strip()[:200])
+        except (TypeError, ValueError, IndexError, OverflowError):
+            defects.append("date: kan ikke tolkes")
+            return None
+    if value.tzinfo is None:  # "-0000" or no zone: treat as UTC rather than guess local time
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+# --- parts -----------------------------------------------------------------------------------
+
+
+def _part_bytes(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        data = None
+    if isinstance(data, bytes):
+        return data
+    payload = part.get_payload()
+    if isinstance(payload, str):
+        return payload.encode("utf-8", "surrogateescape")
+    return b""
+
+
+def _part_text(part: Message) -> str:
+    data = _part_bytes(part)
+    charset = part.get_content_charset() or "utf-8"
+    for cs in (charset, "utf-8", "cp1252", "latin-1"):
+        try:
+            return data.decode(cs)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("latin-1", "replace")  # pragma: no cover - latin-1 always decodes
+
+
+def clean_filename(name: str) -> str:
+    """A display name: decoded, no control characters, no folder part."""
+    if "=?" in name:
+        name = _decode_words(name)
+    name = unicodedata.normalize("NFC", _CONTROL.sub("", name)).strip().strip('"')
+    name = re.split(r"[\\/]", name)[-1].strip()
+    return name[:200]
+
+
+def _filename(part: Message, index: int, defects: list[str]) -> str:
+    name = None
+    try:
+        name = part.get_filename()
+    except Exception as exc:  # noqa: BLE001
+        defects.append(f"filnavn: {type(exc).__name__}")
+    if not name:
+        try:
+            name = part.get_param("name")
+            if isinstance(name, tuple):  # RFC 2231 triple from compat-style params
+                from email.utils import collapse_rfc2231_value
+
+                name = collapse_rfc2231_value(name)
+        except Exception:  # noqa: BLE001
+            name = None
+    name = clean_filename(str(name)) if name else ""
+    raw_name = _raw_filename(part)
+    # Unquoted names with spaces or encoded words are cut short by the parser; the raw header
+    # keeps them whole.
+    if raw_name and (not name or (raw_name != name and raw_name.startswith(name))):
+        name = raw_name
+    if not name:
+        import mimetypes
+
+        ext = mimetypes.guess_extension(part.get_content_type()) or ".bin"
+        name = f"vedhaeftning-{index}{ext}"
+    return name
+
+
+_RAW_NAME = re.compile(r'(?:^|;)\s*(?:file)?name\s*=\s*("([^"]*)"|([^;\r\n]+))', re.I)
+
+
+def _raw_filename(part: Message) -> str:
+    for header in ("content-disposition", "content-type"):
+        raw = _raw_header(part, header) or ""
+        m = _RAW_NAME.search(re.sub(r"\r?\n[ \t]", " ", raw)[:2000])
+        if m:
+            return clean_filename((m.group(2) if m.group(2) is not None else m.group(3)).strip())
+    return ""
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = (part.get("content-disposition") or "").split(";")[0].strip().lower()
+    if disposition == "attachment":
+        return True
+    if part.get_content_maintype() == "text" and not part.get_filename():
+        return False
+    if part.get_content_maintype() == "multipart":
+        return False
+    return bool(part.get_filename() or part.get_param("name")) or part.get_content_maintype() not in (
+        "text",
+    )
+
+
+def _is_tnef(part: Message, filename: str) -> bool:
+    return part.get_content_type() == "application/ms-tnef" or filename.lower() == "winmail.dat"
+
+
+def _tnef_attachments(data: bytes, defects: list[str]) -> list[Attachment] | None:
+    try:
+        from tnefparse import TNEF  # optional extra "tnef"
+    except ImportError:
+        defects.append("winmail.dat: tnefparse er ikke installeret (pip install docauto[tnef])")
+        return None
+    try:
+        tnef = TNEF(data)
+        out = []
+        import mimetypes
+
+        for i, att in enumerate(tnef.attachments, 1):
+            name = ""
+            try:
+                name = att.long_filename() or att.name or ""
+            except Exception:  # noqa: BLE001
+                name = getattr(att, "name", "") or ""
+            if isinstance(name, bytes):
+                name = name.decode("latin-1")
+            name = clean_filename(name.rstrip("\x00")) or f"vedhaeftning-{i}.bin"
+            ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            out.append(Attachment(name, ctype, bytes(att.data or b""), TNEF_ORIGIN))
+        return out
+    except Exception as exc:  # noqa: BLE001 - a broken winmail.dat is kept as it is
+        defects.append(f"winmail.dat: kan ikke læses ({type(exc).__name__})")
+        return None
+
+
+class _Walker:
+    def __init__(self, defects: list[str]) -> None:
+        self.defects = defects
+        self.parts = 0
+        self.attachments: list[Attachment] = []
+        self.plain: list[str] = []
+        self.html: list[str] = []
+        self.stopped = False
+
+    def walk(self, part: Message, depth: int, origin: str, top: bool) -> None:
+        if self.stopped:
+            return
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            self.defects.append(f"mere end {MAX_PARTS} dele; resten er sprunget over")
+            self.stopped = True
+            return
+        ctype = part.get_content_type()
+        if part.is_multipart() and ctype != "message/rfc822":
+            payload = part.get_payload()
+            for sub in payload if isinstance(payload, list) else []:
+                if isinstance(sub, Message):
+                    self.walk(sub, depth, origin, top)
+            return
+        if ctype == "message/rfc822":
+            self._nested(part, depth)
+            return
+        filename = _filename(part, len(self.attachments) + 1, self.defects)
+        if _is_attachment(part):
+            data = _part_bytes(part)
+            if _is_tnef(part, filename):
+                inner = _tnef_attachments(data, self.defects)
+                if inner is not None:
+                    self.attachments.extend(inner)
+                    return
+            if filename.lower().endswith(".eml") and depth < MAX_DEPTH:
+                before = len(self.attachments)
+                self._nested_bytes(data, depth)
+                if len(self.attachments) > before:
+                    return
+            self.attachments.append(Attachment(filename, ctype, data, origin))
+            return
+        if top and ctype == "text/plain":
+            self.plain.append(_part_text(part))
+        elif top and ctype == "text/html":
+            self.html.append(_part_text(part))
+
+    def _nested(self, part: Message, depth: int) -> None:
+        if depth + 1 > MAX_DEPTH:
+            self.defects.append("for dybt indlejrede videresendte mails; resten er sprunget over")
+            return
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        if isinstance(inner, Message):
+            self.walk(inner, depth + 1, NESTED_ORIGIN, False)
+        elif isinstance(payload, str | bytes):
+            self._nested_bytes(_part_bytes(part), depth)
+
+    def _nested_bytes(self, data: bytes, depth: int) -> None:
+        if depth + 1 > MAX_DEPTH or not data:
+            return
+        from email.parser import BytesParser
+
+        try:
+            inner = BytesParser(policy=policy.default).parsebytes(data)
+        except Exception:  # noqa: BLE001
+            return
+        self.walk(inner, depth + 1, NESTED_ORIGIN, False)
+
+
+def _html_to_text(html: str) -> str:
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>", "\n", text)
+    text = re.sub(r"<[^>]*>", " ", text)
+    import html as html_mod
+
+    return html_mod.unescape(text)
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+
+def parse_mail(raw: bytes, name: str) -> ParsedMail:
+    """Parse one RFC 5322 message. Raises MailParseError only when nothing usable is left."""
+    from email.parser import BytesParser
+
+    if not isinstance(raw, bytes | bytearray):
+        raise MailParseError(f"{name}: ingen mail-data")
+    raw = bytes(raw)
+    if len(raw) > MAX_RAW_BYTES:
+        raise MailParseError(f"{name}: mailen er for stor ({len(raw) // (1024 * 1024)} MB)")
+    if not raw.strip():
+        raise MailParseError(f"{name}: filen er tom")
+    defects: list[str] = []
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(raw)
+    except RecursionError:
+        raise MailParseError(f"{name}: mailen er indlejret for dybt til at kunne læses") from None
+    except Exception as exc:  # noqa: BLE001
+        raise MailParseError(f"{name}: mailen kan ikke læses ({type(exc).__name__})") from None
+    keys = {k.lower() for k, _ in msg.raw_items()}
+    if not keys & set(_KNOWN_HEADERS):
+        # Obsolete syntax (RFC 2822 §4.5: "Subject   : ...") is not understood by the parser;
+        # try once more with the space before the colon removed.
+        head, sep, rest = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+        fixed = re.sub(rb"(?m)^([!-9;-~]+)[ \t]+:", rb"\1:", head) + sep + rest
+        if fixed != raw:
+            msg = BytesParser(policy=policy.default).parsebytes(fixed)
+            keys = {k.lower() for k, _ in msg.raw_items()}
+            defects.append("forældet brevhovedsyntaks")
+    if not keys & set(_KNOWN_HEADERS):
+        raise MailParseError(f"{name}: filen er ikke en e-mail (ingen kendte brevhoveder)")
+    defects.extend(type(d).__name__ for d in msg.defects)
+
+    walker = _Walker(defects)
+    try:
+        walker.walk(msg, 0, "", True)
+    except RecursionError:
+        defects.append("for mange indlejrede dele; resten er sprunget over")
+    body = "\n".join(walker.plain) if walker.plain else _html_to_text("\n".join(walker.html))
+    body = _CONTROL.sub("", body)[:MAX_BODY_CHARS]
+
+    sender, sender_name = _sender(msg, defects)
+    return ParsedMail(
+        message_id=_message_id(msg, raw, defects),
+        subject=_header(msg, "subject", defects),
+        sender=sender,
+        sender_name=sender_name,
+        date=_date(msg, defects),
+        body_text=body,
+        attachments=walker.attachments,
+        raw=raw,
+        defects=defects,
+    )
+
+
+def summary(parsed: ParsedMail) -> dict[str, Any]:
+    """A log-friendly view without personal data in the body."""
+    return {
+        "message_id": parsed.message_id,
+        "subject": parsed.subject,
+        "date": parsed.date.isoformat() if parsed.date else None,
+        "attachments": [a.filename for a in parsed.attachments],
+        "defects": list(parsed.defects),
+    }
