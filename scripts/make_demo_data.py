@@ -27,11 +27,13 @@ coordinator, who is also the leader of the network's first unit (same name and e
 
 Deliberate deviations from the umbrella organisations' criteria (DOMAIN.md), so the
 action-plan criteria check has something to show; every other network meets its criteria
-(MDI: at least 350 children, ages 0-13; Børneringen: 200-400 children, 3-7 institutions,
-ages 0-12; Frie Børnehaver: model B):
+(mappings/paraplymodeller.yaml; every unit's age group lies inside the range. MDI: at least
+350 children, ages 0-13; Børneringen: 200-400 children, 3-7 institutions, ages 0-12; Frie
+Børnehaver: model B; SBBU: model 3):
 
 - ``N002`` Netværk MDI Nørrebro: fewer than 350 children (ages 0-13 as required);
-- ``N004`` Netværk MDI Østerbro: only 0-6 year-olds, not 0-13 (at least 350 children);
+- ``N004`` Netværk MDI Østerbro: includes a club for 10-16 year-olds, outside MDI's 0-13
+  (at least 350 children);
 - ``N008`` Netværk Frie Børnehaver Amager: model A, which needs discussion (B is recommended);
 - ``N010`` Netværk Børneringen Syd: 8 institutions, more than 7 (children 200-400, ages 0-12);
 - ``N011`` Netværk Børneringen Vest: fewer than 200 children (3 institutions, ages 0-12).
@@ -198,6 +200,7 @@ AGE_GROUPS: dict[str, tuple[tuple[str, ...], tuple[int, int]]] = {
     "6-12": (("Fritidshjemmet",), (60, 150)),
     "6-13": (("Fritidshjemmet", "Fritidsinstitutionen"), (60, 150)),
     "0-13": (("Børne- og Fritidshuset",), (80, 150)),
+    "10-16": (("Klubben", "Fritidsklubben"), (40, 120)),
 }
 MUNICIPAL_AGES = ("0-6",) * 9 + ("3-6",) * 4 + ("0-2",) * 3 + ("6-13",) * 2 + ("0-13",)
 
@@ -235,7 +238,7 @@ SELF_GOVERNING: tuple[NetworkSpec, ...] = (
     NetworkSpec("N003", "Netværk MDI Valby", "Valby", "Netværk", "MDI", "Forpligtende netværk",
                 ("0-6", "0-6", "0-13", "3-6", "0-2"), _between(350, 600)),
     NetworkSpec("N004", "Netværk MDI Østerbro", "Indre By/Østerbro", "Netværk", "MDI",  # deviation
-                "Forpligtende netværk", ("0-6", "0-6", "0-6", "3-6", "0-2"), _between(350, 600)),
+                "Forpligtende netværk", ("0-6", "0-6", "3-6", "0-2", "10-16"), _between(350, 600)),
     # Frie Børnehaver: model B recommended, A needs discussion.
     NetworkSpec("N005", "Netværk Frie Børnehaver Østerbro", "Indre By/Østerbro", "Netværk",
                 "Frie Børnehaver", "B", ("3-6", "0-6", "3-6", "0-6")),
