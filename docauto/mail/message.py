@@ -390,6 +390,9 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
         raise MailParseError(f"{name}: mailen er for stor ({len(raw) // (1024 * 1024)} MB)")
     if not raw.strip():
         raise MailParseError(f"{name}: filen er tom")
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise MailParseError(f"{name}: en Outlook-fil (.msg), der ikke kunne omsættes til en mail",
+                             hint="install the extra: pip install docauto[msg]")
     defects: list[str] = []
     try:
         msg = BytesParser(policy=policy.default).parsebytes(raw)

@@ -1,0 +1,113 @@
+"""The ``dir:`` mail source: a folder of saved mails (.eml, and Outlook .msg with extract-msg).
+
+Spec: ``dir:PATH`` or ``dir:PATH?kvitteringer=FOLDER`` (where receipt drafts go; default
+``PATH/../kvitteringer``). Files are read in name order, so a run is deterministic. The source
+remembers nothing on disk: the registry's Indbakke sheet is the memory of what was seen, so
+running again on the same folder is safe. A file that cannot be read is still handed on (with
+whatever bytes there are), so ingestion quarantines it with a reason instead of silently
+skipping it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from docauto.errors import UsageError
+from docauto.hookspecs import hookimpl
+from docauto.mail.sources import SourceItem
+
+MAIL_SUFFIXES = (".eml", ".msg")
+RECEIPTS_FOLDER = "kvitteringer"
+
+
+def parse_spec(spec: str) -> tuple[Path, Path | None]:
+    """(mail folder, receipts folder or None) from 'dir:PATH[?kvitteringer=FOLDER]'."""
+    text = spec[4:] if spec.lower().startswith("dir:") else spec
+    if text.startswith("//"):  # dir://PATH
+        text = text[2:]
+    receipts = None
+    if "?" in text:
+        text, query = text.split("?", 1)
+        options = parse_qs(query)
+        value = (options.get("kvitteringer") or options.get("receipts") or [None])[0]
+        receipts = Path(value) if value else None
+    if not text.strip():
+        raise UsageError(f"mail source '{spec}' names no folder", hint="use dir:PATH")
+    return Path(text), receipts
+
+
+def msg_to_mime(data: bytes) -> bytes | None:
+    """An Outlook .msg file as RFC 5322 bytes, through the optional extract-msg (GPL-3.0).
+
+    None when extract-msg is not installed or cannot read the file; the caller then passes the
+    original bytes on, and ingestion rejects the mail with a reason.
+    """
+    try:
+        import extract_msg  # optional extra "msg"
+    except ImportError:
+        return None
+    msg = None
+    try:
+        msg = extract_msg.openMsg(data)
+        return msg.asEmailMessage().as_bytes()
+    except Exception:  # noqa: BLE001 - any failure means "could not convert"
+        return None
+    finally:
+        if msg is not None:
+            try:
+                msg.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+class DirSource:
+    """A folder of .eml/.msg files as a MailSource."""
+
+    def __init__(self, spec: str) -> None:
+        self.folder, receipts = parse_spec(spec)
+        self.receipts = receipts or self.folder.resolve().parent / RECEIPTS_FOLDER
+        self.name = f"dir:{self.folder}"
+        if not self.folder.is_dir():
+            raise UsageError(f"mail folder '{self.folder}' does not exist or is not a folder")
+
+    def _files(self) -> list[Path]:
+        files = [
+            p for p in self.folder.iterdir()
+            if p.suffix.lower() in MAIL_SUFFIXES and not p.name.startswith((".", "~$"))
+            and not p.is_dir()
+        ]
+        # Sorted by name (case-insensitive first, then exact) so runs are reproducible on
+        # every platform.
+        return sorted(files, key=lambda p: (p.name.casefold(), p.name))
+
+    def fetch(self) -> Iterator[SourceItem]:
+        for path in self._files():
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                raw = b""  # still handed on: ingestion quarantines it with a reason
+            if path.suffix.lower() == ".msg" and raw:
+                raw = msg_to_mime(raw) or raw
+            yield SourceItem(id=path.name, raw=raw, name=str(path))
+
+    def done(self, item: SourceItem, outcome: str) -> None:
+        """Nothing to record: the registry remembers every Message-ID it has seen."""
+
+    def reply(self, item: SourceItem, message: EmailMessage) -> None:
+        """Write the receipt as an .eml draft into the receipts folder."""
+        from docauto.output import atomic_write, safe_name
+
+        self.receipts.mkdir(parents=True, exist_ok=True)
+        stem = safe_name(Path(item.id).stem) or "kvittering"
+        atomic_write(self.receipts / f"kvittering-{stem}.eml", bytes(message))
+
+    def close(self) -> None:
+        pass
+
+
+@hookimpl
+def docauto_mail_sources():
+    return {"dir": DirSource}
