@@ -1,0 +1,179 @@
+"""Each network (and self-governing cluster) against its umbrella organisation's model:
+children, number of institutions, age range and the model itself, from
+mappings/paraplymodeller.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from docauto.errors import ConfigError
+from docauto.structure import Cluster, Structure
+
+ASSESSMENTS = ("anbefales", "kræver drøftelse", "opfylder ikke principperne")
+
+
+@dataclass
+class CriteriaResult:
+    cluster: Cluster
+    umbrella_name: str = ""
+    model_text: str = ""
+    deviations: list[str] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    criteria: list[str] = field(default_factory=list)  # the model's criteria, as text
+
+    @property
+    def ok(self) -> bool:
+        return not self.deviations
+
+    @property
+    def verdict(self) -> str:
+        return "OK" if self.ok else "Afvigelser"
+
+
+def load_models(path: Any = None) -> dict[str, dict[str, Any]]:
+    from docauto.resources import mapping_path
+    from docauto.review.settings import _load_yaml
+
+    path = path or mapping_path("paraplymodeller.yaml")
+    data = _load_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: forventede én nøgle pr. paraplyorganisation")
+    for name, spec in data.items():
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{path}: '{name}' skal være en tabel")
+        for model, m in (spec.get("modeller") or {}).items():
+            if (m or {}).get("vurdering") not in ASSESSMENTS:
+                raise ConfigError(f"{path}: {name} model '{model}': vurdering skal være en af "
+                                  + ", ".join(ASSESSMENTS))
+    return data
+
+
+def _range_text(r: dict[str, Any], unit: str) -> str:
+    lo, hi = r.get("min"), r.get("max")
+    if lo is not None and hi is not None:
+        return f"{lo}-{hi} {unit}"
+    if lo is not None:
+        return f"mindst {lo} {unit}"
+    return f"højst {hi} {unit}"
+
+
+def _find_model(models: dict[str, Any], name: str) -> tuple[str, dict[str, Any]] | None:
+    key = name.strip().casefold()
+    for k, v in models.items():
+        k2 = str(k).casefold()
+        if key in (k2, f"model {k2}") or key.removeprefix("model ").strip() == k2:
+            return str(k), v or {}
+    return None
+
+
+def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> CriteriaResult:
+    result = CriteriaResult(cluster)
+    if not cluster.umbrella:
+        result.deviations.append("ingen paraplyorganisation angivet i strukturen")
+        return result
+    spec = models.get(cluster.umbrella)
+    if spec is None:
+        result.deviations.append(f"der er ingen model for paraplyorganisationen '{cluster.umbrella}'")
+        return result
+    result.umbrella_name = str(spec.get("navn") or cluster.umbrella)
+    crit = spec.get("kriterier") or {}
+    children, count = cluster.children, len(cluster.units)
+    if "børn" in crit:
+        r = crit["børn"]
+        result.criteria.append(_range_text(r, "børn"))
+        if r.get("min") is not None and children < r["min"]:
+            result.deviations.append(f"{children} børn er under modellens minimum på {r['min']}")
+        if r.get("max") is not None and children > r["max"]:
+            result.deviations.append(f"{children} børn er over modellens maksimum på {r['max']}")
+    if "institutioner" in crit:
+        r = crit["institutioner"]
+        result.criteria.append(_range_text(r, "institutioner"))
+        if r.get("min") is not None and count < r["min"]:
+            result.deviations.append(f"{count} institutioner er under modellens minimum på {r['min']}")
+        if r.get("max") is not None and count > r["max"]:
+            result.deviations.append(f"{count} institutioner er over modellens maksimum på {r['max']}")
+    if "alder" in crit:
+        r = crit["alder"]
+        lo, hi = r.get("min", 0), r.get("max", 99)
+        result.criteria.append(f"{lo}-{hi} år")
+        for u in sorted(cluster.units, key=lambda u: u.id):
+            if u.age_range is None:
+                result.remarks.append(f"{u.name}: aldersgruppen er ikke angivet")
+            elif u.age_range[0] < lo or u.age_range[1] > hi:
+                result.deviations.append(f"{u.name} har aldersgruppen {u.age_group}, uden for "
+                                         f"modellens {lo}-{hi} år")
+    modeller = spec.get("modeller") or {}
+    if modeller:
+        if not cluster.model:
+            result.remarks.append("ingen model angivet i strukturen")
+        else:
+            found = _find_model(modeller, cluster.model)
+            if found is None:
+                result.deviations.append(f"modellen '{cluster.model}' findes ikke hos "
+                                         f"{result.umbrella_name} (kendte: {', '.join(map(str, modeller))})")
+            else:
+                name, m = found
+                result.model_text = str(m.get("tekst") or name)
+                if m.get("vurdering") == "opfylder ikke principperne":
+                    result.deviations.append(f"model {name} ({result.model_text}) lever efter "
+                                             "forvaltningens vurdering ikke op til principperne")
+                elif m.get("vurdering") == "kræver drøftelse":
+                    result.remarks.append(f"model {name} ({result.model_text}) kræver nærmere drøftelser")
+    return result
+
+
+def check_all(structure: Structure, models: dict[str, dict[str, Any]] | None = None,
+              include_clusters: bool = True) -> list[CriteriaResult]:
+    """Every network (and, by default, every self-governing cluster), in structure order."""
+    models = load_models() if models is None else models
+    return [check_cluster(c, models) for c in structure.clusters.values()
+            if c.is_network or (include_clusters and c.type == "Selvejende klynge")]
+
+
+REPORT_COLUMNS = ("Klynge-ID", "Navn", "Type", "Område", "Paraplyorganisation", "Model", "Antal børn",
+                  "Antal institutioner", "Aldersgruppe", "Modellens kriterier", "Resultat", "Afvigelser",
+                  "Bemærkninger")
+
+
+def report_rows(results: list[CriteriaResult]) -> list[dict[str, Any]]:
+    rows = []
+    for r in results:
+        c = r.cluster
+        ages = f"{c.age_range[0]}-{c.age_range[1]}" if c.age_range else ""
+        rows.append(dict(zip(REPORT_COLUMNS, (
+            c.id, c.name, c.type, c.area, c.umbrella, c.model, c.children, len(c.units), ages,
+            "; ".join(r.criteria), r.verdict, "; ".join(r.deviations), "; ".join(r.remarks)), strict=True)))
+    return rows
+
+
+def write_report_workbook(results: list[CriteriaResult]) -> bytes:
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Kriterietjek"
+    ws.append(list(REPORT_COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    red = PatternFill("solid", fgColor="F8CBAD")
+    rows = report_rows(results)
+    for row in rows:
+        ws.append([row[h] for h in REPORT_COLUMNS])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+        if row["Resultat"] != "OK":
+            ws.cell(ws.max_row, REPORT_COLUMNS.index("Resultat") + 1).fill = red
+    for i, h in enumerate(REPORT_COLUMNS, start=1):
+        width = max([len(h)] + [len(str(r[h] or "")) for r in rows]) + 2
+        ws.column_dimensions[get_column_letter(i)].width = min(width, 70)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

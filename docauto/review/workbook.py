@@ -1,0 +1,156 @@
+"""The schedule as a workbook HR opens in Excel (Mødeplan + Deltagere), and read back, so a
+meeting moved by hand in Excel is what the invitations and minutes forms use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from docauto.errors import InputError, Location, Problem, ValidationError
+from docauto.review.dates import parse_date
+from docauto.review.schedule import Meeting, Participant, Schedule, ScheduledMeeting
+from docauto.review.settings import ReviewSettings, parse_clock
+from docauto.structure import Structure
+
+PLAN_SHEET = "Mødeplan"
+PEOPLE_SHEET = "Deltagere"
+PLAN_COLUMNS = ("Møde-ID", "Dato", "Ugedag", "Start", "Slut", "Uge", "Klynge-ID", "Klynge", "Type",
+                "Område", "Paraplyorganisation", "Sted", "Deltagere")
+PEOPLE_COLUMNS = ("Møde-ID", "Klynge-ID", "Navn", "Rolle", "E-mail")
+_WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
+def write_schedule_workbook(schedule: Schedule) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = PLAN_SHEET
+    ws.append(list(PLAN_COLUMNS))
+    for m in schedule.meetings:
+        c = m.cluster
+        ws.append([m.id, m.day, _WEEKDAYS[m.day.weekday()], m.start.strftime("%H:%M"),
+                   m.end.strftime("%H:%M"), m.day.isocalendar().week, c.id, c.name, c.type, c.area,
+                   c.umbrella, m.meeting.place, "; ".join(p.name for p in m.meeting.participants)])
+        ws.cell(ws.max_row, 2).number_format = "DD-MM-YYYY"
+    people = wb.create_sheet(PEOPLE_SHEET)
+    people.append(list(PEOPLE_COLUMNS))
+    for m in schedule.meetings:
+        for p in m.meeting.participants:
+            people.append([m.id, m.cluster.id, p.name, p.role, p.email])
+    for sheet, cols in ((ws, PLAN_COLUMNS), (people, PEOPLE_COLUMNS)):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # a name starting with '=' stays text
+        for i, h in enumerate(cols, start=1):
+            values = [len(str(h))] + [len(str(r[i - 1] or "")) for r in sheet.iter_rows(min_row=2, values_only=True)]
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(values) + 2, 60)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _columns(header: tuple, wanted: tuple[str, ...]) -> dict[str, int | None]:
+    idx = {_text(h).casefold(): i for i, h in enumerate(header) if _text(h)}
+    return {w: idx.get(w.casefold()) for w in wanted}
+
+
+def read_schedule_workbook(path: str | Path, structure: Structure,
+                           settings: ReviewSettings) -> Schedule:
+    """The schedule from a Mødeplan workbook (possibly edited by hand); every problem listed."""
+    from docauto.xlsxio import load_workbook_checked
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: mødeplanen findes ikke")
+    wb = load_workbook_checked(path, data_only=True)
+    problems: list[Problem] = []
+    try:
+        sheets = {ws.title.strip().casefold(): ws for ws in wb.worksheets}
+        plan_ws = sheets.get(PLAN_SHEET.casefold())
+        if plan_ws is None:
+            raise InputError(f"{path}: arket '{PLAN_SHEET}' mangler", hint="pass the workbook 'review schedule' wrote")
+        rows = list(plan_ws.iter_rows(values_only=True))
+        people_ws = sheets.get(PEOPLE_SHEET.casefold())
+        people_rows = list(people_ws.iter_rows(values_only=True)) if people_ws is not None else []
+    finally:
+        wb.close()
+    if not rows:
+        raise InputError(f"{path}: arket '{PLAN_SHEET}' er tomt")
+    cols = _columns(rows[0], ("Møde-ID", "Dato", "Start", "Slut", "Klynge-ID", "Sted"))
+    for name in ("Dato", "Start", "Slut", "Klynge-ID"):
+        if cols[name] is None:
+            problems.append(Problem(Location(str(path), PLAN_SHEET, 1, name), "kolonnen mangler"))
+    if problems:
+        raise ValidationError(f"{path}: mødeplanen kan ikke læses", problems)
+    people: dict[str, list[Participant]] = {}
+    if people_rows:
+        pc = _columns(people_rows[0], PEOPLE_COLUMNS)
+        for row in people_rows[1:]:
+            def cell(name: str, row: tuple = row) -> str:
+                j = pc[name]
+                return _text(row[j]) if j is not None and j < len(row) else ""
+            if cell("Navn"):
+                people.setdefault(cell("Klynge-ID"), []).append(Participant(
+                    (cell("E-mail") or cell("Navn")).casefold(), cell("Navn"), cell("Rolle"), cell("E-mail")))
+    out = []
+    for i, row in enumerate(rows[1:], start=2):
+        def get(name: str, row: tuple = row) -> Any:
+            j = cols[name]
+            return row[j] if j is not None and j < len(row) else None
+        if not any(_text(v) for v in row):
+            continue
+        cid = _text(get("Klynge-ID"))
+        cluster = structure.find_cluster(cid)
+        if cluster is None:
+            problems.append(Problem(Location(str(path), PLAN_SHEET, i, "Klynge-ID"), f"ukendt klynge '{cid}'"))
+            continue
+        try:
+            day = parse_date(get("Dato"))
+        except ValueError as exc:
+            problems.append(Problem(Location(str(path), PLAN_SHEET, i, "Dato"), str(exc)))
+            continue
+        try:
+            start = _clock(get("Start"))
+            end = _clock(get("Slut"))
+        except ValueError as exc:
+            problems.append(Problem(Location(str(path), PLAN_SHEET, i, "Start/Slut"), str(exc)))
+            continue
+        from docauto.review.schedule import meeting_id
+
+        mid = _text(get("Møde-ID")) or meeting_id(cluster)
+        place = _text(get("Sted")) or settings.place_for(cluster.area)
+        meeting = Meeting(mid, cluster, tuple(people.get(cluster.id, ())), place)
+        out.append(ScheduledMeeting(meeting, day, start, end))
+    if problems:
+        raise ValidationError(f"{path}: mødeplanen har {len(problems)} fejl", problems)
+    out.sort(key=lambda m: (m.day, m.start, m.id))
+    return Schedule(out, settings)
+
+
+def _clock(value: Any) -> dt.time:
+    if isinstance(value, dt.datetime):
+        return value.time()
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return parse_clock(_text(value), "")
+    except Exception:
+        raise ValueError(f"'{_text(value)}' er ikke et klokkeslæt som 09:00") from None

@@ -1,0 +1,288 @@
+"""Build the Word templates of the structural review and the action plans into templates/.
+
+Run after changing the layout:  .venv/bin/python scripts/build_review_templates.py
+The templates are ordinary Word documents with docxtpl tags; HR may also edit them in Word.
+The texts themselves (agenda, themes, fact-sheet wording) live in templates/tekster/*.yaml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.shared import Pt, RGBColor
+
+OUT = Path(__file__).resolve().parent.parent / "templates"
+
+
+def new_document(title: str):
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(11)
+    doc.core_properties.title = title
+    doc.core_properties.author = "Børne- og Ungdomsforvaltningen"
+    doc.core_properties.language = "da-DK"
+    header = doc.sections[0].header.paragraphs[0]
+    header.text = "Børne- og Ungdomsforvaltningen"
+    return doc
+
+
+def para(doc, text: str = "", style: str | None = None, bold: bool = False, italic: bool = False,
+         grey: bool = False):
+    p = doc.add_paragraph(style=style)
+    if text:
+        run = p.add_run(text)
+        run.bold = bold
+        run.italic = italic
+        if grey:
+            run.font.color.rgb = RGBColor(0x70, 0x70, 0x70)
+    return p
+
+
+def label_value(doc, label: str, value: str):
+    p = doc.add_paragraph()
+    p.add_run(label + " ").bold = True
+    p.add_run(value)
+    return p
+
+
+def facts_table(doc, rows: list[tuple[str, str]]):
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    for label, value in rows:
+        cells = t.add_row().cells
+        cells[0].paragraphs[0].add_run(label).bold = True
+        cells[1].paragraphs[0].add_run(value)
+    doc.add_paragraph()
+    return t
+
+
+def loop_table(doc, headers: list[str], loop: str, cells: list[str], end: str = "{%tr endfor %}"):
+    """A table with a header row and one docxtpl-repeated row."""
+    t = doc.add_table(rows=1, cols=len(headers))
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for cell, h in zip(t.rows[0].cells, headers, strict=True):
+        cell.paragraphs[0].add_run(h).bold = True
+    t.add_row().cells[0].paragraphs[0].add_run(loop)
+    row = t.add_row().cells
+    for cell, text in zip(row, cells, strict=True):
+        cell.paragraphs[0].add_run(text)
+    t.add_row().cells[0].paragraphs[0].add_run(end)
+    doc.add_paragraph()
+    return t
+
+
+MEETING_FACTS = [
+    ("Dato:", "{{ møde.dato_tekst }}"),
+    ("Tid:", "{{ møde.tid_tekst }}"),
+    ("Sted:", "{{ møde.sted }}"),
+    ("Område:", "{{ klynge.område }}"),
+]
+
+CLUSTER_FACTS = [
+    ("Type:", "{{ klynge.type }}"),
+    ("Område:", "{{ klynge.område }}"),
+    ("Paraplyorganisation:", "{{ klynge.paraplyorganisation or '–' }}"),
+    ("Model:", "{{ klynge.model or '–' }}"),
+    ("{{ klynge.leder_rolle }}:", "{{ klynge.leder or 'ikke udpeget' }}"),
+    ("Antal enheder:", "{{ klynge.antal_enheder }}"),
+    ("Antal børn:", "{{ klynge.børn | tal }}"),
+    ("Aldersgruppe:", "{{ klynge.aldersgruppe or '–' }}"),
+]
+
+
+def units_table(doc):
+    loop_table(doc, ["Enhed", "Antal børn", "Aldersgruppe", "Leder"],
+               "{%tr for u in klynge.enheder %}",
+               ["{{ u.navn }}", "{{ u.børn | tal }}", "{{ u.aldersgruppe or '–' }}", "{{ u.leder or '–' }}"])
+
+
+def participants(doc):
+    para(doc, "{%p for d in møde.deltagere %}")
+    para(doc, "{{ d.navn }}{% if d.rolle and d.rolle != d.navn %}, {{ d.rolle }}{% endif %}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+
+
+def invitation() -> None:
+    doc = new_document("Invitation: strukturel gennemgang")
+    para(doc, "Invitation: {{ møde.titel }}", style="Title")
+    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    facts_table(doc, MEETING_FACTS)
+    para(doc, "{{ tekster.indledning }}")
+    para(doc, "Deltagere", style="Heading 1")
+    participants(doc)
+    para(doc, "Dagsorden", style="Heading 1")
+    para(doc, "{%p for p in dagsorden %}")
+    para(doc, "{{ p.nr }}. {{ p.titel }}", style="Heading 2")
+    para(doc, "{%p if p.tekst %}")
+    para(doc, "{{ p.tekst }}")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "Forberedelse", style="Heading 1")
+    para(doc, "{{ tekster.forberedelse }}")
+    para(doc, "{{ tekster.referat }}")
+    para(doc, "Fakta om {{ klynge.bestemt }}", style="Heading 1")
+    facts_table(doc, CLUSTER_FACTS)
+    units_table(doc)
+    para(doc, "Med venlig hilsen")
+    para(doc, "{{ møde.arrangør }}")
+    doc.save(OUT / "strukturgennemgang-invitation.docx")
+
+
+def minutes_form() -> None:
+    doc = new_document("Referatskabelon: strukturel gennemgang")
+    para(doc, "Referat: {{ møde.titel }}", style="Title")
+    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
+    para(doc, "Skriv konklusionerne under hvert punkt, og udfyld tabellen med den aftalte opfølgning. "
+              "Bevar overskrifterne og tabellens kolonner, så referatet kan læses ind igen.",
+         italic=True, grey=True)
+    para(doc, "Deltagere", style="Heading 1")
+    participants(doc)
+    para(doc, "Konklusioner", style="Heading 1")
+    para(doc, "{%p for p in dagsorden %}")
+    para(doc, "{{ p.nr }}. {{ p.titel }}", style="Heading 2")
+    para(doc, "{{ pladsholder }}", italic=True, grey=True)
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ overvejelser.titel }}", style="Heading 2")
+    para(doc, "{{ pladsholder }}", italic=True, grey=True)
+    para(doc, "{{ opfølgning.titel }}", style="Heading 2")
+    loop_table(doc, ["{{ opfølgning.kolonner[0] }}", "{{ opfølgning.kolonner[1] }}",
+                     "{{ opfølgning.kolonner[2] }}"],
+               "{%tr for r in tomme_rækker %}", ["", "", ""])
+    doc.save(OUT / "referatskabelon.docx")
+
+
+def minutes() -> None:
+    doc = new_document("Referat: strukturel gennemgang")
+    para(doc, "Referat: {{ møde.titel }}", style="Title")
+    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
+    para(doc, "Deltagere", style="Heading 1")
+    participants(doc)
+    para(doc, "Konklusioner", style="Heading 1")
+    para(doc, "{%p for p in punkter %}")
+    para(doc, "{{ p.nr }}. {{ p.titel }}", style="Heading 2")
+    para(doc, "{%p for linje in p.tekst %}")
+    para(doc, "{{ linje }}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ overvejelser.titel }}", style="Heading 2")
+    para(doc, "{%p for linje in overvejelser.tekst %}")
+    para(doc, "{{ linje }}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ opfølgning.titel }}", style="Heading 2")
+    para(doc, "{%p if opfølgning.rækker %}")
+    loop_table(doc, ["Hvad", "Hvem", "Hvornår", "Bemærkning"], "{%tr for r in opfølgning.rækker %}",
+               ["{{ r.hvad }}", "{{ r.hvem }}", "{{ r.hvornår }}", "{{ r.bemærkning }}"])
+    para(doc, "{%p else %}")
+    para(doc, "Der er ikke aftalt opfølgning.")
+    para(doc, "{%p endif %}")
+    para(doc, "{{ tekster.referat }}", italic=True)
+    doc.save(OUT / "referat.docx")
+
+
+def action_plan() -> None:
+    doc = new_document("Lokal handleplan")
+    para(doc, "Lokal handleplan", style="Title")
+    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ tekster.indledning }}")
+    para(doc, "Fakta om {{ klynge.bestemt }}", style="Heading 1")
+    facts_table(doc, CLUSTER_FACTS)
+    units_table(doc)
+    para(doc, "{%p if kriterietjek %}")
+    para(doc, "Paraplyorganisationens model og kriterier", style="Heading 1")
+    label_value(doc, "Paraplyorganisation:", "{{ kriterietjek.paraply or '–' }}")
+    label_value(doc, "Model:", "{{ kriterietjek.model or '–' }}")
+    label_value(doc, "Modellens kriterier:", "{{ kriterietjek.kriterier or 'ingen skriftlige kriterier' }}")
+    para(doc, "{%p if kriterietjek.afvigelser %}")
+    para(doc, "Afvigelser fra modellen, som handleplanen skal forholde sig til:", bold=True)
+    para(doc, "{%p for a in kriterietjek.afvigelser %}")
+    para(doc, "Afvigelse: {{ a }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p else %}")
+    para(doc, "{{ klynge.bestemt | capitalize }} opfylder modellens kriterier.")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p for b in kriterietjek.bemærkninger %}")
+    para(doc, "Bemærkning: {{ b }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+    para(doc, "Temaer", style="Heading 1")
+    para(doc, "{%p for t in temaer %}")
+    para(doc, "{{ t.nr }}. {{ t.titel }}", style="Heading 2")
+    para(doc, "{%p if t.tekst %}")
+    para(doc, "{{ t.tekst }}", italic=True)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p for q in t.spørgsmål %}")
+    para(doc, "{{ q }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "Arbejdsgruppens svar:", bold=True)
+    para(doc, "")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p if besparelse %}")
+    para(doc, "{{ besparelse.titel }}", style="Heading 1")
+    para(doc, "{%p if besparelse.tekst %}")
+    para(doc, "{{ besparelse.tekst }}", italic=True)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p for q in besparelse.spørgsmål %}")
+    para(doc, "{{ q }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    loop_table(doc, ["Enhed", "Antal børn", "Besparelse (kr.)", "Hvordan indhentes besparelsen"],
+               "{%tr for u in klynge.enheder %}", ["{{ u.navn }}", "{{ u.børn | tal }}", "", ""])
+    para(doc, "{%p endif %}")
+    para(doc, "{{ tidsplan.titel }}", style="Heading 1")
+    loop_table(doc, ["Dato", "Milepæl"], "{%tr for m in tidsplan.milepæle %}",
+               ["{{ m.dato | dato }}", "{{ m.tekst }}"])
+    para(doc, "{{ handlinger.titel }}", style="Heading 1")
+    loop_table(doc, ["{{ handlinger.kolonner[0] }}", "{{ handlinger.kolonner[1] }}",
+                     "{{ handlinger.kolonner[2] }}", "{{ handlinger.kolonner[3] }}"],
+               "{%tr for r in handlinger.rækker %}", ["", "", "", ""])
+    doc.save(OUT / "handleplan.docx")
+
+
+def fact_sheet() -> None:
+    doc = new_document("Faktaark til forældre")
+    para(doc, "{{ tekst.titel }}", style="Title")
+    para(doc, "{{ enhed.navn }}", style="Subtitle")
+    para(doc, "Hvilken klynge er vores institution en del af?", style="Heading 1")
+    para(doc, "{{ enhed.navn }} er en del af {{ klynge.ubestemt }} {{ klynge.navn }} i område "
+              "{{ klynge.område }}.")
+    para(doc, "{%p if andre_enheder %}")
+    para(doc, "De andre institutioner i {{ klynge.bestemt }} er {{ andre_enheder | opremsning }}.")
+    para(doc, "{%p endif %}")
+    para(doc, "Hvem leder?", style="Heading 1")
+    para(doc, "{{ klynge.leder_rolle }}: {{ klynge.leder or 'udpeges senere' }}", style="List Bullet")
+    para(doc, "Pædagogisk leder i {{ enhed.navn }}: {{ enhed.leder or 'udpeges senere' }}", style="List Bullet")
+    para(doc, "Områdechef for {{ klynge.område }}: {{ områdechef }}", style="List Bullet")
+    para(doc, "{{ tekst.hvad_er.overskrift }}", style="Heading 1")
+    para(doc, "{{ tekst.hvad_er.tekst }}")
+    para(doc, "{{ tekst.ændres.overskrift }}", style="Heading 1")
+    para(doc, "{%p for x in ændres %}")
+    para(doc, "{{ x }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ tekst.uændret.overskrift }}", style="Heading 1")
+    para(doc, "{%p for x in uændret %}")
+    para(doc, "{{ x }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ tekst.hvad_sker.overskrift }}", style="Heading 1")
+    para(doc, "{{ tekst.hvad_sker.tekst }}")
+    para(doc, "{{ tekst.mere.overskrift }}", style="Heading 1")
+    para(doc, "{{ tekst.mere.tekst }}")
+    doc.save(OUT / "faktaark.docx")
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    invitation()
+    minutes_form()
+    minutes()
+    action_plan()
+    fact_sheet()
+    print(f"wrote 5 templates to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
