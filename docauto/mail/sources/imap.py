@@ -1,0 +1,336 @@
+"""IMAP source: ``imaps://USER@HOST[:PORT]/FOLDER?options`` (``imap://`` with STARTTLS).
+
+Mail is read from FOLDER (default INBOX) oldest UID first and, once handled, moved to
+``docauto/Registreret`` (registered, duplicate, pending) or ``docauto/Afvist`` (rejected); the
+folders are created when missing. Options (query string):
+  auth=password|xoauth2      password from DOCAUTO_IMAP_PASSWORD / the keyring (default), or an
+                             OAuth token (Microsoft 365: app-only via msal, see msauth.py, or
+                             DOCAUTO_IMAP_ACCESS_TOKEN)
+  done=FOLDER, rejected=FOLDER   where handled mail goes (use / between levels)
+  drafts=FOLDER              where receipts are stored as drafts when no smtp= is given
+  smtp=HOST[:PORT]           send receipts by SMTP submission instead (587 STARTTLS, 465 TLS)
+  state=PATH                 the source's state file (see docauto.mail.state)
+Plain, unencrypted IMAP is allowed only to 127.0.0.1 / localhost (tests); elsewhere
+``imap://`` must upgrade with STARTTLS and ``imaps://`` uses TLS from the start.
+"""
+
+from __future__ import annotations
+
+import base64
+import imaplib
+import re
+import ssl
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from docauto.errors import MailError, UsageError
+from docauto.hookspecs import hookimpl
+from docauto.mail import credentials
+from docauto.mail.sources import SourceItem
+from docauto.mail.sources.retry import TransientMailError
+from docauto.mail.state import SourceState, state_path_for
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DEFAULT_DONE = "docauto/Registreret"
+DEFAULT_REJECTED = "docauto/Afvist"
+DEFAULT_DRAFTS = "docauto/Kvitteringer"
+_TRANSIENT_CODES = ("UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG", "EXPUNGEISSUED")
+
+
+def encode_folder(name: str) -> str:
+    """IMAP's modified UTF-7 (RFC 3501 §5.1.3): 'Afvist/Æble' -> 'Afvist/&AMY-ble'."""
+    out, buf = [], []
+
+    def flush() -> None:
+        if buf:
+            b64 = base64.b64encode("".join(buf).encode("utf-16-be")).decode().rstrip("=")
+            out.append("&" + b64.replace("/", ",") + "-")
+            buf.clear()
+
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7E:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            buf.append(ch)
+    flush()
+    return "".join(out)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _response_code(data: list) -> str:
+    text = b" ".join(d if isinstance(d, bytes) else str(d).encode() for d in data if d).decode(errors="replace")
+    m = re.search(r"\[([A-Z-]+)", text)
+    return m.group(1) if m else ""
+
+
+class ImapSource:
+    """A mailbox folder over IMAP; see the module docstring for the spec."""
+
+    def __init__(self, spec: str, *, timeout: float = 60.0) -> None:
+        parts = urlsplit(spec)
+        if parts.scheme not in ("imap", "imaps") or not parts.hostname:
+            raise UsageError(f"not an IMAP spec: '{spec}'", hint="imaps://user@host/INBOX")
+        opts = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        self.spec = spec
+        self.tls = parts.scheme == "imaps"
+        self.host = parts.hostname
+        self.port = parts.port or (993 if self.tls else 143)
+        self.user = unquote(parts.username or "")
+        if not self.user:
+            raise UsageError(f"IMAP spec needs a user: '{spec}'", hint="imaps://jobbank%40buf.kk.dk@host/INBOX")
+        if parts.password:
+            raise UsageError("put the IMAP password in DOCAUTO_IMAP_PASSWORD or the OS keyring, "
+                             "not in the source spec (it would end up in logs and task definitions)")
+        self.folder = unquote(parts.path.lstrip("/")) or "INBOX"
+        self.auth = opts.get("auth", "password").lower()
+        if self.auth not in ("password", "xoauth2"):
+            raise UsageError(f"unknown IMAP auth '{self.auth}'", hint="password or xoauth2")
+        self.done_folder = opts.get("done", DEFAULT_DONE)
+        self.rejected_folder = opts.get("rejected", DEFAULT_REJECTED)
+        self.drafts_folder = opts.get("drafts", DEFAULT_DRAFTS)
+        self.smtp = opts.get("smtp")
+        self.loopback = self.host in LOOPBACK
+        self.timeout = timeout
+        self.name = f"imap:{self.user}@{self.host}/{self.folder}"
+        self.state = SourceState(state_path_for(spec, opts.get("state")))
+        self._conn: imaplib.IMAP4 | None = None
+        self._sep = "/"
+        self._uidvalidity = ""
+        self._caps: set[str] = set()
+        self._created: set[str] = set()
+
+    # --- connection -----------------------------------------------------------------------
+
+    def _connect(self) -> imaplib.IMAP4:
+        if self._conn is not None:
+            return self._conn
+        ctx = ssl.create_default_context()
+        try:
+            if self.tls:
+                conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=ctx,
+                                                        timeout=self.timeout)
+            else:
+                conn = imaplib.IMAP4(self.host, self.port, timeout=self.timeout)
+                if "STARTTLS" in conn.capabilities:
+                    conn.starttls(ssl_context=ctx)
+                elif not self.loopback:
+                    conn.shutdown()
+                    raise MailError(f"{self.host} offers no STARTTLS; docauto will not send the "
+                                    "password unencrypted", hint="use imaps://")
+        except ssl.SSLCertVerificationError as exc:
+            # Not transient: a wrong or self-signed certificate does not heal by waiting.
+            raise MailError(f"TLS certificate of {self.host} not trusted ({exc.verify_message})") from None
+        except (OSError, imaplib.IMAP4.abort) as exc:
+            raise TransientMailError(f"IMAP server {self.host}:{self.port} unreachable ({exc})") from None
+        try:
+            if self.auth == "xoauth2":
+                token = self._oauth_token()
+                raw = f"user={self.user}\x01auth=Bearer {token}\x01\x01".encode()
+                conn.authenticate("XOAUTH2", lambda _challenge: raw)
+            else:
+                password = credentials.get_secret("imap-password", account=f"{self.user}@{self.host}")
+                conn.login(self.user, password)
+        except imaplib.IMAP4.abort as exc:
+            raise TransientMailError(f"IMAP connection lost while logging in ({exc})") from None
+        except imaplib.IMAP4.error as exc:
+            code = _response_code([str(exc)])
+            if code in _TRANSIENT_CODES:
+                raise TransientMailError(f"IMAP server busy at login ({code})") from None
+            raise MailError(f"IMAP login as {self.user} refused by {self.host}",
+                            hint="check the user name and DOCAUTO_IMAP_PASSWORD / the token") from None
+        typ, data = conn.capability()
+        self._caps = set(data[0].decode().upper().split()) if typ == "OK" and data and data[0] else set()
+        typ, data = conn.list('""', '""')
+        if typ == "OK" and data and data[0]:
+            m = re.match(rb'\(.*?\) (?:"(.)"|NIL)', data[0])
+            if m and m.group(1):
+                self._sep = m.group(1).decode()
+        self._conn = conn
+        return conn
+
+    def _oauth_token(self) -> str:
+        from docauto.mail.sources import msauth
+
+        token = msauth.static_token_from_env("imap")
+        if token:
+            return token
+        return msauth.AppTokenProvider("https://outlook.office365.com/.default", prefix="imap").token()
+
+    def _cmd(self, what: str, fn, *args):  # noqa: ANN001, ANN202
+        """Run one IMAP command; connection trouble is transient, a NO is an error."""
+        try:
+            typ, data = fn(*args)
+        except (imaplib.IMAP4.abort, OSError) as exc:
+            self._drop()
+            raise TransientMailError(f"IMAP connection lost during {what} ({exc})") from None
+        except imaplib.IMAP4.error as exc:
+            raise MailError(f"IMAP {what} failed ({exc})") from None
+        if typ != "OK":
+            code = _response_code(data)
+            if code in _TRANSIENT_CODES:
+                raise TransientMailError(f"IMAP server busy during {what} ({code})")
+            raise MailError(f"IMAP {what} refused ({code or typ})")
+        return data
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.shutdown()
+            except Exception:  # noqa: BLE001 - it is already broken
+                pass
+
+    def _mailbox(self, name: str) -> str:
+        return _quote(encode_folder(name.replace("/", self._sep)))
+
+    def _ensure_folder(self, name: str) -> str:
+        conn = self._connect()
+        box = self._mailbox(name)
+        if name in self._created:
+            return box
+        typ, data = conn.list('""', box)
+        if not (typ == "OK" and data and data[0]):
+            typ, data = conn.create(box)
+            if typ != "OK" and "ALREADYEXISTS" not in _response_code(data):
+                raise MailError(f"cannot create IMAP folder '{name}' ({_response_code(data) or typ})")
+            conn.subscribe(box)  # so Outlook and webmail show it
+        self._created.add(name)
+        return box
+
+    def _select(self) -> None:
+        conn = self._connect()
+        self._cmd("SELECT", conn.select, self._mailbox(self.folder))
+        uv = conn.response("UIDVALIDITY")[1]
+        self._uidvalidity = uv[0].decode() if uv and uv[0] else ""
+        if self.state.get("uidvalidity") != self._uidvalidity:
+            # New UIDVALIDITY: the old UIDs mean nothing any more (RFC 3501 §2.3.1.1).
+            self.state.data = {"uidvalidity": self._uidvalidity, "done": {}}
+            self.state.save()
+
+    # --- MailSource -------------------------------------------------------------------------
+
+    def fetch(self) -> Iterator[SourceItem]:
+        self._select()
+        conn = self._connect()
+        self._retry_moves()
+        data = self._cmd("SEARCH", conn.uid, "SEARCH", None, "UNDELETED")
+        uids = sorted(int(u) for u in (data[0] or b"").split())
+        done = self.state.get("done", {})
+        for uid in uids:
+            if str(uid) in done:
+                continue
+            parts = self._cmd("FETCH", conn.uid, "FETCH", str(uid), "(BODY.PEEK[])")
+            raw = next((p[1] for p in parts if isinstance(p, tuple) and len(p) > 1), None)
+            if raw is None:  # expunged meanwhile by another client
+                continue
+            yield SourceItem(id=f"{self._uidvalidity}:{uid}", raw=bytes(raw),
+                             name=f"imap:{self.folder}/{uid}")
+
+    def done(self, item: SourceItem, outcome: str) -> None:
+        uidvalidity, uid = item.id.split(":", 1)
+        if uidvalidity != self._uidvalidity:
+            return  # the folder was rebuilt; the registry's Message-ID check still protects us
+        target = self.rejected_folder if outcome == "rejected" else self.done_folder
+        done = self.state.get("done", {})
+        done[uid] = target
+        self.state.set("done", done)
+        self.state.save()  # before the move: a crash now means "retry the move", not "ingest again"
+        self._move(uid, target)
+        done.pop(uid, None)
+        self.state.save()
+
+    def _move(self, uid: str, target: str) -> None:
+        conn = self._connect()
+        box = self._ensure_folder(target)
+        if "MOVE" in self._caps:
+            self._cmd("MOVE", conn.uid, "MOVE", uid, box)
+        else:
+            self._cmd("COPY", conn.uid, "COPY", uid, box)
+            self._cmd("STORE", conn.uid, "STORE", uid, "+FLAGS.SILENT", r"(\Deleted)")
+            if "UIDPLUS" in self._caps:
+                self._cmd("EXPUNGE", conn.uid, "EXPUNGE", uid)
+            else:
+                self._cmd("EXPUNGE", conn.expunge)
+
+    def _retry_moves(self) -> None:
+        done = self.state.get("done", {})
+        if not done:
+            return
+        conn = self._connect()
+        for uid, target in list(done.items()):
+            data = self._cmd("SEARCH", conn.uid, "SEARCH", None, "UID", uid, "UNDELETED")
+            if (data[0] or b"").split():
+                self._move(uid, target)
+            done.pop(uid)
+            self.state.save()
+
+    def reply(self, item: SourceItem, message: EmailMessage) -> None:
+        from docauto.mail.receipts import receipt_allowed
+
+        if not receipt_allowed(item.raw):
+            return
+        if "From" not in message:
+            message["From"] = self.user if "@" in self.user else f"{self.user}@{self.host}"
+        if self.smtp:
+            self._send_smtp(message)
+            return
+        conn = self._connect()
+        box = self._ensure_folder(self.drafts_folder)
+        self._cmd("APPEND", conn.append, box, r"(\Draft)",
+                  imaplib.Time2Internaldate(time.time()), message.as_bytes())
+
+    def _send_smtp(self, message: EmailMessage) -> None:
+        import smtplib
+
+        host, _, port_text = self.smtp.partition(":")
+        port = int(port_text or 587)
+        ctx = ssl.create_default_context()
+        try:
+            if port == 465:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, context=ctx, timeout=self.timeout)
+            else:
+                smtp = smtplib.SMTP(host, port, timeout=self.timeout)
+                smtp.ehlo()
+                if smtp.has_extn("starttls"):
+                    smtp.starttls(context=ctx)
+                    smtp.ehlo()
+                elif host not in LOOPBACK:
+                    raise MailError(f"SMTP server {host} offers no STARTTLS")
+            with smtp:
+                if smtp.has_extn("auth"):
+                    if self.auth == "xoauth2":
+                        token = self._oauth_token()
+                        smtp.auth("XOAUTH2", lambda challenge=None: f"user={self.user}\x01auth=Bearer {token}\x01\x01",
+                                  initial_response_ok=True)
+                    else:
+                        smtp.login(self.user, credentials.get_secret(
+                            "imap-password", account=f"{self.user}@{self.host}"))
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPServerDisconnected) as exc:
+            raise TransientMailError(f"SMTP server {host} unreachable ({exc})") from None
+        except smtplib.SMTPException as exc:
+            raise MailError(f"SMTP server {host} refused the receipt ({exc})") from None
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.logout()
+        except Exception:  # noqa: BLE001 - closing a broken connection
+            pass
+
+
+def _factory(spec: str) -> ImapSource:
+    return ImapSource(spec)
+
+
+@hookimpl
+def docauto_mail_sources():
+    return {"imap": _factory, "imaps": _factory}

@@ -1,0 +1,170 @@
+"""A real Dovecot IMAP server on loopback for the IMAP source tests (COMPONENTS.md recipe).
+
+Started once per session from the Debian package's binary with a throw-away configuration:
+everything (sockets, state, log, maildirs) lives in a temporary folder, and it listens on a
+free 127.0.0.1 port with plaintext login (``ssl = no``), which the IMAP source allows on
+loopback only. Tests that use it skip when Dovecot is not installed (``scripts/dev.py test``
+installs ``dovecot-imapd`` on CI).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PASSWORD = "hemmeligt-kodeord"
+USERS = 40
+
+
+def _dovecot_binary() -> str | None:
+    return shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class DovecotServer:
+    host: str
+    port: int
+    root: Path
+    _users: itertools.count
+
+    def new_account(self) -> tuple[str, str]:
+        """A user nobody else in this session has touched: (user, password)."""
+        n = next(self._users)
+        if n > USERS:
+            raise RuntimeError("conftest_dovecot: raise USERS")
+        return f"jobbank{n}", PASSWORD
+
+    def log(self) -> str:
+        try:
+            return (self.root / "dovecot.log").read_text(errors="replace")
+        except OSError:
+            return ""
+
+
+def _config(root: Path, port: int) -> str:
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Dovecot refuses to run its login and mail processes as root (COMPONENTS.md).
+        login_user, internal_user, mail_user = "dovenull", "dovecot", "dovecot"
+        import grp
+        import pwd
+
+        mail_uid = pwd.getpwnam(mail_user).pw_uid
+        mail_gid = grp.getgrnam(mail_user).gr_gid
+    else:
+        import pwd
+
+        me = pwd.getpwuid(os.getuid()).pw_name
+        login_user = internal_user = mail_user = me
+        mail_uid, mail_gid = os.getuid(), os.getgid()
+    return f"""
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+info_log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_login_user = {login_user}
+default_internal_user = {internal_user}
+first_valid_uid = {min(mail_uid, 100) if mail_uid else 0}
+first_valid_gid = {min(mail_gid, 100) if mail_gid else 0}
+mail_location = maildir:{root}/mail/%u
+mail_uid = {mail_uid}
+mail_gid = {mail_gid}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={mail_uid} gid={mail_gid} home={root}/mail/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service stats {{
+  inet_listener http {{
+    port = 0
+  }}
+}}
+"""
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    binary = _dovecot_binary()
+    if not binary:
+        pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
+    root = Path(tempfile.mkdtemp(prefix="docauto-dovecot-"))
+    os.chmod(root, 0o755)  # the mail user must reach its maildirs below
+    (root / "mail").mkdir()
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        import pwd
+
+        pw = pwd.getpwnam("dovecot")
+        os.chown(root / "mail", pw.pw_uid, pw.pw_gid)
+    (root / "passwd").write_text("".join(f"jobbank{n}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1)))
+    port = _free_port()
+    conf = root / "dovecot.conf"
+    conf.write_text(_config(root, port))
+    proc = subprocess.Popen([binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 15
+    server = DovecotServer("127.0.0.1", port, root, itertools.count(1))
+    try:
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                pytest.fail(f"dovecot exited: {err}\n{server.log()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                    if s.recv(100).startswith(b"* OK"):
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"dovecot did not start listening on {port}\n{server.log()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def imap_account(dovecot_server):
+    """(server, user, password) of a fresh, empty mailbox."""
+    user, password = dovecot_server.new_account()
+    return dovecot_server, user, password

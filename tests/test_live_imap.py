@@ -1,0 +1,241 @@
+"""The IMAP source against a real Dovecot on loopback (tests/conftest_dovecot.py)."""
+
+from __future__ import annotations
+
+import imaplib
+import socket
+import threading
+from email.message import EmailMessage
+
+import pytest
+
+from docauto.errors import MailError, UsageError
+from docauto.mail.sources import open_source
+from docauto.mail.sources.imap import ImapSource, encode_folder
+from docauto.mail.sources.retry import TransientMailError
+
+pytestmark = pytest.mark.dovecot
+
+
+def _mail(n: int, **headers: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = headers.pop("From", "omraadechef@buf.kk.dk")
+    msg["To"] = "jobbank@buf.kk.dk"
+    msg["Subject"] = f"Klyngeleder - Registrering af ansøgningerne {n}"
+    msg["Message-ID"] = f"<mail-{n}@test>"
+    for k, v in headers.items():
+        msg[k] = v
+    msg.set_content(f"mail nummer {n}")
+    return msg.as_bytes()
+
+
+def _client(server, user, password) -> imaplib.IMAP4:
+    c = imaplib.IMAP4(server.host, server.port)
+    c.login(user, password)
+    return c
+
+
+def _append(server, user, password, *numbers: int, **headers: str) -> None:
+    c = _client(server, user, password)
+    for n in numbers:
+        c.append("INBOX", None, None, _mail(n, **headers))
+    c.logout()
+
+
+def _subjects(server, user, password, folder: str) -> list[str]:
+    c = _client(server, user, password)
+    typ, _ = c.select(f'"{encode_folder(folder)}"', readonly=True)
+    if typ != "OK":
+        c.logout()
+        return []
+    _, data = c.uid("SEARCH", None, "ALL")
+    out = []
+    for uid in (data[0] or b"").split():
+        _, parts = c.uid("FETCH", uid, "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        header = parts[0][1].decode().strip()
+        out.append(header.split(":", 1)[1].strip() if ":" in header else "")
+    c.logout()
+    return out
+
+
+@pytest.fixture
+def account(imap_account, monkeypatch, tmp_path):
+    server, user, password = imap_account
+    monkeypatch.setenv("DOCAUTO_IMAP_PASSWORD", password)
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
+    return server, user, password, f"imap://{user}@{server.host}:{server.port}/INBOX"
+
+
+def test_fetch_in_order_and_move_to_created_folders(account):
+    server, user, password, spec = account
+    _append(server, user, password, 1, 2, 3)
+    src = open_source(spec)
+    assert isinstance(src, ImapSource)
+    items = list(src.fetch())
+    assert [i.raw.split(b"Message-ID: ")[1].split(b"\r\n")[0] for i in items] == [
+        b"<mail-1@test>", b"<mail-2@test>", b"<mail-3@test>"]
+    assert items[0].name.startswith("imap:INBOX/")
+    src.done(items[0], "registered")
+    src.done(items[1], "rejected")
+    src.done(items[2], "duplicate")
+    src.close()
+    assert _subjects(server, user, password, "INBOX") == []
+    assert _subjects(server, user, password, "docauto/Registreret") == ["<mail-1@test>", "<mail-3@test>"]
+    assert _subjects(server, user, password, "docauto/Afvist") == ["<mail-2@test>"]
+    # Mail handled once is not offered again by a new connection.
+    again = open_source(spec)
+    assert list(again.fetch()) == []
+    again.close()
+
+
+def test_new_mail_arriving_between_polls_is_fetched_once(account):
+    server, user, password, spec = account
+    src = open_source(spec)
+    _append(server, user, password, 1)
+    first = list(src.fetch())
+    for item in first:
+        src.done(item, "registered")
+    _append(server, user, password, 2)
+    second = list(src.fetch())
+    assert len(first) == 1 and len(second) == 1
+    assert b"<mail-2@test>" in second[0].raw
+    src.close()
+
+
+def test_crash_between_save_and_move_retries_the_move_not_the_mail(account, monkeypatch):
+    server, user, password, spec = account
+    _append(server, user, password, 1, 2)
+    src = open_source(spec)
+    items = list(src.fetch())
+
+    def dies(uid, target):
+        raise TransientMailError("connection lost")
+
+    monkeypatch.setattr(src, "_move", dies)
+    with pytest.raises(TransientMailError):
+        src.done(items[0], "rejected")
+    src._drop()  # the process "dies" here, the mail is still in INBOX
+    assert _subjects(server, user, password, "INBOX") == ["<mail-1@test>", "<mail-2@test>"]
+
+    restarted = open_source(spec)
+    offered = list(restarted.fetch())
+    assert [b"<mail-2@test>" in i.raw for i in offered] == [True]
+    assert _subjects(server, user, password, "docauto/Afvist") == ["<mail-1@test>"]
+    restarted.close()
+
+
+def test_folders_are_configurable_and_may_have_danish_letters(account):
+    server, user, password, spec = account
+    _append(server, user, password, 7)
+    src = open_source(spec + "?done=Behandlet/Registrerede%20ans%C3%B8gninger&rejected=Afviste")
+    (item,) = list(src.fetch())
+    src.done(item, "pending")
+    src.close()
+    assert _subjects(server, user, password, "Behandlet/Registrerede ansøgninger") == ["<mail-7@test>"]
+    c = _client(server, user, password)
+    _, boxes = c.list()
+    c.logout()
+    assert any(b"Registrerede ans&APg-gninger" in b for b in boxes)
+
+
+def test_receipt_is_stored_as_draft_and_never_answers_an_auto_reply(account):
+    server, user, password, spec = account
+    _append(server, user, password, 1)
+    _append(server, user, password, 2, **{"Auto-Submitted": "auto-replied"})
+    src = open_source(spec)
+    a, b = list(src.fetch())
+    for item in (a, b):
+        receipt = EmailMessage()
+        receipt["To"] = "omraadechef@buf.kk.dk"
+        receipt["Subject"] = "Kvittering"
+        receipt["In-Reply-To"] = "<mail-x@test>"
+        receipt.set_content("Tak")
+        src.reply(item, receipt)
+    src.close()
+    drafts = _subjects(server, user, password, "docauto/Kvitteringer")
+    assert len(drafts) == 1  # the auto-reply got none
+    c = _client(server, user, password)
+    c.select('"docauto/Kvitteringer"', readonly=True)
+    _, data = c.uid("SEARCH", None, "DRAFT")
+    c.logout()
+    assert len(data[0].split()) == 1
+
+
+def test_wrong_password_is_an_error_not_a_retry(account, monkeypatch):
+    _, _, _, spec = account
+    monkeypatch.setenv("DOCAUTO_IMAP_PASSWORD", "forkert")
+    src = open_source(spec)
+    with pytest.raises(MailError) as info:
+        list(src.fetch())
+    assert not isinstance(info.value, TransientMailError)
+    assert "forkert" not in str(info.value)
+
+
+def test_unreachable_server_is_transient(monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCAUTO_IMAP_PASSWORD", "x")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    src = open_source(f"imap://jobbank@127.0.0.1:{port}/INBOX")
+    with pytest.raises(TransientMailError):
+        list(src.fetch())
+
+
+def test_plaintext_to_a_non_loopback_name_without_starttls_is_refused(monkeypatch, tmp_path):
+    """A server that offers no STARTTLS never sees the password (127.0.0.2 is not in the
+    loopback allow-list, so it stands in for a remote host)."""
+    monkeypatch.setenv("DOCAUTO_IMAP_PASSWORD", "hemmeligt")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
+    received: list[bytes] = []
+    srv = socket.socket()
+    try:
+        srv.bind(("127.0.0.2", 0))
+    except OSError:
+        pytest.skip("127.0.0.2 not available")
+    srv.listen(1)
+    port = srv.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = srv.accept()
+        conn.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+        conn.settimeout(2)
+        try:
+            while chunk := conn.recv(1000):
+                received.append(chunk)
+                tag = chunk.split(b" ", 1)[0]
+                if b"CAPABILITY" in chunk.upper():
+                    conn.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n")
+                conn.sendall(tag + b" OK done\r\n")
+        except OSError:
+            pass
+        conn.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    src = ImapSource(f"imap://jobbank@127.0.0.2:{port}/INBOX")
+    with pytest.raises(MailError) as info:
+        list(src.fetch())
+    t.join(5)
+    srv.close()
+    assert "STARTTLS" in str(info.value)
+    assert b"hemmeligt" not in b"".join(received)
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("imap://127.0.0.1/INBOX", "needs a user"),
+    ("imaps://jobbank:secret@mail.example/INBOX", "not in the source spec"),
+    ("imaps://jobbank@mail.example/INBOX?auth=kerberos", "unknown IMAP auth"),
+])
+def test_bad_specs(spec, message, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
+    with pytest.raises(UsageError, match=message):
+        ImapSource(spec)
+
+
+@pytest.mark.parametrize("name, encoded", [
+    ("INBOX", "INBOX"), ("Afvist", "Afvist"), ("Æble & pære", "&AMY-ble &- p&AOY-re"),
+    ("Registrerede ansøgninger", "Registrerede ans&APg-gninger"),
+])
+def test_modified_utf7(name, encoded):
+    assert encode_folder(name) == encoded
