@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from docauto.commands import dry_run_option, json_option, structure_option
+
+
+@click.command()
+@click.option("--source", "source_spec", required=True,
+              help="Where the mail is: dir:FOLDER, imap://user@host/INBOX, graph:MAILBOX, ews:MAILBOX.")
+@structure_option
+@click.option("--registry", "registry_path", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The registry workbook made by 'docauto registry init'.")
+@click.option("--hr-address", "hr_addresses", multiple=True, metavar="EMAIL",
+              help="An HR address that may submit for every area (repeatable; also read from "
+                   "docauto.yaml beside the registry).")
+@click.option("--receipts", is_flag=True, help="Answer each new mail with a Danish receipt.")
+@json_option
+@dry_run_option
+@click.option("-v", "--verbose", is_flag=True, help="Log each mail (Message-ID and outcome) to stderr.")
+def ingest(source_spec: str, structure_path: Path, registry_path: Path,
+           hr_addresses: tuple[str, ...], receipts: bool, as_json: bool, dry_run: bool,
+           verbose: bool) -> None:
+    """Read the HR mailbox into the registry, every mail exactly once.
+
+    Each mail gets an Indbakke row (Registreret, Dublet, Afvist with the reason, or Afventer);
+    accepted forms become rows in their sheets and move the positions' status. Rejected mails
+    are kept in <registry>-karantæne/. If Excel has the registry open, nothing is written to
+    it: the submissions wait in <registry>.journal.jsonl and the next run applies them.
+
+    \b
+    Example:
+      docauto mail ingest --source dir:indbakke/ --structure struktur.xlsx --registry register.xlsx
+      docauto mail ingest --source dir:indbakke/ --structure struktur.xlsx --registry register.xlsx --json
+    """
+    import json
+    import logging
+
+    from docauto.mail.ingest import ingest as run_ingest
+    from docauto.mail.sources import open_source
+    from docauto.structure import load_structure
+
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    structure = load_structure(structure_path)
+    source = open_source(source_spec)
+    try:
+        summary = run_ingest(source, structure, registry_path, hr_addresses=hr_addresses,
+                             receipts=receipts, dry_run=dry_run)
+    finally:
+        source.close()
+    if as_json:
+        click.echo(json.dumps(summary.as_json()))
+        return
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+    for line in summary.lines():
+        click.echo(line)

@@ -1,0 +1,71 @@
+"""Who may submit what: an area's chief and deputy for their own area, HR for every area.
+
+HR's own addresses (the shared mailbox, HR consultants) come from ``--hr-address`` and from
+``docauto.yaml`` beside the registry::
+
+    hr_addresses:
+      - jobbank@buf.demokommune.dk
+      - hr-konsulent@buf.demokommune.dk
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from docauto.errors import ConfigError
+from docauto.structure import Structure, is_email
+
+CONFIG_NAME = "docauto.yaml"
+
+
+def config_path(registry: Path) -> Path:
+    return Path(registry).with_name(CONFIG_NAME)
+
+
+def load_hr_addresses(registry: Path, extra: Iterable[str] = ()) -> frozenset[str]:
+    """HR's addresses: ``extra`` plus ``hr_addresses`` of docauto.yaml beside the registry."""
+    out = {a.strip().lower() for a in extra if a and a.strip()}
+    path = config_path(registry)
+    if path.exists():
+        import yaml
+
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: forventede nøglen 'hr_addresses' øverst i filen")
+        listed = data.get("hr_addresses") or []
+        if isinstance(listed, str):
+            listed = [listed]
+        if not isinstance(listed, list):
+            raise ConfigError(f"{path}: 'hr_addresses' skal være en liste af e-mailadresser")
+        out |= {str(a).strip().lower() for a in listed if str(a).strip()}
+    bad = sorted(a for a in out if not is_email(a))
+    if bad:
+        raise ConfigError(f"ugyldig HR-adresse: {', '.join(bad)}")
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Sender:
+    address: str
+    is_hr: bool
+    areas: frozenset[str]  # areas whose chief or deputy this is
+
+    @property
+    def known(self) -> bool:
+        return self.is_hr or bool(self.areas)
+
+    def may_submit_for(self, area: str) -> bool:
+        return self.is_hr or area in self.areas
+
+
+def identify_sender(structure: Structure, address: str, hr_addresses: Iterable[str]) -> Sender:
+    address = (address or "").strip().lower()
+    hr = {a.lower() for a in hr_addresses}
+    areas = frozenset(a.name for a in structure.areas.values()
+                      if address and address in a.authorised_emails)
+    return Sender(address, bool(address) and address in hr, areas)

@@ -1,0 +1,282 @@
+"""What one parsed mail means for the registry: accepted rows and position moves, or a refusal.
+
+Pure: no file is read or written here. A mail is registered whole or not at all: if any row
+is wrong (unknown cluster, another area's cluster, a missing column), the mail is refused
+with every problem listed, and the sender sends a corrected form. A partly registered form
+would make the corrected resend register its good rows twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from docauto.errors import DocautoError, Location, Problem
+from docauto.mail.authorise import identify_sender
+from docauto.registry import schema
+
+if TYPE_CHECKING:
+    from docauto.mail.message import Attachment, ParsedMail
+    from docauto.structure import Structure
+
+log = logging.getLogger(__name__)
+
+# Attachments worth handing to the readers; logos, signatures and PDFs are ignored.
+FORM_EXTENSIONS = {"xlsx", "xlsm", "xls", "csv", "txt", "docx", "doc"}
+JOB_AD_EXTENSIONS = {"docx", "doc"}
+MAX_PROBLEMS_IN_NOTE = 12
+
+KIND_STATUS = {
+    "job_ad": schema.OPSLAAET,
+    "vacancies": schema.OPSLAAET,
+    "applicants": schema.ANSOEGERE,
+    "candidates": schema.KANDIDAT,
+    "hires": schema.BESAT,
+    "unfilled": schema.IKKE_BESAT,
+}
+# Registry columns of each kind's sheet that come from the form (the rest are set here).
+KIND_COLUMNS = {
+    "applicants": ("Ansøger", "E-mail", "Nuværende stilling", "Nuværende arbejdssted"),
+    "candidates": ("Kandidat", "E-mail", "Prioritet"),
+    "hires": ("Navn", "E-mail", "Tiltrædelsesdato"),
+    "unfilled": ("Bemærkning",),
+    "vacancies": (),
+}
+
+
+@dataclass
+class Decision:
+    """The outcome for one mail. ``status`` is an Indbakke status (Registreret or Afvist here;
+    ingest turns it into Dublet/Afventer when the registry says so)."""
+
+    status: str
+    role: str | None = None
+    kind: str | None = None
+    round: int | None = None
+    reason: str = ""  # Danish, for Indbakke.Bemærkning
+    problems: list[Problem] = field(default_factory=list)
+    rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (sheet, values)
+    positions: list[dict[str, Any]] = field(default_factory=list)  # RegistryBook.move_position kwargs
+    content_hash: str = ""
+    counts: dict[str, int] = field(default_factory=dict)  # Stillingstype -> rows, for receipts
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == schema.REGISTERED
+
+
+def received_at(parsed: ParsedMail | None, now: datetime | None = None) -> datetime:
+    """The mail's date as Copenhagen wall-clock time without tzinfo (what Excel can hold)."""
+    when = getattr(parsed, "date", None) or now or datetime.now().astimezone()
+    if when.tzinfo is None:
+        return when.replace(microsecond=0)
+    try:
+        from zoneinfo import ZoneInfo
+
+        local = when.astimezone(ZoneInfo("Europe/Copenhagen"))
+    except Exception:  # noqa: BLE001 - no tz database (Windows without tzdata)
+        local = when.astimezone()
+    return local.replace(tzinfo=None, microsecond=0)
+
+
+def type_label(role: str | None, kind: str | None) -> str:
+    if not kind:
+        return "Ukendt"
+    label = schema.KIND_LABEL.get(kind, kind)
+    return f"{schema.ROLE_LABEL[role]} – {label}" if role in schema.ROLE_LABEL else label
+
+
+def content_hash(role: str | None, kind: str | None, rnd: int | None,
+                 attachments: Iterable[Attachment]) -> str:
+    """Same forms sent again (new Message-ID, same files) give the same hash."""
+    digests = sorted(hashlib.sha256(a.data).hexdigest() for a in attachments)
+    h = hashlib.sha256(f"{role}|{kind}|{rnd}|".encode())
+    for d in digests:
+        h.update(d.encode())
+    return h.hexdigest()
+
+
+def _ext(att: Attachment) -> str:
+    name = (att.filename or "").lower()
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def reject(reason: str, problems: Iterable[Problem] = (), **kw: Any) -> Decision:
+    problems = list(problems)
+    note = reason
+    if problems:
+        shown = [str(p) for p in problems[:MAX_PROBLEMS_IN_NOTE]]
+        more = len(problems) - len(shown)
+        note += ": " + "; ".join(shown) + (f" (og {more} fejl mere)" if more > 0 else "")
+    return Decision(status=schema.REJECTED, reason=note, problems=problems, **kw)
+
+
+def _value(sub: Any, column: str) -> Any:
+    values = getattr(sub, "values", None) or {}
+    if column in values:
+        return values[column]
+    return (getattr(getattr(sub, "row", None), "values", None) or {}).get(column)
+
+
+def handle_mail(parsed: ParsedMail, structure: Structure, hr_addresses: Iterable[str]) -> Decision:
+    """Classify, authorise, read and validate one mail (REGISTRY.md §0-§2)."""
+    from docauto.mail.classify import classify
+
+    c = classify(parsed.subject or "")
+    meta = {"role": c.role, "kind": c.kind, "round": c.round}
+    if c.kind is None:
+        return reject("Emnet kunne ikke genkendes som en indberetning til jobbanken", **meta)
+    if c.role is None and c.kind != "senior":
+        return reject("Emnet siger ikke, om det gælder klyngeleder eller pædagogisk leder", **meta)
+    sender = identify_sender(structure, parsed.sender, hr_addresses)
+    if not sender.known:
+        return reject("Afsenderen er hverken områdechef eller souschef for et område eller en "
+                      "af HR's adresser", **meta)
+    when = received_at(parsed)
+    if c.kind == "senior":
+        files = [a for a in parsed.attachments]
+        d = Decision(status=schema.REGISTERED, reason="Ansøgning om seniorordning: ingen rækker "
+                     "i registret; HR behandler den", content_hash=content_hash(
+                         c.role, c.kind, c.round, files), **meta)
+        return d
+    if c.kind == "job_ad":
+        return _job_ads(parsed, structure, sender, when, meta)
+    return _forms(parsed, structure, sender, when, meta)
+
+
+def _place(structure: Structure, cluster_id: str, unit_id: str | None) -> tuple[Any, Any]:
+    cluster = structure.clusters.get(cluster_id) or structure.find_cluster(cluster_id or "")
+    unit = None
+    if unit_id:
+        unit = structure.units.get(unit_id) or structure.find_unit(unit_id, cluster)
+    return cluster, unit
+
+
+def _job_ads(parsed: ParsedMail, structure: Structure, sender: Any, when: datetime,
+             meta: dict[str, Any]) -> Decision:
+    from docauto.readers import identify_job_ad
+
+    role = meta["role"]
+    problems: list[Problem] = []
+    rows: list[tuple[str, dict[str, Any]]] = []
+    positions: list[dict[str, Any]] = []
+    used = []
+    docs = [a for a in parsed.attachments if _ext(a) in JOB_AD_EXTENSIONS]
+    if not docs:
+        return reject("Der er ingen stillingsannonce (Word-fil) vedhæftet", **meta)
+    for att in docs:
+        where = Location(file=att.filename or "vedhæftet fil")
+        try:
+            found = identify_job_ad(att)
+        except DocautoError as exc:
+            problems.append(Problem(where, exc.message))
+            continue
+        if not found:
+            problems.append(Problem(where, "kan ikke se, hvilken klynge eller enhed annoncen "
+                                    "gælder (brug den annonce, docauto har lavet)"))
+            continue
+        if found.get("role") and found["role"] != role:
+            problems.append(Problem(where, f"annoncen gælder en "
+                                    f"{schema.ROLE_LABEL.get(found['role'], found['role']).lower()}, "
+                                    f"men emnet siger {schema.ROLE_LABEL[role].lower()}"))
+            continue
+        cluster, unit = _place(structure, found.get("cluster_id") or "", found.get("unit_id"))
+        if cluster is None:
+            problems.append(Problem(where, f"ukendt klynge '{found.get('cluster_id')}'"))
+            continue
+        if found.get("unit_id") and unit is None:
+            problems.append(Problem(where, f"ukendt enhed '{found.get('unit_id')}'"))
+            continue
+        if not sender.may_submit_for(cluster.area):
+            problems.append(Problem(where, f"klyngen hører til området '{cluster.area}', som "
+                                    "afsenderen ikke er områdechef eller souschef for"))
+            continue
+        if role == "pedagogical_leader" and unit is None:
+            problems.append(Problem(where, "annoncen for en pædagogisk leder nævner ingen enhed"))
+            continue
+        label = schema.ROLE_LABEL[role]
+        rows.append((schema.JOB_ADS, {
+            "Stillingstype": label, "Område": cluster.area, "Klynge": cluster.name,
+            "Enhed": unit.name if unit else "", "Fil": att.filename, "Modtaget": when,
+            "Kilde": parsed.message_id}))
+        positions.append({
+            "position_id": schema.position_id(role, cluster.id, unit.id if unit else None),
+            "role_label": label, "area": cluster.area, "cluster": cluster.name,
+            "unit": unit.name if unit else "", "status": schema.OPSLAAET})
+        used.append(att)
+    if problems:
+        return reject("Stillingsannoncen kunne ikke registreres", problems, **meta)
+    return Decision(status=schema.REGISTERED, rows=rows, positions=positions,
+                    content_hash=content_hash(meta["role"], meta["kind"], meta["round"], used),
+                    counts={schema.ROLE_LABEL[role]: len(rows)}, **meta)
+
+
+def _forms(parsed: ParsedMail, structure: Structure, sender: Any, when: datetime,
+           meta: dict[str, Any]) -> Decision:
+    from docauto.mail.validate import validate_rows
+    from docauto.readers import read_submission
+
+    role, kind, rnd = meta["role"], meta["kind"], meta["round"]
+    files = [a for a in parsed.attachments if _ext(a) in FORM_EXTENSIONS]
+    if not files:
+        return reject("Der er intet registreringsskema (Excel, CSV eller Word-tabel) vedhæftet",
+                      **meta)
+    problems: list[Problem] = []
+    subs: list[Any] = []
+    for att in files:
+        try:
+            result = read_submission(att, role, kind)
+        except DocautoError as exc:
+            problems.append(Problem(Location(file=att.filename or "vedhæftet fil"), exc.message))
+            continue
+        problems.extend(result.problems)
+        ok, bad = validate_rows(result, structure, role, kind)
+        problems.extend(bad)
+        subs.extend(ok)
+    for sub in subs:
+        if not sender.may_submit_for(sub.area):
+            row = getattr(sub, "row", None)
+            problems.append(Problem(
+                Location(file=None, sheet=getattr(row, "sheet", None) or None,
+                         row=getattr(row, "number", None)),
+                f"området '{sub.area}' er ikke afsenderens område"))
+    if problems:
+        return reject("Skemaet kunne ikke registreres", problems, **meta)
+    if not subs:
+        return reject("Skemaet har ingen udfyldte rækker", **meta)
+
+    label = schema.ROLE_LABEL[role]
+    rows: list[tuple[str, dict[str, Any]]] = []
+    positions: list[dict[str, Any]] = []
+    sheet = schema.KIND_SHEET.get(kind)
+    for sub in subs:
+        cluster, unit = _place(structure, sub.cluster_id, sub.unit_id)
+        cluster_name = cluster.name if cluster else sub.cluster_id
+        unit_name = unit.name if unit else ""
+        if sheet:
+            values: dict[str, Any] = {"Stillingstype": label, "Område": sub.area,
+                                      "Klynge": cluster_name, "Enhed": unit_name,
+                                      "Modtaget": when, "Kilde": parsed.message_id}
+            if kind == "candidates":
+                values["Runde"] = rnd or 1
+            for col in KIND_COLUMNS.get(kind, ()):
+                values[col] = _value(sub, col)
+            rows.append((sheet, values))
+        move = {"position_id": schema.position_id(role, sub.cluster_id,
+                                                  sub.unit_id if role == "pedagogical_leader" else None),
+                "role_label": label, "area": sub.area, "cluster": cluster_name,
+                "unit": unit_name if role == "pedagogical_leader" else "",
+                "status": KIND_STATUS[kind]}
+        if kind == "hires":
+            move["hired"] = _value(sub, "Navn")
+        positions.append(move)
+    note = ""
+    if kind == "vacancies":
+        note = f"{len(positions)} vakante stillinger indberettet"
+    return Decision(status=schema.REGISTERED, rows=rows, positions=positions, reason=note,
+                    content_hash=content_hash(role, kind, rnd, files),
+                    counts={label: len(rows) or len(positions)}, **meta)
