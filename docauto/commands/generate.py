@@ -11,7 +11,7 @@ from docauto.commands import dry_run_option, out_option, structure_option
 @click.argument("kind_name", metavar="KIND")
 @structure_option
 @out_option
-@click.option("--data", "data_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--data", "data_path", type=click.Path(path_type=Path),
               help="The kind's own input (see 'docauto kinds'), e.g. the committee members.")
 @click.option("--only", multiple=True, help="Only these clusters/units (id or name); repeatable.")
 @click.option("--area", "areas", multiple=True, help="Only these areas; repeatable.")

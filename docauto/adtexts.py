@@ -1,0 +1,149 @@
+"""The area chiefs' own texts for the specific part of a job ad, per cluster or unit.
+
+Accepted (``--data`` of ``stillingsopslag``):
+
+- YAML/JSON: ``K012: "tekst ..."`` (id or name -> text), or a list of rows with an id column
+  (``Klynge-ID``/``Enheds-ID``/``ID``) and ``Tekst``;
+- a workbook (.xlsx): first sheet, a header row with an id column and ``Tekst``;
+- a folder of ``<id>.txt`` (UTF-8) or ``<id>.docx`` files, one per cluster or unit.
+
+Every id is checked against the structure before anything is written; a blank line in a text
+starts a new paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docauto.errors import InputError, Location, Problem, ValidationError
+
+if TYPE_CHECKING:
+    from docauto.structure import Structure
+
+ID_HEADERS = ("klynge-id", "enheds-id", "id", "klynge", "enhed")
+TEXT_HEADERS = ("tekst", "udfordringer", "beskrivelse")
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a text: split at blank lines; line breaks inside one become spaces."""
+    parts = re.split(r"\n\s*\n", str(text).replace("\r\n", "\n").strip())
+    return [re.sub(r"\s*\n\s*", " ", p).strip() for p in parts if p.strip()]
+
+
+def _resolve(structure: Structure, key: str) -> str | None:
+    cluster = structure.find_cluster(key)
+    if cluster is not None:
+        return cluster.id
+    unit = structure.find_unit(key)
+    return unit.id if unit is not None else None
+
+
+def _from_mapping(data: Any, src: str) -> list[tuple[Location, str, Any]]:
+    rows: list[tuple[Location, str, Any]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            rows.append((Location(src, part=f"nøglen '{key}'"), str(key), value))
+    elif isinstance(data, list):
+        for i, item in enumerate(data, start=1):
+            if not isinstance(item, dict):
+                rows.append((Location(src, row=i), "", None))
+                continue
+            norm = {str(k).strip().casefold(): v for k, v in item.items()}
+            key = next((norm[h] for h in ID_HEADERS if norm.get(h)), "")
+            text = next((norm[h] for h in TEXT_HEADERS if h in norm), None)
+            rows.append((Location(src, row=i), str(key or ""), text))
+    else:
+        raise InputError(f"{src}: forventede id: tekst for hver klynge eller enhed")
+    return rows
+
+
+def _from_workbook(path: Path) -> list[tuple[Location, str, Any]]:
+    from docauto.xlsxio import load_workbook_checked
+
+    wb = load_workbook_checked(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        title = ws.title
+    finally:
+        wb.close()
+    for n, row in enumerate(rows, start=1):
+        heads = [str(v).strip().casefold() if v is not None else "" for v in row]
+        id_col = next((heads.index(h) for h in ID_HEADERS if h in heads), None)
+        text_col = next((heads.index(h) for h in TEXT_HEADERS if h in heads), None)
+        if id_col is not None and text_col is not None:
+            out = []
+            for m, data_row in enumerate(rows[n:], start=n + 1):
+                key = data_row[id_col] if id_col < len(data_row) else None
+                text = data_row[text_col] if text_col < len(data_row) else None
+                if key is None and text is None:
+                    continue
+                out.append((Location(str(path), title, m), str(key or "").strip(), text))
+            return out
+    raise InputError(f"{path}: ark '{title}': fandt ingen overskriftsrække med Klynge-ID og Tekst")
+
+
+def _from_folder(path: Path) -> list[tuple[Location, str, Any]]:
+    from docauto.docxtext import docx_text
+    from docauto.xlsxio import read_docx_bytes
+
+    out = []
+    for f in sorted(path.iterdir()):
+        if f.name.startswith(("~$", ".")):
+            continue  # Word's owner files and hidden files
+        suffix = f.suffix.lower()
+        if suffix == ".txt":
+            try:
+                text = f.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                raise InputError(f"{f}: filen er ikke UTF-8-tekst", hint="save it as UTF-8") from None
+        elif suffix == ".docx":
+            data, _ = read_docx_bytes(f)
+            text = "\n\n".join(line for line in docx_text(data).body if line.strip())
+        else:
+            continue
+        out.append((Location(str(f)), f.stem, text))
+    return out
+
+
+def load_challenge_texts(path: Path, structure: Structure) -> dict[str, list[str]]:
+    """Cluster/unit id -> paragraphs. Unknown ids and non-text values are all reported."""
+    from docauto.commands import load_data_file
+
+    path = Path(path)
+    if path.is_dir():
+        rows = _from_folder(path)
+    elif not path.exists():
+        raise InputError(f"{path}: filen findes ikke")
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        rows = _from_workbook(path)
+    elif path.suffix.lower() in (".yaml", ".yml", ".json"):
+        rows = _from_mapping(load_data_file(path), str(path))
+    else:
+        raise InputError(f"{path}: ukendt filtype '{path.suffix}'",
+                         hint="use .yaml, .json, .xlsx or a folder of <id>.txt/.docx")
+    problems: list[Problem] = []
+    texts: dict[str, list[str]] = {}
+    for loc, key, value in rows:
+        if not key:
+            problems.append(Problem(loc, "mangler Klynge-ID eller Enheds-ID"))
+            continue
+        ident = _resolve(structure, key)
+        if ident is None:
+            problems.append(Problem(loc, f"'{key}' er hverken en klynge eller en enhed i strukturen"))
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # no text: the ad gets the profile's neutral paragraph
+        if not isinstance(value, str | int | float):
+            problems.append(Problem(loc, "teksten skal være tekst"))
+            continue
+        if ident in texts:
+            problems.append(Problem(loc, f"der er allerede en tekst til '{ident}'"))
+            continue
+        texts[ident] = paragraphs(str(value))
+    if problems:
+        raise ValidationError(f"{path}: teksterne til stillingsopslagene har {len(problems)} fejl",
+                              problems)
+    return texts

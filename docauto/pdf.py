@@ -1,0 +1,172 @@
+"""PDF through LibreOffice headless: one process converts many files.
+
+Starting LibreOffice costs 1.5-3 s; converting one more file in the same process ~0.1 s, so
+every call converts all its files in one ``soffice --convert-to pdf`` run. Each run gets its
+own temporary user profile: a second LibreOffice (the user's own, or a parallel run) would
+otherwise take the job over or refuse it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from docauto.errors import ConfigError, OutputError
+
+ENV_SOFFICE = "DOCAUTO_SOFFICE"
+ENV_TIMEOUT = "DOCAUTO_PDF_TIMEOUT"
+BASE_TIMEOUT = 120.0  # seconds for start-up and the first files
+PER_FILE_TIMEOUT = 5.0
+
+_MISSING = ("LibreOffice findes ikke på denne maskine, så der kan ikke laves PDF "
+            "(LibreOffice was not found)")
+
+
+def _candidates() -> list[Path]:
+    found = []
+    for name in ("soffice", "libreoffice"):
+        hit = shutil.which(name)
+        if hit:
+            found.append(Path(hit))
+    if sys.platform == "win32":
+        for env in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432"):
+            base = os.environ.get(env)
+            if base:
+                found.append(Path(base) / "LibreOffice" / "program" / "soffice.exe")
+    elif sys.platform == "darwin":
+        found.append(Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"))
+    return found
+
+
+def find_soffice() -> Path | None:
+    """The LibreOffice program: $DOCAUTO_SOFFICE, else soffice/libreoffice on PATH, else the
+    usual install folders (Windows' Program Files, macOS' Applications). None if not found."""
+    override = os.environ.get(ENV_SOFFICE)
+    if override:
+        path = Path(override)
+        return path if path.is_file() else None
+    for path in _candidates():
+        if path.is_file():
+            return path
+    return None
+
+
+def require_soffice() -> Path:
+    path = find_soffice()
+    if path is not None:
+        return path
+    override = os.environ.get(ENV_SOFFICE)
+    if override:
+        raise ConfigError(f"{_MISSING}: {ENV_SOFFICE}={override} findes ikke",
+                          hint=f"set {ENV_SOFFICE} to the full path of soffice(.exe)")
+    raise ConfigError(_MISSING, hint=f"install LibreOffice, put soffice on PATH or set {ENV_SOFFICE}")
+
+
+def _groups(paths: Sequence[Path]) -> list[list[Path]]:
+    """Split into runs whose file stems are unique: LibreOffice names each PDF after the stem,
+    so 'a.docx' and 'a.xlsx' in one run would overwrite each other."""
+    groups: list[list[Path]] = []
+    for p in paths:
+        for g in groups:
+            if all(q.stem.casefold() != p.stem.casefold() for q in g):
+                g.append(p)
+                break
+        else:
+            groups.append([p])
+    return groups
+
+
+def _target_dir(path: Path, out_dir: Path) -> Path:
+    """Keep the folder layout: a file under out_dir/sub gets its PDF in out_dir/sub."""
+    try:
+        rel = path.resolve().parent.relative_to(out_dir.resolve())
+    except ValueError:
+        return out_dir
+    return out_dir / rel
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)  # soffice starts soffice.bin as a child
+        else:
+            proc.kill()
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _run(soffice: Path, files: list[Path], stage: Path, timeout: float) -> str:
+    with tempfile.TemporaryDirectory(prefix="docauto-lo-") as profile:
+        cmd = [str(soffice), f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
+               "--headless", "--norestore", "--nolockcheck", "--convert-to", "pdf",
+               "--outdir", str(stage), *[str(f) for f in files]]
+        kwargs: dict = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT,
+                        "stdin": subprocess.DEVNULL}
+        if os.name == "posix":
+            kwargs["start_new_session"] = True
+        try:
+            proc = subprocess.Popen(cmd, **kwargs)  # noqa: S603 - our own argument list
+        except OSError as exc:
+            raise ConfigError(f"LibreOffice kan ikke startes ({soffice}): {exc}") from None
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise OutputError(f"LibreOffice svarede ikke inden for {timeout:.0f} sekunder "
+                              f"({len(files)} filer)",
+                              hint=f"raise {ENV_TIMEOUT} or convert fewer files at a time") from None
+        return (out or b"").decode("utf-8", "replace")
+
+
+def convert_to_pdf(paths: Iterable[Path], out_dir: Path, *, timeout: float | None = None) -> list[Path]:
+    """Convert .docx/.xlsx files to PDF; returns the PDF paths in the order of ``paths``.
+
+    The PDFs are written beside their sources' place under ``out_dir`` (or in ``out_dir``),
+    atomically. Every expected PDF is checked; a missing one is an OutputError naming it.
+    """
+    from docauto.output import atomic_write
+
+    files = [Path(p) for p in paths]
+    if not files:
+        return []
+    soffice = require_soffice()
+    for f in files:
+        if not f.is_file():
+            raise OutputError(f"{f}: filen findes ikke og kan ikke laves til PDF")
+    if timeout is None:
+        env = os.environ.get(ENV_TIMEOUT)
+        try:
+            timeout = float(env) if env else BASE_TIMEOUT + PER_FILE_TIMEOUT * len(files)
+        except ValueError:
+            raise ConfigError(f"{ENV_TIMEOUT}={env} er ikke et antal sekunder") from None
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[Path, Path] = {}
+    with tempfile.TemporaryDirectory(prefix=".docauto-pdf-", dir=out_dir) as stage_name:
+        stage = Path(stage_name)
+        for group in _groups(files):
+            log = _run(soffice, group, stage, timeout)
+            missing = [f for f in group if not (stage / f"{f.stem}.pdf").is_file()]
+            if missing:
+                tail = " ".join(log.strip().splitlines()[-3:])
+                raise OutputError(
+                    f"LibreOffice lavede ingen PDF af {', '.join(f.name for f in missing)}"
+                    + (f" ({tail})" if tail else ""),
+                    hint="open the file in LibreOffice or Word to see whether it is damaged")
+            for f in group:
+                staged = stage / f"{f.stem}.pdf"
+                target = _target_dir(f, out_dir) / f"{f.stem}.pdf"
+                atomic_write(target, staged.read_bytes())
+                staged.unlink()
+                results[f] = target
+    return [results[f] for f in files]
