@@ -378,8 +378,10 @@ def test_wrong_dimension_record_does_not_hide_rows(demo: Structure, tmp_path: Pa
     ("ugyldig.yaml", "Områder: [\n  - Område: {".encode(), "ugyldig YAML (linje"),
     ("latin1.yaml", "Områder: []".encode("latin-1"), "ikke UTF-8"),
     ("liste.yaml", b"- 1\n- 2\n", "forventede nøglerne"),
+    ("tom.yaml", b"", "forventede nøglerne"),
     ("struktur.csv", b"a;b\n", "ukendt filtype"),
-], ids=["encrypted", "corrupt-zip", "not-zip", "bad-yaml", "latin1", "yaml-list", "csv"])
+], ids=["encrypted", "corrupt-zip", "not-zip", "bad-yaml", "latin1", "yaml-list", "empty-yaml",
+     "csv"])
 def test_unreadable_file_is_an_input_error_naming_it(name, content, words, tmp_path: Path) -> None:  # noqa: ANN001
     path = tmp_path / name
     path.write_bytes(content)
