@@ -285,6 +285,7 @@ def _read_part(member: str, name: str, root: Any) -> _Part:
 # -- tags in the raw text --------------------------------------------------------------------
 
 _OPEN_RE = re.compile(r"\{[{%#]")
+_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
 _ANY_CLOSE_RE = re.compile(r"[}%#]\}")
 
 
@@ -389,6 +390,7 @@ class _Checker:
         self.check_dropped_text(part, tags)
         errors_here = any(f.severity == ERROR for f in self.findings[before:])
         self.compile_part(part, tags, explained=errors_here)
+        self.findings[before:] = sorted(self.findings[before:], key=lambda f: f.paragraph or 0)
 
     def check_shape(self, part: _Part, tag: _Tag) -> None:
         closer = _CLOSERS[tag.kind]
@@ -465,41 +467,42 @@ class _Checker:
             self.bad_tags.add(id(tag))
 
     def _check_characters(self, part: _Part, tag: _Tag) -> None:
-        t = tag.text
+        # Inside a (straight-quoted) string literal any character is the author's choice
+        t = _STRING_RE.sub("''", tag.text)
         curly_ok = [c for c in "“”‘’" if c in t]
         curly_bad = [c for c in "„‚‟«»′″" if c in t]
         if curly_bad:
             self.add(part, tag.para, "curly-quotes",
                      f"Word har sat typografiske anførselstegn ({' '.join(curly_bad)}) i mærket, og "
                      "dem forstår Jinja ikke: skriv dem om til lige \" eller ' (slå Autokorrektur "
-                     "'Lige anførselstegn med typografiske' fra)", text=t)
+                     "'Lige anførselstegn med typografiske' fra)", text=tag.text)
         elif curly_ok:
             self.add(part, tag.para, "curly-quotes",
                      f"Word har sat typografiske anførselstegn ({' '.join(curly_ok)}) i mærket; "
                      "docxtpl retter dem i de fleste tilfælde, men skriv dem som lige \" eller ' "
                      "(slå Autokorrektur 'Lige anførselstegn med typografiske' fra)",
-                     severity=WARNING, text=t)
+                     severity=WARNING, text=tag.text)
         if re.search(r"[{%][–—]|[–—][%}]", t):
             self.add(part, tag.para, "dash",
                      "Word har lavet '-' om til en tankestreg (– eller —) ved '{%' eller '%}'; "
-                     "skriv et almindeligt bindestreg: '{%-' og '-%}'", text=t)
+                     "skriv et almindeligt bindestreg: '{%-' og '-%}'", text=tag.text)
         elif re.search("[–—]", t):
             self.add(part, tag.para, "dash",
                      "mærket indeholder en tankestreg (– eller —), som Jinja ikke forstår; "
-                     "skriv et almindeligt minus/bindestreg '-'", text=t)
+                     "skriv et almindeligt minus/bindestreg '-'", text=tag.text)
         if "…" in t:
             self.add(part, tag.para, "ellipsis",
                      "Word har lavet tre punktummer om til ét tegn '…', som Jinja ikke forstår; "
-                     "skriv punktummerne igen (eller fortryd autokorrekturen med Ctrl+Z)", text=t)
+                     "skriv punktummerne igen (eller fortryd autokorrekturen med Ctrl+Z)", text=tag.text)
         if re.search("[\u00a0\u202f\u2007]", t):
             self.add(part, tag.para, "nbsp",
                      "mærket indeholder et hårdt mellemrum (Ctrl+Skift+Mellemrum); det virker, men "
-                     "skriv et almindeligt mellemrum i stedet", severity=WARNING, text=t)
+                     "skriv et almindeligt mellemrum i stedet", severity=WARNING, text=tag.text)
         if re.search("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", t):
             self.add(part, tag.para, "invisible-char",
                      "mærket indeholder et usynligt tegn (fx en blød bindestreg eller et "
                      "nulbreddemellemrum), som Jinja ikke forstår: slet mærket og skriv det igen",
-                     text=t.replace("\u00ad", "").replace("\u200b", ""))
+                     text=tag.text.replace("\u00ad", "").replace("\u200b", ""))
 
     def _parsed(self, tag: _Tag) -> tuple[str | None, str | None, str]:
         """(docxtpl prefix, statement keyword, the tag as Jinja will see it)."""
@@ -722,13 +725,18 @@ class _Checker:
             return
         used = meta.find_undeclared_variables(ast) - set(self.env.globals)
         for name in sorted(used - self.fields):
-            tag = next((t for t in tags if t.closed and name in _names(self.env, t)), None)
+            using = [t for t in tags if t.closed and name in _names(self.env, t)]
+            tag = using[0] if using else None
             near = difflib.get_close_matches(name, sorted(self.fields), n=2)
             did = f"; mente du {' eller '.join(near)}?" if near else ""
+            guard = re.compile(rf"\b{re.escape(name)}\s*(\|\s*(default|d)\b|is\s+(not\s+)?defined)")
+            guarded = bool(using) and all(guard.search(t.clean) for t in using)
             self.add(part, tag.para if tag else None, "unknown-variable",
                      f"'{name}' leveres ikke af {self.field_source} (den leverer: "
-                     f"{', '.join(sorted(self.fields)) or 'ingen felter'}){did}",
-                     text=tag.text if tag else name)
+                     f"{', '.join(sorted(self.fields)) or 'ingen felter'}){did}"
+                     + ("; mærket har en standardværdi, så det giver en tom/standard værdi"
+                        if guarded else ""),
+                     severity=WARNING if guarded else ERROR, text=tag.text if tag else name)
 
     def _para_of_line(self, part: _Part, source: str, lineno: int | None) -> _Para | None:
         if not lineno:
@@ -862,7 +870,9 @@ def check_template(path: str | Path, *, kind: Kind | str | None = None,
         parts, props = _parts(data)
     except DocautoError as exc:
         message = exc.message.split(": ", 1)[1] if exc.message.startswith(str(path)) else exc.message
-        checker.add(None, None, "unreadable", message + (f" ({exc.hint})" if exc.hint else ""))
+        todo = ("gem den i Word uden adgangskode som .docx" if "krypteret" in message
+                else "åbn den i Word og gem den som 'Word-dokument (*.docx)'")
+        checker.add(None, None, "unreadable", f"{message}: {todo}")
         return checker.findings
     except (KeyError, etree.XMLSyntaxError, zipfile.BadZipFile, UnicodeDecodeError, ValueError) as exc:
         checker.add(None, None, "corrupt",
