@@ -120,8 +120,8 @@ def _same_person(a: str, b: str) -> bool:
     return bool(a) and bool(b) and a.strip().casefold() == b.strip().casefold()
 
 
-def network_representative(cluster: Cluster, override: str | None) -> tuple[str, str] | None:
-    """The second leader of a network: (name, e-mail). None when the override matches nobody.
+def network_representative(cluster: Cluster, override: str | None) -> tuple[str, str, str] | None:
+    """The second leader of a network: (name, e-mail, unit). None when the override matches nobody.
 
     Without an override: the leader of the network's first unit (by unit id) who is not the
     coordinator, so the choice is the same every run.
@@ -133,11 +133,11 @@ def network_representative(cluster: Cluster, override: str | None) -> tuple[str,
         key = override.strip().casefold()
         for u in _units_sorted(cluster):
             if key in (u.id.casefold(), u.name.casefold(), u.leader.casefold(), u.email.casefold()):
-                return (u.leader or u.name), u.email
+                return (u.leader or u.name), u.email, u.name
         return None
     if not candidates:
-        return ("", "")
-    return candidates[0].leader, candidates[0].email
+        return ("", "", "")
+    return candidates[0].leader, candidates[0].email, candidates[0].name
 
 
 def _participants(structure: Structure, cluster: Cluster, settings: ReviewSettings,
@@ -164,7 +164,7 @@ def _participants(structure: Structure, cluster: Cluster, settings: ReviewSettin
             problems.append(Problem(loc or Location(), f"'{override}' er ikke leder af en enhed i "
                                     f"netværket {cluster.id}" + (f"; mente du {', '.join(near)}?" if near else "")))
         elif rep[0]:
-            out.append(Participant(_key(*rep), rep[0], f"Leder i netværket {cluster.name}", rep[1]))
+            out.append(Participant(_key(rep[0], rep[1]), rep[0], f"Leder, {rep[2]} (netværkets anden repræsentant)", rep[1]))
     seen, unique = set(), []
     for p in out:
         if p.key not in seen:
