@@ -137,7 +137,7 @@ def test_clean_template_exits_0(tmp_path: Path) -> None:
     path = clean_template(tmp_path / "opslag.docx")
     result = invoke(str(path), "--fields", CLEAN_FIELDS, "--strict")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "1 skabelon(er) kontrolleret: 0 fejl, 0 advarsl(er) i 0 fil(er)."
+    assert result.output.strip() == "1 skabelon kontrolleret: 0 fejl, 0 advarsler i 0 filer."
 
 
 def test_folder_is_searched_and_owner_files_skipped(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_folder_is_searched_and_owner_files_skipped(tmp_path: Path) -> None:
     (tmp_path / "~$a.docx").write_bytes(b"owner file of Word, not a document")
     result = invoke(str(tmp_path))
     assert result.exit_code == 1
-    assert "2 skabelon(er) kontrolleret: 1 fejl" in result.output
+    assert "2 skabeloner kontrolleret: 1 fejl" in result.output
     assert "~$" not in result.output
     assert f"{sub / 'b.docx'}: afsnit 5 (brødtekst)" in result.output
 
@@ -160,7 +160,7 @@ def test_default_is_the_templates_folder(tmp_path: Path, monkeypatch: pytest.Mon
     result = invoke()
     assert result.exit_code == 1
     assert f"{tmp_path / 'y.docx'}: afsnit 5" in result.output
-    assert "2 skabelon(er) kontrolleret" in result.output
+    assert "2 skabeloner kontrolleret" in result.output
 
 
 # -- each problem class -----------------------------------------------------------------------
@@ -380,3 +380,30 @@ def test_help_has_example() -> None:
     result = CliRunner().invoke(cli, ["templates", "check", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_error_only_jinja_sees_is_located(tmp_path: Path) -> None:
+    # each tag is fine alone; only the whole part fails (a block name used twice)
+    body = P(R("{% block a %}x{% endblock %}")) + P(R("y")) + T([[P(R("{% block a %}z{% endblock %}"))]])
+    findings = check_template(docx_with_body(tmp_path / "t.docx", body))
+    assert [(f.code, f.paragraph, f.table, f.row, f.column) for f in findings] == [
+        ("syntax-error", 3, 1, 1, 1)]
+    assert "block 'a' defined twice" in findings[0].message
+
+
+def test_document_property_with_broken_tag(tmp_path: Path) -> None:
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("{{ navn }}")
+    doc.core_properties.title = "Opslag {{ navn"
+    doc.save(tmp_path / "t.docx")
+    findings = check_template(tmp_path / "t.docx")
+    assert [(f.part, f.code) for f in findings] == [("properties", "syntax-error")]
+    assert findings[0].message.startswith("dokumentegenskaben 'title': ")
+    assert findings[0].where == "dokumentegenskaber"
+
+
+def test_kind_and_fields_together_is_usage_error(tmp_path: Path) -> None:
+    path = clean_template(tmp_path / "t.docx")
+    assert invoke(str(path), "--kind", "x", "--fields", "a").exit_code == 2

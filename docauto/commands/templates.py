@@ -78,7 +78,12 @@ def check(paths: tuple[Path, ...], kind_name: str | None, fields: str | None,
         bad_files = len({f.file for f in findings})
         if not files:
             click.echo("Ingen Word-skabeloner (.docx) fundet.", err=True)
-        click.echo(f"{len(files)} skabelon(er) kontrolleret: {len(errors)} fejl, "
-                   f"{len(warnings)} advarsl(er) i {bad_files} fil(er).")
+        click.echo(f"{_count(len(files), 'skabelon', 'skabeloner')} kontrolleret: "
+                   f"{len(errors)} fejl, {_count(len(warnings), 'advarsel', 'advarsler')} "
+                   f"i {_count(bad_files, 'fil', 'filer')}.")
     if failed:
         raise SystemExit(1)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
