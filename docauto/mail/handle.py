@@ -115,6 +115,13 @@ def reject(reason: str, problems: Iterable[Problem] = (), **kw: Any) -> Decision
     return Decision(status=schema.REJECTED, reason=note, problems=problems, **kw)
 
 
+def _file_problem(att: Attachment, exc: DocautoError) -> Problem:
+    name = att.filename or "vedhæftet fil"
+    # The readers' messages usually start with the file name already.
+    where = Location() if name in exc.message else Location(file=name)
+    return Problem(where, exc.message)
+
+
 def _value(sub: Any, column: str) -> Any:
     values = getattr(sub, "values", None) or {}
     if column in values:
@@ -127,10 +134,15 @@ def handle_mail(parsed: ParsedMail, structure: Structure, hr_addresses: Iterable
     from docauto.mail.classify import classify
 
     c = classify(parsed.subject or "")
-    meta = {"role": c.role, "kind": c.kind, "round": c.round}
+    role = c.role
+    if role is None and c.kind == "vacancies":
+        # Vacancy reports (hiring freeze) are about pedagogical-leader positions; the subject
+        # usually names no role.
+        role = "pedagogical_leader"
+    meta = {"role": role, "kind": c.kind, "round": c.round}
     if c.kind is None:
         return reject("Emnet kunne ikke genkendes som en indberetning til jobbanken", **meta)
-    if c.role is None and c.kind != "senior":
+    if role is None and c.kind != "senior":
         return reject("Emnet siger ikke, om det gælder klyngeleder eller pædagogisk leder", **meta)
     sender = identify_sender(structure, parsed.sender, hr_addresses)
     if not sender.known:
@@ -138,11 +150,10 @@ def handle_mail(parsed: ParsedMail, structure: Structure, hr_addresses: Iterable
                       "af HR's adresser", **meta)
     when = received_at(parsed)
     if c.kind == "senior":
-        files = [a for a in parsed.attachments]
-        d = Decision(status=schema.REGISTERED, reason="Ansøgning om seniorordning: ingen rækker "
-                     "i registret; HR behandler den", content_hash=content_hash(
-                         c.role, c.kind, c.round, files), **meta)
-        return d
+        return Decision(status=schema.REGISTERED, reason="Ansøgning om seniorordning: ingen "
+                        "rækker i registret; HR behandler den",
+                        content_hash=content_hash(role, c.kind, c.round, parsed.attachments),
+                        **meta)
     if c.kind == "job_ad":
         return _job_ads(parsed, structure, sender, when, meta)
     return _forms(parsed, structure, sender, when, meta)
@@ -171,9 +182,9 @@ def _job_ads(parsed: ParsedMail, structure: Structure, sender: Any, when: dateti
     for att in docs:
         where = Location(file=att.filename or "vedhæftet fil")
         try:
-            found = identify_job_ad(att)
+            found = identify_job_ad(att, structure)
         except DocautoError as exc:
-            problems.append(Problem(where, exc.message))
+            problems.append(_file_problem(att, exc))
             continue
         if not found:
             problems.append(Problem(where, "kan ikke se, hvilken klynge eller enhed annoncen "
@@ -231,19 +242,19 @@ def _forms(parsed: ParsedMail, structure: Structure, sender: Any, when: datetime
         try:
             result = read_submission(att, role, kind)
         except DocautoError as exc:
-            problems.append(Problem(Location(file=att.filename or "vedhæftet fil"), exc.message))
+            problems.append(_file_problem(att, exc))
             continue
         problems.extend(result.problems)
         ok, bad = validate_rows(result, structure, role, kind)
         problems.extend(bad)
+        for sub in ok:
+            if not sender.may_submit_for(sub.area):
+                row = getattr(sub, "row", None)
+                problems.append(Problem(
+                    Location(file=att.filename or None, sheet=getattr(row, "sheet", None) or None,
+                             row=getattr(row, "number", None), column="Område"),
+                    f"området '{sub.area}' er ikke afsenderens område"))
         subs.extend(ok)
-    for sub in subs:
-        if not sender.may_submit_for(sub.area):
-            row = getattr(sub, "row", None)
-            problems.append(Problem(
-                Location(file=None, sheet=getattr(row, "sheet", None) or None,
-                         row=getattr(row, "number", None)),
-                f"området '{sub.area}' er ikke afsenderens område"))
     if problems:
         return reject("Skemaet kunne ikke registreres", problems, **meta)
     if not subs:

@@ -220,15 +220,17 @@ class _Run:
                  "content_hash": decision.content_hash if decision.accepted else ""}
         if status in (schema.REGISTERED, schema.PENDING) and decision.content_hash:
             self.hashes[decision.content_hash] = mid
+        written = 0
         if self.book is not None:  # a dry run applies to the loaded copy and never saves
-            self.summary.rows += self.apply(entry)
+            written = self.apply(entry)
+            self.summary.rows += written
         else:
             self.journal_entries.append(entry)
             self.seen_ids[mid] = status
         counter = {schema.REGISTERED: "registered", schema.PENDING: "pending",
                    schema.DUPLICATE: "duplicates", schema.REJECTED: "rejected"}[status]
         setattr(self.summary, counter, getattr(self.summary, counter) + 1)
-        log.info("%s: %s, %d rows%s", mid, status, len(entry["rows"]),
+        log.info("%s: %s, %d rows%s", mid, status, written,
                  f" ({decision.reason})" if status == schema.REJECTED else "")
         if status == schema.REJECTED and not self.dry_run:
             self._quarantine(item, parsed, decision, when)
