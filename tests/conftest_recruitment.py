@@ -64,3 +64,33 @@ def rec_structure(rec_structure_path: Path):  # noqa: ANN201
     from docauto.structure import load_structure
 
     return load_structure(rec_structure_path)
+
+
+def committee_rows(position: str, chair: str = "Anne Andersen",
+                   chair_email: str = "anne.andersen@buf.example.dk", prefix: str = "") -> list[dict]:
+    """A committee that keeps the rule, for ``position`` (cluster or unit id)."""
+    p = prefix or position
+    return [
+        {"Stilling": position, "Navn": chair, "Sæde": "Formand", "Udpeget af": "Områdechefen",
+         "E-mail": chair_email, "Telefon": ""},
+        {"Stilling": position, "Navn": f"Lene Leder {p}", "Sæde": "Lokal ledelsesrepræsentant",
+         "Udpeget af": "Ledergruppen", "E-mail": f"lene.{p}@buf.example.dk", "Telefon": "33 66 00 01"},
+        {"Stilling": position, "Navn": f"Mads Medarbejder {p}", "Sæde": "Medarbejderrepræsentant 1",
+         "Udpeget af": "MED-udvalget", "E-mail": f"mads.{p}@buf.example.dk", "Telefon": ""},
+        {"Stilling": position, "Navn": f"Mia Medarbejder {p}", "Sæde": "Medarbejderrepræsentant 2",
+         "Udpeget af": "Personalemødet", "E-mail": f"mia.{p}@buf.example.dk", "Telefon": ""},
+        {"Stilling": position, "Navn": f"Frida Forælder {p}", "Sæde": "Forældrerepræsentant",
+         "Udpeget af": "Forældrebestyrelsen", "E-mail": f"frida.{p}@example.com", "Telefon": ""},
+        {"Stilling": position, "Navn": f"Finn Forælder {p}", "Sæde": "Forældrerepræsentant",
+         "Udpeget af": "Forældrebestyrelsen", "E-mail": f"finn.{p}@example.com", "Telefon": ""},
+        {"Stilling": position, "Navn": f"Karen Konsulent {p}", "Sæde": "Pædagogisk konsulent",
+         "Udpeget af": "Områdechefen", "E-mail": f"karen.{p}@buf.example.dk", "Telefon": ""},
+        {"Stilling": position, "Navn": f"Hanne HR {p}", "Sæde": "HR-konsulent",
+         "Udpeget af": "HR-gruppen", "E-mail": f"hanne.{p}@buf.example.dk", "Telefon": ""},
+    ]
+
+
+def write_committees(path: Path, rows: list[dict]) -> Path:
+    path.write_text(yaml.safe_dump({"Vurderingsudvalg": rows}, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
