@@ -1,0 +1,224 @@
+"""The Microsoft Graph source against recorded Graph responses served over HTTP on loopback,
+and an opt-in live test (DOCAUTO_LIVE_GRAPH_MAILBOX + credentials)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+from email import message_from_bytes
+from email.message import EmailMessage
+
+import pytest
+from conftest_recorded import Reply
+
+from docauto.errors import MailError
+from docauto.mail.sources import open_source
+from docauto.mail.sources.graph import GraphSource
+from docauto.mail.sources.retry import TransientMailError
+
+MBX = "/v1.0/users/jobbank@buf.kk.dk"
+INBOX = "AAMkADInbox0000="
+IDS = [f"AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0Msg000{n}=" for n in range(1, 5)]
+TENANT = "00000000-0000-0000-0000-00000000c0de"
+
+
+@pytest.fixture
+def graph(recorded_http, monkeypatch, tmp_path):
+    s = recorded_http
+    monkeypatch.setenv("DOCAUTO_GRAPH_BASE_URL", s.base + "/v1.0")
+    monkeypatch.setenv("DOCAUTO_GRAPH_ACCESS_TOKEN", "recorded-token")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
+    s.route("GET", f"^{MBX}/mailFolders/inbox(\\?|$)", Reply.file("graph/inbox.json"))
+    s.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*skiptoken=SKIP-PAGE-2",
+            Reply.file("graph/delta_page2.json"))
+    s.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*deltatoken=ROUND-2",
+            Reply.file("graph/delta_round2.json"))
+    s.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*deltatoken=ROUND-3",
+            Reply(200, '{"value": [], "@odata.deltaLink": "{{BASE}}/v1.0/users/jobbank@buf.kk.dk/'
+                       'mailFolders/AAMkADInbox0000=/messages/delta?$deltatoken=ROUND-3"}'))
+    s.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?\\$select",
+            Reply.file("graph/throttled.json", status=429, headers={"Retry-After": "1"}),
+            Reply.file("graph/delta_page1.json"))
+    for n, mid in enumerate(IDS, 1):
+        s.route("GET", f"^{MBX}/messages/{mid}/\\$value$", Reply.file(f"graph/mail-{n}.eml"))
+        s.route("POST", f"^{MBX}/messages/{mid}/move$", Reply.file("graph/moved.json", status=201))
+    s.route("GET", f"^{MBX}/mailFolders/msgfolderroot/childFolders", Reply.file("graph/childfolders_empty.json"),
+            Reply.file("graph/childfolders_docauto.json"))
+    s.route("POST", f"^{MBX}/mailFolders/msgfolderroot/childFolders$", Reply.file("graph/created_docauto.json", status=201))
+    s.route("GET", f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders", Reply.file("graph/childfolders_empty.json"))
+    s.route("POST", f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders$",
+            Reply.file("graph/created_Registreret.json", status=201), contains="Registreret")
+    s.route("POST", f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders$",
+            Reply.file("graph/created_Afvist.json", status=201), contains="Afvist")
+    s.route("POST", f"^{MBX}/sendMail$", Reply(202))
+    return s
+
+
+def _mid(item) -> str:
+    return message_from_bytes(item.raw)["Message-ID"]
+
+
+def test_paging_throttling_delta_link_and_moves(graph):
+    src = open_source("graph:jobbank@buf.kk.dk")
+    assert isinstance(src, GraphSource)
+    items = list(src.fetch())
+    # Both pages were read, and the mails come oldest first whatever the page order.
+    assert [_mid(i) for i in items] == ["<graph-1@buf.kk.dk>", "<graph-2@buf.kk.dk>", "<graph-3@buf.kk.dk>"]
+
+    first_delta = graph.requests("GET", "/messages/delta")
+    throttled, retried = first_delta[0], first_delta[1]
+    assert "$select=id,receivedDateTime" in throttled.query
+    assert retried.query == throttled.query
+    assert retried.at - throttled.at >= 1.0  # Retry-After: 1 was honoured
+    assert "skiptoken=SKIP-PAGE-2" in first_delta[2].query
+    for req in graph.seen:
+        assert req.headers["Authorization"] == "Bearer recorded-token"
+        assert 'IdType="ImmutableId"' in req.headers["Prefer"]
+    assert "odata.maxpagesize=50" in first_delta[0].headers["Prefer"]
+
+    src.done(items[0], "registered")
+    src.done(items[1], "rejected")
+    src.done(items[2], "duplicate")
+    moves = graph.requests("POST", "/move")
+    assert [(m.path.split("/")[-2], json.loads(m.body)) for m in moves] == [
+        (IDS[0], {"destinationId": "AAMkADFolderRegistreret="}),
+        (IDS[1], {"destinationId": "AAMkADFolderAfvist="}),
+        (IDS[2], {"destinationId": "AAMkADFolderRegistreret="}),
+    ]
+    # The folders were created once, by id under our own 'docauto' folder, and then remembered.
+    creates = graph.requests("POST", "/childFolders")
+    assert [json.loads(c.body)["displayName"] for c in creates] == ["docauto", "Registreret", "Afvist"]
+
+    # A new process reuses the saved delta link: only the new mail comes back.
+    again = open_source("graph:jobbank@buf.kk.dk")
+    newer = list(again.fetch())
+    assert [_mid(i) for i in newer] == ["<graph-4@buf.kk.dk>"]
+    assert "deltatoken=ROUND-2" in graph.requests("GET", "/messages/delta")[-1].query
+    assert len(graph.requests("GET", "/mailFolders/inbox")) == 1  # the folder id came from state
+    again.done(newer[0], "registered")
+    assert len(graph.requests("POST", "/childFolders")) == 3
+
+
+def test_stop_in_the_middle_resumes_with_the_rest(graph):
+    src = open_source("graph:jobbank@buf.kk.dk")
+    it = src.fetch()
+    first = next(it)
+    src.done(first, "registered")
+    it.close()  # watch mode stopped after one mail
+    resumed = open_source("graph:jobbank@buf.kk.dk")
+    rest = list(resumed.fetch())
+    # The queue remembered the two unhandled mails although the delta link moved on.
+    assert [_mid(i) for i in rest] == ["<graph-2@buf.kk.dk>", "<graph-3@buf.kk.dk>", "<graph-4@buf.kk.dk>"]
+
+
+def test_crash_before_the_move_retries_the_move(graph, monkeypatch):
+    src = open_source("graph:jobbank@buf.kk.dk")
+    items = list(src.fetch())
+
+    def lost(mid, target):
+        raise TransientMailError("connection reset")
+
+    monkeypatch.setattr(src, "_move", lost)
+    with pytest.raises(TransientMailError):
+        src.done(items[0], "registered")
+    restarted = open_source("graph:jobbank@buf.kk.dk")
+    rest = list(restarted.fetch())
+    assert "<graph-1@buf.kk.dk>" not in [_mid(i) for i in rest]
+    assert [m.path.split("/")[-2] for m in graph.requests("POST", "/move")] == [IDS[0]]
+
+
+def test_long_retry_after_goes_to_watch_mode(graph):
+    graph.routes.insert(0, graph.route("GET", f"^{MBX}/mailFolders/inbox(\\?|$)",
+                                       Reply(429, "{}", headers={"Retry-After": "3600"})))
+    src = open_source("graph:jobbank@buf.kk.dk")
+    with pytest.raises(TransientMailError) as info:
+        list(src.fetch())
+    assert info.value.retry_after == 3600
+
+
+def test_expired_delta_link_starts_over(graph, tmp_path):
+    src = open_source("graph:jobbank@buf.kk.dk")
+    for item in list(src.fetch()):
+        src.done(item, "registered")
+    graph.routes.insert(0, graph.route("GET", "deltatoken=ROUND-2",
+                                       Reply.file("graph/sync_state_not_found.json", status=410)))
+    again = open_source("graph:jobbank@buf.kk.dk")
+    list(again.fetch())
+    last = graph.requests("GET", "/messages/delta")
+    assert "deltatoken=ROUND-2" in last[-3].query  # refused with 410
+    assert "$select=id,receivedDateTime" in last[-2].query  # a fresh initial round
+
+
+def test_links_to_other_hosts_are_not_followed(graph, monkeypatch):
+    graph.routes.insert(0, graph.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta", Reply(
+        200, '{"value": [], "@odata.nextLink": "https://evil.example/steal"}')))
+    with pytest.raises(MailError, match="another host"):
+        list(open_source("graph:jobbank@buf.kk.dk").fetch())
+
+
+def test_receipt_is_sent_as_mime(graph):
+    src = open_source("graph:jobbank@buf.kk.dk")
+    item = next(src.fetch())
+    receipt = EmailMessage()
+    receipt["To"] = "chef1@buf.kk.dk"
+    receipt["Subject"] = "Kvittering: Klyngeleder - Registrering af ansøgningerne"
+    receipt.set_content("Tak for din mail")
+    src.reply(item, receipt)
+    (sent,) = graph.requests("POST", "/sendMail")
+    assert sent.headers["Content-Type"] == "text/plain"
+    mime = message_from_bytes(base64.b64decode(sent.body))
+    assert mime["From"] == "jobbank@buf.kk.dk"
+    assert mime["To"] == "chef1@buf.kk.dk"
+
+
+def test_msal_client_credentials_and_protected_token_cache(graph, monkeypatch, tmp_path):
+    monkeypatch.delenv("DOCAUTO_GRAPH_ACCESS_TOKEN")
+    monkeypatch.setenv("DOCAUTO_GRAPH_TENANT_ID", TENANT)
+    monkeypatch.setenv("DOCAUTO_GRAPH_CLIENT_ID", "11111111-2222-3333-4444-555555555555")
+    monkeypatch.setenv("DOCAUTO_GRAPH_CLIENT_SECRET", "recorded-secret")
+    monkeypatch.setenv("DOCAUTO_GRAPH_LOGIN_URL", graph.base + "/login")
+    monkeypatch.setenv("DOCAUTO_CACHE_DIR", str(tmp_path / "cache"))
+    graph.route("GET", f"^/login/{TENANT}/v2.0/.well-known/openid-configuration$",
+                Reply.file("graph/openid-configuration.json"))
+    graph.route("POST", f"^/login/{TENANT}/oauth2/v2.0/token$", Reply.file("graph/token.json"))
+    list(open_source("graph:jobbank@buf.kk.dk").fetch())
+    (token_req,) = graph.requests("POST", "/oauth2/v2.0/token")
+    form = token_req.body.decode()
+    assert "grant_type=client_credentials" in form
+    assert "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default" in form
+    assert graph.requests("GET", "/messages/delta")[0].headers["Authorization"].endswith(".recorded")
+    (cache,) = (tmp_path / "cache").glob("*.tokencache.json")
+    if os.name == "posix":
+        assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+        assert "recorded-secret" not in cache.read_text()
+    # A second process takes the token from the cache instead of signing in again.
+    list(open_source("graph:jobbank@buf.kk.dk").fetch())
+    assert len(graph.requests("POST", "/oauth2/v2.0/token")) == 1
+
+
+def test_a_world_readable_token_cache_is_refused(graph, monkeypatch, tmp_path):
+    if os.name != "posix":
+        pytest.skip("POSIX permissions")
+    from docauto.errors import ConfigError
+    from docauto.mail import credentials
+
+    monkeypatch.setenv("DOCAUTO_CACHE_DIR", str(tmp_path / "cache"))
+    path = credentials.token_cache_path("x")
+    path.write_text("{}")
+    os.chmod(path, 0o644)
+    with pytest.raises(ConfigError, match="readable by other users"):
+        credentials.read_token_cache(path)
+
+
+@pytest.mark.live
+@pytest.mark.skipif(not os.environ.get("DOCAUTO_LIVE_GRAPH_MAILBOX"),
+                    reason="set DOCAUTO_LIVE_GRAPH_MAILBOX and DOCAUTO_GRAPH_* credentials to run")
+def test_live_graph_mailbox_reads_without_moving(tmp_path, monkeypatch):
+    """Reads the first mail of the live mailbox's inbox; moves nothing."""
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
+    src = open_source("graph:" + os.environ["DOCAUTO_LIVE_GRAPH_MAILBOX"])
+    item = next(iter(src.fetch()), None)
+    if item is not None:
+        assert message_from_bytes(item.raw)["From"]
