@@ -158,7 +158,7 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, mtime_ns: int) -> Patterns:
+def _load(path: str, mtime_ns: int, size: int) -> Patterns:
     # Keyed by path and modification time: a test (or HR) pointing DOCAUTO_MAPPINGS elsewhere,
     # or editing the file while `mail watch` runs, gets the new patterns.
     import yaml
@@ -177,10 +177,11 @@ def load_patterns(path: Path | None = None) -> Patterns:
 
         path = mapping_path(PATTERN_FILE)
     try:
-        mtime = path.stat().st_mtime_ns
+        stat = path.stat()
+        mtime, size = stat.st_mtime_ns, stat.st_size
     except OSError as exc:
         raise ConfigError(f"{path}: mønsterfilen kan ikke læses ({exc.strerror})") from None
-    return _load(str(path), mtime)
+    return _load(str(path), mtime, size)
 
 
 # --- deciding --------------------------------------------------------------------------------

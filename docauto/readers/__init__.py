@@ -97,7 +97,7 @@ class ColumnMap:
 
 
 @lru_cache(maxsize=8)
-def _load_columns(path: str, mtime_ns: int) -> ColumnMap:
+def _load_columns(path: str, mtime_ns: int, size: int) -> ColumnMap:
     import yaml
 
     try:
@@ -127,7 +127,8 @@ def column_map(path: Path | None = None) -> ColumnMap:
 
         path = mapping_path(COLUMNS_FILE)
     try:
-        return _load_columns(str(path), path.stat().st_mtime_ns)
+        stat = path.stat()
+        return _load_columns(str(path), stat.st_mtime_ns, stat.st_size)
     except OSError:
         # Without the file the canonical headers still work.
         return ColumnMap({}, {"Tiltrædelsesdato": "dato", "Prioritet": "heltal"})
