@@ -380,7 +380,7 @@ class _Checker:
             self.check_shape(part, tag)
             if tag.closed and tag.para is tag.end_para:
                 self.check_split(part, tag)
-        self.check_stray_text(part)
+        self.check_stray_text(part, tags)
         for tag in tags:
             self.check_characters(part, tag)
         for tag in tags:
@@ -450,10 +450,17 @@ class _Checker:
                      f"der står {inside[0]} midt i mærket; det forsvinder, når skabelonen udfyldes: "
                      f"flyt {inside[0]} uden for mærket", severity=WARNING, text=tag.text)
 
-    def check_stray_text(self, part: _Part) -> None:
+    def check_stray_text(self, part: _Part, tags: list[_Tag]) -> None:
         # "{ {" and "% }": a tag someone typed with a space, which Jinja shows as plain text
         for para in part.paras:
-            m = re.search(r"\{\s+[{%]|[%}]\s+\}|\{%\s*%\s*\}", para.text)
+            text = para.text
+            for tag in tags:  # only the text outside tags ("{{ {'a': 1} }}" is fine)
+                if tag.para is para:
+                    end = tag.end if tag.end_para is para else len(text)
+                    text = text[:tag.start] + " " * (end - tag.start) + text[end:]
+                elif tag.end_para is para:
+                    text = " " * tag.end + text[tag.end:]
+            m = re.search(r"\{\s+[{%]|[%}]\s+\}", text)
             if m:
                 self.add(part, para, "spaced-braces",
                          f"'{m.group()}' ligner et mærke med mellemrum mellem tegnene; Jinja "

@@ -46,8 +46,13 @@ def table(rows: list[list[str]]) -> str:
     return f"<w:tbl>{body}</w:tbl>"
 
 
-def docx_with_body(path: Path, body_xml: str, header: str | None = None) -> Path:
-    """A real Word document from python-docx whose body is replaced by ``body_xml``."""
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def docx_with_body(path: Path, body_xml: str, header: str | None = None,
+                   footnote: str | None = None) -> Path:
+    """A real Word document from python-docx whose body is replaced by ``body_xml``
+    (and, if given, a footnotes part holding the paragraph XML ``footnote``)."""
     import docx
 
     doc = docx.Document()
@@ -65,7 +70,14 @@ def docx_with_body(path: Path, body_xml: str, header: str | None = None) -> Path
                 xml = re.sub(r"(<w:body>).*?(<w:sectPr)",
                              lambda m: m.group(1) + body_xml + m.group(2), xml, flags=re.S)
                 data = xml.encode("utf-8")
+            if info.filename == "[Content_Types].xml" and footnote is not None:
+                data = data.replace(b"</Types>", f'<Override PartName="/word/footnotes.xml" '
+                                    f'ContentType="{FOOTNOTES_CT}"/></Types>'.encode())
             dst.writestr(info, data)
+        if footnote is not None:
+            dst.writestr("word/footnotes.xml",
+                         '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                         f'2006/main"><w:footnote w:id="1">{footnote}</w:footnote></w:footnotes>')
     path.write_bytes(out.getvalue())
     return path
 
@@ -407,3 +419,26 @@ def test_document_property_with_broken_tag(tmp_path: Path) -> None:
 def test_kind_and_fields_together_is_usage_error(tmp_path: Path) -> None:
     path = clean_template(tmp_path / "t.docx")
     assert invoke(str(path), "--kind", "x", "--fields", "a").exit_code == 2
+
+
+def test_spaced_braces_outside_tags_only(tmp_path: Path) -> None:
+    body = P(R("{{ {'a': navn}['a'] }}")) + P(R("Skriv { { navn } } her"))
+    findings = check_template(docx_with_body(tmp_path / "t.docx", body), fields=["navn"])
+    assert [(f.code, f.severity, f.paragraph) for f in findings] == [("spaced-braces", WARNING, 2)]
+
+
+def test_nested_table_place(tmp_path: Path) -> None:
+    inner = T([[P(R("{{ navn | datoo }}"))]])
+    body = P(R("a")) + T([[P(R("x")), P(R("y")) + inner]])
+    findings = check_template(docx_with_body(tmp_path / "t.docx", body), fields=["navn"])
+    # the innermost table: table 2 in document order, its only cell
+    assert [(f.code, f.paragraph, f.table, f.row, f.column) for f in findings] == [
+        ("unknown-filter", 4, 2, 1, 1)]
+
+
+def test_footnote_part(tmp_path: Path) -> None:
+    path = docx_with_body(tmp_path / "t.docx", P(R("{{ navn }}")),
+                          footnote=P(R("Se {% if navn %}bilag")))
+    findings = check_template(path, fields=["navn"])
+    assert [(f.part, f.paragraph, f.code) for f in findings] == [("footnotes", 1, "unclosed-block")]
+    assert findings[0].where == "afsnit 1 (fodnoter)"
