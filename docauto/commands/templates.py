@@ -31,9 +31,9 @@ def templates() -> None:
 @json_option
 def check(paths: tuple[Path, ...], kind_name: str | None, fields: str | None,
           strict: bool, as_json: bool) -> None:
-    """Check templates (files or folders; default: the templates in use) for broken tags.
+    """Check Word templates for broken tags, blocks and variables.
 
-    Finds Jinja syntax errors, tags Word split across runs or paragraphs, curly quotes and
+    PATHS are files and/or folders (default: the templates in use). It finds Jinja syntax errors, tags Word split across runs or paragraphs, curly quotes and
     other autocorrect damage, unbalanced {% if %}/{% for %} blocks (saying where they were
     opened), row loops closed in another table, variables the document kind does not supply
     and unknown filters. Prints one line per finding with the paragraph or table cell, then
