@@ -329,7 +329,9 @@ class _Walker:
             data = _part_bytes(part)
             if _is_tnef(part, filename):
                 inner = _tnef_attachments(data, self.defects)
-                if inner is not None:
+                if inner == []:
+                    self.defects.append("winmail.dat: ingen vedhæftede filer fundet")
+                if inner:
                     self.attachments.extend(inner)
                     return
             if filename.lower().endswith(".eml") and depth < MAX_DEPTH:

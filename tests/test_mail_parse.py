@@ -1,0 +1,321 @@
+"""parse_mail and the dir: source: real-world edge cases, built mails, bounds."""
+
+from __future__ import annotations
+
+import hashlib
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+
+import pytest
+
+from docauto.mail.message import Attachment, MailParseError, ParsedMail, parse_mail
+from docauto.mail.sources import MailSource, open_source
+
+HERE = Path(__file__).parent
+LOCAL = sorted((HERE / "data" / "mail").glob("*.eml"))
+SHARED_DIR = Path("/work/shared/corpora/mail-edge-cases")
+SHARED = sorted(p for p in SHARED_DIR.rglob("*") if p.is_file()) if SHARED_DIR.is_dir() else []
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _check_parses_or_refuses(path: Path) -> None:
+    raw = path.read_bytes()
+    try:
+        parsed = parse_mail(raw, path.name)
+    except MailParseError as exc:
+        assert str(exc).startswith(path.name)
+        assert len(str(exc)) > len(path.name) + 5  # a reason, not only the name
+        return
+    assert isinstance(parsed, ParsedMail)
+    assert parsed.raw == raw
+    assert parsed.message_id.startswith("<") and parsed.message_id.endswith(">")
+    assert "\n" not in parsed.subject and "\r" not in parsed.subject
+    assert parsed.sender == parsed.sender.lower()
+    assert parsed.date is None or parsed.date.tzinfo is not None
+    for att in parsed.attachments:
+        assert isinstance(att.data, bytes)
+        assert att.filename and "/" not in att.filename and "\\" not in att.filename
+
+
+@pytest.mark.parametrize("path", LOCAL, ids=[p.name for p in LOCAL])
+def test_local_edge_cases(path):
+    _check_parses_or_refuses(path)
+
+
+@pytest.mark.skipif(not SHARED, reason="shared mail corpus not present")
+@pytest.mark.parametrize("path", SHARED, ids=[str(p.relative_to(SHARED_DIR)) for p in SHARED]
+                         if SHARED else None)
+def test_shared_corpus(path):
+    _check_parses_or_refuses(path)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("attachment_with_base64_encoded_name.eml", ["This is a test.pdf"]),
+    ("attachment_with_unquoted_name.eml", ["This is a test.txt"]),
+    ("attachment_message_rfc822.eml", ["broken.pdf"]),
+])
+def test_edge_case_attachment_names(name, expected):
+    parsed = parse_mail((HERE / "data" / "mail" / name).read_bytes(), name)
+    assert [a.filename for a in parsed.attachments] == expected
+
+
+def test_nested_rfc822_attachment_is_marked():
+    parsed = parse_mail((HERE / "data/mail/attachment_message_rfc822.eml").read_bytes(), "x")
+    assert parsed.attachments[0].origin == "vedhæftet mail"
+    assert parsed.attachments[0].data.startswith(b"%PDF")
+
+
+def test_obsolete_header_syntax_still_gives_the_sender():
+    parsed = parse_mail((HERE / "data/mail/example13.eml").read_bytes(), "example13.eml")
+    assert parsed.sender == "jdoe@machine.example"
+
+
+def test_bad_encoded_subject_keeps_the_text():
+    parsed = parse_mail((HERE / "data/mail/bad_encoded_subject.eml").read_bytes(), "x")
+    assert parsed.subject == "TEST"
+    assert parsed.sender == ""
+    assert parsed.message_id == f"<{hashlib.sha256(parsed.raw).hexdigest()}@docauto>"
+
+
+# --- mails built here ------------------------------------------------------------------------
+
+
+def _form_mail(subject: str = "SV: Klyngeleder – Registrering af kandidaten 2. runde") -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = "Åse Østergård <Aase.Oestergaard@BUF.Demokommune.dk>"
+    msg["To"] = "jobbank@buf.demokommune.dk"
+    msg["Subject"] = subject
+    msg["Date"] = "Fri, 22 Oct 2010 14:03:00 +0200"
+    msg["Message-ID"] = "<abc.123@buf.demokommune.dk>"
+    msg.set_content("Hermed skemaet.\nVenlig hilsen\nÅse")
+    msg.add_attachment(b"PK\x03\x04form", maintype="application",
+                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       filename="Registreringsskema – Amager Øst, 2. runde.xlsx")
+    return msg
+
+
+def test_built_mail_fields():
+    raw = _form_mail().as_bytes(policy=SMTP)
+    assert b"=?utf-8?" in raw  # the subject really is RFC 2047 encoded on the wire
+    assert b"filename*0*=" in raw  # and the file name RFC 2231 encoded, in continuations
+    parsed = parse_mail(raw, "form.eml")
+    assert parsed.subject == "SV: Klyngeleder – Registrering af kandidaten 2. runde"
+    assert parsed.sender == "aase.oestergaard@buf.demokommune.dk"
+    assert parsed.sender_name == "Åse Østergård"
+    assert parsed.message_id == "<abc.123@buf.demokommune.dk>"
+    assert parsed.date.isoformat() == "2010-10-22T14:03:00+02:00"
+    assert parsed.body_text.startswith("Hermed skemaet.")
+    assert [(a.filename, a.content_type, a.data, a.origin) for a in parsed.attachments] == [
+        ("Registreringsskema – Amager Øst, 2. runde.xlsx", XLSX, b"PK\x03\x04form", "")]
+
+
+def test_forwarded_mail_with_the_form_inside():
+    inner = _form_mail("Klyngeleder – Ansættelser")
+    outer = EmailMessage()
+    outer["From"] = "hr@buf.demokommune.dk"
+    outer["Subject"] = "VS: Klyngeleder – Ansættelser"
+    outer.set_content("Videresendt")
+    outer.add_attachment(inner)  # message/rfc822
+    parsed = parse_mail(outer.as_bytes(), "fwd.eml")
+    assert parsed.subject == "VS: Klyngeleder – Ansættelser"
+    assert parsed.body_text.strip() == "Videresendt"  # not the forwarded mail's text
+    assert [(a.filename, a.origin) for a in parsed.attachments] == [
+        ("Registreringsskema – Amager Øst, 2. runde.xlsx", "vedhæftet mail")]
+    assert parsed.message_id.endswith("@docauto>")  # the outer mail has none
+
+
+def test_encoded_word_inside_quoted_filename():
+    raw = (b"From: a@b.dk\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+           b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nhej\r\n"
+           b"--XX\r\nContent-Type: application/octet-stream\r\n"
+           b"Content-Disposition: attachment; filename=\"=?iso-8859-1?q?Ans=E6ttelser_=F8st.xlsx?=\"\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\naGVq\r\n--XX--\r\n")
+    parsed = parse_mail(raw, "x")
+    assert [(a.filename, a.data) for a in parsed.attachments] == [("Ansættelser øst.xlsx", b"hej")]
+
+
+def test_path_in_filename_is_dropped():
+    msg = EmailMessage()
+    msg["From"] = "a@b.dk"
+    msg.set_content("x")
+    msg.add_attachment(b"data", maintype="application", subtype="octet-stream",
+                       filename="C:\\Users\\ase\\..\\skema.xlsx")
+    assert parse_mail(msg.as_bytes(), "x").attachments[0].filename == "skema.xlsx"
+
+
+def test_naive_date_becomes_utc_and_missing_date_is_none():
+    msg = EmailMessage()
+    msg["From"] = "a@b.dk"
+    msg["Date"] = "Fri, 22 Oct 2010 14:03:00 -0000"
+    msg.set_content("x")
+    assert parse_mail(msg.as_bytes(), "x").date.utcoffset().total_seconds() == 0
+    del msg["Date"]
+    assert parse_mail(msg.as_bytes(), "x").date is None
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    (b"", "tom"),
+    (b"   \r\n  ", "tom"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "ikke en e-mail"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Outlook"),
+    (b"just some text\nwithout headers\n", "ikke en e-mail"),
+])
+def test_nothing_usable_raises_mail_parse_error(raw, reason):
+    with pytest.raises(MailParseError, match=reason):
+        parse_mail(raw, "skrald.eml")
+
+
+def test_deeply_nested_forwards_are_bounded():
+    msg = _form_mail("Klyngeleder – Ansættelser")
+    for i in range(30):
+        outer = EmailMessage()
+        outer["From"] = "a@b.dk"
+        outer["Subject"] = f"VS: {i}"
+        outer.set_content("x")
+        outer.add_attachment(msg)
+        msg = outer
+    parsed = parse_mail(msg.as_bytes(), "deep.eml")
+    assert parsed.attachments == []  # the form is below the depth limit
+    assert any("dybt" in d for d in parsed.defects)
+
+
+def test_thousands_of_parts_are_bounded():
+    msg = EmailMessage()
+    msg["From"] = "a@b.dk"
+    msg.set_content("x")
+    for i in range(1500):
+        msg.add_attachment(b"x", maintype="application", subtype="octet-stream", filename=f"{i}.bin")
+    parsed = parse_mail(msg.as_bytes(), "many.eml")
+    assert 0 < len(parsed.attachments) < 1500
+    assert any("dele" in d for d in parsed.defects)
+
+
+def test_huge_header_is_cut_not_hung():
+    raw = (b"From: a@b.dk\r\nSubject: " + b"=?utf-8?q?a?= " * 20000 + b"\r\n\r\nbody\r\n")
+    parsed = parse_mail(raw, "x")
+    assert parsed.sender == "a@b.dk"
+    assert any("subject" in d for d in parsed.defects)
+
+
+def test_winmail_dat_without_tnefparse_is_kept(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tnefparse", None)  # as if the extra were not installed
+    msg = EmailMessage()
+    msg["From"] = "a@b.dk"
+    msg.set_content("x")
+    msg.add_attachment(b"\x78\x9f\x3e\x22rest", maintype="application", subtype="ms-tnef",
+                       filename="winmail.dat")
+    parsed = parse_mail(msg.as_bytes(), "x")
+    assert [a.filename for a in parsed.attachments] == ["winmail.dat"]
+    assert any("tnefparse" in d for d in parsed.defects)
+
+
+def test_broken_winmail_dat_is_kept_with_a_defect():
+    pytest.importorskip("tnefparse")
+    msg = EmailMessage()
+    msg["From"] = "a@b.dk"
+    msg.set_content("x")
+    msg.add_attachment(b"\x78\x9f\x3e\x22broken", maintype="application", subtype="ms-tnef",
+                       filename="winmail.dat")
+    parsed = parse_mail(msg.as_bytes(), "x")
+    assert [a.filename for a in parsed.attachments] == ["winmail.dat"]
+    assert any("winmail.dat" in d for d in parsed.defects)
+
+
+# --- the dir: source -------------------------------------------------------------------------
+
+
+def _mailbox(tmp_path: Path) -> Path:
+    box = tmp_path / "indbakke"
+    box.mkdir()
+    (box / "b.eml").write_bytes(_form_mail("Klyngeleder – Ansættelser").as_bytes())
+    (box / "A.eml").write_bytes(_form_mail().as_bytes())
+    (box / "c.msg").write_bytes(b"not really outlook")
+    (box / "noter.txt").write_text("ikke en mail")
+    (box / "~$lock.eml").write_bytes(b"x")
+    (box / "sub").mkdir()
+    (box / "sub" / "d.eml").write_bytes(b"From: a@b.dk\r\n\r\nx")
+    return box
+
+
+def test_dir_source_yields_sorted_mail_files(tmp_path):
+    box = _mailbox(tmp_path)
+    source = open_source(f"dir:{box}")
+    assert isinstance(source, MailSource)
+    items = list(source.fetch())
+    assert [i.id for i in items] == ["A.eml", "b.eml", "c.msg"]
+    assert items[0].raw == (box / "A.eml").read_bytes()
+    assert items[2].raw == b"not really outlook"  # not convertible: handed on as it is
+    assert parse_mail(items[1].raw, items[1].name).subject == "Klyngeleder – Ansættelser"
+    # A second fetch gives the same (the registry, not the folder, remembers what was seen).
+    source.done(items[0], "registered")
+    assert [i.id for i in source.fetch()] == ["A.eml", "b.eml", "c.msg"]
+    assert sorted(p.name for p in box.iterdir()) == ["A.eml", "b.eml", "c.msg", "noter.txt",
+                                                       "sub", "~$lock.eml"]
+
+
+def test_dir_source_hands_on_an_unreadable_file(tmp_path, monkeypatch):
+    box = _mailbox(tmp_path)
+    real = Path.read_bytes
+
+    def flaky(self):
+        if self.name == "b.eml":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", flaky)
+    items = {i.id: i for i in open_source(f"dir:{box}").fetch()}
+    assert items["b.eml"].raw == b""
+    with pytest.raises(MailParseError):
+        parse_mail(items["b.eml"].raw, items["b.eml"].name)
+
+
+def test_dir_source_writes_receipts_as_eml_drafts(tmp_path):
+    box = _mailbox(tmp_path)
+    source = open_source(f"dir:{box}")
+    item = next(iter(source.fetch()))
+    receipt = EmailMessage()
+    receipt["To"] = "aase@b.dk"
+    receipt["Subject"] = "Kvittering: Klyngeleder – Registrering af kandidaten"
+    receipt.set_content("Modtaget.")
+    source.reply(item, receipt)
+    written = list((tmp_path / "kvitteringer").iterdir())
+    assert [p.suffix for p in written] == [".eml"]
+    assert parse_mail(written[0].read_bytes(), "k").subject.startswith("Kvittering:")
+
+    other = tmp_path / "andet"
+    source = open_source(f"dir:{box}?kvitteringer={other}")
+    source.reply(item, receipt)
+    assert len(list(other.glob("*.eml"))) == 1
+
+
+def test_dir_source_missing_folder_is_a_usage_error(tmp_path):
+    from docauto.errors import UsageError
+
+    with pytest.raises(UsageError):
+        open_source(f"dir:{tmp_path / 'findes-ikke'}")
+
+
+def test_msg_file_is_converted_when_extract_msg_can(tmp_path, monkeypatch):
+    from docauto.mail.sources import dirsource
+
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "x.msg").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1outlook")
+    converted = _form_mail("Klyngeleder – Ansættelser").as_bytes()
+    monkeypatch.setattr(dirsource, "msg_to_mime", lambda data: converted)
+    [item] = list(open_source(f"dir:{box}").fetch())
+    assert item.raw == converted
+    monkeypatch.undo()
+    # The real converter refuses a file that is not a .msg, and parse_mail says what it is.
+    [item] = list(open_source(f"dir:{box}").fetch())
+    with pytest.raises(MailParseError, match="Outlook"):
+        parse_mail(item.raw, item.name)
+
+
+def test_attachment_is_frozen():
+    a = Attachment("a.xlsx", XLSX, b"x")
+    with pytest.raises(AttributeError):
+        a.filename = "b"  # type: ignore[misc]
