@@ -298,7 +298,15 @@ class PreparedTemplate:
         for part in self._parts:
             xml = self._run(part, context)
             if part.kind == "body":
-                tree = dt.fix_tables(xml)
+                try:
+                    tree = dt.fix_tables(xml)
+                except (AttributeError, TypeError, ValueError, etree.XMLSyntaxError) as exc:
+                    # A block opened in one table and closed outside it leaves XML docxtpl
+                    # cannot repair; say so instead of crashing.
+                    raise TemplateError(
+                        f"{self.path}: skabelonen giver et ugyldigt dokument ({type(exc).__name__}: {exc})",
+                        hint="run 'docauto templates check' on it: a {%tr %} or {% for %} is probably "
+                             "opened in one table and closed outside it") from None
                 docpr = 1000
                 for elt in tree.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
                     docpr += 1

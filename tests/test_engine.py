@@ -158,3 +158,16 @@ def test_prepare_caches_until_file_changes(tmp_path: Path) -> None:
     second = prepare(path)
     assert second is not first
     assert docx_text(second.render({"x": 1})).body[0] == "version to 1"
+
+
+def test_block_across_table_boundary_is_a_template_error(tmp_path: Path) -> None:
+    doc = Document()
+    table = doc.add_table(rows=2, cols=1)
+    table.rows[0].cells[0].text = "{%tr for x in xs %}"
+    table.rows[1].cells[0].text = "{{ x }}"
+    doc.add_paragraph("{%tr endfor %}")
+    path = tmp_path / "tabel.docx"
+    doc.save(path)
+    with pytest.raises(TemplateError) as err:
+        PreparedTemplate(path).render({"xs": [1, 2]})
+    assert "tabel.docx" in str(err.value)
