@@ -162,10 +162,9 @@ def job_ad_docx(structure: Structure, role: str, cluster_id: str, unit_id: str |
              "docauto.klynge_id": cluster_id}
     if unit_id:
         props["docauto.enheds_id"] = unit_id
-    try:  # the job-ad kind, when installed, is the real thing
-        from docauto.kinds import jobad  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
-        pass
+    real = _real_job_ad(structure, role, unit if unit else cluster)
+    if real is not None:
+        return real
     zin = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
     members = [(i, zin.read(i.filename)) for i in zin.infolist()]
     replaced: dict[str, bytes] = {}
@@ -175,6 +174,21 @@ def job_ad_docx(structure: Structure, role: str, cluster_id: str, unit_id: str |
         for info, data in members:
             zout.writestr(info.filename, replaced.get(info.filename, data))
     return out.getvalue()
+
+
+def _real_job_ad(structure: Structure, role: str, position: object) -> bytes | None:
+    """The ad exactly as 'docauto generate stillingsopslag' writes it, when that kind exists."""
+    try:
+        from docauto.engine import prepare
+        from docauto.kinds.jobad import TEMPLATES, build_ad_context
+        from docauto.plan import load_plan
+        from docauto.recruitment.profiles import load_profile
+        from docauto.resources import template_path
+    except ImportError:
+        return None
+    context, props = build_ad_context(structure, role, position, load_profile(role), load_plan(),
+                                      {}, {})
+    return prepare(template_path(TEMPLATES[role])).render(context, properties=props)
 
 
 # --- mails -----------------------------------------------------------------------------------

@@ -93,7 +93,8 @@ def position_id(role: str, cluster_id: str, unit_id: str | None = None) -> str:
 
 # The order statuses move in. Besat and Ikke besat both end a round; Ikke besat may still
 # become Besat (filled in the 2nd round), never the other way. Genopslag (re-advertised) is
-# reached from Ikke besat only, and from Genopslag the cycle starts again.
+# reached from Ikke besat only (a new job ad for it, or HR's own word), and from Genopslag the
+# cycle starts again.
 _RANK = {OPSLAAET: 0, ANSOEGERE: 1, KANDIDAT: 2, IKKE_BESAT: 3, BESAT: 4}
 
 
@@ -104,6 +105,8 @@ def next_status(current: str | None, proposed: str) -> str | None:
         return proposed
     if proposed == current:
         return None
+    if proposed == OPSLAAET and current == IKKE_BESAT:
+        return GENOPSLAG  # a new ad for a position that was not filled is a re-advertisement
     if proposed == GENOPSLAG:
         return GENOPSLAG if current == IKKE_BESAT else None
     if current == GENOPSLAG:

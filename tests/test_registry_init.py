@@ -1,0 +1,116 @@
+"""registry init: the workbook of REGISTRY.md §3, its positions, its look; status rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest_registry import sheet
+
+from docauto.cli import cli
+from docauto.registry import schema
+
+EXPECTED = {
+    "Stillinger": ["Stillings-ID", "Stillingstype", "Område", "Klynge", "Enhed", "Status", "Ansat",
+                   "Opdateret"],
+    "Ansøgninger": ["Stillingstype", "Område", "Klynge", "Enhed", "Ansøger", "E-mail",
+                    "Nuværende stilling", "Nuværende arbejdssted", "Modtaget", "Kilde"],
+    "Indstillinger": ["Runde", "Stillingstype", "Område", "Klynge", "Enhed", "Kandidat", "E-mail",
+                      "Prioritet", "Modtaget", "Kilde"],
+    "Ansættelser": ["Stillingstype", "Område", "Klynge", "Enhed", "Navn", "E-mail",
+                    "Tiltrædelsesdato", "Modtaget", "Kilde"],
+    "Ikke besatte": ["Stillingstype", "Område", "Klynge", "Enhed", "Bemærkning", "Modtaget",
+                     "Kilde"],
+    "Stillingsannoncer": ["Stillingstype", "Område", "Klynge", "Enhed", "Fil", "Modtaget", "Kilde"],
+    "Indbakke": ["Message-ID", "Modtaget", "Afsender", "Emne", "Type", "Runde", "Status", "Rækker",
+                 "Bemærkning"],
+}
+
+
+def test_init_creates_exact_sheets_columns_and_look(registry: Path) -> None:
+    wb = openpyxl.load_workbook(registry)
+    visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    assert visible == list(EXPECTED)
+    for name, headers in EXPECTED.items():
+        ws = wb[name]
+        assert [c.value for c in ws[1]] == headers
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref.startswith("A1:")
+        assert all(c.font.bold for c in ws[1])
+        assert ws.column_dimensions["A"].width >= 7
+    assert wb["Indbakke"].column_dimensions["D"].width == schema.WIDTHS["Emne"]
+
+
+def test_init_one_position_per_municipal_and_self_governing_cluster(registry: Path) -> None:
+    rows = sheet(registry, "Stillinger")
+    assert [(r["Stillings-ID"], r["Stillingstype"], r["Område"], r["Klynge"], r["Status"])
+            for r in rows] == [
+        ("KL-K01", "Klyngeleder", "Nord", "Klynge Nordhavn", "Opslået"),
+        ("KL-K02", "Klyngeleder", "Nord", "Klynge Nordvest", "Opslået"),
+        ("KL-K03", "Klyngeleder", "Syd", "Klynge Sydhavn", "Opslået"),
+    ]  # the network N01 has a coordinator, not a cluster leader
+
+
+def test_init_again_changes_nothing_and_restores_a_deleted_sheet(registry: Path,
+                                                                 structure_file: Path) -> None:
+    wb = openpyxl.load_workbook(registry)
+    wb["Stillinger"]["F2"].value = "Besat"
+    del wb["Ikke besatte"]
+    wb.save(registry)
+    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(structure_file),
+                                      "--registry", str(registry)])
+    assert result.exit_code == 0, result.output
+    assert "Ikke besatte" in result.output
+    wb = openpyxl.load_workbook(registry)
+    assert "Ikke besatte" in wb.sheetnames
+    assert wb["Stillinger"]["F2"].value == "Besat"
+    assert wb["Stillinger"].max_row == 4
+
+
+def test_init_refuses_while_excel_has_it_open(registry: Path, structure_file: Path) -> None:
+    owner = registry.with_name("~$" + registry.name[2:])
+    owner.write_bytes(b"x")
+    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(structure_file),
+                                      "--registry", str(registry)])
+    assert result.exit_code == 1
+    assert "Excel" in result.output
+
+
+def test_a_missing_owned_column_is_reported_not_guessed(registry: Path, run_ingest) -> None:  # noqa: ANN001
+    wb = openpyxl.load_workbook(registry)
+    wb["Indbakke"]["G1"].value = "Tilstand"
+    wb.save(registry)
+    before = registry.read_bytes()
+    result = CliRunner().invoke(cli, ["registry", "init", "--structure", "x.yaml",
+                                      "--registry", str(registry)])
+    assert result.exit_code != 0
+    run_ingest(expect_exit=1)
+    assert registry.read_bytes() == before
+
+
+@pytest.mark.parametrize(("current", "proposed", "expected"), [
+    ("", schema.ANSOEGERE, schema.ANSOEGERE),
+    (schema.OPSLAAET, schema.ANSOEGERE, schema.ANSOEGERE),
+    (schema.ANSOEGERE, schema.KANDIDAT, schema.KANDIDAT),
+    (schema.KANDIDAT, schema.BESAT, schema.BESAT),
+    (schema.KANDIDAT, schema.ANSOEGERE, None),  # never backwards
+    (schema.BESAT, schema.KANDIDAT, None),
+    (schema.BESAT, schema.IKKE_BESAT, None),
+    (schema.IKKE_BESAT, schema.BESAT, schema.BESAT),  # filled in the 2nd round
+    (schema.IKKE_BESAT, schema.OPSLAAET, schema.GENOPSLAG),  # a new ad = re-advertised
+    (schema.IKKE_BESAT, schema.GENOPSLAG, schema.GENOPSLAG),
+    (schema.KANDIDAT, schema.GENOPSLAG, None),
+    (schema.GENOPSLAG, schema.ANSOEGERE, schema.ANSOEGERE),
+    (schema.GENOPSLAG, schema.OPSLAAET, None),
+    ("Afventer direktør", schema.BESAT, None),  # HR's own status is left alone
+])
+def test_status_moves_forward_only(current: str, proposed: str, expected: str | None) -> None:
+    assert schema.next_status(current, proposed) == expected
+
+
+def test_position_ids() -> None:
+    assert schema.position_id("cluster_leader", "K012") == "KL-K012"
+    assert schema.position_id("pedagogical_leader", "K012", "E0042") == "PL-E0042"
+    assert schema.position_id("pedagogical_leader", "K012") == "PL-K012"
