@@ -114,6 +114,12 @@ def build_receipt(mail: Any, outcome: str,
     when = getattr(mail, "date", None)
     if when is not None:
         received = f"{when:%d.%m.%Y} kl. {when:%H.%M}"
+    reason = d.reason
+    if d.problems:
+        # The pipeline's reason may already list the problems (for the registry's note);
+        # the receipt lists them one per line below, so keep only the lead-in here.
+        cut = reason.find(": " + str(d.problems[0]))
+        reason = reason[:cut] if cut > 0 else reason
     subject = getattr(mail, "subject", "") or ""
     context = {
         "emne": subject,
@@ -121,7 +127,7 @@ def build_receipt(mail: Any, outcome: str,
         "registreret": counts,
         "i_alt": total,
         "problemer": [str(p) for p in d.problems],
-        "grund": d.reason,
+        "grund": reason,
         "postkasse": from_address or "",
     }
     body = "\n\n".join(part for part in (

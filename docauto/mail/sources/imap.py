@@ -203,6 +203,13 @@ class ImapSource:
         self._created.add(name)
         return box
 
+    def _selected(self) -> imaplib.IMAP4:
+        """The connection with the source folder selected (again, after a reconnect)."""
+        if self._conn is None or self._conn.state != "SELECTED":
+            self._select()
+        assert self._conn is not None
+        return self._conn
+
     def _select(self) -> None:
         conn = self._connect()
         self._cmd("SELECT", conn.select, self._mailbox(self.folder))
@@ -234,6 +241,7 @@ class ImapSource:
 
     def done(self, item: SourceItem, outcome: str) -> None:
         uidvalidity, uid = item.id.split(":", 1)
+        self._selected()
         if uidvalidity != self._uidvalidity:
             return  # the folder was rebuilt; the registry's Message-ID check still protects us
         target = self.rejected_folder if outcome == "rejected" else self.done_folder
@@ -246,8 +254,8 @@ class ImapSource:
         self.state.save()
 
     def _move(self, uid: str, target: str) -> None:
-        conn = self._connect()
         box = self._ensure_folder(target)
+        conn = self._selected()
         if "MOVE" in self._caps:
             self._cmd("MOVE", conn.uid, "MOVE", uid, box)
         else:
