@@ -161,8 +161,10 @@ def mail(subject: str, sender: tuple[str, str], attachments: list[tuple[str, str
     msg["From"] = formataddr(sender)
     msg["To"] = HR
     msg["Subject"] = subject
-    msg["Date"] = format_datetime(when or datetime(2010, 10, 14, 9, 30,
-                                                   tzinfo=ZoneInfo("Europe/Copenhagen")))
+    when = when or datetime(2010, 10, 14, 9, 30)
+    if when.tzinfo is None:  # a test's wall-clock time is Copenhagen time, as the registry's
+        when = when.replace(tzinfo=ZoneInfo("Europe/Copenhagen"))
+    msg["Date"] = format_datetime(when)
     msg["Message-ID"] = message_id or f"<test-{n}@buf.test.dk>"
     msg.set_content(body)
     for filename, ctype, data in attachments:
