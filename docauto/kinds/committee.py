@@ -1,6 +1,6 @@
 """Built-in kind ``udpegningsbreve``: appointment letters for the assessment committees.
 
-Every committee in ``--data`` is checked against the rule first (docauto.committees). A
+Every committee in ``--data`` is checked against the rule first (docauto.recruitment.committees). A
 committee that breaks it gets no letters and one report line per violation; the others get a
 letter per member and an overview, and the run exits 1 (PartialFailure).
 """
@@ -17,8 +17,8 @@ from docauto.kinds import GenerateRequest, Kind, PlannedDocument
 from docauto.roles import CLUSTER_LEADER
 
 if TYPE_CHECKING:
-    from docauto.committees import Committee, SeatType
     from docauto.plan import RecruitmentPlan
+    from docauto.recruitment.committees import Committee, SeatType
     from docauto.structure import Structure
 
 LETTER = "udpegningsbrev.docx"
@@ -48,8 +48,8 @@ def _seat_label(member: Any, counts: dict[str, int]) -> str:
 
 def committee_documents(structure: Structure, committee: Committee, seats: list[SeatType],
                         plan: RecruitmentPlan, letter_date: dt.date) -> list[PlannedDocument]:
-    from docauto.committees import chair_title
     from docauto.kinds.jobad import area_context, weeks_text
+    from docauto.recruitment.committees import chair_title
 
     role = committee.role
     timeline = plan.timeline(role)
@@ -98,10 +98,10 @@ def committee_documents(structure: Structure, committee: Committee, seats: list[
 
 
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
-    from docauto.committees import check_committees, load_seats
     from docauto.filters import to_date
     from docauto.generate import PartialFailure
     from docauto.plan import load_plan
+    from docauto.recruitment.committees import check_committees, load_seats
 
     if request.data is None:
         raise UsageError("udpegningsbreve needs --data: the committee members (.xlsx or .yaml)")

@@ -19,7 +19,7 @@ from docauto.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER, SLUGS, parse_roles
 
 if TYPE_CHECKING:
     from docauto.plan import RecruitmentPlan
-    from docauto.profiles import JobProfile
+    from docauto.recruitment.profiles import JobProfile
     from docauto.structure import Area, Cluster, Structure, Unit
 
 TEMPLATES = {CLUSTER_LEADER: "stillingsopslag-klyngeleder.docx",
@@ -176,9 +176,9 @@ def _fmt(value: dt.date) -> str:
 
 
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
-    from docauto.adtexts import load_challenge_texts
     from docauto.plan import load_plan
-    from docauto.profiles import load_profile
+    from docauto.recruitment.adtexts import load_challenge_texts
+    from docauto.recruitment.profiles import load_profile
 
     structure = request.structure
     options = request.options
