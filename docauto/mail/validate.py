@@ -97,12 +97,13 @@ def _candidate_counts(result: ReadResult) -> dict[tuple[str, str], int]:
 
 def validate_rows(result: ReadResult, structure: Structure, role: str,
                   kind: str) -> tuple[list[Submission], list[Problem]]:
-    """Validated rows and every problem found (including the reader's own problems).
+    """Validated rows and every problem found in them.
 
-    Only rows without problems become Submissions; the caller decides whether a form with
-    problems is rejected as a whole.
+    The reader's own problems (``result.problems``) are NOT repeated here: the caller reports
+    those itself. Only rows without problems become Submissions; the caller decides whether a
+    form with problems is rejected as a whole.
     """
-    problems = list(result.problems)
+    problems: list[Problem] = []
     if kind not in FORM_COLUMNS:
         problems.append(Problem(Location(file=result.file or result.source),
                                 f"typen '{kind}' har intet registreringsskema"))
