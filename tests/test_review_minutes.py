@@ -252,3 +252,33 @@ def test_notes_for_unknown_cluster(review_structure_path, tmp_path, bad):
     assert res.exit_code == 1
     assert "klynge" in res.output
     assert not (tmp_path / "o").exists()
+
+
+def test_form_copied_without_its_properties_is_still_read(review_structure_path, review_structure, tmp_path):
+    # A leader who copies everything into a new document loses the custom properties; the
+    # cluster id in the subtitle is enough.
+    form = _draft(review_structure_path, tmp_path / "forms")
+    fill(form, CONCLUSIONS, FOLLOWUPS[:1])
+    src = Document(str(form))
+    copy = Document()
+    body = copy.element.body
+    for el in list(src.element.body):
+        if not el.tag.endswith("sectPr"):
+            body.insert(len(body) - 1, el)
+    target = tmp_path / "kopi.docx"
+    copy.save(str(target))
+    minutes = read_minutes_form(target, review_structure)
+    assert minutes.cluster_id == "N2"
+    assert {s.title: s.lines for s in minutes.items} == CONCLUSIONS
+    assert [(f.what, f.who, f.when) for f in minutes.followups] == FOLLOWUPS[:1]
+
+
+def test_text_typed_next_to_the_placeholder(review_structure_path, review_structure, tmp_path):
+    form = _draft(review_structure_path, tmp_path / "forms", only="S1")
+    doc = Document(str(form))
+    placeholder = _next_paragraph(doc, _heading(doc, "Eventuelt"))
+    placeholder.add_run(" Intet under eventuelt.")
+    doc.save(str(form))
+    minutes = read_minutes_form(form, review_structure)
+    assert minutes.item("eventuelt").lines == ["Intet under eventuelt."]
+    assert minutes.item("kapacitet").lines == []

@@ -10,7 +10,8 @@ from docauto.commands import dry_run_option, out_option, structure_option
 
 schedule_option = click.option(
     "--schedule", "schedule_path", type=click.Path(dir_okay=False, path_type=Path),
-    help="The schedule workbook (mødeplan.xlsx from 'review schedule'); without it the meetings are planned afresh.")
+    help="The schedule workbook (mødeplan.xlsx from 'review schedule') for dates, times, places and "
+         "participants; without it: draft plans afresh, finish uses the facts in the form.")
 
 
 @click.group()

@@ -313,7 +313,10 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
         if current is None:
             continue  # title, facts and the instruction above the first section
         for line in _split_lines(text):
-            if line == placeholder or line.strip("[] ") == placeholder.strip("[] "):
+            if placeholder and placeholder in line:
+                # the leader typed next to the placeholder instead of over it
+                line = clean_line(line.replace(placeholder, ""))
+            if not line or line.strip("[] ") == placeholder.strip("[] "):
                 continue
             if _MAIL_HEADER.match(line) and current not in ("__deltagere",):
                 dropped_headers.append(line)
