@@ -319,3 +319,33 @@ def test_attachment_is_frozen():
     a = Attachment("a.xlsx", XLSX, b"x")
     with pytest.raises(AttributeError):
         a.filename = "b"  # type: ignore[misc]
+
+
+def _tnef_blob(files: list[tuple[bytes, bytes]]) -> bytes:
+    """A minimal winmail.dat (MS-OXTNEF): signature, version, then per file the attachment
+    rendering, title and data attributes, each with its checksum."""
+    import struct
+
+    def attr(level: int, type_: int, id_: int, data: bytes) -> bytes:
+        return (struct.pack("<BII", level, (type_ << 16) | id_, len(data)) + data
+                + struct.pack("<H", sum(data) & 0xFFFF))
+
+    blob = struct.pack("<IH", 0x223E9F78, 0x0102) + attr(1, 6, 0x9006, struct.pack("<I", 0x10000))
+    for name, data in files:
+        blob += attr(2, 2, 0x9002, b"\0" * 14) + attr(2, 1, 0x8010, name + b"\0")
+        blob += attr(2, 6, 0x800F, data)
+    return blob
+
+
+def test_winmail_dat_is_unpacked():
+    pytest.importorskip("tnefparse")
+    msg = EmailMessage()
+    msg["From"] = "a@b.dk"
+    msg["Subject"] = "Klyngeleder – Ansættelser"
+    msg.set_content("x")
+    msg.add_attachment(_tnef_blob([(b"skema.xlsx", b"PK\x03\x04form"), (b"noter.txt", b"hej")]),
+                       maintype="application", subtype="ms-tnef", filename="winmail.dat")
+    parsed = parse_mail(msg.as_bytes(), "outlook.eml")
+    assert [(a.filename, a.content_type, a.data, a.origin) for a in parsed.attachments] == [
+        ("skema.xlsx", XLSX, b"PK\x03\x04form", "winmail.dat"),
+        ("noter.txt", "text/plain", b"hej", "winmail.dat")]
