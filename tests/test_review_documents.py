@@ -170,7 +170,7 @@ def test_demo_step(tmp_path):
     ctx = DemoContext(out_dir=tmp_path, structure=structure, structure_path=demo_structure_path())
     lines = run(ctx)
     review = tmp_path / "strukturgennemgang"
-    n = sum(1 for c in structure.clusters.values() if c.is_self_governing)
+    n = sum(1 for c in structure.clusters.values() if c.is_self_governing) + 3  # + K003, K006, K011
     assert len(list((review / "kalender").glob("*.ics"))) == n
     assert len(list((review / "invitationer").glob("*.docx"))) == n
     assert len(list((review / "referatskabeloner").glob("*.docx"))) == n
@@ -183,3 +183,27 @@ def test_demo_step(tmp_path):
     cal = Calendar.from_ical(next((review / "kalender").glob("*.ics")).read_bytes())
     assert len(cal.walk("VEVENT")[0].get("ATTENDEE")) >= 4
     assert any("criteria check" in ln for ln in lines)
+
+
+def test_demo_schedule_keeps_the_demo_blocked_dates(tmp_path):
+    import datetime as dt
+
+    from docauto.demo import demo_structure_path
+    from docauto.resources import data_dir
+    from docauto.review.planinput import load_plan_input
+    from docauto.review.schedule import plan_schedule
+    from docauto.review.settings import load_settings
+    from docauto.structure import load_structure
+
+    if not demo_structure_path().exists():
+        pytest.skip("demo structure not there yet")
+    structure = load_structure(demo_structure_path())
+    plan = load_plan_input(data_dir() / "demo" / "strukturgennemgang-planlaegning.yaml")
+    schedule = plan_schedule(structure, load_settings(), plan)
+    assert {"K003", "K006", "K011"} <= {m.cluster.id for m in schedule.meetings}
+    autumn_break = {dt.date(2012, 10, 15) + dt.timedelta(days=i) for i in range(5)}
+    assert not [m.id for m in schedule.meetings if m.day in autumn_break]
+    valby = [m for m in schedule.meetings if m.cluster.area == "Valby"]
+    assert valby and all(not dt.date(2012, 11, 5) <= m.day <= dt.date(2012, 11, 9) for m in valby)
+    n009 = [p.name for p in schedule.by_cluster("N009").meeting.participants]
+    assert "Lone Olsen" in n009 and "Jakob Jensen" not in n009

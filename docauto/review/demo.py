@@ -23,9 +23,10 @@ def run(ctx: DemoContext) -> list[str]:
 
     review = "strukturgennemgang"
     lines = []
-    plan = _generate("mødeplan", ctx, review)
+    plan_input = data_dir() / "demo" / "strukturgennemgang-planlaegning.yaml"
+    plan = _generate("mødeplan", ctx, review, data=plan_input)
     workbook = ctx.out_dir / review / "mødeplan.xlsx"
-    lines.append(f"{len(plan.paths) - 1} review meetings planned -> {workbook} and "
+    lines.append(f"{len(plan.paths) - 1} review meetings planned (blocked dates from {plan_input.name}) -> {workbook} and "
                  f"{ctx.out_dir / review / 'kalender'} (.ics)")
     inv = _generate("dagsorden", ctx, f"{review}/invitationer", data=workbook)
     lines.append(f"{len(inv.paths)} invitations with agenda -> {ctx.out_dir / review / 'invitationer'}")
