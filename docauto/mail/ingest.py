@@ -284,8 +284,9 @@ def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
         if dry_run or lock.acquire():
             run.book = RegistryBook.open(registry)
             run.remember_registry(run.book)
-            run.remember_journal(journal.read_pending(registry))
-            if not dry_run:
+            if dry_run:
+                run.remember_journal(journal.read_pending(registry))
+            else:
                 run.apply_journal()
         else:
             run.summary.locked_reason = lock.reason

@@ -28,6 +28,6 @@ def quarantine_mail(registry: Path, raw: bytes, *, received: datetime | None, re
     if not eml.exists():
         atomic_write(eml, raw)
     info = {"grund": reason, **details}
-    atomic_write(folder / f"{base}.json",
-                 json.dumps(info, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    text = json.dumps(info, ensure_ascii=False, indent=2, default=str)
+    atomic_write(folder / f"{base}.json", text.encode("utf-8", "replace"))
     return eml

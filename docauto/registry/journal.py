@@ -56,7 +56,8 @@ def append_entries(registry: Path, entries: list[dict[str, Any]]) -> None:
     if not entries:
         return
     path = journal_path(registry)
-    lines = "".join(json.dumps(_encode(e), ensure_ascii=False) + "\n" for e in entries)
+    # ASCII JSON: a broken header's surrogates survive the round trip.
+    lines = "".join(json.dumps(_encode(e)) + "\n" for e in entries)
     with open(path, "a", encoding="utf-8", newline="\n") as fh:
         fh.write(lines)
         fh.flush()

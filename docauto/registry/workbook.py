@@ -54,12 +54,27 @@ def backup_path(registry: Path, n: int = 1) -> Path:
     return registry.with_name(registry.stem + suffix)
 
 
+def clean_surrogates(text: str) -> str:
+    """Undecodable bytes of a broken mail header (kept as surrogates by Python's decoders)
+    become the UTF-8 text they usually were, or U+FFFD; an .xlsx cannot hold surrogates."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") \
+            if _only_escapes(text) else text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _only_escapes(text: str) -> bool:
+    return all(not 0xD800 <= ord(ch) < 0xDC80 for ch in text)
+
+
 def set_cell(cell: Any, value: Any) -> None:
     """Write a value the way the registry stores it: text always as text, dates formatted."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
+        text = ILLEGAL_CHARACTERS_RE.sub("", clean_surrogates(value))[:MAX_CELL_TEXT]
         cell.value = text
         # openpyxl turns a str starting with '=' into a formula; 's' stores it as text.
         cell.data_type = "s"

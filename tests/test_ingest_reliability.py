@@ -1,0 +1,284 @@
+"""Every mail once, nothing lost: duplicates, Excel holding the file, concurrent runs, crashes,
+the edge-case corpus, and logs without personal data."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest_registry import HR, NORD, SYD, XLSX, inbox_by_id, mail, sheet, xlsx_form
+
+from docauto.registry.journal import journal_path
+from docauto.registry.lock import lock_path
+
+CL_APP = ["Område", "Klynge", "Ansøger", "E-mail", "Nuværende stilling", "Nuværende arbejdssted"]
+CORPUS = Path("/work/shared/corpora/mail-edge-cases")
+
+
+def applicants(*names: str, area: str = "Nord", cluster: str = "Klynge Nordhavn") -> bytes:
+    return xlsx_form(CL_APP, [[area, cluster, n, f"{n.split()[0].lower()}@buf.test.dk", "Leder",
+                               "Huset"] for n in names])
+
+
+def subject() -> str:
+    return "Klyngeleder – Registrering af ansøgningerne"
+
+
+def test_same_message_id_twice_and_rerun_register_once(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    raw = mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl", "Bo Bek"))],
+               message_id="<once@x>")
+    mailbox.add(raw, "first")
+    mailbox.add(raw, "copy")  # the same file saved twice
+    first = run_ingest()
+    assert first == {"seen": 2, "registered": 1, "duplicates": 1, "rejected": 0, "pending": 0,
+                     "rows": 2}
+    second = run_ingest()
+    assert second == {"seen": 2, "registered": 0, "duplicates": 2, "rejected": 0, "pending": 0,
+                      "rows": 0}
+    assert len(sheet(registry, "Ansøgninger")) == 2
+    assert [r["Message-ID"] for r in sheet(registry, "Indbakke")] == ["<once@x>"]
+
+
+def test_resend_with_new_message_id_is_a_duplicate(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    form = applicants("Anne Ahl")
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<a@x>"))
+    run_ingest()
+    mailbox.add(mail("VS: " + subject(), NORD, [("kopi.xlsx", XLSX, form)], message_id="<b@x>",
+                     body="Sender den igen"))
+    summary = run_ingest()
+    assert (summary["registered"], summary["duplicates"]) == (0, 2)  # the first one seen again too
+    inbox = inbox_by_id(registry)
+    assert inbox["<b@x>"]["Status"] == "Dublet"
+    assert "<a@x>" in inbox["<b@x>"]["Bemærkning"]
+    assert len(sheet(registry, "Ansøgninger")) == 1
+    # A corrected form (different content) is a new registration.
+    mailbox.add(mail(subject() + " (rettet)", NORD, [("s.xlsx", XLSX, applicants("Anne Ahl", "Cai Ceder"))],
+                     message_id="<c@x>"))
+    assert run_ingest()["registered"] == 1
+
+
+def test_rejected_mail_is_not_retried_as_new_on_a_rerun(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    mailbox.add(mail("Hej HR", NORD, message_id="<hej@x>"))
+    assert run_ingest()["rejected"] == 1
+    assert run_ingest() == {"seen": 1, "registered": 0, "duplicates": 1, "rejected": 0,
+                            "pending": 0, "rows": 0}
+    assert len(sheet(registry, "Indbakke")) == 1
+
+
+def _owner_file(registry: Path) -> Path:
+    return registry.with_name("~$" + registry.name[2:])
+
+
+def test_excel_open_journal_then_applied_once(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl", "Bo Bek"))],
+                     message_id="<p1@x>"))
+    mailbox.add(mail("Hej", NORD, message_id="<p2@x>"))
+    owner = _owner_file(registry)
+    owner.write_bytes(b"Excel")
+    before = registry.read_bytes()
+    locked = run_ingest()
+    assert locked == {"seen": 2, "registered": 0, "duplicates": 0, "rejected": 1, "pending": 1,
+                      "rows": 0}
+    assert registry.read_bytes() == before  # nothing written to it
+    entries = [json.loads(line) for line in journal_path(registry).read_text("utf-8").splitlines()]
+    assert [(e["message_id"], e["status"], e["inbox"]["Status"]) for e in entries] == [
+        ("<p1@x>", "Afventer", "Afventer"), ("<p2@x>", "Afvist", "Afvist")]
+    # Still open: the next run does not add the same mails to the journal again.
+    again = run_ingest()
+    assert again["pending"] == 0 and again["duplicates"] == 2
+    assert len(journal_path(registry).read_text("utf-8").splitlines()) == 2
+
+    owner.unlink()
+    applied = run_ingest()
+    assert applied["registered"] == 1 and applied["rows"] == 2
+    assert not journal_path(registry).exists()
+    inbox = inbox_by_id(registry)
+    assert inbox["<p1@x>"]["Status"] == "Registreret" and inbox["<p1@x>"]["Rækker"] == 2
+    assert inbox["<p2@x>"]["Status"] == "Afvist"
+    assert len(sheet(registry, "Ansøgninger")) == 2
+    final = run_ingest()
+    assert final["registered"] == 0 and final["rows"] == 0
+    assert len(sheet(registry, "Ansøgninger")) == 2
+    assert len(sheet(registry, "Indbakke")) == 2
+
+
+def test_another_run_holding_the_lock_means_journal(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))]))
+    import socket
+
+    lock = lock_path(registry)
+    # A live process (this one) holds it.
+    lock.write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}), encoding="utf-8")
+    assert run_ingest()["pending"] == 1
+    assert sheet(registry, "Ansøgninger") == []
+    lock.unlink()
+    assert run_ingest()["registered"] == 1
+    assert len(sheet(registry, "Ansøgninger")) == 1
+
+
+def test_a_stale_lock_of_a_dead_process_is_taken_over(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    import socket
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    lock_path(registry).write_text(json.dumps({"host": socket.gethostname(), "pid": proc.pid}),
+                                   encoding="utf-8")
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))]))
+    assert run_ingest()["registered"] == 1
+    assert not lock_path(registry).exists()
+
+
+def _big_batch(mailbox, n: int) -> None:  # noqa: ANN001
+    for i in range(n):
+        who = NORD if i % 2 == 0 else SYD
+        area, cluster = ("Nord", "Klynge Nordhavn") if i % 2 == 0 else ("Syd", "Klynge Sydhavn")
+        mailbox.add(mail(subject(), who, [("s.xlsx", XLSX, applicants(
+            f"Person{i} A", f"Person{i} B", area=area, cluster=cluster))], message_id=f"<big{i}@x>"))
+
+
+def test_killed_during_save_leaves_old_registry_and_rerun_is_complete(
+        registry: Path, mailbox, structure_file: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    n = 60
+    _big_batch(mailbox, n)
+    marker = tmp_path / "paused"
+    before = registry.read_bytes()
+    env = {**os.environ, "DOCAUTO_TEST_PAUSE_BEFORE_REPLACE": str(marker)}
+    cmd = [sys.executable, "-m", "docauto", "mail", "ingest", "--source", mailbox.spec,
+           "--structure", str(structure_file), "--registry", str(registry), "--json"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the run never reached the save"
+            time.sleep(0.05)
+        proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
+    finally:
+        proc.wait(timeout=30)
+    assert registry.read_bytes() == before  # the old registry, whole
+    openpyxl.load_workbook(registry)
+    # Re-run without the hook: everything registered exactly once.
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["registered"] == n and summary["rows"] == 2 * n
+    rows = sheet(registry, "Ansøgninger")
+    assert len(rows) == 2 * n
+    assert len({(r["Ansøger"], r["Kilde"]) for r in rows}) == 2 * n
+    assert len(sheet(registry, "Indbakke")) == n
+    leftovers = [p.name for p in registry.parent.iterdir() if p.name.startswith(".~docauto")]
+    assert len(leftovers) <= 1  # the killed run's temp file (never read as the registry)
+    assert not lock_path(registry).exists()
+
+
+def test_crash_after_save_before_journal_cleared_applies_once(registry: Path, mailbox,  # noqa: ANN001
+                                                              run_ingest) -> None:
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))], message_id="<j@x>"))
+    owner = _owner_file(registry)
+    owner.write_bytes(b"x")
+    run_ingest()
+    owner.unlink()
+    saved_journal = journal_path(registry).read_bytes()
+    run_ingest()
+    # As if the run had died right after saving: the journal is back.
+    journal_path(registry).write_bytes(saved_journal)
+    run_ingest()
+    assert len(sheet(registry, "Ansøgninger")) == 1
+    assert len(sheet(registry, "Indbakke")) == 1
+
+
+def test_torn_last_journal_line_is_skipped(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))]))
+    owner = _owner_file(registry)
+    owner.write_bytes(b"x")
+    run_ingest()
+    with open(journal_path(registry), "a", encoding="utf-8") as fh:
+        fh.write('{"message_id": "<torn@x>", "sta')
+    owner.unlink()
+    assert run_ingest()["registered"] == 1
+    assert len(sheet(registry, "Ansøgninger")) == 1
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="edge-case corpus not available")
+def test_edge_case_corpus_every_mail_logged(registry: Path, mailbox, run_ingest,  # noqa: ANN001
+                                             tmp_path: Path) -> None:
+    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".md")
+    for i, path in enumerate(files):
+        shutil.copyfile(path, mailbox.folder / f"{i:04d}-{path.stem}.eml")
+    before = {p for p in tmp_path.rglob("*")}
+    summary = run_ingest()
+    assert summary["seen"] == len(files)
+    assert summary["registered"] == 0 and summary["rows"] == 0
+    assert summary["rejected"] + summary["duplicates"] == len(files)
+    inbox = sheet(registry, "Indbakke")
+    assert len(inbox) == summary["rejected"]  # one row per distinct Message-ID
+    assert all(r["Status"] == "Afvist" and r["Bemærkning"] for r in inbox)
+    # Nothing written outside the registry's folder.
+    new = {p for p in tmp_path.rglob("*")} - before
+    assert all(registry.parent in p.parents or p == registry.parent for p in new), \
+        sorted(str(p) for p in new if registry.parent not in p.parents)
+    quarantine = registry.parent / "register-karantæne"
+    assert len(list(quarantine.glob("*.json"))) >= summary["rejected"] - 1
+    # Names of quarantined files are ours, never the mails' own.
+    assert all(p.name[:4].isdigit() or p.name.startswith("uden-dato") for p in quarantine.iterdir())
+
+
+def test_logs_hold_no_applicant_names_or_addresses(registry: Path, mailbox, structure_file: Path,  # noqa: ANN001
+                                                   caplog) -> None:
+    from docauto.mail.ingest import ingest
+    from docauto.mail.sources import open_source
+    from docauto.structure import load_structure
+
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Zacharias Ømø"))]))
+    mailbox.add(mail(subject(), ("Zacharias Ømø", "zacharias.omo@gmail.example"),
+                     [("s.xlsx", XLSX, applicants("Yrsa Ydun"))]))
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, xlsx_form(CL_APP, [
+        ["Nord", "Klynge Ukendt", "Xenia Xu", "xenia@buf.test.dk", "", ""]]))]))
+    with caplog.at_level(logging.DEBUG, logger="docauto"):
+        summary = ingest(open_source(mailbox.spec), load_structure(structure_file), registry,
+                         hr_addresses=[HR])
+    assert summary.registered == 1 and summary.rejected == 2
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "<test-" in text  # Message-IDs are logged
+    for secret in ("Zacharias", "zacharias.omo", "Yrsa", "Xenia", "xenia@"):
+        assert secret not in text
+
+
+def test_should_stop_and_on_mail(registry: Path, mailbox, structure_file: Path) -> None:  # noqa: ANN001
+    from docauto.mail.ingest import ingest
+    from docauto.mail.sources import open_source
+    from docauto.structure import load_structure
+
+    _big_batch(mailbox, 4)
+    seen: list[tuple[str, str]] = []
+    summary = ingest(open_source(mailbox.spec), load_structure(structure_file), registry,
+                     should_stop=lambda: len(seen) >= 2,
+                     on_mail=lambda parsed, outcome: seen.append((parsed.message_id, outcome)))
+    assert seen == [("<big0@x>", "registered"), ("<big1@x>", "registered")]
+    assert summary.seen == 2 and len(sheet(registry, "Indbakke")) == 2
+
+
+def test_receipts_are_sent_through_the_source(registry: Path, mailbox, structure_file: Path) -> None:  # noqa: ANN001
+    from docauto.mail.ingest import ingest
+    from docauto.mail.sources import open_source
+    from docauto.structure import load_structure
+
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))]))
+    mailbox.add(mail("Hej", NORD))
+    source = open_source(mailbox.spec)
+    replies = []
+    source.reply = lambda item, msg: replies.append((item.name, msg))  # type: ignore[method-assign]
+    ingest(source, load_structure(structure_file), registry, receipts=True)
+    assert len(replies) == 2
+    assert all(msg["To"].endswith("nora@buf.test.dk>") for _, msg in replies)
+    replies.clear()
+    ingest(source, load_structure(structure_file), registry, receipts=True)
+    assert replies == []  # no second receipt for a mail already answered
