@@ -282,3 +282,41 @@ def test_text_typed_next_to_the_placeholder(review_structure_path, review_struct
     minutes = read_minutes_form(form, review_structure)
     assert minutes.item("eventuelt").lines == ["Intet under eventuelt."]
     assert minutes.item("kapacitet").lines == []
+
+
+def test_followup_table_without_its_heading_and_tracked_changes(review_structure_path, review_structure, tmp_path):
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    form = _draft(review_structure_path, tmp_path / "forms", only="S1")
+    fill(form, {"Kapacitet / børnetal": ["Kapaciteten er 140 børn."]}, [("Ny tælling", "Sofie Selv", "01.03.2013")])
+    doc = Document(str(form))
+    head = _heading(doc, "Aftalt opfølgning")
+    head._p.getparent().remove(head._p)
+    # Word's tracked changes: an insertion counts, a deletion does not
+    target = _next_paragraph(doc, _heading(doc, "Kapacitet / børnetal"))
+    ins = OxmlElement("w:ins")
+    ins.set(qn("w:id"), "1")
+    ins.set(qn("w:author"), "Leder")
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = " Ventelisten er kort."
+    run.append(t)
+    ins.append(run)
+    dele = OxmlElement("w:del")
+    dele.set(qn("w:id"), "2")
+    dele.set(qn("w:author"), "Leder")
+    drun = OxmlElement("w:r")
+    dt_ = OxmlElement("w:delText")
+    dt_.text = " SLETTET TEKST"
+    drun.append(dt_)
+    dele.append(drun)
+    target._p.append(ins)
+    target._p.append(dele)
+    doc.save(str(form))
+    minutes = read_minutes_form(form, review_structure)
+    assert minutes.item("kapacitet").lines == ["Kapaciteten er 140 børn. Ventelisten er kort."]
+    assert [(f.what, f.who, f.when) for f in minutes.followups] == [("Ny tælling", "Sofie Selv", "01.03.2013")]
+    messages = "\n".join(p.message for p in minutes.problems)
+    assert "stod ikke under 'Aftalt opfølgning'; den er læst alligevel" in messages
+    assert "ingen opfølgning er læst" not in messages

@@ -85,6 +85,7 @@ def test_municipal_clusters_on_request(review_structure, review_settings, tmp_pa
     (dt.date(2013, 3, 25), dt.date(2013, 4, 5)),    # Easter 2013
     (dt.date(2012, 12, 20), dt.date(2013, 1, 4)),   # Christmas and New Year
     (dt.date(2013, 5, 6), dt.date(2013, 5, 24)),    # Store bededag, Ascension, Whit Monday
+    (dt.date(2013, 6, 3), dt.date(2013, 6, 7)),     # Grundlovsdag
 ])
 def test_never_on_weekends_or_danish_holidays(review_structure, review_settings, tmp_path, start, end):
     # Many meetings in a short window: all municipal clusters too, and no fixed participants,
@@ -93,7 +94,8 @@ def test_never_on_weekends_or_danish_holidays(review_structure, review_settings,
     path = tmp_path / "plan.yaml"
     path.write_text("kommunale_klynger: alle\n", encoding="utf-8")
     schedule = plan_schedule(review_structure, settings, load_plan_input(path))
-    closed = holidays.Denmark(years=[start.year, end.year])
+    # the settings also keep the optional days free (Christmas Eve, New Year's Eve, Grundlovsdag)
+    closed = holidays.Denmark(years=[start.year, end.year], categories=("public", "optional"))
     assert schedule.meetings
     for m in schedule.meetings:
         assert m.day.weekday() < 5, m

@@ -111,6 +111,26 @@ def _blocks(doc: Any) -> list[_Block]:
     return out
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def element_text(el: Any) -> str:
+    """The visible text of a paragraph or cell as Word shows it: tracked insertions in,
+    tracked deletions (w:delText) out, breaks as new lines."""
+    out = []
+    for node in el.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}p"):
+        if node.tag == f"{_W}t":
+            out.append(node.text or "")
+        elif node.tag == f"{_W}tab":
+            out.append("\t")
+        elif node.tag == f"{_W}p":
+            if out:
+                out.append("\n")
+        else:
+            out.append("\n")
+    return "".join(out)
+
+
 def _table_rows(table: Any) -> list[list[str]]:
     rows = []
     for row in table.rows:
@@ -120,7 +140,7 @@ def _table_rows(table: Any) -> list[list[str]]:
             if last is not None and cell._tc is last:
                 continue
             last = cell._tc
-            cells.append(" / ".join(_split_lines(cell.text)))
+            cells.append(" / ".join(_split_lines(element_text(cell._tc))))
         rows.append(cells)
     return rows
 
@@ -214,7 +234,7 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
     if not cluster_id:
         # Properties lost (copied into a new document): find "(ID)" in the subtitle line.
         for b in blocks[:6]:
-            if b.kind == "p" and (m := re.search(r"\(([A-Za-z0-9_-]+)\)\s*$", b.obj.text.strip())):
+            if b.kind == "p" and (m := re.search(r"\(([A-Za-z0-9_-]+)\)\s*$", element_text(b.obj._p).strip())):
                 cluster_id = m.group(1)
                 break
     cluster = structure.find_cluster(cluster_id) if structure is not None and cluster_id else None
@@ -281,6 +301,17 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
     for block in blocks:
         if block.kind == "tbl":
             rows = _table_rows(block.obj)
+            looks_like_followups = bool(rows) and sum(
+                1 for h in rows[0] if _match_column(h)) >= 2 and current != "__opfølgning"
+            if looks_like_followups and current is not None and current != "__deltagere":
+                # Its heading was deleted or the table moved: its header still says what it is.
+                minutes.problems.append(Problem(where, f"tabellen med opfølgning stod ikke under "
+                                                f"'{follow_title}'; den er læst alligevel"))
+                followup_found = True
+                ups, probs = parse_followup_table(rows, Location(where.file, part="tabellen med opfølgning"))
+                minutes.followups.extend(ups)
+                minutes.problems.extend(probs)
+                continue
             if current == "__opfølgning":
                 if followup_found:
                     problems_where = Location(where.file, part=f"afsnittet '{follow_title}', tabel 2")
@@ -293,7 +324,7 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
                 # A table pasted into a conclusion (from a mail): keep its text, row by row.
                 sections.setdefault(current, []).extend(" | ".join(c for c in r if c) for r in rows if any(r))
             continue
-        text = block.obj.text
+        text = element_text(block.obj._p)
         hid = heading_id(text, block.style)
         if hid == "__ukendt":
             title = clean_line(text)
@@ -343,7 +374,7 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
     if dropped_headers:
         minutes.problems.append(Problem(where, f"{len(dropped_headers)} linje(r) fra et mailhoved er "
                                         f"udeladt (fx «{dropped_headers[0][:60]}»)"))
-    if "__opfølgning" not in sections:
+    if "__opfølgning" not in sections and not followup_found:
         minutes.problems.append(Problem(where, f"afsnittet '{follow_title}' blev ikke fundet; "
                                         "ingen opfølgning er læst"))
     elif not followup_found and not minutes.followups:

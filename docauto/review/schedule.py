@@ -87,11 +87,13 @@ def meeting_id(cluster: Cluster) -> str:
     return f"SG-{cluster.id}"
 
 
-def working_days(start: dt.date, end: dt.date) -> list[dt.date]:
-    """Monday to Friday inside the window, without Danish public holidays."""
+def working_days(start: dt.date, end: dt.date,
+                 categories: tuple[str, ...] = ("public",)) -> list[dt.date]:
+    """Monday to Friday inside the window, without Danish holidays of the given categories
+    ('public'; 'optional' adds Grundlovsdag, Christmas Eve and New Year's Eve)."""
     import holidays
 
-    closed = holidays.Denmark(years=range(start.year, end.year + 1))
+    closed = holidays.Denmark(years=range(start.year, end.year + 1), categories=categories)
     out, day = [], start
     while day <= end:
         if day.weekday() < 5 and day not in closed:
@@ -250,7 +252,7 @@ def plan_schedule(structure: Structure, settings: ReviewSettings,
                          f"plads til et møde på {settings.minutes} minutter")
     meetings = meetings_for(structure, settings, plan)
     blocked = resolve_blocked(meetings, structure, plan)
-    days = working_days(settings.start, settings.end)
+    days = working_days(settings.start, settings.end, settings.holiday_categories)
     window = f"{settings.start:%d.%m.%Y}-{settings.end:%d.%m.%Y}"
     never = []
     for p in {p.key: p for m in meetings for p in m.participants}.values():

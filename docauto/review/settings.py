@@ -77,6 +77,7 @@ class ReviewSettings:
     organizer_email: str = ""
     fixed: tuple[FixedParticipant, ...] = ()
     title: str = "Strukturel gennemgang"
+    holiday_categories: tuple[str, ...] = ("public", "optional")
 
     def place_for(self, area: str) -> str:
         return self.places.get(area) or self.place
@@ -93,6 +94,19 @@ def parse_clock(value: Any, where: str) -> dt.time:
         return dt.time(int(h), int(m))
     except ValueError:
         raise ConfigError(f"{where}: '{value}' er ikke et klokkeslæt som 09:00") from None
+
+
+def _categories(value: Any, path: Path) -> tuple[str, ...]:
+    import holidays
+
+    if value in (None, ""):
+        return ("public", "optional")
+    values = tuple(str(v).strip() for v in (value if isinstance(value, list) else [value]))
+    known = holidays.Denmark.supported_categories
+    for v in values:
+        if v not in known:
+            raise ConfigError(f"{path}: fridage: ukendt kategori '{v}' (kendte: {', '.join(known)})")
+    return values
 
 
 def load_settings(path: Path | None = None) -> ReviewSettings:
@@ -120,6 +134,7 @@ def load_settings(path: Path | None = None) -> ReviewSettings:
             organizer_email=str(org.get("e-mail") or ""),
             fixed=fixed,
             title=str(data.get("titel") or "Strukturel gennemgang"),
+            holiday_categories=_categories(data.get("fridage"), path),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{path}: indstillingerne kan ikke læses: {exc}") from None
