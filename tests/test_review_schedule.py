@@ -170,6 +170,20 @@ def test_impossible_date_unquoted_in_yaml(tmp_path):
     with pytest.raises(ValidationError) as exc:
         load_plan_input(path)
     assert "'2012-11-31'" in str(exc.value) and "november 2012 har kun 30 dage" in str(exc.value)
+    assert "plan.yaml, linje 2, blokerede_datoer, deltager 'BUPL'" in str(exc.value)
+
+
+def test_cli_json_and_dry_run_write_nothing(review_structure_path, tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
+                                   "--out", str(out), "--dry-run", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert sorted(r["cluster"] for r in rows) == sorted(SELF_GOVERNING)
+    assert all(r["end"] > r["start"] and "BUPL" in r["participants"] for r in rows)
+    assert not out.exists()
 
 
 def test_impossible_date_in_workbook_names_sheet_and_row(tmp_path):

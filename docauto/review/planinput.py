@@ -56,6 +56,30 @@ def _yaml_without_dates(text: str) -> Any:
     return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
 
 
+def _value_lines(path: Path, section: Any) -> dict[tuple[str, int], int]:
+    """(participant, item index) -> line number in the YAML file, for messages."""
+    import yaml
+
+    out: dict[tuple[str, int], int] = {}
+    if section is None:
+        return out
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return out
+    if not isinstance(root, yaml.MappingNode):
+        return out
+    for key, value in root.value:
+        if key.value != section or not isinstance(value, yaml.MappingNode):
+            continue
+        for who, items in value.value:
+            out[(str(who.value), -1)] = who.start_mark.line + 1
+            if isinstance(items, yaml.SequenceNode):
+                for i, item in enumerate(items.value):
+                    out[(str(who.value), i)] = item.start_mark.line + 1
+    return out
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -103,11 +127,17 @@ def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
         problems.append(Problem(Location(str(path), part="blokerede_datoer"),
                                 "skal være en tabel: deltager -> liste af datoer"))
         blocked = {}
+    lines = _value_lines(path, keys.get("blokerede_datoer"))
     for who, values in blocked.items():
-        loc = Location(str(path), part=f"blokerede_datoer, deltager '{who}'")
         if not isinstance(values, list):
             values = [values]
-        result.blocked.append(BlockedEntry(_text(who), frozenset(_dates(values, loc, problems)), loc))
+        got: set[dt.date] = set()
+        for i, value in enumerate(values):
+            line = lines.get((str(who), i)) or lines.get((str(who), -1))
+            where = f"linje {line}, " if line else ""
+            got |= _dates([value], Location(str(path), part=f"{where}blokerede_datoer, deltager '{who}'"), problems)
+        result.blocked.append(BlockedEntry(_text(who), frozenset(got), Location(
+            str(path), part=f"blokerede_datoer, deltager '{who}'")))
     reps = data.get(keys.get("netværksrepræsentanter"), None) or {}
     if not isinstance(reps, dict):
         problems.append(Problem(Location(str(path), part="netværksrepræsentanter"),
