@@ -169,7 +169,7 @@ def appointment_letter() -> None:
     para(doc, "Udpegning til vurderingsudvalg", style="Title")
     para(doc, "{{ stilling.titel }}", style="Subtitle")
     para(doc, "Kære {{ medlem.navn }}")
-    para(doc, "Du er udpeget som {{ medlem.sæde }} i vurderingsudvalget for stillingen som "
+    para(doc, "Du er udpeget som {{ medlem.sæde_navn }} i vurderingsudvalget for stillingen som "
               "{{ stilling.titel_lille }}. Du er udpeget af {{ medlem.udpeget_af }}.")
     para(doc, "{%p if medlem.uden_stemmeret %}")
     para(doc, "Som HR-konsulent deltager du efter behov og uden stemmeret.")

@@ -63,7 +63,8 @@ def committee_documents(structure: Structure, committee: Committee, seats: list[
     else:
         title = f"Pædagogisk leder i {committee.unit.name} ({committee.unit.id})"
     chair = committee.chair
-    member_ctx = [{"navn": m.name, "sæde": _seat_label(m, counts), "udpeget_af": m.appointed_by or "–",
+    member_ctx = [{"navn": m.name, "sæde": _seat_label(m, counts), "sæde_navn": m.seat.name,
+                   "udpeget_af": m.appointed_by or "–",
                    "email": m.email, "telefon": m.phone, "uden_stemmeret": not m.seat.voting}
                   for m in members]
     base = {
@@ -146,7 +147,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
 
 
 @hookimpl
-def docauto_kinds() -> list[Kind]:
+def docauto.kinds() -> list[Kind]:
     return [Kind(
         name="udpegningsbreve",
         description="Udpegningsbreve til vurderingsudvalgenes medlemmer og en oversigt pr. udvalg",

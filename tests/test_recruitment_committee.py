@@ -1,0 +1,155 @@
+"""Committee appointment letters (udpegningsbreve): the rule, the report, the letters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from docauto.cli import cli
+from docauto.docxtext import docx_text
+
+pytest_plugins = ["conftest_recruitment"]
+
+
+def committee_rows(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    from conftest_recruitment import committee_rows as rows
+
+    return rows(*args, **kwargs)
+
+
+def write_committees(*args):  # noqa: ANN002, ANN201
+    from conftest_recruitment import write_committees as write
+
+    return write(*args)
+
+VESTERBRO_DEPUTY = {"chair": "Dorte Dahl", "chair_email": "dorte.dahl@buf.example.dk"}
+
+
+def _run(structure: Path, data: Path, out: Path):  # noqa: ANN202
+    return CliRunner().invoke(cli, ["generate", "udpegningsbreve", "--structure", str(structure),
+                                    "--data", str(data), "--out", str(out),
+                                    "--set", "brevdato=2010-09-27"])
+
+
+def _text(path: Path) -> list[str]:
+    return docx_text(path.read_bytes()).all.splitlines()
+
+
+def test_letters_name_seat_chair_weeks_and_confidentiality(rec_structure_path, tmp_path):
+    data = write_committees(tmp_path / "u.yaml", committee_rows("K001")
+                            + committee_rows("E0006", **VESTERBRO_DEPUTY))
+    out = tmp_path / "out"
+    result = _run(rec_structure_path, data, out)
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 2 * (8 + 1)
+    lines = _text(out / "udpegningsbrev-K001-medarbejderrepraesentant-2.docx")
+    assert "Mia Medarbejder K001" in lines
+    assert any("Du er udpeget som lokal medarbejderrepræsentant i vurderingsudvalget for stillingen "
+               "som klyngeleder i Klynge Sundby, Nord (K001). Du er udpeget af Personalemødet." == ln
+               for ln in lines)
+    assert "Udvalgets formand er Anne Andersen, områdechef i område Amager." in lines
+    assert "Ansættelsessamtaler: | uge 42 og 45" in lines
+    assert "Ansøgningsfrist: | fredag den 8. oktober 2010" in lines
+    assert any(ln.startswith("Uge 42 | 1. samtalerunde") and ln.endswith("| 22. oktober 2010")
+               for ln in lines)
+    assert "Tavshedspligt" in lines and any("tavshedspligt om alt" in ln for ln in lines)
+    assert "27. september 2010" in lines
+    # A pedagogical-leader committee chaired by the area's deputy.
+    lines = _text(out / "udpegningsbrev-E0006-hr-konsulent.docx")
+    assert "Udvalgets formand er Dorte Dahl, souschef i område Vesterbro." in lines
+    assert "Som HR-konsulent deltager du efter behov og uden stemmeret." in lines
+    assert "Ansættelsessamtaler: | uge 48" in lines
+    overview = _text(out / "vurderingsudvalg-K001-oversigt.docx")
+    assert "Formand: | Anne Andersen, områdechef" in overview
+    assert ("lokal ledelsesrepræsentant | Lene Leder K001 | Ledergruppen | "
+            "lene.K001@buf.example.dk | 33 66 00 01") in overview
+
+
+def _break(rows: list[dict], how: str) -> list[dict]:
+    rows = [dict(r) for r in rows]
+    if how == "unknown position":
+        for r in rows:
+            r["Stilling"] = "K999"
+    elif how == "two in one seat":
+        rows[3]["Sæde"] = "Medarbejderrepræsentant 1"
+    elif how == "chair from another area":
+        rows[0].update({"Navn": "Carl Clausen", "E-mail": "carl.clausen@buf.example.dk"})
+    elif how == "invalid e-mail":
+        rows[4]["E-mail"] = "frida(at)example.com"
+    elif how == "unknown seat":
+        rows[6]["Sæde"] = "Kasserer"
+    elif how == "one person two seats":
+        rows[5].update({"Navn": rows[1]["Navn"], "E-mail": rows[1]["E-mail"]})
+    elif how == "missing seat":
+        del rows[6]
+    elif how == "chair not a chief":
+        rows[0].update({"Navn": "Ole Olsen", "E-mail": "ole@buf.example.dk"})
+    return rows
+
+
+@pytest.mark.parametrize(("how", "expected"), [
+    ("unknown position", ["vurderingsudvalg K999, sæde '–': stillingen 'K999' findes ikke i strukturen"]),
+    ("two in one seat", ["vurderingsudvalg K002 (Klynge Kastrupvej), sæde 'lokal medarbejderrepræsentant 1': "
+                         "2 personer i samme sæde (", "række 11, 12)"]),
+    ("chair from another area", ["sæde 'formand': Carl Clausen er områdechef i område Vesterbro, "
+                                 "ikke i område Amager", "række 9)"]),
+    ("invalid e-mail", ["sæde 'repræsentant for forældrebestyrelserne': 'frida(at)example.com' er "
+                        "ikke en gyldig e-mailadresse", "række 13)"]),
+    ("unknown seat", ["sæde 'Kasserer': sædet 'Kasserer' kendes ikke", "række 15)"]),
+    ("one person two seats", ["Lene Leder K002 har allerede sædet 'lokal ledelsesrepræsentant'; "
+                              "ingen må have to sæder", "række 10, 14)"]),
+    ("missing seat", ["sæde 'pædagogisk-faglig konsulent': mangler; reglen er 1"]),
+    ("chair not a chief", ["sæde 'formand': Ole Olsen er hverken områdechef eller souschef i område Amager"]),
+])
+def test_violation_is_reported_and_that_committee_gets_no_letters(rec_structure_path, tmp_path,
+                                                                  how, expected):
+    rows = committee_rows("K001") + _break(committee_rows("K002"), how)
+    data = write_committees(tmp_path / "udvalg.yaml", rows)
+    out = tmp_path / "out"
+    result = _run(rec_structure_path, data, out)
+    assert result.exit_code == 1
+    report = [ln for ln in result.output.splitlines() if ln.startswith("vurderingsudvalg ")]
+    assert len(report) >= 1
+    line = next((ln for ln in report if expected[0] in ln), None)
+    assert line is not None, result.output
+    assert all(part in line for part in expected), line
+    assert "udvalg.yaml" in line and "ark 'Vurderingsudvalg'" in line
+    assert "1 vurderingsudvalg opfylder ikke reglen" in result.output
+    names = [p.name for p in out.iterdir()]
+    assert not [n for n in names if "K002" in n or "K999" in n]
+    assert len([n for n in names if "-K001-" in n]) == 9  # the good committee is written
+
+
+def test_workbook_input_with_title_row_and_located_rows(rec_structure_path, tmp_path):
+    rows = committee_rows("K001") + _break(committee_rows("K002"), "invalid e-mail")
+    path = tmp_path / "udvalg.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Vurderingsudvalg"
+    ws.append(["Vurderingsudvalg, område Amager"])
+    ws.append([])
+    headers = list(rows[0])
+    ws.append(headers)
+    for r in rows:
+        ws.append([r[h] for h in headers])
+    wb.save(path)
+    out = tmp_path / "out"
+    result = _run(rec_structure_path, path, out)
+    assert result.exit_code == 1
+    # Row 13 of the list is Excel row 3 + 13 = 16.
+    assert "udvalg.xlsx, ark 'Vurderingsudvalg', række 16" in result.output
+    assert len(list(out.glob("udpegningsbrev-K001-*.docx"))) == 8
+
+
+def test_missing_columns_or_data_is_an_input_error(rec_structure_path, tmp_path):
+    path = tmp_path / "udvalg.yaml"
+    path.write_text("Vurderingsudvalg:\n- Stilling: K001\n  Navn: X\n", encoding="utf-8")
+    result = _run(rec_structure_path, path, tmp_path / "out")
+    assert result.exit_code == 1 and "mangler Sæde" in result.output
+    result = CliRunner().invoke(cli, ["generate", "udpegningsbreve", "--structure",
+                                      str(rec_structure_path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "--data" in result.output
