@@ -147,7 +147,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
 
 
 @hookimpl
-def docauto.kinds() -> list[Kind]:
+def docauto_kinds() -> list[Kind]:
     return [Kind(
         name="udpegningsbreve",
         description="Udpegningsbreve til vurderingsudvalgenes medlemmer og en oversigt pr. udvalg",
