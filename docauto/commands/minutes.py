@@ -102,7 +102,7 @@ def finish(forms: tuple[Path, ...], structure_path: Path, out_dir: Path, schedul
         docs.append(PlannedDocument(
             f"referat-{m.cluster_id}-{slug(structure.clusters[m.cluster_id].name)}.docx",
             template="referat.docx", context=finished_context(m, structure, settings, schedule),
-            properties={"docauto_kind": "referat", "docauto_klynge_id": m.cluster_id}))
+            properties={"docauto.kind": "referat", "docauto.klynge_id": m.cluster_id}))
     writer = Writer(out_dir, dry_run=dry_run)
     writer.check_targets(d.filename for d in docs)
     rendered = [(d.filename, d.render()) for d in docs]

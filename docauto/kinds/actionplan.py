@@ -71,7 +71,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
         criteria = check_cluster(c, models) if c.is_self_governing else None
         yield PlannedDocument(f"handleplan-{c.id}-{slug(c.name)}.docx", template="handleplan.docx",
                               context=action_plan_context(c, data, criteria),
-                              properties={"docauto_kind": "handleplan", "docauto_klynge_id": c.id})
+                              properties={"docauto.kind": "handleplan", "docauto.klynge_id": c.id})
 
 
 @hookimpl

@@ -51,8 +51,8 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     for u in sorted(units, key=lambda u: u.id):
         yield PlannedDocument(f"faktaark-{u.id}-{slug(u.name)}.docx", template="faktaark.docx",
                               context=fact_sheet_context(s, u, data),
-                              properties={"docauto_kind": "faktaark", "docauto_enhed_id": u.id,
-                                          "docauto_klynge_id": u.cluster_id})
+                              properties={"docauto.kind": "faktaark", "docauto.enheds_id": u.id,
+                                          "docauto.klynge_id": u.cluster_id})
 
 
 @hookimpl

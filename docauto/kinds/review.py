@@ -53,7 +53,7 @@ def _plan_invitations(request: GenerateRequest) -> Iterator[PlannedDocument]:
         yield PlannedDocument(f"invitation-{m.cluster.id}-{slug(m.cluster.name)}.docx",
                               template="strukturgennemgang-invitation.docx",
                               context=invitation_context(m, schedule.settings),
-                              properties={"docauto_kind": "dagsorden", "docauto_klynge_id": m.cluster.id})
+                              properties={"docauto.kind": "dagsorden", "docauto.klynge_id": m.cluster.id})
 
 
 def _plan_forms(request: GenerateRequest) -> Iterator[PlannedDocument]:
@@ -126,7 +126,7 @@ def _plan_minutes(request: GenerateRequest) -> Iterator[PlannedDocument]:
         docs.append(PlannedDocument(f"referat-{m.cluster_id}-{slug(structure.clusters[m.cluster_id].name)}.docx",
                                     template="referat.docx",
                                     context=finished_context(m, structure, settings, schedule),
-                                    properties={"docauto_kind": "referat", "docauto_klynge_id": m.cluster_id}))
+                                    properties={"docauto.kind": "referat", "docauto.klynge_id": m.cluster_id}))
         report.extend(f"  - {p}" for p in m.problems)
     if report:
         raise PartialFailure(f"{len(report)} ting i noterne kunne ikke læses som forventet; "

@@ -100,8 +100,8 @@ def form_properties(meeting: ScheduledMeeting, settings: ReviewSettings) -> dict
     facts["klynge_id"] = meeting.cluster.id
     facts["type"] = meeting.cluster.type
     facts["dagsorden"] = [a.id for a in agenda(meeting.cluster.type)]
-    return {"docauto_kind": "referatskabelon", "docauto_klynge_id": meeting.cluster.id,
-            "docauto_møde": json.dumps(facts, ensure_ascii=False)}
+    return {"docauto.kind": "referatskabelon", "docauto.klynge_id": meeting.cluster.id,
+            "docauto.moede": json.dumps(facts, ensure_ascii=False)}
 
 
 def area_chief(structure: Structure, cluster: Cluster) -> str:

@@ -222,13 +222,13 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
     except Exception:  # noqa: BLE001
         props = {}
     facts: dict[str, Any] = {}
-    if props.get("docauto_møde"):
+    if props.get("docauto.moede"):
         try:
-            facts = json.loads(props["docauto_møde"])
+            facts = json.loads(props["docauto.moede"])
         except ValueError:
             facts = {}
     blocks = _blocks(doc)
-    cluster_id = props.get("docauto_klynge_id") or facts.get("klynge_id") or ""
+    cluster_id = props.get("docauto.klynge_id") or facts.get("klynge_id") or ""
     problems: list[Problem] = []
     where = Location(name)
     if not cluster_id:
