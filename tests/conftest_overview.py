@@ -68,6 +68,34 @@ class Mailbox:
         (self.folder / f"{self.n:03d}.eml").write_bytes(bytes(msg))
         return mid
 
+    def send_job_ad(self, area: str, role: str, cluster_id: str, when: dt.date,
+                    unit_id: str | None = None) -> None:
+        """A job ad as docauto's generator marks it: custom properties with role and ids."""
+        from docx import Document
+
+        from docauto.engine import prepare
+
+        doc = Document()
+        doc.add_paragraph("Stillingsannonce")
+        template = self.folder.parent / f"annonce-{self.n}.docx"
+        doc.save(template)
+        props = {"docauto.rolle": role, "docauto.klynge_id": cluster_id,
+                 "docauto.kind": "stillingsopslag"}
+        if unit_id:
+            props["docauto.enheds_id"] = unit_id
+        data = prepare(template).render({}, properties=props)
+        msg = EmailMessage()
+        msg["From"] = f"Områdechef <{CHIEF[area]}>"
+        msg["To"] = "jobbank@buf.kk.dk"
+        msg["Subject"] = f"{PREFIX[role]} - Stillingsannonce"
+        msg["Date"] = format_datetime(dt.datetime.combine(when, dt.time(10, 0)).astimezone())
+        msg["Message-ID"] = make_msgid(domain="test.dk")
+        msg.set_content("Annoncen er vedhæftet.\n")
+        msg.add_attachment(data, maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+                           filename=f"annonce-{cluster_id}.docx")
+        self.send_raw(msg)
+
     def send_raw(self, msg: EmailMessage) -> None:
         self.n += 1
         (self.folder / f"{self.n:03d}.eml").write_bytes(bytes(msg))
@@ -83,7 +111,7 @@ def run_cli(args: list[str]) -> Any:
 class RegistryFixture:
     def __init__(self, tmp: Path) -> None:
         self.dir = tmp / "register"
-        self.dir.mkdir()
+        self.dir.mkdir(parents=True)
         self.path = self.dir / "register.xlsx"
         self.mailbox = Mailbox(tmp / "indbakke")
         self.structure = STRUCTURE
