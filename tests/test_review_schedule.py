@@ -322,3 +322,14 @@ def test_demo_structure_schedule(review_settings):
     _assert_no_shared_participant(schedule)
     closed = holidays.Denmark(years=2012)
     assert all(m.day.weekday() < 5 and m.day not in closed for m in schedule.meetings)
+
+
+def test_cli_municipal_cluster_on_request(review_structure_path, tmp_path):
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
+                                   "--out", str(out), "--municipal", "K1"])
+    assert res.exit_code == 0, res.output
+    assert sorted(r["Klynge-ID"] for r in _read_plan(out / "mødeplan.xlsx")) == sorted(SELF_GOVERNING | {"K1"})
+    res = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
+                                   "--out", str(tmp_path / "o2"), "--municipal", "K99"])
+    assert res.exit_code == 1 and "ukendt klynge 'K99'" in res.output

@@ -41,11 +41,13 @@ def _hours(value: str | None) -> dict[str, str]:
 @click.option("--to", "date_to", help="Last day of the window (default 2012-11-30).")
 @click.option("--hours", help="Working hours, e.g. 09:00-15:30.")
 @click.option("--pause", type=int, help="Minutes between two meetings on the same day.")
+@click.option("--municipal", multiple=True, metavar="KLYNGE-ID",
+              help="Also plan a meeting for this municipal cluster ('alle' for every one); repeatable.")
 @dry_run_option
 @json_option
 def schedule(structure_path: Path, out_dir: Path, input_path: Path | None, date_from: str | None,
-             date_to: str | None, hours: str | None, pause: int | None, dry_run: bool,
-             as_json: bool) -> None:
+             date_to: str | None, hours: str | None, pause: int | None, municipal: tuple[str, ...],
+             dry_run: bool, as_json: bool) -> None:
     """Plan one 1½-hour meeting per self-governing cluster and network.
 
     Writes mødeplan.xlsx and one calendar invitation per meeting (kalender/*.ics) that
@@ -57,7 +59,8 @@ def schedule(structure_path: Path, out_dir: Path, input_path: Path | None, date_
     Example:
       docauto review schedule --structure struktur.xlsx --out gennemgang/
       docauto review schedule --structure struktur.xlsx --out gennemgang/ \\
-          --input blokeringer.yaml --from 2012-09-03 --to 2012-10-31 --hours 09:00-15:30
+          --input blokeringer.yaml --from 2012-09-03 --to 2012-10-31 --hours 09:00-15:30 \\
+          --municipal K012
     """
     import json
 
@@ -68,7 +71,7 @@ def schedule(structure_path: Path, out_dir: Path, input_path: Path | None, date_
     from docauto.structure import load_structure
 
     structure = load_structure(structure_path)
-    options = {"fra": date_from, "til": date_to, "pause": pause, **_hours(hours)}
+    options = {"fra": date_from, "til": date_to, "pause": pause, "kommunale": list(municipal), **_hours(hours)}
     planned = schedule_for(structure, input_path, options)
     request = GenerateRequest(structure=structure, data=input_path, options=options)
     result = generate_documents(get_kind("mødeplan"), request, out_dir, dry_run=dry_run)

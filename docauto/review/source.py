@@ -58,7 +58,14 @@ def schedule_for(structure: Structure, data: Path | None,
         return read_schedule_workbook(data, structure, settings)
     from docauto.review.planinput import load_plan_input
 
-    return plan_schedule(structure, settings, load_plan_input(data))
+    plan = load_plan_input(data)
+    extra = (options or {}).get("kommunale")
+    if extra:
+        # --municipal / --set kommunale=K001,K002 (or 'alle') adds to the input file's list
+        ids = [x.strip() for x in (extra if isinstance(extra, list | tuple) else str(extra).split(","))]
+        plan.all_municipal = plan.all_municipal or any(x.casefold() == "alle" for x in ids)
+        plan.municipal = (*plan.municipal, *(x for x in ids if x and x.casefold() != "alle"))
+    return plan_schedule(structure, settings, plan)
 
 
 def selected(schedule: Schedule, structure: Structure, only: tuple[str, ...],
