@@ -39,6 +39,10 @@ def generate_documents(kind: Kind, request: GenerateRequest, out_dir: Path, *,
         docs, result.report, result.failed = exc.documents, [exc.message, *exc.report], True
     writer = Writer(out_dir, dry_run=dry_run)
     writer.check_targets(d.filename for d in docs)
+    if pdf and not dry_run:
+        from docauto.pdf import require_soffice
+
+        require_soffice()  # say so before writing anything, not after
     # Render all before writing any, so a template error leaves nothing half-done.
     rendered = [(d.filename, d.render()) for d in docs]
     for name, blob in rendered:

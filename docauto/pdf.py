@@ -167,6 +167,13 @@ def convert_to_pdf(paths: Iterable[Path], out_dir: Path, *, timeout: float | Non
     def limit(n: int) -> float:  # seconds for one run of n files
         return timeout if timeout is not None else BASE_TIMEOUT + PER_FILE_TIMEOUT * n
     out_dir = Path(out_dir)
+    targets: dict[Path, Path] = {}
+    for f in files:
+        target = _target_dir(f, out_dir) / f"{f.stem}.pdf"
+        if target in targets:
+            raise OutputError(f"{targets[target].name} og {f.name} ville begge blive til {target}",
+                              hint="rename one of them")
+        targets[target] = f
     out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix=".docauto-pdf-", dir=out_dir) as stage_name:
