@@ -320,3 +320,28 @@ def test_followup_table_without_its_heading_and_tracked_changes(review_structure
     messages = "\n".join(p.message for p in minutes.problems)
     assert "stod ikke under 'Aftalt opfølgning'; den er læst alligevel" in messages
     assert "ingen opfølgning er læst" not in messages
+
+
+@pytest.mark.libreoffice
+def test_form_saved_again_by_a_real_word_processor_reads_back(review_structure_path, review_structure, tmp_path):
+    """Filled, then opened and saved as .docx by LibreOffice, which rewrites the whole package
+    as another word processor would; the minutes must still come out whole."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    form = _draft(review_structure_path, tmp_path / "forms")
+    fill(form, CONCLUSIONS, FOLLOWUPS, considerations=["Strukturen fortsætter."])
+    out = tmp_path / "resaved"
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(form)],
+                   check=True, capture_output=True, timeout=180)
+    (resaved,) = out.glob("*.docx")
+    minutes = read_minutes_form(resaved, review_structure)
+    assert minutes.cluster_id == "N2"
+    assert {s.title: s.lines for s in minutes.items} == CONCLUSIONS
+    assert [(f.what, f.who, f.when) for f in minutes.followups] == FOLLOWUPS
+    assert minutes.considerations == ["Strukturen fortsætter."]
+    assert minutes.problems == []
