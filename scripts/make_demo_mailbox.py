@@ -204,7 +204,7 @@ class Mailbox:
         return (a.deputy, a.deputy_email) if deputy else (a.chief, a.email)
 
     def add(self, slug: str, when: datetime, sender: tuple[str, str], subject: str, body: str,
-            attachments: list[tuple[str, str, bytes]] = (), message_id: str | None = None) -> None:
+            attachments: list = (), message_id: str | None = None) -> None:
         n = len(self.mails) + 1
         random.seed(n)  # MIME boundaries come from random: keep the files stable
         msg = EmailMessage()
@@ -214,7 +214,11 @@ class Mailbox:
         msg["Date"] = format_datetime(when)
         msg["Message-ID"] = message_id or f"<demo-{n:03d}-{slug}@buf.demokommune.dk>"
         msg.set_content(body)
-        for filename, ctype, data in attachments:
+        for att in attachments:
+            if isinstance(att, EmailMessage):  # a forwarded mail, as message/rfc822
+                msg.add_attachment(att)
+                continue
+            filename, ctype, data = att
             maintype, subtype = ctype.split("/", 1)
             msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
         self.mails.append((f"{n:03d}-{slug}.eml", msg.as_bytes()))
@@ -458,6 +462,48 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:  # noqa: PLR0915 - o
                body("Hermed ansættelserne.", who),
                [("ansættelser.xlsx", XLSX, form_xlsx(s, area, PL, "hires", [
                    hire(area, c1, P[10 + 2 * i], unit=u1)]))])
+
+    # Candidates for pedagogical leaders, abbreviated subject.
+    who = mb.chief(a0, deputy=True)
+    c1, u1, _ = unit_of(a0, 0, 1)
+    mb.add("paed-kandidat", at(date(2010, 12, 3), 13, 5), who,
+           "Pæd. leder - registrering af kandidaten",
+           body("Udvalget indstiller følgende.", who),
+           [("kandidater.xlsx", XLSX, form_xlsx(s, a0, PL, "candidates", [
+               {"Område": a0, "Klynge": c1, "Enhed": u1, "Kandidat": P[10][0],
+                "E-mail": P[10][1], "Prioritet": 1},
+               {"Område": a0, "Klynge": c1, "Enhed": u1, "Kandidat": P[11][0],
+                "E-mail": P[11][1], "Prioritet": 2}]))])
+    # Valby's hire, with the area's logo attached too (ignored).
+    who = mb.chief(a6)
+    mb.add("klyngeleder-ansaettelser-4", at(date(2010, 12, 2), 8, 40), who,
+           "Klyngeleder – Ansættelser",
+           body("Hermed vores ansættelse.", who),
+           [("logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+            ("ansættelser.xlsx", XLSX, form_xlsx(s, a6, CL, "hires", [
+                hire(a6, cl[a6][0].name, P[8])]))])
+    # HR forwards an area's mail (the form inside the forwarded mail) on the area's behalf.
+    inner = EmailMessage()
+    inner["From"] = formataddr(mb.chief(a7))
+    inner["To"] = "hr-konsulent@buf.demokommune.dk"
+    inner["Subject"] = "Ansøgere"
+    inner.set_content("Kan du sende den videre til jobbanken?")
+    inner.add_attachment(form_xlsx(s, a7, CL, "applicants", [
+        person_row(a7, cl[a7][0].name, P[1]), person_row(a7, cl[a7][1].name, P[9])]),
+        maintype="application", subtype=XLSX.split("/", 1)[1], filename="ansøgere.xlsx")
+    hr = ("Jobbank BUF", JOBBANK)
+    mb.add("hr-videresender", at(date(2010, 10, 15), 16, 45), hr,
+           "VS: Klyngeleder – Registrering af ansøgningerne",
+           "Videresendt på vegne af området.\n\nHR-gruppen\n",
+           [inner])
+    # A cluster-leader unfilled position in round 1 goes on to round 2: nothing to report; a
+    # second candidate round for Amager Øst's last cluster instead.
+    who = mb.chief(a0)
+    mb.add("klyngeleder-kandidat-r2-3", at(date(2010, 11, 12), 9, 5), who,
+           "SV: SV: Klyngeleder – Registrering af kandidaten anden runde",
+           body("Indstilling efter 2. runde.", who),
+           [("kandidat.xlsx", XLSX, form_xlsx(s, a0, CL, "candidates", [
+               cand(a0, cl[a0][2].name, P[6], 1)], round=2))])
 
     # -- other mail that reaches the mailbox ------------------------------------------------
     who = mb.chief(a3)

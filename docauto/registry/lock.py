@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from docauto.errors import RegistryError
 from docauto.output import is_open_elsewhere, owner_file
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,9 @@ class RegistryLock:
                     continue
                 self.reason = "registret bruges af en anden kørsel af docauto"
                 return False
+            except OSError as exc:  # a read-only folder, a network share that refuses
+                raise RegistryError(f"{self.path}: låsefilen kan ikke oprettes ({exc.strerror})",
+                                    hint="check that you may write in the registry's folder") from None
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump({"host": socket.gethostname(), "pid": os.getpid(),
                            "since": time.strftime("%Y-%m-%dT%H:%M:%S")}, fh)
