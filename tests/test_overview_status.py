@@ -116,14 +116,14 @@ def test_conflict_same_email_other_spelling(built: RegistryFixture) -> None:
     ("2010-10-26", set()),
     ("2010-11-12", set()),
     ("2010-11-13", {("Amager", "pedagogical_leader", "job_ad", "2010-11-12")}),
-    ("2010-12-01", {("Amager", "pedagogical_leader", "job_ad", "2010-11-12")}),
-    ("2010-12-02", {("Amager", "pedagogical_leader", "job_ad", "2010-11-12"),
-                    ("Valby", "cluster_leader", "hires", "2010-12-01")}),
-    ("2010-12-04", {("Amager", "pedagogical_leader", "job_ad", "2010-11-12"),
-                    ("Valby", "cluster_leader", "hires", "2010-12-01"),
+    ("2010-11-24", {("Amager", "pedagogical_leader", "job_ad", "2010-11-12")}),
+    # Applicants for E001 came 25.11: the position is past its ad, nobody chases it any more.
+    ("2010-11-25", set()),
+    ("2010-12-01", set()),
+    ("2010-12-02", {("Valby", "cluster_leader", "hires", "2010-12-01")}),
+    ("2010-12-04", {("Valby", "cluster_leader", "hires", "2010-12-01"),
                     ("Amager", "pedagogical_leader", "unfilled", "2010-12-03")}),
-    ("2010-12-18", {("Amager", "pedagogical_leader", "job_ad", "2010-11-12"),
-                    ("Valby", "cluster_leader", "hires", "2010-12-01"),
+    ("2010-12-18", {("Valby", "cluster_leader", "hires", "2010-12-01"),
                     ("Amager", "pedagogical_leader", "unfilled", "2010-12-03"),
                     ("Amager", "pedagogical_leader", "hires", "2010-12-17")}),
 ])
@@ -147,6 +147,10 @@ def test_applicants_missing_when_not_sent_by_the_deadline(tmp_path: Path) -> Non
     assert ("Valby", "applicants") in owed("2010-10-16")
     assert ("Amager", "applicants") not in owed("2010-10-18")
     assert ("Valby", "applicants") in owed("2010-10-18")
+    # Nobody recommended anyone in round 1, so after 12.11 both areas owe round 2 too.
+    r2 = [m for m in status(reg, "2010-11-13")["missing"] if m["deadline"] == "2010-11-12"]
+    assert {(m["area"], m["kind"]) for m in r2} == {("Amager", "candidates"),
+                                                    ("Valby", "candidates")}
 
 
 def test_status_table_is_danish_and_readable(built: RegistryFixture) -> None:
@@ -166,12 +170,16 @@ def test_deadlines_due_and_overdue(built: RegistryFixture) -> None:
     assert owed[("Valby", "cluster_leader", "hires")]["state"] == "overdue"
     assert owed[("Valby", "cluster_leader", "hires")]["days_left"] == -1
     assert owed[("Amager", "pedagogical_leader", "unfilled")]["state"] == "due"
-    assert owed[("Amager", "pedagogical_leader", "job_ad")]["positions"] == [
-        "Klynge Amager Strand, Solsikken"]
+    assert ("Amager", "pedagogical_leader", "job_ad") not in owed  # applicants came 25.11
     assert ("Amager", "pedagogical_leader", "hires") not in owed  # 15 days away
     text = built.cli("deadlines", "--structure", str(built.structure), "--registry",
                      str(built.path), "--as-of", "2010-12-02").output
     assert "Valby" in text and "overskredet" in text and "snart" in text
+    r = built.cli("deadlines", "--structure", str(built.structure), "--registry", str(built.path),
+                  "--as-of", "2010-11-15", "--json")
+    [ad] = [o for o in json.loads(r.output)["owed"] if o["kind"] == "job_ad"]
+    assert (ad["area"], ad["role"], ad["state"]) == ("Amager", "pedagogical_leader", "overdue")
+    assert ad["positions"] == ["Klynge Amager Strand, Solsikken"]
 
 
 def test_remind_writes_danish_drafts_with_the_form(built: RegistryFixture, tmp_path: Path) -> None:
@@ -184,10 +192,9 @@ def test_remind_writes_danish_drafts_with_the_form(built: RegistryFixture, tmp_p
     files = sorted(p.name for p in out.iterdir())
     assert files == [
         "paamindelse-amager-paedagogisk-leder-ikke-besatte.eml",
-        "paamindelse-amager-paedagogisk-leder-stillingsannoncer.eml",
         "paamindelse-valby-klyngeleder-ansaettelser.eml",
     ]
-    msg = email.message_from_bytes((out / files[2]).read_bytes(), policy=email.policy.default)
+    msg = email.message_from_bytes((out / files[1]).read_bytes(), policy=email.policy.default)
     assert msg["To"].addresses[0].addr_spec == "ll@buf.test.dk"
     assert msg["Cc"].addresses[0].addr_spec == "od@buf.test.dk"
     assert msg["Subject"] == "Rykker: Klyngeleder – Ansættelser – frist onsdag den 1. december 2010"
@@ -203,6 +210,21 @@ def test_remind_writes_danish_drafts_with_the_form(built: RegistryFixture, tmp_p
     due = email.message_from_bytes((out / files[0]).read_bytes(), policy=email.policy.default)
     assert due["Subject"].startswith("Påmindelse: Pædagogisk Leder – Registrering af IKKE")
     assert "senest fredag den 3. december 2010" in due.get_body(("plain",)).get_content()
+
+
+def test_remind_job_ad_lists_the_positions_and_attaches_no_form(built: RegistryFixture,
+                                                               tmp_path: Path) -> None:
+    out = tmp_path / "p"
+    r = built.cli("remind", "--structure", str(built.structure), "--registry", str(built.path),
+                  "--as-of", "2010-11-15", "--out", str(out), "--overdue-only")
+    assert r.exit_code == 0, r.output
+    [name] = [p.name for p in out.iterdir()]
+    assert name == "paamindelse-amager-paedagogisk-leder-stillingsannoncer.eml"
+    msg = email.message_from_bytes((out / name).read_bytes(), policy=email.policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert "Det gælder:\n  - Klynge Amager Strand, Solsikken\n" in body
+    assert "\n    Pædagogisk Leder - Stillingsannonce\n" in body
+    assert list(msg.iter_attachments()) == []
 
 
 def test_remind_dry_run_writes_nothing(built: RegistryFixture, tmp_path: Path) -> None:

@@ -110,6 +110,16 @@ def owed_submissions(view: RegistryView, structure: Structure | None, plan: Recr
         if p.area not in area_order:
             area_order.append(p.area)
     earlier_round_rows = _rows_by_position(view, "candidates", 1, as_of)
+    hired_rows = _rows_by_position(view, "hires", as_of=as_of, rnd=None)
+    all_hired = _rows_by_position(view, "hires", None, dt.date.max)
+    # A position has moved past its ad once anything later about it was received by the date.
+    moved_on = set().union(*(_rows_by_position(view, k, r, as_of) for k, r in (
+        ("applicants", None), ("candidates", 1), ("candidates", 2), ("unfilled", None),
+        ("hires", None))))
+
+    def filled(p: Position) -> bool:
+        # By a hires row received by the date; a position HR marked Besat by hand counts too.
+        return _has_row(hired_rows, p) or (p.status == schema.BESAT and not _has_row(all_hired, p))
 
     out: list[Owed] = []
     for step in plan.iter_deadlines():
@@ -127,15 +137,16 @@ def owed_submissions(view: RegistryView, structure: Structure | None, plan: Recr
                 continue
             concerned: list[Position]
             if rule == "per_position":
-                concerned = [p for p in mine if not _has_row(done_rows, p)]
+                concerned = [p for p in mine if not _has_row(done_rows, p)
+                             and not _has_row(moved_on, p) and not filled(p)]
             else:
                 if _area_sent(received, area, step, as_of):
                     continue
                 if rule == "areas_with_open":
-                    concerned = [p for p in mine if p.status != schema.BESAT
+                    concerned = [p for p in mine if not filled(p)
                                  and not _has_row(earlier_round_rows, p)]
                 elif rule == "areas_not_filled":
-                    concerned = [p for p in mine if p.status != schema.BESAT]
+                    concerned = [p for p in mine if not filled(p)]
                 else:
                     concerned = mine
             if not concerned:
