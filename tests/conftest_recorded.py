@@ -51,7 +51,7 @@ class Seen:
 class Route:
     method: str
     pattern: re.Pattern
-    contains: str | None
+    contains: tuple[str, ...]
     replies: list[Reply]
     hits: int = 0
 
@@ -93,8 +93,12 @@ class RecordedServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
-    def route(self, method: str, path_regex: str, *replies: Reply, contains: str | None = None) -> Route:
-        r = Route(method, re.compile(path_regex), contains, list(replies))
+    def route(self, method: str, path_regex: str, *replies: Reply,
+              contains: str | tuple[str, ...] = ()) -> Route:
+        """Serve replies for matching requests; ``contains``: substrings the body or URL
+        must all hold (e.g. the SOAP operation and an item id)."""
+        needles = (contains,) if isinstance(contains, str) else tuple(contains)
+        r = Route(method, re.compile(path_regex), needles, list(replies))
         self.routes.append(r)
         return r
 
@@ -105,7 +109,8 @@ class RecordedServer:
             for r in self.routes:
                 if r.method != seen.method or not r.pattern.search(target):
                     continue
-                if r.contains and r.contains not in seen.body.decode("utf-8", "replace") + target:
+                haystack = seen.body.decode("utf-8", "replace") + target
+                if any(n not in haystack for n in r.contains):
                     continue
                 reply = r.replies[min(r.hits, len(r.replies) - 1)]
                 r.hits += 1

@@ -7,6 +7,7 @@ Sources are plugins (hook ``docauto_mail_sources``): a mapping of scheme -> fact
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -44,10 +45,11 @@ class MailSource(Protocol):
 
 
 def scheme_of(spec: str) -> str:
-    if "://" in spec:
-        return spec.split("://", 1)[0].lower()
-    if ":" in spec and len(spec.split(":", 1)[0]) > 1:  # not a Windows drive letter
-        return spec.split(":", 1)[0].lower()
+    # The scheme is what precedes the first colon (so an option like endpoint=https://...
+    # later in the spec does not count); one letter is a Windows drive, not a scheme.
+    head = spec.split(":", 1)[0]
+    if ":" in spec and len(head) > 1 and re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", head):
+        return head.lower()
     return "dir"
 
 
