@@ -227,6 +227,22 @@ def test_remind_job_ad_lists_the_positions_and_attaches_no_form(built: RegistryF
     assert list(msg.iter_attachments()) == []
 
 
+def test_remind_send_via_a_mail_source(built: RegistryFixture, tmp_path: Path) -> None:
+    """--send-via hands each reminder to the source (dir: writes what it sends as .eml)."""
+    inbox, sent = tmp_path / "indbakke", tmp_path / "sendt"
+    inbox.mkdir()
+    r = built.cli("remind", "--structure", str(built.structure), "--registry", str(built.path),
+                  "--as-of", "2010-12-02", "--send-via", f"dir:{inbox}?kvitteringer={sent}")
+    assert r.exit_code == 0, r.output
+    assert "2 påmindelser sendt" in r.output
+    subjects = sorted(email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                      ["Subject"] for p in sent.glob("*.eml"))
+    assert subjects == [
+        "Påmindelse: Pædagogisk Leder – Registrering af IKKE besatte stillinger – frist fredag "
+        "den 3. december 2010",
+        "Rykker: Klyngeleder – Ansættelser – frist onsdag den 1. december 2010"]
+
+
 def test_remind_dry_run_writes_nothing(built: RegistryFixture, tmp_path: Path) -> None:
     out = tmp_path / "p"
     r = built.cli("remind", "--structure", str(built.structure), "--registry", str(built.path),
@@ -277,18 +293,16 @@ def test_report_workbook_has_counts_lists_and_a_stacked_chart(built: RegistryFix
 
 @pytest.mark.libreoffice
 def test_report_workbook_opens_in_libreoffice(built: RegistryFixture, tmp_path: Path) -> None:
-    import subprocess
-
-    soffice = shutil.which("soffice")
-    if not soffice:
+    if not shutil.which("soffice"):
         pytest.skip("LibreOffice is not installed")
-    xlsx, _ = report(built, tmp_path)
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-                    "pdf", "--outdir", str(tmp_path / "pdf"), str(xlsx)],
-                   check=True, capture_output=True, timeout=180)
-    pdf = tmp_path / "pdf" / "oversigt.pdf"
-    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    from docauto.pdf import convert_to_pdf
+
+    xlsx, docx = report(built, tmp_path)
+    pdfs = [*convert_to_pdf([xlsx], tmp_path / "xlsx-pdf"), *convert_to_pdf([docx], tmp_path / "docx-pdf")]
+    assert [p.name for p in pdfs] == ["oversigt.pdf", "oversigt.pdf"]
+    for pdf in pdfs:
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert pdf.stat().st_size > 5000
 
 
 def test_report_word_has_every_section(built: RegistryFixture, tmp_path: Path) -> None:
