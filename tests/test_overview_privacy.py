@@ -25,6 +25,7 @@ NOT_HIRED = [
     ("Dennis Dahl", "dennis.dahl@buf.test.dk"),    # applicant, HR wrote a note about him
     ("Hans Hjort", "hans.hjort@buf.test.dk"),      # in the journal (Excel had the registry open)
     ("Gitte Gul", "gitte.gul@buf.test.dk"),        # only in a rejected (quarantined) mail
+    ("Jens Jensen", "jens.jensen@buf"),           # a rejected form: the reason quotes his e-mail
 ]
 RECENT = ("Ida Iversen", "ida.iversen@buf.test.dk")  # received after the cut-off: kept
 
@@ -64,8 +65,11 @@ def _build(reg: RegistryFixture) -> None:
                        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        filename="skema.xlsx")
     m.send_raw(msg)
+    m.send("Valby", "cluster_leader", "applicants", [
+        ["Valby", "K002", "Jens Jensen", "jens.jensen@buf", "Leder", "Troldehøjen"],
+    ], D(2010, 10, 15))
     summary = reg.ingest()
-    assert (summary["registered"], summary["rejected"]) == (4, 1), summary
+    assert (summary["registered"], summary["rejected"]) == (4, 2), summary
     # A second run: the registry before it becomes register.backup.xlsx.
     m.send("Valby", "cluster_leader", "applicants", [
         ["Valby", "K002", RECENT[0], RECENT[1], "Leder", "Troldehøjen"],
@@ -126,11 +130,13 @@ def holders(folder: Path, needle: str) -> list[str]:
 def test_setup_really_holds_the_data_everywhere(reg: RegistryFixture) -> None:
     """The test below can fail: before purge the data sit in registry, backup, journal, quarantine."""
     names = {n for n, _ in NOT_HIRED}
+    # The rejection reason in Indbakke quotes the e-mail.
+    assert any(n.startswith("register.xlsx!") for n in holders(reg.dir, "jens.jensen@buf"))
     assert any(n.startswith("register.xlsx!") for n in holders(reg.dir, "Bent Berg"))
     assert any(n.startswith("register.backup.xlsx!") for n in holders(reg.dir, "Carla Carlsen"))
     assert holders(reg.dir, "hans.hjort@buf.test.dk") == ["register.journal.jsonl"]
     assert any(n.endswith(".json") for n in holders(reg.dir, "ukendt@andet.dk"))
-    assert len(names) == 5
+    assert len(names) == 6
 
 
 def test_purge_leaves_no_trace_of_not_hired_applicants(reg: RegistryFixture) -> None:
@@ -141,7 +147,8 @@ def test_purge_leaves_no_trace_of_not_hired_applicants(reg: RegistryFixture) -> 
     assert r.exit_code == 0, r.output
     result = json.loads(r.output)
     assert result["people"] == 4  # Bent, Carla, Dennis, Hans (Gitte was never registered)
-    assert result["quarantine_deleted"] == 1
+    assert result["quarantine_deleted"] == 2
+    assert result["inbox_notes"] >= 1
     assert result["kept_recent"] == 1
     for name, mail in NOT_HIRED:
         assert holders(reg.dir, name) == [], name
