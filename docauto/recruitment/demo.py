@@ -59,7 +59,7 @@ def run(ctx: DemoContext) -> list[str]:
         from docauto.pdf import convert_to_pdf
 
         pdfs = convert_to_pdf(written, out)
-        lines.append(f"{len(pdfs)} PDFs beside the documents (one LibreOffice run)")
+        lines.append(f"{len(pdfs)} PDFs beside the documents (LibreOffice, many files per run)")
     ctx.shared["recruitment"] = {"ads": ads.paths + ped.paths, "letters": letters.paths,
                                  "forms": forms.paths, "folder": out}
     return lines
