@@ -11,7 +11,9 @@ Where: every file the tool keeps beside the registry —
     position and workplace; then every text cell and cell comment in every sheet (HR's own
     columns and sheets too) has the person's e-mail and full name replaced;
   - its backups ``<stem>.backup*.xlsx``: the same;
-  - its journal ``<stem>.journal*.jsonl``: the same replacement in every entry;
+  - its journal ``<stem>.journal*.jsonl``: the same replacement in every entry (the live
+    journal is first handed over as an ``applying`` file, as ingest does, so an entry a
+    concurrent run appends is never lost);
   - its quarantine ``<stem>-karantæne/``: rejected mails received before the cut-off are
     deleted with their reason files (an attachment cannot be edited faithfully), and newer
     ones that mention a purged person are deleted too;
@@ -445,7 +447,16 @@ def purge(registry: Path, before: dt.date, *, anonymised_name: str = "Anonymiser
                     buf = io.BytesIO()
                     wb.save(buf)
                     atomic_write(b, buf.getvalue())
-        for j in _journal_files(registry):
+        if dry_run:
+            journals = _journal_files(registry)
+        else:
+            from docauto.registry import journal
+
+            # B's own hand-over: the live journal is moved aside as an 'applying' file that no
+            # run appends to any more (a run locked out meanwhile starts a fresh live journal),
+            # so rewriting it cannot lose an entry; the next ingest applies it as usual.
+            journals, _entries = journal.take_for_applying(registry)
+        for j in journals:
             result.journal_entries += _rewrite_journal(j, redact, keys, anonymised_name, dry_run)
         result.quarantine_deleted = _purge_quarantine(registry, redact, before, dry_run)
     return result
