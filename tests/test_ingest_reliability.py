@@ -282,3 +282,43 @@ def test_receipts_are_sent_through_the_source(registry: Path, mailbox, structure
     replies.clear()
     ingest(source, load_structure(structure_file), registry, receipts=True)
     assert replies == []  # no second receipt for a mail already answered
+
+
+def test_worker_processes_give_the_same_registry(tmp_path: Path, structure_file: Path) -> None:
+    """--jobs 2 reads in worker processes; the registry must be the same as with one process."""
+    from click.testing import CliRunner
+
+    from conftest_registry import Mailbox
+
+    from docauto.cli import cli
+
+    box = Mailbox(tmp_path / "box")
+    for i in range(52):
+        if i == 10:
+            box.add(mail("Hej HR", NORD, message_id="<hello@x>"))
+        elif i == 20:
+            box.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Person3 A", "Person3 B"))],
+                         message_id="<resend@x>"))  # same form as mail 3 (i=3 below): Dublet
+        else:
+            area, cluster, who = (("Nord", "Klynge Nordhavn", NORD) if i % 2 else
+                                  ("Syd", "Klynge Sydhavn", SYD))
+            names = ("Person3 A", "Person3 B") if i == 3 else (f"Person{i} A", f"Person{i} B")
+            box.add(mail(subject(), who, [("s.xlsx", XLSX, applicants(*names, area=area,
+                                                                     cluster=cluster))],
+                         message_id=f"<m{i}@x>"))
+    results = {}
+    for jobs in ("1", "2"):
+        reg = tmp_path / f"hr{jobs}" / "register.xlsx"
+        reg.parent.mkdir()
+        CliRunner().invoke(cli, ["registry", "init", "--structure", str(structure_file),
+                                 "--registry", str(reg)])
+        out = CliRunner().invoke(cli, ["mail", "ingest", "--source", box.spec, "--structure",
+                                       str(structure_file), "--registry", str(reg), "--json",
+                                       "--jobs", jobs])
+        assert out.exit_code == 0, out.output
+        results[jobs] = (json.loads(out.stdout), sheet(reg, "Ansøgninger"), sheet(reg, "Indbakke"))
+    assert results["1"] == results["2"]
+    summary, apps, inbox = results["2"]
+    assert summary == {"seen": 52, "registered": 50, "duplicates": 1, "rejected": 1,
+                       "pending": 0, "rows": 100}
+    assert [r["Message-ID"] for r in inbox][:4] == ["<m0@x>", "<m1@x>", "<m2@x>", "<m3@x>"]

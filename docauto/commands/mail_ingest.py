@@ -20,10 +20,13 @@ from docauto.commands import dry_run_option, json_option, structure_option
 @click.option("--receipts", is_flag=True, help="Answer each new mail with a Danish receipt.")
 @json_option
 @dry_run_option
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes that read a big batch of mails (default 1; "
+                   "also $DOCAUTO_INGEST_JOBS). Helps when the machine has idle cores.")
 @click.option("-v", "--verbose", is_flag=True, help="Log each mail (Message-ID and outcome) to stderr.")
 def ingest(source_spec: str, structure_path: Path, registry_path: Path,
            hr_addresses: tuple[str, ...], receipts: bool, as_json: bool, dry_run: bool,
-           verbose: bool) -> None:
+           jobs: int | None, verbose: bool) -> None:
     """Read the HR mailbox into the registry, every mail exactly once.
 
     Each mail gets an Indbakke row (Registreret, Dublet, Afvist with the reason, or Afventer);
@@ -49,7 +52,7 @@ def ingest(source_spec: str, structure_path: Path, registry_path: Path,
     source = open_source(source_spec)
     try:
         summary = run_ingest(source, structure, registry_path, hr_addresses=hr_addresses,
-                             receipts=receipts, dry_run=dry_run)
+                             receipts=receipts, dry_run=dry_run, jobs=jobs)
     finally:
         source.close()
     if as_json:

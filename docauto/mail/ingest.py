@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docauto.errors import RegistryError
+from docauto.mail.parallel import PreparedStream, default_jobs
 from docauto.registry import journal, schema
 from docauto.registry.lock import RegistryLock
 
@@ -176,16 +177,12 @@ class _Run:
 
     # -- one mail -------------------------------------------------------------------------
 
-    def handle(self, item: SourceItem) -> _Handled:
-        from docauto.mail.handle import handle_mail, received_at, reject
-        from docauto.mail.message import MailParseError, parse_mail
+    def handle(self, item: SourceItem, prepared: tuple[ParsedMail, Decision | None] | None = None
+               ) -> _Handled:
+        """Record one mail's outcome; ``prepared`` is what ``prepare`` gave (maybe in a worker)."""
+        from docauto.mail.handle import received_at
 
-        try:
-            parsed = parse_mail(item.raw, item.name)
-        except MailParseError as exc:
-            parsed, decision = _unparsable(item, exc.message)
-        else:
-            decision = None
+        parsed, decision = prepared or prepare(item, self.structure, self.hr, self.seen_ids)
         mid = parsed.message_id
         if mid in self.seen_ids:
             if mid in self.applied_from_journal:
@@ -194,14 +191,7 @@ class _Run:
                 self.summary.duplicates += 1
                 log.info("%s: already in Indbakke (%s); skipped", mid, self.seen_ids[mid])
             return _Handled(item, parsed, schema.DUPLICATE, None, new=False)
-        if decision is None:
-            try:
-                decision = handle_mail(parsed, self.structure, self.hr)
-            except Exception as exc:  # noqa: BLE001 - one odd mail must not stop the run
-                log.error("%s: unexpected %s while reading the mail", mid, type(exc).__name__,
-                          exc_info=log.isEnabledFor(logging.DEBUG))
-                decision = reject(f"Uventet fejl under læsning af mailen ({type(exc).__name__}); "
-                                  "kontakt den, der driver docauto")
+        assert decision is not None
         when = received_at(parsed)
         status = decision.status
         note = decision.reason
@@ -254,6 +244,28 @@ class _Run:
                         type(exc).__name__)
 
 
+def prepare(item: SourceItem, structure: Structure, hr: Iterable[str],
+            skip_ids: Iterable[str] | dict[str, str] = ()) -> tuple[ParsedMail, Decision | None]:
+    """Parse a mail and decide what it means (pure; may run in a worker process). A mail whose
+    Message-ID is in ``skip_ids`` is only parsed (decision None): it was seen before."""
+    from docauto.mail.handle import handle_mail, reject
+    from docauto.mail.message import MailParseError, parse_mail
+
+    try:
+        parsed = parse_mail(item.raw, item.name)
+    except MailParseError as exc:
+        return _unparsable(item, exc.message)
+    if parsed.message_id in skip_ids:
+        return parsed, None
+    try:
+        return parsed, handle_mail(parsed, structure, hr)
+    except Exception as exc:  # noqa: BLE001 - one odd mail must not stop the run
+        log.error("%s: unexpected %s while reading the mail", parsed.message_id,
+                  type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+        return parsed, reject(f"Uventet fejl under læsning af mailen ({type(exc).__name__}); "
+                              "kontakt den, der driver docauto")
+
+
 def _type_label(decision: Decision) -> str:
     from docauto.mail.handle import type_label
 
@@ -264,10 +276,11 @@ def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
            hr_addresses: Iterable[str] = (), receipts: bool = False,
            should_stop: Callable[[], bool] | None = None,
            on_mail: Callable[[ParsedMail, str], None] | None = None,
-           dry_run: bool = False) -> IngestSummary:
+           dry_run: bool = False, jobs: int | None = None) -> IngestSummary:
     """Read every new mail of ``source`` into the registry at ``registry_path``.
 
-    ``hr_addresses`` are added to those in docauto.yaml beside the registry. With
+    ``hr_addresses`` are added to those in docauto.yaml beside the registry. ``jobs``: worker
+    processes for reading a big batch (default: ``docauto.mail.parallel.default_jobs()``). With
     ``dry_run`` everything is read and decided but nothing is written (registry, journal,
     quarantine) and the source is not told anything.
     """
@@ -280,8 +293,12 @@ def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
                             hint="create it with 'docauto registry init'")
     run = _Run(structure, registry, load_hr_addresses(registry, hr_addresses), dry_run)
     lock = RegistryLock(registry)
+    stream = PreparedStream(source.fetch(), structure, run.hr,
+                            default_jobs() if jobs is None else jobs)
     try:
-        if dry_run or lock.acquire():
+        writable = dry_run or lock.acquire()
+        stream.start()  # workers read the first mails while the registry loads
+        if writable:
             run.book = RegistryBook.open(registry)
             run.remember_registry(run.book)
             if dry_run:
@@ -298,12 +315,12 @@ def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
                             exc.message)
             run.remember_journal(journal.read_pending(registry))
 
-        for item in source.fetch():
+        for item, prepared in stream:
             if should_stop is not None and should_stop():
                 log.info("stopping on request after %d mails", run.summary.seen)
                 break
             run.summary.seen += 1
-            handled = run.handle(item)
+            handled = run.handle(item, prepared)
             run.handled.append(handled)
             if on_mail is not None and handled.parsed is not None:
                 on_mail(handled.parsed, OUTCOME[handled.status])
@@ -317,6 +334,7 @@ def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
         else:
             journal.append_entries(registry, run.journal_entries)
     finally:
+        stream.close()
         lock.release()
 
     _finish(source, run, receipts)

@@ -1,0 +1,129 @@
+"""Reading many mails at once: parse and decide in worker processes, results in source order.
+
+Parsing a mail and reading its forms is most of an ingest run's time, and it is pure (no file
+is written), so a big batch is spread over a few processes while the main process loads the
+registry. Everything that touches the registry, the journal, the quarantine or the source
+stays in the main process, in the source's order. Small batches (and ``jobs=1``) are read in
+the main process: starting workers costs more than it saves there.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docauto.mail.sources import SourceItem
+    from docauto.structure import Structure
+
+log = logging.getLogger(__name__)
+
+JOBS_ENV = "DOCAUTO_INGEST_JOBS"
+PARALLEL_MIN = 48  # mails; below this the main process reads them itself
+IN_FLIGHT_PER_JOB = 8  # bounded read-ahead: memory stays small, should_stop stays prompt
+
+_worker: dict[str, Any] = {}
+
+
+def _init(structure: Structure, hr: tuple[str, ...]) -> None:
+    _worker["structure"] = structure
+    _worker["hr"] = hr
+
+
+def _prepare(item: SourceItem) -> Any:
+    from docauto.mail.ingest import prepare
+
+    return prepare(item, _worker["structure"], _worker["hr"])
+
+
+def default_jobs() -> int:
+    """$DOCAUTO_INGEST_JOBS, else 1. Workers only pay off with idle cores: on the shared
+    2-core test machine they gave no measurable gain, so they are opt-in (``--jobs``)."""
+    value = os.environ.get(JOBS_ENV, "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return 1
+
+
+class PreparedStream:
+    """``for item, prepared in stream``: prepared is (ParsedMail, Decision) from a worker, or
+    None when the caller should prepare the item itself. ``start`` begins reading ahead."""
+
+    def __init__(self, items: Iterable[SourceItem], structure: Structure, hr: Iterable[str],
+                 jobs: int) -> None:
+        self._items = iter(items)
+        self._structure = structure
+        self._hr = tuple(hr)
+        self._jobs = jobs
+        self._pool: Any = None
+        self._queue: deque[tuple[SourceItem, Future | None]] = deque()
+        self._started = False
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        head = list(islice(self._items, PARALLEL_MIN))
+        self._items = chain(head, self._items)
+        if self._jobs <= 1 or len(head) < PARALLEL_MIN:
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            self._pool = ProcessPoolExecutor(self._jobs, initializer=_init,
+                                             initargs=(self._structure, self._hr))
+        except (OSError, ValueError, NotImplementedError) as exc:  # no multiprocessing here
+            log.warning("reading mails in one process (%s)", exc)
+            return
+        log.info("reading mails in %d worker processes", self._jobs)
+        for _ in range(self._jobs * IN_FLIGHT_PER_JOB):
+            if not self._submit_next():
+                break
+
+    def _submit_next(self) -> bool:
+        item = next(self._items, None)
+        if item is None:
+            return False
+        future = None
+        if self._pool is not None:
+            try:
+                future = self._pool.submit(_prepare, item)
+            except Exception as exc:  # noqa: BLE001 - a broken pool: read the rest here
+                log.warning("worker processes failed (%s); reading in one process",
+                            type(exc).__name__)
+                self._shutdown()
+        self._queue.append((item, future))
+        return True
+
+    def __iter__(self) -> Iterator[tuple[SourceItem, Any]]:
+        self.start()
+        try:
+            while True:
+                if not self._queue and not self._submit_next():
+                    return
+                item, future = self._queue.popleft()
+                prepared = None
+                if future is not None:
+                    try:
+                        prepared = future.result()
+                    except Exception as exc:  # noqa: BLE001 - the main process retries it
+                        log.warning("%s: worker failed (%s); reading it here", item.name,
+                                    type(exc).__name__)
+                self._submit_next()
+                yield item, prepared
+        finally:
+            self.close()
+
+    def _shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        self._shutdown()
+        self._queue.clear()
