@@ -178,7 +178,6 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
     """The report as .xlsx: sheet Status with a stacked bar chart per role, then the lists."""
     import openpyxl
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.label import DataLabelList
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -237,8 +236,9 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
             for series, s in zip(chart.series, statuses, strict=True):
                 series.graphicalProperties.solidFill = STATUS_COLOURS[s]
                 series.graphicalProperties.line.solidFill = STATUS_COLOURS[s]
-            chart.dataLabels = DataLabelList()
-            chart.dataLabels.showVal = False
+            # Whole positions on the axis; no data labels (LibreOffice crams them in).
+            chart.y_axis.number_format = "0"
+            chart.y_axis.majorUnit = 1 if max(a["i_alt"] for a in role["omraader"]) <= 12 else None
             chart.height = 7.5 + 0.4 * (last - top)
             chart.width = 18
             # openpyxl >= 3.1 hides axes unless told otherwise; LibreOffice and Excel agree then.
