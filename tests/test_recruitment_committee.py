@@ -94,14 +94,14 @@ def _break(rows: list[dict], how: str) -> list[dict]:
 @pytest.mark.parametrize(("how", "expected"), [
     ("unknown position", ["vurderingsudvalg K999, sæde '–': stillingen 'K999' findes ikke i strukturen"]),
     ("two in one seat", ["vurderingsudvalg K002 (Klynge Kastrupvej), sæde 'lokal medarbejderrepræsentant 1': "
-                         "2 personer i samme sæde (", "række 11, 12)"]),
+                         "2 personer i samme sæde (", "række 11, 12; linje 62, 68)"]),
     ("chair from another area", ["sæde 'formand': Carl Clausen er områdechef i område Vesterbro, "
-                                 "ikke i område Amager", "række 9)"]),
+                                 "ikke i område Amager", "række 9, linje "]),
     ("invalid e-mail", ["sæde 'repræsentant for forældrebestyrelserne': 'frida(at)example.com' er "
-                        "ikke en gyldig e-mailadresse", "række 13)"]),
-    ("unknown seat", ["sæde 'Kasserer': sædet 'Kasserer' kendes ikke", "række 15)"]),
+                        "ikke en gyldig e-mailadresse", "række 13, linje "]),
+    ("unknown seat", ["sæde 'Kasserer': sædet 'Kasserer' kendes ikke", "række 15, linje "]),
     ("one person two seats", ["Lene Leder K002 har allerede sædet 'lokal ledelsesrepræsentant'; "
-                              "ingen må have to sæder", "række 10, 14)"]),
+                              "ingen må have to sæder", "række 10, 14; linje "]),
     ("missing seat", ["sæde 'pædagogisk-faglig konsulent': mangler; reglen er 1"]),
     ("chair not a chief", ["sæde 'formand': Ole Olsen er hverken områdechef eller souschef i område Amager"]),
 ])

@@ -164,8 +164,11 @@ class Violation:
         if self.locations:
             first = self.locations[0]
             rows = [str(loc.row) for loc in self.locations if loc.row is not None]
+            parts = [loc.part for loc in self.locations if loc.part]
             if len(rows) > 1:
-                where = f" ({Location(first.file, first.sheet)}, række {', '.join(rows)})"
+                where = (f" ({Location(first.file, first.sheet)}, række {', '.join(rows)}"
+                         + (f"; linje {', '.join(x.removeprefix('linje ') for x in parts)}"
+                            if parts else "") + ")")
             else:
                 where = f" ({first})"
         return f"vurderingsudvalg {self.committee}, sæde '{self.seat}': {self.message}{where}"
@@ -215,18 +218,32 @@ def _rows_from_workbook(path: Path) -> list[tuple[Location, dict[str, str]]]:
 
 
 def _rows_from_yaml(path: Path) -> list[tuple[Location, dict[str, str]]]:
-    from docauto.commands import load_data_file
+    import yaml
 
-    data = load_data_file(path)
+    from docauto.structure import _load_yaml_with_lines
+
+    try:
+        data, lines = _load_yaml_with_lines(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: filen er ikke UTF-8-tekst") from None
+    except OSError as exc:
+        raise InputError(f"{path}: kan ikke læses ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
+        raise InputError(f"{path}: ugyldig YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    item_lines: list[int] = []
     if isinstance(data, dict):
         key = next((k for k in data if _norm(k) == _norm(SHEET)), None)
+        item_lines = lines.get(str(key).strip().casefold(), []) if key is not None else []
         data = data.get(key) if key is not None else None
     if not isinstance(data, list):
         raise InputError(f"{path}: forventede '{SHEET}:' med en liste af rækker "
                          "(Stilling, Navn, Sæde, Udpeget af, E-mail, Telefon)")
     out = []
     for i, item in enumerate(data, start=1):
-        loc = Location(str(path), SHEET, i)
+        line = item_lines[i - 1] if i <= len(item_lines) else None
+        loc = Location(str(path), SHEET, i, part=f"linje {line}" if line else None)
         if not isinstance(item, dict):
             raise InputError(f"{loc}: rækken skal være en tabel med Stilling, Navn, Sæde, ...")
         cols = _header_map(list(item.keys()))
