@@ -142,6 +142,13 @@ def test_receipt_is_sent_as_mime_and_saved(ews):
     assert mime["From"] == "jobbank@kommune.dk" and mime["To"] == "chef1@kommune.dk"
 
 
+def test_since_restricts_find_item(ews):
+    list(open_source(_spec(ews, "&since=2010-09-01")).fetch())
+    body = _ops(ews, "FindItem")[0].body.decode()
+    assert "<t:IsGreaterThanOrEqualTo>" in body and "item:DateTimeReceived" in body
+    assert "2010-09-01T00:00:00" in body
+
+
 def test_refused_login_is_an_error_not_a_retry(recorded_http, monkeypatch, tmp_path):
     monkeypatch.setenv("DOCAUTO_EWS_USERNAME", "KOMMUNE\\svc-jobbank")
     monkeypatch.setenv("DOCAUTO_EWS_PASSWORD", "forkert")

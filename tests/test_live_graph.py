@@ -151,6 +151,12 @@ def test_expired_delta_link_starts_over(graph, tmp_path):
     assert "$select=id,receivedDateTime" in last[-2].query  # a fresh initial round
 
 
+def test_since_becomes_the_delta_filter(graph):
+    list(open_source("graph:jobbank@buf.kk.dk?since=2010-09-01").fetch())
+    first = graph.requests("GET", "/messages/delta")[0]
+    assert "$filter=receivedDateTime ge 2010-09-01T00:00:00Z" in first.query
+
+
 def test_links_to_other_hosts_are_not_followed(graph, monkeypatch):
     graph.routes.insert(0, graph.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta", Reply(
         200, '{"value": [], "@odata.nextLink": "https://evil.example/steal"}')))

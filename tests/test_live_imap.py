@@ -239,3 +239,14 @@ def test_bad_specs(spec, message, tmp_path, monkeypatch):
 ])
 def test_modified_utf7(name, encoded):
     assert encode_folder(name) == encoded
+
+
+def test_since_skips_mail_that_arrived_before_the_day(account):
+    server, user, password, spec = account
+    c = _client(server, user, password)
+    c.append("INBOX", None, imaplib.Time2Internaldate((2010, 8, 1, 12, 0, 0, 0, 0, -1)), _mail(1))
+    c.append("INBOX", None, imaplib.Time2Internaldate((2010, 9, 2, 12, 0, 0, 0, 0, -1)), _mail(2))
+    c.logout()
+    src = open_source(spec + "?since=2010-09-01")
+    assert [b"<mail-2@test>" in i.raw for i in src.fetch()] == [True]
+    src.close()

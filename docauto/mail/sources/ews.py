@@ -11,6 +11,7 @@ Options (query string):
   folder=inbox      the distinguished folder to read (default inbox)
   done=PATH, rejected=PATH   folders under the mailbox root (created when missing; default
                     docauto/Registreret and docauto/Afvist)
+  since=YYYY-MM-DD  ignore mail received before this day
   state=PATH        the source's state file
 Credentials: DOCAUTO_EWS_USERNAME (e.g. KOMMUNE\\svc-jobbank) and DOCAUTO_EWS_PASSWORD (or the
 keyring); for auth=oauth (hybrid modern auth) DOCAUTO_EWS_TENANT_ID, DOCAUTO_EWS_CLIENT_ID and
@@ -32,6 +33,7 @@ from docauto.hookspecs import hookimpl
 from docauto.mail import credentials
 from docauto.mail.sources import SourceItem
 from docauto.mail.sources.retry import TransientMailError
+from docauto.mail.sources.since import parse_since
 from docauto.mail.state import SourceState, state_path_for
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -68,6 +70,7 @@ class EwsSource:
         self.folder = opts.get("folder", "inbox").lower()
         self.done_path = opts.get("done", DEFAULT_DONE)
         self.rejected_path = opts.get("rejected", DEFAULT_REJECTED)
+        self.since = parse_since(opts.get("since"))
         self.name = f"ews:{mailbox}/{self.folder}"
         self.state = SourceState(state_path_for(spec, opts.get("state")))
         self.max_retry_wait = max_retry_wait
@@ -182,7 +185,13 @@ class EwsSource:
         self._retry_moves()
         inbox = self._inbox()
         account = self._connect()
-        query = inbox.all().order_by("datetime_received").only("id", "changekey")
+        query = inbox.all()
+        if self.since:
+            from exchangelib import UTC, EWSDateTime
+
+            query = query.filter(datetime_received__gte=EWSDateTime(
+                self.since.year, self.since.month, self.since.day, tzinfo=UTC))
+        query = query.order_by("datetime_received").only("id", "changekey")
         query.page_size = PAGE_SIZE
         ids = self._call(lambda: [(i.id, i.changekey) for i in query])
         done = self.state.get("done", {})

@@ -9,6 +9,7 @@ folders are created when missing. Options (query string):
   done=FOLDER, rejected=FOLDER   where handled mail goes (use / between levels)
   drafts=FOLDER              where receipts are stored as drafts when no smtp= is given
   smtp=HOST[:PORT]           send receipts by SMTP submission instead (587 STARTTLS, 465 TLS)
+  since=YYYY-MM-DD           ignore mail that arrived before this day
   state=PATH                 the source's state file (see docauto.mail.state)
 Plain, unencrypted IMAP is allowed only to 127.0.0.1 / localhost (tests); elsewhere
 ``imap://`` must upgrade with STARTTLS and ``imaps://`` uses TLS from the start.
@@ -30,12 +31,14 @@ from docauto.hookspecs import hookimpl
 from docauto.mail import credentials
 from docauto.mail.sources import SourceItem
 from docauto.mail.sources.retry import TransientMailError
+from docauto.mail.sources.since import parse_since
 from docauto.mail.state import SourceState, state_path_for
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEFAULT_DONE = "docauto/Registreret"
 DEFAULT_REJECTED = "docauto/Afvist"
 DEFAULT_DRAFTS = "docauto/Kvitteringer"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TRANSIENT_CODES = ("UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG", "EXPUNGEISSUED")
 
 
@@ -95,6 +98,7 @@ class ImapSource:
         self.rejected_folder = opts.get("rejected", DEFAULT_REJECTED)
         self.drafts_folder = opts.get("drafts", DEFAULT_DRAFTS)
         self.smtp = opts.get("smtp")
+        self.since = parse_since(opts.get("since"))
         self.loopback = self.host in LOOPBACK
         self.timeout = timeout
         self.name = f"imap:{self.user}@{self.host}/{self.folder}"
@@ -226,7 +230,13 @@ class ImapSource:
         self._select()
         conn = self._connect()
         self._retry_moves()
-        data = self._cmd("SEARCH", conn.uid, "SEARCH", None, "UNDELETED")
+        criteria = ["UNDELETED"]
+        if self.since:
+            # SINCE compares the server's arrival date (INTERNALDATE), day granularity.
+            # English month names whatever the locale (RFC 3501 date-text).
+            d = self.since
+            criteria += ["SINCE", f"{d.day:02d}-{_MONTHS[d.month - 1]}-{d.year}"]
+        data = self._cmd("SEARCH", conn.uid, "SEARCH", None, *criteria)
         uids = sorted(int(u) for u in (data[0] or b"").split())
         done = self.state.get("done", {})
         for uid in uids:
