@@ -8,6 +8,7 @@ the same first and last name; otherwise it stands on its own name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,8 +44,13 @@ def _round(value: Any) -> int:
         return 2 if "2" in str(value or "") else 1
 
 
-def find_conflicts(recommendations: list[dict[str, Any]]) -> list[Conflict]:
-    """Every (round, person) recommended by two or more areas, sorted by round and name."""
+def find_conflicts(recommendations: list[dict[str, Any]],
+                   anonymised: Iterable[str] = ("Anonymiseret",)) -> list[Conflict]:
+    """Every (round, person) recommended by two or more areas, sorted by round and name.
+
+    Rows ``registry purge`` anonymised (that name, no e-mail) are nobody in particular.
+    """
+    skip = {norm(a) for a in anonymised}
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
     by_name: dict[tuple[int, tuple[str, str]], str] = {}  # first/last name -> e-mail key
     no_mail: list[tuple[int, dict[str, Any]]] = []
@@ -52,7 +58,7 @@ def find_conflicts(recommendations: list[dict[str, Any]]) -> list[Conflict]:
         name = text(r.get("Kandidat"))
         mail = norm(r.get("E-mail"))
         rnd = _round(r.get("Runde"))
-        if not name and not mail:
+        if not mail and (not name or norm(name) in skip):
             continue
         if mail:
             key = (rnd, "mail:" + mail)

@@ -60,10 +60,13 @@ def position_counts(view: RegistryView, structure: Structure | None = None
 
 def build_status(view: RegistryView, structure: Structure | None, plan: RecruitmentPlan,
                  settings: OverviewSettings, as_of: dt.date) -> Status:
+    from docauto.overview.config import load_privacy_settings
+
+    anonymised = load_privacy_settings(view.path).anonymised_name
     return Status(
         as_of=as_of,
         positions=position_counts(view, structure),
-        conflicts=find_conflicts(view.recommendations()),
+        conflicts=find_conflicts(view.recommendations(), (anonymised, "Anonymiseret")),
         owed=owed_submissions(view, structure, plan, settings, as_of),
     )
 
