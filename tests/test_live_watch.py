@@ -298,3 +298,31 @@ def test_sigterm_stops_the_command_cleanly(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     ids = _inbox_ids(registry)
     assert len(ids) == len(set(ids)) == len({_message_id(p.read_bytes()) for p in MAILS})
+
+
+@pytest.mark.dovecot
+def test_registry_open_in_excel_mail_waits_in_the_journal_and_is_not_lost(mailbox, tmp_path):
+    """While Excel holds the registry, accepted mail is journalled and moved out of INBOX; the
+    next poll after Excel closes writes it, once."""
+    from docauto.output import owner_file
+
+    server, user, password, spec = mailbox
+    registry = _registry(tmp_path)
+    chosen = [p for p in MAILS if p.name.endswith(("-klyngeleder-ansoegere-1.eml",
+                                                   "-klyngeleder-ansoegere-2.eml"))]
+    _append(server, user, password, chosen)
+    owner = owner_file(registry)
+    owner.write_bytes(b"HR-medarbejder")
+    args = ["mail", "watch", "--source", spec, "--structure", str(DEMO / "struktur.yaml"),
+            "--registry", str(registry), "--max-runs", "1", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0])["pending"] == 2
+    assert _inbox_ids(registry) == []
+    assert _count(server, user, password) == 0  # safely journalled, so moved on the server
+
+    owner.unlink()
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[0])["seen"] == 0
+    assert sorted(_inbox_ids(registry)) == sorted(_message_id(p.read_bytes()) for p in chosen)
