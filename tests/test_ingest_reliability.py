@@ -242,13 +242,16 @@ def test_logs_hold_no_applicant_names_or_addresses(registry: Path, mailbox, stru
                      [("s.xlsx", XLSX, applicants("Yrsa Ydun"))]))
     mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, xlsx_form(CL_APP, [
         ["Nord", "Klynge Ukendt", "Xenia Xu", "xenia@buf.test.dk", "", ""]]))]))
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, xlsx_form(CL_APP, [
+        ["Nord", "Klynge Nordhavn", "Wilma Wu", "wilma.wu(at)gmail", "", ""]]))]))
     with caplog.at_level(logging.DEBUG, logger="docauto"):
         summary = ingest(open_source(mailbox.spec), load_structure(structure_file), registry,
                          hr_addresses=[HR])
-    assert summary.registered == 1 and summary.rejected == 2
+    assert summary.registered == 1 and summary.rejected == 3
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "<test-" in text  # Message-IDs are logged
-    for secret in ("Zacharias", "zacharias.omo", "Yrsa", "Xenia", "xenia@"):
+    assert "wilma.wu(at)gmail" in sheet(registry, "Indbakke")[-1]["Bemærkning"]  # HR sees why
+    for secret in ("Zacharias", "zacharias.omo", "Yrsa", "Xenia", "xenia@", "Wilma", "wilma"):
         assert secret not in text
 
 
@@ -287,7 +290,6 @@ def test_receipts_are_sent_through_the_source(registry: Path, mailbox, structure
 def test_worker_processes_give_the_same_registry(tmp_path: Path, structure_file: Path) -> None:
     """--jobs 2 reads in worker processes; the registry must be the same as with one process."""
     from click.testing import CliRunner
-
     from conftest_registry import Mailbox
 
     from docauto.cli import cli
@@ -322,3 +324,28 @@ def test_worker_processes_give_the_same_registry(tmp_path: Path, structure_file:
     assert summary == {"seen": 52, "registered": 50, "duplicates": 1, "rejected": 1,
                        "pending": 0, "rows": 100}
     assert [r["Message-ID"] for r in inbox][:4] == ["<m0@x>", "<m1@x>", "<m2@x>", "<m3@x>"]
+
+
+def test_save_failing_at_the_end_sends_the_run_to_the_journal(registry: Path, mailbox,  # noqa: ANN001
+                                                              run_ingest, monkeypatch) -> None:
+    from docauto.errors import RegistryError
+    from docauto.registry.workbook import RegistryBook
+
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))], message_id="<s1@x>"))
+    mailbox.add(mail("Hej", NORD, message_id="<s2@x>"))
+    before = registry.read_bytes()
+
+    def fail(self) -> None:  # noqa: ANN001 - Excel opened the file while the run read mail
+        raise RegistryError("registret er åbent i Excel")
+
+    monkeypatch.setattr(RegistryBook, "save", fail)
+    summary = run_ingest()
+    assert summary == {"seen": 2, "registered": 0, "duplicates": 0, "rejected": 1, "pending": 1,
+                       "rows": 0}
+    assert registry.read_bytes() == before
+    monkeypatch.undo()
+    summary = run_ingest()
+    assert summary["registered"] == 1 and summary["rows"] == 1
+    inbox = inbox_by_id(registry)
+    assert (inbox["<s1@x>"]["Status"], inbox["<s2@x>"]["Status"]) == ("Registreret", "Afvist")
+    assert len(sheet(registry, "Ansøgninger")) == 1

@@ -57,7 +57,8 @@ class Decision:
     role: str | None = None
     kind: str | None = None
     round: int | None = None
-    reason: str = ""  # Danish, for Indbakke.Bemærkning
+    reason: str = ""  # Danish, for Indbakke.Bemærkning (problems may quote the form's values)
+    headline: str = ""  # the reason without the problems: safe for logs (no personal data)
     problems: list[Problem] = field(default_factory=list)
     rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (sheet, values)
     positions: list[dict[str, Any]] = field(default_factory=list)  # RegistryBook.move_position kwargs
@@ -112,7 +113,7 @@ def reject(reason: str, problems: Iterable[Problem] = (), **kw: Any) -> Decision
         shown = [str(p) for p in problems[:MAX_PROBLEMS_IN_NOTE]]
         more = len(problems) - len(shown)
         note += ": " + "; ".join(shown) + (f" (og {more} fejl mere)" if more > 0 else "")
-    return Decision(status=schema.REJECTED, reason=note, problems=problems, **kw)
+    return Decision(status=schema.REJECTED, reason=note, headline=reason, problems=problems, **kw)
 
 
 def _file_problem(att: Attachment, exc: DocautoError) -> Problem:

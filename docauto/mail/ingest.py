@@ -108,6 +108,7 @@ class _Run:
         self.seen_ids: dict[str, str] = {}  # Message-ID -> Indbakke status
         self.hashes: dict[str, str] = {}  # content hash -> Message-ID
         self.journal_entries: list[dict[str, Any]] = []
+        self.applied_entries: list[dict[str, Any]] = []  # this run's, in case the save fails
         self.journal_files: list[Path] = []
         self.applied_from_journal: set[str] = set()
         self.handled: list[_Handled] = []
@@ -214,17 +215,50 @@ class _Run:
         if self.book is not None:  # a dry run applies to the loaded copy and never saves
             written = self.apply(entry)
             self.summary.rows += written
+            self.applied_entries.append(entry)
         else:
             self.journal_entries.append(entry)
             self.seen_ids[mid] = status
         counter = {schema.REGISTERED: "registered", schema.PENDING: "pending",
                    schema.DUPLICATE: "duplicates", schema.REJECTED: "rejected"}[status]
         setattr(self.summary, counter, getattr(self.summary, counter) + 1)
-        log.info("%s: %s, %d rows%s", mid, status, written,
-                 f" ({decision.reason})" if status == schema.REJECTED else "")
+        if status == schema.REJECTED:
+            log.info("%s: %s (%s; %d problems)", mid, status, decision.headline,
+                     len(decision.problems))
+        else:
+            log.info("%s: %s, %d rows", mid, status, written)
         if status == schema.REJECTED and not self.dry_run:
             self._quarantine(item, parsed, decision, when)
         return _Handled(item, parsed, status, decision, new=True)
+
+    def save_or_journal(self) -> None:
+        """Save the registry; if that fails (Excel opened it meanwhile, the share went away),
+        this run's outcomes go to the journal instead, so nothing is lost."""
+        assert self.book is not None
+        try:
+            if self.book.rows_added or self.journal_files or self.book.added_sheets:
+                self.book.save()
+        except RegistryError as exc:
+            log.warning("registry could not be saved (%s); using the journal", exc.message)
+            entries = []
+            for e in self.applied_entries:
+                e = dict(e)
+                if e["status"] == schema.REGISTERED:
+                    e["status"] = schema.PENDING
+                    e["inbox"] = {**e["inbox"], "Status": schema.PENDING}
+                entries.append(e)
+            journal.append_entries(self.registry, entries)
+            # The journal files taken for applying stay on disk; the next run applies them.
+            self.journal_files = []
+            self.summary.pending += self.summary.registered
+            self.summary.registered = 0
+            self.summary.rows = 0
+            self.summary.locked_reason = exc.message
+            for h in self.handled:
+                if h.status == schema.REGISTERED:
+                    h.status = schema.PENDING
+            return
+        journal.clear(self.journal_files)
 
     def _quarantine(self, item: SourceItem, parsed: ParsedMail, decision: Decision,
                     when: datetime) -> None:
@@ -328,9 +362,7 @@ def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
         if dry_run:
             return run.summary
         if run.book is not None:
-            if run.book.rows_added or run.journal_files or run.book.added_sheets:
-                run.book.save()
-            journal.clear(run.journal_files)
+            run.save_or_journal()
         else:
             journal.append_entries(registry, run.journal_entries)
     finally:
