@@ -176,6 +176,16 @@ def test_purge_leaves_no_trace_of_not_hired_applicants(reg: RegistryFixture) -> 
     assert json.loads(st.output)["conflicts"] == []
 
 
+def test_purge_twice_changes_nothing_the_second_time(reg: RegistryFixture) -> None:
+    args = ["registry", "purge", "--registry", str(reg.path), "--before", "2011-01-01", "--json"]
+    assert json.loads(reg.cli(*args).output)["people"] == 4
+    files = {p: p.read_bytes() for p in reg.dir.rglob("*") if p.is_file() and "audit" not in p.name}
+    again = json.loads(reg.cli(*args).output)
+    assert (again["people"], again["rows"], again["cells"]) == (0, 0, 0)
+    assert {p: p.read_bytes() for p in reg.dir.rglob("*")
+            if p.is_file() and "audit" not in p.name} == files
+
+
 def test_purge_dry_run_changes_nothing(reg: RegistryFixture) -> None:
     before = {p: p.read_bytes() for p in reg.dir.rglob("*") if p.is_file()}
     r = reg.cli("registry", "purge", "--registry", str(reg.path), "--before", "2011-01-01",

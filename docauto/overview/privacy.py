@@ -107,9 +107,10 @@ def _journal_sheets(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, A
     return out
 
 
-def find_people(all_sheets: Iterable[dict[str, list[dict[str, Any]]]], before: dt.date
-                ) -> tuple[list[Person], list[Person], set[str]]:
-    """(to purge, kept because of a recent row, hired names) over every source given."""
+def find_people(all_sheets: Iterable[dict[str, list[dict[str, Any]]]], before: dt.date,
+                anonymised_name: str = "Anonymiseret") -> tuple[list[Person], list[Person], set[str]]:
+    """(to purge, kept because of a recent row, hired names) over every source given.
+    Rows an earlier purge anonymised are no one: running purge again changes nothing."""
     sources = list(all_sheets)
     hired_mails: set[str] = set()
     hired_names: set[str] = set()
@@ -122,7 +123,7 @@ def find_people(all_sheets: Iterable[dict[str, list[dict[str, Any]]]], before: d
         for sheet, (name_col, _extra) in APPLICANT_SHEETS.items():
             for r in sheets.get(sheet, []):
                 name, mail = text(r.get(name_col)), norm(r.get("E-mail"))
-                if not name and not mail:
+                if not mail and (not name or norm(name) == norm(anonymised_name)):
                     continue
                 if (mail and mail in hired_mails) or (not mail and norm(name) in hired_names):
                     continue
@@ -420,7 +421,7 @@ def purge(registry: Path, before: dt.date, *, anonymised_name: str = "Anonymiser
             except RegistryError:
                 pass  # a damaged backup is still searched as text below
         sources.append(_journal_sheets(read_pending(registry)))
-        people, kept, hired_names = find_people(sources, before)
+        people, kept, hired_names = find_people(sources, before, anonymised_name)
         result.people, result.kept_recent = len(people), len(kept)
         redact = Redactor(people, hired_names)
         keys = {p.key for p in people}
