@@ -13,7 +13,7 @@ registry_option = click.option(
     "--registry", "registry_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The registry workbook made by 'docauto registry init'.")
 as_of_option = click.option(
-    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
     help="The date to judge deadlines by, YYYY-MM-DD (default: today).")
 plan_option = click.option(
     "--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path), default=None,

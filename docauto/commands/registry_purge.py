@@ -15,6 +15,7 @@ from docauto.commands.overview_options import registry_option
 @click.command()
 @registry_option
 @click.option("--before", "before", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD",
               help="Anonymise data received before this date, YYYY-MM-DD (default: today minus "
                    "the retention period).")
 @click.option("--force", is_flag=True,
