@@ -200,7 +200,6 @@ def anonymise_workbook(wb: Any, people: list[Person], redact: Redactor, before: 
     from docauto.registry.workbook import set_cell
 
     keys = {p.key for p in people}
-    touched: set[tuple[str, int, int]] = set()
     for sheet, (name_col, extra) in APPLICANT_SHEETS.items():
         if sheet not in wb.sheetnames:
             continue
@@ -217,10 +216,10 @@ def anonymise_workbook(wb: Any, people: list[Person], redact: Redactor, before: 
             result.rows += 1
             for name, c in cols.items():
                 cell = ws.cell(row=row[0].row, column=c)
-                set_cell(cell, anonymised_name if name == name_col else "")
-                if name != name_col:
+                if name == name_col:
+                    set_cell(cell, anonymised_name)
+                else:
                     cell.value = None
-                touched.add((sheet, cell.row, c))
     if schema.INBOX in wb.sheetnames:
         ws = wb[schema.INBOX]
         found = _header_map(ws, ("Modtaget", "Status", "Bemærkning"))
