@@ -11,8 +11,6 @@ from click.testing import CliRunner
 from docauto.cli import cli
 from docauto.docxtext import docx_text
 
-pytest_plugins = ["conftest_recruitment"]
-
 
 def committee_rows(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
     from conftest_recruitment import committee_rows as rows

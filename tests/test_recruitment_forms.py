@@ -11,8 +11,6 @@ from click.testing import CliRunner
 from docauto.cli import cli
 from docauto.kinds.forms import build_form
 
-pytest_plugins = ["conftest_recruitment"]
-
 EXPECTED = {
     ("cluster_leader", "applicants"): ["Område", "Klynge", "Ansøger", "E-mail",
                                        "Nuværende stilling", "Nuværende arbejdssted"],

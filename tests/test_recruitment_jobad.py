@@ -15,8 +15,6 @@ from docauto.cli import cli
 from docauto.docprops import read_custom_properties
 from docauto.docxtext import docx_text
 
-pytest_plugins = ["conftest_recruitment"]
-
 ROOT = Path(__file__).resolve().parent.parent
 
 

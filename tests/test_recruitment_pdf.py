@@ -14,8 +14,6 @@ from docauto.cli import cli
 from docauto.errors import ConfigError, OutputError
 from docauto.pdf import convert_to_pdf, find_soffice, require_soffice
 
-pytest_plugins = ["conftest_recruitment"]
-
 posix_only = pytest.mark.skipif(os.name != "posix", reason="the fake soffice is a shell script")
 
 # A stand-in for soffice: logs its arguments, then writes a PDF for (at most MAX) files.
