@@ -151,3 +151,22 @@ def test_missing_columns_or_data_is_an_input_error(rec_structure_path, tmp_path)
     result = CliRunner().invoke(cli, ["generate", "udpegningsbreve", "--structure",
                                       str(rec_structure_path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "--data" in result.output
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--only", "K001"], {"K001"}),
+    (["--area", "Vesterbro"], {"E0006"}),
+    (["--only", "Klynge Kastrupvej"], set()),  # the broken one alone: reported, nothing written
+])
+def test_only_and_area_select_committees(rec_structure_path, tmp_path, args, expected):
+    rows = (committee_rows("K001") + committee_rows("E0006", **VESTERBRO_DEPUTY)
+            + _break(committee_rows("K002"), "two in one seat"))
+    data = write_committees(tmp_path / "u.yaml", rows)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["generate", "udpegningsbreve", "--structure",
+                                      str(rec_structure_path), "--data", str(data), "--out",
+                                      str(out), *args])
+    written = {p.name.split("-")[1] for p in out.iterdir()} if out.exists() else set()
+    assert written == expected
+    assert result.exit_code == (0 if expected else 1)
+    assert ("K002" in result.output) == (not expected)
