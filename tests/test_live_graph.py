@@ -228,3 +228,46 @@ def test_live_graph_mailbox_reads_without_moving(tmp_path, monkeypatch):
     item = next(iter(src.fetch()), None)
     if item is not None:
         assert message_from_bytes(item.raw)["From"]
+
+
+def _self_signed_pem(path) -> None:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "docauto jobbank")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=2))
+            .sign(key, hashes.SHA256()))
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption())
+                     + cert.public_bytes(serialization.Encoding.PEM))
+
+
+def test_certificate_credential_signs_a_client_assertion(graph, monkeypatch, tmp_path):
+    pytest.importorskip("cryptography")
+    monkeypatch.delenv("DOCAUTO_GRAPH_ACCESS_TOKEN")
+    monkeypatch.delenv("DOCAUTO_GRAPH_CLIENT_SECRET", raising=False)
+    cert = tmp_path / "private" / "jobbank.pem"
+    cert.parent.mkdir()
+    _self_signed_pem(cert)
+    if os.name == "posix":
+        os.chmod(cert, 0o600)
+    monkeypatch.setenv("DOCAUTO_GRAPH_CERT_PATH", str(cert))
+    monkeypatch.setenv("DOCAUTO_GRAPH_TENANT_ID", TENANT)
+    monkeypatch.setenv("DOCAUTO_GRAPH_CLIENT_ID", "11111111-2222-3333-4444-555555555555")
+    monkeypatch.setenv("DOCAUTO_GRAPH_LOGIN_URL", graph.base + "/login")
+    monkeypatch.setenv("DOCAUTO_CACHE_DIR", str(tmp_path / "cache"))
+    graph.route("GET", f"^/login/{TENANT}/v2.0/.well-known/openid-configuration$",
+                Reply.file("graph/openid-configuration.json"))
+    graph.route("POST", f"^/login/{TENANT}/oauth2/v2.0/token$", Reply.file("graph/token.json"))
+    list(open_source("graph:jobbank@buf.kk.dk").fetch())
+    (token_req,) = graph.requests("POST", "/oauth2/v2.0/token")
+    form = token_req.body.decode()
+    assert "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer" in form
+    assert "client_assertion=ey" in form and "client_secret" not in form

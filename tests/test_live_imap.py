@@ -250,3 +250,94 @@ def test_since_skips_mail_that_arrived_before_the_day(account):
     src = open_source(spec + "?since=2010-09-01")
     assert [b"<mail-2@test>" in i.raw for i in src.fetch()] == [True]
     src.close()
+
+
+def _serve_once(handler) -> tuple[int, threading.Thread]:
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    port = srv.getsockname()[1]
+
+    def run() -> None:
+        conn, _ = srv.accept()
+        conn.settimeout(5)
+        try:
+            handler(conn, conn.makefile("rb"))
+        except OSError:
+            pass
+        finally:
+            conn.close()
+            srv.close()
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return port, t
+
+
+def test_xoauth2_sends_the_bearer_token_in_sasl(monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCAUTO_IMAP_ACCESS_TOKEN", "token-fra-entra")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
+    sent: list[bytes] = []
+
+    def imap(conn, rfile):
+        conn.sendall(b"* OK ready\r\n")
+        while line := rfile.readline():
+            tag = line.split(b" ", 1)[0]
+            if b"CAPABILITY" in line:
+                conn.sendall(b"* CAPABILITY IMAP4rev1 AUTH=XOAUTH2\r\n" + tag + b" OK done\r\n")
+            elif b"AUTHENTICATE" in line:
+                conn.sendall(b"+ \r\n")
+                sent.append(rfile.readline().strip())
+                conn.sendall(tag + b" NO [AUTHENTICATIONFAILED] test stops here\r\n")
+            else:
+                conn.sendall(tag + b" OK done\r\n")
+
+    port, t = _serve_once(imap)
+    src = ImapSource(f"imap://jobbank%40buf.kk.dk@127.0.0.1:{port}/INBOX?auth=xoauth2")
+    with pytest.raises(MailError, match="refused"):
+        list(src.fetch())
+    t.join(5)
+    import base64
+
+    assert base64.b64decode(sent[0]) == b"user=jobbank@buf.kk.dk\x01auth=Bearer token-fra-entra\x01\x01"
+
+
+def test_receipt_by_smtp_when_configured(monkeypatch, tmp_path):
+    from docauto.mail.sources import SourceItem
+
+    monkeypatch.setenv("DOCAUTO_IMAP_PASSWORD", "x")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
+    got: dict[str, bytes | list] = {"rcpt": []}
+
+    def smtp(conn, rfile):
+        conn.sendall(b"220 fake ESMTP\r\n")
+        while line := rfile.readline():
+            cmd = line[:4].upper()
+            if cmd in (b"EHLO", b"HELO"):
+                conn.sendall(b"250-fake\r\n250 8BITMIME\r\n")
+            elif cmd == b"RCPT":
+                got["rcpt"].append(line.strip())
+                conn.sendall(b"250 ok\r\n")
+            elif cmd == b"DATA":
+                conn.sendall(b"354 go\r\n")
+                data = b""
+                while (chunk := rfile.readline()) != b".\r\n":
+                    data += chunk
+                got["data"] = data
+                conn.sendall(b"250 queued\r\n")
+            elif cmd == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 ok\r\n")
+
+    port, t = _serve_once(smtp)
+    src = ImapSource(f"imap://jobbank@127.0.0.1:1/INBOX?smtp=127.0.0.1:{port}")
+    receipt = EmailMessage()
+    receipt["To"] = "chef@buf.kk.dk"
+    receipt["Subject"] = "Kvittering"
+    receipt.set_content("Tak for din mail")
+    src.reply(SourceItem("1:1", _mail(1, From="chef@buf.kk.dk"), "imap:INBOX/1"), receipt)
+    t.join(5)
+    assert [r.upper() for r in got["rcpt"]] == [b"RCPT TO:<CHEF@BUF.KK.DK>"]
+    assert b"Tak for din mail" in got["data"] and b"From: jobbank" in got["data"]
