@@ -48,8 +48,8 @@ def _seat_label(member: Any, counts: dict[str, int]) -> str:
 
 def committee_documents(structure: Structure, committee: Committee, seats: list[SeatType],
                         plan: RecruitmentPlan, letter_date: dt.date) -> list[PlannedDocument]:
-    from docauto.kinds.jobad import area_context, weeks_text
     from docauto.recruitment.committees import chair_title
+    from docauto.recruitment.context import area_context, weeks_text
 
     role = committee.role
     timeline = plan.timeline(role)
@@ -116,9 +116,12 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     plan = load_plan()
     committees, violations = check_committees(request.data, structure, seats)
 
+    from docauto.recruitment.context import selected_areas
+
+    areas = selected_areas(structure, request.areas)
+
     def wanted(c: Committee) -> bool:
-        if request.areas and (c.area is None or not any(
-                (structure.find_area(a) or object()) == c.area for a in request.areas)):
+        if request.areas and (c.area is None or c.area.name not in areas):
             return False
         if request.only:
             keys = {k.casefold() for k in request.only}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docauto.errors import ConfigError, UsageError
@@ -70,8 +71,8 @@ def _texts_cached(path: str, mtime: int) -> dict[str, Any]:
     import yaml
 
     try:
-        data = yaml.safe_load(open(path, encoding="utf-8").read())  # noqa: SIM115
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("typer"), dict):
         raise ConfigError(f"{path}: forventede nøglerne 'fælles', 'typer' og 'kolonner'")

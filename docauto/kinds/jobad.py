@@ -15,6 +15,13 @@ from typing import TYPE_CHECKING, Any
 from docauto.errors import UsageError
 from docauto.hookspecs import hookimpl
 from docauto.kinds import GenerateRequest, Kind, PlannedDocument
+from docauto.recruitment.context import (
+    area_context,
+    cluster_context,
+    selected_areas,
+    unit_context,
+    weeks_text,
+)
 from docauto.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER, SLUGS, parse_roles
 
 if TYPE_CHECKING:
@@ -24,41 +31,6 @@ if TYPE_CHECKING:
 
 TEMPLATES = {CLUSTER_LEADER: "stillingsopslag-klyngeleder.docx",
              PEDAGOGICAL_LEADER: "stillingsopslag-paedagogisk-leder.docx"}
-
-
-def weeks_text(weeks: tuple[int, ...] | list[int]) -> str:
-    """(42, 45) -> 'uge 42 og 45'."""
-    w = [str(x) for x in weeks]
-    if not w:
-        return "den planlagte periode"
-    if len(w) == 1:
-        return f"uge {w[0]}"
-    return "uge " + ", ".join(w[:-1]) + " og " + w[-1]
-
-
-def unit_context(unit: Unit) -> dict[str, Any]:
-    return {"id": unit.id, "navn": unit.name, "adresse": unit.address, "børn": unit.children,
-            "aldersgruppe": f"{unit.age_group} år" if unit.age_group else "",
-            "leder": unit.leader}
-
-
-def cluster_context(cluster: Cluster) -> dict[str, Any]:
-    type_text = cluster.type
-    extra = ", ".join(x for x in (cluster.umbrella, f"model {cluster.model}" if cluster.model else "")
-                      if x)
-    if extra:
-        type_text += f" ({extra})"
-    ages = cluster.age_range
-    return {"id": cluster.id, "navn": cluster.name, "type": cluster.type, "type_tekst": type_text,
-            "paraply": cluster.umbrella, "model": cluster.model,
-            "antal_enheder": len(cluster.units), "børn": cluster.children,
-            "aldersgruppe": f"{ages[0]}-{ages[1]} år" if ages else "",
-            "enheder": [unit_context(u) for u in cluster.units]}
-
-
-def area_context(area: Area) -> dict[str, Any]:
-    return {"navn": area.name, "chef": area.chief, "chef_email": area.email,
-            "souschef": area.deputy, "souschef_email": area.deputy_email}
 
 
 def _date_option(options: Mapping[str, Any], key: str, default: dt.date | None) -> dt.date:
@@ -85,16 +57,6 @@ def _contact(area: Area, options: Mapping[str, Any]) -> dict[str, str]:
     if who not in ("områdechef", "omraadechef", "chief"):
         raise UsageError(f"--set kontakt={who}: use områdechef or souschef")
     return {"titel": "områdechef", "navn": area.chief, "email": area.email}
-
-
-def _areas(structure: Structure, keys: tuple[str, ...]) -> set[str]:
-    out = set()
-    for key in keys:
-        area = structure.find_area(key)
-        if area is None:
-            raise UsageError(f"ukendt område '{key}'", hint="one of: " + ", ".join(structure.areas))
-        out.add(area.name)
-    return out or set(structure.areas)
 
 
 def select_positions(structure: Structure, role: str, only: tuple[str, ...], areas: set[str],
@@ -186,7 +148,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     which = str(options.get("stillinger", "ledige")).strip().casefold()
     if which not in ("ledige", "alle"):
         raise UsageError(f"--set stillinger={which}: use ledige or alle")
-    areas = _areas(structure, request.areas)
+    areas = selected_areas(structure, request.areas)
     plan = load_plan()
     texts = load_challenge_texts(request.data, structure) if request.data else {}
     docs: list[PlannedDocument] = []
