@@ -209,9 +209,12 @@ def build_form(structure: Structure, area_name: str, role: str, kind: str,
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     deadline_text = dato_ugedag(deadline) if deadline else "se rekrutteringsplanen"
-    ws.oddHeader.left.text = f"{title} – {area.name}"
-    ws.oddHeader.right.text = f"Frist: {deadline_text}"
-    ws.oddFooter.left.text = f"Send til {plan.mailbox}, emnefelt: {subject}"
+    def hf(text: str) -> str:  # '&' starts a code in Excel's header/footer text
+        return text.replace("&", "&&")
+
+    ws.oddHeader.left.text = hf(f"{title} – {area.name}")
+    ws.oddHeader.right.text = hf(f"Frist: {deadline_text}")
+    ws.oddFooter.left.text = hf(f"Send til {plan.mailbox}, emnefelt: {subject}")
     ws.page_setup.orientation = "landscape"
     ws.print_title_rows = "1:1"
 
