@@ -30,7 +30,8 @@ class Mail:
     sender: str = "chef.oest@buf.kk.dk"
     sender_name: str = "Områdechef Øst"
     date: datetime | None = datetime(2010, 10, 14, 9, 5, tzinfo=UTC)
-    raw: bytes = b"From: chef.oest@buf.kk.dk\r\nReferences: <tidligere@buf.kk.dk>\r\n\r\nhej"
+    raw: bytes = (b"From: chef.oest@buf.kk.dk\r\nTo: Jobbank <jobbank@buf.kk.dk>\r\n"
+                  b"References: <tidligere@buf.kk.dk>\r\n\r\nhej")
     attachments: list = field(default_factory=list)
 
 
@@ -44,6 +45,7 @@ def test_registered_receipt_lists_rows_per_position_and_threads():
     assert msg["In-Reply-To"] == "<abc-1@buf.kk.dk>"
     assert msg["References"] == "<tidligere@buf.kk.dk> <abc-1@buf.kk.dk>"
     assert msg["Auto-Submitted"] == "auto-replied"
+    assert body.startswith("Kære Områdechef Øst,")
     assert "modtaget 14.10.2010 kl. 09.05" in body
     assert "- Klyngeleder: 3 rækker" in body
     assert "- Pædagogisk leder: 1 række" in body
@@ -60,7 +62,8 @@ def test_rejected_receipt_says_why_once_and_lists_every_problem():
     assert "- ansøgere.xlsx, ark 'Registrering', række 4, kolonne 'Klynge': ukendt klynge 'Klynge Nye Vesterbro'" in body
     assert "række 7, kolonne 'E-mail': ugyldig e-mailadresse" in body
     assert body.count("ukendt klynge") == 1
-    assert "Ret venligst fejlene og send mailen igen" in body
+    # The mailbox to resend to is the one the mail went to (no From given to build_receipt).
+    assert "send mailen igen til jobbank@buf.kk.dk med samme emne" in body
 
 
 @pytest.mark.parametrize("outcome, phrase", [
@@ -204,3 +207,26 @@ def test_state_file_round_trip_and_names_without_secrets(tmp_path, monkeypatch):
 
     with pytest.raises(MailError, match="unreadable"):
         SourceState(p)
+
+
+def test_demo_step_writes_danish_receipts(tmp_path):
+    from email import message_from_bytes
+    from email.policy import default
+
+    from docauto.demo import DemoContext, demo_structure_path
+    from docauto.mail.receipts_demo import run_demo
+    from docauto.resources import data_dir
+    from docauto.structure import load_structure
+
+    ctx = DemoContext(out_dir=tmp_path, structure=load_structure(demo_structure_path()),
+                      structure_path=demo_structure_path())
+    lines = run_demo(ctx)
+    drafts = sorted((tmp_path / "hr" / "kvitteringer").glob("*.eml"))
+    mails = list((data_dir() / "demo" / "indbakke").glob("*.eml"))
+    assert drafts and len(drafts) <= len(mails)
+    assert lines == [f"{len(drafts)} receipts (Danish replies to the senders) as .eml drafts in "
+                     f"{tmp_path / 'hr' / 'kvitteringer'}"]
+    unknown = next(d for d in drafts if "ukendt-klynge" in d.name)
+    msg = message_from_bytes(unknown.read_bytes(), policy=default)
+    assert msg["Subject"].startswith("Kvittering: ")
+    assert "ukendt klynge" in msg.get_content()

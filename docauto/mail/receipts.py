@@ -121,17 +121,19 @@ def build_receipt(mail: Any, outcome: str,
         cut = reason.find(": " + str(d.problems[0]))
         reason = reason[:cut] if cut > 0 else reason
     subject = getattr(mail, "subject", "") or ""
+    mailbox = from_address or email.utils.parseaddr(_header(getattr(mail, "raw", b"") or b"", "To"))[1]
     context = {
+        "navn": getattr(mail, "sender_name", "") or "",
         "emne": subject,
         "modtaget": received,
         "registreret": counts,
         "i_alt": total,
         "problemer": [str(p) for p in d.problems],
         "grund": reason,
-        "postkasse": from_address or "",
+        "postkasse": mailbox,
     }
     body = "\n\n".join(part for part in (
-        texts.get("hilsen", "").strip() and texts["hilsen"].strip() + ",",
+        _render(texts.get("hilsen", ""), context).strip(),
         _render(texts[outcome], context).strip(),
         _render(texts.get("afslutning", ""), context).strip(),
     ) if part)
