@@ -349,3 +349,22 @@ def test_winmail_dat_is_unpacked():
     assert [(a.filename, a.content_type, a.data, a.origin) for a in parsed.attachments] == [
         ("skema.xlsx", XLSX, b"PK\x03\x04form", "winmail.dat"),
         ("noter.txt", "text/plain", b"hej", "winmail.dat")]
+
+
+def test_tens_of_thousands_of_boundaries_are_cut_before_parsing():
+    parts = b"".join(b"--B\r\nContent-Type: application/octet-stream; name=x%d.bin\r\n\r\nx\r\n" % i
+                     for i in range(20000))
+    raw = b"From: a@b.dk\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n" + parts + b"--B--\r\n"
+    parsed = parse_mail(raw, "x")
+    assert any("MIME-grænser" in d for d in parsed.defects)
+    assert parsed.attachments[0].filename == "x0.bin"
+
+
+@pytest.mark.parametrize(("html", "text"), [
+    (b"<p>Hej</p><style>p{}</style><script>x()</script>med<br>dig &amp; mig", "Hej\nmed\ndig & mig"),
+    (b"<script>" * 100000 + b"tekst", ""),
+    (b"<" * 100000 + b"b>tekst", "<" * 99999 + " tekst"),
+])
+def test_html_only_body_becomes_text(html, text):
+    raw = b"From: a@b.dk\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
+    assert parse_mail(raw, "h").body_text.strip() == text.strip()

@@ -20,6 +20,7 @@ from docauto.errors import ConfigError
 ROLES = ("cluster_leader", "pedagogical_leader")
 KINDS = ("job_ad", "applicants", "candidates", "unfilled", "hires", "vacancies", "senior")
 PATTERN_FILE = "emner.yaml"
+MAX_SUBJECT_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,9 @@ def _kind_matches(text: str, patterns: Patterns) -> set[str]:
 def classify(subject: str, patterns: Patterns | None = None) -> Classification:
     """Role, kind and round of a subject; all None when not sure."""
     patterns = patterns or load_patterns()
-    text = strip_prefixes(fold(decode_subject(subject)), patterns)
+    # A subject is a line, not a document: the cap keeps every pattern quick.
+    text = strip_prefixes(fold(decode_subject(subject[:MAX_SUBJECT_CHARS * 4]))[:MAX_SUBJECT_CHARS],
+                          patterns)
     if not text.strip():
         return UNKNOWN
     roles = {role for role, rxs in patterns.roles.items() if any(rx.search(text) for rx in rxs)}
