@@ -341,3 +341,15 @@ def test_receipt_by_smtp_when_configured(monkeypatch, tmp_path):
     t.join(5)
     assert [r.upper() for r in got["rcpt"]] == [b"RCPT TO:<CHEF@BUF.KK.DK>"]
     assert b"Tak for din mail" in got["data"] and b"From: jobbank" in got["data"]
+
+
+def test_servers_without_move_get_copy_delete_expunge(account):
+    server, user, password, spec = account
+    _append(server, user, password, 1, 2)
+    src = open_source(spec)
+    items = list(src.fetch())
+    src._caps.discard("MOVE")  # as an older server would announce
+    src.done(items[0], "rejected")
+    src.close()
+    assert _subjects(server, user, password, "INBOX") == ["<mail-2@test>"]
+    assert _subjects(server, user, password, "docauto/Afvist") == ["<mail-1@test>"]
