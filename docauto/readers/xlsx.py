@@ -34,10 +34,18 @@ def _sheet_rows(ws: Any) -> list[tuple[int, list[Any]]]:
     if max_row == 0 or max_col == 0:
         return []
     grid: dict[tuple[int, int], Any] = {}
-    for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
-        for cell in row:
-            if cell.value is not None:
-                grid[(cell.row, cell.column)] = cell.value
+    stored = getattr(ws, "_cells", None)
+    if isinstance(stored, dict):
+        # Only the cells the file has: iter_rows would create every cell of the rectangle,
+        # which a hostile file can make huge with one far-away cell.
+        for (r, c), cell in stored.items():
+            if r <= max_row and c <= max_col and cell.value is not None:
+                grid[(r, c)] = cell.value
+    else:  # pragma: no cover - other openpyxl internals
+        for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
+            for cell in row:
+                if cell.value is not None:
+                    grid[(cell.row, cell.column)] = cell.value
     for rng in ws.merged_cells.ranges:
         top = grid.get((rng.min_row, rng.min_col))
         if top is None:
@@ -46,7 +54,8 @@ def _sheet_rows(ws: Any) -> list[tuple[int, list[Any]]]:
             for c in range(rng.min_col, min(rng.max_col, max_col) + 1):
                 if (r, c) != (rng.min_row, rng.min_col):
                     grid[(r, c)] = Merged(top)
-    return [(r, [grid.get((r, c)) for c in range(1, max_col + 1)]) for r in range(1, max_row + 1)]
+    used_rows = sorted({r for r, _ in grid})
+    return [(r, [grid.get((r, c)) for c in range(1, max_col + 1)]) for r in used_rows]
 
 
 class XlsxReader:
