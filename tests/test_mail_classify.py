@@ -98,6 +98,11 @@ CASES = [
     ("Klyngeleder – Registrering af kandidaterne 2. samtalerunde", CL, "candidates", 2),
     ("Klyngeleder – Registrering af kandidaten - Runde 2", CL, "candidates", 2),
     ("Klyngeleder – Registrering af kandidaten RUNDE2", CL, "candidates", 2),
+    ("Klyngeleder – Registrering af kandidaten, runde nr. 2", CL, "candidates", 2),
+    ("Klyngeleder – Registrering af kandidaten II. runde", CL, "candidates", 2),
+    ("Klyngeleder – Registrering af kandidaten efter 2. interviewrunde", CL, "candidates", 2),
+    ("Runde 2: Klyngeleder – Registrering af kandidaten", CL, "candidates", 2),
+    ("Pædagogisk Leder – Registrering af IKKE besatte stillinger 2. runde", PL, "unfilled", None),
     # unfilled vs hires
     ("Klyngeleder – Registrering af IKKE besatte stillinger", CL, "unfilled", None),
     ("Pædagogisk leder – Registrering af ikke-besatte stillinger", PL, "unfilled", None),
@@ -130,8 +135,17 @@ UNSURE = [
     "Klyngeleder – Registrering af ansøgningerne og kandidaten",  # two kinds
     "Klyngeleder – Registrering af kandidaten 3. runde",  # an unknown round
     "Klyngeleder – Registrering af kandidaten 1. runde og 2. runde",  # two rounds
+    "Klyngeleder – Registrering af kandidaten runde nr. 4",  # an unknown round
     "Undelivered Mail Returned to Sender",
     "Automatisk svar: Klyngeleder",
+    # automatic replies, our own receipts and bounces: answering them would loop
+    "Automatisk svar: Kvittering: Klyngeleder – Ansættelser",
+    "Kvittering: Klyngeleder – Registrering af kandidaten",
+    "SV: Kvittering: Pædagogisk Leder – Stillingsannonce",
+    "Out of Office: Klyngeleder – Ansættelser",
+    "Abwesenheitsnotiz: Klyngeleder – Ansættelser",
+    "Ikke leveret: Klyngeleder – Registrering af ansøgningerne",
+    "Undeliverable: Klyngeleder – Ansættelser",
     "=?NONE?B?VEVTVA=?=",
     "Klyngeledermøde torsdag",
     "Ansættelsesstop",

@@ -108,6 +108,7 @@ class Patterns:
     rounds: dict[int, tuple[re.Pattern[str], ...]]
     round_kinds: frozenset[str]
     default_round: int | None
+    ignore: tuple[re.Pattern[str], ...] = ()
 
 
 def _phrases(value: Any, where: str) -> tuple[re.Pattern[str], ...]:
@@ -155,7 +156,8 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
     default = data.get("default_round", 1)
     return Patterns(prefix_re, roles, tuple(kinds), rounds,
                     frozenset(data.get("round_kinds") or ["candidates"]),
-                    int(default) if default is not None else None)
+                    int(default) if default is not None else None,
+                    _phrases(data.get("ignore"), f"{name}: ignore"))
 
 
 @lru_cache(maxsize=8)
@@ -188,7 +190,8 @@ def load_patterns(path: Path | None = None) -> Patterns:
 # --- deciding --------------------------------------------------------------------------------
 
 # Any "N. runde" / "runde N": a round number the patterns do not list makes the answer unsure.
-_ROUND_NUMBER = re.compile(r"(\d+)[\W_]*(?:samtale)?(?:runde|round)|(?:runde|round)[\W_]*(\d+)")
+_ROUND_NUMBER = re.compile(r"(\d+)[\W_]*(?:samtale|interview)?(?:runde|round)"
+                           r"|(?:runde|round)[\W_]*(?:nr[\W_]*)?(\d+)")
 
 
 def strip_prefixes(folded: str, patterns: Patterns) -> str:
@@ -215,7 +218,7 @@ def classify(subject: str, patterns: Patterns | None = None) -> Classification:
     # A subject is a line, not a document: the cap keeps every pattern quick.
     text = strip_prefixes(fold(decode_subject(subject[:MAX_SUBJECT_CHARS * 4]))[:MAX_SUBJECT_CHARS],
                           patterns)
-    if not text.strip():
+    if not text.strip() or any(rx.search(text) for rx in patterns.ignore):
         return UNKNOWN
     roles = {role for role, rxs in patterns.roles.items() if any(rx.search(text) for rx in rxs)}
     role = next(iter(roles)) if len(roles) == 1 else None
