@@ -41,6 +41,8 @@ class DovecotServer:
     port: int
     root: Path
     _users: itertools.count
+    tls_port: int | None = None
+    cert: Path | None = None
 
     def new_account(self) -> tuple[str, str]:
         """A user nobody else in this session has touched: (user, password)."""
@@ -56,7 +58,7 @@ class DovecotServer:
             return ""
 
 
-def _config(root: Path, port: int) -> str:
+def _config(root: Path, port: int, tls_port: int | None = None) -> str:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Dovecot refuses to run its login and mail processes as root (COMPONENTS.md).
         login_user, internal_user, mail_user = "dovenull", "dovecot", "dovecot"
@@ -71,14 +73,20 @@ def _config(root: Path, port: int) -> str:
         me = pwd.getpwuid(os.getuid()).pw_name
         login_user = internal_user = mail_user = me
         mail_uid, mail_gid = os.getuid(), os.getgid()
+    tls = f"""
+ssl = required
+ssl_cert = <{root}/tls/cert.pem
+ssl_key = <{root}/tls/key.pem
+ssl_min_protocol = TLSv1.2
+""" if tls_port else "ssl = no\n"
     return f"""
+{tls}
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 info_log_path = {root}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = {login_user}
@@ -106,7 +114,9 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port or 0}
+    ssl = {"yes" if tls_port else "no"}
   }}
 }}
 service stats {{
@@ -117,8 +127,37 @@ service stats {{
 """
 
 
-@pytest.fixture(scope="session")
-def dovecot_server():
+def _self_signed(folder: Path) -> Path:
+    """A certificate for localhost / 127.0.0.1 and its key; returns the certificate path."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    folder.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
+                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                       serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+    os.chmod(folder / "key.pem", 0o600)
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return folder / "cert.pem"
+
+
+def _start(tls: bool):  # noqa: ANN202 - generator behind the session fixtures
     binary = _dovecot_binary()
     if not binary:
         pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
@@ -132,12 +171,14 @@ def dovecot_server():
         os.chown(root / "mail", pw.pw_uid, pw.pw_gid)
     (root / "passwd").write_text("".join(f"jobbank{n}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1)))
     port = _free_port()
+    tls_port = _free_port() if tls else None
+    cert = _self_signed(root / "tls") if tls else None
     conf = root / "dovecot.conf"
-    conf.write_text(_config(root, port))
+    conf.write_text(_config(root, port, tls_port))
     proc = subprocess.Popen([binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     deadline = time.monotonic() + 15
-    server = DovecotServer("127.0.0.1", port, root, itertools.count(1))
+    server = DovecotServer("127.0.0.1", port, root, itertools.count(1), tls_port, cert)
     try:
         while True:
             if proc.poll() is not None:
@@ -161,6 +202,20 @@ def dovecot_server():
             proc.kill()
             proc.wait()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    """Plain IMAP on loopback (ssl = no)."""
+    yield from _start(tls=False)
+
+
+@pytest.fixture(scope="session")
+def dovecot_tls_server():
+    """TLS only: implicit TLS on ``tls_port``, STARTTLS required on ``port``; the server's
+    self-signed certificate (for localhost and 127.0.0.1) is ``cert``."""
+    pytest.importorskip("cryptography")
+    yield from _start(tls=True)
 
 
 @pytest.fixture

@@ -353,3 +353,45 @@ def test_servers_without_move_get_copy_delete_expunge(account):
     src.close()
     assert _subjects(server, user, password, "INBOX") == ["<mail-2@test>"]
     assert _subjects(server, user, password, "docauto/Afvist") == ["<mail-1@test>"]
+
+
+@pytest.fixture
+def tls_account(dovecot_tls_server, monkeypatch, tmp_path):
+    server = dovecot_tls_server
+    user, password = server.new_account()
+    monkeypatch.setenv("DOCAUTO_IMAP_PASSWORD", password)
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
+    import ssl
+
+    ctx = ssl.create_default_context(cafile=str(server.cert))
+    c = imaplib.IMAP4_SSL("localhost", server.tls_port, ssl_context=ctx)
+    c.login(user, password)
+    c.append("INBOX", None, None, _mail(1))
+    c.logout()
+    return server, user
+
+
+@pytest.mark.parametrize("scheme", ["imaps", "imap"])
+def test_tls_and_starttls_against_a_server_that_requires_tls(tls_account, monkeypatch, scheme):
+    """Dovecot here has ssl = required: a login succeeds only over TLS, so a mail fetched
+    proves the connection was encrypted (implicit TLS, or the STARTTLS upgrade)."""
+    server, user = tls_account
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))  # trust the test's own certificate
+    port = server.tls_port if scheme == "imaps" else server.port
+    src = open_source(f"{scheme}://{user}@localhost:{port}/INBOX")
+    (item,) = list(src.fetch())
+    src.done(item, "registered")
+    src.close()
+    assert b"<mail-1@test>" in item.raw
+
+
+def test_untrusted_certificate_is_an_error_not_a_retry(tls_account, monkeypatch, tmp_path):
+    server, user = tls_account
+    empty = tmp_path / "no-ca.pem"
+    empty.write_text("")
+    monkeypatch.setenv("SSL_CERT_FILE", str(empty))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    src = open_source(f"imaps://{user}@localhost:{server.tls_port}/INBOX")
+    with pytest.raises(MailError, match="not trusted") as info:
+        list(src.fetch())
+    assert not isinstance(info.value, TransientMailError)
