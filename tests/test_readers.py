@@ -419,6 +419,12 @@ def test_identify_job_ad_from_properties():
         "role": PL, "cluster_id": "K001", "unit_id": "E002", "how": "properties"}
 
 
+def test_our_other_documents_are_not_job_ads():
+    data = _ad("Klyngeleder til Klynge Amager Strand (K001)",
+               {"docauto.kind": "committee_letter", "docauto.rolle": CL, "docauto.klynge_id": "K001"})
+    assert identify_job_ad(att("udpegning.docx", data, DOCX)) is None
+
+
 def test_identify_job_ad_from_text():
     from docauto.structure import Area, Cluster, Structure, Unit
 

@@ -264,6 +264,9 @@ _ROLE_VALUES = {
 }
 
 
+_JOB_AD_KINDS = {"jobad", "stillingsopslag", "stillingsannonce"}
+
+
 def _role_from_property(value: str) -> str | None:
     return _ROLE_VALUES.get(norm_header(value))
 
@@ -291,6 +294,9 @@ def identify_job_ad(attachment: Attachment, structure: Structure | None = None) 
         props = read_custom_properties(attachment.data)
     except Exception:  # noqa: BLE001 - an unreadable ad is simply not identified
         return None
+    doc_kind = norm_header(props.get("docauto.kind", ""))
+    if doc_kind and doc_kind not in _JOB_AD_KINDS:
+        return None  # one of our other documents (a committee letter, minutes, ...)
     role = _role_from_property(props.get("docauto.rolle", ""))
     cluster_id = clean_text(props.get("docauto.klynge_id", "")) or None
     unit_id = clean_text(props.get("docauto.enheds_id", "")) or None
