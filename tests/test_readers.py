@@ -451,3 +451,21 @@ def test_identify_job_ad_without_position_is_none():
     assert identify_job_ad(att("a.docx", _ad("Stillingsannonce\nKlyngeleder"), DOCX)) is None
     both = _ad("Klyngeleder og pædagogisk leder, K001")
     assert identify_job_ad(att("a.docx", both, DOCX)) is None
+
+
+def test_identify_the_job_ad_docauto_generates(tmp_path):
+    """The real generator's output, as an area chief mails it back."""
+    from click.testing import CliRunner
+
+    from docauto.cli import cli
+    from docauto.resources import data_dir
+
+    out = tmp_path / "ads"
+    result = CliRunner().invoke(cli, ["generate", "stillingsopslag", "--structure",
+                                      str(data_dir() / "demo" / "struktur.yaml"), "--out", str(out),
+                                      "--only", "K001"])
+    if result.exit_code != 0 or not list(out.glob("*.docx")):
+        pytest.skip(f"job-ad generator not available here: {result.output[-200:]}")
+    [ad] = list(out.glob("*.docx"))
+    assert identify_job_ad(att(ad.name, ad.read_bytes(), DOCX)) == {
+        "role": CL, "cluster_id": "K001", "unit_id": None, "how": "properties"}
