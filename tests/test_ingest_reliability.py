@@ -349,3 +349,20 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(registry: Path, ma
     inbox = inbox_by_id(registry)
     assert (inbox["<s1@x>"]["Status"], inbox["<s2@x>"]["Status"]) == ("Registreret", "Afvist")
     assert len(sheet(registry, "Ansøgninger")) == 1
+
+
+def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(registry: Path, mailbox,  # noqa: ANN001
+                                                                     run_ingest) -> None:
+    form = applicants("Anne Ahl")
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again@x>"))
+    run_ingest()
+    wb = openpyxl.load_workbook(registry)
+    wb["Indbakke"].delete_rows(2)
+    wb["Ansøgninger"].delete_rows(2)
+    wb.save(registry)
+    assert run_ingest()["registered"] == 1
+    assert len(sheet(registry, "Ansøgninger")) == 1
+    # ...and a resend of it afterwards is still recognised.
+    mailbox.add(mail("VS: " + subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again2@x>"))
+    run_ingest()
+    assert inbox_by_id(registry)["<again2@x>"]["Status"] == "Dublet"

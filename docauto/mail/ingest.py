@@ -123,7 +123,10 @@ class _Run:
             mid = row[mid_i] if mid_i < len(row) else None
             if mid:
                 self.seen_ids.setdefault(str(mid).strip(), str(row[st_i] or ""))
-        self.hashes.update(book.content_hashes())
+        # Indbakke is the memory of what was registered: a hash whose mail HR deleted from
+        # Indbakke (to have it registered again) no longer counts.
+        self.hashes.update({digest: mid for digest, mid in book.content_hashes().items()
+                            if self.seen_ids.get(mid) == schema.REGISTERED})
 
     def remember_journal(self, entries: list[dict[str, Any]]) -> None:
         for e in entries:
@@ -142,7 +145,7 @@ class _Run:
         rows_added = 0
         if status in (schema.REGISTERED, schema.PENDING):
             digest = entry.get("content_hash") or ""
-            earlier = book.content_hashes().get(digest) if digest else None
+            earlier = self.hashes.get(digest) if digest else None
             if earlier and earlier != entry["message_id"]:
                 status = schema.DUPLICATE
                 inbox["Bemærkning"] = f"Samme indhold som {earlier}, der allerede er registreret"
@@ -155,6 +158,8 @@ class _Run:
                 for move in entry["positions"]:
                     book.move_position(when=when, **move)
                 book.add_content_hash(digest, entry["message_id"])
+                if digest:
+                    self.hashes[digest] = entry["message_id"]
         inbox["Status"] = status
         inbox["Rækker"] = rows_added
         book.append(schema.INBOX, inbox)

@@ -326,12 +326,12 @@ class RegistryBook:
             if schema.STATE_SHEET in self.wb.sheetnames:
                 ws = self.wb[schema.STATE_SHEET]
                 for mid, digest in ws.iter_rows(min_row=2, max_col=2, values_only=True):
-                    if digest:
-                        self._hashes.setdefault(str(digest), str(mid or ""))
+                    if digest:  # the latest registration of the same content wins
+                        self._hashes[str(digest)] = str(mid or "")
         return self._hashes
 
     def add_content_hash(self, digest: str, message_id: str) -> None:
-        if not digest or digest in self.content_hashes():
+        if not digest or self.content_hashes().get(digest) == message_id:
             return
         if schema.STATE_SHEET not in self.wb.sheetnames:
             ws = self.wb.create_sheet(schema.STATE_SHEET)
