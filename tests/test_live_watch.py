@@ -326,3 +326,22 @@ def test_registry_open_in_excel_mail_waits_in_the_journal_and_is_not_lost(mailbo
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.splitlines()[0])["seen"] == 0
     assert sorted(_inbox_ids(registry)) == sorted(_message_id(p.read_bytes()) for p in chosen)
+
+
+def test_a_certificate_beside_the_registry_stops_watch_with_a_reason(tmp_path, monkeypatch):
+    registry = _registry(tmp_path)
+    cert = registry.parent / "jobbank.pem"
+    cert.write_text("-----BEGIN PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\n")
+    os.chmod(cert, 0o600)
+    monkeypatch.delenv("DOCAUTO_GRAPH_ACCESS_TOKEN", raising=False)
+    monkeypatch.delenv("DOCAUTO_GRAPH_CLIENT_SECRET", raising=False)
+    monkeypatch.setenv("DOCAUTO_GRAPH_CERT_PATH", str(cert))
+    monkeypatch.setenv("DOCAUTO_GRAPH_TENANT_ID", "t")
+    monkeypatch.setenv("DOCAUTO_GRAPH_CLIENT_ID", "c")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("DOCAUTO_CACHE_DIR", str(tmp_path / "cache"))
+    result = CliRunner().invoke(cli, [
+        "mail", "watch", "--source", "graph:jobbank@buf.kk.dk", "--structure",
+        str(DEMO / "struktur.yaml"), "--registry", str(registry), "--interval", "1"])
+    assert result.exit_code == 1
+    assert "must not lie inside" in result.output and str(registry.parent) in result.output

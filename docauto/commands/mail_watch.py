@@ -57,6 +57,9 @@ def watch(source_spec: str, structure_path: Path, registry_path: Path, interval:
             loaded["structure"], loaded["mtime"] = load_structure(structure_path), mtime
         return loaded["structure"]
 
+    from docauto.mail.credentials import forbid_dir
+
+    forbid_dir(registry_path.resolve().parent)  # no certificate may sit beside the registry
     structure()  # a broken structure file stops us before the first poll
     open_source(source_spec).close()  # so does a bad spec
 

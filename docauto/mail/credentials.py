@@ -79,9 +79,19 @@ def _repo_root(start: Path) -> Path | None:
     return None
 
 
+_FORBIDDEN: list[Path] = []
+
+
+def forbid_dir(folder: Path) -> None:
+    """Add a folder no secret may come from (the command that knows the registry calls it)."""
+    if folder not in _FORBIDDEN:
+        _FORBIDDEN.append(Path(folder))
+
+
 def forbidden_secret_dirs(extra: list[Path] | None = None) -> list[Path]:
-    """Folders no secret may be read from: the project checkout, the working copy, extras."""
-    dirs = [Path(__file__).resolve().parent.parent.parent]
+    """Folders no secret may be read from: the project checkout, the working copy, the
+    registry's folder (DOCAUTO_REGISTRY_DIR or forbid_dir), extras."""
+    dirs = [Path(__file__).resolve().parent.parent.parent, *_FORBIDDEN]
     here = _repo_root(Path.cwd())
     if here:
         dirs.append(here)
