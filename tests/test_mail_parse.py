@@ -237,6 +237,10 @@ def _mailbox(tmp_path: Path) -> Path:
     (box / "~$lock.eml").write_bytes(b"x")
     (box / "sub").mkdir()
     (box / "sub" / "d.eml").write_bytes(b"From: a@b.dk\r\n\r\nx")
+    (box / "register-karantæne").mkdir()  # our own quarantine: never read back
+    (box / "register-karantæne" / "afvist.eml").write_bytes(b"From: a@b.dk\r\n\r\nx")
+    (box / ".git").mkdir()
+    (box / ".git" / "x.eml").write_bytes(b"x")
     return box
 
 
@@ -245,15 +249,16 @@ def test_dir_source_yields_sorted_mail_files(tmp_path):
     source = open_source(f"dir:{box}")
     assert isinstance(source, MailSource)
     items = list(source.fetch())
-    assert [i.id for i in items] == ["A.eml", "b.eml", "c.msg"]
+    assert [i.id for i in items] == ["A.eml", "b.eml", "c.msg", "sub/d.eml"]
     assert items[0].raw == (box / "A.eml").read_bytes()
     assert items[2].raw == b"not really outlook"  # not convertible: handed on as it is
     assert parse_mail(items[1].raw, items[1].name).subject == "Klyngeleder – Ansættelser"
     # A second fetch gives the same (the registry, not the folder, remembers what was seen).
     source.done(items[0], "registered")
-    assert [i.id for i in source.fetch()] == ["A.eml", "b.eml", "c.msg"]
-    assert sorted(p.name for p in box.iterdir()) == ["A.eml", "b.eml", "c.msg", "noter.txt",
-                                                       "sub", "~$lock.eml"]
+    assert [i.id for i in source.fetch()] == ["A.eml", "b.eml", "c.msg", "sub/d.eml"]
+    assert sorted(p.name for p in box.iterdir()) == [".git", "A.eml", "b.eml", "c.msg",
+                                                       "noter.txt", "register-karantæne", "sub",
+                                                       "~$lock.eml"]
 
 
 def test_dir_source_hands_on_an_unreadable_file(tmp_path, monkeypatch):
@@ -368,3 +373,16 @@ def test_tens_of_thousands_of_boundaries_are_cut_before_parsing():
 def test_html_only_body_becomes_text(html, text):
     raw = b"From: a@b.dk\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
     assert parse_mail(raw, "h").body_text.strip() == text.strip()
+
+
+@pytest.mark.skipif(not SHARED, reason="shared mail corpus not present")
+def test_dir_source_over_the_shared_corpus_reads_every_mail_in_subfolders():
+    items = list(open_source(f"dir:{SHARED_DIR}").fetch())
+    expected = sorted((p.relative_to(SHARED_DIR).as_posix() for p in SHARED if p.suffix == ".eml"),
+                      key=lambda s: (s.casefold(), s))
+    assert [i.id for i in items] == expected
+    for item in items:
+        try:
+            parse_mail(item.raw, item.name)
+        except MailParseError:
+            pass

@@ -1,7 +1,9 @@
 """The ``dir:`` mail source: a folder of saved mails (.eml, and Outlook .msg with extract-msg).
 
 Spec: ``dir:PATH`` or ``dir:PATH?kvitteringer=FOLDER`` (where receipt drafts go; default
-``PATH/../kvitteringer``). Files are read in name order, so a run is deterministic. The source
+``PATH/../kvitteringer``). Files in PATH and its subfolders (a few levels; not our own
+quarantine or receipt folders) are read in order of their relative name, so a run is
+deterministic; an item's id is that relative name, e.g. ``uge-41/mail-017.eml``. The source
 remembers nothing on disk: the registry's Indbakke sheet is the memory of what was seen, so
 running again on the same folder is safe. A file that cannot be read is still handed on (with
 whatever bytes there are), so ingestion quarantines it with a reason instead of silently
@@ -21,6 +23,8 @@ from docauto.mail.sources import SourceItem
 
 MAIL_SUFFIXES = (".eml", ".msg")
 RECEIPTS_FOLDER = "kvitteringer"
+SKIP_FOLDER_SUFFIXES = ("karantæne", "karantaene", RECEIPTS_FOLDER)
+MAX_DEPTH = 4  # subfolders, e.g. one per area or per week
 
 
 def parse_spec(spec: str) -> tuple[Path, Path | None]:
@@ -73,25 +77,39 @@ class DirSource:
         if not self.folder.is_dir():
             raise UsageError(f"mail folder '{self.folder}' does not exist or is not a folder")
 
-    def _files(self) -> list[Path]:
-        files = [
-            p for p in self.folder.iterdir()
-            if p.suffix.lower() in MAIL_SUFFIXES and not p.name.startswith((".", "~$"))
-            and not p.is_dir()
-        ]
-        # Sorted by name (case-insensitive first, then exact) so runs are reproducible on
-        # every platform.
-        return sorted(files, key=lambda p: (p.name.casefold(), p.name))
+    def _files(self) -> list[tuple[str, Path]]:
+        """(id, path) of every mail file in the folder and its subfolders, sorted by id."""
+        found: list[tuple[str, Path]] = []
+
+        def walk(folder: Path, prefix: str, depth: int) -> None:
+            try:
+                entries = list(folder.iterdir())
+            except OSError:
+                return
+            for p in entries:
+                if p.name.startswith((".", "~$")):
+                    continue
+                if p.is_dir():
+                    # Our own output folders never hold incoming mail.
+                    if depth < MAX_DEPTH and not p.name.endswith(SKIP_FOLDER_SUFFIXES):
+                        walk(p, f"{prefix}{p.name}/", depth + 1)
+                elif p.suffix.lower() in MAIL_SUFFIXES:
+                    found.append((f"{prefix}{p.name}", p))
+
+        walk(self.folder, "", 0)
+        # Sorted by relative name (case-insensitive first, then exact) so runs are
+        # reproducible on every platform.
+        return sorted(found, key=lambda f: (f[0].casefold(), f[0]))
 
     def fetch(self) -> Iterator[SourceItem]:
-        for path in self._files():
+        for item_id, path in self._files():
             try:
                 raw = path.read_bytes()
             except OSError:
                 raw = b""  # still handed on: ingestion quarantines it with a reason
             if path.suffix.lower() == ".msg" and raw:
                 raw = msg_to_mime(raw) or raw
-            yield SourceItem(id=path.name, raw=raw, name=str(path))
+            yield SourceItem(id=item_id, raw=raw, name=str(path))
 
     def done(self, item: SourceItem, outcome: str) -> None:
         """Nothing to record: the registry remembers every Message-ID it has seen."""
@@ -101,7 +119,7 @@ class DirSource:
         from docauto.output import atomic_write, safe_name
 
         self.receipts.mkdir(parents=True, exist_ok=True)
-        stem = safe_name(Path(item.id).stem) or "kvittering"
+        stem = safe_name(item.id.rsplit(".", 1)[0].replace("/", "-")) or "kvittering"
         atomic_write(self.receipts / f"kvittering-{stem}.eml", bytes(message))
 
     def close(self) -> None:
