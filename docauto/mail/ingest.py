@@ -80,10 +80,6 @@ class _Handled:
     new: bool  # first time this Message-ID is seen (a receipt is due)
 
 
-def _jsonable_positions(positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(p) for p in positions]
-
-
 def _unparsable(item: SourceItem, reason: str) -> tuple[ParsedMail, Decision]:
     from docauto.mail.handle import reject
     from docauto.mail.message import ParsedMail
@@ -210,10 +206,11 @@ class _Run:
         if status == schema.REGISTERED and self.book is None:
             status = schema.PENDING
             inbox["Status"] = status
+        takes = status in (schema.REGISTERED, schema.PENDING)
         entry = {"message_id": mid, "status": status, "inbox": inbox, "when": when,
-                 "rows": decision.rows if decision.accepted else [],
-                 "positions": _jsonable_positions(decision.positions) if decision.accepted else [],
-                 "content_hash": decision.content_hash if decision.accepted else ""}
+                 "rows": decision.rows if takes else [],
+                 "positions": [dict(p) for p in decision.positions] if takes else [],
+                 "content_hash": decision.content_hash if takes else ""}
         if status in (schema.REGISTERED, schema.PENDING) and decision.content_hash:
             self.hashes[decision.content_hash] = mid
         written = 0
