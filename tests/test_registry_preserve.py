@@ -124,3 +124,26 @@ def test_one_save_per_run_and_a_backup_of_the_previous_file(registry: Path, mail
     # Nothing new: no save at all.
     assert run_ingest()["registered"] == 0
     assert len(saves) == 1
+
+
+def test_an_excel_table_hr_made_grows_with_the_rows(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    wb = openpyxl.load_workbook(registry)
+    ws = wb["Indstillinger"]
+    ws.auto_filter.ref = None  # a table brings its own filter
+    ws.append([1, "Klyngeleder", "Nord", "Klynge Nordhavn", None, "Gammel Kandidat",
+               "g@buf.test.dk", 1, None, "<old@x>"])
+    table = Table(displayName="HRIndstillinger", ref="A1:J2")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium9", showRowStripes=True)
+    ws.add_table(table)
+    wb.save(registry)
+    form = xlsx_form(["Område", "Klynge", "Kandidat", "E-mail", "Prioritet"],
+                     [["Nord", "Klynge Nordhavn", "Ny Kandidat", "n@buf.test.dk", 1],
+                      ["Nord", "Klynge Nordhavn", "Anden Kandidat", "a@buf.test.dk", 2]])
+    mailbox.add(mail("Klyngeleder – Registrering af kandidaten", NORD, [("k.xlsx", XLSX, form)]))
+    assert run_ingest()["rows"] == 2
+    ws = openpyxl.load_workbook(registry)["Indstillinger"]
+    assert ws.tables["HRIndstillinger"].ref == "A1:J4"
+    assert [r["Kandidat"] for r in sheet(registry, "Indstillinger")] == [
+        "Gammel Kandidat", "Ny Kandidat", "Anden Kandidat"]
