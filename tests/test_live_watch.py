@@ -345,3 +345,38 @@ def test_a_certificate_beside_the_registry_stops_watch_with_a_reason(tmp_path, m
         str(DEMO / "struktur.yaml"), "--registry", str(registry), "--interval", "1"])
     assert result.exit_code == 1
     assert "must not lie inside" in result.output and str(registry.parent) in result.output
+
+
+def _folder_ids(server, user, password, folder) -> set[str]:
+    c = imaplib.IMAP4(server.host, server.port)
+    c.login(user, password)
+    typ, _ = c.select(f'"{folder}"', readonly=True)
+    ids: set[str] = set()
+    if typ == "OK":
+        _, data = c.uid("SEARCH", None, "ALL")
+        for uid in (data[0] or b"").split():
+            _, parts = c.uid("FETCH", uid, "(BODY.PEEK[HEADER])")
+            ids.add(_message_id(parts[0][1]))
+    c.logout()
+    return ids
+
+
+@pytest.mark.dovecot
+@pytest.mark.slow
+def test_sigterm_mid_batch_leaves_registry_and_mailbox_agreeing(mailbox, tmp_path):
+    """Whenever SIGTERM lands, what the registry holds is exactly what left the INBOX."""
+    server, user, password, spec = mailbox
+    registry = _registry(tmp_path)
+    _append(server, user, password, MAILS)
+    proc = _watch_process(spec, registry, "--interval", "1")
+    time.sleep(1.2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err.decode()
+    registered = set(_inbox_ids(registry))
+    moved = (_folder_ids(server, user, password, "docauto/Registreret")
+             | _folder_ids(server, user, password, "docauto/Afvist"))
+    left = _folder_ids(server, user, password, "INBOX")
+    assert registered == moved
+    assert not (left & registered)
+    assert len(left) + len(moved) == len(MAILS)
