@@ -386,3 +386,64 @@ def test_dir_source_over_the_shared_corpus_reads_every_mail_in_subfolders():
             parse_mail(item.raw, item.name)
         except MailParseError:
             pass
+
+
+def _outlook_msg(subject: str, body: str, sender_email: str, sender_name: str, message_id: str,
+                 attachments: list[tuple[str, bytes]]) -> bytes:
+    """A minimal Outlook .msg (MS-OXMSG: an OLE file of MAPI property streams), written with
+    extract-msg's own OLE writer: subject, body, sender, Message-ID and attachments by value,
+    and no transport headers (as in a mail saved from Sent Items)."""
+    import io
+    import struct
+
+    from extract_msg import OleWriter
+
+    w = OleWriter()
+
+    def u(text: str) -> bytes:
+        return text.encode("utf-16-le")
+
+    streams = [("0037001F", u(subject)), ("1000001F", u(body)), ("0C1F001F", u(sender_email)),
+               ("0C1A001F", u(sender_name)), ("1035001F", u(message_id)),
+               ("001A001F", u("IPM.Note"))]
+    props = b"\x00" * 32
+    for tag, data in streams:
+        props += struct.pack("<IIII", int(tag, 16), 6, len(data) + 2, 0)
+    w.addEntry("__properties_version1.0", props)
+    for tag, data in streams:
+        w.addEntry(f"__substg1.0_{tag}", data)
+    w.addEntry("__nameid_version1.0", storage=True)
+    for t in ("00020102", "00030102", "00040102"):
+        w.addEntry(f"__nameid_version1.0/__substg1.0_{t}", b"")
+    for i, (name, data) in enumerate(attachments):
+        root = f"__attach_version1.0_#{i:08X}"
+        w.addEntry(root, storage=True)
+        att = [("3707001F", u(name)), ("37010102", data)]
+        ap = b"\x00" * 8 + struct.pack("<IIII", 0x37050003, 6, 1, 0)  # attached by value
+        for tag, blob in att:
+            ap += struct.pack("<IIII", int(tag, 16), 6,
+                              len(blob) + (2 if tag.endswith("1F") else 0), 0)
+        w.addEntry(f"{root}/__properties_version1.0", ap)
+        for tag, blob in att:
+            w.addEntry(f"{root}/__substg1.0_{tag}", blob)
+    buf = io.BytesIO()
+    w.write(buf)
+    return buf.getvalue()
+
+
+def test_outlook_msg_in_the_dir_source_becomes_a_mail(tmp_path):
+    pytest.importorskip("extract_msg")
+    box = tmp_path / "box"
+    box.mkdir()
+    (box / "fra-outlook.msg").write_bytes(_outlook_msg(
+        "SV: Klyngeleder – Ansættelser", "Hermed skemaet", "Aase@BUF.demokommune.dk",
+        "Åse Østergård", "<abc@buf.demokommune.dk>", [("skema – Amager.xlsx", b"PK\x03\x04data")]))
+    [item] = list(open_source(f"dir:{box}").fetch())
+    assert not item.raw.startswith(b"\xd0\xcf")  # converted to MIME
+    parsed = parse_mail(item.raw, item.name)
+    assert parsed.subject == "SV: Klyngeleder – Ansættelser"
+    assert (parsed.sender, parsed.sender_name) == ("aase@buf.demokommune.dk", "Åse Østergård")
+    assert parsed.message_id == "<abc@buf.demokommune.dk>"
+    assert parsed.body_text.strip() == "Hermed skemaet"
+    assert [(a.filename, a.data) for a in parsed.attachments] == [
+        ("skema – Amager.xlsx", b"PK\x03\x04data")]

@@ -56,7 +56,9 @@ def msg_to_mime(data: bytes) -> bytes | None:
     msg = None
     try:
         msg = extract_msg.openMsg(data)
-        return msg.asEmailMessage().as_bytes()
+        mime = msg.asEmailMessage()
+        _complete_headers(mime, msg)
+        return mime.as_bytes()
     except Exception:  # noqa: BLE001 - any failure means "could not convert"
         return None
     finally:
@@ -65,6 +67,44 @@ def msg_to_mime(data: bytes) -> bytes | None:
                 msg.close()
             except Exception:  # noqa: BLE001
                 pass
+
+
+def _msg_string(msg, tag: str) -> str:  # noqa: ANN001 - an extract_msg.Message
+    try:
+        return (msg.getStringStream(f"__substg1.0_{tag}") or "").strip()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _complete_headers(mime: EmailMessage, msg) -> None:  # noqa: ANN001
+    """A .msg without the transport headers (a draft, a mail saved from Sent Items) comes out
+    of extract-msg without Subject, Date or the sender's address; take them from the MAPI
+    properties so the mail can still be classified and authorised."""
+    from email.utils import format_datetime, formataddr
+
+    def missing(name: str) -> bool:
+        return not str(mime.get(name) or "").strip()
+
+    def put(name: str, value: str) -> None:
+        del mime[name]
+        mime[name] = value
+
+    if missing("Subject") and (msg.subject or "").strip():
+        put("Subject", " ".join(msg.subject.split()))
+    if "@" not in str(mime.get("From") or ""):
+        # PR_SENDER_EMAIL_ADDRESS, PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_EMAIL_ADDRESS
+        address = next((a for a in (_msg_string(msg, t) for t in ("0C1F", "5D01", "0065"))
+                        if "@" in a), "")
+        if address:
+            put("From", formataddr((_msg_string(msg, "0C1A") or "", address)))
+    if missing("Date"):
+        when = getattr(msg, "date", None)
+        if when is not None and hasattr(when, "tzinfo"):
+            put("Date", format_datetime(when))
+    if missing("Message-ID"):
+        mid = (getattr(msg, "messageId", None) or "").strip()
+        if mid:
+            put("Message-ID", mid)
 
 
 class DirSource:
