@@ -61,7 +61,7 @@ class Plan:
 
     def resolve(self, value: str | os.PathLike[str]) -> Path:
         p = Path(value)
-        return p if p.is_absolute() else (self.path.parent / p)
+        return p if p.is_absolute() else Path(os.path.normpath(self.path.parent / p))
 
 
 @dataclass
@@ -71,6 +71,7 @@ class StepResult:
     unchanged: list[Path] = field(default_factory=list)
     planned: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    partial: DocautoError | None = None
 
 
 class BatchStepError(DocautoError):
@@ -204,6 +205,7 @@ def run_generate(plan: Plan, step: Step, *, dry_run: bool, force: bool, jobs: in
     except PartialFailure as exc:
         docs = exc.documents
         result.notes += [exc.message, *exc.report]
+        result.partial = exc
     out = plan.out / str(step.spec.get("out", kind.name))
     writer = Writer(out, dry_run=dry_run)
     writer.check_targets(d.filename for d in docs)
@@ -245,6 +247,9 @@ def run_generate(plan: Plan, step: Step, *, dry_run: bool, force: bool, jobs: in
         manifest[rel] = {**hashes[i], "output": _sha(rendered[i])}
         result.written.append(path)
     _save_manifest(out, manifest)
+    if result.partial is not None and not step.spec.get("allow_failure"):
+        # What could be written is written; the plan still stops, as the command would exit 1.
+        raise result.partial
     return result
 
 
@@ -298,17 +303,30 @@ def command_args(plan: Plan, step: Step) -> list[str]:
 
 
 def run_command(plan: Plan, step: Step, *, dry_run: bool) -> StepResult:
-    import click
-
-    from docauto.cli import cli
-
     args = command_args(plan, step)
     result = StepResult(step, notes=["docauto " + " ".join(args)])
     if dry_run:
         return result
-    (plan.out).mkdir(parents=True, exist_ok=True)
+    plan.out.mkdir(parents=True, exist_ok=True)
+    registry = plan.out / str(step.spec.get("registry", "hr/register.xlsx"))
+    if step.type == "ingest" and not registry.exists():
+        registry.parent.mkdir(parents=True, exist_ok=True)
+        init = ["registry", "init", "--structure", str(plan.structure), "--registry", str(registry)]
+        _invoke(init)
+        result.notes.append("docauto " + " ".join(init))
+    _invoke(args)
+    return result
+
+
+def _invoke(args: list[str]) -> None:
+    import click
+
+    from docauto.cli import cli
+
     try:
-        cli.main(args=args, prog_name="docauto", standalone_mode=False)
+        code = cli.main(args=args, prog_name="docauto", standalone_mode=False)
+        if isinstance(code, int) and code:
+            raise DocautoError(f"kommandoen sluttede med kode {code}")
     except click.exceptions.Exit as exc:
         if exc.exit_code:
             raise DocautoError(f"kommandoen sluttede med kode {exc.exit_code}") from None
@@ -317,7 +335,6 @@ def run_command(plan: Plan, step: Step, *, dry_run: bool) -> StepResult:
             raise DocautoError(f"kommandoen sluttede med kode {exc.code}") from None
     except click.ClickException as exc:
         raise DocautoError(exc.format_message()) from None
-    return result
 
 
 def run_plan(plan: Plan, *, dry_run: bool = False, force: bool = False, jobs: int = 1,

@@ -42,9 +42,11 @@ def batch(plan_file: Path, dry_run: bool, force: bool, jobs: int) -> None:
                        f"{len(result.unchanged)} unchanged")
             for p in result.planned:
                 click.echo(f"  {p}")
-        else:
+        elif result.step.type in ("generate", "pdf"):
             click.echo(f"{result.step.label}: wrote {len(result.written)}, "
                        f"{len(result.unchanged)} unchanged")
+        else:
+            click.echo(f"{result.step.label}: done")
         for note in result.notes:
             click.echo(f"  {note}")
 
