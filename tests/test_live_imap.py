@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import imaplib
+import os
 import socket
 import threading
 from email.message import EmailMessage
@@ -395,3 +396,18 @@ def test_untrusted_certificate_is_an_error_not_a_retry(tls_account, monkeypatch,
     with pytest.raises(MailError, match="not trusted") as info:
         list(src.fetch())
     assert not isinstance(info.value, TransientMailError)
+
+
+@pytest.mark.live
+@pytest.mark.skipif(not os.environ.get("DOCAUTO_LIVE_IMAP_SPEC"),
+                    reason="set DOCAUTO_LIVE_IMAP_SPEC (e.g. imaps://user@host/INBOX) and its credentials to run")
+def test_live_imap_mailbox_reads_without_moving(tmp_path, monkeypatch):
+    """Reads the first mail of a real mailbox over TLS; moves nothing."""
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
+    src = open_source(os.environ["DOCAUTO_LIVE_IMAP_SPEC"])
+    try:
+        item = next(iter(src.fetch()), None)
+        if item is not None:
+            assert b"\n" in item.raw
+    finally:
+        src.close()
