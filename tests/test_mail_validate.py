@@ -165,6 +165,17 @@ def test_text_is_kept_as_written_but_without_control_characters(structure):
     assert subs[0].values["Nuværende arbejdssted"] == "@Solsikken"
 
 
+@pytest.mark.parametrize(("written", "stored"), [
+    ("anne@x.dk", "anne@x.dk"), ("mailto:anne@x.dk", "anne@x.dk"),
+    ("Anne Ager <anne@x.dk>", "anne@x.dk"), (" Anne@X.dk ", "Anne@X.dk"),
+])
+def test_email_written_as_link_or_with_name(structure, written, stored):
+    row = {"Område": "Amager", "Klynge": "K001", "Navn": "A", "E-mail": written,
+           "Tiltrædelsesdato": "01.12.2010"}
+    subs, problems = validate_rows(result("hires", [row]), structure, CL, "hires")
+    assert problems == [] and subs[0].values["E-mail"] == stored
+
+
 def test_reader_problems_are_not_repeated_and_an_empty_form_is_a_problem(structure):
     from docauto.errors import Location, Problem
 

@@ -285,6 +285,14 @@ def test_csv_separator_and_encoding(encoding, sep):
         ("Valby", f"Klynge Valby{sep} Syd", "Åse", date(2010, 12, 1))]
 
 
+def test_csv_with_excels_sep_line_and_annotated_headers():
+    data = ("sep=,\r\nOmråde,Klynge,Kandidat*,E-mail (arbejde),Prioritet (1 = højest)\r\n"
+            "Amager,Klynge Amager Strand,Anne,a@x.dk,1\r\n").encode()
+    result = read_submission(att("k.csv", data), CL, "candidates")
+    assert [r.number for r in result.rows] == [3]
+    assert values(result, "Kandidat", "E-mail", "Prioritet") == [("Anne", "a@x.dk", 1)]
+
+
 # --- hostile and broken files ----------------------------------------------------------------
 
 

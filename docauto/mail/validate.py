@@ -9,6 +9,7 @@ stores it as text, never as a formula.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,16 @@ def _unknown(what: str, text: str, names: list[str]) -> str:
 
 def repr_da(name: str) -> str:
     return f"'{name}'"
+
+
+def _address(text: str) -> str:
+    """The address in 'mailto:a@b.dk' or 'Anne <a@b.dk>'; anything else as written."""
+    if is_email(text):
+        return text
+    from email.utils import parseaddr
+
+    candidate = parseaddr(re.sub(r"(?i)^mailto:", "", text))[1]
+    return candidate if is_email(candidate) else text
 
 
 class _RowCheck:
@@ -182,7 +193,7 @@ def _check_row(check: _RowCheck, structure: Structure, role: str, kind: str,
         if not name:
             check.problem(person, "navnet mangler")
         values[person] = name
-        email = check.text("E-mail")
+        email = _address(check.text("E-mail"))
         if not email:
             check.problem("E-mail", "e-mailadressen mangler")
         elif not is_email(email):

@@ -87,7 +87,9 @@ def norm_header(value: Any) -> str:
     """A header compared without case, spaces, punctuation, and with æ/ø/å folded."""
     from docauto.mail.classify import fold
 
-    return re.sub(r"[\W_]+", "", fold(clean_text(value)))
+    # "Prioritet (1 = højest)" and "E-mail*" are the headers Prioritet and E-mail.
+    text = re.sub(r"\([^()]*\)", "", clean_text(value))
+    return re.sub(r"[\W_]+", "", fold(text))
 
 
 @dataclass(frozen=True)

@@ -46,14 +46,20 @@ class CsvReader:
         if b"\x00" in attachment.data[:4096]:
             raise InputError(f"{name}: filen er ikke tekst (CSV)")
         text = decode(attachment.data)
-        delimiter = sniff_delimiter(text)
+        line = 1
+        first, _, rest = text.partition("\n")
+        if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+            # Excel's own "sep=;" line names the separator.
+            delimiter, text, line = first.strip()[4], rest, 2
+        else:
+            delimiter = sniff_delimiter(text)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         rows = []
-        line = 1
+        offset = line - 1
         try:
             for record in reader:
                 rows.append((line, record))
-                line = reader.line_num + 1
+                line = offset + reader.line_num + 1
                 if len(rows) > MAX_ROWS + 100:
                     break
         except csv.Error as exc:
