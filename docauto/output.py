@@ -53,8 +53,13 @@ def is_open_elsewhere(path: Path) -> bool:
     return owner_file(path).exists() or path.with_name("~$" + path.name).exists()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write data to path via a temp file and os.replace; raises OutputError when it cannot."""
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write data to path via a temp file and os.replace; raises OutputError when it cannot.
+
+    ``durable`` flushes the data to disk before the rename (fsync), so a power cut cannot leave
+    an empty file behind. Generated documents that a re-run recreates skip it: it is the
+    largest cost of writing hundreds of small files.
+    """
     path = Path(path)
     if is_open_elsewhere(path):
         raise OutputError(f"{path}: filen er åben i et andet program",
@@ -64,8 +69,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         try:
             os.replace(tmp, path)
         except PermissionError:
@@ -86,6 +92,7 @@ class Writer:
 
     out_dir: Path
     dry_run: bool = False
+    durable: bool = False  # generated documents can be made again; see atomic_write
     written: list[Path] = field(default_factory=list)
     planned: list[Path] = field(default_factory=list)
 
@@ -99,7 +106,7 @@ class Writer:
         path = self.target(filename)
         self.planned.append(path)
         if not self.dry_run:
-            atomic_write(path, data)
+            atomic_write(path, data, durable=self.durable)
             self.written.append(path)
         return path
 
