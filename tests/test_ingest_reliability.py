@@ -366,3 +366,33 @@ def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(registry: P
     mailbox.add(mail("VS: " + subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again2@x>"))
     run_ingest()
     assert inbox_by_id(registry)["<again2@x>"]["Status"] == "Dublet"
+
+
+def test_two_runs_at_once_register_everything_once(registry: Path, mailbox, structure_file: Path,  # noqa: ANN001
+                                                   run_ingest, tmp_path: Path) -> None:
+    """Run A holds the lock while it saves; run B meanwhile journals the same mails; a later run
+    finds them already registered by A and applies nothing twice."""
+    _big_batch(mailbox, 6)
+    marker = tmp_path / "a-saving"
+    env = {**os.environ, "DOCAUTO_TEST_PAUSE_BEFORE_REPLACE": str(marker),
+           "DOCAUTO_TEST_PAUSE_SECONDS": "4"}
+    cmd = [sys.executable, "-m", "docauto", "mail", "ingest", "--source", mailbox.spec,
+           "--structure", str(structure_file), "--registry", str(registry), "--json"]
+    a = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert a.poll() is None, a.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        b = run_ingest()  # while A holds the lock
+        assert b["pending"] == 6 and b["registered"] == 0
+    finally:
+        out, err = a.communicate(timeout=120)
+    assert a.returncode == 0, err
+    assert json.loads(out.strip().splitlines()[-1])["registered"] == 6
+    c = run_ingest()
+    assert c["registered"] == 0 and c["rows"] == 0
+    assert not journal_path(registry).exists()
+    assert len(sheet(registry, "Ansøgninger")) == 12
+    assert len(sheet(registry, "Indbakke")) == 6

@@ -42,6 +42,7 @@ MAX_CELL_TEXT = 32_000  # Excel's limit is 32,767 characters per cell
 # Test hook: a path; just before the new registry replaces the old one, the run creates that
 # file and sleeps, so a test can kill it at exactly that point.
 PAUSE_ENV = "DOCAUTO_TEST_PAUSE_BEFORE_REPLACE"
+PAUSE_SECONDS_ENV = "DOCAUTO_TEST_PAUSE_SECONDS"
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -397,7 +398,7 @@ class RegistryBook:
             pause = os.environ.get(PAUSE_ENV)
             if pause:
                 Path(pause).write_text(str(os.getpid()), encoding="utf-8")
-                time.sleep(120)
+                time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 120))
             try:
                 os.replace(tmp, path)
             except PermissionError:
