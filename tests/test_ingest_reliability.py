@@ -396,3 +396,17 @@ def test_two_runs_at_once_register_everything_once(registry: Path, mailbox, stru
     assert not journal_path(registry).exists()
     assert len(sheet(registry, "Ansøgninger")) == 12
     assert len(sheet(registry, "Indbakke")) == 6
+
+
+def test_zip_bomb_attachment_is_refused_with_a_reason(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, buf.getvalue())], message_id="<bomb@x>"))
+    assert run_ingest()["rejected"] == 1
+    note = inbox_by_id(registry)["<bomb@x>"]["Bemærkning"]
+    assert "s.xlsx" in note and ("zip-bombe" in note or "for stor" in note), note
