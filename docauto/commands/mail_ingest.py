@@ -21,8 +21,8 @@ from docauto.commands import dry_run_option, json_option, structure_option
 @json_option
 @dry_run_option
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes that read a big batch of mails (default 1; "
-                   "also $DOCAUTO_INGEST_JOBS). Helps when the machine has idle cores.")
+              help="Worker processes that parse and read a batch of 48 or more mails "
+                   "(default 1; also $DOCAUTO_INGEST_JOBS).")
 @click.option("-v", "--verbose", is_flag=True, help="Log each mail (Message-ID and outcome) to stderr.")
 def ingest(source_spec: str, structure_path: Path, registry_path: Path,
            hr_addresses: tuple[str, ...], receipts: bool, as_json: bool, dry_run: bool,
@@ -32,7 +32,7 @@ def ingest(source_spec: str, structure_path: Path, registry_path: Path,
     Each mail gets an Indbakke row (Registreret, Dublet, Afvist with the reason, or Afventer);
     accepted forms become rows in their sheets and move the positions' status. Rejected mails
     are kept in <registry>-karantæne/. If Excel has the registry open, nothing is written to
-    it: the submissions wait in <registry>.journal.jsonl and the next run applies them.
+    it: the submissions wait in <registry name>.journal.jsonl beside it and the next run applies them.
 
     \b
     Example:
