@@ -314,6 +314,14 @@ class _Walker:
             self.defects.append(f"mere end {MAX_PARTS} dele; resten er sprunget over")
             self.stopped = True
             return
+        try:
+            self._one(part, depth, origin, top)
+        except RecursionError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one broken part must not lose the others
+            self.defects.append(f"en del kunne ikke læses ({type(exc).__name__})")
+
+    def _one(self, part: Message, depth: int, origin: str, top: bool) -> None:
         ctype = part.get_content_type()
         if part.is_multipart() and ctype != "message/rfc822":
             payload = part.get_payload()
