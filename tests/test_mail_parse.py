@@ -447,3 +447,31 @@ def test_outlook_msg_in_the_dir_source_becomes_a_mail(tmp_path):
     assert parsed.body_text.strip() == "Hermed skemaet"
     assert [(a.filename, a.data) for a in parsed.attachments] == [
         ("skema – Amager.xlsx", b"PK\x03\x04data")]
+
+
+def test_mutated_mails_parse_or_are_refused():
+    """Seeded mutations of the local edge cases (inserted encoded words, boundaries, NULs,
+    cut bytes): parse_mail returns or raises MailParseError, nothing else."""
+    import random
+
+    rnd = random.Random(20101008)
+    seeds = [p.read_bytes() for p in LOCAL]
+    tokens = [b"=?utf-8?q?", b"?=", b"\r\n", b"--", b"Content-Type: multipart/mixed; boundary=",
+              b"filename*0*=", b'"', b";", b"\x00", b"\xff", b"message/rfc822", b"\r\n\r\n",
+              b"Content-Transfer-Encoding: base64\r\n", b"<", b"@", b"From: ", b"=?x-foo?q?"]
+    for _ in range(400):
+        data = bytearray(rnd.choice(seeds))
+        for _ in range(rnd.randint(1, 10)):
+            pos = rnd.randrange(len(data) + 1)
+            op = rnd.random()
+            if op < 0.5:
+                data[pos:pos] = rnd.choice(tokens)
+            elif op < 0.7:
+                del data[pos:pos + rnd.randint(1, 50)]
+            else:
+                data[pos:pos] = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 10)))
+        try:
+            parsed = parse_mail(bytes(data), "mutant.eml")
+        except MailParseError:
+            continue
+        assert parsed.message_id.startswith("<")

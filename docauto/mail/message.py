@@ -94,7 +94,7 @@ def _decode_words(value: str) -> str:
             try:
                 out.append(chunk.decode(cs))
                 break
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, UnicodeError):
                 continue
     return "".join(out)
 
@@ -146,10 +146,15 @@ def _sender(msg: Message, defects: list[str]) -> tuple[str, str]:
     except Exception as exc:  # noqa: BLE001
         defects.append(f"from: {type(exc).__name__}")
     raw = _raw_header(msg, "from") or ""
-    for display, addr in getaddresses([_decode_words(raw[:MAX_HEADER_CHARS])]):
-        if "@" in addr and " " not in addr.strip():
-            return addr.strip().lower(), _clean(display)
-    return "", _clean(_decode_words(raw[:200])) if raw else ""
+    try:
+        decoded = _decode_words(raw[:MAX_HEADER_CHARS])
+        for display, addr in getaddresses([decoded]):
+            if "@" in addr and " " not in addr.strip():
+                return addr.strip().lower(), _clean(display)
+    except Exception as exc:  # noqa: BLE001
+        defects.append(f"from: {type(exc).__name__}")
+        decoded = raw
+    return "", _clean(decoded[:200])
 
 
 def _date(msg: Message, defects: list[str]) -> datetime | None:
@@ -197,7 +202,7 @@ def _part_text(part: Message) -> str:
     for cs in (charset, "utf-8", "cp1252", "latin-1"):
         try:
             return data.decode(cs)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):
             continue
     return data.decode("latin-1", "replace")  # pragma: no cover - latin-1 always decodes
 
