@@ -114,3 +114,21 @@ def test_position_ids() -> None:
     assert schema.position_id("cluster_leader", "K012") == "KL-K012"
     assert schema.position_id("pedagogical_leader", "K012", "E0042") == "PL-E0042"
     assert schema.position_id("pedagogical_leader", "K012") == "PL-K012"
+
+
+def test_init_creates_the_folder(tmp_path: Path, structure_file: Path) -> None:
+    target = tmp_path / "ny" / "mappe" / "register.xlsx"
+    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(structure_file),
+                                      "--registry", str(target)])
+    assert result.exit_code == 0, result.output
+    assert len(sheet(target, "Stillinger")) == 3
+
+
+def test_ingest_without_a_registry_says_how_to_make_one(tmp_path: Path, structure_file: Path) -> None:
+    (tmp_path / "box").mkdir()
+    result = CliRunner().invoke(cli, ["mail", "ingest", "--source", f"dir:{tmp_path / 'box'}",
+                                      "--structure", str(structure_file), "--registry",
+                                      str(tmp_path / "mangler.xlsx")])
+    assert result.exit_code == 1
+    assert "registret findes ikke" in result.output and "registry init" in result.output
+    assert not (tmp_path / "mangler.xlsx").exists()

@@ -32,6 +32,7 @@ class InitResult:
 def init_registry(structure: Structure, path: Path, *, now: datetime | None = None) -> InitResult:
     path = Path(path)
     when = (now or datetime.now()).replace(microsecond=0, tzinfo=None)
+    path.parent.mkdir(parents=True, exist_ok=True)
     lock = RegistryLock(path)
     if not lock.acquire():
         raise RegistryError(f"{path}: {lock.reason}", hint="close it and run again")
