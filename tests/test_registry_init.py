@@ -132,3 +132,15 @@ def test_ingest_without_a_registry_says_how_to_make_one(tmp_path: Path, structur
     assert result.exit_code == 1
     assert "registret findes ikke" in result.output and "registry init" in result.output
     assert not (tmp_path / "mangler.xlsx").exists()
+
+
+def test_a_damaged_registry_is_reported_and_left_alone(registry: Path, structure_file: Path,
+                                                       tmp_path: Path) -> None:
+    registry.write_bytes(b"PK\x03\x04 not really")
+    (tmp_path / "box").mkdir()
+    result = CliRunner().invoke(cli, ["mail", "ingest", "--source", f"dir:{tmp_path / 'box'}",
+                                      "--structure", str(structure_file), "--registry",
+                                      str(registry)])
+    assert result.exit_code == 1
+    assert "kan ikke åbnes" in result.output and "backup" in result.output
+    assert registry.read_bytes() == b"PK\x03\x04 not really"

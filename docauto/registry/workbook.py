@@ -152,8 +152,6 @@ class RegistryBook:
     @classmethod
     def open(cls, path: Path, *, repair: bool = True) -> RegistryBook:
         """Load the registry for changing it. Sheets HR deleted are added again when repair."""
-        import zipfile
-
         import openpyxl
 
         path = Path(path)
@@ -162,7 +160,7 @@ class RegistryBook:
                                 hint="create it with 'docauto registry init'")
         try:
             wb = openpyxl.load_workbook(path, rich_text=True)
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken file
             raise RegistryError(f"{path}: registret kan ikke åbnes ({type(exc).__name__}: {exc})",
                                 hint=f"restore {backup_path(path).name} if the file is damaged") from None
         book = cls(path, wb)
