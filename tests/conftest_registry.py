@@ -71,7 +71,7 @@ FORM_HEADERS = {
 
 
 @pytest.fixture
-def structure_file(tmp_path: Path) -> Path:
+def hr_structure_file(tmp_path: Path) -> Path:
     path = tmp_path / "struktur.yaml"
     path.write_text(yaml.safe_dump(STRUCTURE, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
@@ -79,10 +79,10 @@ def structure_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def structure(structure_file: Path):  # noqa: ANN201
+def hr_structure(hr_structure_file: Path):  # noqa: ANN201
     from docauto.structure import load_structure
 
-    return load_structure(structure_file)
+    return load_structure(hr_structure_file)
 
 
 def xlsx_form(header: list[str], rows: list[list[Any]], *, title_rows: int = 0,
@@ -193,12 +193,12 @@ class Mailbox:
 
 
 @pytest.fixture
-def mailbox(tmp_path: Path) -> Mailbox:
+def hr_mailbox(tmp_path: Path) -> Mailbox:
     return Mailbox(tmp_path / "indbakke")
 
 
 @pytest.fixture
-def registry(tmp_path: Path, structure_file: Path) -> Path:
+def hr_registry(tmp_path: Path, hr_structure_file: Path) -> Path:
     """An initialised registry in its own folder (so the folder's contents can be checked)."""
     from click.testing import CliRunner
 
@@ -206,14 +206,14 @@ def registry(tmp_path: Path, structure_file: Path) -> Path:
 
     path = tmp_path / "hr" / "register.xlsx"
     path.parent.mkdir()
-    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(structure_file),
+    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(hr_structure_file),
                                       "--registry", str(path)])
     assert result.exit_code == 0, result.output
     return path
 
 
 @pytest.fixture
-def run_ingest(structure_file: Path, mailbox: Mailbox, registry: Path) -> Callable[..., dict]:
+def hr_ingest(hr_structure_file: Path, hr_mailbox: Mailbox, hr_registry: Path) -> Callable[..., dict]:
     """Run 'docauto mail ingest --json' (CliRunner) and return the parsed summary."""
     import json
 
@@ -223,8 +223,8 @@ def run_ingest(structure_file: Path, mailbox: Mailbox, registry: Path) -> Callab
 
     def run(*extra: str, registry_path: Path | None = None, expect_exit: int = 0) -> dict:
         result = CliRunner().invoke(cli, [
-            "mail", "ingest", "--source", mailbox.spec, "--structure", str(structure_file),
-            "--registry", str(registry_path or registry), "--hr-address", HR, "--json", *extra])
+            "mail", "ingest", "--source", hr_mailbox.spec, "--structure", str(hr_structure_file),
+            "--registry", str(registry_path or hr_registry), "--hr-address", HR, "--json", *extra])
         assert result.exit_code == expect_exit, (result.output, result.exception)
         return json.loads(result.stdout.strip().splitlines()[-1]) if expect_exit == 0 else {}
 

@@ -29,8 +29,8 @@ EXPECTED = {
 }
 
 
-def test_init_creates_exact_sheets_columns_and_look(registry: Path) -> None:
-    wb = openpyxl.load_workbook(registry)
+def test_init_creates_exact_sheets_columns_and_look(hr_registry: Path) -> None:
+    wb = openpyxl.load_workbook(hr_registry)
     visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
     assert visible == list(EXPECTED)
     for name, headers in EXPECTED.items():
@@ -43,8 +43,8 @@ def test_init_creates_exact_sheets_columns_and_look(registry: Path) -> None:
     assert wb["Indbakke"].column_dimensions["D"].width == schema.WIDTHS["Emne"]
 
 
-def test_init_one_position_per_municipal_and_self_governing_cluster(registry: Path) -> None:
-    rows = sheet(registry, "Stillinger")
+def test_init_one_position_per_municipal_and_self_governing_cluster(hr_registry: Path) -> None:
+    rows = sheet(hr_registry, "Stillinger")
     assert [(r["Stillings-ID"], r["Stillingstype"], r["Område"], r["Klynge"], r["Status"])
             for r in rows] == [
         ("KL-K01", "Klyngeleder", "Nord", "Klynge Nordhavn", "Opslået"),
@@ -53,41 +53,41 @@ def test_init_one_position_per_municipal_and_self_governing_cluster(registry: Pa
     ]  # the network N01 has a coordinator, not a cluster leader
 
 
-def test_init_again_changes_nothing_and_restores_a_deleted_sheet(registry: Path,
-                                                                 structure_file: Path) -> None:
-    wb = openpyxl.load_workbook(registry)
+def test_init_again_changes_nothing_and_restores_a_deleted_sheet(hr_registry: Path,
+                                                                 hr_structure_file: Path) -> None:
+    wb = openpyxl.load_workbook(hr_registry)
     wb["Stillinger"]["F2"].value = "Besat"
     del wb["Ikke besatte"]
-    wb.save(registry)
-    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(structure_file),
-                                      "--registry", str(registry)])
+    wb.save(hr_registry)
+    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(hr_structure_file),
+                                      "--registry", str(hr_registry)])
     assert result.exit_code == 0, result.output
     assert "Ikke besatte" in result.output
-    wb = openpyxl.load_workbook(registry)
+    wb = openpyxl.load_workbook(hr_registry)
     assert "Ikke besatte" in wb.sheetnames
     assert wb["Stillinger"]["F2"].value == "Besat"
     assert wb["Stillinger"].max_row == 4
 
 
-def test_init_refuses_while_excel_has_it_open(registry: Path, structure_file: Path) -> None:
-    owner = registry.with_name("~$" + registry.name[2:])
+def test_init_refuses_while_excel_has_it_open(hr_registry: Path, hr_structure_file: Path) -> None:
+    owner = hr_registry.with_name("~$" + hr_registry.name[2:])
     owner.write_bytes(b"x")
-    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(structure_file),
-                                      "--registry", str(registry)])
+    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(hr_structure_file),
+                                      "--registry", str(hr_registry)])
     assert result.exit_code == 1
     assert "Excel" in result.output
 
 
-def test_a_missing_owned_column_is_reported_not_guessed(registry: Path, run_ingest) -> None:  # noqa: ANN001
-    wb = openpyxl.load_workbook(registry)
+def test_a_missing_owned_column_is_reported_not_guessed(hr_registry: Path, hr_ingest) -> None:  # noqa: ANN001
+    wb = openpyxl.load_workbook(hr_registry)
     wb["Indbakke"]["G1"].value = "Tilstand"
-    wb.save(registry)
-    before = registry.read_bytes()
+    wb.save(hr_registry)
+    before = hr_registry.read_bytes()
     result = CliRunner().invoke(cli, ["registry", "init", "--structure", "x.yaml",
-                                      "--registry", str(registry)])
+                                      "--registry", str(hr_registry)])
     assert result.exit_code != 0
-    run_ingest(expect_exit=1)
-    assert registry.read_bytes() == before
+    hr_ingest(expect_exit=1)
+    assert hr_registry.read_bytes() == before
 
 
 @pytest.mark.parametrize(("current", "proposed", "expected"), [
@@ -116,31 +116,31 @@ def test_position_ids() -> None:
     assert schema.position_id("pedagogical_leader", "K012") == "PL-K012"
 
 
-def test_init_creates_the_folder(tmp_path: Path, structure_file: Path) -> None:
+def test_init_creates_the_folder(tmp_path: Path, hr_structure_file: Path) -> None:
     target = tmp_path / "ny" / "mappe" / "register.xlsx"
-    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(structure_file),
+    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(hr_structure_file),
                                       "--registry", str(target)])
     assert result.exit_code == 0, result.output
     assert len(sheet(target, "Stillinger")) == 3
 
 
-def test_ingest_without_a_registry_says_how_to_make_one(tmp_path: Path, structure_file: Path) -> None:
+def test_ingest_without_a_registry_says_how_to_make_one(tmp_path: Path, hr_structure_file: Path) -> None:
     (tmp_path / "box").mkdir()
     result = CliRunner().invoke(cli, ["mail", "ingest", "--source", f"dir:{tmp_path / 'box'}",
-                                      "--structure", str(structure_file), "--registry",
+                                      "--structure", str(hr_structure_file), "--registry",
                                       str(tmp_path / "mangler.xlsx")])
     assert result.exit_code == 1
     assert "registret findes ikke" in result.output and "registry init" in result.output
     assert not (tmp_path / "mangler.xlsx").exists()
 
 
-def test_a_damaged_registry_is_reported_and_left_alone(registry: Path, structure_file: Path,
+def test_a_damaged_registry_is_reported_and_left_alone(hr_registry: Path, hr_structure_file: Path,
                                                        tmp_path: Path) -> None:
-    registry.write_bytes(b"PK\x03\x04 not really")
+    hr_registry.write_bytes(b"PK\x03\x04 not really")
     (tmp_path / "box").mkdir()
     result = CliRunner().invoke(cli, ["mail", "ingest", "--source", f"dir:{tmp_path / 'box'}",
-                                      "--structure", str(structure_file), "--registry",
-                                      str(registry)])
+                                      "--structure", str(hr_structure_file), "--registry",
+                                      str(hr_registry)])
     assert result.exit_code == 1
     assert "kan ikke åbnes" in result.output and "backup" in result.output
-    assert registry.read_bytes() == b"PK\x03\x04 not really"
+    assert hr_registry.read_bytes() == b"PK\x03\x04 not really"

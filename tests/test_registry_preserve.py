@@ -20,8 +20,8 @@ def _applicants(n: int, first: int = 0) -> bytes:
     return xlsx_form(HEADER, rows)
 
 
-def _edit_by_hand(registry: Path) -> None:
-    wb = openpyxl.load_workbook(registry)
+def _edit_by_hand(hr_registry: Path) -> None:
+    wb = openpyxl.load_workbook(hr_registry)
     ws = wb["Ansøgninger"]
     # A first registration already there, with HR's notes beside it.
     ws.append(["Klyngeleder", "Nord", "Klynge Nordhavn", None, "Tidligere Ansøger",
@@ -50,17 +50,17 @@ def _edit_by_hand(registry: Path) -> None:
     wb["Stillinger"]["I1"] = "Ansvarlig"
     wb["Stillinger"]["I2"] = "Karen"
     wb["Stillinger"].row_dimensions[3].height = 30
-    wb.save(registry)
+    wb.save(hr_registry)
 
 
-def test_hand_edits_survive_ingest(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
-    _edit_by_hand(registry)
-    mailbox.add(mail("Klyngeleder – Registrering af ansøgningerne", NORD,
+def test_hand_edits_survive_ingest(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+    _edit_by_hand(hr_registry)
+    hr_mailbox.add(mail("Klyngeleder – Registrering af ansøgningerne", NORD,
                      [("skema.xlsx", XLSX, _applicants(3))]))
-    summary = run_ingest()
+    summary = hr_ingest()
     assert summary["registered"] == 1 and summary["rows"] == 3
 
-    wb = openpyxl.load_workbook(registry)
+    wb = openpyxl.load_workbook(hr_registry)
     ws = wb["Ansøgninger"]
     assert ws["K1"].value == "HR-note" and ws["K2"].value == "Ringet op 14/10"
     assert ws["L2"].value == 0.875 and ws["L2"].number_format == "0.0%"
@@ -82,27 +82,27 @@ def test_hand_edits_survive_ingest(registry: Path, mailbox, run_ingest) -> None:
     assert wb["Stillinger"].row_dimensions[3].height == 30
 
 
-def test_columns_found_by_header_when_hr_moves_them(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
-    wb = openpyxl.load_workbook(registry)
+def test_columns_found_by_header_when_hr_moves_them(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+    wb = openpyxl.load_workbook(hr_registry)
     ws = wb["Ansøgninger"]
     ws.insert_cols(1)
     ws["A1"] = "Nr."
     # Title row above the header, as HR might add it.
     ws.insert_rows(1)
     ws["A1"] = "Ansøgninger – klyngeledere 2010"
-    wb.save(registry)
-    mailbox.add(mail("Klyngeleder – Registrering af ansøgningerne", NORD,
+    wb.save(hr_registry)
+    hr_mailbox.add(mail("Klyngeleder – Registrering af ansøgningerne", NORD,
                      [("skema.xlsx", XLSX, _applicants(1))]))
-    assert run_ingest()["rows"] == 1
-    ws = openpyxl.load_workbook(registry)["Ansøgninger"]
+    assert hr_ingest()["rows"] == 1
+    ws = openpyxl.load_workbook(hr_registry)["Ansøgninger"]
     assert ws["A1"].value == "Ansøgninger – klyngeledere 2010"
     assert ws["A3"].value is None and ws["F3"].value == "Ansøger 0"
-    rows = sheet(registry, "Ansøgninger")
+    rows = sheet(hr_registry, "Ansøgninger")
     assert rows[0]["Ansøger"] == "Ansøger 0" and rows[0]["Klynge"] == "Klynge Nordhavn"
 
 
-def test_one_save_per_run_and_a_backup_of_the_previous_file(registry: Path, mailbox,  # noqa: ANN001
-                                                            run_ingest, monkeypatch) -> None:
+def test_one_save_per_run_and_a_backup_of_the_previous_file(hr_registry: Path, hr_mailbox,  # noqa: ANN001
+                                                            hr_ingest, monkeypatch) -> None:
     from docauto.registry.workbook import RegistryBook, backup_path
 
     saves = []
@@ -113,23 +113,23 @@ def test_one_save_per_run_and_a_backup_of_the_previous_file(registry: Path, mail
         original(self)
 
     monkeypatch.setattr(RegistryBook, "save", counting)
-    before = registry.read_bytes()
+    before = hr_registry.read_bytes()
     for i in range(5):
-        mailbox.add(mail("Klyngeleder – Registrering af ansøgningerne", NORD,
+        hr_mailbox.add(mail("Klyngeleder – Registrering af ansøgningerne", NORD,
                          [("skema.xlsx", XLSX, _applicants(1, first=i))]))
-    assert run_ingest()["registered"] == 5
+    assert hr_ingest()["registered"] == 5
     assert len(saves) == 1
-    assert backup_path(registry).read_bytes() == before
-    assert len(sheet(registry, "Ansøgninger")) == 5
+    assert backup_path(hr_registry).read_bytes() == before
+    assert len(sheet(hr_registry, "Ansøgninger")) == 5
     # Nothing new: no save at all.
-    assert run_ingest()["registered"] == 0
+    assert hr_ingest()["registered"] == 0
     assert len(saves) == 1
 
 
-def test_an_excel_table_hr_made_grows_with_the_rows(registry: Path, mailbox, run_ingest) -> None:  # noqa: ANN001
+def test_an_excel_table_hr_made_grows_with_the_rows(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    wb = openpyxl.load_workbook(registry)
+    wb = openpyxl.load_workbook(hr_registry)
     ws = wb["Indstillinger"]
     ws.auto_filter.ref = None  # a table brings its own filter
     ws.append([1, "Klyngeleder", "Nord", "Klynge Nordhavn", None, "Gammel Kandidat",
@@ -137,13 +137,13 @@ def test_an_excel_table_hr_made_grows_with_the_rows(registry: Path, mailbox, run
     table = Table(displayName="HRIndstillinger", ref="A1:J2")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium9", showRowStripes=True)
     ws.add_table(table)
-    wb.save(registry)
+    wb.save(hr_registry)
     form = xlsx_form(["Område", "Klynge", "Kandidat", "E-mail", "Prioritet"],
                      [["Nord", "Klynge Nordhavn", "Ny Kandidat", "n@buf.test.dk", 1],
                       ["Nord", "Klynge Nordhavn", "Anden Kandidat", "a@buf.test.dk", 2]])
-    mailbox.add(mail("Klyngeleder – Registrering af kandidaten", NORD, [("k.xlsx", XLSX, form)]))
-    assert run_ingest()["rows"] == 2
-    ws = openpyxl.load_workbook(registry)["Indstillinger"]
+    hr_mailbox.add(mail("Klyngeleder – Registrering af kandidaten", NORD, [("k.xlsx", XLSX, form)]))
+    assert hr_ingest()["rows"] == 2
+    ws = openpyxl.load_workbook(hr_registry)["Indstillinger"]
     assert ws.tables["HRIndstillinger"].ref == "A1:J4"
-    assert [r["Kandidat"] for r in sheet(registry, "Indstillinger")] == [
+    assert [r["Kandidat"] for r in sheet(hr_registry, "Indstillinger")] == [
         "Gammel Kandidat", "Ny Kandidat", "Anden Kandidat"]
