@@ -18,6 +18,7 @@ import argparse
 import csv
 import io
 import random
+import re
 import shutil
 import sys
 import zipfile
@@ -194,6 +195,32 @@ def _real_job_ad(structure: Structure, role: str, position: object) -> bytes | N
 # --- mails -----------------------------------------------------------------------------------
 
 
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _stable(data: bytes) -> bytes:
+    """An Office file with fixed zip and document timestamps, so running the script again
+    gives the same files (no churn in git)."""
+    if data[:4] != b"PK\x03\x04":
+        return data
+    try:
+        zipfile.ZipFile(io.BytesIO(data)).close()
+    except zipfile.BadZipFile:  # the deliberately damaged attachment
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            blob = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                blob = _STAMP.sub(rb"\g<1>2010-09-01T08:00:00Z\g<2>", blob)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2010, 9, 1, 8, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, blob)
+    return out.getvalue()
+
+
 class Mailbox:
     def __init__(self, structure: Structure) -> None:
         self.s = structure
@@ -220,7 +247,8 @@ class Mailbox:
                 continue
             filename, ctype, data = att
             maintype, subtype = ctype.split("/", 1)
-            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+            msg.add_attachment(_stable(data), maintype=maintype, subtype=subtype,
+                               filename=filename)
         self.mails.append((f"{n:03d}-{slug}.eml", msg.as_bytes()))
 
 
@@ -272,7 +300,7 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:  # noqa: PLR0915 - o
                                                "Institutionsleder", "Børnehuset Lunden"))],
     }
     who = mb.chief(a0)
-    form_a0 = form_xlsx(s, a0, CL, "applicants", app[a0])
+    form_a0 = _stable(form_xlsx(s, a0, CL, "applicants", app[a0]))
     mb.add("klyngeleder-ansoegere-1", at(date(2010, 10, 11), 9, 12), who,
            "Klyngeleder – Registrering af ansøgningerne",
            body("Vedhæftet skemaet med ansøgerne i vores område.", who),
@@ -488,8 +516,8 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:  # noqa: PLR0915 - o
     inner["To"] = "hr-konsulent@buf.demokommune.dk"
     inner["Subject"] = "Ansøgere"
     inner.set_content("Kan du sende den videre til jobbanken?")
-    inner.add_attachment(form_xlsx(s, a7, CL, "applicants", [
-        person_row(a7, cl[a7][0].name, P[1]), person_row(a7, cl[a7][1].name, P[9])]),
+    inner.add_attachment(_stable(form_xlsx(s, a7, CL, "applicants", [
+        person_row(a7, cl[a7][0].name, P[1]), person_row(a7, cl[a7][1].name, P[9])])),
         maintype="application", subtype=XLSX.split("/", 1)[1], filename="ansøgere.xlsx")
     hr = ("Jobbank BUF", JOBBANK)
     mb.add("hr-videresender", at(date(2010, 10, 15), 16, 45), hr,
