@@ -410,3 +410,25 @@ def test_zip_bomb_attachment_is_refused_with_a_reason(hr_registry: Path, hr_mail
     assert hr_ingest()["rejected"] == 1
     note = inbox_by_id(hr_registry)["<bomb@x>"]["Bemærkning"]
     assert "s.xlsx" in note and ("zip-bombe" in note or "for stor" in note), note
+
+
+@pytest.mark.parametrize("after", [0.3, 1.0, 2.0])
+def test_killed_at_any_moment_rerun_registers_everything_once(after: float, hr_registry: Path,  # noqa: ANN001
+                                                              hr_mailbox, hr_structure_file: Path) -> None:
+    """Wherever the kill lands (starting, parsing, reading forms, saving), the registry is a
+    whole workbook and a rerun registers every mail exactly once."""
+    n = 40
+    _big_batch(hr_mailbox, n)
+    cmd = [sys.executable, "-m", "docauto", "mail", "ingest", "--source", hr_mailbox.spec,
+           "--structure", str(hr_structure_file), "--registry", str(hr_registry), "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(after)
+    proc.kill()
+    proc.wait(timeout=30)
+    openpyxl.load_workbook(hr_registry)  # whole, old or new
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = sheet(hr_registry, "Ansøgninger")
+    assert len(rows) == 2 * n
+    assert len({(r["Ansøger"], r["Kilde"]) for r in rows}) == 2 * n
+    assert len(sheet(hr_registry, "Indbakke")) == n
