@@ -322,6 +322,21 @@ def _zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def _merged_form() -> bytes:
+    def build(wb):
+        wb.active.append(["Område", "Klynge", "Navn", "E-mail", "Tiltrædelsesdato"])
+        wb.active.append(["Amager", "Klynge Amager Strand", "Anne", "a@x.dk", "01.12.2010"])
+        wb.active.merge_cells("A2:A3")
+    return xlsx_bytes(build)
+
+
+def _future_zip() -> bytes:
+    data = bytearray(_form_xlsx())
+    cd = data.find(b"PK\x01\x02")
+    data[cd + 6] = 243  # "version needed to extract": 24.3, which zipfile refuses to read
+    return bytes(data)
+
+
 def _encrypted_flag() -> bytes:
     data = bytearray(_form_xlsx())
     # Set the "encrypted" flag bit of the first local header and its central directory entry.
@@ -343,6 +358,16 @@ HOSTILE = {
                                                         _xml_bomb), "XML-bombe"),
     "docx xml bomb": ("skema.docx", replace_member(docx_form([["Område", "Klynge", "Navn"]]),
                                                    "word/document.xml", _xml_bomb), "XML-bombe"),
+    "merged range over the whole sheet": (
+        "skema.xlsx", replace_member(_merged_form(), "xl/worksheets/sheet1.xml",
+                                     lambda x: x.replace(b'ref="A2:A3"', b'ref="A2:XFD1048576"')),
+        "flettede celler"),
+    "docx cell spanning 10^8 columns": (
+        "skema.docx", replace_member(docx_form([["Område", "Klynge", "Navn"]]), "word/document.xml",
+                                     lambda x: re.sub(rb'w:gridSpan w:val="\d+"',
+                                                      b'w:gridSpan w:val="100000000"', x)),
+        "urimeligt mange kolonner"),
+    "zip version from the future": ("skema.xlsx", _future_zip(), "beskadiget"),
     "pdf": ("skema.pdf", b"%PDF-1.4 ...", "filtypen"),
     "csv with binary": ("skema.csv", b"\x00\x01\x02" * 100, "ikke tekst"),
     "empty": ("skema.xlsx", b"", "tom"),

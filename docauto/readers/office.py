@@ -7,6 +7,7 @@ workbooks (docauto.xlsxio's defaults), which keeps even a hostile file quick to 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from docauto.errors import InputError
@@ -27,8 +28,14 @@ def check_attachment_zip(data: bytes, name: str) -> None:
     Office never writes a DTD; an entity declaration in a part is an XML bomb (billion laughs)
     or an attempt to read local files, so the whole file is refused before any XML parser runs.
     """
-    check_office_zip(data, name, ATTACHMENT_LIMITS)
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+    try:
+        check_office_zip(data, name, ATTACHMENT_LIMITS)
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zipfile also raises NotImplementedError, ValueError...
+        raise InputError(f"{name}: filen er beskadiget ({type(exc).__name__})") from None
+    with zf:
         for info in zf.infolist():
             if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
                 continue
@@ -42,3 +49,41 @@ def check_attachment_zip(data: bytes, name: str) -> None:
                 raise InputError(f"{name}: filen indeholder XML-erklæringer, som Office aldrig "
                                  f"skriver (mulig XML-bombe) i {info.filename}",
                                  hint="save the file again in Excel/Word and resend it")
+            member = info.filename.lower()
+            if member.startswith("xl/worksheets/") or member == "word/document.xml":
+                with zf.open(info) as fh:
+                    _check_extents(fh.read(), name, info.filename)
+
+
+# openpyxl creates one object per cell of a merged range, and python-docx one reference per
+# grid column a cell spans: a few bytes of XML could ask for billions. A real form merges a
+# title row or a cluster over a few rows.
+MAX_MERGED_CELLS = 100_000
+MAX_GRID_SPAN = 200
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Za-z]{1,3})\$?(\d{1,7})'
+                    rb'(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?"')
+_SPAN = re.compile(rb'<(?:\w+:)?gridSpan\b[^>]*?\bw?:?val="(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _check_extents(xml: bytes, name: str, part: str) -> None:
+    total = 0
+    for m in _MERGE.finditer(xml):
+        if m.group(3) is None:
+            continue
+        rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+        cols = abs(_column_number(m.group(3)) - _column_number(m.group(1))) + 1
+        total += rows * cols
+        if total > MAX_MERGED_CELLS:
+            raise InputError(f"{name}: flettede celler dækker urimeligt mange celler i {part}",
+                             hint="unmerge the cells in Excel and resend the form")
+    for m in _SPAN.finditer(xml):
+        if int(m.group(1)) > MAX_GRID_SPAN:
+            raise InputError(f"{name}: en tabelcelle spænder over urimeligt mange kolonner "
+                             f"i {part}")
