@@ -362,6 +362,12 @@ HOSTILE = {
         "skema.xlsx", replace_member(_merged_form(), "xl/worksheets/sheet1.xml",
                                      lambda x: x.replace(b'ref="A2:A3"', b'ref="A2:XFD1048576"')),
         "flettede celler"),
+    "hyperlink over the whole sheet": (
+        "skema.xlsx", replace_member(_form_xlsx(), "xl/worksheets/sheet1.xml",
+                                     lambda x: x.replace(b"</sheetData>", b'</sheetData><hyperlinks>'
+                                                         b'<hyperlink ref="A1:XFD1048576" '
+                                                         b'location="A1"/></hyperlinks>')),
+        "links dækker urimeligt mange"),
     "docx cell spanning 10^8 columns": (
         "skema.docx", replace_member(docx_form([["Område", "Klynge", "Navn"]]), "word/document.xml",
                                      lambda x: re.sub(rb'w:gridSpan w:val="\d+"',

@@ -55,12 +55,13 @@ def check_attachment_zip(data: bytes, name: str) -> None:
                     _check_extents(fh.read(), name, info.filename)
 
 
-# openpyxl creates one object per cell of a merged range, and python-docx one reference per
+# openpyxl creates one object per cell of a merged range or a hyperlink's range, and
+# python-docx one reference per
 # grid column a cell spans: a few bytes of XML could ask for billions. A real form merges a
 # title row or a cluster over a few rows.
 MAX_MERGED_CELLS = 100_000
 MAX_GRID_SPAN = 200
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="\$?([A-Za-z]{1,3})\$?(\d{1,7})'
+_MERGE = re.compile(rb'<(?:\w+:)?(?:mergeCell|hyperlink)\b[^>]*?\bref="\$?([A-Za-z]{1,3})\$?(\d{1,7})'
                     rb'(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?"')
 _SPAN = re.compile(rb'<(?:\w+:)?gridSpan\b[^>]*?\bw?:?val="(\d+)"')
 
@@ -81,8 +82,9 @@ def _check_extents(xml: bytes, name: str, part: str) -> None:
         cols = abs(_column_number(m.group(3)) - _column_number(m.group(1))) + 1
         total += rows * cols
         if total > MAX_MERGED_CELLS:
-            raise InputError(f"{name}: flettede celler dækker urimeligt mange celler i {part}",
-                             hint="unmerge the cells in Excel and resend the form")
+            raise InputError(f"{name}: flettede celler eller links dækker urimeligt mange "
+                             f"celler i {part}",
+                             hint="unmerge the cells / remove the links and resend the form")
     for m in _SPAN.finditer(xml):
         if int(m.group(1)) > MAX_GRID_SPAN:
             raise InputError(f"{name}: en tabelcelle spænder over urimeligt mange kolonner "
