@@ -267,6 +267,40 @@ def test_docx_vertically_merged_cluster():
         ("Amager", "Klynge Amager Strand", "Anne"), ("Amager", "Klynge Amager Strand", "Bent")]
 
 
+def test_docx_tall_vertical_merge():
+    """3,000 rows under one vertically merged cell: python-docx's own cell lookup recurses
+    once per row (RecursionError); the reader walks the XML instead."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = docx.Document()
+    n = 3000
+    table = doc.add_table(rows=n, cols=4)
+    for j, h in enumerate(["Område", "Klynge", "Kandidat", "E-mail"]):
+        table.rows[0].cells[j].text = h
+    for i, row in enumerate(table.rows[1:], start=1):
+        v = OxmlElement("w:vMerge")
+        if i == 1:
+            v.set(qn("w:val"), "restart")
+        row._tr.tc_lst[0].get_or_add_tcPr().append(v)
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = f"Person {i}"
+        run.append(text)
+        row._tr.tc_lst[2].p_lst[0].append(run)
+    table.rows[1]._tr.tc_lst[0].p_lst[0].append(OxmlElement("w:r"))
+    table.rows[1]._tr.tc_lst[0].p_lst[0][-1].append(OxmlElement("w:t"))
+    table.rows[1]._tr.tc_lst[0].p_lst[0][-1][-1].text = "Amager"
+    buf = io.BytesIO()
+    doc.save(buf)
+    result = read_submission(att("lang.docx", buf.getvalue()), CL, "candidates")
+    assert len(result.rows) == n - 1
+    assert result.rows[-1].number == n
+    assert result.rows[-1].values["Område"] == "Amager"
+    assert result.rows[-1].values["Kandidat"] == f"Person {n - 1}"
+
+
 # --- .csv ------------------------------------------------------------------------------------
 
 

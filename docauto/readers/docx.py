@@ -1,12 +1,15 @@
 """Reader plugin: a registration form typed as a table in a Word document (.docx).
 
 The first table whose header row names the form's columns is read; a title row above the
-header, merged cells and extra columns are fine.
+header, merged cells and extra columns are fine. The table XML is walked directly with lxml
+(no entities, no network) rather than through python-docx, whose cell lookup for vertically
+merged cells is recursive and quadratic: a hostile table could make it run for minutes.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 from docauto.errors import InputError
@@ -16,6 +19,96 @@ from docauto.readers.office import check_attachment_zip
 
 EXTENSIONS = ("docx", "docm", "doc")
 MAX_TABLES = 50
+MAX_GRID_COLUMNS = 200
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _val(el: Any, tag: str) -> str | None:
+    child = el.find(tag) if el is not None else None
+    return None if child is None else child.get(f"{W}val", "")
+
+
+def _cell_text(tc: Any) -> str:
+    paragraphs = []
+    for p in tc.iter(f"{W}p"):
+        bits = []
+        for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
+            bits.append(node.text or "" if node.tag == f"{W}t" else
+                        ("\t" if node.tag == f"{W}tab" else "\n"))
+        paragraphs.append("".join(bits))
+    return "\n".join(paragraphs)
+
+
+def _row_cells(tr: Any) -> list[Any]:
+    """(grid column -> value) of one row; a cell spanning columns fills them with Merged."""
+    cells: list[Any] = []
+    before = _val(tr.find(f"{W}trPr"), f"{W}gridBefore")
+    if before and before.isdigit():
+        cells.extend([None] * min(int(before), MAX_GRID_COLUMNS))
+    tcs = [el for el in tr if el.tag == f"{W}tc"]
+    for sdt in tr.findall(f"{W}sdt"):  # content controls wrapping cells
+        tcs.extend(sdt.iter(f"{W}tc"))
+    for tc in tcs:
+        tcpr = tc.find(f"{W}tcPr")
+        span_text = _val(tcpr, f"{W}gridSpan")
+        span = int(span_text) if span_text and span_text.isdigit() else 1
+        span = max(1, min(span, MAX_GRID_COLUMNS))
+        vmerge = _val(tcpr, f"{W}vMerge")
+        # vMerge without a value (or "continue") continues the cell above.
+        value: Any = Merged(None) if vmerge not in (None, "restart") else _cell_text(tc)
+        cells.append(value)
+        cells.extend(Merged(value if not isinstance(value, Merged) else None)
+                     for _ in range(span - 1))
+        if len(cells) > MAX_GRID_COLUMNS:
+            break
+    return cells[:MAX_GRID_COLUMNS]
+
+
+def _table_rows(tbl: Any) -> list[tuple[int, list[Any]]]:
+    rows: list[tuple[int, list[Any]]] = []
+    above: list[Any] = []
+    for number, tr in enumerate(tbl.findall(f"{W}tr"), start=1):
+        if number > MAX_ROWS + 100:
+            break
+        cells = _row_cells(tr)
+        for i, v in enumerate(cells):
+            if isinstance(v, Merged) and v.value is None and i < len(above):
+                # Continuation of a vertical merge: the value of the cell above.
+                top = above[i]
+                cells[i] = Merged(top.value if isinstance(top, Merged) else top)
+        above = cells
+        rows.append((number, cells))
+    return rows
+
+
+def document_tables(data: bytes, name: str) -> list[list[tuple[int, list[Any]]]]:
+    """The body's tables (also inside content controls) as rows of grid-column values."""
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = zf.read("word/document.xml")
+    except KeyError:
+        raise InputError(f"{name}: filen er ikke et Word-dokument (word/document.xml mangler)") from None
+    except Exception as exc:  # noqa: BLE001 - zipfile raises several types for damage
+        raise InputError(f"{name}: dokumentet er beskadiget ({type(exc).__name__})") from None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{name}: dokumentet er beskadiget ({exc.msg})") from None
+    body = root.find(f"{W}body")
+    if body is None:
+        return []
+    tables = []
+    for el in body.iter(f"{W}tbl"):
+        # Only tables that are not inside another table's cell.
+        if el.getparent() is not None and el.getparent().tag == f"{W}tc":
+            continue
+        tables.append(_table_rows(el))
+        if len(tables) >= MAX_TABLES:
+            break
+    return tables
 
 
 class DocxReader:
@@ -28,32 +121,11 @@ class DocxReader:
             or attachment.content_type == "application/msword"
 
     def read(self, attachment: Any, kind: str) -> ReadResult:
-        import docx
-
         name = attachment.filename
         check_attachment_zip(attachment.data, name)
-        try:
-            document = docx.Document(io.BytesIO(attachment.data))
-        except Exception as exc:  # noqa: BLE001 - python-docx raises many types
-            raise InputError(f"{name}: dokumentet kan ikke åbnes ({type(exc).__name__})",
-                             hint="open it in Word, save it as .docx and send it again") from None
-        for t_index, table in enumerate(document.tables[:MAX_TABLES], start=1):
-            rows = []
-            above: list[Any] = []
-            for r_index, row in enumerate(table.rows, start=1):
-                if r_index > MAX_ROWS + 100:
-                    break
-                cells: list[Any] = []
-                tcs = [cell._tc for cell in row.cells]
-                for i, cell in enumerate(row.cells):
-                    # python-docx repeats a merged cell for every grid column / row it spans;
-                    # only its first occurrence is the row's own value.
-                    repeated = (i > 0 and tcs[i] is tcs[i - 1]) or (
-                        i < len(above) and tcs[i] is above[i])
-                    cells.append(Merged(cell.text) if repeated else cell.text)
-                above = tcs
-                rows.append((r_index, cells))
-            label = f"tabel {t_index}" if len(document.tables) > 1 else ""
+        tables = document_tables(attachment.data, name)
+        for t_index, rows in enumerate(tables, start=1):
+            label = f"tabel {t_index}" if len(tables) > 1 else ""
             result = table_result(rows, kind, file=name, sheet=label)
             if result is not None:
                 return result
