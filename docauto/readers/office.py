@@ -15,8 +15,8 @@ from docauto.xlsxio import ZipLimits, check_office_zip
 
 ATTACHMENT_LIMITS = ZipLimits(
     max_members=500,
-    max_total_uncompressed=30 * 1024 * 1024,
-    max_member_uncompressed=8 * 1024 * 1024,
+    max_total_uncompressed=20 * 1024 * 1024,
+    max_member_uncompressed=4 * 1024 * 1024,  # a 50-row form sheet is ~100 kB
     max_ratio=150.0,
 )
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
