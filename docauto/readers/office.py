@@ -15,11 +15,14 @@ from docauto.xlsxio import ZipLimits, check_office_zip
 
 ATTACHMENT_LIMITS = ZipLimits(
     max_members=500,
-    max_total_uncompressed=20 * 1024 * 1024,
-    max_member_uncompressed=4 * 1024 * 1024,  # a 50-row form sheet is ~100 kB
+    max_total_uncompressed=30 * 1024 * 1024,
+    max_member_uncompressed=20 * 1024 * 1024,  # a photo in a Word form may be large
     max_ratio=150.0,
 )
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+# XML is what the readers parse, and parsing time grows with it: a 50-row form sheet is
+# ~100 kB; 4 MB keeps a hostile sheet to about two seconds of openpyxl.
+MAX_XML_PART = 4 * 1024 * 1024
 
 
 def check_attachment_zip(data: bytes, name: str) -> None:
@@ -39,6 +42,9 @@ def check_attachment_zip(data: bytes, name: str) -> None:
         for info in zf.infolist():
             if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
                 continue
+            if info.file_size > MAX_XML_PART:
+                raise InputError(f"{name}: delen {info.filename} er for stor til et "
+                                 f"registreringsskema ({info.file_size // 1024} kB udpakket)")
             try:
                 with zf.open(info) as fh:
                     head = fh.read(64 * 1024)
