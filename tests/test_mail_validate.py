@@ -222,3 +222,48 @@ def test_end_to_end_from_an_xlsx_attachment(structure):
     assert messages(problems) == [
         "k.xlsx, ark 'Registrering', række 3, kolonne 'Klynge': ukendt klynge "
         "'Klynge Amagerstrand' — mente du 'Klynge Amager Strand'?"]
+
+
+def test_form_inside_a_forwarded_mail_end_to_end(structure):
+    """A real .xlsx form, attached with an RFC 2231 name to a mail that is then forwarded as
+    message/rfc822 with an encoded subject: parse, classify, read and validate."""
+    import io
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    import openpyxl
+
+    from docauto.mail.classify import classify
+    from docauto.mail.message import parse_mail
+    from docauto.readers import read_submission
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Registrering"
+    ws.append(["Område", "Klynge", "Enhed", "Navn", "E-mail", "Tiltrædelsesdato"])
+    ws.append(["Amager", "Klynge Amager Strand", "Mælkebøtten", "Søren Ærø", "s@x.dk", "1/12/2010"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    inner = EmailMessage()
+    inner["From"] = "Hanne <hh@x.dk>"
+    inner["Subject"] = "Pædagogisk Leder – Ansættelser"
+    inner.set_content("Hermed")
+    inner.add_attachment(buf.getvalue(), maintype="application",
+                         subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         filename="Ansættelser – Amager, pædagogiske ledere.xlsx")
+    outer = EmailMessage()
+    outer["From"] = "Hanne Holm <hh@x.dk>"
+    outer["Subject"] = "VS: Pædagogisk Leder – Ansættelser"
+    outer.set_content("Videresendt igen")
+    outer.add_attachment(inner)
+    parsed = parse_mail(outer.as_bytes(policy=SMTP), "fwd.eml")
+    c = classify(parsed.subject)
+    assert (c.role, c.kind, c.round) == (PL, "hires", None)
+    [form] = parsed.attachments
+    assert form.filename == "Ansættelser – Amager, pædagogiske ledere.xlsx"
+    assert form.origin == "vedhæftet mail"
+    read = read_submission(form, c.role, c.kind)
+    subs, problems = validate_rows(read, structure, c.role, c.kind)
+    assert problems == []
+    assert [(s.cluster_id, s.unit_id, s.values["Navn"], s.values["Tiltrædelsesdato"]) for s in subs] == [
+        ("K001", "E002", "Søren Ærø", date(2010, 12, 1))]
