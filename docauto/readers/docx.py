@@ -124,9 +124,9 @@ class DocxReader:
         name = attachment.filename
         check_attachment_zip(attachment.data, name)
         tables = document_tables(attachment.data, name)
-        for t_index, rows in enumerate(tables, start=1):
-            label = f"tabel {t_index}" if len(tables) > 1 else ""
-            result = table_result(rows, kind, file=name, sheet=label)
+        for rows in tables:
+            # No sheet name: locations read "fil, række N" (the row of the form's table).
+            result = table_result(rows, kind, file=name)
             if result is not None:
                 return result
         return ReadResult(source=name, file=name, problems=[no_header_problem(name, kind)])
