@@ -475,3 +475,33 @@ def test_mutated_mails_parse_or_are_refused():
         except MailParseError:
             continue
         assert parsed.message_id.startswith("<")
+
+
+@pytest.mark.parametrize(("headers", "automatic"), [
+    ({}, False),
+    ({"Auto-Submitted": "no"}, False),
+    ({"Auto-Submitted": "auto-replied"}, True),
+    ({"Auto-Submitted": "auto-generated"}, True),
+    ({"Precedence": "bulk"}, True),
+    ({"X-Autoreply": "yes"}, True),
+    ({"List-Id": "<hr.buf.dk>"}, True),
+])
+def test_automatic_replies_are_marked(headers, automatic):
+    msg = EmailMessage()
+    msg["From"] = "hh@x.dk"
+    msg["Subject"] = "Automatisk svar: Kvittering: Klyngeleder – Ansættelser"
+    for k, v in headers.items():
+        msg[k] = v
+    msg.set_content("Jeg er på ferie.")
+    assert parse_mail(msg.as_bytes(), "x").automatic is automatic
+
+
+def test_bounces_are_automatic():
+    bounce = HERE / "data" / "mail" / "raw_email_incorrect_header.eml"
+    assert parse_mail(bounce.read_bytes(), "x").automatic is False
+    report = HERE / "data" / "mail" / "report_422.eml"  # a delivery status report
+    assert parse_mail(report.read_bytes(), "r").automatic is True
+    msg = EmailMessage()
+    msg["From"] = "MAILER-DAEMON@buf.dk"
+    msg.set_content("x")
+    assert parse_mail(msg.as_bytes(), "x").automatic is True

@@ -62,6 +62,9 @@ class ParsedMail:
     attachments: list[Attachment]
     raw: bytes
     defects: list[str] = field(default_factory=list)
+    # An automatic reply, bounce or list mail (RFC 3834 Auto-Submitted, Precedence, multipart/
+    # report, mailer-daemon): never answer it with a receipt, or two robots talk forever.
+    automatic: bool = False
 
 
 # --- headers ---------------------------------------------------------------------------------
@@ -479,6 +482,7 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
     body = _CONTROL.sub("", body)[:MAX_BODY_CHARS]
 
     sender, sender_name = _sender(msg, defects)
+    automatic = _is_automatic(msg, sender)
     return ParsedMail(
         message_id=_message_id(msg, raw, defects),
         subject=_header(msg, "subject", defects),
@@ -489,7 +493,27 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
         attachments=walker.attachments,
         raw=raw,
         defects=defects,
+        automatic=automatic,
     )
+
+
+_ROBOT_SENDERS = ("mailer-daemon@", "postmaster@", "noreply@", "no-reply@", "donotreply@")
+
+
+def _is_automatic(msg: Message, sender: str) -> bool:
+    def raw(name: str) -> str:
+        return (_raw_header(msg, name) or "").strip().lower()[:200]
+
+    auto = raw("auto-submitted")
+    if auto and not auto.startswith("no"):
+        return True
+    if raw("precedence") in ("bulk", "junk", "list", "auto_reply"):
+        return True
+    if any(_raw_header(msg, h) is not None for h in ("x-autoreply", "x-autorespond", "list-id")):
+        return True
+    if msg.get_content_type() == "multipart/report":
+        return True
+    return sender.startswith(_ROBOT_SENDERS)
 
 
 def summary(parsed: ParsedMail) -> dict[str, Any]:
