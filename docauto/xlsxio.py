@@ -50,8 +50,9 @@ def check_office_zip(data: bytes, name: str, limits: ZipLimits = DEFAULT_LIMITS)
         raise InputError(f"{name}: filen er ikke en gyldig Office-fil (ikke et zip-arkiv)")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"{name}: filen er beskadiget ({exc})") from None
+    except (zipfile.BadZipFile, NotImplementedError, ValueError) as exc:
+        # NotImplementedError: a zip feature Python cannot read (e.g. an unsupported version).
+        raise InputError(f"{name}: filen er beskadiget eller i et ukendt zip-format ({exc})") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > limits.max_members:

@@ -65,6 +65,25 @@ def test_resend_with_new_message_id_is_a_duplicate(hr_registry: Path, hr_mailbox
     assert hr_ingest()["registered"] == 1
 
 
+def test_resend_of_a_form_saved_again_is_a_duplicate(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+    import io
+
+    first = applicants("Anne Ahl", "Bo Bek")
+    # The area chief opens the form and saves it again: other bytes, the same rows.
+    wb = openpyxl.load_workbook(io.BytesIO(first))
+    wb.properties.modified = wb.properties.modified.replace(year=2011)
+    wb["Registrering"].column_dimensions["A"].width = 33
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert buf.getvalue() != first
+    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, first)], message_id="<f1@x>"))
+    hr_mailbox.add(mail("VS: " + subject(), NORD, [("s2.xlsx", XLSX, buf.getvalue())],
+                        message_id="<f2@x>"))
+    summary = hr_ingest()
+    assert (summary["registered"], summary["duplicates"], summary["rows"]) == (1, 1, 2)
+    assert inbox_by_id(hr_registry)["<f2@x>"]["Status"] == "Dublet"
+
+
 def test_rejected_mail_is_not_retried_as_new_on_a_rerun(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
     hr_mailbox.add(mail("Hej HR", NORD, message_id="<hej@x>"))
     assert hr_ingest()["rejected"] == 1

@@ -101,6 +101,24 @@ def content_hash(role: str | None, kind: str | None, rnd: int | None,
     return h.hexdigest()
 
 
+def rows_hash(role: str | None, kind: str | None, rnd: int | None,
+              rows: list[tuple[str, dict[str, Any]]], positions: list[dict[str, Any]]) -> str:
+    """Same rows sent again give the same hash, even when Excel saved the form anew (its bytes
+    then differ: a save stamps the time into the file)."""
+    import json
+
+    def stable(values: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if k not in ("Modtaget", "Kilde")}
+
+    content = sorted(json.dumps([sheet, stable(v)], sort_keys=True, default=str, ensure_ascii=False)
+                     for sheet, v in rows)
+    content += sorted(json.dumps(p, sort_keys=True, default=str, ensure_ascii=False) for p in positions)
+    h = hashlib.sha256(f"{role}|{kind}|{rnd}|rows|".encode())
+    for line in content:
+        h.update(line.encode("utf-8"))
+    return h.hexdigest()
+
+
 def _ext(att: Attachment) -> str:
     name = (att.filename or "").lower()
     return name.rsplit(".", 1)[-1] if "." in name else ""
@@ -290,5 +308,5 @@ def _forms(parsed: ParsedMail, structure: Structure, sender: Any, when: datetime
     if kind == "vacancies":
         note = f"{len(positions)} vakante stillinger indberettet"
     return Decision(status=schema.REGISTERED, rows=rows, positions=positions, reason=note,
-                    content_hash=content_hash(role, kind, rnd, files),
+                    content_hash=rows_hash(role, kind, rnd, rows, positions),
                     counts={label: len(rows) or len(positions)}, **meta)
