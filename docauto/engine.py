@@ -335,7 +335,7 @@ class PreparedTemplate:
         # Unchanged members were compressed once in _base_zip; append only what this render changed.
         buf = io.BytesIO(self._base_zip(frozenset(replaced)))
         with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-            for info, blob in [*self._members, *extra]:
+            for info, _blob in [*self._members, *extra]:
                 if info.filename in replaced:
                     zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                     zi.compress_type = zipfile.ZIP_DEFLATED

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docauto.errors import ConfigError, UsageError
+from docauto.formspec import FORM_COLUMNS, FORM_KINDS, FORM_SHEET, columns
 from docauto.hookspecs import hookimpl
 from docauto.kinds import GenerateRequest, Kind, PlannedDocument
 from docauto.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER, SLUGS, TITLES, check_role, parse_roles
@@ -25,25 +26,12 @@ if TYPE_CHECKING:
     from docauto.plan import RecruitmentPlan
     from docauto.structure import Structure
 
-SHEET = "Registrering"
+SHEET = FORM_SHEET
 GUIDE_SHEET = "Vejledning"
 LIST_SHEET = "Lister"
 ROWS = 50  # pre-sized data rows (validation, unlocked cells, formats)
 TEXTS_FILE = "registreringsskemaer.yaml"
 
-# REGISTRY.md §2. "Enhed" marked True is only there for pedagogical leaders.
-FORM_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "applicants": (("Område", False), ("Klynge", False), ("Enhed", True), ("Ansøger", False),
-                   ("E-mail", False), ("Nuværende stilling", False),
-                   ("Nuværende arbejdssted", False)),
-    "candidates": (("Område", False), ("Klynge", False), ("Enhed", True), ("Kandidat", False),
-                   ("E-mail", False), ("Prioritet", False)),
-    "unfilled": (("Område", False), ("Klynge", False), ("Enhed", False), ("Bemærkning", False)),
-    "hires": (("Område", False), ("Klynge", False), ("Enhed", True), ("Navn", False),
-              ("E-mail", False), ("Tiltrædelsesdato", False)),
-    "vacancies": (("Område", False), ("Klynge", False), ("Enhed", False), ("Bemærkning", False)),
-}
-FORM_KINDS = tuple(FORM_COLUMNS)
 KIND_SLUGS = {"applicants": "ansoegere", "candidates": "kandidater", "unfilled": "ikke-besatte",
               "hires": "ansaettelser", "vacancies": "vakante"}
 WIDTHS = {"Område": 18, "Klynge": 30, "Enhed": 30, "Bemærkning": 50, "E-mail": 30,
@@ -53,10 +41,7 @@ WIDTHS = {"Område": 18, "Klynge": 30, "Enhed": 30, "Bemærkning": 50, "E-mail":
 def form_columns(role: str, kind: str) -> list[str]:
     """The header row of a form, exactly as REGISTRY.md §2 lists it for the role."""
     check_role(role)
-    if kind not in FORM_COLUMNS:
-        raise UsageError(f"unknown form kind '{kind}'", hint=f"one of {', '.join(FORM_KINDS)}")
-    return [name for name, ped_only in FORM_COLUMNS[kind]
-            if not ped_only or role == PEDAGOGICAL_LEADER]
+    return columns(kind, role)
 
 
 def form_filename(area_name: str, role: str, kind: str, round: int | None = None) -> str:

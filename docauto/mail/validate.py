@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from docauto.errors import Location, Problem
-from docauto.readers import FORM_COLUMNS, ReadResult, ReadRow, form_columns
+from docauto.formspec import FORM_COLUMNS
+from docauto.readers import ReadResult, ReadRow, form_columns
 from docauto.readers.values import clean_text, parse_date, parse_int
 from docauto.structure import Structure, is_email
 

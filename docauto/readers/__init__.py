@@ -18,28 +18,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from docauto.errors import ConfigError, InputError, Location, Problem, UsageError
+from docauto.errors import ConfigError, InputError, Location, Problem
+from docauto.formspec import columns
 from docauto.readers.values import clean_text, clean_value, parse_date, parse_int
 
 if TYPE_CHECKING:
     from docauto.mail.message import Attachment
     from docauto.structure import Structure
 
-# REGISTRY.md §2, in the form's order. The flag marks "Enhed*": a column only pedagogical
-# leaders' forms have (a reader accepts it for both roles).
-FORM_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "applicants": (("Område", False), ("Klynge", False), ("Enhed", True), ("Ansøger", False),
-                   ("E-mail", False), ("Nuværende stilling", False),
-                   ("Nuværende arbejdssted", False)),
-    "candidates": (("Område", False), ("Klynge", False), ("Enhed", True), ("Kandidat", False),
-                   ("E-mail", False), ("Prioritet", False)),
-    "unfilled": (("Område", False), ("Klynge", False), ("Enhed", False), ("Bemærkning", False)),
-    "hires": (("Område", False), ("Klynge", False), ("Enhed", True), ("Navn", False),
-              ("E-mail", False), ("Tiltrædelsesdato", False)),
-    "vacancies": (("Område", False), ("Klynge", False), ("Enhed", False), ("Bemærkning", False)),
-}
-FORM_KINDS = tuple(FORM_COLUMNS)
-FORM_SHEET = "Registrering"
 COLUMNS_FILE = "kolonner.yaml"
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -74,10 +60,7 @@ class AttachmentReader(Protocol):
 
 def form_columns(kind: str, role: str | None = None) -> list[str]:
     """The form's columns for a kind; with a role, only those that role's form has."""
-    if kind not in FORM_COLUMNS:
-        raise UsageError(f"'{kind}' has no registration form", hint=f"one of {', '.join(FORM_KINDS)}")
-    return [name for name, ped_only in FORM_COLUMNS[kind]
-            if not ped_only or role in (None, "pedagogical_leader")]
+    return columns(kind, role)
 
 
 # --- column synonyms -------------------------------------------------------------------------

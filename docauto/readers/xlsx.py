@@ -11,9 +11,9 @@ import io
 from typing import Any
 
 from docauto.errors import InputError
+from docauto.formspec import FORM_SHEET
 from docauto.hookspecs import hookimpl
 from docauto.readers import (
-    FORM_SHEET,
     MAX_ROWS,
     Merged,
     ReadResult,
