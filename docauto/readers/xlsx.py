@@ -22,6 +22,7 @@ from docauto.readers import (
     table_result,
 )
 from docauto.readers.office import check_attachment_zip
+from docauto.readers.xlsxgrid import read_grids
 
 EXTENSIONS = ("xlsx", "xlsm", "xltx", "xltm", "xls")
 MAX_COLUMNS = 60
@@ -29,6 +30,7 @@ _SHEET_ROWS = MAX_ROWS + 100
 
 
 def _sheet_rows(ws: Any) -> list[tuple[int, list[Any]]]:
+    """The rows of an openpyxl worksheet (the slow path; see xlsxgrid for the fast one)."""
     max_row = min(ws.max_row or 0, _SHEET_ROWS)
     max_col = min(ws.max_column or 0, MAX_COLUMNS)
     if max_row == 0 or max_col == 0:
@@ -46,16 +48,30 @@ def _sheet_rows(ws: Any) -> list[tuple[int, list[Any]]]:
             for cell in row:
                 if cell.value is not None:
                     grid[(cell.row, cell.column)] = cell.value
-    for rng in ws.merged_cells.ranges:
-        top = grid.get((rng.min_row, rng.min_col))
+    merged = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
+    return _grid_rows(grid, merged, max_row, max_col)
+
+
+def _grid_rows(grid: dict[tuple[int, int], Any], merged: list[tuple[int, int, int, int]],
+               max_row: int, max_col: int) -> list[tuple[int, list[Any]]]:
+    for min_row, min_col, last_row, last_col in merged:
+        top = grid.get((min_row, min_col))
         if top is None:
             continue
-        for r in range(rng.min_row, min(rng.max_row, max_row) + 1):
-            for c in range(rng.min_col, min(rng.max_col, max_col) + 1):
-                if (r, c) != (rng.min_row, rng.min_col):
+        for r in range(min_row, min(last_row, max_row) + 1):
+            for c in range(min_col, min(last_col, max_col) + 1):
+                if (r, c) != (min_row, min_col):
                     grid[(r, c)] = Merged(top)
+    if not grid:
+        return []
+    width = min(max(c for _, c in grid), max_col)
     used_rows = sorted({r for r, _ in grid})
-    return [(r, [grid.get((r, c)) for c in range(1, max_col + 1)]) for r in used_rows]
+    return [(r, [grid.get((r, c)) for c in range(1, width + 1)]) for r in used_rows]
+
+
+def _sheet_order(title: str, state: str) -> tuple[bool, bool]:
+    # The form's own sheet first, then the visible sheets, then hidden ones.
+    return (norm_header(title) != norm_header(FORM_SHEET), state != "visible")
 
 
 class XlsxReader:
@@ -68,10 +84,24 @@ class XlsxReader:
             or attachment.content_type == "application/vnd.ms-excel"
 
     def read(self, attachment: Any, kind: str) -> ReadResult:
-        import openpyxl
 
         name = attachment.filename
         check_attachment_zip(attachment.data, name)
+        grids = read_grids(attachment.data, _SHEET_ROWS, MAX_COLUMNS)
+        if grids is not None:
+            grids.sort(key=lambda g: _sheet_order(g.title, g.state))
+            for g in grids:
+                result = table_result(_grid_rows(g.cells, g.merged, _SHEET_ROWS, MAX_COLUMNS),
+                                      kind, file=name, sheet=g.title)
+                if result is not None:
+                    return result
+            return ReadResult(source=name, file=name, problems=[no_header_problem(name, kind)])
+        return self._read_with_openpyxl(attachment, kind)
+
+    def _read_with_openpyxl(self, attachment: Any, kind: str) -> ReadResult:
+        import openpyxl
+
+        name = attachment.filename
         try:
             wb = openpyxl.load_workbook(io.BytesIO(attachment.data), read_only=False,
                                         data_only=True, keep_links=False)
@@ -79,10 +109,7 @@ class XlsxReader:
             raise InputError(f"{name}: regnearket kan ikke åbnes ({type(exc).__name__})",
                              hint="open it in Excel, save it as .xlsx and send it again") from None
         try:
-            sheets = list(wb.worksheets)
-            # The form's own sheet first, then the visible sheets, then hidden ones.
-            sheets.sort(key=lambda ws: (norm_header(ws.title) != norm_header(FORM_SHEET),
-                                        ws.sheet_state != "visible"))
+            sheets = sorted(wb.worksheets, key=lambda ws: _sheet_order(ws.title, ws.sheet_state))
             for ws in sheets:
                 if not hasattr(ws, "merged_cells"):  # a chart sheet
                     continue
