@@ -14,8 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email import policy
 from email.message import Message
+from email.policy import EmailPolicy
+from functools import lru_cache
 from typing import Any
 
 from docauto.errors import MailError
@@ -68,6 +69,25 @@ class ParsedMail:
 
 
 # --- headers ---------------------------------------------------------------------------------
+
+
+class _CachingPolicy(EmailPolicy):
+    """policy.default, but a header's parsed form is kept: the walker asks for a part's
+    Content-Type and Content-Disposition many times, and the modern policy parses the header
+    anew on every request (the largest cost of reading a mail)."""
+
+    def header_fetch_parse(self, name, value):  # noqa: ANN001, ANN201
+        if type(value) is not str or len(value) > 2000:  # the cache holds only short headers
+            return super().header_fetch_parse(name, value)
+        return _parsed_header(self, name, value)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_header(policy_: EmailPolicy, name: str, value: str):  # noqa: ANN202
+    return EmailPolicy.header_fetch_parse(policy_, name, value)
+
+
+POLICY = _CachingPolicy()
 
 
 def _clean(text: str) -> str:
@@ -379,7 +399,7 @@ class _Walker:
         from email.parser import BytesParser
 
         try:
-            inner = BytesParser(policy=policy.default).parsebytes(_cut_parts(data, self.defects))
+            inner = BytesParser(policy=POLICY).parsebytes(_cut_parts(data, self.defects))
         except Exception:  # noqa: BLE001
             return
         self.walk(inner, depth + 1, NESTED_ORIGIN, False)
@@ -454,7 +474,7 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
     defects: list[str] = []
     raw_for_parser = _cut_parts(raw, defects)
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw_for_parser)
+        msg = BytesParser(policy=POLICY).parsebytes(raw_for_parser)
     except RecursionError:
         raise MailParseError(f"{name}: mailen er indlejret for dybt til at kunne læses") from None
     except Exception as exc:  # noqa: BLE001
@@ -466,7 +486,7 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
         head, sep, rest = raw_for_parser.replace(b"\r\n", b"\n").partition(b"\n\n")
         fixed = re.sub(rb"(?m)^([!-9;-~]+)[ \t]+:", rb"\1:", head) + sep + rest
         if fixed != raw_for_parser:
-            msg = BytesParser(policy=policy.default).parsebytes(fixed)
+            msg = BytesParser(policy=POLICY).parsebytes(fixed)
             keys = {k.lower() for k, _ in msg.raw_items()}
             defects.append("forældet brevhovedsyntaks")
     if not keys & set(_KNOWN_HEADERS):

@@ -68,6 +68,17 @@ def form_columns(kind: str, role: str | None = None) -> list[str]:
 
 def norm_header(value: Any) -> str:
     """A header compared without case, spaces, punctuation, and with æ/ø/å folded."""
+    if isinstance(value, str) and len(value) <= 200:
+        return _norm_text(value)
+    return _norm_header(value)
+
+
+@lru_cache(maxsize=4096)
+def _norm_text(value: str) -> str:  # headers repeat across every form of a run
+    return _norm_header(value)
+
+
+def _norm_header(value: Any) -> str:
     from docauto.mail.classify import fold
 
     # "Prioritet (1 = højest)" and "E-mail*" are the headers Prioritet and E-mail.
