@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,6 +59,8 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     an empty file behind. Generated documents that a re-run recreates skip it: it is the
     largest cost of writing hundreds of small files.
     """
+    import tempfile
+
     path = Path(path)
     if is_open_elsewhere(path):
         raise OutputError(f"{path}: filen er åben i et andet program",

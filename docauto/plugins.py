@@ -7,8 +7,11 @@ warning and is skipped; the rest of the CLI keeps working.
 
 from __future__ import annotations
 
-import importlib.metadata
+import importlib
+import os
+import sys
 import warnings
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +30,66 @@ class PluginWarning(UserWarning):
     """A plugin could not be loaded."""
 
 
-def _entry_points() -> list[importlib.metadata.EntryPoint]:
+@dataclass(frozen=True)
+class _EntryPoint:
+    name: str
+    value: str
+
+    def load(self) -> Any:
+        module, _, attr = self.value.partition(":")
+        obj = importlib.import_module(module.strip())
+        for part in filter(None, attr.strip().split(".")):
+            obj = getattr(obj, part)
+        return obj
+
+
+def _scan_entry_points(group: str) -> list[_EntryPoint] | None:
+    """The group's entry points read straight from the *.dist-info folders on sys.path.
+
+    importlib.metadata gives the same answer but costs ~50 ms to import, which is a third of
+    the start-up budget of every docauto command. Returns None when sys.path holds something
+    this simple scan does not understand (a zip, an egg), and importlib.metadata is used.
+    """
+    found: list[_EntryPoint] = []
+    for entry in sys.path:
+        folder = entry or os.getcwd()
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return None  # a zip file on sys.path
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".egg-info") or name.endswith(".egg"):
+                return None
+            if not name.endswith(".dist-info"):
+                continue
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            current = None
+            for line in text.splitlines():
+                line = line.strip()
+                if not line or line.startswith(("#", ";")):
+                    continue
+                if line.startswith("[") and line.endswith("]"):
+                    current = line[1:-1].strip()
+                elif current == group and "=" in line:
+                    key, _, value = line.partition("=")
+                    found.append(_EntryPoint(key.strip(), value.strip()))
+    return found
+
+
+def _entry_points() -> list[Any]:
+    scanned = _scan_entry_points(GROUP)
+    if scanned is not None:
+        return scanned
+    import importlib.metadata
+
     return list(importlib.metadata.entry_points(group=GROUP))
 
 

@@ -200,3 +200,23 @@ def test_broken_plugin_warns_but_cli_works(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "broken" in result.stderr and "kaput" in result.stderr
     assert "struktur" in result.stdout
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    # Start-up speed is measured in scripts/bench.py; this guards the cause: --help (which
+    # loads every plugin) must not import the libraries that only some commands need.
+    code = textwrap.dedent('''
+        import sys
+        from docauto.cli import main
+        try:
+            main(["--help"])
+        except SystemExit:
+            pass
+        heavy = {"openpyxl", "docx", "docxtpl", "lxml", "exchangelib", "msal", "imaplib",
+                 "urllib.request", "importlib.metadata", "babel", "holidays", "icalendar", "yaml"}
+        print(" ".join(sorted(heavy & set(sys.modules))), file=sys.stderr)
+    ''')
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Commands:" in result.stdout and "registry" in result.stdout
+    assert result.stderr.strip() == ""

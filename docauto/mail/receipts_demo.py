@@ -7,7 +7,6 @@ senders would get land as .eml drafts in ``hr/kvitteringer/``.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from docauto.demo import DemoContext, DemoStep
@@ -17,6 +16,8 @@ HR_ADDRESS = "jobbank@buf.demokommune.dk"
 
 
 def run_demo(ctx: DemoContext) -> list[str]:
+    import tempfile
+
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
     from docauto.registry.init import init_registry

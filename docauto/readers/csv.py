@@ -3,7 +3,6 @@ Windows-1252)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -25,6 +24,8 @@ def decode(data: bytes) -> str:
 
 
 def sniff_delimiter(text: str) -> str:
+    import csv
+
     sample = "\n".join(text.splitlines()[:40])
     try:
         return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
@@ -42,6 +43,8 @@ class CsvReader:
         return ext in EXTENSIONS or attachment.content_type in ("text/csv", "application/csv")
 
     def read(self, attachment: Any, kind: str) -> ReadResult:
+        import csv
+
         name = attachment.filename
         if b"\x00" in attachment.data[:4096]:
             raise InputError(f"{name}: filen er ikke tekst (CSV)")

@@ -22,7 +22,6 @@ from docauto.readers import (
     table_result,
 )
 from docauto.readers.office import check_attachment_zip
-from docauto.readers.xlsxgrid import read_grids
 
 EXTENSIONS = ("xlsx", "xlsm", "xltx", "xltm", "xls")
 MAX_COLUMNS = 60
@@ -87,6 +86,8 @@ class XlsxReader:
 
         name = attachment.filename
         check_attachment_zip(attachment.data, name)
+        from docauto.readers.xlsxgrid import read_grids  # lxml: only when a form is read
+
         grids = read_grids(attachment.data, _SHEET_ROWS, MAX_COLUMNS)
         if grids is not None:
             grids.sort(key=lambda g: _sheet_order(g.title, g.state))

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import EmailMessage
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from docauto.errors import UsageError
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 OUTCOMES = ("registered", "duplicate", "rejected", "pending")
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from docauto.errors import UsageError
-from docauto.hookspecs import hookimpl
 from docauto.mail.sources import SourceItem
 
 MAIL_SUFFIXES = (".eml", ".msg")
@@ -165,7 +164,3 @@ class DirSource:
     def close(self) -> None:
         pass
 
-
-@hookimpl
-def docauto_mail_sources():
-    return {"dir": DirSource}

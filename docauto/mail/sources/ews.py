@@ -29,7 +29,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from docauto.errors import ConfigError, MailError, UsageError
-from docauto.hookspecs import hookimpl
 from docauto.mail import credentials
 from docauto.mail.sources import SourceItem
 from docauto.mail.sources.retry import TransientMailError
@@ -276,7 +275,3 @@ def _missing(name: str) -> str:
 def _factory(spec: str) -> EwsSource:
     return EwsSource(spec)
 
-
-@hookimpl
-def docauto_mail_sources():
-    return {"ews": _factory}

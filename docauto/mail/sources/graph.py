@@ -32,7 +32,6 @@ from email.message import EmailMessage
 from typing import Any
 
 from docauto.errors import MailError, UsageError
-from docauto.hookspecs import hookimpl
 from docauto.mail import credentials
 from docauto.mail.sources import SourceItem
 from docauto.mail.sources.retry import TransientMailError, parse_retry_after
@@ -315,7 +314,3 @@ class _NotFound(MailError):
 def _factory(spec: str) -> GraphSource:
     return GraphSource(spec)
 
-
-@hookimpl
-def docauto_mail_sources():
-    return {"graph": _factory}

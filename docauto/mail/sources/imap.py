@@ -27,7 +27,6 @@ from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from docauto.errors import MailError, UsageError
-from docauto.hookspecs import hookimpl
 from docauto.mail import credentials
 from docauto.mail.sources import SourceItem
 from docauto.mail.sources.retry import TransientMailError
@@ -348,7 +347,3 @@ class ImapSource:
 def _factory(spec: str) -> ImapSource:
     return ImapSource(spec)
 
-
-@hookimpl
-def docauto_mail_sources():
-    return {"imap": _factory, "imaps": _factory}
