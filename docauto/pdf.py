@@ -33,6 +33,13 @@ _MISSING = ("LibreOffice findes ikke på denne maskine, så der kan ikke laves P
             "(LibreOffice was not found)")
 
 
+def _default_jobs() -> int:
+    env = os.environ.get("DOCAUTO_PDF_JOBS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(os.cpu_count() or 1, 2))
+
+
 def _candidates() -> list[Path]:
     found = []
     for name in ("soffice", "libreoffice"):
@@ -142,9 +149,12 @@ def _run(soffice: Path, files: list[Path], stage: Path, timeout: float) -> str:
         return (out or b"").decode("utf-8", "replace")
 
 
-def convert_to_pdf(paths: Iterable[Path], out_dir: Path, *, timeout: float | None = None) -> list[Path]:
+def convert_to_pdf(paths: Iterable[Path], out_dir: Path, *, timeout: float | None = None,
+                   jobs: int | None = None) -> list[Path]:
     """Convert .docx/.xlsx files to PDF; returns the PDF paths in the order of ``paths``.
 
+    ``jobs`` LibreOffice processes run side by side (default: one per core, at most
+    $DOCAUTO_PDF_JOBS or 2), each converting a share of the files in one run.
     The PDFs are written beside their sources' place under ``out_dir`` (or in ``out_dir``),
     atomically. Every expected PDF is checked; a missing one is an OutputError naming it.
     """
@@ -175,10 +185,17 @@ def convert_to_pdf(paths: Iterable[Path], out_dir: Path, *, timeout: float | Non
                               hint="rename one of them")
         targets[target] = f
     out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, min(jobs if jobs is not None else _default_jobs(), len(files)))
+    size = min(BATCH, -(-len(files) // jobs))  # ceil: spread the files over the processes
     results: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix=".docauto-pdf-", dir=out_dir) as stage_name:
-        stage = Path(stage_name)
-        for group in _groups(files):
+        groups = _groups(files, size)
+        stages = [Path(stage_name) / f"g{i}" for i in range(len(groups))]
+        for st in stages:
+            st.mkdir()
+
+        def convert(i: int) -> None:
+            group, stage = groups[i], stages[i]
             log = _run(soffice, group, stage, limit(len(group)))
             missing = [f for f in group if not (stage / f"{f.stem}.pdf").is_file()]
             if missing and len(missing) < len(group):
@@ -191,6 +208,14 @@ def convert_to_pdf(paths: Iterable[Path], out_dir: Path, *, timeout: float | Non
                     f"LibreOffice lavede ingen PDF af {_names(missing)}"
                     + (f" ({tail})" if tail else ""),
                     hint="open the file in LibreOffice or Word to see whether it is damaged")
+
+        # Each process has its own profile and staging folder; one per core at most.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for future in [pool.submit(convert, i) for i in range(len(groups))]:
+                future.result()
+        for group, stage in zip(groups, stages, strict=True):
             for f in group:
                 staged = stage / f"{f.stem}.pdf"
                 target = _target_dir(f, out_dir) / f"{f.stem}.pdf"

@@ -81,7 +81,7 @@ def test_generate_pdf_without_libreoffice_says_so_and_writes_nothing(rec_structu
 @posix_only
 def test_one_process_with_own_profile_for_many_files(tmp_path, fake_soffice):
     src = _inputs(tmp_path / "out" / "breve", 5)
-    pdfs = convert_to_pdf(src, tmp_path / "out")
+    pdfs = convert_to_pdf(src, tmp_path / "out", jobs=1)
     assert pdfs == [tmp_path / "out" / "breve" / f"dok-{i}.pdf" for i in range(5)]
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
     calls = fake_soffice.read_text().splitlines()
@@ -94,14 +94,28 @@ def test_one_process_with_own_profile_for_many_files(tmp_path, fake_soffice):
 
 
 @posix_only
+def test_files_are_shared_between_parallel_processes(tmp_path, fake_soffice):
+    src = _inputs(tmp_path / "in", 7)
+    pdfs = convert_to_pdf(src, tmp_path / "out", jobs=2)
+    assert [p.name for p in pdfs] == [f"dok-{i}.pdf" for i in range(7)]
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    calls = [eval(line) for line in fake_soffice.read_text().splitlines()]  # noqa: S307
+    assert len(calls) == 2
+    profiles = {c[0] for c in calls}
+    assert len(profiles) == 2  # each process its own LibreOffice profile
+    converted = sorted(a for c in calls for a in c if a.endswith(".docx"))
+    assert converted == sorted(str(p) for p in src)  # every file once, none twice
+
+
+@posix_only
 def test_a_run_that_stops_early_is_retried_once(tmp_path, fake_soffice, monkeypatch):
     monkeypatch.setenv("FAKE_MAX", "2")
-    pdfs = convert_to_pdf(_inputs(tmp_path / "in", 3), tmp_path / "out")
+    pdfs = convert_to_pdf(_inputs(tmp_path / "in", 3), tmp_path / "out", jobs=1)
     assert [p.name for p in pdfs] == ["dok-0.pdf", "dok-1.pdf", "dok-2.pdf"]
     assert len(fake_soffice.read_text().splitlines()) == 2
     monkeypatch.setenv("FAKE_MAX", "1")
     with pytest.raises(OutputError, match="LibreOffice lavede ingen PDF af dok-2.docx"):
-        convert_to_pdf(_inputs(tmp_path / "in2", 3), tmp_path / "out2")
+        convert_to_pdf(_inputs(tmp_path / "in2", 3), tmp_path / "out2", jobs=1)
     assert not (tmp_path / "out2" / "dok-0.pdf").exists()  # nothing half-done
 
 
