@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
 
 OUTCOMES = ("registered", "duplicate", "rejected", "pending")
+# Where server sources move handled mail (the spec's done= / rejected= options override).
+DEFAULT_DONE = "docauto/Registreret"
+DEFAULT_REJECTED = "docauto/Afvist"
+
+
+def spec_options(query: str) -> dict[str, str]:
+    """A spec's ?key=value options; the last value wins when one is given twice."""
+    from urllib.parse import parse_qs
+
+    return {k: v[-1] for k, v in parse_qs(query).items()}
 
 
 @dataclass(frozen=True)

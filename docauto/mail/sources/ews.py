@@ -26,18 +26,16 @@ import time
 from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from docauto.errors import ConfigError, MailError, UsageError
 from docauto.mail import credentials
-from docauto.mail.sources import SourceItem
+from docauto.mail.sources import DEFAULT_DONE, DEFAULT_REJECTED, SourceItem, spec_options
 from docauto.mail.sources.retry import TransientMailError
 from docauto.mail.sources.since import parse_since
 from docauto.mail.state import SourceState, state_path_for
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-DEFAULT_DONE = "docauto/Registreret"
-DEFAULT_REJECTED = "docauto/Afvist"
 PAGE_SIZE = 50
 
 
@@ -52,7 +50,7 @@ class EwsSource:
         if "@" not in mailbox:
             raise UsageError(f"EWS spec needs a mailbox address: '{spec}'",
                              hint="ews:jobbank@kommune.dk?endpoint=https://mail.kommune.dk/EWS/Exchange.asmx")
-        opts = {k: v[-1] for k, v in parse_qs(query).items()}
+        opts = spec_options(query)
         self.mailbox = mailbox
         endpoint = opts.get("endpoint")
         if not endpoint and opts.get("server"):

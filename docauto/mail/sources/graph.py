@@ -33,14 +33,12 @@ from typing import Any
 
 from docauto.errors import MailError, UsageError
 from docauto.mail import credentials
-from docauto.mail.sources import SourceItem
+from docauto.mail.sources import DEFAULT_DONE, DEFAULT_REJECTED, SourceItem, spec_options
 from docauto.mail.sources.retry import TransientMailError, parse_retry_after
 from docauto.mail.sources.since import parse_since
 from docauto.mail.state import SourceState, state_path_for
 
 DEFAULT_BASE = "https://graph.microsoft.com/v1.0"
-DEFAULT_DONE = "docauto/Registreret"
-DEFAULT_REJECTED = "docauto/Afvist"
 PAGE_SIZE = 50
 
 
@@ -55,7 +53,7 @@ class GraphSource:
         if "@" not in mailbox:
             raise UsageError(f"Graph spec needs a mailbox address: '{spec}'",
                              hint="graph:jobbank@buf.kk.dk")
-        opts = {k: v[-1] for k, v in urllib.parse.parse_qs(query).items()}
+        opts = spec_options(query)
         self.mailbox = mailbox
         self.folder = folder or "inbox"  # a well-known name, a folder id, or a path
         self.done_path = opts.get("done", DEFAULT_DONE)

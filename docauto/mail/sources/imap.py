@@ -24,18 +24,16 @@ import ssl
 import time
 from collections.abc import Iterator
 from email.message import EmailMessage
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from docauto.errors import MailError, UsageError
 from docauto.mail import credentials
-from docauto.mail.sources import SourceItem
+from docauto.mail.sources import DEFAULT_DONE, DEFAULT_REJECTED, SourceItem, spec_options
 from docauto.mail.sources.retry import TransientMailError
 from docauto.mail.sources.since import parse_since
 from docauto.mail.state import SourceState, state_path_for
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-DEFAULT_DONE = "docauto/Registreret"
-DEFAULT_REJECTED = "docauto/Afvist"
 DEFAULT_DRAFTS = "docauto/Kvitteringer"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _TRANSIENT_CODES = ("UNAVAILABLE", "INUSE", "LIMIT", "SERVERBUG", "EXPUNGEISSUED")
@@ -78,7 +76,7 @@ class ImapSource:
         parts = urlsplit(spec)
         if parts.scheme not in ("imap", "imaps") or not parts.hostname:
             raise UsageError(f"not an IMAP spec: '{spec}'", hint="imaps://user@host/INBOX")
-        opts = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        opts = spec_options(parts.query)
         self.spec = spec
         self.tls = parts.scheme == "imaps"
         self.host = parts.hostname
