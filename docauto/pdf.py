@@ -219,7 +219,7 @@ def convert_to_pdf(paths: Iterable[Path], out_dir: Path, *, timeout: float | Non
             for f in group:
                 staged = stage / f"{f.stem}.pdf"
                 target = _target_dir(f, out_dir) / f"{f.stem}.pdf"
-                atomic_write(target, staged.read_bytes())
+                atomic_write(target, staged.read_bytes(), durable=False)  # can be made again
                 staged.unlink()
                 results[f] = target
     return [results[f] for f in files]
