@@ -19,21 +19,10 @@ LOCALE = "da_DK"
 
 
 def to_date(value: Any) -> dt.date:
-    """Accept a date, a datetime, or ISO / Danish text (2010-10-08, 08.10.2010, 8/10/2010)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    try:
-        return dt.datetime.fromisoformat(text).date()
-    except ValueError:
-        raise ValueError(f"'{value}' er ikke en dato") from None
+    """Accept a date, a datetime, or ISO / Danish text (2010-10-08, 08.10.2010, 8. oktober 2010)."""
+    from docauto.dates import parse_date
+
+    return parse_date(value)
 
 
 def dato(value: Any, fmt: str = "d. MMMM y") -> str:

@@ -171,3 +171,24 @@ def test_block_across_table_boundary_is_a_template_error(tmp_path: Path) -> None
     with pytest.raises(TemplateError) as err:
         PreparedTemplate(path).render({"xs": [1, 2]})
     assert "tabel.docx" in str(err.value)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2010-10-08", "2010-10-08"), ("08.10.2010", "2010-10-08"), ("8/10/10", "2010-10-08"),
+    ("8. oktober 2010", "2010-10-08"), ("8 okt 2010", "2010-10-08"),
+])
+def test_one_date_reading_for_filters_and_readers(text: str, expected: str) -> None:
+    from docauto.filters import to_date
+    from docauto.readers.values import parse_date
+
+    assert to_date(text).isoformat() == expected
+    assert parse_date(text).isoformat() == expected
+
+
+def test_impossible_date_is_an_error_not_a_rollover() -> None:
+    from docauto.filters import to_date
+    from docauto.readers.values import parse_date
+
+    with pytest.raises(ValueError, match="30 dage"):
+        to_date("31.11.2012")
+    assert parse_date("31.11.2012") is None

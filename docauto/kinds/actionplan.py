@@ -24,8 +24,8 @@ def _criteria_context(result: Any) -> dict[str, Any]:
 
 
 def action_plan_context(cluster: Any, texts: dict[str, Any], criteria: Any | None) -> dict[str, Any]:
+    from docauto.dates import parse_date
     from docauto.review.context import cluster_context
-    from docauto.review.dates import parse_date
 
     themes, savings = [], None
     for t in texts.get("temaer") or []:

@@ -69,8 +69,8 @@ def _plan_forms(request: GenerateRequest) -> Iterator[PlannedDocument]:
 
 def finished_context(minutes: Any, structure: Any, settings: Any, schedule: Any = None) -> dict[str, Any]:
     """The referat.docx context: meeting facts from the schedule, else the form, else the notes."""
+    from docauto.dates import parse_date
     from docauto.review.context import meeting_facts, participant_dicts
-    from docauto.review.dates import parse_date
     from docauto.review.minutes import minutes_context
     from docauto.review.schedule import Participant, _participants
 

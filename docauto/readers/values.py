@@ -51,11 +51,6 @@ def clean_value(value: Any) -> str | int | float | date | None:
     return text or None
 
 
-_DMY = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{1,2})\s*[./\-]\s*(\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "maj": 5, "jun": 6, "jul": 7, "aug": 8,
-           "sep": 9, "okt": 10, "nov": 11, "dec": 12}
-_WORDS = re.compile(r"^(\d{1,2})\.?\s*([a-zæøå]{3})[a-zæøå]*\.?\s*(\d{4})$")
 
 
 def parse_date(value: Any) -> date | None:
@@ -71,27 +66,17 @@ def parse_date(value: Any) -> date | None:
         if _SERIAL_RANGE[0] <= value <= _SERIAL_RANGE[1]:
             return (EXCEL_EPOCH + timedelta(days=int(value))).date()
         return None
-    text = clean_text(value).casefold()
+    text = clean_text(value)
     if not text:
-        return None
-    try:
-        m = _ISO.match(text)
-        if m:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        m = _DMY.match(text)
-        if m:
-            year = int(m.group(3))
-            if year < 100:
-                year += 2000 if year < 70 else 1900
-            return date(year, int(m.group(2)), int(m.group(1)))
-        m = _WORDS.match(text)
-        if m and m.group(2) in _MONTHS:
-            return date(int(m.group(3)), _MONTHS[m.group(2)], int(m.group(1)))
-    except ValueError:  # 31.02.2010 and the like
         return None
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return parse_date(float(text))
-    return None
+    from docauto.dates import parse_date as strict
+
+    try:
+        return strict(text)
+    except ValueError:  # 31.02.2010, or not a date at all
+        return None
 
 
 def parse_int(value: Any) -> int | None:

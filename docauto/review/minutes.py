@@ -192,7 +192,7 @@ def parse_followup_table(rows: list[list[str]], where: Location) -> tuple[list[F
                                     "rækken har ingen 'Hvad'; den er taget med som den står"))
         when = values.get("hvornår", "")
         if when and re.search(r"\d", when):
-            from docauto.review.dates import parse_date
+            from docauto.dates import parse_date
 
             try:
                 parse_date(when)

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from docauto.dates import days, parse_date_range
 from docauto.errors import InputError, Location, Problem, ValidationError
-from docauto.review.dates import days, parse_date_range
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def _categories(value: Any, path: Path) -> tuple[str, ...]:
 
 
 def load_settings(path: Path | None = None) -> ReviewSettings:
-    from docauto.review.dates import parse_date
+    from docauto.dates import parse_date
 
     path = path or mapping_path("strukturgennemgang.yaml")
     data = _load_yaml(path) or {}

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from docauto.dates import parse_date
 from docauto.errors import UsageError
-from docauto.review.dates import parse_date
 from docauto.review.schedule import Schedule, ScheduledMeeting, plan_schedule
 from docauto.review.settings import ReviewSettings, load_settings, parse_clock
 from docauto.structure import Structure

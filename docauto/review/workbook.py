@@ -8,8 +8,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from docauto.dates import parse_date
 from docauto.errors import InputError, Location, Problem, ValidationError
-from docauto.review.dates import parse_date
 from docauto.review.schedule import Meeting, Participant, Schedule, ScheduledMeeting
 from docauto.review.settings import ReviewSettings, parse_clock
 from docauto.structure import Structure

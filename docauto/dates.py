@@ -1,4 +1,8 @@
-"""Strict dates: a date that does not exist (31 November) is an error, never rolled over."""
+"""Dates as people write them, read one way everywhere: ISO, Danish day-first numbers and
+Danish month names. A date that does not exist (31 November) is an error, never rolled over.
+
+Used by the template filters, the review planner's inputs and the attachment readers.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ _MONTHS = {name: i for i, name in enumerate(
      "oktober", "november", "december"), start=1)}
 _MONTH_NAMES = {v: k for k, v in _MONTHS.items()}
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$")
-_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})$")
-_TEXT = re.compile(r"^(\d{1,2})\.?\s+([a-zæøå]+)\.?\s+(\d{4})$", re.IGNORECASE)
+_DMY = re.compile(r"^(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})$")
+_TEXT = re.compile(r"^(\d{1,2})\.?\s*([a-zæøå]+)\.?\s*(\d{4})$", re.IGNORECASE)
 
 
 def _make(year: int, month: int, day: int, original: Any) -> dt.date:
@@ -37,7 +41,8 @@ def parse_date(value: Any) -> dt.date:
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
     if m := _DMY.match(text):
         year = int(m.group(3))
-        year = year + 2000 if year < 100 else year
+        if year < 100:  # two digits: 08 is 2008, 95 is 1995
+            year += 2000 if year < 70 else 1900
         return _make(year, int(m.group(2)), int(m.group(1)), text)
     if m := _TEXT.match(text):
         month = _MONTHS.get(m.group(2).casefold())
