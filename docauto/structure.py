@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from docauto.errors import InputError, Location, Problem, StructureError
+from docauto.xlsxio import cell_text as _text
 
 CLUSTER_TYPES = ("Kommunal klynge", "Selvejende klynge", "Netværk")
 UMBRELLAS = ("MDI", "Frie Børnehaver", "SBBU", "Børneringen", "Danske Daginstitutioner")
@@ -167,13 +168,6 @@ class _Row:
     values: dict[str, Any]
     line: int | None = None  # YAML: the line the item starts on, so an editor can jump there
 
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _norm_header(h: Any) -> str:

@@ -10,6 +10,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docauto.errors import InputError
 
@@ -25,6 +26,16 @@ class ZipLimits:
 
 
 DEFAULT_LIMITS = ZipLimits()
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as text: empty for None, 12.0 as '12' (Excel stores whole numbers as
+    floats), surrounding spaces removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
 
 
 def _as_bytes(source: str | Path | bytes) -> tuple[bytes, str]:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from docauto.errors import ConfigError, InputError, Location
 from docauto.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER
+from docauto.xlsxio import cell_text as _text
 
 if TYPE_CHECKING:
     from docauto.structure import Area, Cluster, Structure, Unit
@@ -173,13 +174,6 @@ class Violation:
                 where = f" ({first})"
         return f"vurderingsudvalg {self.committee}, sæde '{self.seat}': {self.message}{where}"
 
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _header_map(row: list[Any]) -> dict[str, int]:

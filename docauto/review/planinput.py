@@ -23,6 +23,7 @@ from typing import Any
 
 from docauto.dates import days, parse_date_range
 from docauto.errors import InputError, Location, Problem, ValidationError
+from docauto.xlsxio import cell_text as _text
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,6 @@ def _value_lines(path: Path, section: Any) -> dict[tuple[str, int], int]:
                     out[(str(who.value), i)] = item.start_mark.line + 1
     return out
 
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _dates(values: list[Any], loc: Location, problems: list[Problem]) -> set[dt.date]:

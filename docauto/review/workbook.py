@@ -13,6 +13,7 @@ from docauto.errors import InputError, Location, Problem, ValidationError
 from docauto.review.schedule import Meeting, Participant, Schedule, ScheduledMeeting
 from docauto.review.settings import ReviewSettings, parse_clock
 from docauto.structure import Structure
+from docauto.xlsxio import cell_text as _text
 
 PLAN_SHEET = "Mødeplan"
 PEOPLE_SHEET = "Deltagere"
@@ -58,13 +59,6 @@ def write_schedule_workbook(schedule: Schedule) -> bytes:
     wb.save(buf)
     return buf.getvalue()
 
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
 
 
 def _columns(header: tuple, wanted: tuple[str, ...]) -> dict[str, int | None]:
