@@ -17,6 +17,7 @@ import zipfile
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -79,6 +80,28 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     env.filters.update(FILTERS)
     return env
+
+
+@lru_cache(maxsize=256)
+def _text_template(source: str):  # noqa: ANN202
+    # Plain text (mail subjects and bodies): no HTML escaping, otherwise the same rules.
+    env = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined,
+                                        keep_trailing_newline=False)
+    env.filters.update(FILTERS)
+    return env.from_string(source)
+
+
+def render_text(source: str, context: Mapping[str, Any], *, where: str) -> str:
+    """Render an editable plain text (a reminder, a receipt) with the Danish filters.
+
+    ``where`` names the text file for the error message."""
+    from docauto.errors import ConfigError
+
+    try:
+        return _text_template(source).render(**context)
+    except JinjaTemplateError as exc:
+        raise ConfigError(f"{where}: fejl i teksten ({exc})",
+                          hint="correct the text file in templates/tekster/") from None
 
 
 def clean_text(value: Any) -> Any:

@@ -192,3 +192,14 @@ def test_impossible_date_is_an_error_not_a_rollover() -> None:
     with pytest.raises(ValueError, match="30 dage"):
         to_date("31.11.2012")
     assert parse_date("31.11.2012") is None
+
+
+def test_plain_texts_use_the_same_rules_without_html_escaping() -> None:
+    from docauto.engine import render_text
+    from docauto.errors import ConfigError
+
+    out = render_text("Frist {{ frist | dato_ugedag }} for {{ navn }}", {"frist": "2010-10-15",
+                      "navn": "Børn & Unge <HR>"}, where="paamindelse.yaml")
+    assert out == "Frist fredag den 15. oktober 2010 for Børn & Unge <HR>"
+    with pytest.raises(ConfigError, match="paamindelse.yaml.*'mangler'"):
+        render_text("{{ mangler }}", {}, where="paamindelse.yaml")

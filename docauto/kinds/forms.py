@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docauto.errors import ConfigError, UsageError
@@ -53,12 +52,9 @@ def form_filename(area_name: str, role: str, kind: str, round: int | None = None
 
 @cache
 def _texts_cached(path: str, mtime: int) -> dict[str, Any]:
-    import yaml
+    from docauto.datafiles import read_data
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
+    data = read_data(path, error=ConfigError)
     if not isinstance(data, dict) or not isinstance(data.get("typer"), dict):
         raise ConfigError(f"{path}: forventede nøglerne 'fælles', 'typer' og 'kolonner'")
     for kind in FORM_KINDS:

@@ -38,15 +38,11 @@ class ReceiptDetails:
 
 @cache
 def _texts(path: str) -> dict[str, str]:
-    import yaml
-
+    from docauto.datafiles import read_data
     from docauto.resources import template_path
 
     p = template_path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{p}: receipt texts cannot be read ({exc})") from None
+    data = read_data(p, error=ConfigError)
     missing = [k for k in ("registered", "duplicate", "pending", "rejected") if k not in (data or {})]
     if missing:
         raise ConfigError(f"{p}: receipt texts lack {', '.join(missing)}")
@@ -54,12 +50,9 @@ def _texts(path: str) -> dict[str, str]:
 
 
 def _render(source: str, context: dict[str, Any]) -> str:
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from docauto.engine import render_text
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False,
-                               trim_blocks=False, autoescape=False)
-    return env.from_string(source).render(**context)
+    return render_text(source, context, where=RECEIPT_FILE)
 
 
 def _details(details: ReceiptDetails | Mapping[str, Any] | None) -> ReceiptDetails:

@@ -16,17 +16,9 @@ RULES = ("per_position", "areas_with_positions", "areas_with_open", "areas_not_f
 
 
 def _yaml(path: Path) -> dict[str, Any]:
-    import yaml
+    from docauto.datafiles import read_mapping
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: filen findes ikke") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: skal være en tabel (nøgle: værdi)")
-    return data
+    return read_mapping(path, empty_ok=True)
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,9 @@ class Reminder:
 
 @cache
 def _texts_cached(path: str, mtime: int) -> dict[str, Any]:
-    import yaml
+    from docauto.datafiles import read_data
 
-    try:
-        data = yaml.safe_load(open(path, encoding="utf-8").read())  # noqa: SIM115
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: påmindelsens tekster kan ikke læses ({exc})") from None
+    data = read_data(path, error=ConfigError)
     if not isinstance(data, dict) or not data.get("emne") or not data.get("tekst"):
         raise ConfigError(f"{path}: nøglerne 'emne' og 'tekst' mangler")
     return data
@@ -58,15 +55,9 @@ def texts() -> dict[str, Any]:
 
 
 def _render(source: str, context: dict[str, Any]) -> str:
-    from jinja2 import StrictUndefined, TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
+    from docauto.engine import render_text
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                               keep_trailing_newline=False)
-    try:
-        return env.from_string(source).render(**context)
-    except TemplateError as exc:
-        raise ConfigError(f"{TEXTS_FILE}: fejl i teksten ({exc})") from None
+    return render_text(source, context, where=TEXTS_FILE)
 
 
 def reminder_filename(o: Owed) -> str:

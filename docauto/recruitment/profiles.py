@@ -49,18 +49,12 @@ def _texts(data: dict, key: str, where: str, problems: list[str]) -> tuple[str, 
 
 
 def load_profile(role: str, path: str | Path | None = None) -> JobProfile:
-    import yaml
-
+    from docauto.datafiles import read_data
     from docauto.resources import template_path
 
     check_role(role)
     path = Path(path) if path else template_path(PROFILE_FILES[role])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: jobprofilen findes ikke") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: jobprofilen kan ikke læses ({exc})") from None
+    data = read_data(path, error=ConfigError)
     where = str(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: jobprofilen skal være en tabel (titel, generelt, ...)")

@@ -12,25 +12,16 @@ from docauto.resources import mapping_path, templates_dir
 
 
 def _load_yaml(path: Path) -> Any:
-    import yaml
+    from docauto.datafiles import read_data
 
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: filen findes ikke") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (linje {mark.line + 1})" if mark else ""
-        raise ConfigError(f"{path}: ugyldig YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    return read_data(path, error=ConfigError)
 
 
 def texts(name: str) -> dict[str, Any]:
     """A text file of templates/tekster/ (e.g. 'dagsorden.yaml') as a dict."""
-    path = templates_dir() / "tekster" / name
-    data = _load_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: forventede en tabel af nøgler øverst i filen")
-    return data
+    from docauto.datafiles import read_mapping
+
+    return read_mapping(templates_dir() / "tekster" / name)
 
 
 @dataclass(frozen=True)
