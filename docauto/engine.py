@@ -396,7 +396,3 @@ def prepare(template: str | Path) -> PreparedTemplate:
             _CACHE.popitem(last=False)
     return prepared
 
-
-def render_file(template: str | Path, context: Mapping[str, Any],
-                properties: Mapping[str, str] | None = None) -> bytes:
-    return prepare(template).render(context, properties=properties)

@@ -115,9 +115,6 @@ def get_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def plugin_names() -> list[str]:
-    return [name for name, _ in get_plugin_manager().list_name_plugin()]
-
 
 def _collect(results: list[Any], hook: str) -> list[Any]:
     out: list[Any] = []

@@ -7,7 +7,7 @@ same sheet names and headers. Every problem is collected and reported at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -452,9 +452,6 @@ def load_structure(path: str | Path) -> Structure:
     return structure
 
 
-def iter_problems(exc: StructureError) -> Iterator[str]:
-    yield from (str(p) for p in exc.problems)
-
 
 def write_structure_workbook(structure: Structure) -> bytes:
     """The structure as the HR workbook of REGISTRY.md §0 (bytes of an .xlsx)."""
@@ -505,12 +502,6 @@ def write_structure_yaml(structure: Structure, header: str | None = None) -> byt
     comment = "".join(f"# {line}".rstrip() + "\n" for line in (header or "").splitlines())
     return (comment + text).encode("utf-8")
 
-
-def clusters_by_area(structure: Structure) -> dict[str, list[Cluster]]:
-    out: dict[str, list[Cluster]] = {a: [] for a in structure.areas}
-    for c in structure.clusters.values():
-        out.setdefault(c.area, []).append(c)
-    return out
 
 
 def select_clusters(structure: Structure, only: Iterable[str] | None) -> list[Cluster]:
