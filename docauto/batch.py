@@ -48,7 +48,9 @@ class Step:
     def label(self) -> str:
         value = self.spec.get(self.type)
         shown = " ".join(value) if isinstance(value, list) else value
-        return f"trin {self.number}: {self.type}" + (f" {shown}" if shown not in (None, True) else "")
+        return f"trin {self.number}: {self.type}" + (
+            f" {shown}" if shown not in (None, True) else ""
+        )
 
 
 @dataclass
@@ -76,8 +78,10 @@ class StepResult:
 
 class BatchStepError(DocautoError):
     def __init__(self, step: Step, cause: BaseException, done: list[StepResult]) -> None:
-        super().__init__(f"{step.label} fejlede: {cause}",
-                         hint="the outputs of the steps before it are kept; fix and run again")
+        super().__init__(
+            f"{step.label} fejlede: {cause}",
+            hint="the outputs of the steps before it are kept; fix and run again",
+        )
         self.step, self.done = step, done
 
 
@@ -91,19 +95,32 @@ def load_plan(path: Path) -> Plan:
     steps = []
     for i, raw in enumerate(data["steps"], start=1):
         if not isinstance(raw, dict):
-            raise ConfigError(f"{path}: trin {i} skal være en tabel (fx '- generate: stillingsopslag')")
+            raise ConfigError(
+                f"{path}: trin {i} skal være en tabel (fx '- generate: stillingsopslag')"
+            )
         types = [t for t in STEP_TYPES if t in raw]
         if len(types) != 1:
-            raise ConfigError(f"{path}: trin {i} skal have præcis én af {', '.join(STEP_TYPES)}; "
-                              f"fandt {', '.join(map(str, raw)) or 'ingen'}")
+            raise ConfigError(
+                f"{path}: trin {i} skal have præcis én af {', '.join(STEP_TYPES)}; "
+                f"fandt {', '.join(map(str, raw)) or 'ingen'}"
+            )
         steps.append(Step(i, types[0], raw))
-    plan = Plan(path=path, name=str(data.get("name") or path.stem),
-                structure=None, out=Path("."), steps=steps)
+    plan = Plan(
+        path=path,
+        name=str(data.get("name") or path.stem),
+        structure=None,
+        out=Path("."),
+        steps=steps,
+    )
     plan.structure = plan.resolve(data["structure"]) if data.get("structure") else None
     plan.out = plan.resolve(data.get("out", "batch-out"))
-    needs_structure = [s for s in steps if s.type in ("generate", "ingest", "report", "remind", "status")]
+    needs_structure = [
+        s for s in steps if s.type in ("generate", "ingest", "report", "remind", "status")
+    ]
     if needs_structure and plan.structure is None:
-        raise ConfigError(f"{path}: 'structure' mangler (trin {needs_structure[0].number} skal bruge den)")
+        raise ConfigError(
+            f"{path}: 'structure' mangler (trin {needs_structure[0].number} skal bruge den)"
+        )
     from docauto.plugins import get_kind
 
     for s in steps:
@@ -113,6 +130,7 @@ def load_plan(path: Path) -> Plan:
 
 
 # -- hashing ----------------------------------------------------------------------------------
+
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -142,11 +160,11 @@ def document_hashes(doc: PlannedDocument, extra: str) -> dict[str, str]:
     data = doc.context if doc.build is None else doc.fingerprint
     if doc.build is not None and doc.fingerprint is None:
         data = {"kind-inputs": extra, "file": doc.filename}  # coarse: the step's inputs
-    return {"template": template,
-            "data": _sha(_canonical([data, dict(doc.properties), inputs]))}
+    return {"template": template, "data": _sha(_canonical([data, dict(doc.properties), inputs]))}
 
 
 # -- running ----------------------------------------------------------------------------------
+
 
 def _load_manifest(out: Path) -> dict[str, Any]:
     path = out / MANIFEST
@@ -161,12 +179,14 @@ def _load_manifest(out: Path) -> dict[str, Any]:
 def _save_manifest(out: Path, manifest: dict[str, Any]) -> None:
     from docauto.output import atomic_write
 
-    atomic_write(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True,
-                                            ensure_ascii=False).encode("utf-8"))
+    atomic_write(
+        out / MANIFEST,
+        json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+    )
 
 
 def _request(plan: Plan, step: Step) -> GenerateRequest:
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     spec = step.spec
     areas = spec.get("areas") or ()
@@ -191,8 +211,15 @@ def _render_slice(args: tuple[str, str, dict[str, Any], list[int]]) -> list[tupl
     return [(i, docs[i].render()) for i in indices]
 
 
-def run_generate(plan: Plan, step: Step, *, dry_run: bool, force: bool, jobs: int,
-                 progress: Callable[[Iterable[Any], int, str], Iterable[Any]]) -> StepResult:
+def run_generate(
+    plan: Plan,
+    step: Step,
+    *,
+    dry_run: bool,
+    force: bool,
+    jobs: int,
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]],
+) -> StepResult:
     from docauto.generate import PartialFailure
     from docauto.output import Writer
     from docauto.plugins import get_kind
@@ -209,12 +236,21 @@ def run_generate(plan: Plan, step: Step, *, dry_run: bool, force: bool, jobs: in
     out = plan.out / str(step.spec.get("out", kind.name))
     writer = Writer(out, dry_run=dry_run)
     writer.check_targets(d.filename for d in docs)
-    step_inputs = _sha(_canonical([
-        file_hash(plan.structure) if plan.structure else "",
-        file_hash(request.data) if request.data and request.data.is_file() else str(request.data),
-        dict(request.options), list(request.only), list(request.areas), kind.name,
-        [file_hash(Path(t)) for t in _kind_template_paths(kind.templates)],
-    ]))
+    step_inputs = _sha(
+        _canonical(
+            [
+                file_hash(plan.structure) if plan.structure else "",
+                file_hash(request.data)
+                if request.data and request.data.is_file()
+                else str(request.data),
+                dict(request.options),
+                list(request.only),
+                list(request.areas),
+                kind.name,
+                [file_hash(Path(t)) for t in _kind_template_paths(kind.templates)],
+            ]
+        )
+    )
     manifest = _load_manifest(out)
     todo: list[int] = []
     hashes: dict[int, dict[str, str]] = {}
@@ -224,7 +260,12 @@ def run_generate(plan: Plan, step: Step, *, dry_run: bool, force: bool, jobs: in
         h = hashes[i] = document_hashes(doc, step_inputs)
         old = manifest.get(rel)
         current = target.exists() and old is not None and file_hash(target) == old.get("output")
-        if force or not current or old.get("template") != h["template"] or old.get("data") != h["data"]:
+        if (
+            force
+            or not current
+            or old.get("template") != h["template"]
+            or old.get("data") != h["data"]
+        ):
             todo.append(i)
         else:
             result.unchanged.append(target)
@@ -260,14 +301,18 @@ def _kind_template_paths(names: Iterable[str]) -> list[Path]:
 
 
 def run_pdf(plan: Plan, step: Step, *, dry_run: bool, force: bool) -> StepResult:
-    from docauto.pdf import convert_to_pdf
+    from docauto.office.pdf import convert_to_pdf
 
     folder = plan.out / str(step.spec["pdf"])
     result = StepResult(step)
     sources = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".docx", ".xlsx"))
-    todo = [p for p in sources
-            if force or not p.with_suffix(".pdf").exists()
-            or p.with_suffix(".pdf").stat().st_mtime_ns < p.stat().st_mtime_ns]
+    todo = [
+        p
+        for p in sources
+        if force
+        or not p.with_suffix(".pdf").exists()
+        or p.with_suffix(".pdf").stat().st_mtime_ns < p.stat().st_mtime_ns
+    ]
     result.unchanged = [p.with_suffix(".pdf") for p in sources if p not in todo]
     if dry_run:
         result.planned = [p.with_suffix(".pdf") for p in todo]
@@ -293,11 +338,25 @@ def command_args(plan: Plan, step: Step) -> list[str]:
             source = "dir:" + str(plan.resolve(source[4:]))
         return ["mail", "ingest", "--source", source, *structure, *registry]
     if step.type == "report":
-        return ["registry", "report", *structure, *registry, "--out", str(plan.out / str(s["report"]))]
+        return [
+            "registry",
+            "report",
+            *structure,
+            *registry,
+            "--out",
+            str(plan.out / str(s["report"])),
+        ]
     if step.type == "status":
         return ["registry", "status", *structure, *registry, *as_of]
     if step.type == "remind":
-        return ["remind", *structure, *registry, *as_of, "--out", str(plan.out / str(s.get("out", "påmindelser")))]
+        return [
+            "remind",
+            *structure,
+            *registry,
+            *as_of,
+            "--out",
+            str(plan.out / str(s.get("out", "påmindelser"))),
+        ]
     raw = s["command"]
     return [str(a) for a in (raw if isinstance(raw, list) else str(raw).split())]
 
@@ -337,9 +396,15 @@ def _invoke(args: list[str]) -> None:
         raise DocautoError(exc.format_message()) from None
 
 
-def run_plan(plan: Plan, *, dry_run: bool = False, force: bool = False, jobs: int = 1,
-             progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
-             on_step: Callable[[StepResult], None] | None = None) -> list[StepResult]:
+def run_plan(
+    plan: Plan,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    jobs: int = 1,
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
+    on_step: Callable[[StepResult], None] | None = None,
+) -> list[StepResult]:
     def no_progress(items: Iterable[Any], _n: int, _label: str) -> Iterable[Any]:
         return items
 
@@ -348,7 +413,9 @@ def run_plan(plan: Plan, *, dry_run: bool = False, force: bool = False, jobs: in
     for step in plan.steps:
         try:
             if step.type == "generate":
-                result = run_generate(plan, step, dry_run=dry_run, force=force, jobs=jobs, progress=progress)
+                result = run_generate(
+                    plan, step, dry_run=dry_run, force=force, jobs=jobs, progress=progress
+                )
             elif step.type == "pdf":
                 result = run_pdf(plan, step, dry_run=dry_run, force=force)
             else:

@@ -14,18 +14,39 @@ from docauto import __version__
 # name -> "module:attribute". Modules are imported lazily.
 BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("docauto.commands.demo:demo", "Run the whole job on the bundled demo municipality."),
-    "kinds": ("docauto.commands.kinds:kinds", "List the document kinds, their templates and fields."),
+    "kinds": (
+        "docauto.commands.kinds:kinds",
+        "List the document kinds, their templates and fields.",
+    ),
     "generate": ("docauto.commands.generate:generate", "Generate the documents of one kind."),
-    "render": ("docauto.commands.render:render", "Render any docxtpl template with a JSON/YAML context."),
-    "templates": ("docauto.commands.templates:templates", "Check templates for the mistakes Word makes."),
-    "structure": ("docauto.commands.structure:structure", "Check or export the municipality's structure."),
+    "render": (
+        "docauto.commands.render:render",
+        "Render any docxtpl template with a JSON/YAML context.",
+    ),
+    "templates": (
+        "docauto.commands.templates:templates",
+        "Check templates for the mistakes Word makes.",
+    ),
+    "structure": (
+        "docauto.commands.structure:structure",
+        "Check or export the municipality's structure.",
+    ),
     "mail": ("docauto.commands.mail:mail", "Classify and ingest the HR mailbox."),
-    "registry": ("docauto.commands.registry:registry", "Create, inspect and report on the HR registry."),
+    "registry": (
+        "docauto.commands.registry:registry",
+        "Create, inspect and report on the HR registry.",
+    ),
     "deadlines": ("docauto.commands.deadlines:deadlines", "What is due and overdue, per area."),
-    "remind": ("docauto.commands.remind:remind", "Write reminder mails to areas that owe a submission."),
+    "remind": (
+        "docauto.commands.remind:remind",
+        "Write reminder mails to areas that owe a submission.",
+    ),
     "review": ("docauto.commands.review:review", "Plan the structural review meetings."),
     "minutes": ("docauto.commands.minutes:minutes", "Draft and finish meeting minutes."),
-    "batch": ("docauto.commands.batch:batch", "Run a batch plan (generate, ingest, report, remind, PDF)."),
+    "batch": (
+        "docauto.commands.batch:batch",
+        "Run a batch plan (generate, ingest, report, remind, PDF).",
+    ),
 }
 
 
@@ -43,11 +64,11 @@ class LazyGroup(click.Group):
     ``lazy`` maps a subcommand name to ("module:attribute", short help).
     """
 
-    def __init__(self, *args, lazy: dict[str, tuple[str, str]] | None = None, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, lazy: dict[str, tuple[str, str]] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = BUILTIN_COMMANDS if lazy is None else lazy
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201
+    def invoke(self, ctx: click.Context):
         from docauto.errors import DocautoError
 
         try:
@@ -107,7 +128,6 @@ def cli() -> None:
     """
 
 
-
 _plugins_added = False
 
 
@@ -122,7 +142,7 @@ def add_plugin_commands() -> None:
     plugins.register_commands(cli)
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     click.echo(f"warning: {message}", err=True)
 
 

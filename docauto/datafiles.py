@@ -30,20 +30,22 @@ def read_data(path: str | Path, *, error: type[DocautoError] = InputError) -> An
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise error(f"{path}: ugyldig JSON (linje {exc.lineno}, kolonne {exc.colno}): "
-                        f"{exc.msg}") from None
+            raise error(
+                f"{path}: ugyldig JSON (linje {exc.lineno}, kolonne {exc.colno}): {exc.msg}"
+            ) from None
     import yaml
 
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1}, kolonne {mark.column + 1})" if mark else ""
         raise error(f"{path}: ugyldig YAML{where}: {getattr(exc, 'problem', exc)}") from None
 
 
-def read_mapping(path: str | Path, *, error: type[DocautoError] = ConfigError,
-                 empty_ok: bool = False) -> dict[str, Any]:
+def read_mapping(
+    path: str | Path, *, error: type[DocautoError] = ConfigError, empty_ok: bool = False
+) -> dict[str, Any]:
     """A YAML/JSON file whose top level must be a table of keys."""
     data = read_data(path, error=error)
     if data is None and empty_ok:

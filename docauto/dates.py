@@ -11,9 +11,26 @@ import datetime as dt
 import re
 from typing import Any
 
-_MONTHS = {name: i for i, name in enumerate(
-    ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-     "oktober", "november", "december"), start=1)}
+_MONTHS = {
+    name: i
+    for i, name in enumerate(
+        (
+            "januar",
+            "februar",
+            "marts",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
 _MONTH_NAMES = {v: k for k, v in _MONTHS.items()}
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DMY = re.compile(r"^(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})$")
@@ -25,8 +42,10 @@ def _make(year: int, month: int, day: int, original: Any) -> dt.date:
         raise ValueError(f"'{original}' er ikke en gyldig dato (der er ingen måned {month})")
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise ValueError(f"'{original}' er ikke en gyldig dato ({_MONTH_NAMES[month]} {year} "
-                         f"har kun {last} dage)")
+        raise ValueError(
+            f"'{original}' er ikke en gyldig dato ({_MONTH_NAMES[month]} {year} "
+            f"har kun {last} dage)"
+        )
     return dt.date(year, month, day)
 
 

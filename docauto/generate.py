@@ -30,8 +30,9 @@ class GenerateResult:
     failed: bool = False
 
 
-def generate_documents(kind: Kind, request: GenerateRequest, out_dir: Path, *,
-                       dry_run: bool = False, pdf: bool = False) -> GenerateResult:
+def generate_documents(
+    kind: Kind, request: GenerateRequest, out_dir: Path, *, dry_run: bool = False, pdf: bool = False
+) -> GenerateResult:
     result = GenerateResult()
     try:
         docs = kind.plan(request)
@@ -40,7 +41,7 @@ def generate_documents(kind: Kind, request: GenerateRequest, out_dir: Path, *,
     writer = Writer(out_dir, dry_run=dry_run)
     writer.check_targets(d.filename for d in docs)
     if pdf and not dry_run:
-        from docauto.pdf import require_soffice
+        from docauto.office.pdf import require_soffice
 
         require_soffice()  # say so before writing anything, not after
     # Render all before writing any, so a template error leaves nothing half-done.
@@ -48,7 +49,7 @@ def generate_documents(kind: Kind, request: GenerateRequest, out_dir: Path, *,
     for name, blob in rendered:
         result.paths.append(writer.write(name, blob))
     if pdf and not dry_run:
-        from docauto.pdf import convert_to_pdf
+        from docauto.office.pdf import convert_to_pdf
 
         convertible = [p for p in result.paths if p.suffix.lower() in (".docx", ".xlsx")]
         result.pdfs = convert_to_pdf(convertible, out_dir)

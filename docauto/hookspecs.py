@@ -29,7 +29,7 @@ def docauto_attachment_readers():
 
 @hookspec
 def docauto_demo_steps():
-    """Return a list of docauto.demo.DemoStep to run in ``docauto demo``, ordered by their order."""
+    """Return a list of docauto.demo.municipality.DemoStep to run in ``docauto demo``, ordered by their order."""
 
 
 @hookspec

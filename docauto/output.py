@@ -17,8 +17,14 @@ from pathlib import Path
 
 from docauto.errors import OutputError
 
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
-                     *(f"LPT{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
@@ -63,8 +69,9 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
 
     path = Path(path)
     if is_open_elsewhere(path):
-        raise OutputError(f"{path}: filen er åben i et andet program",
-                          hint="close it in Word/Excel and run again")
+        raise OutputError(
+            f"{path}: filen er åben i et andet program", hint="close it in Word/Excel and run again"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~docauto-", suffix=".tmp", dir=path.parent)
     try:
@@ -77,8 +84,10 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
             os.replace(tmp, path)
         except PermissionError:
             # Windows refuses to replace a file that another process has open.
-            raise OutputError(f"{path}: kan ikke overskrives; filen er måske åben i et andet program",
-                              hint="close it and run again") from None
+            raise OutputError(
+                f"{path}: kan ikke overskrives; filen er måske åben i et andet program",
+                hint="close it and run again",
+            ) from None
     except BaseException:
         try:
             os.unlink(tmp)
@@ -121,5 +130,7 @@ class Writer:
                 raise OutputError(f"to dokumenter får samme filnavn: {path}")
             seen[key] = name
             if is_open_elsewhere(path):
-                raise OutputError(f"{path}: filen er åben i et andet program",
-                                  hint="close it in Word/Excel and run again")
+                raise OutputError(
+                    f"{path}: filen er åben i et andet program",
+                    hint="close it in Word/Excel and run again",
+                )

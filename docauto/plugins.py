@@ -1,7 +1,7 @@
-"""The plugin manager: loads every plugin of the ``docauto`` entry-point group once.
+"""The plugin manager: loads docauto's own plugins and the ``docauto`` entry-point group once.
 
-Built-in kinds, mail sources and readers come in through the same group (see pyproject.toml),
-so they are loaded exactly like third-party ones. A plugin that fails to import gives a
+Built-in kinds, mail sources and readers are listed in DEFAULT_PLUGINS and go through the same
+manager and hooks as third-party ones. A plugin that fails to import gives a
 warning and is skipped; the rest of the CLI keeps working.
 """
 
@@ -24,6 +24,27 @@ if TYPE_CHECKING:
     from docauto.kinds import Kind
 
 GROUP = "docauto"
+
+# docauto's own plugins, registered exactly like third-party ones but listed here, so that a
+# source checkout works without an installed distribution (datasette's DEFAULT_PLUGINS).
+DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
+    ("structure-export", "docauto.structure.export"),
+    ("review-meetings", "docauto.review.kinds.meetings"),
+    ("review-actionplan", "docauto.review.kinds.actionplan"),
+    ("review-factsheet", "docauto.review.kinds.factsheet"),
+    ("review-demo", "docauto.demo.review"),
+    ("recruitment-forms", "docauto.recruitment.kinds.forms"),
+    ("recruitment-jobad", "docauto.recruitment.kinds.jobad"),
+    ("recruitment-committee", "docauto.recruitment.kinds.committee"),
+    ("recruitment-demo", "docauto.demo.recruitment"),
+    ("mail-sources", "docauto.mail.sources.builtin"),
+    ("reader-xlsx", "docauto.mail.readers.xlsx"),
+    ("reader-docx", "docauto.mail.readers.docx"),
+    ("reader-csv", "docauto.mail.readers.csv"),
+    ("mail-receipts", "docauto.demo.receipts"),
+    ("registry-demo", "docauto.demo.registry"),
+    ("overview-demo", "docauto.demo.overview"),
+)
 
 
 class PluginWarning(UserWarning):
@@ -98,14 +119,15 @@ def get_plugin_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     seen: set[str] = set()
-    for ep in _entry_points():
+    builtins = [_EntryPoint(name, module) for name, module in DEFAULT_PLUGINS]
+    for ep in [*builtins, *_entry_points()]:
         if ep.name in seen:  # the same distribution found twice on sys.path
             continue
         seen.add(ep.name)
         try:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
-        except Exception as exc:  # noqa: BLE001 - any plugin failure must not kill the CLI
+        except Exception as exc:
             warnings.warn(
                 f"docauto: plugin '{ep.name}' ({ep.value}) could not be loaded: "
                 f"{type(exc).__name__}: {exc}",
@@ -113,7 +135,6 @@ def get_plugin_manager() -> pluggy.PluginManager:
                 stacklevel=2,
             )
     return pm
-
 
 
 def _collect(results: list[Any], hook: str) -> list[Any]:
@@ -136,9 +157,12 @@ def _call(hook: str, **kwargs: Any) -> list[Any]:
         for impl in getattr(pm.hook, hook).get_hookimpls():
             try:
                 results.append(impl.function(**kwargs))
-            except Exception as exc:  # noqa: BLE001
-                warnings.warn(f"docauto: plugin '{impl.plugin_name}' failed in {hook}: {exc}",
-                              PluginWarning, stacklevel=2)
+            except Exception as exc:
+                warnings.warn(
+                    f"docauto: plugin '{impl.plugin_name}' failed in {hook}: {exc}",
+                    PluginWarning,
+                    stacklevel=2,
+                )
         return _collect(list(reversed(results)), hook)
     except AttributeError as exc:  # pragma: no cover - spec missing is a programming error
         raise PluginError(f"unknown hook {hook}") from exc
@@ -150,8 +174,11 @@ def kinds() -> dict[str, Kind]:
     out: dict[str, Kind] = {}
     for kind in _call("docauto_kinds"):
         if kind.name in out:
-            warnings.warn(f"docauto: kind '{kind.name}' is defined twice; the first one wins",
-                          PluginWarning, stacklevel=2)
+            warnings.warn(
+                f"docauto: kind '{kind.name}' is defined twice; the first one wins",
+                PluginWarning,
+                stacklevel=2,
+            )
             continue
         out[kind.name] = kind
     return out
@@ -191,9 +218,12 @@ def register_commands(cli: Any) -> None:
     for impl in pm.hook.docauto_register_commands.get_hookimpls():
         try:
             impl.function(cli=cli)
-        except Exception as exc:  # noqa: BLE001
-            warnings.warn(f"docauto: plugin '{impl.plugin_name}' could not add commands: {exc}",
-                          PluginWarning, stacklevel=2)
+        except Exception as exc:
+            warnings.warn(
+                f"docauto: plugin '{impl.plugin_name}' could not add commands: {exc}",
+                PluginWarning,
+                stacklevel=2,
+            )
 
 
 def reset() -> None:

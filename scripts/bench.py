@@ -42,23 +42,29 @@ def report(name: str, value: str, baseline: str, ratio: str, verdict: str) -> No
 
 
 def machine() -> str:
-    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 # -- render ---------------------------------------------------------------------------------
 
+
 def job_ad_template_and_contexts(n: int) -> tuple[Path, list[dict]]:
     """The real job-ad template and contexts from the demo municipality, repeated to n."""
-    from docauto.demo import demo_structure_path
+    from docauto.demo.municipality import demo_structure_path
     from docauto.kinds import GenerateRequest
     from docauto.plugins import get_kind
     from docauto.resources import template_path
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     kind = get_kind("stillingsopslag")
-    docs = [d for d in kind.plan(GenerateRequest(structure=load_structure(demo_structure_path())))
-            if d.template]
+    docs = [
+        d
+        for d in kind.plan(GenerateRequest(structure=load_structure(demo_structure_path())))
+        if d.template
+    ]
     base = docs[0].template
     contexts = [dict(d.context) for d in docs if d.template == base]
     contexts = (contexts * (n // len(contexts) + 1))[:n]
@@ -70,7 +76,7 @@ def bench_render(n: int, tmp: Path) -> None:
     from docxtpl import DocxTemplate
 
     from docauto.cli import cli
-    from docauto.docxtext import docx_text
+    from docauto.office.docxtext import docx_text
 
     template, contexts = job_ad_template_and_contexts(n)
     ctx_file = tmp / "contexts.json"
@@ -79,7 +85,7 @@ def bench_render(n: int, tmp: Path) -> None:
 
     from jinja2 import Environment
 
-    from docauto.filters import FILTERS
+    from docauto.office.filters import FILTERS
 
     naive_out = tmp / "naive"
     naive_out.mkdir()
@@ -94,22 +100,30 @@ def bench_render(n: int, tmp: Path) -> None:
     naive = time.perf_counter() - t0
 
     ours_out = tmp / "ours"
-    from docauto import engine
+    from docauto.office import engine
 
     engine._CACHE.clear()  # include preparing the template in our time
     t0 = time.perf_counter()
-    result = CliRunner().invoke(cli, ["render", str(template), str(ctx_file), "--out", str(ours_out)])
+    result = CliRunner().invoke(
+        cli, ["render", str(template), str(ctx_file), "--out", str(ours_out)]
+    )
     ours = time.perf_counter() - t0
     if result.exit_code != 0:
         print(result.output)
         raise SystemExit("render failed")
-    same = all(docx_text((ours_out / f"{i:04d}.docx").read_bytes()) ==
-               docx_text((naive_out / f"{i:04d}.docx").read_bytes())
-               for i in range(1, n + 1, max(1, n // 50)))
+    same = all(
+        docx_text((ours_out / f"{i:04d}.docx").read_bytes())
+        == docx_text((naive_out / f"{i:04d}.docx").read_bytes())
+        for i in range(1, n + 1, max(1, n // 50))
+    )
     ratio = naive / ours
-    report(f"render {n} job ads ({pages})", f"{ours:.2f} s", f"docxtpl {naive:.2f} s",
-           f"{ratio:.1f}x", ("OK" if ratio >= 10 else "MISS") + " (target >=10x)"
-           + ("" if same else "  TEXT DIFFERS"))
+    report(
+        f"render {n} job ads ({pages})",
+        f"{ours:.2f} s",
+        f"docxtpl {naive:.2f} s",
+        f"{ratio:.1f}x",
+        ("OK" if ratio >= 10 else "MISS") + " (target >=10x)" + ("" if same else "  TEXT DIFFERS"),
+    )
     report("  per document", f"{ours / n * 1000:.1f} ms", f"{naive / n * 1000:.1f} ms", "", "")
 
 
@@ -119,13 +133,14 @@ def _pages_hint(template: Path) -> str:
 
 # -- pdf ------------------------------------------------------------------------------------
 
+
 def bench_pdf(n: int, tmp: Path) -> None:
-    from docauto.engine import prepare
-    from docauto.pdf import convert_to_pdf, find_soffice
+    from docauto.office.engine import prepare
+    from docauto.office.pdf import convert_to_pdf, find_soffice
 
     try:
         soffice = find_soffice()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         report("pdf", "skipped", str(exc)[:30], "", "")
         return
     template, contexts = job_ad_template_and_contexts(n)
@@ -143,20 +158,37 @@ def bench_pdf(n: int, tmp: Path) -> None:
     t0 = time.perf_counter()
     for p in files[:k]:
         profile = Path(tempfile.mkdtemp(prefix="lo-", dir=tmp))
-        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(single), str(p)],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(single),
+                str(p),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     per_single = (time.perf_counter() - t0) / k
     t0 = time.perf_counter()
     pdfs = convert_to_pdf(files, batch)
     per_batch = (time.perf_counter() - t0) / n
     assert len(pdfs) == n
-    report(f"pdf {n} ads, one LibreOffice", f"{per_batch * 1000:.0f} ms/doc",
-           f"{per_single * 1000:.0f} ms/doc", f"{per_single / per_batch:.1f}x",
-           ("OK" if per_batch < 0.1 else "MISS") + " (target <100 ms/doc)")
+    report(
+        f"pdf {n} ads, one LibreOffice",
+        f"{per_batch * 1000:.0f} ms/doc",
+        f"{per_single * 1000:.0f} ms/doc",
+        f"{per_single / per_batch:.1f}x",
+        ("OK" if per_batch < 0.1 else "MISS") + " (target <100 ms/doc)",
+    )
 
 
 # -- ingest ---------------------------------------------------------------------------------
+
 
 def bench_ingest(n_mails: int, n_rows: int, tmp: Path) -> None:
     try:
@@ -175,31 +207,62 @@ def bench_ingest(n_mails: int, n_rows: int, tmp: Path) -> None:
     wb = openpyxl.load_workbook(registry)
     wb.save(tmp / "plain-copy.xlsx")
     plain = time.perf_counter() - t0
-    code = ("import sys\n"
-            "from docauto.cli import main\n"
-            "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-            "try:\n    import resource  # POSIX only; Windows reports no peak\n"
-            "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-            "except ImportError:\n    pass\n")
+    code = (
+        "import sys\n"
+        "from docauto.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "try:\n    import resource  # POSIX only; Windows reports no peak\n"
+        "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "except ImportError:\n    pass\n"
+    )
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, "mail", "ingest", "--source", f"dir:{mailbox}",
-                           "--structure", str(structure), "--registry", str(registry), "--json"],
-                          capture_output=True, text=True, timeout=3600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "mail",
+            "ingest",
+            "--source",
+            f"dir:{mailbox}",
+            "--structure",
+            str(structure),
+            "--registry",
+            str(registry),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     ours = time.perf_counter() - t0
     if proc.returncode != 0:
         print(proc.stderr[-2000:])
         report("ingest", "failed", "", "", "")
         return
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
-    peak = next((int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK")), 0)
+    peak = next(
+        (int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK")), 0
+    )
     ratio = ours / plain
-    report(f"ingest {n_mails} mails / {n_rows} rows", f"{ours:.2f} s", f"load+save {plain:.2f} s",
-           f"{ratio:.1f}x", ("OK" if ratio <= 3 else "MISS") + " (target <=3x)")
-    report("  registered rows / peak memory", f"{summary.get('rows')} rows",
-           f"{peak / 1024:.0f} MiB" if peak else "n/a", "", "")
+    report(
+        f"ingest {n_mails} mails / {n_rows} rows",
+        f"{ours:.2f} s",
+        f"load+save {plain:.2f} s",
+        f"{ratio:.1f}x",
+        ("OK" if ratio <= 3 else "MISS") + " (target <=3x)",
+    )
+    report(
+        "  registered rows / peak memory",
+        f"{summary.get('rows')} rows",
+        f"{peak / 1024:.0f} MiB" if peak else "n/a",
+        "",
+        "",
+    )
 
 
 # -- startup --------------------------------------------------------------------------------
+
 
 def bench_startup(runs: int) -> None:
     exe = shutil.which("docauto", path=str(Path(sys.executable).parent)) or "docauto"
@@ -215,12 +278,19 @@ def bench_startup(runs: int) -> None:
     bare = median([sys.executable, "-c", "pass"])
     ours = median([exe, "--help"])
     delta = (ours - bare) * 1000
-    report("startup docauto --help", f"{ours * 1000:.0f} ms", f"python {bare * 1000:.0f} ms",
-           f"+{delta:.0f} ms", ("OK" if delta <= 150 else "MISS") + " (target <=+150 ms)")
+    report(
+        "startup docauto --help",
+        f"{ours * 1000:.0f} ms",
+        f"python {bare * 1000:.0f} ms",
+        f"+{delta:.0f} ms",
+        ("OK" if delta <= 150 else "MISS") + " (target <=+150 ms)",
+    )
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--only", choices=["render", "pdf", "ingest", "startup"], action="append")
     ap.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     args = ap.parse_args()

@@ -41,7 +41,7 @@ def make_ingest_fixture(tmp: Path, n_mails: int, n_rows: int) -> tuple[Path, Pat
     from docauto.registry import schema
     from docauto.registry.init import init_registry
     from docauto.registry.workbook import RegistryBook
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     tmp = Path(tmp)
     tmp.mkdir(parents=True, exist_ok=True)
@@ -58,16 +58,32 @@ def make_ingest_fixture(tmp: Path, n_mails: int, n_rows: int) -> tuple[Path, Pat
     n_old_mails = max(1, n_rows // 10)
     for i in range(n_rows - n_old_mails):
         c = clusters[i % len(clusters)]
-        book.append(schema.APPLICATIONS, {
-            "Stillingstype": "Klyngeleder", "Område": c.area, "Klynge": c.name,
-            "Ansøger": f"Tidligere Ansøger {i}", "E-mail": f"tidligere{i}@buf.demokommune.dk",
-            "Nuværende stilling": "Institutionsleder", "Nuværende arbejdssted": "Huset",
-            "Modtaget": start, "Kilde": f"<old-{i // 9}@bench>"})
+        book.append(
+            schema.APPLICATIONS,
+            {
+                "Stillingstype": "Klyngeleder",
+                "Område": c.area,
+                "Klynge": c.name,
+                "Ansøger": f"Tidligere Ansøger {i}",
+                "E-mail": f"tidligere{i}@buf.demokommune.dk",
+                "Nuværende stilling": "Institutionsleder",
+                "Nuværende arbejdssted": "Huset",
+                "Modtaget": start,
+                "Kilde": f"<old-{i // 9}@bench>",
+            },
+        )
     for j in range(n_old_mails):
-        book.append(schema.INBOX, {"Message-ID": f"<old-{j}@bench>", "Modtaget": start,
-                                   "Afsender": "x@buf.demokommune.dk", "Emne": "Klyngeleder – "
-                                   "Registrering af ansøgningerne", "Status": "Registreret",
-                                   "Rækker": 9})
+        book.append(
+            schema.INBOX,
+            {
+                "Message-ID": f"<old-{j}@bench>",
+                "Modtaget": start,
+                "Afsender": "x@buf.demokommune.dk",
+                "Emne": "Klyngeleder – Registrering af ansøgningerne",
+                "Status": "Registreret",
+                "Rækker": 9,
+            },
+        )
     book.save()
 
     mailbox = tmp / "indbakke"
@@ -76,8 +92,17 @@ def make_ingest_fixture(tmp: Path, n_mails: int, n_rows: int) -> tuple[Path, Pat
     for n in range(n_mails):
         c = clusters[n % len(clusters)]
         area = structure.areas[c.area]
-        rows = [[c.area, c.name, f"Ny Ansøger {n}-{k}", f"ny{n}.{k}@buf.demokommune.dk",
-                 "Institutionsleder", "Huset"] for k in range(2)]
+        rows = [
+            [
+                c.area,
+                c.name,
+                f"Ny Ansøger {n}-{k}",
+                f"ny{n}.{k}@buf.demokommune.dk",
+                "Institutionsleder",
+                "Huset",
+            ]
+            for k in range(2)
+        ]
         msg = EmailMessage()
         msg["From"] = formataddr((area.chief, area.email))
         msg["To"] = "jobbank@buf.demokommune.dk"
@@ -85,7 +110,11 @@ def make_ingest_fixture(tmp: Path, n_mails: int, n_rows: int) -> tuple[Path, Pat
         msg["Date"] = format_datetime((start + timedelta(minutes=n)).replace(tzinfo=tz))
         msg["Message-ID"] = f"<bench-{n}@buf.demokommune.dk>"
         msg.set_content("Hermed ansøgerne.")
-        msg.add_attachment(_form(rows), maintype="application",
-                           subtype=XLSX.split("/", 1)[1], filename="ansøgere.xlsx")
+        msg.add_attachment(
+            _form(rows),
+            maintype="application",
+            subtype=XLSX.split("/", 1)[1],
+            filename="ansøgere.xlsx",
+        )
         (mailbox / f"{n:05d}.eml").write_bytes(msg.as_bytes())
     return registry, mailbox, structure_path

@@ -2,7 +2,7 @@
 
 Run after changing the layout:  .venv/bin/python scripts/build_overview_template.py
 It is an ordinary Word document with docxtpl tags; HR may also edit it in Word. The names it
-uses are those of docauto.overview.report.report_context.
+uses are those of docauto.registry.report.report_context.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 OUT = Path(__file__).resolve().parent.parent / "templates" / "hr-oversigt.docx"
 
 
-def para(doc, text: str = "", style: str | None = None, bold: bool = False,  # noqa: ANN001, ANN201
-         grey: bool = False):
+def para(doc, text: str = "", style: str | None = None, bold: bool = False, grey: bool = False):
     p = doc.add_paragraph(style=style)
     if text:
         run = p.add_run(text)
@@ -27,7 +26,9 @@ def para(doc, text: str = "", style: str | None = None, bold: bool = False,  # n
     return p
 
 
-def loop_table(doc, headers: list[str], loop: str, cells: list[str], bold_last: str | None = None) -> None:  # noqa: ANN001
+def loop_table(
+    doc, headers: list[str], loop: str, cells: list[str], bold_last: str | None = None
+) -> None:
     """A table with a header row and one row per item ({%tr for %} ... {%tr endfor %})."""
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
@@ -63,37 +64,84 @@ def main() -> None:
     section.footer.paragraphs[0].text = "HR-oversigt pr. {{ dato }}"
 
     para(doc, "HR-oversigt: rekruttering af klyngeledere og pædagogiske ledere", style="Title")
-    para(doc, "Status pr. {{ dato }}. Besatte stillinger: {{ besatte }}. Endnu ikke besatte "
-              "stillinger: {{ ubesatte }}.")
+    para(
+        doc,
+        "Status pr. {{ dato }}. Besatte stillinger: {{ besatte }}. Endnu ikke besatte "
+        "stillinger: {{ ubesatte }}.",
+    )
 
     para(doc, "Besatte og ubesatte stillinger pr. område", style="Heading 1")
     para(doc, "{%p for rolle in roller %}")
     para(doc, "{{ rolle.titel }}", style="Heading 2")
-    loop_table(doc, ["Område", "Opslået", "Ansøgere registreret", "Kandidat indstillet", "Besat",
-                     "Ikke besat", "Genopslag", "I alt"], "a in rolle.omraader",
-               ["{{ a.omraade }}", "{{ a.opslaaet }}", "{{ a.ansoegere }}", "{{ a.kandidat }}",
-                "{{ a.besat }}", "{{ a.ikke_besat }}", "{{ a.genopslag }}", "{{ a.i_alt }}"],
-               bold_last="I alt|{{ rolle.i_alt.opslaaet }}|{{ rolle.i_alt.ansoegere }}|"
-                         "{{ rolle.i_alt.kandidat }}|{{ rolle.i_alt.besat }}|"
-                         "{{ rolle.i_alt.ikke_besat }}|{{ rolle.i_alt.genopslag }}|"
-                         "{{ rolle.i_alt.i_alt }}")
+    loop_table(
+        doc,
+        [
+            "Område",
+            "Opslået",
+            "Ansøgere registreret",
+            "Kandidat indstillet",
+            "Besat",
+            "Ikke besat",
+            "Genopslag",
+            "I alt",
+        ],
+        "a in rolle.omraader",
+        [
+            "{{ a.omraade }}",
+            "{{ a.opslaaet }}",
+            "{{ a.ansoegere }}",
+            "{{ a.kandidat }}",
+            "{{ a.besat }}",
+            "{{ a.ikke_besat }}",
+            "{{ a.genopslag }}",
+            "{{ a.i_alt }}",
+        ],
+        bold_last="I alt|{{ rolle.i_alt.opslaaet }}|{{ rolle.i_alt.ansoegere }}|"
+        "{{ rolle.i_alt.kandidat }}|{{ rolle.i_alt.besat }}|"
+        "{{ rolle.i_alt.ikke_besat }}|{{ rolle.i_alt.genopslag }}|"
+        "{{ rolle.i_alt.i_alt }}",
+    )
     para(doc)
     para(doc, "{%p endfor %}")
     para(doc, "{%p if not roller %}")
     para(doc, "Registret har endnu ingen stillinger.")
     para(doc, "{%p endif %}")
     para(doc, "Alle stillinger", style="Heading 2")
-    loop_table(doc, ["Område", "Stillingstype", "Klynge", "Enhed", "Status", "Ansat"],
-               "s in stillinger", ["{{ s.omraade }}", "{{ s.stillingstype }}", "{{ s.klynge }}",
-                                   "{{ s.enhed }}", "{{ s.status }}", "{{ s.ansat }}"])
+    loop_table(
+        doc,
+        ["Område", "Stillingstype", "Klynge", "Enhed", "Status", "Ansat"],
+        "s in stillinger",
+        [
+            "{{ s.omraade }}",
+            "{{ s.stillingstype }}",
+            "{{ s.klynge }}",
+            "{{ s.enhed }}",
+            "{{ s.status }}",
+            "{{ s.ansat }}",
+        ],
+    )
 
     para(doc, "Genopslag", style="Heading 1")
-    para(doc, "Stillinger uden ansøgere, uden en egnet kandidat, eller som områderne har meldt "
-              "ikke besat.", grey=True)
+    para(
+        doc,
+        "Stillinger uden ansøgere, uden en egnet kandidat, eller som områderne har meldt "
+        "ikke besat.",
+        grey=True,
+    )
     para(doc, "{%p if genopslag %}")
-    loop_table(doc, ["Stillingstype", "Område", "Klynge", "Enhed", "Status", "Årsag"],
-               "g in genopslag", ["{{ g.stillingstype }}", "{{ g.omraade }}", "{{ g.klynge }}",
-                                  "{{ g.enhed }}", "{{ g.status }}", "{{ g.aarsag }}"])
+    loop_table(
+        doc,
+        ["Stillingstype", "Område", "Klynge", "Enhed", "Status", "Årsag"],
+        "g in genopslag",
+        [
+            "{{ g.stillingstype }}",
+            "{{ g.omraade }}",
+            "{{ g.klynge }}",
+            "{{ g.enhed }}",
+            "{{ g.status }}",
+            "{{ g.aarsag }}",
+        ],
+    )
     para(doc, "{%p else %}")
     para(doc, "Ingen stillinger skal genopslås.")
     para(doc, "{%p endif %}")
@@ -101,18 +149,37 @@ def main() -> None:
     para(doc, "Konflikter: samme kandidat ønsket af flere områder", style="Heading 1")
     para(doc, "Til det opfølgende områdemøde på tværs af områderne.", grey=True)
     para(doc, "{%p if konflikter %}")
-    loop_table(doc, ["Runde", "Kandidat", "E-mail", "Områder", "Indstillet til"],
-               "k in konflikter", ["{{ k.runde }}", "{{ k.kandidat }}", "{{ k.email }}",
-                                   "{{ k.omraader }}", "{{ k.steder }}"])
+    loop_table(
+        doc,
+        ["Runde", "Kandidat", "E-mail", "Områder", "Indstillet til"],
+        "k in konflikter",
+        [
+            "{{ k.runde }}",
+            "{{ k.kandidat }}",
+            "{{ k.email }}",
+            "{{ k.omraader }}",
+            "{{ k.steder }}",
+        ],
+    )
     para(doc, "{%p else %}")
     para(doc, "Ingen kandidater er indstillet af mere end ét område i samme runde.")
     para(doc, "{%p endif %}")
 
     para(doc, "Manglende indsendelser", style="Heading 1")
     para(doc, "{%p if mangler %}")
-    loop_table(doc, ["Område", "Stillingstype", "Emnefelt", "Frist", "Tilstand", "Stillinger"],
-               "m in mangler", ["{{ m.omraade }}", "{{ m.stillingstype }}", "{{ m.emne }}",
-                                "{{ m.frist }}", "{{ m.tilstand }}", "{{ m.stillinger }}"])
+    loop_table(
+        doc,
+        ["Område", "Stillingstype", "Emnefelt", "Frist", "Tilstand", "Stillinger"],
+        "m in mangler",
+        [
+            "{{ m.omraade }}",
+            "{{ m.stillingstype }}",
+            "{{ m.emne }}",
+            "{{ m.frist }}",
+            "{{ m.tilstand }}",
+            "{{ m.stillinger }}",
+        ],
+    )
     para(doc, "{%p else %}")
     para(doc, "Ingen områder mangler en indsendelse med overskredet eller nær frist.")
     para(doc, "{%p endif %}")
@@ -121,9 +188,18 @@ def main() -> None:
     para(doc, "Til alle områdechefer: hvem er ansat i hvilke stillinger.", grey=True)
     para(doc, "{%p for a in fordeling %}")
     para(doc, "{{ a.omraade }}", style="Heading 2")
-    loop_table(doc, ["Stillingstype", "Klynge", "Enhed", "Navn", "Tiltræder"], "h in a.ansatte",
-               ["{{ h.stillingstype }}", "{{ h.klynge }}", "{{ h.enhed }}", "{{ h.navn }}",
-                "{{ h.tiltraeder }}"])
+    loop_table(
+        doc,
+        ["Stillingstype", "Klynge", "Enhed", "Navn", "Tiltræder"],
+        "h in a.ansatte",
+        [
+            "{{ h.stillingstype }}",
+            "{{ h.klynge }}",
+            "{{ h.enhed }}",
+            "{{ h.navn }}",
+            "{{ h.tiltraeder }}",
+        ],
+    )
     para(doc, "{%p endfor %}")
     para(doc, "{%p if not fordeling %}")
     para(doc, "Der er endnu ikke registreret ansættelser.")
@@ -132,8 +208,11 @@ def main() -> None:
     para(doc, "Meddelelse om ansættelser (til KKnet)", style="Heading 1")
     para(doc, "{%p if meddelelse %}")
     para(doc, "Nye ledere i klyngestrukturen", bold=True)
-    para(doc, "Børne- og Ungdomsforvaltningen har nu udpeget lederne i den nye klyngestruktur, "
-              "som træder i kraft {{ ikrafttraeden }}. Vi byder velkommen til:")
+    para(
+        doc,
+        "Børne- og Ungdomsforvaltningen har nu udpeget lederne i den nye klyngestruktur, "
+        "som træder i kraft {{ ikrafttraeden }}. Vi byder velkommen til:",
+    )
     para(doc, "{%p for gruppe in meddelelse %}")
     para(doc, "{{ gruppe.titel }}", bold=True)
     para(doc, "{%p for h in gruppe.ansatte %}")

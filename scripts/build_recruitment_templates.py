@@ -15,7 +15,7 @@ from docx.shared import Pt, RGBColor
 OUT = Path(__file__).resolve().parent.parent / "templates"
 
 
-def new_document(title: str, header: str):  # noqa: ANN201
+def new_document(title: str, header: str):
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
@@ -27,8 +27,14 @@ def new_document(title: str, header: str):  # noqa: ANN201
     return doc
 
 
-def para(doc, text: str = "", style: str | None = None, bold: bool = False,  # noqa: ANN001, ANN201
-         italic: bool = False, grey: bool = False):
+def para(
+    doc,
+    text: str = "",
+    style: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    grey: bool = False,
+):
     p = doc.add_paragraph(style=style)
     if text:
         run = p.add_run(text)
@@ -38,7 +44,7 @@ def para(doc, text: str = "", style: str | None = None, bold: bool = False,  # n
     return p
 
 
-def facts_table(doc, rows: list[tuple[str, str]]) -> None:  # noqa: ANN001
+def facts_table(doc, rows: list[tuple[str, str]]) -> None:
     t = doc.add_table(rows=0, cols=2)
     t.style = "Table Grid"
     for label, value in rows:
@@ -48,7 +54,7 @@ def facts_table(doc, rows: list[tuple[str, str]]) -> None:  # noqa: ANN001
     doc.add_paragraph()
 
 
-def loop_table(doc, headers: list[str], loop: str, cells: list[str]) -> None:  # noqa: ANN001
+def loop_table(doc, headers: list[str], loop: str, cells: list[str]) -> None:
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = "Table Grid"
     for cell, h in zip(t.rows[0].cells, headers, strict=True):
@@ -60,19 +66,19 @@ def loop_table(doc, headers: list[str], loop: str, cells: list[str]) -> None:  #
     doc.add_paragraph()
 
 
-def bullets(doc, loop: str, item: str) -> None:  # noqa: ANN001
+def bullets(doc, loop: str, item: str) -> None:
     para(doc, "{%p for " + loop + " %}")
     para(doc, "{{ " + item + " }}", style="List Bullet")
     para(doc, "{%p endfor %}")
 
 
-def paragraphs(doc, loop: str, item: str) -> None:  # noqa: ANN001
+def paragraphs(doc, loop: str, item: str) -> None:
     para(doc, "{%p for " + loop + " %}")
     para(doc, "{{ " + item + " }}")
     para(doc, "{%p endfor %}")
 
 
-def general_part(doc) -> None:  # noqa: ANN001
+def general_part(doc) -> None:
     para(doc, "Stillingen", style="Heading 1")
     paragraphs(doc, "afsnit in profil.generelt", "afsnit")
     para(doc, "{{ profil.refererer_til }}")
@@ -92,31 +98,49 @@ CLUSTER_FACTS = [
 ]
 
 
-def units_table(doc) -> None:  # noqa: ANN001
-    loop_table(doc, ["Enhed", "Adresse", "Antal børn", "Aldersgruppe"],
-               "{%tr for u in klynge.enheder %}",
-               ["{{ u.navn }}", "{{ u.adresse or '–' }}", "{{ u.børn | tal }}",
-                "{{ u.aldersgruppe or '–' }}"])
+def units_table(doc) -> None:
+    loop_table(
+        doc,
+        ["Enhed", "Adresse", "Antal børn", "Aldersgruppe"],
+        "{%tr for u in klynge.enheder %}",
+        [
+            "{{ u.navn }}",
+            "{{ u.adresse or '–' }}",
+            "{{ u.børn | tal }}",
+            "{{ u.aldersgruppe or '–' }}",
+        ],
+    )
 
 
-def how_to_apply(doc, extra: str) -> None:  # noqa: ANN001
+def how_to_apply(doc, extra: str) -> None:
     para(doc, "Sådan søger du", style="Heading 1")
     para(doc, extra)
-    para(doc, "Ansøgningen sendes til {{ kontakt.titel }} {{ kontakt.navn }}, {{ kontakt.email }}, "
-              "og skal være modtaget senest {{ ansøgningsfrist | dato_ugedag }}.")
+    para(
+        doc,
+        "Ansøgningen sendes til {{ kontakt.titel }} {{ kontakt.navn }}, {{ kontakt.email }}, "
+        "og skal være modtaget senest {{ ansøgningsfrist | dato_ugedag }}.",
+    )
     para(doc, "Ansættelsessamtalerne holdes i {{ samtaleuger }}. {{ besættelse }}")
-    para(doc, "Vil du vide mere om stillingen, er du velkommen til at kontakte {{ kontakt.titel }} "
-              "{{ kontakt.navn }}, {{ kontakt.email }}.")
+    para(
+        doc,
+        "Vil du vide mere om stillingen, er du velkommen til at kontakte {{ kontakt.titel }} "
+        "{{ kontakt.navn }}, {{ kontakt.email }}.",
+    )
     para(doc, "Opslået den {{ opslagsdato | dato }}.", italic=True, grey=True)
 
 
 def job_ad_cluster_leader() -> None:
-    doc = new_document("Stillingsopslag: klyngeleder", "Børne- og Ungdomsforvaltningen – Stillingsopslag")
+    doc = new_document(
+        "Stillingsopslag: klyngeleder", "Børne- og Ungdomsforvaltningen – Stillingsopslag"
+    )
     para(doc, "Klyngeleder til {{ klynge.navn }}", style="Title")
     para(doc, "Område {{ område.navn }} · {{ klynge.type_tekst }}", style="Subtitle")
-    para(doc, "Børne- og Ungdomsforvaltningen søger en klyngeleder til {{ klynge.navn }} i område "
-              "{{ område.navn }} med tiltrædelse {{ tiltrædelse | dato }}. Stillingen er opslået "
-              "internt blandt de nuværende institutionsledere.")
+    para(
+        doc,
+        "Børne- og Ungdomsforvaltningen søger en klyngeleder til {{ klynge.navn }} i område "
+        "{{ område.navn }} med tiltrædelse {{ tiltrædelse | dato }}. Stillingen er opslået "
+        "internt blandt de nuværende institutionsledere.",
+    )
     general_part(doc)
     para(doc, "Klyngen", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
@@ -124,43 +148,58 @@ def job_ad_cluster_leader() -> None:
     units_table(doc)
     para(doc, "Klyngens udfordringer", style="Heading 2")
     paragraphs(doc, "afsnit in udfordringer", "afsnit")
-    how_to_apply(doc, "Du skriver én ansøgning pr. område og angiver i ansøgningen, hvilke klynger i "
-                      "området du ønsker at komme i betragtning til. Du kan frit søge stillinger i "
-                      "flere områder.")
+    how_to_apply(
+        doc,
+        "Du skriver én ansøgning pr. område og angiver i ansøgningen, hvilke klynger i "
+        "området du ønsker at komme i betragtning til. Du kan frit søge stillinger i "
+        "flere områder.",
+    )
     doc.save(OUT / "stillingsopslag-klyngeleder.docx")
 
 
 def job_ad_pedagogical_leader() -> None:
-    doc = new_document("Stillingsopslag: pædagogisk leder",
-                       "Børne- og Ungdomsforvaltningen – Stillingsopslag")
+    doc = new_document(
+        "Stillingsopslag: pædagogisk leder", "Børne- og Ungdomsforvaltningen – Stillingsopslag"
+    )
     para(doc, "Pædagogisk leder til {{ enhed.navn }}", style="Title")
     para(doc, "{{ klynge.navn }} · område {{ område.navn }}", style="Subtitle")
-    para(doc, "Børne- og Ungdomsforvaltningen søger en pædagogisk leder til {{ enhed.navn }} "
-              "({{ enhed.id }}) i {{ klynge.navn }}, område {{ område.navn }}, med tiltrædelse "
-              "{{ tiltrædelse | dato }}. Stillingen er opslået internt blandt de nuværende "
-              "institutionsledere og souschefer.")
+    para(
+        doc,
+        "Børne- og Ungdomsforvaltningen søger en pædagogisk leder til {{ enhed.navn }} "
+        "({{ enhed.id }}) i {{ klynge.navn }}, område {{ område.navn }}, med tiltrædelse "
+        "{{ tiltrædelse | dato }}. Stillingen er opslået internt blandt de nuværende "
+        "institutionsledere og souschefer.",
+    )
     general_part(doc)
     para(doc, "Enheden", style="Heading 1")
-    facts_table(doc, [
-        ("Enhed:", "{{ enhed.navn }} ({{ enhed.id }})"),
-        ("Adresse:", "{{ enhed.adresse or '–' }}"),
-        ("Antal børn:", "{{ enhed.børn | tal }}"),
-        ("Aldersgruppe:", "{{ enhed.aldersgruppe or '–' }}"),
-    ])
+    facts_table(
+        doc,
+        [
+            ("Enhed:", "{{ enhed.navn }} ({{ enhed.id }})"),
+            ("Adresse:", "{{ enhed.adresse or '–' }}"),
+            ("Antal børn:", "{{ enhed.børn | tal }}"),
+            ("Aldersgruppe:", "{{ enhed.aldersgruppe or '–' }}"),
+        ],
+    )
     para(doc, "Enhedens opgaver og udfordringer", style="Heading 2")
     paragraphs(doc, "afsnit in udfordringer", "afsnit")
     para(doc, "Klyngen", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
     para(doc, "Klyngens enheder", style="Heading 2")
     units_table(doc)
-    how_to_apply(doc, "Du kan frit søge flere stillinger i alle områder. Skriv i ansøgningen, "
-                      "hvilken eller hvilke stillinger du søger.")
+    how_to_apply(
+        doc,
+        "Du kan frit søge flere stillinger i alle områder. Skriv i ansøgningen, "
+        "hvilken eller hvilke stillinger du søger.",
+    )
     doc.save(OUT / "stillingsopslag-paedagogisk-leder.docx")
 
 
 def appointment_letter() -> None:
-    doc = new_document("Udpegning til vurderingsudvalg",
-                       "Børne- og Ungdomsforvaltningen – Område {{ område.navn }}")
+    doc = new_document(
+        "Udpegning til vurderingsudvalg",
+        "Børne- og Ungdomsforvaltningen – Område {{ område.navn }}",
+    )
     para(doc, "{{ medlem.navn }}")
     para(doc, "{%p if medlem.email %}")
     para(doc, "{{ medlem.email }}")
@@ -169,34 +208,53 @@ def appointment_letter() -> None:
     para(doc, "Udpegning til vurderingsudvalg", style="Title")
     para(doc, "{{ stilling.titel }}", style="Subtitle")
     para(doc, "Kære {{ medlem.navn }}")
-    para(doc, "Du er udpeget som {{ medlem.sæde_navn }} i vurderingsudvalget for stillingen som "
-              "{{ stilling.titel_lille }}. Du er udpeget af {{ medlem.udpeget_af }}.")
+    para(
+        doc,
+        "Du er udpeget som {{ medlem.sæde_navn }} i vurderingsudvalget for stillingen som "
+        "{{ stilling.titel_lille }}. Du er udpeget af {{ medlem.udpeget_af }}.",
+    )
     para(doc, "{%p if medlem.uden_stemmeret %}")
     para(doc, "Som HR-konsulent deltager du efter behov og uden stemmeret.")
     para(doc, "{%p endif %}")
-    para(doc, "Udvalgets formand er {{ formand.navn }}, {{ formand.titel }} i område "
-              "{{ område.navn }}.")
+    para(
+        doc,
+        "Udvalgets formand er {{ formand.navn }}, {{ formand.titel }} i område {{ område.navn }}.",
+    )
     para(doc, "Stillingen", style="Heading 1")
-    facts_table(doc, [
-        ("Stilling:", "{{ stilling.titel }}"),
-        ("Område:", "{{ område.navn }}"),
-        ("Klynge:", "{{ stilling.klynge }}"),
-        ("Ansøgningsfrist:", "{{ ansøgningsfrist | dato_ugedag }}"),
-        ("Ansættelsessamtaler:", "{{ samtaleuger }}"),
-    ])
+    facts_table(
+        doc,
+        [
+            ("Stilling:", "{{ stilling.titel }}"),
+            ("Område:", "{{ område.navn }}"),
+            ("Klynge:", "{{ stilling.klynge }}"),
+            ("Ansøgningsfrist:", "{{ ansøgningsfrist | dato_ugedag }}"),
+            ("Ansættelsessamtaler:", "{{ samtaleuger }}"),
+        ],
+    )
     para(doc, "Tidsplan", style="Heading 1")
     para(doc, "Udvalget arbejder efter denne tidsplan:")
-    loop_table(doc, ["Hvornår", "Hvad", "Frist"], "{%tr for t in tidsplan %}",
-               ["{{ t.hvornår }}", "{{ t.hvad }}", "{{ t.frist }}"])
+    loop_table(
+        doc,
+        ["Hvornår", "Hvad", "Frist"],
+        "{%tr for t in tidsplan %}",
+        ["{{ t.hvornår }}", "{{ t.hvad }}", "{{ t.frist }}"],
+    )
     para(doc, "Tavshedspligt", style="Heading 1")
-    para(doc, "Som medlem af vurderingsudvalget får du adgang til ansøgninger og andre oplysninger "
-              "om ansøgerne. Du har tavshedspligt om alt, hvad du får kendskab til gennem arbejdet i "
-              "udvalget, herunder hvem der har søgt, og hvad der bliver drøftet. Tavshedspligten "
-              "gælder også, efter at ansættelsen er afsluttet. Ansøgningsmateriale må ikke videregives "
-              "eller kopieres og afleveres til formanden, når udvalgets arbejde er slut.")
+    para(
+        doc,
+        "Som medlem af vurderingsudvalget får du adgang til ansøgninger og andre oplysninger "
+        "om ansøgerne. Du har tavshedspligt om alt, hvad du får kendskab til gennem arbejdet i "
+        "udvalget, herunder hvem der har søgt, og hvad der bliver drøftet. Tavshedspligten "
+        "gælder også, efter at ansættelsen er afsluttet. Ansøgningsmateriale må ikke videregives "
+        "eller kopieres og afleveres til formanden, når udvalgets arbejde er slut.",
+    )
     para(doc, "Udvalgets medlemmer", style="Heading 1")
-    loop_table(doc, ["Sæde", "Navn", "Udpeget af"], "{%tr for m in medlemmer %}",
-               ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af }}"])
+    loop_table(
+        doc,
+        ["Sæde", "Navn", "Udpeget af"],
+        "{%tr for m in medlemmer %}",
+        ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af }}"],
+    )
     para(doc, "Tak, fordi du vil bidrage til at finde den rette kandidat.")
     para(doc, "Med venlig hilsen")
     para(doc, "{{ formand.navn }}")
@@ -205,30 +263,51 @@ def appointment_letter() -> None:
 
 
 def committee_overview() -> None:
-    doc = new_document("Vurderingsudvalg: oversigt",
-                       "Børne- og Ungdomsforvaltningen – Område {{ område.navn }}")
+    doc = new_document(
+        "Vurderingsudvalg: oversigt", "Børne- og Ungdomsforvaltningen – Område {{ område.navn }}"
+    )
     para(doc, "Vurderingsudvalg", style="Title")
     para(doc, "{{ stilling.titel }}", style="Subtitle")
-    facts_table(doc, [
-        ("Stilling:", "{{ stilling.titel }}"),
-        ("Område:", "{{ område.navn }}"),
-        ("Formand:", "{{ formand.navn }}, {{ formand.titel }}"),
-        ("Ansøgningsfrist:", "{{ ansøgningsfrist | dato_ugedag }}"),
-        ("Ansættelsessamtaler:", "{{ samtaleuger }}"),
-        ("Dato:", "{{ brevdato | dato }}"),
-    ])
+    facts_table(
+        doc,
+        [
+            ("Stilling:", "{{ stilling.titel }}"),
+            ("Område:", "{{ område.navn }}"),
+            ("Formand:", "{{ formand.navn }}, {{ formand.titel }}"),
+            ("Ansøgningsfrist:", "{{ ansøgningsfrist | dato_ugedag }}"),
+            ("Ansættelsessamtaler:", "{{ samtaleuger }}"),
+            ("Dato:", "{{ brevdato | dato }}"),
+        ],
+    )
     para(doc, "Medlemmer", style="Heading 1")
-    loop_table(doc, ["Sæde", "Navn", "Udpeget af", "E-mail", "Telefon"],
-               "{%tr for m in medlemmer %}",
-               ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af }}", "{{ m.email or '–' }}",
-                "{{ m.telefon or '–' }}"])
-    para(doc, "Sammensætningen følger reglen for vurderingsudvalg: 1 lokal ledelsesrepræsentant, "
-              "2 lokale medarbejderrepræsentanter, 2 repræsentanter for forældrebestyrelserne, "
-              "1 pædagogisk-faglig konsulent og områdechefen eller souschefen i området som formand. "
-              "En HR-konsulent kan deltage efter behov uden stemmeret.", italic=True, grey=True)
+    loop_table(
+        doc,
+        ["Sæde", "Navn", "Udpeget af", "E-mail", "Telefon"],
+        "{%tr for m in medlemmer %}",
+        [
+            "{{ m.sæde }}",
+            "{{ m.navn }}",
+            "{{ m.udpeget_af }}",
+            "{{ m.email or '–' }}",
+            "{{ m.telefon or '–' }}",
+        ],
+    )
+    para(
+        doc,
+        "Sammensætningen følger reglen for vurderingsudvalg: 1 lokal ledelsesrepræsentant, "
+        "2 lokale medarbejderrepræsentanter, 2 repræsentanter for forældrebestyrelserne, "
+        "1 pædagogisk-faglig konsulent og områdechefen eller souschefen i området som formand. "
+        "En HR-konsulent kan deltage efter behov uden stemmeret.",
+        italic=True,
+        grey=True,
+    )
     para(doc, "Tidsplan", style="Heading 1")
-    loop_table(doc, ["Hvornår", "Hvad", "Frist"], "{%tr for t in tidsplan %}",
-               ["{{ t.hvornår }}", "{{ t.hvad }}", "{{ t.frist }}"])
+    loop_table(
+        doc,
+        ["Hvornår", "Hvad", "Frist"],
+        "{%tr for t in tidsplan %}",
+        ["{{ t.hvornår }}", "{{ t.hvad }}", "{{ t.frist }}"],
+    )
     doc.save(OUT / "vurderingsudvalg-oversigt.docx")
 
 

@@ -29,8 +29,14 @@ def new_document(title: str):
     return doc
 
 
-def para(doc, text: str = "", style: str | None = None, bold: bool = False, italic: bool = False,
-         grey: bool = False):
+def para(
+    doc,
+    text: str = "",
+    style: str | None = None,
+    bold: bool = False,
+    italic: bool = False,
+    grey: bool = False,
+):
     p = doc.add_paragraph(style=style)
     if text:
         run = p.add_run(text)
@@ -95,14 +101,26 @@ CLUSTER_FACTS = [
 
 
 def units_table(doc):
-    loop_table(doc, ["Enhed", "Antal børn", "Aldersgruppe", "Leder"],
-               "{%tr for u in klynge.enheder %}",
-               ["{{ u.navn }}", "{{ u.børn | tal }}", "{{ u.aldersgruppe or '–' }}", "{{ u.leder or '–' }}"])
+    loop_table(
+        doc,
+        ["Enhed", "Antal børn", "Aldersgruppe", "Leder"],
+        "{%tr for u in klynge.enheder %}",
+        [
+            "{{ u.navn }}",
+            "{{ u.børn | tal }}",
+            "{{ u.aldersgruppe or '–' }}",
+            "{{ u.leder or '–' }}",
+        ],
+    )
 
 
 def participants(doc):
     para(doc, "{%p for d in møde.deltagere %}")
-    para(doc, "{{ d.navn }}{% if d.rolle and d.rolle != d.navn %}, {{ d.rolle }}{% endif %}", style="List Bullet")
+    para(
+        doc,
+        "{{ d.navn }}{% if d.rolle and d.rolle != d.navn %}, {{ d.rolle }}{% endif %}",
+        style="List Bullet",
+    )
     para(doc, "{%p endfor %}")
 
 
@@ -137,9 +155,13 @@ def minutes_form() -> None:
     para(doc, "Referat: {{ møde.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
-    para(doc, "Skriv konklusionerne under hvert punkt, og udfyld tabellen med den aftalte opfølgning. "
-              "Bevar overskrifterne og tabellens kolonner, så referatet kan læses ind igen.",
-         italic=True, grey=True)
+    para(
+        doc,
+        "Skriv konklusionerne under hvert punkt, og udfyld tabellen med den aftalte opfølgning. "
+        "Bevar overskrifterne og tabellens kolonner, så referatet kan læses ind igen.",
+        italic=True,
+        grey=True,
+    )
     para(doc, "Deltagere", style="Heading 1")
     participants(doc)
     para(doc, "Konklusioner", style="Heading 1")
@@ -150,9 +172,16 @@ def minutes_form() -> None:
     para(doc, "{{ overvejelser.titel }}", style="Heading 2")
     para(doc, "{{ pladsholder }}", italic=True, grey=True)
     para(doc, "{{ opfølgning.titel }}", style="Heading 2")
-    loop_table(doc, ["{{ opfølgning.kolonner[0] }}", "{{ opfølgning.kolonner[1] }}",
-                     "{{ opfølgning.kolonner[2] }}"],
-               "{%tr for r in tomme_rækker %}", ["", "", ""])
+    loop_table(
+        doc,
+        [
+            "{{ opfølgning.kolonner[0] }}",
+            "{{ opfølgning.kolonner[1] }}",
+            "{{ opfølgning.kolonner[2] }}",
+        ],
+        "{%tr for r in tomme_rækker %}",
+        ["", "", ""],
+    )
     doc.save(OUT / "referatskabelon.docx")
 
 
@@ -176,8 +205,12 @@ def minutes() -> None:
     para(doc, "{%p endfor %}")
     para(doc, "{{ opfølgning.titel }}", style="Heading 2")
     para(doc, "{%p if opfølgning.rækker %}")
-    loop_table(doc, ["Hvad", "Hvem", "Hvornår", "Bemærkning"], "{%tr for r in opfølgning.rækker %}",
-               ["{{ r.hvad }}", "{{ r.hvem }}", "{{ r.hvornår }}", "{{ r.bemærkning }}"])
+    loop_table(
+        doc,
+        ["Hvad", "Hvem", "Hvornår", "Bemærkning"],
+        "{%tr for r in opfølgning.rækker %}",
+        ["{{ r.hvad }}", "{{ r.hvem }}", "{{ r.hvornår }}", "{{ r.bemærkning }}"],
+    )
     para(doc, "{%p else %}")
     para(doc, "Der er ikke aftalt opfølgning.")
     para(doc, "{%p endif %}")
@@ -197,7 +230,9 @@ def action_plan() -> None:
     para(doc, "Paraplyorganisationens model og kriterier", style="Heading 1")
     label_value(doc, "Paraplyorganisation:", "{{ kriterietjek.paraply or '–' }}")
     label_value(doc, "Model:", "{{ kriterietjek.model or '–' }}")
-    label_value(doc, "Modellens kriterier:", "{{ kriterietjek.kriterier or 'ingen skriftlige kriterier' }}")
+    label_value(
+        doc, "Modellens kriterier:", "{{ kriterietjek.kriterier or 'ingen skriftlige kriterier' }}"
+    )
     para(doc, "{%p if kriterietjek.afvigelser %}")
     para(doc, "Afvigelser fra modellen, som handleplanen skal forholde sig til:", bold=True)
     para(doc, "{%p for a in kriterietjek.afvigelser %}")
@@ -230,16 +265,32 @@ def action_plan() -> None:
     para(doc, "{%p for q in besparelse.spørgsmål %}")
     para(doc, "{{ q }}", style="List Bullet")
     para(doc, "{%p endfor %}")
-    loop_table(doc, ["Enhed", "Antal børn", "Besparelse (kr.)", "Hvordan indhentes besparelsen"],
-               "{%tr for u in klynge.enheder %}", ["{{ u.navn }}", "{{ u.børn | tal }}", "", ""])
+    loop_table(
+        doc,
+        ["Enhed", "Antal børn", "Besparelse (kr.)", "Hvordan indhentes besparelsen"],
+        "{%tr for u in klynge.enheder %}",
+        ["{{ u.navn }}", "{{ u.børn | tal }}", "", ""],
+    )
     para(doc, "{%p endif %}")
     para(doc, "{{ tidsplan.titel }}", style="Heading 1")
-    loop_table(doc, ["Dato", "Milepæl"], "{%tr for m in tidsplan.milepæle %}",
-               ["{{ m.dato | dato }}", "{{ m.tekst }}"])
+    loop_table(
+        doc,
+        ["Dato", "Milepæl"],
+        "{%tr for m in tidsplan.milepæle %}",
+        ["{{ m.dato | dato }}", "{{ m.tekst }}"],
+    )
     para(doc, "{{ handlinger.titel }}", style="Heading 1")
-    loop_table(doc, ["{{ handlinger.kolonner[0] }}", "{{ handlinger.kolonner[1] }}",
-                     "{{ handlinger.kolonner[2] }}", "{{ handlinger.kolonner[3] }}"],
-               "{%tr for r in handlinger.rækker %}", ["", "", "", ""])
+    loop_table(
+        doc,
+        [
+            "{{ handlinger.kolonner[0] }}",
+            "{{ handlinger.kolonner[1] }}",
+            "{{ handlinger.kolonner[2] }}",
+            "{{ handlinger.kolonner[3] }}",
+        ],
+        "{%tr for r in handlinger.rækker %}",
+        ["", "", "", ""],
+    )
     doc.save(OUT / "handleplan.docx")
 
 
@@ -248,14 +299,23 @@ def fact_sheet() -> None:
     para(doc, "{{ tekst.titel }}", style="Title")
     para(doc, "{{ enhed.navn }}", style="Subtitle")
     para(doc, "Hvilken klynge er vores institution en del af?", style="Heading 1")
-    para(doc, "{{ enhed.navn }} er en del af {{ klynge.ubestemt }} {{ klynge.navn }} i område "
-              "{{ klynge.område }}.")
+    para(
+        doc,
+        "{{ enhed.navn }} er en del af {{ klynge.ubestemt }} {{ klynge.navn }} i område "
+        "{{ klynge.område }}.",
+    )
     para(doc, "{%p if andre_enheder %}")
     para(doc, "De andre institutioner i {{ klynge.bestemt }} er {{ andre_enheder | opremsning }}.")
     para(doc, "{%p endif %}")
     para(doc, "Hvem leder?", style="Heading 1")
-    para(doc, "{{ klynge.leder_rolle }}: {{ klynge.leder or 'udpeges senere' }}", style="List Bullet")
-    para(doc, "Pædagogisk leder i {{ enhed.navn }}: {{ enhed.leder or 'udpeges senere' }}", style="List Bullet")
+    para(
+        doc, "{{ klynge.leder_rolle }}: {{ klynge.leder or 'udpeges senere' }}", style="List Bullet"
+    )
+    para(
+        doc,
+        "Pædagogisk leder i {{ enhed.navn }}: {{ enhed.leder or 'udpeges senere' }}",
+        style="List Bullet",
+    )
     para(doc, "Områdechef for {{ klynge.område }}: {{ områdechef }}", style="List Bullet")
     para(doc, "{{ tekst.hvad_er.overskrift }}", style="Heading 1")
     para(doc, "{{ tekst.hvad_er.tekst }}")

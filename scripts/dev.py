@@ -32,7 +32,7 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def run(cmd: list[str], **kw) -> None:  # noqa: ANN003
+def run(cmd: list[str], **kw) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     subprocess.run(cmd, check=True, **kw)
 
@@ -47,15 +47,30 @@ def ensure_venv(extras: str) -> Path:
     want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if not stamp.exists() or stamp.read_text() != want:
         target = f".[{extras}]" if extras else "."
-        run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "-e", target], cwd=ROOT)
+        run(
+            [
+                str(py),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-e",
+                target,
+            ],
+            cwd=ROOT,
+        )
         stamp.write_text(want)
     return py
 
 
 def install_system_packages() -> None:
-    missing = [pkg for tool, pkgs in SYSTEM_PACKAGES.items()
-               if not (shutil.which(tool) or Path(f"/usr/sbin/{tool}").exists()) for pkg in pkgs]
+    missing = [
+        pkg
+        for tool, pkgs in SYSTEM_PACKAGES.items()
+        if not (shutil.which(tool) or Path(f"/usr/sbin/{tool}").exists())
+        for pkg in pkgs
+    ]
     if not missing:
         return
     if not shutil.which("apt-get") or (hasattr(os, "geteuid") and os.geteuid() != 0):

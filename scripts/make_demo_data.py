@@ -62,134 +62,630 @@ i hånden, men i scriptet, og kør det igen."""
 # Area -> (streets with postcode and town, place names for cluster names).
 AREAS: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
     "Amager Øst": (
-        [(s, "2300 København S") for s in (
-            "Amagerbrogade", "Holmbladsgade", "Prags Boulevard", "Øresundsvej", "Strandlodsvej",
-            "Italiensvej", "Sundholmsvej", "Kastrupvej", "Lergravsvej", "Amager Strandvej",
-            "Backersvej", "Hedegaardsvej")],
-        ["Amager Strand", "Sundby", "Holmbladsgade", "Lergravsparken", "Sundbyøster",
-         "Kløvermarken", "Prags Have", "Øresund", "Kastrupvej", "Hedegården"],
+        [
+            (s, "2300 København S")
+            for s in (
+                "Amagerbrogade",
+                "Holmbladsgade",
+                "Prags Boulevard",
+                "Øresundsvej",
+                "Strandlodsvej",
+                "Italiensvej",
+                "Sundholmsvej",
+                "Kastrupvej",
+                "Lergravsvej",
+                "Amager Strandvej",
+                "Backersvej",
+                "Hedegaardsvej",
+            )
+        ],
+        [
+            "Amager Strand",
+            "Sundby",
+            "Holmbladsgade",
+            "Lergravsparken",
+            "Sundbyøster",
+            "Kløvermarken",
+            "Prags Have",
+            "Øresund",
+            "Kastrupvej",
+            "Hedegården",
+        ],
     ),
     "Amager Vest": (
-        [(s, "2300 København S") for s in (
-            "Islands Brygge", "Artillerivej", "Njalsgade", "Gullfossgade", "Ørestads Boulevard",
-            "Tingvej", "Brydes Allé", "Vejlands Allé", "Irlandsvej", "Englandsvej",
-            "Hørhusvej", "Sundbyvestervej")],
-        ["Islands Brygge", "Ørestad Nord", "Ørestad Syd", "Sundbyvester", "Kalvebod",
-         "Vestamager", "Urbanplanen", "Bryggen", "Hørhusparken", "Grønjordssøen"],
+        [
+            (s, "2300 København S")
+            for s in (
+                "Islands Brygge",
+                "Artillerivej",
+                "Njalsgade",
+                "Gullfossgade",
+                "Ørestads Boulevard",
+                "Tingvej",
+                "Brydes Allé",
+                "Vejlands Allé",
+                "Irlandsvej",
+                "Englandsvej",
+                "Hørhusvej",
+                "Sundbyvestervej",
+            )
+        ],
+        [
+            "Islands Brygge",
+            "Ørestad Nord",
+            "Ørestad Syd",
+            "Sundbyvester",
+            "Kalvebod",
+            "Vestamager",
+            "Urbanplanen",
+            "Bryggen",
+            "Hørhusparken",
+            "Grønjordssøen",
+        ],
     ),
     "Bispebjerg": (
-        [(s, "2400 København NV") for s in (
-            "Frederikssundsvej", "Tagensvej", "Bispebjerg Bakke", "Utterslev Torv",
-            "Rentemestervej", "Tomsgårdsvej", "Emdrupvej", "Glasvej", "Hulgårdsvej",
-            "Frederiksborgvej", "Lygten", "Rørsangervej")],
-        ["Bispebjerg", "Emdrup", "Utterslev", "Nordvest", "Tagensbo", "Lersøen",
-         "Rentemestervej", "Ryparken", "Bispeparken", "Glasvej"],
+        [
+            (s, "2400 København NV")
+            for s in (
+                "Frederikssundsvej",
+                "Tagensvej",
+                "Bispebjerg Bakke",
+                "Utterslev Torv",
+                "Rentemestervej",
+                "Tomsgårdsvej",
+                "Emdrupvej",
+                "Glasvej",
+                "Hulgårdsvej",
+                "Frederiksborgvej",
+                "Lygten",
+                "Rørsangervej",
+            )
+        ],
+        [
+            "Bispebjerg",
+            "Emdrup",
+            "Utterslev",
+            "Nordvest",
+            "Tagensbo",
+            "Lersøen",
+            "Rentemestervej",
+            "Ryparken",
+            "Bispeparken",
+            "Glasvej",
+        ],
     ),
     "Brønshøj-Husum": (
-        [(s, "2700 Brønshøj") for s in (
-            "Frederikssundsvej", "Husumvej", "Brønshøj Torv", "Slotsherrensvej", "Bellahøjvej",
-            "Krabbesholmvej", "Kirkemosevej", "Ruten", "Tingbjerg Allé", "Brønshøjvej")]
+        [
+            (s, "2700 Brønshøj")
+            for s in (
+                "Frederikssundsvej",
+                "Husumvej",
+                "Brønshøj Torv",
+                "Slotsherrensvej",
+                "Bellahøjvej",
+                "Krabbesholmvej",
+                "Kirkemosevej",
+                "Ruten",
+                "Tingbjerg Allé",
+                "Brønshøjvej",
+            )
+        ]
         + [(s, "2720 Vanløse") for s in ("Jernbane Allé", "Ålekistevej")],
-        ["Brønshøj", "Husum", "Tingbjerg", "Bellahøj", "Husum Park", "Degnemosen",
-         "Kirkebjerg", "Vanløse", "Grøndal", "Utterslev Mose"],
+        [
+            "Brønshøj",
+            "Husum",
+            "Tingbjerg",
+            "Bellahøj",
+            "Husum Park",
+            "Degnemosen",
+            "Kirkebjerg",
+            "Vanløse",
+            "Grøndal",
+            "Utterslev Mose",
+        ],
     ),
     "Indre By/Østerbro": (
-        [(s, "2100 København Ø") for s in (
-            "Østerbrogade", "Nordre Frihavnsgade", "Strandboulevarden", "Classensgade",
-            "Ryesgade", "Willemoesgade", "Kristianiagade", "Dag Hammarskjölds Allé",
-            "Vognmandsmarken")]
-        + [("Gothersgade", "1123 København K"), ("Store Kongensgade", "1264 København K"),
-           ("Dronningensgade", "1420 København K")],
-        ["Østerbro", "Nordhavn", "Fælledparken", "Kastellet", "Nyboder", "Christianshavn",
-         "Indre By", "Svanemøllen", "Trianglen", "Kildevæld"],
+        [
+            (s, "2100 København Ø")
+            for s in (
+                "Østerbrogade",
+                "Nordre Frihavnsgade",
+                "Strandboulevarden",
+                "Classensgade",
+                "Ryesgade",
+                "Willemoesgade",
+                "Kristianiagade",
+                "Dag Hammarskjölds Allé",
+                "Vognmandsmarken",
+            )
+        ]
+        + [
+            ("Gothersgade", "1123 København K"),
+            ("Store Kongensgade", "1264 København K"),
+            ("Dronningensgade", "1420 København K"),
+        ],
+        [
+            "Østerbro",
+            "Nordhavn",
+            "Fælledparken",
+            "Kastellet",
+            "Nyboder",
+            "Christianshavn",
+            "Indre By",
+            "Svanemøllen",
+            "Trianglen",
+            "Kildevæld",
+        ],
     ),
     "Nørrebro": (
-        [(s, "2200 København N") for s in (
-            "Nørrebrogade", "Jagtvej", "Blågårdsgade", "Stengade", "Guldbergsgade", "Fælledvej",
-            "Sjællandsgade", "Mimersgade", "Rantzausgade", "Heimdalsgade", "Nannasgade",
-            "Todesgade")],
-        ["Nørrebro", "Blågården", "Assistens", "Mjølnerparken", "Nørrebroparken",
-         "Superkilen", "Sankt Hans Torv", "Rantzausgade", "Guldbergs Plads", "Ydre Nørrebro"],
+        [
+            (s, "2200 København N")
+            for s in (
+                "Nørrebrogade",
+                "Jagtvej",
+                "Blågårdsgade",
+                "Stengade",
+                "Guldbergsgade",
+                "Fælledvej",
+                "Sjællandsgade",
+                "Mimersgade",
+                "Rantzausgade",
+                "Heimdalsgade",
+                "Nannasgade",
+                "Todesgade",
+            )
+        ],
+        [
+            "Nørrebro",
+            "Blågården",
+            "Assistens",
+            "Mjølnerparken",
+            "Nørrebroparken",
+            "Superkilen",
+            "Sankt Hans Torv",
+            "Rantzausgade",
+            "Guldbergs Plads",
+            "Ydre Nørrebro",
+        ],
     ),
     "Valby": (
-        [(s, "2500 Valby") for s in (
-            "Valby Langgade", "Gammel Køge Landevej", "Toftegårds Allé", "Vigerslev Allé",
-            "Lyshøjgårdsvej", "Ålholmvej", "Carl Jacobsens Vej", "Folehaven", "Mosedalvej",
-            "Gadekærvej", "Retortvej", "Vestre Teglgade")],
-        ["Valby", "Vigerslev", "Toftegården", "Valbyparken", "Carlsberg Byen", "Ålholm",
-         "Langgade", "Folehaven", "Kulbanen", "Gadekæret"],
+        [
+            (s, "2500 Valby")
+            for s in (
+                "Valby Langgade",
+                "Gammel Køge Landevej",
+                "Toftegårds Allé",
+                "Vigerslev Allé",
+                "Lyshøjgårdsvej",
+                "Ålholmvej",
+                "Carl Jacobsens Vej",
+                "Folehaven",
+                "Mosedalvej",
+                "Gadekærvej",
+                "Retortvej",
+                "Vestre Teglgade",
+            )
+        ],
+        [
+            "Valby",
+            "Vigerslev",
+            "Toftegården",
+            "Valbyparken",
+            "Carlsberg Byen",
+            "Ålholm",
+            "Langgade",
+            "Folehaven",
+            "Kulbanen",
+            "Gadekæret",
+        ],
     ),
     "Vesterbro/Kongens Enghave": (
-        [(s, "1650 København V") for s in (
-            "Istedgade", "Vesterbrogade", "Valdemarsgade", "Oehlenschlægersgade", "Saxogade",
-            "Sønder Boulevard")]
-        + [(s, "2450 København SV") for s in (
-            "Enghavevej", "Sydhavnsgade", "Borgbygade", "Mozarts Plads", "Sjælør Boulevard",
-            "Hammelstrupvej")],
-        ["Vesterbro", "Kødbyen", "Enghave Plads", "Sydhavnen", "Kongens Enghave",
-         "Mozarts Plads", "Sønder Boulevard", "Skydebanehaven", "Sjælør", "Tippen"],
+        [
+            (s, "1650 København V")
+            for s in (
+                "Istedgade",
+                "Vesterbrogade",
+                "Valdemarsgade",
+                "Oehlenschlægersgade",
+                "Saxogade",
+                "Sønder Boulevard",
+            )
+        ]
+        + [
+            (s, "2450 København SV")
+            for s in (
+                "Enghavevej",
+                "Sydhavnsgade",
+                "Borgbygade",
+                "Mozarts Plads",
+                "Sjælør Boulevard",
+                "Hammelstrupvej",
+            )
+        ],
+        [
+            "Vesterbro",
+            "Kødbyen",
+            "Enghave Plads",
+            "Sydhavnen",
+            "Kongens Enghave",
+            "Mozarts Plads",
+            "Sønder Boulevard",
+            "Skydebanehaven",
+            "Sjælør",
+            "Tippen",
+        ],
     ),
 }
 
 FIRST_NAMES = (
-    "Anne", "Anette", "Birgitte", "Bente", "Camilla", "Charlotte", "Dorte", "Eva", "Gitte",
-    "Hanne", "Helle", "Inge", "Jette", "Karin", "Karen", "Kirsten", "Lene", "Lise", "Lone",
-    "Louise", "Maria", "Marianne", "Mette", "Pia", "Rikke", "Susanne", "Tina", "Trine", "Ulla",
-    "Vibeke", "Winnie", "Bodil", "Grethe", "Heidi", "Janni", "Lisbeth", "Malene", "Merete",
-    "Nina", "Pernille", "Randi", "Sanne", "Sidsel", "Stine", "Tove", "Tanja", "Signe", "Ida",
-    "Henrik", "Jens", "Lars", "Michael", "Morten", "Niels", "Ole", "Peter", "Poul", "Søren",
-    "Thomas", "Anders", "Bo", "Claus", "Jesper", "Kim", "Martin", "Rasmus", "Torben", "Mads",
-    "Jakob", "Kasper", "Troels", "Flemming", "Steen", "Jan", "Erik", "Finn", "Ahmed", "Fatima",
-    "Leila", "Aisha", "Hassan", "Ayse",
+    "Anne",
+    "Anette",
+    "Birgitte",
+    "Bente",
+    "Camilla",
+    "Charlotte",
+    "Dorte",
+    "Eva",
+    "Gitte",
+    "Hanne",
+    "Helle",
+    "Inge",
+    "Jette",
+    "Karin",
+    "Karen",
+    "Kirsten",
+    "Lene",
+    "Lise",
+    "Lone",
+    "Louise",
+    "Maria",
+    "Marianne",
+    "Mette",
+    "Pia",
+    "Rikke",
+    "Susanne",
+    "Tina",
+    "Trine",
+    "Ulla",
+    "Vibeke",
+    "Winnie",
+    "Bodil",
+    "Grethe",
+    "Heidi",
+    "Janni",
+    "Lisbeth",
+    "Malene",
+    "Merete",
+    "Nina",
+    "Pernille",
+    "Randi",
+    "Sanne",
+    "Sidsel",
+    "Stine",
+    "Tove",
+    "Tanja",
+    "Signe",
+    "Ida",
+    "Henrik",
+    "Jens",
+    "Lars",
+    "Michael",
+    "Morten",
+    "Niels",
+    "Ole",
+    "Peter",
+    "Poul",
+    "Søren",
+    "Thomas",
+    "Anders",
+    "Bo",
+    "Claus",
+    "Jesper",
+    "Kim",
+    "Martin",
+    "Rasmus",
+    "Torben",
+    "Mads",
+    "Jakob",
+    "Kasper",
+    "Troels",
+    "Flemming",
+    "Steen",
+    "Jan",
+    "Erik",
+    "Finn",
+    "Ahmed",
+    "Fatima",
+    "Leila",
+    "Aisha",
+    "Hassan",
+    "Ayse",
 )
 SURNAMES = (
-    "Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen",
-    "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Jakobsen", "Mikkelsen",
-    "Frederiksen", "Laursen", "Henriksen", "Lund", "Holm", "Schmidt", "Eriksen", "Nissen",
-    "Bak", "Lauridsen", "Clausen", "Dam", "Skov", "Bech", "Vestergaard", "Kjær", "Lindberg",
-    "Krogh", "Bruun", "Friis", "Winther", "Mathiasen", "Dalgaard", "Kirkegaard", "Brandt",
-    "Bjerre", "Højgaard", "Lykke", "Storm", "Overgaard", "Søndergaard", "Juhl", "Svendsen",
-    "Iversen", "Yilmaz", "Hussain", "Kaya", "Ali",
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
+    "Jakobsen",
+    "Mikkelsen",
+    "Frederiksen",
+    "Laursen",
+    "Henriksen",
+    "Lund",
+    "Holm",
+    "Schmidt",
+    "Eriksen",
+    "Nissen",
+    "Bak",
+    "Lauridsen",
+    "Clausen",
+    "Dam",
+    "Skov",
+    "Bech",
+    "Vestergaard",
+    "Kjær",
+    "Lindberg",
+    "Krogh",
+    "Bruun",
+    "Friis",
+    "Winther",
+    "Mathiasen",
+    "Dalgaard",
+    "Kirkegaard",
+    "Brandt",
+    "Bjerre",
+    "Højgaard",
+    "Lykke",
+    "Storm",
+    "Overgaard",
+    "Søndergaard",
+    "Juhl",
+    "Svendsen",
+    "Iversen",
+    "Yilmaz",
+    "Hussain",
+    "Kaya",
+    "Ali",
 )
 MIDDLE_NAMES = ("Marie", "Louise", "Skov", "Lund", "Holm", "Bach", "Dahl", "Krogh", "Juul")
 
 # Invented institution names; each is used once (with a prefix that fits the age group).
 FANCY = (
-    "Solsikken", "Mælkebøtten", "Troldehøjen", "Regnbuen", "Myretuen", "Bikuben", "Spiren",
-    "Kernehuset", "Humlebien", "Mariehønen", "Sommerfuglen", "Græshoppen", "Snurretoppen",
-    "Ællingen", "Svanen", "Stæren", "Spurvereden", "Uglereden", "Krudtuglen", "Rødhætten",
-    "Tommelise", "Klatretræet", "Egetræet", "Kastanjen", "Bøgely", "Lindely", "Pilely",
-    "Birkely", "Agernet", "Kløverengen", "Valmuen", "Blåklokken", "Anemonen", "Rosenhaven",
-    "Æblehaven", "Pæretræet", "Kirsebærhaven", "Hyldebærret", "Hasselnødden", "Brombærret",
-    "Jordbærret", "Blåbærret", "Tusindfryd", "Margueritten", "Fyrtårnet", "Lodsen", "Skibet",
-    "Ankeret", "Fregatten", "Bølgen", "Havfruen", "Muslingen", "Søstjernen", "Krabben",
-    "Delfinen", "Hvalen", "Sælen", "Pingvinen", "Isbjørnen", "Bjørnebo", "Rævegraven",
-    "Grævlingen", "Pindsvinet", "Egernet", "Haren", "Kaninen", "Musebo", "Muldvarpen",
-    "Ulveungerne", "Løvetand", "Giraffen", "Elefanten", "Krokodillen", "Papegøjen",
-    "Pelikanen", "Storkereden", "Hejren", "Viben", "Lærken", "Svalen", "Drosselen",
-    "Rødkælken", "Musvitten", "Gøgereden", "Mågen", "Ternen", "Troldebo", "Nissebo",
-    "Puslingen", "Pusterummet", "Krible Krable", "Tumlingen", "Trillebøtten", "Gyngehesten",
-    "Karrusellen", "Eventyrhuset", "Troldespejlet", "Dragen", "Riddergården", "Borgen",
-    "Tårnet", "Kilden", "Bækken", "Engen", "Mosen", "Lyngen", "Klitten", "Lunden",
-    "Lysningen", "Stjernen", "Månen", "Solstrålen", "Solbakken", "Nordlyset",
-    "Morgenstjernen", "Kometen", "Planeten", "Raketten", "Regndråben", "Snefnugget",
-    "Vindmøllen", "Vandmøllen", "Hønsehuset", "Bondegården", "Føllet", "Kalven", "Lammet",
-    "Kyllingen", "Gåsen", "Andedammen", "Frøen", "Haletudsen", "Sneglehuset", "Bamsebo",
-    "Dukkehuset", "Klodsen", "Ballonen", "Piratskibet", "Sørøveren", "Skattekisten",
-    "Perlen", "Ravet", "Guldklumpen", "Krystallen", "Smørblomsten", "Kornblomsten",
-    "Hvedekornet", "Frøet", "Knoppen", "Grenen", "Ranken", "Humlehaven", "Baunehøj",
-    "Bakkehuset", "Solgården", "Lysgården", "Villa Kulla", "Villa Vilde", "Villa Rosa",
-    "Det Grønne Hus", "Det Gule Hus", "Det Røde Hus", "Det Blå Hus", "Kaptajnens Hus",
-    "Tryllefløjten", "Trommen", "Violinen", "Noden", "Melodien", "Sangfuglen",
-    "Kanariefuglen", "Dompappen", "Solsorten", "Vipstjerten", "Isfuglen", "Spætten",
-    "Glenten", "Falken", "Ørnereden", "Skovsneglen", "Havtornen", "Lupinen", "Vildrosen",
-    "Hyben", "Tjørnen", "Mirabellen", "Skovmærket", "Kodriveren", "Vintergækken",
-    "Erantis", "Krokus", "Påskeliljen", "Tulipanen", "Fuglereden", "Nøddebo", "Kastanjebo",
-    "Ahornhuset", "Elmehuset", "Asketræet", "Bøgebladet", "Egebladet", "Pilekvisten",
-    "Skovstjernen", "Strandskallen", "Sandslottet", "Redningsbåden", "Lygtemanden",
-    "Nattergalen", "Kongeørnen", "Mejsen", "Vibereden", "Spilopperne", "Krummerne",
-    "Rollingerne", "Lilleput", "Tusmørket", "Sommerlyst", "Vårsol", "Efterårsløvet",
+    "Solsikken",
+    "Mælkebøtten",
+    "Troldehøjen",
+    "Regnbuen",
+    "Myretuen",
+    "Bikuben",
+    "Spiren",
+    "Kernehuset",
+    "Humlebien",
+    "Mariehønen",
+    "Sommerfuglen",
+    "Græshoppen",
+    "Snurretoppen",
+    "Ællingen",
+    "Svanen",
+    "Stæren",
+    "Spurvereden",
+    "Uglereden",
+    "Krudtuglen",
+    "Rødhætten",
+    "Tommelise",
+    "Klatretræet",
+    "Egetræet",
+    "Kastanjen",
+    "Bøgely",
+    "Lindely",
+    "Pilely",
+    "Birkely",
+    "Agernet",
+    "Kløverengen",
+    "Valmuen",
+    "Blåklokken",
+    "Anemonen",
+    "Rosenhaven",
+    "Æblehaven",
+    "Pæretræet",
+    "Kirsebærhaven",
+    "Hyldebærret",
+    "Hasselnødden",
+    "Brombærret",
+    "Jordbærret",
+    "Blåbærret",
+    "Tusindfryd",
+    "Margueritten",
+    "Fyrtårnet",
+    "Lodsen",
+    "Skibet",
+    "Ankeret",
+    "Fregatten",
+    "Bølgen",
+    "Havfruen",
+    "Muslingen",
+    "Søstjernen",
+    "Krabben",
+    "Delfinen",
+    "Hvalen",
+    "Sælen",
+    "Pingvinen",
+    "Isbjørnen",
+    "Bjørnebo",
+    "Rævegraven",
+    "Grævlingen",
+    "Pindsvinet",
+    "Egernet",
+    "Haren",
+    "Kaninen",
+    "Musebo",
+    "Muldvarpen",
+    "Ulveungerne",
+    "Løvetand",
+    "Giraffen",
+    "Elefanten",
+    "Krokodillen",
+    "Papegøjen",
+    "Pelikanen",
+    "Storkereden",
+    "Hejren",
+    "Viben",
+    "Lærken",
+    "Svalen",
+    "Drosselen",
+    "Rødkælken",
+    "Musvitten",
+    "Gøgereden",
+    "Mågen",
+    "Ternen",
+    "Troldebo",
+    "Nissebo",
+    "Puslingen",
+    "Pusterummet",
+    "Krible Krable",
+    "Tumlingen",
+    "Trillebøtten",
+    "Gyngehesten",
+    "Karrusellen",
+    "Eventyrhuset",
+    "Troldespejlet",
+    "Dragen",
+    "Riddergården",
+    "Borgen",
+    "Tårnet",
+    "Kilden",
+    "Bækken",
+    "Engen",
+    "Mosen",
+    "Lyngen",
+    "Klitten",
+    "Lunden",
+    "Lysningen",
+    "Stjernen",
+    "Månen",
+    "Solstrålen",
+    "Solbakken",
+    "Nordlyset",
+    "Morgenstjernen",
+    "Kometen",
+    "Planeten",
+    "Raketten",
+    "Regndråben",
+    "Snefnugget",
+    "Vindmøllen",
+    "Vandmøllen",
+    "Hønsehuset",
+    "Bondegården",
+    "Føllet",
+    "Kalven",
+    "Lammet",
+    "Kyllingen",
+    "Gåsen",
+    "Andedammen",
+    "Frøen",
+    "Haletudsen",
+    "Sneglehuset",
+    "Bamsebo",
+    "Dukkehuset",
+    "Klodsen",
+    "Ballonen",
+    "Piratskibet",
+    "Sørøveren",
+    "Skattekisten",
+    "Perlen",
+    "Ravet",
+    "Guldklumpen",
+    "Krystallen",
+    "Smørblomsten",
+    "Kornblomsten",
+    "Hvedekornet",
+    "Frøet",
+    "Knoppen",
+    "Grenen",
+    "Ranken",
+    "Humlehaven",
+    "Baunehøj",
+    "Bakkehuset",
+    "Solgården",
+    "Lysgården",
+    "Villa Kulla",
+    "Villa Vilde",
+    "Villa Rosa",
+    "Det Grønne Hus",
+    "Det Gule Hus",
+    "Det Røde Hus",
+    "Det Blå Hus",
+    "Kaptajnens Hus",
+    "Tryllefløjten",
+    "Trommen",
+    "Violinen",
+    "Noden",
+    "Melodien",
+    "Sangfuglen",
+    "Kanariefuglen",
+    "Dompappen",
+    "Solsorten",
+    "Vipstjerten",
+    "Isfuglen",
+    "Spætten",
+    "Glenten",
+    "Falken",
+    "Ørnereden",
+    "Skovsneglen",
+    "Havtornen",
+    "Lupinen",
+    "Vildrosen",
+    "Hyben",
+    "Tjørnen",
+    "Mirabellen",
+    "Skovmærket",
+    "Kodriveren",
+    "Vintergækken",
+    "Erantis",
+    "Krokus",
+    "Påskeliljen",
+    "Tulipanen",
+    "Fuglereden",
+    "Nøddebo",
+    "Kastanjebo",
+    "Ahornhuset",
+    "Elmehuset",
+    "Asketræet",
+    "Bøgebladet",
+    "Egebladet",
+    "Pilekvisten",
+    "Skovstjernen",
+    "Strandskallen",
+    "Sandslottet",
+    "Redningsbåden",
+    "Lygtemanden",
+    "Nattergalen",
+    "Kongeørnen",
+    "Mejsen",
+    "Vibereden",
+    "Spilopperne",
+    "Krummerne",
+    "Rollingerne",
+    "Lilleput",
+    "Tusmørket",
+    "Sommerlyst",
+    "Vårsol",
+    "Efterårsløvet",
 )
 
 # Age group -> (prefixes that fit, range of children).
@@ -222,47 +718,180 @@ def _between(lo: int, hi: int) -> Callable[[list[int]], bool]:
 
 
 SELF_GOVERNING: tuple[NetworkSpec, ...] = (
-    NetworkSpec("S001", "Klynge SBBU Nørrebro", "Nørrebro", "Selvejende klynge", "SBBU", "3",
-                ("0-6", "0-6", "3-6", "0-2", "0-6")),
-    NetworkSpec("S002", "Klynge SBBU Vesterbro", "Vesterbro/Kongens Enghave",
-                "Selvejende klynge", "SBBU", "3", ("0-6", "3-6", "0-2", "0-6")),
-    NetworkSpec("S003", "Klynge SBBU Christianshavn", "Indre By/Østerbro", "Selvejende klynge",
-                "SBBU", "3", ("0-6", "0-6", "3-6", "0-2", "6-13", "0-6")),
-    NetworkSpec("S004", "Klynge SBBU Valby", "Valby", "Selvejende klynge", "SBBU", "3",
-                ("0-6", "3-6", "0-2", "0-6", "0-6")),
+    NetworkSpec(
+        "S001",
+        "Klynge SBBU Nørrebro",
+        "Nørrebro",
+        "Selvejende klynge",
+        "SBBU",
+        "3",
+        ("0-6", "0-6", "3-6", "0-2", "0-6"),
+    ),
+    NetworkSpec(
+        "S002",
+        "Klynge SBBU Vesterbro",
+        "Vesterbro/Kongens Enghave",
+        "Selvejende klynge",
+        "SBBU",
+        "3",
+        ("0-6", "3-6", "0-2", "0-6"),
+    ),
+    NetworkSpec(
+        "S003",
+        "Klynge SBBU Christianshavn",
+        "Indre By/Østerbro",
+        "Selvejende klynge",
+        "SBBU",
+        "3",
+        ("0-6", "0-6", "3-6", "0-2", "6-13", "0-6"),
+    ),
+    NetworkSpec(
+        "S004",
+        "Klynge SBBU Valby",
+        "Valby",
+        "Selvejende klynge",
+        "SBBU",
+        "3",
+        ("0-6", "3-6", "0-2", "0-6", "0-6"),
+    ),
     # MDI: at least ~350 children, ages 0-13.
-    NetworkSpec("N001", "Netværk MDI Amager", "Amager Øst", "Netværk", "MDI",
-                "Forpligtende netværk", ("0-6", "0-6", "3-6", "0-2", "6-13"), _between(350, 600)),
-    NetworkSpec("N002", "Netværk MDI Nørrebro", "Nørrebro", "Netværk", "MDI",  # deviation
-                "Forpligtende netværk", ("0-6", "0-2", "3-6", "6-13"), _between(240, 320)),
-    NetworkSpec("N003", "Netværk MDI Valby", "Valby", "Netværk", "MDI", "Forpligtende netværk",
-                ("0-6", "0-6", "0-13", "3-6", "0-2"), _between(350, 600)),
-    NetworkSpec("N004", "Netværk MDI Østerbro", "Indre By/Østerbro", "Netværk", "MDI",  # deviation
-                "Forpligtende netværk", ("0-6", "0-6", "3-6", "0-2", "10-16"), _between(350, 600)),
+    NetworkSpec(
+        "N001",
+        "Netværk MDI Amager",
+        "Amager Øst",
+        "Netværk",
+        "MDI",
+        "Forpligtende netværk",
+        ("0-6", "0-6", "3-6", "0-2", "6-13"),
+        _between(350, 600),
+    ),
+    NetworkSpec(
+        "N002",
+        "Netværk MDI Nørrebro",
+        "Nørrebro",
+        "Netværk",
+        "MDI",  # deviation
+        "Forpligtende netværk",
+        ("0-6", "0-2", "3-6", "6-13"),
+        _between(240, 320),
+    ),
+    NetworkSpec(
+        "N003",
+        "Netværk MDI Valby",
+        "Valby",
+        "Netværk",
+        "MDI",
+        "Forpligtende netværk",
+        ("0-6", "0-6", "0-13", "3-6", "0-2"),
+        _between(350, 600),
+    ),
+    NetworkSpec(
+        "N004",
+        "Netværk MDI Østerbro",
+        "Indre By/Østerbro",
+        "Netværk",
+        "MDI",  # deviation
+        "Forpligtende netværk",
+        ("0-6", "0-6", "3-6", "0-2", "10-16"),
+        _between(350, 600),
+    ),
     # Frie Børnehaver: model B recommended, A needs discussion.
-    NetworkSpec("N005", "Netværk Frie Børnehaver Østerbro", "Indre By/Østerbro", "Netværk",
-                "Frie Børnehaver", "B", ("3-6", "0-6", "3-6", "0-6")),
-    NetworkSpec("N006", "Netværk Frie Børnehaver Vesterbro", "Vesterbro/Kongens Enghave",
-                "Netværk", "Frie Børnehaver", "B", ("3-6", "0-6", "0-6")),
-    NetworkSpec("N007", "Netværk Frie Børnehaver Bispebjerg", "Bispebjerg", "Netværk",
-                "Frie Børnehaver", "B", ("3-6", "3-6", "0-6", "0-6")),
-    NetworkSpec("N008", "Netværk Frie Børnehaver Amager", "Amager Vest", "Netværk",  # deviation
-                "Frie Børnehaver", "A", ("3-6", "0-6", "3-6")),
+    NetworkSpec(
+        "N005",
+        "Netværk Frie Børnehaver Østerbro",
+        "Indre By/Østerbro",
+        "Netværk",
+        "Frie Børnehaver",
+        "B",
+        ("3-6", "0-6", "3-6", "0-6"),
+    ),
+    NetworkSpec(
+        "N006",
+        "Netværk Frie Børnehaver Vesterbro",
+        "Vesterbro/Kongens Enghave",
+        "Netværk",
+        "Frie Børnehaver",
+        "B",
+        ("3-6", "0-6", "0-6"),
+    ),
+    NetworkSpec(
+        "N007",
+        "Netværk Frie Børnehaver Bispebjerg",
+        "Bispebjerg",
+        "Netværk",
+        "Frie Børnehaver",
+        "B",
+        ("3-6", "3-6", "0-6", "0-6"),
+    ),
+    NetworkSpec(
+        "N008",
+        "Netværk Frie Børnehaver Amager",
+        "Amager Vest",
+        "Netværk",  # deviation
+        "Frie Børnehaver",
+        "A",
+        ("3-6", "0-6", "3-6"),
+    ),
     # Børneringen: 200-400 children, 3-7 institutions, 0-12 years.
-    NetworkSpec("N009", "Netværk Børneringen Nord", "Bispebjerg", "Netværk", "Børneringen",
-                "Netværksledelse", ("0-6", "0-2", "3-6", "6-12"), _between(220, 380)),
-    NetworkSpec("N010", "Netværk Børneringen Syd", "Vesterbro/Kongens Enghave", "Netværk",  # deviation
-                "Børneringen", "Netværksledelse",
-                ("0-2", "0-2", "3-6", "0-2", "3-6", "0-2", "3-6", "6-12"), _between(300, 390)),
-    NetworkSpec("N011", "Netværk Børneringen Vest", "Brønshøj-Husum", "Netværk",  # deviation
-                "Børneringen", "Netværksledelse", ("0-2", "3-6", "6-12"), _between(120, 180)),
-    NetworkSpec("N012", "Netværk Børneringen Øst", "Amager Øst", "Netværk", "Børneringen",
-                "Netværksledelse", ("0-6", "0-2", "3-6", "0-6", "6-12"), _between(220, 380)),
+    NetworkSpec(
+        "N009",
+        "Netværk Børneringen Nord",
+        "Bispebjerg",
+        "Netværk",
+        "Børneringen",
+        "Netværksledelse",
+        ("0-6", "0-2", "3-6", "6-12"),
+        _between(220, 380),
+    ),
+    NetworkSpec(
+        "N010",
+        "Netværk Børneringen Syd",
+        "Vesterbro/Kongens Enghave",
+        "Netværk",  # deviation
+        "Børneringen",
+        "Netværksledelse",
+        ("0-2", "0-2", "3-6", "0-2", "3-6", "0-2", "3-6", "6-12"),
+        _between(300, 390),
+    ),
+    NetworkSpec(
+        "N011",
+        "Netværk Børneringen Vest",
+        "Brønshøj-Husum",
+        "Netværk",  # deviation
+        "Børneringen",
+        "Netværksledelse",
+        ("0-2", "3-6", "6-12"),
+        _between(120, 180),
+    ),
+    NetworkSpec(
+        "N012",
+        "Netværk Børneringen Øst",
+        "Amager Øst",
+        "Netværk",
+        "Børneringen",
+        "Netværksledelse",
+        ("0-6", "0-2", "3-6", "0-6", "6-12"),
+        _between(220, 380),
+    ),
     # Danske Daginstitutioner: a network model, no written criteria.
-    NetworkSpec("N013", "Netværk Danske Daginstitutioner Valby", "Valby", "Netværk",
-                "Danske Daginstitutioner", "Netværksmodel", ("0-6", "3-6", "0-2", "0-6")),
-    NetworkSpec("N014", "Netværk Danske Daginstitutioner Brønshøj", "Brønshøj-Husum", "Netværk",
-                "Danske Daginstitutioner", "Netværksmodel", ("0-6", "3-6", "0-6")),
+    NetworkSpec(
+        "N013",
+        "Netværk Danske Daginstitutioner Valby",
+        "Valby",
+        "Netværk",
+        "Danske Daginstitutioner",
+        "Netværksmodel",
+        ("0-6", "3-6", "0-2", "0-6"),
+    ),
+    NetworkSpec(
+        "N014",
+        "Netværk Danske Daginstitutioner Brønshøj",
+        "Brønshøj-Husum",
+        "Netværk",
+        "Danske Daginstitutioner",
+        "Netværksmodel",
+        ("0-6", "3-6", "0-6"),
+    ),
 )
 
 
@@ -308,8 +937,8 @@ def _unit_counts(rng: random.Random, n_clusters: int, total: int) -> list[int]:
     return counts
 
 
-def build():  # noqa: ANN201  (a docauto.structure.Structure)
-    from docauto.structure import Area, Cluster, Structure, Unit
+def build():
+    from docauto.structure.model import Area, Cluster, Structure, Unit
 
     rng = random.Random(SEED)
     people = People(rng)
@@ -342,8 +971,9 @@ def build():  # noqa: ANN201  (a docauto.structure.Structure)
 
     unit_no = 0
 
-    def make_units(cid: str, area: str, ages: tuple[str, ...],
-                   ok: Callable[[list[int]], bool]) -> list[Unit]:
+    def make_units(
+        cid: str, area: str, ages: tuple[str, ...], ok: Callable[[list[int]], bool]
+    ) -> list[Unit]:
         nonlocal unit_no
         for _ in range(10_000):
             counts = [rng.randint(*AGE_GROUPS[a][1]) for a in ages]
@@ -357,10 +987,18 @@ def build():  # noqa: ANN201  (a docauto.structure.Structure)
             unit_no += 1
             street, town = rng.choice(streets)
             leader, email = people.new()
-            units.append(Unit(
-                id=f"E{unit_no:04d}", name=unit_name(age, street), cluster_id=cid,
-                address=f"{street} {rng.randint(1, 180)}, {town}", children=children,
-                age_group=age, leader=leader, email=email))
+            units.append(
+                Unit(
+                    id=f"E{unit_no:04d}",
+                    name=unit_name(age, street),
+                    cluster_id=cid,
+                    address=f"{street} {rng.randint(1, 180)}, {town}",
+                    children=children,
+                    age_group=age,
+                    leader=leader,
+                    email=email,
+                )
+            )
         return units
 
     # Municipal clusters, spread over the areas in turn.
@@ -375,8 +1013,9 @@ def build():  # noqa: ANN201  (a docauto.structure.Structure)
         ages = tuple(rng.choice(MUNICIPAL_AGES) for _ in range(n_units))
         units = make_units(cid, area, ages, lambda c: True)
         leader, email = people.new()
-        structure.clusters[cid] = Cluster(cid, f"Klynge {place}", area, "Kommunal klynge", "", "",
-                                          leader, email, tuple(units))
+        structure.clusters[cid] = Cluster(
+            cid, f"Klynge {place}", area, "Kommunal klynge", "", "", leader, email, tuple(units)
+        )
 
     for spec in SELF_GOVERNING:
         units = make_units(spec.id, spec.area, spec.ages, spec.ok)
@@ -385,9 +1024,17 @@ def build():  # noqa: ANN201  (a docauto.structure.Structure)
             leader, email = units[0].leader, units[0].email
         else:
             leader, email = people.new()
-        structure.clusters[spec.id] = Cluster(spec.id, spec.name, spec.area, spec.type,
-                                              spec.umbrella, spec.model, leader, email,
-                                              tuple(units))
+        structure.clusters[spec.id] = Cluster(
+            spec.id,
+            spec.name,
+            spec.area,
+            spec.type,
+            spec.umbrella,
+            spec.model,
+            leader,
+            email,
+            tuple(units),
+        )
 
     for c in structure.clusters.values():
         for u in c.units:
@@ -396,18 +1043,19 @@ def build():  # noqa: ANN201  (a docauto.structure.Structure)
 
 
 def render() -> bytes:
-    from docauto.structure import write_structure_yaml
+    from docauto.structure.model import write_structure_yaml
 
     return write_structure_yaml(build(), header=HEADER)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="compare with the committed file instead of writing it")
+    parser.add_argument(
+        "--check", action="store_true", help="compare with the committed file instead of writing it"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     data = render()
     if args.check:
@@ -417,8 +1065,10 @@ def main(argv: list[str] | None = None) -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_bytes(data)
     s = load_structure(OUT)  # raises with every problem if the data is inconsistent
-    print(f"{OUT}: {len(s.areas)} areas, {len(s.clusters)} clusters and networks, "
-          f"{len(s.units)} units, {sum(u.children for u in s.units.values())} children")
+    print(
+        f"{OUT}: {len(s.areas)} areas, {len(s.clusters)} clusters and networks, "
+        f"{len(s.units)} units, {sum(u.children for u in s.units.values())} children"
+    )
     return 0
 
 

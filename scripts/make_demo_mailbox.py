@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docauto.structure import Structure, load_structure  # noqa: E402
+from docauto.structure.model import Structure, load_structure  # noqa: E402
 
 JOBBANK = "jobbank@buf.demokommune.dk"
 TZ = ZoneInfo("Europe/Copenhagen")
@@ -42,20 +42,75 @@ CL, PL = "cluster_leader", "pedagogical_leader"
 
 # Made-up applicants: (name, e-mail, current position, current workplace).
 PEOPLE = [
-    ("Mette Kjær Andersen", "mette.andersen@buf.demokommune.dk", "Institutionsleder", "Børnehuset Solsikken"),
-    ("Lars Holm Nielsen", "lars.nielsen@buf.demokommune.dk", "Institutionsleder", "Vuggestuen Mælkebøtten"),
-    ("Pia Lund Sørensen", "pia.soerensen@buf.demokommune.dk", "Institutionsleder", "Børnehaven Kastanjen"),
-    ("Jens Otto Pedersen", "jens.pedersen@buf.demokommune.dk", "Institutionsleder", "Fritidshjemmet Ørnen"),
-    ("Hanne Bruun", "hanne.bruun@buf.demokommune.dk", "Institutionsleder", "Integreret institution Regnbuen"),
-    ("Søren Vestergaard", "soeren.vestergaard@buf.demokommune.dk", "Institutionsleder", "Børnehuset Mariehønen"),
-    ("Anne-Marie Kristiansen", "annemarie.kristiansen@buf.demokommune.dk", "Institutionsleder", "Vuggestuen Spiren"),
-    ("Bo Christensen", "bo.christensen@buf.demokommune.dk", "Institutionsleder", "Børnehaven Bakketoppen"),
-    ("Lone Mikkelsen", "lone.mikkelsen@buf.demokommune.dk", "Institutionsleder", "Børnehuset Havblik"),
-    ("Karsten Juhl", "karsten.juhl@buf.demokommune.dk", "Institutionsleder", "Fritidshjemmet Lærken"),
+    (
+        "Mette Kjær Andersen",
+        "mette.andersen@buf.demokommune.dk",
+        "Institutionsleder",
+        "Børnehuset Solsikken",
+    ),
+    (
+        "Lars Holm Nielsen",
+        "lars.nielsen@buf.demokommune.dk",
+        "Institutionsleder",
+        "Vuggestuen Mælkebøtten",
+    ),
+    (
+        "Pia Lund Sørensen",
+        "pia.soerensen@buf.demokommune.dk",
+        "Institutionsleder",
+        "Børnehaven Kastanjen",
+    ),
+    (
+        "Jens Otto Pedersen",
+        "jens.pedersen@buf.demokommune.dk",
+        "Institutionsleder",
+        "Fritidshjemmet Ørnen",
+    ),
+    (
+        "Hanne Bruun",
+        "hanne.bruun@buf.demokommune.dk",
+        "Institutionsleder",
+        "Integreret institution Regnbuen",
+    ),
+    (
+        "Søren Vestergaard",
+        "soeren.vestergaard@buf.demokommune.dk",
+        "Institutionsleder",
+        "Børnehuset Mariehønen",
+    ),
+    (
+        "Anne-Marie Kristiansen",
+        "annemarie.kristiansen@buf.demokommune.dk",
+        "Institutionsleder",
+        "Vuggestuen Spiren",
+    ),
+    (
+        "Bo Christensen",
+        "bo.christensen@buf.demokommune.dk",
+        "Institutionsleder",
+        "Børnehaven Bakketoppen",
+    ),
+    (
+        "Lone Mikkelsen",
+        "lone.mikkelsen@buf.demokommune.dk",
+        "Institutionsleder",
+        "Børnehuset Havblik",
+    ),
+    (
+        "Karsten Juhl",
+        "karsten.juhl@buf.demokommune.dk",
+        "Institutionsleder",
+        "Fritidshjemmet Lærken",
+    ),
     ("Rikke Dahl", "rikke.dahl@buf.demokommune.dk", "Souschef", "Børnehuset Solsikken"),
     ("Thomas Egholm", "thomas.egholm@buf.demokommune.dk", "Souschef", "Vuggestuen Mælkebøtten"),
     ("Camilla Friis", "camilla.friis@buf.demokommune.dk", "Souschef", "Børnehaven Kastanjen"),
-    ("Mads Kofoed", "mads.kofoed@buf.demokommune.dk", "Souschef", "Integreret institution Regnbuen"),
+    (
+        "Mads Kofoed",
+        "mads.kofoed@buf.demokommune.dk",
+        "Souschef",
+        "Integreret institution Regnbuen",
+    ),
     ("Gitte Winther", "gitte.winther@buf.demokommune.dk", "Souschef", "Børnehaven Bakketoppen"),
 ]
 FORMULA_NAME = '=HYPERLINK("http://eksempel.invalid/cv","Se mit CV")'
@@ -64,13 +119,19 @@ FORMULA_NAME = '=HYPERLINK("http://eksempel.invalid/cv","Se mit CV")'
 # --- attachments -----------------------------------------------------------------------------
 
 
-def form_xlsx(structure: Structure, area: str, role: str, kind: str, rows: list[dict],
-              round: int | None = None) -> bytes:
+def form_xlsx(
+    structure: Structure,
+    area: str,
+    role: str,
+    kind: str,
+    rows: list[dict],
+    round: int | None = None,
+) -> bytes:
     """The area's registration form (docauto's own, if the forms kind is installed), filled in."""
     import openpyxl
 
     try:
-        from docauto.kinds.forms import build_form
+        from docauto.recruitment.kinds.forms import build_form
 
         blob = build_form(structure, area, role, kind, round=round)
         wb = openpyxl.load_workbook(io.BytesIO(blob))
@@ -138,29 +199,41 @@ def form_docx_table(title: str, header: list[str], rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
-def job_ad_docx(structure: Structure, role: str, cluster_id: str, unit_id: str | None = None) -> bytes:
+def job_ad_docx(
+    structure: Structure, role: str, cluster_id: str, unit_id: str | None = None
+) -> bytes:
     """A job ad as docauto's job-ad kind writes it: Word text plus custom properties that
     name the position (docauto.rolle, docauto.klynge_id, docauto.enheds_id)."""
     import docx
 
-    from docauto.docprops import with_custom_properties
+    from docauto.office.docprops import with_custom_properties
 
     cluster = structure.clusters[cluster_id]
     unit = structure.units[unit_id] if unit_id else None
-    title = (f"Klyngeleder til {cluster.name}" if role == CL
-             else f"Pædagogisk leder til {unit.name if unit else cluster.name}")
+    title = (
+        f"Klyngeleder til {cluster.name}"
+        if role == CL
+        else f"Pædagogisk leder til {unit.name if unit else cluster.name}"
+    )
     d = docx.Document()
     d.add_heading(title, level=1)
-    d.add_paragraph(f"{cluster.name} i område {cluster.area} søger en "
-                    f"{'klyngeleder' if role == CL else 'pædagogisk leder'} pr. 1. januar 2011.")
+    d.add_paragraph(
+        f"{cluster.name} i område {cluster.area} søger en "
+        f"{'klyngeleder' if role == CL else 'pædagogisk leder'} pr. 1. januar 2011."
+    )
     d.add_heading("Klyngens særlige udfordringer", level=2)
-    d.add_paragraph("Klyngen samler institutioner med forskellige traditioner; den nye leder skal "
-                    "skabe en fælles pædagogisk retning og en god overgang til den nye struktur.")
+    d.add_paragraph(
+        "Klyngen samler institutioner med forskellige traditioner; den nye leder skal "
+        "skabe en fælles pædagogisk retning og en god overgang til den nye struktur."
+    )
     d.add_paragraph("Ansøgningsfrist: 8. oktober 2010.")
     buf = io.BytesIO()
     d.save(buf)
-    props = {"docauto.kind": "stillingsannonce", "docauto.rolle": role,
-             "docauto.klynge_id": cluster_id}
+    props = {
+        "docauto.kind": "stillingsannonce",
+        "docauto.rolle": role,
+        "docauto.klynge_id": cluster_id,
+    }
     if unit_id:
         props["docauto.enheds_id"] = unit_id
     real = _real_job_ad(structure, role, unit if unit else cluster)
@@ -180,15 +253,16 @@ def job_ad_docx(structure: Structure, role: str, cluster_id: str, unit_id: str |
 def _real_job_ad(structure: Structure, role: str, position: object) -> bytes | None:
     """The ad exactly as 'docauto generate stillingsopslag' writes it, when that kind exists."""
     try:
-        from docauto.engine import prepare
-        from docauto.kinds.jobad import TEMPLATES, build_ad_context
-        from docauto.plan import load_plan
+        from docauto.office.engine import prepare
+        from docauto.recruitment.kinds.jobad import TEMPLATES, build_ad_context
         from docauto.recruitment.profiles import load_profile
+        from docauto.recruitment.timeline import load_plan
         from docauto.resources import template_path
     except ImportError:
         return None
-    context, props = build_ad_context(structure, role, position, load_profile(role), load_plan(),
-                                      {}, {})
+    context, props = build_ad_context(
+        structure, role, position, load_profile(role), load_plan(), {}, {}
+    )
     return prepare(template_path(TEMPLATES[role])).render(context, properties=props)
 
 
@@ -208,8 +282,10 @@ def _stable(data: bytes) -> bytes:
     except zipfile.BadZipFile:  # the deliberately damaged attachment
         return data
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             blob = zin.read(info.filename)
             if info.filename == "docProps/core.xml":
@@ -230,8 +306,16 @@ class Mailbox:
         a = self.s.areas[area]
         return (a.deputy, a.deputy_email) if deputy else (a.chief, a.email)
 
-    def add(self, slug: str, when: datetime, sender: tuple[str, str], subject: str, body: str,
-            attachments: list = (), message_id: str | None = None) -> None:
+    def add(
+        self,
+        slug: str,
+        when: datetime,
+        sender: tuple[str, str],
+        subject: str,
+        body: str,
+        attachments: list = (),
+        message_id: str | None = None,
+    ) -> None:
         n = len(self.mails) + 1
         random.seed(n)  # MIME boundaries come from random: keep the files stable
         msg = EmailMessage()
@@ -247,8 +331,7 @@ class Mailbox:
                 continue
             filename, ctype, data = att
             maintype, subtype = ctype.split("/", 1)
-            msg.add_attachment(_stable(data), maintype=maintype, subtype=subtype,
-                               filename=filename)
+            msg.add_attachment(_stable(data), maintype=maintype, subtype=subtype, filename=filename)
         self.mails.append((f"{n:03d}-{slug}.eml", msg.as_bytes()))
 
 
@@ -257,14 +340,20 @@ def at(day: date, hh: int, mm: int) -> datetime:
 
 
 def person_row(area: str, cluster: str, p: tuple, unit: str | None = None) -> dict:
-    row = {"Område": area, "Klynge": cluster, "Ansøger": p[0], "E-mail": p[1],
-           "Nuværende stilling": p[2], "Nuværende arbejdssted": p[3]}
+    row = {
+        "Område": area,
+        "Klynge": cluster,
+        "Ansøger": p[0],
+        "E-mail": p[1],
+        "Nuværende stilling": p[2],
+        "Nuværende arbejdssted": p[3],
+    }
     if unit:
         row["Enhed"] = unit
     return row
 
 
-def build(structure: Structure) -> list[tuple[str, bytes]]:  # noqa: PLR0915 - one long story
+def build(structure: Structure) -> list[tuple[str, bytes]]:
     s = structure
     mb = Mailbox(s)
     areas = list(s.areas)
@@ -279,157 +368,341 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:  # noqa: PLR0915 - o
     for i, area in enumerate([a0, a1, a2, a5, a6]):
         who = mb.chief(area, deputy=(i == 3))
         clusters = cl[area][:2] if i < 2 else cl[area][:1]
-        subject = ["Klyngeleder - Stillingsannonce", "Klyngeleder – Stillingsannonce",
-                   "SV: Klyngeleder - stillingsannonce", "Klyngeleder – Stillingsannonce "
-                   f"{clusters[0].name}", "klyngeleder stillingsannonce"][i]
-        mb.add(f"klyngeleder-annonce-{i + 1}", at(date(2010, 9, 20 + i), 10, 5 + i), who, subject,
-               body("Hermed stillingsannoncerne for klyngelederstillingerne i området.", who),
-               [(f"Stillingsannonce {c.name}.docx", DOCX, job_ad_docx(s, CL, c.id))
-                for c in clusters])
+        subject = [
+            "Klyngeleder - Stillingsannonce",
+            "Klyngeleder – Stillingsannonce",
+            "SV: Klyngeleder - stillingsannonce",
+            f"Klyngeleder – Stillingsannonce {clusters[0].name}",
+            "klyngeleder stillingsannonce",
+        ][i]
+        mb.add(
+            f"klyngeleder-annonce-{i + 1}",
+            at(date(2010, 9, 20 + i), 10, 5 + i),
+            who,
+            subject,
+            body("Hermed stillingsannoncerne for klyngelederstillingerne i området.", who),
+            [(f"Stillingsannonce {c.name}.docx", DOCX, job_ad_docx(s, CL, c.id)) for c in clusters],
+        )
 
     # -- cluster leaders: applicants (week 41) -----------------------------------------------
     P = PEOPLE
     app = {
-        a0: [person_row(a0, cl[a0][0].name, P[0]), person_row(a0, cl[a0][0].name, P[1]),
-             person_row(a0, cl[a0][1].name, P[2])],
-        a1: [person_row(a1, cl[a1][0].name, P[0]), person_row(a1, cl[a1][0].name, P[3]),
-             person_row(a1, cl[a1][1].name, P[4])],
+        a0: [
+            person_row(a0, cl[a0][0].name, P[0]),
+            person_row(a0, cl[a0][0].name, P[1]),
+            person_row(a0, cl[a0][1].name, P[2]),
+        ],
+        a1: [
+            person_row(a1, cl[a1][0].name, P[0]),
+            person_row(a1, cl[a1][0].name, P[3]),
+            person_row(a1, cl[a1][1].name, P[4]),
+        ],
         a2: [person_row(a2, cl[a2][0].name, P[5]), person_row(a2, cl[a2][0].name, P[6])],
-        a6: [person_row(a6, cl[a6][0].name, P[8]),
-             person_row(a6, cl[a6][0].name, (FORMULA_NAME, "ukendt.ansoeger@buf.demokommune.dk",
-                                               "Institutionsleder", "Børnehuset Lunden"))],
+        a6: [
+            person_row(a6, cl[a6][0].name, P[8]),
+            person_row(
+                a6,
+                cl[a6][0].name,
+                (
+                    FORMULA_NAME,
+                    "ukendt.ansoeger@buf.demokommune.dk",
+                    "Institutionsleder",
+                    "Børnehuset Lunden",
+                ),
+            ),
+        ],
     }
     who = mb.chief(a0)
     form_a0 = _stable(form_xlsx(s, a0, CL, "applicants", app[a0]))
-    mb.add("klyngeleder-ansoegere-1", at(date(2010, 10, 11), 9, 12), who,
-           "Klyngeleder – Registrering af ansøgningerne",
-           body("Vedhæftet skemaet med ansøgerne i vores område.", who),
-           [("Registreringsskema ansøgere.xlsx", XLSX, form_a0)])
+    mb.add(
+        "klyngeleder-ansoegere-1",
+        at(date(2010, 10, 11), 9, 12),
+        who,
+        "Klyngeleder – Registrering af ansøgningerne",
+        body("Vedhæftet skemaet med ansøgerne i vores område.", who),
+        [("Registreringsskema ansøgere.xlsx", XLSX, form_a0)],
+    )
     who = mb.chief(a1, deputy=True)
-    mb.add("klyngeleder-ansoegere-2", at(date(2010, 10, 12), 14, 40), who,
-           "SV: Klyngeleder - Registrering af ansøgningerne",
-           body("Hermed vores ansøgere.", who),
-           [("ansoegere.xlsx", XLSX, form_xlsx(s, a1, CL, "applicants", app[a1]))])
+    mb.add(
+        "klyngeleder-ansoegere-2",
+        at(date(2010, 10, 12), 14, 40),
+        who,
+        "SV: Klyngeleder - Registrering af ansøgningerne",
+        body("Hermed vores ansøgere.", who),
+        [("ansoegere.xlsx", XLSX, form_xlsx(s, a1, CL, "applicants", app[a1]))],
+    )
     # A form made by hand: title above the header on row 3, synonyms, an extra column.
     who = mb.chief(a2)
-    rows = [[r["Område"], r["Klynge"], r["Ansøger"], r["E-mail"], r["Nuværende stilling"],
-             r["Nuværende arbejdssted"], "Ringet op"] for r in app[a2]]
-    mb.add("klyngeleder-ansoegere-3", at(date(2010, 10, 13), 8, 55), who,
-           "Klyngeleder – registrering af ansøgningerne (eget skema)",
-           body("Jeg har lavet mit eget skema; håber det er ok.", who),
-           [("Ansøgere Bispebjerg.xlsx", XLSX, titled_xlsx(
-               f"Ansøgere til klyngelederstillinger – {a2}",
-               ["Områdenavn", "Klyngenavn", "Navn på ansøger", "E-mail", "Nuværende stilling",
-                "Nuværende arbejdssted", "Noter"], rows))])
+    rows = [
+        [
+            r["Område"],
+            r["Klynge"],
+            r["Ansøger"],
+            r["E-mail"],
+            r["Nuværende stilling"],
+            r["Nuværende arbejdssted"],
+            "Ringet op",
+        ]
+        for r in app[a2]
+    ]
+    mb.add(
+        "klyngeleder-ansoegere-3",
+        at(date(2010, 10, 13), 8, 55),
+        who,
+        "Klyngeleder – registrering af ansøgningerne (eget skema)",
+        body("Jeg har lavet mit eget skema; håber det er ok.", who),
+        [
+            (
+                "Ansøgere Bispebjerg.xlsx",
+                XLSX,
+                titled_xlsx(
+                    f"Ansøgere til klyngelederstillinger – {a2}",
+                    [
+                        "Områdenavn",
+                        "Klyngenavn",
+                        "Navn på ansøger",
+                        "E-mail",
+                        "Nuværende stilling",
+                        "Nuværende arbejdssted",
+                        "Noter",
+                    ],
+                    rows,
+                ),
+            )
+        ],
+    )
     # A CSV, exported from another system.
     a3 = areas[3]
     who = mb.chief(a3)
-    mb.add("klyngeleder-ansoegere-4", at(date(2010, 10, 14), 16, 2), who,
-           "RE: Klyngeleder – Registrering af ansøgningerne",
-           body("Vores ansøgere som CSV fra vores eget system.", who),
-           [("ansoegere.csv", "text/csv", form_csv(
-               ["Område", "Klynge", "Ansøger", "E-mail", "Nuværende stilling",
-                "Nuværende arbejdssted"],
-               [[a3, cl[a3][0].name, P[9][0], P[9][1], P[9][2], P[9][3]],
-                [a3, cl[a3][1].name, P[7][0], P[7][1], P[7][2], P[7][3]]]))])
+    mb.add(
+        "klyngeleder-ansoegere-4",
+        at(date(2010, 10, 14), 16, 2),
+        who,
+        "RE: Klyngeleder – Registrering af ansøgningerne",
+        body("Vores ansøgere som CSV fra vores eget system.", who),
+        [
+            (
+                "ansoegere.csv",
+                "text/csv",
+                form_csv(
+                    [
+                        "Område",
+                        "Klynge",
+                        "Ansøger",
+                        "E-mail",
+                        "Nuværende stilling",
+                        "Nuværende arbejdssted",
+                    ],
+                    [
+                        [a3, cl[a3][0].name, P[9][0], P[9][1], P[9][2], P[9][3]],
+                        [a3, cl[a3][1].name, P[7][0], P[7][1], P[7][2], P[7][3]],
+                    ],
+                ),
+            )
+        ],
+    )
     # A Word table.
     a4 = areas[4]
     who = mb.chief(a4, deputy=True)
-    mb.add("klyngeleder-ansoegere-5", at(date(2010, 10, 15), 11, 30), who,
-           "Klyngeleder – Registrering af ansøgningerne",
-           body("Ansøgerne står i tabellen i det vedhæftede dokument.", who),
-           [("Ansøgere.docx", DOCX, form_docx_table(
-               "Ansøgere – klyngeledere",
-               ["Område", "Klynge", "Ansøger", "E-mail", "Nuværende stilling",
-                "Nuværende arbejdssted"],
-               [[a4, cl[a4][0].name, P[2][0], P[2][1], P[2][2], P[2][3]]]))])
+    mb.add(
+        "klyngeleder-ansoegere-5",
+        at(date(2010, 10, 15), 11, 30),
+        who,
+        "Klyngeleder – Registrering af ansøgningerne",
+        body("Ansøgerne står i tabellen i det vedhæftede dokument.", who),
+        [
+            (
+                "Ansøgere.docx",
+                DOCX,
+                form_docx_table(
+                    "Ansøgere – klyngeledere",
+                    [
+                        "Område",
+                        "Klynge",
+                        "Ansøger",
+                        "E-mail",
+                        "Nuværende stilling",
+                        "Nuværende arbejdssted",
+                    ],
+                    [[a4, cl[a4][0].name, P[2][0], P[2][1], P[2][2], P[2][3]]],
+                ),
+            )
+        ],
+    )
     # The formula-looking name, and a resend of the very same form (new Message-ID).
     who = mb.chief(a6)
     form_a6 = form_xlsx(s, a6, CL, "applicants", app[a6])
-    mb.add("klyngeleder-ansoegere-6", at(date(2010, 10, 15), 13, 45), who,
-           "Klyngeleder – Registrering af ansøgningerne",
-           body("Hermed ansøgerne.", who), [("Ansøgere Valby.xlsx", XLSX, form_a6)])
-    mb.add("klyngeleder-ansoegere-6-gensendt", at(date(2010, 10, 15), 15, 10), who,
-           "VS: Klyngeleder – Registrering af ansøgningerne",
-           body("Jeg er ikke sikker på, at den kom frem, så her er den igen.", who),
-           [("Ansøgere Valby.xlsx", XLSX, form_a6)])
+    mb.add(
+        "klyngeleder-ansoegere-6",
+        at(date(2010, 10, 15), 13, 45),
+        who,
+        "Klyngeleder – Registrering af ansøgningerne",
+        body("Hermed ansøgerne.", who),
+        [("Ansøgere Valby.xlsx", XLSX, form_a6)],
+    )
+    mb.add(
+        "klyngeleder-ansoegere-6-gensendt",
+        at(date(2010, 10, 15), 15, 10),
+        who,
+        "VS: Klyngeleder – Registrering af ansøgningerne",
+        body("Jeg er ikke sikker på, at den kom frem, så her er den igen.", who),
+        [("Ansøgere Valby.xlsx", XLSX, form_a6)],
+    )
     # From a private address: refused.
-    mb.add("uautoriseret-afsender", at(date(2010, 10, 15), 22, 13),
-           ("Ayse J.", "ayse.j1970@gmail.example"),
-           "Klyngeleder – Registrering af ansøgningerne",
-           "Sendt fra min private mail, da jeg ikke kunne komme på arbejdsmailen.\n",
-           [("ansøgere.xlsx", XLSX, form_xlsx(s, a0, CL, "applicants", app[a0][:1]))])
+    mb.add(
+        "uautoriseret-afsender",
+        at(date(2010, 10, 15), 22, 13),
+        ("Ayse J.", "ayse.j1970@gmail.example"),
+        "Klyngeleder – Registrering af ansøgningerne",
+        "Sendt fra min private mail, da jeg ikke kunne komme på arbejdsmailen.\n",
+        [("ansøgere.xlsx", XLSX, form_xlsx(s, a0, CL, "applicants", app[a0][:1]))],
+    )
     # A cluster that does not exist (a typo).
     a7 = areas[7]
     who = mb.chief(a7)
     bad = person_row(a7, cl[a7][0].name.replace("Klynge ", "Klynge Nye "), P[4])
-    mb.add("ukendt-klynge", at(date(2010, 10, 15), 12, 0), who,
-           "Klyngeleder – Registrering af ansøgningerne", body("Vores ansøgere.", who),
-           [("ansøgere.xlsx", XLSX, form_xlsx(s, a7, CL, "applicants", [bad]))])
+    mb.add(
+        "ukendt-klynge",
+        at(date(2010, 10, 15), 12, 0),
+        who,
+        "Klyngeleder – Registrering af ansøgningerne",
+        body("Vores ansøgere.", who),
+        [("ansøgere.xlsx", XLSX, form_xlsx(s, a7, CL, "applicants", [bad]))],
+    )
     # A row for another area's cluster.
     who = mb.chief(a5)
-    mb.add("andet-omraade", at(date(2010, 10, 14), 10, 10), who,
-           "Klyngeleder – Registrering af ansøgningerne", body("Hermed ansøgerne.", who),
-           [("ansøgere.xlsx", XLSX, form_xlsx(s, a5, CL, "applicants", [
-               person_row(a5, cl[a5][0].name, P[5]), person_row(a0, cl[a0][2].name, P[6])]))])
+    mb.add(
+        "andet-omraade",
+        at(date(2010, 10, 14), 10, 10),
+        who,
+        "Klyngeleder – Registrering af ansøgningerne",
+        body("Hermed ansøgerne.", who),
+        [
+            (
+                "ansøgere.xlsx",
+                XLSX,
+                form_xlsx(
+                    s,
+                    a5,
+                    CL,
+                    "applicants",
+                    [person_row(a5, cl[a5][0].name, P[5]), person_row(a0, cl[a0][2].name, P[6])],
+                ),
+            )
+        ],
+    )
     # A damaged attachment.
-    mb.add("beskadiget-bilag", at(date(2010, 10, 15), 9, 0), mb.chief(a5, deputy=True),
-           "Klyngeleder – Registrering af ansøgningerne",
-           body("Vedhæftet (håber filen virker).", mb.chief(a5, deputy=True)),
-           [("ansøgere.xlsx", XLSX, form_a0[: len(form_a0) // 3])])
+    mb.add(
+        "beskadiget-bilag",
+        at(date(2010, 10, 15), 9, 0),
+        mb.chief(a5, deputy=True),
+        "Klyngeleder – Registrering af ansøgningerne",
+        body("Vedhæftet (håber filen virker).", mb.chief(a5, deputy=True)),
+        [("ansøgere.xlsx", XLSX, form_a0[: len(form_a0) // 3])],
+    )
 
     # -- cluster leaders: candidates, round 1 (week 42) -------------------------------------
     def cand(area: str, cluster: str, p: tuple, prio: int) -> dict:
-        return {"Område": area, "Klynge": cluster, "Kandidat": p[0], "E-mail": p[1],
-                "Prioritet": prio}
+        return {
+            "Område": area,
+            "Klynge": cluster,
+            "Kandidat": p[0],
+            "E-mail": p[1],
+            "Prioritet": prio,
+        }
 
     # Mette Kjær Andersen is wanted by two areas in the same round: a conflict for HR.
-    for i, (area, rows_) in enumerate([
-        (a0, [cand(a0, cl[a0][0].name, P[0], 1), cand(a0, cl[a0][0].name, P[1], 2),
-              cand(a0, cl[a0][1].name, P[2], 1)]),
-        (a1, [cand(a1, cl[a1][0].name, P[0], 1), cand(a1, cl[a1][1].name, P[4], 1)]),
-        (a2, [cand(a2, cl[a2][0].name, P[5], 1)]),
-        (a6, [cand(a6, cl[a6][0].name, P[8], 1)]),
-    ]):
+    for i, (area, rows_) in enumerate(
+        [
+            (
+                a0,
+                [
+                    cand(a0, cl[a0][0].name, P[0], 1),
+                    cand(a0, cl[a0][0].name, P[1], 2),
+                    cand(a0, cl[a0][1].name, P[2], 1),
+                ],
+            ),
+            (a1, [cand(a1, cl[a1][0].name, P[0], 1), cand(a1, cl[a1][1].name, P[4], 1)]),
+            (a2, [cand(a2, cl[a2][0].name, P[5], 1)]),
+            (a6, [cand(a6, cl[a6][0].name, P[8], 1)]),
+        ]
+    ):
         who = mb.chief(area, deputy=(i == 1))
-        subject = ["Klyngeleder – Registrering af kandidaten", "SV: Klyngeleder - Registrering af kandidaten",
-                   "Klyngeleder – Registrering af kandidaterne", "klyngeleder – registrering af kandidaten"][i]
-        mb.add(f"klyngeleder-kandidat-r1-{i + 1}", at(date(2010, 10, 20 + (i % 3)), 9 + i, 15), who,
-               subject, body("Udvalget har indstillet følgende.", who),
-               [("kandidater.xlsx", XLSX, form_xlsx(s, area, CL, "candidates", rows_, round=1))])
+        subject = [
+            "Klyngeleder – Registrering af kandidaten",
+            "SV: Klyngeleder - Registrering af kandidaten",
+            "Klyngeleder – Registrering af kandidaterne",
+            "klyngeleder – registrering af kandidaten",
+        ][i]
+        mb.add(
+            f"klyngeleder-kandidat-r1-{i + 1}",
+            at(date(2010, 10, 20 + (i % 3)), 9 + i, 15),
+            who,
+            subject,
+            body("Udvalget har indstillet følgende.", who),
+            [("kandidater.xlsx", XLSX, form_xlsx(s, area, CL, "candidates", rows_, round=1))],
+        )
 
     # -- round 2 (week 45): the positions without a suitable candidate ----------------------
-    for i, (area, rows_) in enumerate([
-        (a1, [cand(a1, cl[a1][0].name, P[3], 1)]),
-        (a2, [cand(a2, cl[a2][1].name if len(cl[a2]) > 1 else cl[a2][0].name, P[6], 1)]),
-    ]):
+    for i, (area, rows_) in enumerate(
+        [
+            (a1, [cand(a1, cl[a1][0].name, P[3], 1)]),
+            (a2, [cand(a2, cl[a2][1].name if len(cl[a2]) > 1 else cl[a2][0].name, P[6], 1)]),
+        ]
+    ):
         who = mb.chief(area)
-        subject = ["Klyngeleder – Registrering af kandidaten 2. runde",
-                   "SV: Klyngeleder - Registrering af kandidaten, runde 2"][i]
-        mb.add(f"klyngeleder-kandidat-r2-{i + 1}", at(date(2010, 11, 10 + i), 13, 20), who,
-               subject, body("Indstilling efter 2. samtalerunde.", who),
-               [("kandidater 2. runde.xlsx", XLSX,
-                 form_xlsx(s, area, CL, "candidates", rows_, round=2))])
+        subject = [
+            "Klyngeleder – Registrering af kandidaten 2. runde",
+            "SV: Klyngeleder - Registrering af kandidaten, runde 2",
+        ][i]
+        mb.add(
+            f"klyngeleder-kandidat-r2-{i + 1}",
+            at(date(2010, 11, 10 + i), 13, 20),
+            who,
+            subject,
+            body("Indstilling efter 2. samtalerunde.", who),
+            [
+                (
+                    "kandidater 2. runde.xlsx",
+                    XLSX,
+                    form_xlsx(s, area, CL, "candidates", rows_, round=2),
+                )
+            ],
+        )
 
     # -- cluster-leader hires (1 December) --------------------------------------------------
     def hire(area: str, cluster: str, p: tuple, unit: str | None = None) -> dict:
-        row = {"Område": area, "Klynge": cluster, "Navn": p[0], "E-mail": p[1],
-               "Tiltrædelsesdato": date(2011, 1, 1)}
+        row = {
+            "Område": area,
+            "Klynge": cluster,
+            "Navn": p[0],
+            "E-mail": p[1],
+            "Tiltrædelsesdato": date(2011, 1, 1),
+        }
         if unit:
             row["Enhed"] = unit
         return row
 
-    for i, (area, rows_) in enumerate([
-        (a0, [hire(a0, cl[a0][0].name, P[0]), hire(a0, cl[a0][1].name, P[2])]),
-        (a1, [hire(a1, cl[a1][0].name, P[3]), hire(a1, cl[a1][1].name, P[4])]),
-        (a2, [hire(a2, cl[a2][0].name, P[5])]),
-    ]):
+    for i, (area, rows_) in enumerate(
+        [
+            (a0, [hire(a0, cl[a0][0].name, P[0]), hire(a0, cl[a0][1].name, P[2])]),
+            (a1, [hire(a1, cl[a1][0].name, P[3]), hire(a1, cl[a1][1].name, P[4])]),
+            (a2, [hire(a2, cl[a2][0].name, P[5])]),
+        ]
+    ):
         who = mb.chief(area)
-        mb.add(f"klyngeleder-ansaettelser-{i + 1}", at(date(2010, 12, 1), 10 + i, 0), who,
-               ["Klyngeleder – Ansættelser", "Klyngeleder - ansættelser",
-                "SV: Klyngeleder – Ansættelser"][i],
-               body("Hermed oversigten over ansættelserne.", who),
-               [("ansættelser.xlsx", XLSX, form_xlsx(s, area, CL, "hires", rows_))])
+        mb.add(
+            f"klyngeleder-ansaettelser-{i + 1}",
+            at(date(2010, 12, 1), 10 + i, 0),
+            who,
+            [
+                "Klyngeleder – Ansættelser",
+                "Klyngeleder - ansættelser",
+                "SV: Klyngeleder – Ansættelser",
+            ][i],
+            body("Hermed oversigten over ansættelserne.", who),
+            [("ansættelser.xlsx", XLSX, form_xlsx(s, area, CL, "hires", rows_))],
+        )
 
     # -- pedagogical leaders ----------------------------------------------------------------
     def unit_of(area: str, k: int = 0, j: int = 0) -> tuple[str, str, str]:
@@ -442,115 +715,267 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:  # noqa: PLR0915 - o
         who = mb.chief(area)
         c1, u1, _ = unit_of(area, 0, 1)
         c2, u2, _ = unit_of(area, 1, 0)
-        mb.add(f"vakante-{i + 1}", at(date(2010, 11, 3 + i), 9, 30), who,
-               ["Indberetning af vakante stillinger", "SV: indberetning af vakante stillinger"][i],
-               body("Her er de vakante pædagogiske lederstillinger fra ansættelsesstoppet.", who),
-               [("vakante.xlsx", XLSX, form_xlsx(s, area, PL, "vacancies", [
-                   {"Område": area, "Klynge": c1, "Enhed": u1, "Bemærkning": "Leder gået på pension"},
-                   {"Område": area, "Klynge": c2, "Enhed": u2, "Bemærkning": "Vakant siden august"},
-               ]))])
+        mb.add(
+            f"vakante-{i + 1}",
+            at(date(2010, 11, 3 + i), 9, 30),
+            who,
+            ["Indberetning af vakante stillinger", "SV: indberetning af vakante stillinger"][i],
+            body("Her er de vakante pædagogiske lederstillinger fra ansættelsesstoppet.", who),
+            [
+                (
+                    "vakante.xlsx",
+                    XLSX,
+                    form_xlsx(
+                        s,
+                        area,
+                        PL,
+                        "vacancies",
+                        [
+                            {
+                                "Område": area,
+                                "Klynge": c1,
+                                "Enhed": u1,
+                                "Bemærkning": "Leder gået på pension",
+                            },
+                            {
+                                "Område": area,
+                                "Klynge": c2,
+                                "Enhed": u2,
+                                "Bemærkning": "Vakant siden august",
+                            },
+                        ],
+                    ),
+                )
+            ],
+        )
     # Job ads for pedagogical leaders (with unit ids).
     for i, area in enumerate([a0, a5]):
         who = mb.chief(area, deputy=(i == 1))
         _, _, uid1 = unit_of(area, 0, 1)
         _, _, uid2 = unit_of(area, 1, 0)
-        mb.add(f"paed-annonce-{i + 1}", at(date(2010, 11, 8 + i), 11, 0), who,
-               ["Pædagogisk Leder - Stillingsannonce", "Paedagogisk leder – stillingsannonce"][i],
-               body("Annoncerne for de vakante stillinger.", who),
-               [(f"Annonce {n}.docx", DOCX, job_ad_docx(s, PL, s.units[uid].cluster_id, uid))
-                for n, uid in ((1, uid1), (2, uid2))])
+        mb.add(
+            f"paed-annonce-{i + 1}",
+            at(date(2010, 11, 8 + i), 11, 0),
+            who,
+            ["Pædagogisk Leder - Stillingsannonce", "Paedagogisk leder – stillingsannonce"][i],
+            body("Annoncerne for de vakante stillinger.", who),
+            [
+                (f"Annonce {n}.docx", DOCX, job_ad_docx(s, PL, s.units[uid].cluster_id, uid))
+                for n, uid in ((1, uid1), (2, uid2))
+            ],
+        )
     # Applicants (week 47).
     for i, area in enumerate([a0, a5]):
         who = mb.chief(area)
         c1, u1, _ = unit_of(area, 0, 1)
         c2, u2, _ = unit_of(area, 1, 0)
-        mb.add(f"paed-ansoegere-{i + 1}", at(date(2010, 11, 24 + i), 10, 0), who,
-               ["Pædagogisk Leder – Registrering af ansøgningerne",
-                "Pædagogiske Leder - Registrering af ansøgningerne"][i],
-               body("Ansøgerne til de pædagogiske lederstillinger.", who),
-               [("ansøgere.xlsx", XLSX, form_xlsx(s, area, PL, "applicants", [
-                   person_row(area, c1, P[10 + 2 * i], unit=u1),
-                   person_row(area, c1, P[11 + 2 * i], unit=u1),
-                   person_row(area, c2, P[14 - i], unit=u2)]))])
+        mb.add(
+            f"paed-ansoegere-{i + 1}",
+            at(date(2010, 11, 24 + i), 10, 0),
+            who,
+            [
+                "Pædagogisk Leder – Registrering af ansøgningerne",
+                "Pædagogiske Leder - Registrering af ansøgningerne",
+            ][i],
+            body("Ansøgerne til de pædagogiske lederstillinger.", who),
+            [
+                (
+                    "ansøgere.xlsx",
+                    XLSX,
+                    form_xlsx(
+                        s,
+                        area,
+                        PL,
+                        "applicants",
+                        [
+                            person_row(area, c1, P[10 + 2 * i], unit=u1),
+                            person_row(area, c1, P[11 + 2 * i], unit=u1),
+                            person_row(area, c2, P[14 - i], unit=u2),
+                        ],
+                    ),
+                )
+            ],
+        )
     # Not filled (week 48).
     who = mb.chief(a5)
     c2, u2, _ = unit_of(a5, 1, 0)
-    mb.add("paed-ikke-besatte", at(date(2010, 12, 2), 14, 0), who,
-           "Pædagogisk Leder – Registrering af IKKE besatte stillinger",
-           body("Denne stilling blev ikke besat.", who),
-           [("ikke besatte.xlsx", XLSX, form_xlsx(s, a5, PL, "unfilled", [
-               {"Område": a5, "Klynge": c2, "Enhed": u2,
-                "Bemærkning": "Ingen kvalificerede ansøgere; genopslås i januar"}]))])
+    mb.add(
+        "paed-ikke-besatte",
+        at(date(2010, 12, 2), 14, 0),
+        who,
+        "Pædagogisk Leder – Registrering af IKKE besatte stillinger",
+        body("Denne stilling blev ikke besat.", who),
+        [
+            (
+                "ikke besatte.xlsx",
+                XLSX,
+                form_xlsx(
+                    s,
+                    a5,
+                    PL,
+                    "unfilled",
+                    [
+                        {
+                            "Område": a5,
+                            "Klynge": c2,
+                            "Enhed": u2,
+                            "Bemærkning": "Ingen kvalificerede ansøgere; genopslås i januar",
+                        }
+                    ],
+                ),
+            )
+        ],
+    )
     # Hires (week 50).
     for i, area in enumerate([a0, a5]):
         who = mb.chief(area)
         c1, u1, _ = unit_of(area, 0, 1)
-        mb.add(f"paed-ansaettelser-{i + 1}", at(date(2010, 12, 13 + i), 9, 45), who,
-               ["Pædagogiske Leder – Ansættelser", "SV: Pæd. leder - Ansættelser"][i],
-               body("Hermed ansættelserne.", who),
-               [("ansættelser.xlsx", XLSX, form_xlsx(s, area, PL, "hires", [
-                   hire(area, c1, P[10 + 2 * i], unit=u1)]))])
+        mb.add(
+            f"paed-ansaettelser-{i + 1}",
+            at(date(2010, 12, 13 + i), 9, 45),
+            who,
+            ["Pædagogiske Leder – Ansættelser", "SV: Pæd. leder - Ansættelser"][i],
+            body("Hermed ansættelserne.", who),
+            [
+                (
+                    "ansættelser.xlsx",
+                    XLSX,
+                    form_xlsx(s, area, PL, "hires", [hire(area, c1, P[10 + 2 * i], unit=u1)]),
+                )
+            ],
+        )
 
     # Candidates for pedagogical leaders, abbreviated subject.
     who = mb.chief(a0, deputy=True)
     c1, u1, _ = unit_of(a0, 0, 1)
-    mb.add("paed-kandidat", at(date(2010, 12, 3), 13, 5), who,
-           "Pæd. leder - registrering af kandidaten",
-           body("Udvalget indstiller følgende.", who),
-           [("kandidater.xlsx", XLSX, form_xlsx(s, a0, PL, "candidates", [
-               {"Område": a0, "Klynge": c1, "Enhed": u1, "Kandidat": P[10][0],
-                "E-mail": P[10][1], "Prioritet": 1},
-               {"Område": a0, "Klynge": c1, "Enhed": u1, "Kandidat": P[11][0],
-                "E-mail": P[11][1], "Prioritet": 2}]))])
+    mb.add(
+        "paed-kandidat",
+        at(date(2010, 12, 3), 13, 5),
+        who,
+        "Pæd. leder - registrering af kandidaten",
+        body("Udvalget indstiller følgende.", who),
+        [
+            (
+                "kandidater.xlsx",
+                XLSX,
+                form_xlsx(
+                    s,
+                    a0,
+                    PL,
+                    "candidates",
+                    [
+                        {
+                            "Område": a0,
+                            "Klynge": c1,
+                            "Enhed": u1,
+                            "Kandidat": P[10][0],
+                            "E-mail": P[10][1],
+                            "Prioritet": 1,
+                        },
+                        {
+                            "Område": a0,
+                            "Klynge": c1,
+                            "Enhed": u1,
+                            "Kandidat": P[11][0],
+                            "E-mail": P[11][1],
+                            "Prioritet": 2,
+                        },
+                    ],
+                ),
+            )
+        ],
+    )
     # Valby's hire, with the area's logo attached too (ignored).
     who = mb.chief(a6)
-    mb.add("klyngeleder-ansaettelser-4", at(date(2010, 12, 2), 8, 40), who,
-           "Klyngeleder – Ansættelser",
-           body("Hermed vores ansættelse.", who),
-           [("logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
-            ("ansættelser.xlsx", XLSX, form_xlsx(s, a6, CL, "hires", [
-                hire(a6, cl[a6][0].name, P[8])]))])
+    mb.add(
+        "klyngeleder-ansaettelser-4",
+        at(date(2010, 12, 2), 8, 40),
+        who,
+        "Klyngeleder – Ansættelser",
+        body("Hermed vores ansættelse.", who),
+        [
+            ("logo.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
+            (
+                "ansættelser.xlsx",
+                XLSX,
+                form_xlsx(s, a6, CL, "hires", [hire(a6, cl[a6][0].name, P[8])]),
+            ),
+        ],
+    )
     # HR forwards an area's mail (the form inside the forwarded mail) on the area's behalf.
     inner = EmailMessage()
     inner["From"] = formataddr(mb.chief(a7))
     inner["To"] = "hr-konsulent@buf.demokommune.dk"
     inner["Subject"] = "Ansøgere"
     inner.set_content("Kan du sende den videre til jobbanken?")
-    inner.add_attachment(_stable(form_xlsx(s, a7, CL, "applicants", [
-        person_row(a7, cl[a7][0].name, P[1]), person_row(a7, cl[a7][1].name, P[9])])),
-        maintype="application", subtype=XLSX.split("/", 1)[1], filename="ansøgere.xlsx")
+    inner.add_attachment(
+        _stable(
+            form_xlsx(
+                s,
+                a7,
+                CL,
+                "applicants",
+                [person_row(a7, cl[a7][0].name, P[1]), person_row(a7, cl[a7][1].name, P[9])],
+            )
+        ),
+        maintype="application",
+        subtype=XLSX.split("/", 1)[1],
+        filename="ansøgere.xlsx",
+    )
     hr = ("Jobbank BUF", JOBBANK)
-    mb.add("hr-videresender", at(date(2010, 10, 15), 16, 45), hr,
-           "VS: Klyngeleder – Registrering af ansøgningerne",
-           "Videresendt på vegne af området.\n\nHR-gruppen\n",
-           [inner])
+    mb.add(
+        "hr-videresender",
+        at(date(2010, 10, 15), 16, 45),
+        hr,
+        "VS: Klyngeleder – Registrering af ansøgningerne",
+        "Videresendt på vegne af området.\n\nHR-gruppen\n",
+        [inner],
+    )
     # A cluster-leader unfilled position in round 1 goes on to round 2: nothing to report; a
     # second candidate round for Amager Øst's last cluster instead.
     who = mb.chief(a0)
-    mb.add("klyngeleder-kandidat-r2-3", at(date(2010, 11, 12), 9, 5), who,
-           "SV: SV: Klyngeleder – Registrering af kandidaten anden runde",
-           body("Indstilling efter 2. runde.", who),
-           [("kandidat.xlsx", XLSX, form_xlsx(s, a0, CL, "candidates", [
-               cand(a0, cl[a0][2].name, P[6], 1)], round=2))])
+    mb.add(
+        "klyngeleder-kandidat-r2-3",
+        at(date(2010, 11, 12), 9, 5),
+        who,
+        "SV: SV: Klyngeleder – Registrering af kandidaten anden runde",
+        body("Indstilling efter 2. runde.", who),
+        [
+            (
+                "kandidat.xlsx",
+                XLSX,
+                form_xlsx(s, a0, CL, "candidates", [cand(a0, cl[a0][2].name, P[6], 1)], round=2),
+            )
+        ],
+    )
 
     # -- other mail that reaches the mailbox ------------------------------------------------
     who = mb.chief(a3)
-    mb.add("seniorordning", at(date(2010, 9, 28), 15, 0), who,
-           "VS: Ansøgning om seniorordning",
-           body("Videresender en ansøgning om seniorordning fra en af vores ledere.", who),
-           [("ansøgning.pdf", "application/pdf", b"%PDF-1.4\n% demo\n")])
+    mb.add(
+        "seniorordning",
+        at(date(2010, 9, 28), 15, 0),
+        who,
+        "VS: Ansøgning om seniorordning",
+        body("Videresender en ansøgning om seniorordning fra en af vores ledere.", who),
+        [("ansøgning.pdf", "application/pdf", b"%PDF-1.4\n% demo\n")],
+    )
     who = mb.chief(a4)
-    mb.add("andet-emne", at(date(2010, 10, 6), 8, 30), who,
-           "Spørgsmål til kick-off mødet d. 7. oktober",
-           body("Skal vi selv medbringe forplejning til mødet i morgen?", who))
+    mb.add(
+        "andet-emne",
+        at(date(2010, 10, 6), 8, 30),
+        who,
+        "Spørgsmål til kick-off mødet d. 7. oktober",
+        body("Skal vi selv medbringe forplejning til mødet i morgen?", who),
+    )
     return mb.mails
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "docauto" / "data" / "demo" / "indbakke")
-    ap.add_argument("--structure", type=Path,
-                    default=ROOT / "docauto" / "data" / "demo" / "struktur.yaml")
+    ap.add_argument(
+        "--structure", type=Path, default=ROOT / "docauto" / "data" / "demo" / "struktur.yaml"
+    )
     args = ap.parse_args(argv)
     structure = load_structure(args.structure)
     mails = build(structure)

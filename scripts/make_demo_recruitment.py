@@ -33,13 +33,64 @@ COMMITTEE_AREAS = ("Amager Øst", "Valby")
 BAD_AREA, BAD_CHAIR_AREA = "Nørrebro", "Valby"
 VACANT_EVERY = 20  # every 20th unit is a vacant pedagogical-leader position
 
-FIRST = ["Anders", "Bente", "Camilla", "Dennis", "Ellen", "Frederik", "Gitte", "Henrik", "Ida",
-         "Jesper", "Karina", "Lars", "Mette", "Niels", "Olivia", "Peter", "Rikke", "Søren",
-         "Tina", "Ulrik", "Vibeke", "William", "Yasmin", "Zaid", "Asger", "Birgit", "Claus",
-         "Dorthe", "Emil", "Fatima"]
-LAST = ["Andersen", "Bruun", "Christiansen", "Dam", "Eriksen", "Fischer", "Gregersen", "Holst",
-        "Iversen", "Jakobsen", "Kjær", "Lindberg", "Mortensen", "Nygaard", "Olesen", "Poulsen",
-        "Qvist", "Riis", "Schmidt", "Thygesen", "Udsen", "Vinther", "Wulff", "Østergaard"]
+FIRST = [
+    "Anders",
+    "Bente",
+    "Camilla",
+    "Dennis",
+    "Ellen",
+    "Frederik",
+    "Gitte",
+    "Henrik",
+    "Ida",
+    "Jesper",
+    "Karina",
+    "Lars",
+    "Mette",
+    "Niels",
+    "Olivia",
+    "Peter",
+    "Rikke",
+    "Søren",
+    "Tina",
+    "Ulrik",
+    "Vibeke",
+    "William",
+    "Yasmin",
+    "Zaid",
+    "Asger",
+    "Birgit",
+    "Claus",
+    "Dorthe",
+    "Emil",
+    "Fatima",
+]
+LAST = [
+    "Andersen",
+    "Bruun",
+    "Christiansen",
+    "Dam",
+    "Eriksen",
+    "Fischer",
+    "Gregersen",
+    "Holst",
+    "Iversen",
+    "Jakobsen",
+    "Kjær",
+    "Lindberg",
+    "Mortensen",
+    "Nygaard",
+    "Olesen",
+    "Poulsen",
+    "Qvist",
+    "Riis",
+    "Schmidt",
+    "Thygesen",
+    "Udsen",
+    "Vinther",
+    "Wulff",
+    "Østergaard",
+]
 
 CHALLENGES = [
     "Klyngens institutioner ligger tæt, men har meget forskellige traditioner for "
@@ -71,22 +122,41 @@ class Names:
                 return name, f"{_ascii(name)}@{domain}"
 
 
-def committee(position: str, chair: tuple[str, str], names: Names, rng: random.Random,
-              where: str) -> list[dict]:
-    rows = [{"Stilling": position, "Navn": chair[0], "Sæde": "Formand",
-             "Udpeget af": "Områdechefen", "E-mail": chair[1], "Telefon": ""}]
-    seats = [("Lokal ledelsesrepræsentant", "Ledergruppen i " + where, "buf.demokommune.dk"),
-             ("Medarbejderrepræsentant 1", "MED-udvalget i " + where, "buf.demokommune.dk"),
-             ("Medarbejderrepræsentant 2", "Personalemødet i " + where, "buf.demokommune.dk"),
-             ("Forældrerepræsentant 1", "Forældrebestyrelsen i " + where, "foraeldre.demokommune.dk"),
-             ("Forældrerepræsentant 2", "Forældrebestyrelsen i " + where, "foraeldre.demokommune.dk"),
-             ("Pædagogisk konsulent", "Områdechefen", "buf.demokommune.dk")]
+def committee(
+    position: str, chair: tuple[str, str], names: Names, rng: random.Random, where: str
+) -> list[dict]:
+    rows = [
+        {
+            "Stilling": position,
+            "Navn": chair[0],
+            "Sæde": "Formand",
+            "Udpeget af": "Områdechefen",
+            "E-mail": chair[1],
+            "Telefon": "",
+        }
+    ]
+    seats = [
+        ("Lokal ledelsesrepræsentant", "Ledergruppen i " + where, "buf.demokommune.dk"),
+        ("Medarbejderrepræsentant 1", "MED-udvalget i " + where, "buf.demokommune.dk"),
+        ("Medarbejderrepræsentant 2", "Personalemødet i " + where, "buf.demokommune.dk"),
+        ("Forældrerepræsentant 1", "Forældrebestyrelsen i " + where, "foraeldre.demokommune.dk"),
+        ("Forældrerepræsentant 2", "Forældrebestyrelsen i " + where, "foraeldre.demokommune.dk"),
+        ("Pædagogisk konsulent", "Områdechefen", "buf.demokommune.dk"),
+    ]
     if rng.random() < 0.5:
         seats.append(("HR-konsulent", "HR-gruppen", "buf.demokommune.dk"))
     for seat, by, domain in seats:
         name, email = names.person(domain)
-        rows.append({"Stilling": position, "Navn": name, "Sæde": seat, "Udpeget af": by,
-                     "E-mail": email, "Telefon": f"33 66 {rng.randint(10, 99)} {rng.randint(10, 99)}"})
+        rows.append(
+            {
+                "Stilling": position,
+                "Navn": name,
+                "Sæde": seat,
+                "Udpeget af": by,
+                "E-mail": email,
+                "Telefon": f"33 66 {rng.randint(10, 99)} {rng.randint(10, 99)}",
+            }
+        )
     return rows
 
 
@@ -100,13 +170,15 @@ def build() -> dict[str, str]:
     for a in areas.values():
         names.used |= {a["Områdechef"], a["Souschef"]}
 
-    vacant = [u["Enheds-ID"] for u in units[VACANT_EVERY - 1::VACANT_EVERY]]
+    vacant = [u["Enheds-ID"] for u in units[VACANT_EVERY - 1 :: VACANT_EVERY]]
     cluster_of = {u["Enheds-ID"]: u["Klynge-ID"] for u in units}
     area_of = {c["Klynge-ID"]: c["Område"] for c in clusters}
     rows: list[dict] = []
     for i, c in enumerate(c for c in clusters if c["Område"] in COMMITTEE_AREAS):
         a = areas[c["Område"]]
-        chair = (a["Områdechef"], a["E-mail"]) if i % 2 == 0 else (a["Souschef"], a["Souschef e-mail"])
+        chair = (
+            (a["Områdechef"], a["E-mail"]) if i % 2 == 0 else (a["Souschef"], a["Souschef e-mail"])
+        )
         rows += committee(c["Klynge-ID"], chair, names, rng, c["Klynge"])
     unit_names = {u["Enheds-ID"]: u["Enhed"] for u in units}
     for uid in vacant[:4]:
@@ -116,27 +188,40 @@ def build() -> dict[str, str]:
     # the seat "Medarbejderrepræsentant 1".
     bad_cluster = next(c for c in clusters if c["Område"] == BAD_AREA)
     wrong = areas[BAD_CHAIR_AREA]
-    bad = committee(bad_cluster["Klynge-ID"], (wrong["Områdechef"], wrong["E-mail"]), names, rng,
-                    bad_cluster["Klynge"])
+    bad = committee(
+        bad_cluster["Klynge-ID"],
+        (wrong["Områdechef"], wrong["E-mail"]),
+        names,
+        rng,
+        bad_cluster["Klynge"],
+    )
     for r in bad:
         if r["Sæde"] == "Medarbejderrepræsentant 2":
             r["Sæde"] = "Medarbejderrepræsentant 1"
     rows += bad
 
-    texts = {c["Klynge-ID"]: CHALLENGES[i % len(CHALLENGES)]
-             for i, c in enumerate(clusters[:: len(clusters) // 6][:6])}
-    head = ("# Demo: {what}. Genereret af scripts/make_demo_recruitment.py; ret ikke i hånden, "
-            "men i scriptet, og kør det igen. Alle personer er opdigtede.\n")
+    texts = {
+        c["Klynge-ID"]: CHALLENGES[i % len(CHALLENGES)]
+        for i, c in enumerate(clusters[:: len(clusters) // 6][:6])
+    }
+    head = (
+        "# Demo: {what}. Genereret af scripts/make_demo_recruitment.py; ret ikke i hånden, "
+        "men i scriptet, og kør det igen. Alle personer er opdigtede.\n"
+    )
 
     def dump(data: object) -> str:
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
     return {
-        "vurderingsudvalg.yaml": head.format(what="vurderingsudvalgenes medlemmer; udvalget for "
-                                             f"{bad_cluster['Klynge-ID']} bryder bevidst reglen")
+        "vurderingsudvalg.yaml": head.format(
+            what="vurderingsudvalgenes medlemmer; udvalget for "
+            f"{bad_cluster['Klynge-ID']} bryder bevidst reglen"
+        )
         + dump({"Vurderingsudvalg": rows}),
-        "udfordringer.yaml": head.format(what="områdechefernes egne tekster om klyngernes "
-                                         "udfordringer (Klynge-ID: tekst)") + dump(texts),
+        "udfordringer.yaml": head.format(
+            what="områdechefernes egne tekster om klyngernes udfordringer (Klynge-ID: tekst)"
+        )
+        + dump(texts),
         "rekruttering.yaml": head.format(what="ledige stillinger som pædagogisk leder")
         + dump({"vakante_enheder": vacant}),
     }
@@ -145,8 +230,11 @@ def build() -> dict[str, str]:
 def main(argv: list[str]) -> int:
     files = build()
     if "--check" in argv:
-        stale = [n for n, text in files.items()
-                 if not (DEMO / n).exists() or (DEMO / n).read_text(encoding="utf-8") != text]
+        stale = [
+            n
+            for n, text in files.items()
+            if not (DEMO / n).exists() or (DEMO / n).read_text(encoding="utf-8") != text
+        ]
         if stale:
             print("out of date: " + ", ".join(stale), file=sys.stderr)
             return 1

@@ -26,7 +26,9 @@ USERS = 40
 
 
 def _dovecot_binary() -> str | None:
-    return shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
+    return shutil.which("dovecot") or (
+        "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
+    )
 
 
 def _free_port() -> int:
@@ -73,12 +75,16 @@ def _config(root: Path, port: int, tls_port: int | None = None) -> str:
         me = pwd.getpwuid(os.getuid()).pw_name
         login_user = internal_user = mail_user = me
         mail_uid, mail_gid = os.getuid(), os.getgid()
-    tls = f"""
+    tls = (
+        f"""
 ssl = required
 ssl_cert = <{root}/tls/cert.pem
 ssl_key = <{root}/tls/key.pem
 ssl_min_protocol = TLSv1.2
-""" if tls_port else "ssl = no\n"
+"""
+        if tls_port
+        else "ssl = no\n"
+    )
     return f"""
 {tls}
 base_dir = {root}/run
@@ -141,23 +147,36 @@ def _self_signed(folder: Path) -> Path:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    (folder / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                                       serialization.PrivateFormat.PKCS8,
-                                                       serialization.NoEncryption()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     os.chmod(folder / "key.pem", 0o600)
     (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return folder / "cert.pem"
 
 
-def _start(tls: bool):  # noqa: ANN202 - generator behind the session fixtures
+def _start(tls: bool):
     binary = _dovecot_binary()
     if not binary:
         pytest.skip("Dovecot is not installed (apt-get install dovecot-imapd)")
@@ -169,14 +188,17 @@ def _start(tls: bool):  # noqa: ANN202 - generator behind the session fixtures
 
         pw = pwd.getpwnam("dovecot")
         os.chown(root / "mail", pw.pw_uid, pw.pw_gid)
-    (root / "passwd").write_text("".join(f"jobbank{n}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1)))
+    (root / "passwd").write_text(
+        "".join(f"jobbank{n}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1))
+    )
     port = _free_port()
     tls_port = _free_port() if tls else None
     cert = _self_signed(root / "tls") if tls else None
     conf = root / "dovecot.conf"
     conf.write_text(_config(root, port, tls_port))
-    proc = subprocess.Popen([binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [binary, "-F", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 15
     server = DovecotServer("127.0.0.1", port, root, itertools.count(1), tls_port, cert)
     try:

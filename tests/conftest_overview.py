@@ -17,11 +17,13 @@ STRUCTURE = Path(__file__).parent / "data" / "struktur-lille.yaml"
 # Area chiefs of the small structure (tests/data/struktur-lille.yaml).
 CHIEF = {"Amager": "hh@buf.test.dk", "Valby": "ll@buf.test.dk"}
 PREFIX = {"cluster_leader": "Klyngeleder", "pedagogical_leader": "Pædagogisk Leder"}
-KIND_TEXT = {"applicants": "Registrering af ansøgningerne",
-             "candidates": "Registrering af kandidaten",
-             "unfilled": "Registrering af IKKE besatte stillinger",
-             "hires": "Ansættelser",
-             "vacancies": "Indberetning af vakante stillinger"}
+KIND_TEXT = {
+    "applicants": "Registrering af ansøgningerne",
+    "candidates": "Registrering af kandidaten",
+    "unfilled": "Registrering af IKKE besatte stillinger",
+    "hires": "Ansættelser",
+    "vacancies": "Indberetning af vakante stillinger",
+}
 
 
 def form_xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
@@ -46,9 +48,17 @@ class Mailbox:
         folder.mkdir(parents=True, exist_ok=True)
         self.n = 0
 
-    def send(self, area: str, role: str, kind: str, rows: list[list[Any]], when: dt.date,
-             round: int | None = None, subject: str | None = None) -> str:
-        from docauto.kinds.forms import form_columns
+    def send(
+        self,
+        area: str,
+        role: str,
+        kind: str,
+        rows: list[list[Any]],
+        when: dt.date,
+        round: int | None = None,
+        subject: str | None = None,
+    ) -> str:
+        from docauto.recruitment.kinds.forms import form_columns
 
         headers = form_columns(role, kind)
         if subject is None:
@@ -61,26 +71,33 @@ class Mailbox:
         mid = make_msgid(domain="test.dk")
         msg["Message-ID"] = mid
         msg.set_content("Hermed skemaet.\n\nVenlig hilsen\nOmrådechefen\n")
-        msg.add_attachment(form_xlsx(headers, rows), maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           filename=f"skema-{kind}.xlsx")
+        msg.add_attachment(
+            form_xlsx(headers, rows),
+            maintype="application",
+            subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=f"skema-{kind}.xlsx",
+        )
         self.n += 1
         (self.folder / f"{self.n:03d}.eml").write_bytes(bytes(msg))
         return mid
 
-    def send_job_ad(self, area: str, role: str, cluster_id: str, when: dt.date,
-                    unit_id: str | None = None) -> None:
+    def send_job_ad(
+        self, area: str, role: str, cluster_id: str, when: dt.date, unit_id: str | None = None
+    ) -> None:
         """A job ad as docauto's generator marks it: custom properties with role and ids."""
         from docx import Document
 
-        from docauto.engine import prepare
+        from docauto.office.engine import prepare
 
         doc = Document()
         doc.add_paragraph("Stillingsannonce")
         template = self.folder.parent / f"annonce-{self.n}.docx"
         doc.save(template)
-        props = {"docauto.rolle": role, "docauto.klynge_id": cluster_id,
-                 "docauto.kind": "stillingsopslag"}
+        props = {
+            "docauto.rolle": role,
+            "docauto.klynge_id": cluster_id,
+            "docauto.kind": "stillingsopslag",
+        }
         if unit_id:
             props["docauto.enheds_id"] = unit_id
         data = prepare(template).render({}, properties=props)
@@ -91,9 +108,12 @@ class Mailbox:
         msg["Date"] = format_datetime(dt.datetime.combine(when, dt.time(10, 0)).astimezone())
         msg["Message-ID"] = make_msgid(domain="test.dk")
         msg.set_content("Annoncen er vedhæftet.\n")
-        msg.add_attachment(data, maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                           filename=f"annonce-{cluster_id}.docx")
+        msg.add_attachment(
+            data,
+            maintype="application",
+            subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+            filename=f"annonce-{cluster_id}.docx",
+        )
         self.send_raw(msg)
 
     def send_raw(self, msg: EmailMessage) -> None:
@@ -115,15 +135,27 @@ class RegistryFixture:
         self.path = self.dir / "register.xlsx"
         self.mailbox = Mailbox(tmp / "indbakke")
         self.structure = STRUCTURE
-        r = run_cli(["registry", "init", "--structure", str(STRUCTURE), "--registry",
-                     str(self.path)])
+        r = run_cli(
+            ["registry", "init", "--structure", str(STRUCTURE), "--registry", str(self.path)]
+        )
         assert r.exit_code == 0, r.output
 
     def ingest(self) -> dict[str, Any]:
         import json
 
-        r = run_cli(["mail", "ingest", "--source", f"dir:{self.mailbox.folder}",
-                     "--structure", str(STRUCTURE), "--registry", str(self.path), "--json"])
+        r = run_cli(
+            [
+                "mail",
+                "ingest",
+                "--source",
+                f"dir:{self.mailbox.folder}",
+                "--structure",
+                str(STRUCTURE),
+                "--registry",
+                str(self.path),
+                "--json",
+            ]
+        )
         assert r.exit_code == 0, r.output
         return json.loads(r.output.strip().splitlines()[-1])
 

@@ -30,10 +30,13 @@ class Reply:
     content_type: str = "application/json"
 
     @classmethod
-    def file(cls, rel: str, status: int = 200, **kw) -> Reply:  # noqa: ANN003
+    def file(cls, rel: str, status: int = 200, **kw) -> Reply:
         path = DATA / rel
-        ctype = {".json": "application/json", ".xml": "text/xml; charset=utf-8",
-                 ".eml": "text/plain"}.get(path.suffix, "application/octet-stream")
+        ctype = {
+            ".json": "application/json",
+            ".xml": "text/xml; charset=utf-8",
+            ".eml": "text/plain",
+        }.get(path.suffix, "application/octet-stream")
         return cls(status, path.read_bytes(), content_type=kw.pop("content_type", ctype), **kw)
 
 
@@ -66,15 +69,21 @@ class RecordedServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, *args) -> None:  # noqa: ANN002
+            def log_message(self, *args) -> None:
                 pass
 
             def _handle(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
-                seen = Seen(self.command, unquote(parts.path), unquote(parts.query),
-                            {k: v for k, v in self.headers.items()}, body, time.monotonic())
+                seen = Seen(
+                    self.command,
+                    unquote(parts.path),
+                    unquote(parts.query),
+                    {k: v for k, v in self.headers.items()},
+                    body,
+                    time.monotonic(),
+                )
                 reply = server._match(seen)
                 payload = reply.body.encode() if isinstance(reply.body, str) else reply.body
                 payload = payload.replace(b"{{BASE}}", server.base.encode())
@@ -93,8 +102,9 @@ class RecordedServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
-    def route(self, method: str, path_regex: str, *replies: Reply,
-              contains: str | tuple[str, ...] = ()) -> Route:
+    def route(
+        self, method: str, path_regex: str, *replies: Reply, contains: str | tuple[str, ...] = ()
+    ) -> Route:
         """Serve replies for matching requests; ``contains``: substrings the body or URL
         must all hold (e.g. the SOAP operation and an item id)."""
         needles = (contains,) if isinstance(contains, str) else tuple(contains)
@@ -115,11 +125,19 @@ class RecordedServer:
                 reply = r.replies[min(r.hits, len(r.replies) - 1)]
                 r.hits += 1
                 return reply
-        return Reply(404, b'{"error": {"code": "ErrorItemNotFound", "message": "no recorded response"}}')
+        return Reply(
+            404, b'{"error": {"code": "ErrorItemNotFound", "message": "no recorded response"}}'
+        )
 
     def requests(self, method: str | None = None, contains: str = "") -> list[Seen]:
-        return [s for s in self.seen if (method is None or s.method == method)
-                and (contains in s.path + "?" + s.query or contains in s.body.decode("utf-8", "replace"))]
+        return [
+            s
+            for s in self.seen
+            if (method is None or s.method == method)
+            and (
+                contains in s.path + "?" + s.query or contains in s.body.decode("utf-8", "replace")
+            )
+        ]
 
     def stop(self) -> None:
         self.httpd.shutdown()

@@ -19,32 +19,86 @@ import yaml
 
 STRUCTURE = {
     "Områder": [
-        {"Område": "Nord", "Områdechef": "Nora Nielsen", "E-mail": "nora@buf.test.dk",
-         "Souschef": "Niels Dahl", "Souschef e-mail": "niels@buf.test.dk"},
-        {"Område": "Syd", "Områdechef": "Sara Sørensen", "E-mail": "sara@buf.test.dk",
-         "Souschef": "Svend Bo", "Souschef e-mail": "svend@buf.test.dk"},
+        {
+            "Område": "Nord",
+            "Områdechef": "Nora Nielsen",
+            "E-mail": "nora@buf.test.dk",
+            "Souschef": "Niels Dahl",
+            "Souschef e-mail": "niels@buf.test.dk",
+        },
+        {
+            "Område": "Syd",
+            "Områdechef": "Sara Sørensen",
+            "E-mail": "sara@buf.test.dk",
+            "Souschef": "Svend Bo",
+            "Souschef e-mail": "svend@buf.test.dk",
+        },
     ],
     "Klynger": [
-        {"Klynge-ID": "K01", "Klynge": "Klynge Nordhavn", "Område": "Nord",
-         "Type": "Kommunal klynge"},
-        {"Klynge-ID": "K02", "Klynge": "Klynge Nordvest", "Område": "Nord",
-         "Type": "Selvejende klynge", "Paraplyorganisation": "SBBU", "Model": "1"},
-        {"Klynge-ID": "K03", "Klynge": "Klynge Sydhavn", "Område": "Syd",
-         "Type": "Kommunal klynge"},
-        {"Klynge-ID": "N01", "Klynge": "Netværk Syd", "Område": "Syd", "Type": "Netværk",
-         "Paraplyorganisation": "Børneringen"},
+        {
+            "Klynge-ID": "K01",
+            "Klynge": "Klynge Nordhavn",
+            "Område": "Nord",
+            "Type": "Kommunal klynge",
+        },
+        {
+            "Klynge-ID": "K02",
+            "Klynge": "Klynge Nordvest",
+            "Område": "Nord",
+            "Type": "Selvejende klynge",
+            "Paraplyorganisation": "SBBU",
+            "Model": "1",
+        },
+        {
+            "Klynge-ID": "K03",
+            "Klynge": "Klynge Sydhavn",
+            "Område": "Syd",
+            "Type": "Kommunal klynge",
+        },
+        {
+            "Klynge-ID": "N01",
+            "Klynge": "Netværk Syd",
+            "Område": "Syd",
+            "Type": "Netværk",
+            "Paraplyorganisation": "Børneringen",
+        },
     ],
     "Enheder": [
-        {"Enheds-ID": "E01", "Enhed": "Børnehuset Anemonen", "Klynge-ID": "K01",
-         "Antal børn": 60, "Aldersgruppe": "0-6"},
-        {"Enheds-ID": "E02", "Enhed": "Vuggestuen Bøgen", "Klynge-ID": "K01",
-         "Antal børn": 40, "Aldersgruppe": "0-3"},
-        {"Enheds-ID": "E03", "Enhed": "Børnehaven Cikorie", "Klynge-ID": "K02",
-         "Antal børn": 50, "Aldersgruppe": "3-6"},
-        {"Enheds-ID": "E04", "Enhed": "Børnehuset Delfinen", "Klynge-ID": "K03",
-         "Antal børn": 70, "Aldersgruppe": "0-6"},
-        {"Enheds-ID": "E05", "Enhed": "Fritids Egern", "Klynge-ID": "N01",
-         "Antal børn": 90, "Aldersgruppe": "6-10"},
+        {
+            "Enheds-ID": "E01",
+            "Enhed": "Børnehuset Anemonen",
+            "Klynge-ID": "K01",
+            "Antal børn": 60,
+            "Aldersgruppe": "0-6",
+        },
+        {
+            "Enheds-ID": "E02",
+            "Enhed": "Vuggestuen Bøgen",
+            "Klynge-ID": "K01",
+            "Antal børn": 40,
+            "Aldersgruppe": "0-3",
+        },
+        {
+            "Enheds-ID": "E03",
+            "Enhed": "Børnehaven Cikorie",
+            "Klynge-ID": "K02",
+            "Antal børn": 50,
+            "Aldersgruppe": "3-6",
+        },
+        {
+            "Enheds-ID": "E04",
+            "Enhed": "Børnehuset Delfinen",
+            "Klynge-ID": "K03",
+            "Antal børn": 70,
+            "Aldersgruppe": "0-6",
+        },
+        {
+            "Enheds-ID": "E05",
+            "Enhed": "Fritids Egern",
+            "Klynge-ID": "N01",
+            "Antal børn": 90,
+            "Aldersgruppe": "6-10",
+        },
     ],
 }
 HR = "jobbank@buf.test.dk"
@@ -55,16 +109,41 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 FORM_HEADERS = {
-    ("cluster_leader", "applicants"): ["Område", "Klynge", "Ansøger", "E-mail",
-                                       "Nuværende stilling", "Nuværende arbejdssted"],
-    ("pedagogical_leader", "applicants"): ["Område", "Klynge", "Enhed", "Ansøger", "E-mail",
-                                           "Nuværende stilling", "Nuværende arbejdssted"],
+    ("cluster_leader", "applicants"): [
+        "Område",
+        "Klynge",
+        "Ansøger",
+        "E-mail",
+        "Nuværende stilling",
+        "Nuværende arbejdssted",
+    ],
+    ("pedagogical_leader", "applicants"): [
+        "Område",
+        "Klynge",
+        "Enhed",
+        "Ansøger",
+        "E-mail",
+        "Nuværende stilling",
+        "Nuværende arbejdssted",
+    ],
     ("cluster_leader", "candidates"): ["Område", "Klynge", "Kandidat", "E-mail", "Prioritet"],
-    ("pedagogical_leader", "candidates"): ["Område", "Klynge", "Enhed", "Kandidat", "E-mail",
-                                           "Prioritet"],
+    ("pedagogical_leader", "candidates"): [
+        "Område",
+        "Klynge",
+        "Enhed",
+        "Kandidat",
+        "E-mail",
+        "Prioritet",
+    ],
     ("cluster_leader", "hires"): ["Område", "Klynge", "Navn", "E-mail", "Tiltrædelsesdato"],
-    ("pedagogical_leader", "hires"): ["Område", "Klynge", "Enhed", "Navn", "E-mail",
-                                      "Tiltrædelsesdato"],
+    ("pedagogical_leader", "hires"): [
+        "Område",
+        "Klynge",
+        "Enhed",
+        "Navn",
+        "E-mail",
+        "Tiltrædelsesdato",
+    ],
     ("pedagogical_leader", "unfilled"): ["Område", "Klynge", "Enhed", "Bemærkning"],
     ("pedagogical_leader", "vacancies"): ["Område", "Klynge", "Enhed", "Bemærkning"],
 }
@@ -73,20 +152,22 @@ FORM_HEADERS = {
 @pytest.fixture
 def hr_structure_file(tmp_path: Path) -> Path:
     path = tmp_path / "struktur.yaml"
-    path.write_text(yaml.safe_dump(STRUCTURE, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(STRUCTURE, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return path
 
 
 @pytest.fixture
-def hr_structure(hr_structure_file: Path):  # noqa: ANN201
-    from docauto.structure import load_structure
+def hr_structure(hr_structure_file: Path):
+    from docauto.structure.model import load_structure
 
     return load_structure(hr_structure_file)
 
 
-def xlsx_form(header: list[str], rows: list[list[Any]], *, title_rows: int = 0,
-              sheet: str = "Registrering") -> bytes:
+def xlsx_form(
+    header: list[str], rows: list[list[Any]], *, title_rows: int = 0, sheet: str = "Registrering"
+) -> bytes:
     """A form: optional title rows, the header, then rows; text stays text (as typed)."""
     import openpyxl
 
@@ -126,11 +207,13 @@ def docx_table_form(header: list[str], rows: list[list[Any]]) -> bytes:
     return buf.getvalue()
 
 
-def job_ad(role: str, cluster_id: str, unit_id: str | None = None, text: str = "Stillingsannonce") -> bytes:
+def job_ad(
+    role: str, cluster_id: str, unit_id: str | None = None, text: str = "Stillingsannonce"
+) -> bytes:
     """A .docx carrying the custom properties docauto's job-ad generator writes."""
     import docx
 
-    from docauto.docprops import with_custom_properties
+    from docauto.office.docprops import with_custom_properties
 
     d = docx.Document()
     d.add_paragraph(text)
@@ -153,9 +236,15 @@ def job_ad(role: str, cluster_id: str, unit_id: str | None = None, text: str = "
 _counter = itertools.count(1)
 
 
-def mail(subject: str, sender: tuple[str, str], attachments: list[tuple[str, str, bytes]] = (),
-         *, message_id: str | None = None, when: datetime | None = None,
-         body: str = "Hermed registreringen.") -> bytes:
+def mail(
+    subject: str,
+    sender: tuple[str, str],
+    attachments: list[tuple[str, str, bytes]] = (),
+    *,
+    message_id: str | None = None,
+    when: datetime | None = None,
+    body: str = "Hermed registreringen.",
+) -> bytes:
     n = next(_counter)
     msg = EmailMessage()
     msg["From"] = formataddr(sender)
@@ -206,14 +295,17 @@ def hr_registry(tmp_path: Path, hr_structure_file: Path) -> Path:
 
     path = tmp_path / "hr" / "register.xlsx"
     path.parent.mkdir()
-    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(hr_structure_file),
-                                      "--registry", str(path)])
+    result = CliRunner().invoke(
+        cli, ["registry", "init", "--structure", str(hr_structure_file), "--registry", str(path)]
+    )
     assert result.exit_code == 0, result.output
     return path
 
 
 @pytest.fixture
-def hr_ingest(hr_structure_file: Path, hr_mailbox: Mailbox, hr_registry: Path) -> Callable[..., dict]:
+def hr_ingest(
+    hr_structure_file: Path, hr_mailbox: Mailbox, hr_registry: Path
+) -> Callable[..., dict]:
     """Run 'docauto mail ingest --json' (CliRunner) and return the parsed summary."""
     import json
 
@@ -222,9 +314,23 @@ def hr_ingest(hr_structure_file: Path, hr_mailbox: Mailbox, hr_registry: Path) -
     from docauto.cli import cli
 
     def run(*extra: str, registry_path: Path | None = None, expect_exit: int = 0) -> dict:
-        result = CliRunner().invoke(cli, [
-            "mail", "ingest", "--source", hr_mailbox.spec, "--structure", str(hr_structure_file),
-            "--registry", str(registry_path or hr_registry), "--hr-address", HR, "--json", *extra])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "mail",
+                "ingest",
+                "--source",
+                hr_mailbox.spec,
+                "--structure",
+                str(hr_structure_file),
+                "--registry",
+                str(registry_path or hr_registry),
+                "--hr-address",
+                HR,
+                "--json",
+                *extra,
+            ],
+        )
         assert result.exit_code == expect_exit, (result.output, result.exception)
         return json.loads(result.stdout.strip().splitlines()[-1]) if expect_exit == 0 else {}
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from docx import Document
 
 from docauto.cli import cli
-from docauto.demo import demo_structure_path
-from docauto.docxtext import docx_text
+from docauto.demo.municipality import demo_structure_path
+from docauto.office.docxtext import docx_text
 from docauto.resources import data_dir, templates_dir
 
 DEMO = data_dir() / "demo"
@@ -25,12 +25,20 @@ def _plan(tmp_path: Path) -> Path:
         "structure": str(demo_structure_path()),
         "out": str(tmp_path / "out"),
         "steps": [
-            {"generate": "stillingsopslag",
-             "set": {"rolle": "begge", "stillinger": "alle", "opslagsdato": "2010-10-01"},
-             "areas": ["Valby"], "out": "opslag"},
-            {"generate": "udpegningsbreve", "data": str(DEMO / "vurderingsudvalg.yaml"),
-             "set": {"brevdato": "2010-09-27"}, "areas": ["Valby"], "out": "breve",
-             "allow_failure": True},
+            {
+                "generate": "stillingsopslag",
+                "set": {"rolle": "begge", "stillinger": "alle", "opslagsdato": "2010-10-01"},
+                "areas": ["Valby"],
+                "out": "opslag",
+            },
+            {
+                "generate": "udpegningsbreve",
+                "data": str(DEMO / "vurderingsudvalg.yaml"),
+                "set": {"brevdato": "2010-09-27"},
+                "areas": ["Valby"],
+                "out": "breve",
+                "allow_failure": True,
+            },
             {"generate": "registreringsskemaer", "areas": ["Valby"], "out": "skemaer"},
             {"ingest": f"dir:{DEMO / 'indbakke'}", "registry": "hr/register.xlsx"},
             {"report": "hr/oversigt", "registry": "hr/register.xlsx"},
@@ -42,8 +50,11 @@ def _plan(tmp_path: Path) -> Path:
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def _run(*args: str) -> str:
@@ -60,7 +71,9 @@ def own_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_plan_end_to_end_then_only_changes_are_rewritten(tmp_path: Path, own_templates: Path) -> None:
+def test_plan_end_to_end_then_only_changes_are_rewritten(
+    tmp_path: Path, own_templates: Path
+) -> None:
     plan = _plan(tmp_path)
     out = tmp_path / "out"
     _run(str(plan))
@@ -93,8 +106,12 @@ def test_plan_end_to_end_then_only_changes_are_rewritten(tmp_path: Path, own_tem
     doc.save(template)
     output = _run(str(plan))
     after = {g: _snapshot(out / g) for g in generated}
-    changed = {f"{g}/{name}" for g in generated for name, stamp in after[g].items()
-               if before[g].get(name) != stamp}
+    changed = {
+        f"{g}/{name}"
+        for g in generated
+        for name, stamp in after[g].items()
+        if before[g].get(name) != stamp
+    }
     assert changed == {f"opslag/{p.name}" for p in kl_ads}
     assert "Ny sætning fra HR." in docx_text(kl_ads[0].read_bytes()).body
     assert f"generate stillingsopslag: wrote {len(kl_ads)}, {len(pl_ads)} unchanged" in output
@@ -125,15 +142,22 @@ def test_jobs_render_in_processes_with_the_same_text(tmp_path: Path) -> None:
     plan.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     _run(str(plan))
     for p in (serial / "opslag").glob("*.docx"):
-        assert docx_text(p.read_bytes()) == docx_text((tmp_path / "out" / "opslag" / p.name).read_bytes())
+        assert docx_text(p.read_bytes()) == docx_text(
+            (tmp_path / "out" / "opslag" / p.name).read_bytes()
+        )
 
 
 def test_failed_step_stops_plan_and_keeps_earlier_outputs(tmp_path: Path) -> None:
     plan = {
-        "structure": str(demo_structure_path()), "out": str(tmp_path / "out"),
+        "structure": str(demo_structure_path()),
+        "out": str(tmp_path / "out"),
         "steps": [
             {"generate": "registreringsskemaer", "areas": ["Valby"], "out": "skemaer"},
-            {"generate": "udpegningsbreve", "data": str(tmp_path / "findes-ikke.yaml"), "out": "breve"},
+            {
+                "generate": "udpegningsbreve",
+                "data": str(tmp_path / "findes-ikke.yaml"),
+                "out": "breve",
+            },
             {"generate": "stillingsopslag", "out": "opslag"},
         ],
     }
@@ -146,12 +170,15 @@ def test_failed_step_stops_plan_and_keeps_earlier_outputs(tmp_path: Path) -> Non
     assert not (tmp_path / "out" / "opslag").exists()
 
 
-@pytest.mark.parametrize("content,expected", [
-    ("steps:\n  - generate: stillingsopslag\n", "'structure'"),
-    ("structure: x.yaml\nsteps:\n  - frobnicate: 1\n", "præcis én af"),
-    ("structure: x.yaml\nsteps:\n  - generate: opslag-der-ikke-findes\n", "unknown kind"),
-    ("bare: tekst\n", "'steps'"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        ("steps:\n  - generate: stillingsopslag\n", "'structure'"),
+        ("structure: x.yaml\nsteps:\n  - frobnicate: 1\n", "præcis én af"),
+        ("structure: x.yaml\nsteps:\n  - generate: opslag-der-ikke-findes\n", "unknown kind"),
+        ("bare: tekst\n", "'steps'"),
+    ],
+)
 def test_bad_plans_fail_before_anything_runs(tmp_path: Path, content: str, expected: str) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text(content, encoding="utf-8")
@@ -159,8 +186,11 @@ def test_bad_plans_fail_before_anything_runs(tmp_path: Path, content: str, expec
     assert result.exit_code == 1 and expected in result.output
 
 
-@pytest.mark.parametrize("plan", sorted((Path(__file__).parent.parent / "scripts" / "plans").glob("*.yaml")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "plan",
+    sorted((Path(__file__).parent.parent / "scripts" / "plans").glob("*.yaml")),
+    ids=lambda p: p.name,
+)
 def test_example_plans_are_valid(plan: Path) -> None:
     output = _run(str(plan), "--dry-run")
     assert "Plan:" in output

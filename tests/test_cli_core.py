@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from docx import Document
 
 from docauto.cli import cli
-from docauto.docxtext import docx_text
+from docauto.office.docxtext import docx_text
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "struktur-lille.yaml"
@@ -78,10 +78,13 @@ def test_render_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("content,expected", [
-    ('{"navn": ', "ugyldig JSON"),
-    ("42", "objekt eller en liste"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        ('{"navn": ', "ugyldig JSON"),
+        ("42", "objekt eller en liste"),
+    ],
+)
 def test_render_bad_context(tmp_path: Path, content: str, expected: str) -> None:
     tpl = make_template(tmp_path / "brev.docx", "{{ navn }}")
     ctx = tmp_path / "ctx.json"
@@ -93,7 +96,9 @@ def test_render_bad_context(tmp_path: Path, content: str, expected: str) -> None
 def test_render_missing_files(tmp_path: Path) -> None:
     ctx = tmp_path / "ctx.json"
     ctx.write_text("{}", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["render", str(tmp_path / "nej.docx"), str(ctx), "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["render", str(tmp_path / "nej.docx"), str(ctx), "--out", str(tmp_path)]
+    )
     assert result.exit_code == 1 and "nej.docx" in result.output and "findes ikke" in result.output
 
 
@@ -111,8 +116,14 @@ def test_render_refuses_file_open_in_word(tmp_path: Path) -> None:
 
 
 def test_unknown_kind_suggests(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["generate", "strukturr", "--structure", str(SMALL), "--out", str(tmp_path)])
-    assert result.exit_code == 1 and "unknown kind 'strukturr'" in result.output and "struktur" in result.output
+    result = CliRunner().invoke(
+        cli, ["generate", "strukturr", "--structure", str(SMALL), "--out", str(tmp_path)]
+    )
+    assert (
+        result.exit_code == 1
+        and "unknown kind 'strukturr'" in result.output
+        and "struktur" in result.output
+    )
 
 
 def test_generate_structure_kind(tmp_path: Path) -> None:
@@ -124,7 +135,7 @@ def test_generate_structure_kind(tmp_path: Path) -> None:
     assert [c.value for c in wb["Klynger"]["A"]][1:] == ["K001", "K002", "N001"]
 
 
-def _all_commands(group: click.Group, ctx: click.Context, prefix: str = ""):  # noqa: ANN202
+def _all_commands(group: click.Group, ctx: click.Context, prefix: str = ""):
     for name in group.list_commands(ctx):
         cmd = group.get_command(ctx, name)
         yield f"{prefix}{name}", cmd
@@ -141,7 +152,7 @@ def test_every_command_has_help_with_example() -> None:
     assert not missing, f"commands without --help example: {missing}"
 
 
-PLUGIN = textwrap.dedent('''
+PLUGIN = textwrap.dedent("""
     from docauto.hookspecs import hookimpl
     from docauto.kinds import Kind, PlannedDocument
 
@@ -156,20 +167,27 @@ PLUGIN = textwrap.dedent('''
     def docauto_kinds():
         return [Kind(name="velkomst", description="Velkomstbrev fra et tredjeparts-plugin",
                      templates=("velkomst.docx",), fields=("klynge", "leder"), planner=_plan)]
-''')
+""")
 
 
 def _install_fake_distribution(root: Path, name: str, entry_points: str) -> None:
     dist = root / f"{name}-0.1.dist-info"
     dist.mkdir(parents=True)
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8")
+    (dist / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8"
+    )
     (dist / "entry_points.txt").write_text(entry_points, encoding="utf-8")
 
 
 def _docauto(args: list[str], pythonpath: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(pythonpath))
-    return subprocess.run([sys.executable, "-m", "docauto", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "docauto", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_third_party_plugin_through_entry_point(tmp_path: Path) -> None:
@@ -177,8 +195,7 @@ def test_third_party_plugin_through_entry_point(tmp_path: Path) -> None:
     site.mkdir()
     (site / "velkomst_plugin.py").write_text(PLUGIN, encoding="utf-8")
     make_template(site / "velkomst.docx", "Velkommen til {{ klynge }}, {{ leder }}")
-    _install_fake_distribution(site, "docauto_velkomst",
-                               "[docauto]\nvelkomst = velkomst_plugin\n")
+    _install_fake_distribution(site, "docauto_velkomst", "[docauto]\nvelkomst = velkomst_plugin\n")
     listed = _docauto(["kinds", "--json"], site)
     assert listed.returncode == 0, listed.stderr
     kinds = {k["name"]: k for k in json.loads(listed.stdout)}
@@ -205,7 +222,7 @@ def test_broken_plugin_warns_but_cli_works(tmp_path: Path) -> None:
 def test_help_does_not_import_heavy_libraries() -> None:
     # Start-up speed is measured in scripts/bench.py; this guards the cause: --help (which
     # loads every plugin) must not import the libraries that only some commands need.
-    code = textwrap.dedent('''
+    code = textwrap.dedent("""
         import sys
         from docauto.cli import main
         try:
@@ -215,8 +232,10 @@ def test_help_does_not_import_heavy_libraries() -> None:
         heavy = {"openpyxl", "docx", "docxtpl", "lxml", "exchangelib", "msal", "imaplib",
                  "urllib.request", "importlib.metadata", "babel", "holidays", "icalendar", "yaml"}
         print(" ".join(sorted(heavy & set(sys.modules))), file=sys.stderr)
-    ''')
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "Commands:" in result.stdout and "registry" in result.stdout
     assert result.stderr.strip() == ""

@@ -11,10 +11,10 @@ import pytest
 from docx import Document
 from docxtpl import DocxTemplate
 
-from docauto.docprops import read_custom_properties
-from docauto.docxtext import docx_text
-from docauto.engine import PreparedTemplate, clean_text, prepare
 from docauto.errors import TemplateError
+from docauto.office.docprops import read_custom_properties
+from docauto.office.docxtext import docx_text
+from docauto.office.engine import PreparedTemplate, clean_text, prepare
 
 CORPUS = Path(__file__).parent / "data" / "docxtpl"
 CASES = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
@@ -115,30 +115,55 @@ def test_control_characters_removed(tmp_path: Path) -> None:
 
 
 def test_danish_filters(tmp_path: Path) -> None:
-    prepared = PreparedTemplate(make_template(tmp_path, [
-        "{{ d | dato }}", "{{ d | dato_ugedag }}", "{{ d | uge }}", "{{ n | tal(2) }}",
-        "{{ n | kroner }}", "{{ d | dato_kort }}", "{{ navne | opremsning }}",
-    ]))
-    body = docx_text(prepared.render({"d": "2010-10-08", "n": 1250.5,
-                                      "navne": ["Amager", "Valby", "Nørrebro"]})).body
-    assert body == ["8. oktober 2010", "fredag den 8. oktober 2010", "uge 40", "1.250,50",
-                    "1.250,50 kr.", "08.10.2010", "Amager, Valby og Nørrebro"]
+    prepared = PreparedTemplate(
+        make_template(
+            tmp_path,
+            [
+                "{{ d | dato }}",
+                "{{ d | dato_ugedag }}",
+                "{{ d | uge }}",
+                "{{ n | tal(2) }}",
+                "{{ n | kroner }}",
+                "{{ d | dato_kort }}",
+                "{{ navne | opremsning }}",
+            ],
+        )
+    )
+    body = docx_text(
+        prepared.render({"d": "2010-10-08", "n": 1250.5, "navne": ["Amager", "Valby", "Nørrebro"]})
+    ).body
+    assert body == [
+        "8. oktober 2010",
+        "fredag den 8. oktober 2010",
+        "uge 40",
+        "1.250,50",
+        "1.250,50 kr.",
+        "08.10.2010",
+        "Amager, Valby og Nørrebro",
+    ]
 
 
 def test_custom_properties_written_and_read(tmp_path: Path) -> None:
     prepared = PreparedTemplate(make_template(tmp_path, ["Opslag for {{ k }}"]))
-    blob = prepared.render({"k": "K012"}, properties={"docauto.klynge_id": "K012",
-                                                      "docauto.rolle": "cluster_leader"})
-    assert read_custom_properties(blob) == {"docauto.klynge_id": "K012",
-                                            "docauto.rolle": "cluster_leader"}
+    blob = prepared.render(
+        {"k": "K012"}, properties={"docauto.klynge_id": "K012", "docauto.rolle": "cluster_leader"}
+    )
+    assert read_custom_properties(blob) == {
+        "docauto.klynge_id": "K012",
+        "docauto.rolle": "cluster_leader",
+    }
     doc = Document(io.BytesIO(blob))  # still a valid package for python-docx
     assert doc.paragraphs[0].text == "Opslag for K012"
 
 
-@pytest.mark.parametrize("content,expected", [
-    (b"", "Office"), (b"not a zip at all", "Office"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "krypteret"),
-])
+@pytest.mark.parametrize(
+    "content,expected",
+    [
+        (b"", "Office"),
+        (b"not a zip at all", "Office"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "krypteret"),
+    ],
+)
 def test_bad_template_files(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "skabelon.docx"
     path.write_bytes(content)
@@ -173,21 +198,27 @@ def test_block_across_table_boundary_is_a_template_error(tmp_path: Path) -> None
     assert "tabel.docx" in str(err.value)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2010-10-08", "2010-10-08"), ("08.10.2010", "2010-10-08"), ("8/10/10", "2010-10-08"),
-    ("8. oktober 2010", "2010-10-08"), ("8 okt 2010", "2010-10-08"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2010-10-08", "2010-10-08"),
+        ("08.10.2010", "2010-10-08"),
+        ("8/10/10", "2010-10-08"),
+        ("8. oktober 2010", "2010-10-08"),
+        ("8 okt 2010", "2010-10-08"),
+    ],
+)
 def test_one_date_reading_for_filters_and_readers(text: str, expected: str) -> None:
-    from docauto.filters import to_date
-    from docauto.readers.values import parse_date
+    from docauto.mail.readers.values import parse_date
+    from docauto.office.filters import to_date
 
     assert to_date(text).isoformat() == expected
     assert parse_date(text).isoformat() == expected
 
 
 def test_impossible_date_is_an_error_not_a_rollover() -> None:
-    from docauto.filters import to_date
-    from docauto.readers.values import parse_date
+    from docauto.mail.readers.values import parse_date
+    from docauto.office.filters import to_date
 
     with pytest.raises(ValueError, match="30 dage"):
         to_date("31.11.2012")
@@ -195,11 +226,14 @@ def test_impossible_date_is_an_error_not_a_rollover() -> None:
 
 
 def test_plain_texts_use_the_same_rules_without_html_escaping() -> None:
-    from docauto.engine import render_text
     from docauto.errors import ConfigError
+    from docauto.office.engine import render_text
 
-    out = render_text("Frist {{ frist | dato_ugedag }} for {{ navn }}", {"frist": "2010-10-15",
-                      "navn": "Børn & Unge <HR>"}, where="paamindelse.yaml")
+    out = render_text(
+        "Frist {{ frist | dato_ugedag }} for {{ navn }}",
+        {"frist": "2010-10-15", "navn": "Børn & Unge <HR>"},
+        where="paamindelse.yaml",
+    )
     assert out == "Frist fredag den 15. oktober 2010 for Børn & Unge <HR>"
     with pytest.raises(ConfigError, match="paamindelse.yaml.*'mangler'"):
         render_text("{{ mangler }}", {}, where="paamindelse.yaml")

@@ -24,35 +24,64 @@ CORPUS = Path("/work/shared/corpora/mail-edge-cases")
 
 
 def applicants(*names: str, area: str = "Nord", cluster: str = "Klynge Nordhavn") -> bytes:
-    return xlsx_form(CL_APP, [[area, cluster, n, f"{n.split()[0].lower()}@buf.test.dk", "Leder",
-                               "Huset"] for n in names])
+    return xlsx_form(
+        CL_APP,
+        [
+            [area, cluster, n, f"{n.split()[0].lower()}@buf.test.dk", "Leder", "Huset"]
+            for n in names
+        ],
+    )
 
 
 def subject() -> str:
     return "Klyngeleder – Registrering af ansøgningerne"
 
 
-def test_same_message_id_twice_and_rerun_register_once(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
-    raw = mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl", "Bo Bek"))],
-               message_id="<once@x>")
+def test_same_message_id_twice_and_rerun_register_once(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
+    raw = mail(
+        subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl", "Bo Bek"))], message_id="<once@x>"
+    )
     hr_mailbox.add(raw, "first")
     hr_mailbox.add(raw, "copy")  # the same file saved twice
     first = hr_ingest()
-    assert first == {"seen": 2, "registered": 1, "duplicates": 1, "rejected": 0, "pending": 0,
-                     "rows": 2}
+    assert first == {
+        "seen": 2,
+        "registered": 1,
+        "duplicates": 1,
+        "rejected": 0,
+        "pending": 0,
+        "rows": 2,
+    }
     second = hr_ingest()
-    assert second == {"seen": 2, "registered": 0, "duplicates": 2, "rejected": 0, "pending": 0,
-                      "rows": 0}
+    assert second == {
+        "seen": 2,
+        "registered": 0,
+        "duplicates": 2,
+        "rejected": 0,
+        "pending": 0,
+        "rows": 0,
+    }
     assert len(sheet(hr_registry, "Ansøgninger")) == 2
     assert [r["Message-ID"] for r in sheet(hr_registry, "Indbakke")] == ["<once@x>"]
 
 
-def test_resend_with_new_message_id_is_a_duplicate(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+def test_resend_with_new_message_id_is_a_duplicate(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
     form = applicants("Anne Ahl")
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<a@x>"))
     hr_ingest()
-    hr_mailbox.add(mail("VS: " + subject(), NORD, [("kopi.xlsx", XLSX, form)], message_id="<b@x>",
-                     body="Sender den igen"))
+    hr_mailbox.add(
+        mail(
+            "VS: " + subject(),
+            NORD,
+            [("kopi.xlsx", XLSX, form)],
+            message_id="<b@x>",
+            body="Sender den igen",
+        )
+    )
     summary = hr_ingest()
     assert (summary["registered"], summary["duplicates"]) == (0, 2)  # the first one seen again too
     inbox = inbox_by_id(hr_registry)
@@ -60,12 +89,20 @@ def test_resend_with_new_message_id_is_a_duplicate(hr_registry: Path, hr_mailbox
     assert "<a@x>" in inbox["<b@x>"]["Bemærkning"]
     assert len(sheet(hr_registry, "Ansøgninger")) == 1
     # A corrected form (different content) is a new registration.
-    hr_mailbox.add(mail(subject() + " (rettet)", NORD, [("s.xlsx", XLSX, applicants("Anne Ahl", "Cai Ceder"))],
-                     message_id="<c@x>"))
+    hr_mailbox.add(
+        mail(
+            subject() + " (rettet)",
+            NORD,
+            [("s.xlsx", XLSX, applicants("Anne Ahl", "Cai Ceder"))],
+            message_id="<c@x>",
+        )
+    )
     assert hr_ingest()["registered"] == 1
 
 
-def test_resend_of_a_form_saved_again_is_a_duplicate(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+def test_resend_of_a_form_saved_again_is_a_duplicate(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
     import io
 
     first = applicants("Anne Ahl", "Bo Bek")
@@ -77,18 +114,27 @@ def test_resend_of_a_form_saved_again_is_a_duplicate(hr_registry: Path, hr_mailb
     wb.save(buf)
     assert buf.getvalue() != first
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, first)], message_id="<f1@x>"))
-    hr_mailbox.add(mail("VS: " + subject(), NORD, [("s2.xlsx", XLSX, buf.getvalue())],
-                        message_id="<f2@x>"))
+    hr_mailbox.add(
+        mail("VS: " + subject(), NORD, [("s2.xlsx", XLSX, buf.getvalue())], message_id="<f2@x>")
+    )
     summary = hr_ingest()
     assert (summary["registered"], summary["duplicates"], summary["rows"]) == (1, 1, 2)
     assert inbox_by_id(hr_registry)["<f2@x>"]["Status"] == "Dublet"
 
 
-def test_rejected_mail_is_not_retried_as_new_on_a_rerun(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+def test_rejected_mail_is_not_retried_as_new_on_a_rerun(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
     hr_mailbox.add(mail("Hej HR", NORD, message_id="<hej@x>"))
     assert hr_ingest()["rejected"] == 1
-    assert hr_ingest() == {"seen": 1, "registered": 0, "duplicates": 1, "rejected": 0,
-                            "pending": 0, "rows": 0}
+    assert hr_ingest() == {
+        "seen": 1,
+        "registered": 0,
+        "duplicates": 1,
+        "rejected": 0,
+        "pending": 0,
+        "rows": 0,
+    }
     assert len(sheet(hr_registry, "Indbakke")) == 1
 
 
@@ -96,20 +142,36 @@ def _owner_file(hr_registry: Path) -> Path:
     return hr_registry.with_name("~$" + hr_registry.name[2:])
 
 
-def test_excel_open_journal_then_applied_once(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
-    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl", "Bo Bek"))],
-                     message_id="<p1@x>"))
+def test_excel_open_journal_then_applied_once(hr_registry: Path, hr_mailbox, hr_ingest) -> None:
+    hr_mailbox.add(
+        mail(
+            subject(),
+            NORD,
+            [("s.xlsx", XLSX, applicants("Anne Ahl", "Bo Bek"))],
+            message_id="<p1@x>",
+        )
+    )
     hr_mailbox.add(mail("Hej", NORD, message_id="<p2@x>"))
     owner = _owner_file(hr_registry)
     owner.write_bytes(b"Excel")
     before = hr_registry.read_bytes()
     locked = hr_ingest()
-    assert locked == {"seen": 2, "registered": 0, "duplicates": 0, "rejected": 1, "pending": 1,
-                      "rows": 0}
+    assert locked == {
+        "seen": 2,
+        "registered": 0,
+        "duplicates": 0,
+        "rejected": 1,
+        "pending": 1,
+        "rows": 0,
+    }
     assert hr_registry.read_bytes() == before  # nothing written to it
-    entries = [json.loads(line) for line in journal_path(hr_registry).read_text("utf-8").splitlines()]
+    entries = [
+        json.loads(line) for line in journal_path(hr_registry).read_text("utf-8").splitlines()
+    ]
     assert [(e["message_id"], e["status"], e["inbox"]["Status"]) for e in entries] == [
-        ("<p1@x>", "Afventer", "Afventer"), ("<p2@x>", "Afvist", "Afvist")]
+        ("<p1@x>", "Afventer", "Afventer"),
+        ("<p2@x>", "Afvist", "Afvist"),
+    ]
     # Still open: the next run does not add the same mails to the journal again.
     again = hr_ingest()
     assert again["pending"] == 0 and again["duplicates"] == 2
@@ -129,13 +191,17 @@ def test_excel_open_journal_then_applied_once(hr_registry: Path, hr_mailbox, hr_
     assert len(sheet(hr_registry, "Indbakke")) == 2
 
 
-def test_another_run_holding_the_lock_means_journal(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+def test_another_run_holding_the_lock_means_journal(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))]))
     import socket
 
     lock = lock_path(hr_registry)
     # A live process (this one) holds it.
-    lock.write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}), encoding="utf-8")
+    lock.write_text(
+        json.dumps({"host": socket.gethostname(), "pid": os.getpid()}), encoding="utf-8"
+    )
     assert hr_ingest()["pending"] == 1
     assert sheet(hr_registry, "Ansøgninger") == []
     lock.unlink()
@@ -143,35 +209,63 @@ def test_another_run_holding_the_lock_means_journal(hr_registry: Path, hr_mailbo
     assert len(sheet(hr_registry, "Ansøgninger")) == 1
 
 
-def test_a_stale_lock_of_a_dead_process_is_taken_over(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+def test_a_stale_lock_of_a_dead_process_is_taken_over(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
     import socket
 
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
-    lock_path(hr_registry).write_text(json.dumps({"host": socket.gethostname(), "pid": proc.pid}),
-                                   encoding="utf-8")
+    lock_path(hr_registry).write_text(
+        json.dumps({"host": socket.gethostname(), "pid": proc.pid}), encoding="utf-8"
+    )
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))]))
     assert hr_ingest()["registered"] == 1
     assert not lock_path(hr_registry).exists()
 
 
-def _big_batch(hr_mailbox, n: int) -> None:  # noqa: ANN001
+def _big_batch(hr_mailbox, n: int) -> None:
     for i in range(n):
         who = NORD if i % 2 == 0 else SYD
         area, cluster = ("Nord", "Klynge Nordhavn") if i % 2 == 0 else ("Syd", "Klynge Sydhavn")
-        hr_mailbox.add(mail(subject(), who, [("s.xlsx", XLSX, applicants(
-            f"Person{i} A", f"Person{i} B", area=area, cluster=cluster))], message_id=f"<big{i}@x>"))
+        hr_mailbox.add(
+            mail(
+                subject(),
+                who,
+                [
+                    (
+                        "s.xlsx",
+                        XLSX,
+                        applicants(f"Person{i} A", f"Person{i} B", area=area, cluster=cluster),
+                    )
+                ],
+                message_id=f"<big{i}@x>",
+            )
+        )
 
 
 def test_killed_during_save_leaves_old_registry_and_rerun_is_complete(
-        hr_registry: Path, hr_mailbox, hr_structure_file: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    hr_registry: Path, hr_mailbox, hr_structure_file: Path, tmp_path: Path
+) -> None:
     n = 60
     _big_batch(hr_mailbox, n)
     marker = tmp_path / "paused"
     before = hr_registry.read_bytes()
     env = {**os.environ, "DOCAUTO_TEST_PAUSE_BEFORE_REPLACE": str(marker)}
-    cmd = [sys.executable, "-m", "docauto", "mail", "ingest", "--source", hr_mailbox.spec,
-           "--structure", str(hr_structure_file), "--registry", str(hr_registry), "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "docauto",
+        "mail",
+        "ingest",
+        "--source",
+        hr_mailbox.spec,
+        "--structure",
+        str(hr_structure_file),
+        "--registry",
+        str(hr_registry),
+        "--json",
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
@@ -198,9 +292,12 @@ def test_killed_during_save_leaves_old_registry_and_rerun_is_complete(
     assert not lock_path(hr_registry).exists()
 
 
-def test_crash_after_save_before_journal_cleared_applies_once(hr_registry: Path, hr_mailbox,  # noqa: ANN001
-                                                              hr_ingest) -> None:
-    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))], message_id="<j@x>"))
+def test_crash_after_save_before_journal_cleared_applies_once(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
+    hr_mailbox.add(
+        mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))], message_id="<j@x>")
+    )
     owner = _owner_file(hr_registry)
     owner.write_bytes(b"x")
     hr_ingest()
@@ -214,7 +311,7 @@ def test_crash_after_save_before_journal_cleared_applies_once(hr_registry: Path,
     assert len(sheet(hr_registry, "Indbakke")) == 1
 
 
-def test_torn_last_journal_line_is_skipped(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+def test_torn_last_journal_line_is_skipped(hr_registry: Path, hr_mailbox, hr_ingest) -> None:
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))]))
     owner = _owner_file(hr_registry)
     owner.write_bytes(b"x")
@@ -227,8 +324,9 @@ def test_torn_last_journal_line_is_skipped(hr_registry: Path, hr_mailbox, hr_ing
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="edge-case corpus not available")
-def test_edge_case_corpus_every_mail_logged(hr_registry: Path, hr_mailbox, hr_ingest,  # noqa: ANN001
-                                             tmp_path: Path) -> None:
+def test_edge_case_corpus_every_mail_logged(
+    hr_registry: Path, hr_mailbox, hr_ingest, tmp_path: Path
+) -> None:
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".md")
     for i, path in enumerate(files):
         shutil.copyfile(path, hr_mailbox.folder / f"{i:04d}-{path.stem}.eml")
@@ -242,30 +340,68 @@ def test_edge_case_corpus_every_mail_logged(hr_registry: Path, hr_mailbox, hr_in
     assert all(r["Status"] == "Afvist" and r["Bemærkning"] for r in inbox)
     # Nothing written outside the registry's folder.
     new = {p for p in tmp_path.rglob("*")} - before
-    assert all(hr_registry.parent in p.parents or p == hr_registry.parent for p in new), \
-        sorted(str(p) for p in new if hr_registry.parent not in p.parents)
+    assert all(hr_registry.parent in p.parents or p == hr_registry.parent for p in new), sorted(
+        str(p) for p in new if hr_registry.parent not in p.parents
+    )
     quarantine = hr_registry.parent / "register-karantæne"
     assert len(list(quarantine.glob("*.json"))) >= summary["rejected"] - 1
     # Names of quarantined files are ours, never the mails' own.
     assert all(p.name[:4].isdigit() or p.name.startswith("uden-dato") for p in quarantine.iterdir())
 
 
-def test_logs_hold_no_applicant_names_or_addresses(hr_registry: Path, hr_mailbox, hr_structure_file: Path,  # noqa: ANN001
-                                                   caplog) -> None:
+def test_logs_hold_no_applicant_names_or_addresses(
+    hr_registry: Path, hr_mailbox, hr_structure_file: Path, caplog
+) -> None:
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Zacharias Ømø"))]))
-    hr_mailbox.add(mail(subject(), ("Zacharias Ømø", "zacharias.omo@gmail.example"),
-                     [("s.xlsx", XLSX, applicants("Yrsa Ydun"))]))
-    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, xlsx_form(CL_APP, [
-        ["Nord", "Klynge Ukendt", "Xenia Xu", "xenia@buf.test.dk", "", ""]]))]))
-    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, xlsx_form(CL_APP, [
-        ["Nord", "Klynge Nordhavn", "Wilma Wu", "wilma.wu(at)gmail", "", ""]]))]))
+    hr_mailbox.add(
+        mail(
+            subject(),
+            ("Zacharias Ømø", "zacharias.omo@gmail.example"),
+            [("s.xlsx", XLSX, applicants("Yrsa Ydun"))],
+        )
+    )
+    hr_mailbox.add(
+        mail(
+            subject(),
+            NORD,
+            [
+                (
+                    "s.xlsx",
+                    XLSX,
+                    xlsx_form(
+                        CL_APP, [["Nord", "Klynge Ukendt", "Xenia Xu", "xenia@buf.test.dk", "", ""]]
+                    ),
+                )
+            ],
+        )
+    )
+    hr_mailbox.add(
+        mail(
+            subject(),
+            NORD,
+            [
+                (
+                    "s.xlsx",
+                    XLSX,
+                    xlsx_form(
+                        CL_APP,
+                        [["Nord", "Klynge Nordhavn", "Wilma Wu", "wilma.wu(at)gmail", "", ""]],
+                    ),
+                )
+            ],
+        )
+    )
     with caplog.at_level(logging.DEBUG, logger="docauto"):
-        summary = ingest(open_source(hr_mailbox.spec), load_structure(hr_structure_file), hr_registry,
-                         hr_addresses=[HR])
+        summary = ingest(
+            open_source(hr_mailbox.spec),
+            load_structure(hr_structure_file),
+            hr_registry,
+            hr_addresses=[HR],
+        )
     assert summary.registered == 1 and summary.rejected == 3
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "<test-" in text  # Message-IDs are logged
@@ -274,24 +410,30 @@ def test_logs_hold_no_applicant_names_or_addresses(hr_registry: Path, hr_mailbox
         assert secret not in text
 
 
-def test_should_stop_and_on_mail(hr_registry: Path, hr_mailbox, hr_structure_file: Path) -> None:  # noqa: ANN001
+def test_should_stop_and_on_mail(hr_registry: Path, hr_mailbox, hr_structure_file: Path) -> None:
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     _big_batch(hr_mailbox, 4)
     seen: list[tuple[str, str]] = []
-    summary = ingest(open_source(hr_mailbox.spec), load_structure(hr_structure_file), hr_registry,
-                     should_stop=lambda: len(seen) >= 2,
-                     on_mail=lambda parsed, outcome: seen.append((parsed.message_id, outcome)))
+    summary = ingest(
+        open_source(hr_mailbox.spec),
+        load_structure(hr_structure_file),
+        hr_registry,
+        should_stop=lambda: len(seen) >= 2,
+        on_mail=lambda parsed, outcome: seen.append((parsed.message_id, outcome)),
+    )
     assert seen == [("<big0@x>", "registered"), ("<big1@x>", "registered")]
     assert summary.seen == 2 and len(sheet(hr_registry, "Indbakke")) == 2
 
 
-def test_receipts_are_sent_through_the_source(hr_registry: Path, hr_mailbox, hr_structure_file: Path) -> None:  # noqa: ANN001
+def test_receipts_are_sent_through_the_source(
+    hr_registry: Path, hr_mailbox, hr_structure_file: Path
+) -> None:
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))]))
     hr_mailbox.add(mail("Hej", NORD))
@@ -318,49 +460,90 @@ def test_worker_processes_give_the_same_registry(tmp_path: Path, hr_structure_fi
         if i == 10:
             box.add(mail("Hej HR", NORD, message_id="<hello@x>"))
         elif i == 20:
-            box.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Person3 A", "Person3 B"))],
-                         message_id="<resend@x>"))  # same form as mail 3 (i=3 below): Dublet
+            box.add(
+                mail(
+                    subject(),
+                    NORD,
+                    [("s.xlsx", XLSX, applicants("Person3 A", "Person3 B"))],
+                    message_id="<resend@x>",
+                )
+            )  # same form as mail 3 (i=3 below): Dublet
         else:
-            area, cluster, who = (("Nord", "Klynge Nordhavn", NORD) if i % 2 else
-                                  ("Syd", "Klynge Sydhavn", SYD))
+            area, cluster, who = (
+                ("Nord", "Klynge Nordhavn", NORD) if i % 2 else ("Syd", "Klynge Sydhavn", SYD)
+            )
             names = ("Person3 A", "Person3 B") if i == 3 else (f"Person{i} A", f"Person{i} B")
-            box.add(mail(subject(), who, [("s.xlsx", XLSX, applicants(*names, area=area,
-                                                                     cluster=cluster))],
-                         message_id=f"<m{i}@x>"))
+            box.add(
+                mail(
+                    subject(),
+                    who,
+                    [("s.xlsx", XLSX, applicants(*names, area=area, cluster=cluster))],
+                    message_id=f"<m{i}@x>",
+                )
+            )
     results = {}
     for jobs in ("1", "2"):
         reg = tmp_path / f"hr{jobs}" / "register.xlsx"
         reg.parent.mkdir()
-        CliRunner().invoke(cli, ["registry", "init", "--structure", str(hr_structure_file),
-                                 "--registry", str(reg)])
-        out = CliRunner().invoke(cli, ["mail", "ingest", "--source", box.spec, "--structure",
-                                       str(hr_structure_file), "--registry", str(reg), "--json",
-                                       "--jobs", jobs])
+        CliRunner().invoke(
+            cli, ["registry", "init", "--structure", str(hr_structure_file), "--registry", str(reg)]
+        )
+        out = CliRunner().invoke(
+            cli,
+            [
+                "mail",
+                "ingest",
+                "--source",
+                box.spec,
+                "--structure",
+                str(hr_structure_file),
+                "--registry",
+                str(reg),
+                "--json",
+                "--jobs",
+                jobs,
+            ],
+        )
         assert out.exit_code == 0, out.output
         results[jobs] = (json.loads(out.stdout), sheet(reg, "Ansøgninger"), sheet(reg, "Indbakke"))
     assert results["1"] == results["2"]
     summary, apps, inbox = results["2"]
-    assert summary == {"seen": 52, "registered": 50, "duplicates": 1, "rejected": 1,
-                       "pending": 0, "rows": 100}
+    assert summary == {
+        "seen": 52,
+        "registered": 50,
+        "duplicates": 1,
+        "rejected": 1,
+        "pending": 0,
+        "rows": 100,
+    }
     assert [r["Message-ID"] for r in inbox][:4] == ["<m0@x>", "<m1@x>", "<m2@x>", "<m3@x>"]
 
 
-def test_save_failing_at_the_end_sends_the_run_to_the_journal(hr_registry: Path, hr_mailbox,  # noqa: ANN001
-                                                              hr_ingest, monkeypatch) -> None:
+def test_save_failing_at_the_end_sends_the_run_to_the_journal(
+    hr_registry: Path, hr_mailbox, hr_ingest, monkeypatch
+) -> None:
     from docauto.errors import RegistryError
     from docauto.registry.workbook import RegistryBook
 
-    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))], message_id="<s1@x>"))
+    hr_mailbox.add(
+        mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))], message_id="<s1@x>")
+    )
     hr_mailbox.add(mail("Hej", NORD, message_id="<s2@x>"))
     before = hr_registry.read_bytes()
 
-    def fail(self) -> None:  # noqa: ANN001 - Excel opened the file while the run read mail
+    def fail(self) -> None:
         raise RegistryError("registret er åbent i Excel")
 
     monkeypatch.setattr(RegistryBook, "save", fail)
     summary = hr_ingest()
-    assert summary == {"seen": 2, "registered": 0, "duplicates": 0, "rejected": 1, "pending": 1,
-                       "rows": 0}
+    assert summary == {
+        "seen": 2,
+        "registered": 0,
+        "duplicates": 0,
+        "rejected": 1,
+        "pending": 1,
+        "rows": 0,
+    }
     assert hr_registry.read_bytes() == before
     monkeypatch.undo()
     summary = hr_ingest()
@@ -370,8 +553,9 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(hr_registry: Path,
     assert len(sheet(hr_registry, "Ansøgninger")) == 1
 
 
-def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(hr_registry: Path, hr_mailbox,  # noqa: ANN001
-                                                                     hr_ingest) -> None:
+def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
     form = applicants("Anne Ahl")
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again@x>"))
     hr_ingest()
@@ -382,21 +566,39 @@ def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(hr_registry
     assert hr_ingest()["registered"] == 1
     assert len(sheet(hr_registry, "Ansøgninger")) == 1
     # ...and a resend of it afterwards is still recognised.
-    hr_mailbox.add(mail("VS: " + subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again2@x>"))
+    hr_mailbox.add(
+        mail("VS: " + subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again2@x>")
+    )
     hr_ingest()
     assert inbox_by_id(hr_registry)["<again2@x>"]["Status"] == "Dublet"
 
 
-def test_two_runs_at_once_register_everything_once(hr_registry: Path, hr_mailbox, hr_structure_file: Path,  # noqa: ANN001
-                                                   hr_ingest, tmp_path: Path) -> None:
+def test_two_runs_at_once_register_everything_once(
+    hr_registry: Path, hr_mailbox, hr_structure_file: Path, hr_ingest, tmp_path: Path
+) -> None:
     """Run A holds the lock while it saves; run B meanwhile journals the same mails; a later run
     finds them already registered by A and applies nothing twice."""
     _big_batch(hr_mailbox, 6)
     marker = tmp_path / "a-saving"
-    env = {**os.environ, "DOCAUTO_TEST_PAUSE_BEFORE_REPLACE": str(marker),
-           "DOCAUTO_TEST_PAUSE_SECONDS": "4"}
-    cmd = [sys.executable, "-m", "docauto", "mail", "ingest", "--source", hr_mailbox.spec,
-           "--structure", str(hr_structure_file), "--registry", str(hr_registry), "--json"]
+    env = {
+        **os.environ,
+        "DOCAUTO_TEST_PAUSE_BEFORE_REPLACE": str(marker),
+        "DOCAUTO_TEST_PAUSE_SECONDS": "4",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "docauto",
+        "mail",
+        "ingest",
+        "--source",
+        hr_mailbox.spec,
+        "--structure",
+        str(hr_structure_file),
+        "--registry",
+        str(hr_registry),
+        "--json",
+    ]
     a = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
@@ -417,7 +619,9 @@ def test_two_runs_at_once_register_everything_once(hr_registry: Path, hr_mailbox
     assert len(sheet(hr_registry, "Indbakke")) == 6
 
 
-def test_zip_bomb_attachment_is_refused_with_a_reason(hr_registry: Path, hr_mailbox, hr_ingest) -> None:  # noqa: ANN001
+def test_zip_bomb_attachment_is_refused_with_a_reason(
+    hr_registry: Path, hr_mailbox, hr_ingest
+) -> None:
     import io
     import zipfile
 
@@ -432,14 +636,27 @@ def test_zip_bomb_attachment_is_refused_with_a_reason(hr_registry: Path, hr_mail
 
 
 @pytest.mark.parametrize("after", [0.3, 1.0, 2.0])
-def test_killed_at_any_moment_rerun_registers_everything_once(after: float, hr_registry: Path,  # noqa: ANN001
-                                                              hr_mailbox, hr_structure_file: Path) -> None:
+def test_killed_at_any_moment_rerun_registers_everything_once(
+    after: float, hr_registry: Path, hr_mailbox, hr_structure_file: Path
+) -> None:
     """Wherever the kill lands (starting, parsing, reading forms, saving), the registry is a
     whole workbook and a rerun registers every mail exactly once."""
     n = 40
     _big_batch(hr_mailbox, n)
-    cmd = [sys.executable, "-m", "docauto", "mail", "ingest", "--source", hr_mailbox.spec,
-           "--structure", str(hr_structure_file), "--registry", str(hr_registry), "--json"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "docauto",
+        "mail",
+        "ingest",
+        "--source",
+        hr_mailbox.spec,
+        "--structure",
+        str(hr_structure_file),
+        "--registry",
+        str(hr_registry),
+        "--json",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(after)
     proc.kill()

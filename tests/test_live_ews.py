@@ -37,22 +37,41 @@ def ews(recorded_http, monkeypatch, tmp_path):
     monkeypatch.setenv("DOCAUTO_EWS_USERNAME", "KOMMUNE\\svc-jobbank")
     monkeypatch.setenv("DOCAUTO_EWS_PASSWORD", "recorded-password")
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
-    for fid, name in (("root", "root"), ("msgfolderroot", "msgfolderroot"), ("inbox", "inbox"),
-                      ("sentitems", "sent")):
-        s.route("POST", EWS, Reply.file(f"ews/getfolder_{name}.xml"),
-                contains=("<m:GetFolder", f'DistinguishedFolderId Id="{fid}"'))
-    s.route("POST", EWS, Reply.file("ews/finditem_page2.xml"), contains=("<m:FindItem", 'Offset="2"'))
+    for fid, name in (
+        ("root", "root"),
+        ("msgfolderroot", "msgfolderroot"),
+        ("inbox", "inbox"),
+        ("sentitems", "sent"),
+    ):
+        s.route(
+            "POST",
+            EWS,
+            Reply.file(f"ews/getfolder_{name}.xml"),
+            contains=("<m:GetFolder", f'DistinguishedFolderId Id="{fid}"'),
+        )
+    s.route(
+        "POST", EWS, Reply.file("ews/finditem_page2.xml"), contains=("<m:FindItem", 'Offset="2"')
+    )
     s.route("POST", EWS, Reply.file("ews/finditem_page1.xml"), contains=("<m:FindItem",))
     for n, item_id in enumerate(IDS, 1):
         s.route("POST", EWS, Reply.file(f"ews/getitem_{n}.xml"), contains=("<m:GetItem", item_id))
     s.route("POST", EWS, Reply.file("ews/moveitem.xml"), contains=("<m:MoveItem",))
     # Under the mailbox root, 'docauto' is missing at first and found once it was created.
-    s.route("POST", EWS, Reply.file("ews/findfolder_empty.xml"), Reply.file("ews/findfolder_docauto.xml"),
-            contains=("<m:FindFolder", 'DistinguishedFolderId Id="msgfolderroot"'))
+    s.route(
+        "POST",
+        EWS,
+        Reply.file("ews/findfolder_empty.xml"),
+        Reply.file("ews/findfolder_docauto.xml"),
+        contains=("<m:FindFolder", 'DistinguishedFolderId Id="msgfolderroot"'),
+    )
     s.route("POST", EWS, Reply.file("ews/findfolder_empty.xml"), contains=("<m:FindFolder",))
     for name in ("docauto", "Registreret", "Afvist"):
-        s.route("POST", EWS, Reply.file(f"ews/createfolder_{name}.xml"),
-                contains=("<m:CreateFolder", f"<t:DisplayName>{name}</t:DisplayName>"))
+        s.route(
+            "POST",
+            EWS,
+            Reply.file(f"ews/createfolder_{name}.xml"),
+            contains=("<m:CreateFolder", f"<t:DisplayName>{name}</t:DisplayName>"),
+        )
     s.route("POST", EWS, Reply.file("ews/createitem.xml"), contains=("<m:CreateItem",))
     return s
 
@@ -69,7 +88,11 @@ def test_paging_mime_and_moves_to_created_folders(ews):
     src = open_source(_spec(ews))
     assert isinstance(src, EwsSource)
     items = list(src.fetch())
-    assert [_mid(i) for i in items] == ["<ews-1@kommune.dk>", "<ews-2@kommune.dk>", "<ews-3@kommune.dk>"]
+    assert [_mid(i) for i in items] == [
+        "<ews-1@kommune.dk>",
+        "<ews-2@kommune.dk>",
+        "<ews-3@kommune.dk>",
+    ]
     finds = _ops(ews, "FindItem")
     assert ['Offset="0"' in f.body.decode() for f in finds] == [True, False]
     assert 'Offset="2"' in finds[1].body.decode()  # the second page was asked for
@@ -80,8 +103,13 @@ def test_paging_mime_and_moves_to_created_folders(ews):
     src.done(items[1], "rejected")
     src.close()
     moves = _ops(ews, "MoveItem")
-    targets = [(re.search(r'ToFolderId><t:FolderId Id="([^"]+)"', m.body.decode()).group(1),
-                re.search(r'<t:ItemId Id="([^"]+)"', m.body.decode()).group(1)) for m in moves]
+    targets = [
+        (
+            re.search(r'ToFolderId><t:FolderId Id="([^"]+)"', m.body.decode()).group(1),
+            re.search(r'<t:ItemId Id="([^"]+)"', m.body.decode()).group(1),
+        )
+        for m in moves
+    ]
     assert targets == [("AAMkRegistreret=", IDS[0]), ("AAMkAfvist=", IDS[1])]
     creates = _ops(ews, "CreateFolder")
     # docauto once (found the second time), then Registreret and Afvist inside it.
@@ -100,8 +128,16 @@ def test_paging_mime_and_moves_to_created_folders(ews):
 
 
 def test_server_busy_back_off_is_honoured(ews):
-    ews.routes.insert(0, ews.route("POST", EWS, Reply.file("ews/server_busy.xml", status=500),
-                                   Reply.file("ews/finditem_page1.xml"), contains=("<m:FindItem", 'Offset="0"')))
+    ews.routes.insert(
+        0,
+        ews.route(
+            "POST",
+            EWS,
+            Reply.file("ews/server_busy.xml", status=500),
+            Reply.file("ews/finditem_page1.xml"),
+            contains=("<m:FindItem", 'Offset="0"'),
+        ),
+    )
     items = list(open_source(_spec(ews)).fetch())
     assert len(items) == 3
     busy, retried = _ops(ews, "FindItem")[:2]
@@ -138,7 +174,9 @@ def test_receipt_is_sent_as_mime_and_saved(ews):
     assert 'MessageDisposition="SendAndSaveCopy"' in body
     import base64
 
-    mime = message_from_bytes(base64.b64decode(re.search(r"<t:MimeContent>([^<]+)<", body).group(1)))
+    mime = message_from_bytes(
+        base64.b64decode(re.search(r"<t:MimeContent>([^<]+)<", body).group(1))
+    )
     assert mime["From"] == "jobbank@kommune.dk" and mime["To"] == "chef1@kommune.dk"
 
 
@@ -153,18 +191,23 @@ def test_refused_login_is_an_error_not_a_retry(recorded_http, monkeypatch, tmp_p
     monkeypatch.setenv("DOCAUTO_EWS_USERNAME", "KOMMUNE\\svc-jobbank")
     monkeypatch.setenv("DOCAUTO_EWS_PASSWORD", "forkert")
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
-    recorded_http.route("POST", EWS, Reply(401, "", headers={"WWW-Authenticate": 'Basic realm="ex"'}))
+    recorded_http.route(
+        "POST", EWS, Reply(401, "", headers={"WWW-Authenticate": 'Basic realm="ex"'})
+    )
     with pytest.raises(MailError) as info:
         list(open_source(_spec(recorded_http)).fetch())
     assert not isinstance(info.value, TransientMailError)
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("ews:jobbank@kommune.dk", "endpoint=URL or server=HOST"),
-    ("ews:jobbank@kommune.dk?endpoint=http://mail.kommune.dk/EWS/Exchange.asmx", "https"),
-    ("ews:jobbank@kommune.dk?server=mail.kommune.dk&auth=kerberos", "unknown EWS auth"),
-    ("ews:jobbank?server=mail.kommune.dk", "mailbox address"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("ews:jobbank@kommune.dk", "endpoint=URL or server=HOST"),
+        ("ews:jobbank@kommune.dk?endpoint=http://mail.kommune.dk/EWS/Exchange.asmx", "https"),
+        ("ews:jobbank@kommune.dk?server=mail.kommune.dk&auth=kerberos", "unknown EWS auth"),
+        ("ews:jobbank?server=mail.kommune.dk", "mailbox address"),
+    ],
+)
 def test_bad_specs(spec, message, monkeypatch, tmp_path):
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
     with pytest.raises(UsageError, match=message):
@@ -172,13 +215,19 @@ def test_bad_specs(spec, message, monkeypatch, tmp_path):
 
 
 @pytest.mark.live
-@pytest.mark.skipif(not (os.environ.get("DOCAUTO_LIVE_EWS_MAILBOX") and os.environ.get("DOCAUTO_LIVE_EWS_ENDPOINT")),
-                    reason="set DOCAUTO_LIVE_EWS_MAILBOX, DOCAUTO_LIVE_EWS_ENDPOINT and DOCAUTO_EWS_* credentials to run")
+@pytest.mark.skipif(
+    not (
+        os.environ.get("DOCAUTO_LIVE_EWS_MAILBOX") and os.environ.get("DOCAUTO_LIVE_EWS_ENDPOINT")
+    ),
+    reason="set DOCAUTO_LIVE_EWS_MAILBOX, DOCAUTO_LIVE_EWS_ENDPOINT and DOCAUTO_EWS_* credentials to run",
+)
 def test_live_ews_mailbox_reads_without_moving(tmp_path, monkeypatch):
     """Reads the first mail of an on-premises mailbox's inbox; moves nothing."""
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
-    src = open_source(f"ews:{os.environ['DOCAUTO_LIVE_EWS_MAILBOX']}"
-                      f"?endpoint={os.environ['DOCAUTO_LIVE_EWS_ENDPOINT']}")
+    src = open_source(
+        f"ews:{os.environ['DOCAUTO_LIVE_EWS_MAILBOX']}"
+        f"?endpoint={os.environ['DOCAUTO_LIVE_EWS_ENDPOINT']}"
+    )
     try:
         item = next(iter(src.fetch()), None)
         if item is not None:

@@ -31,27 +31,62 @@ def graph(recorded_http, monkeypatch, tmp_path):
     monkeypatch.setenv("DOCAUTO_GRAPH_ACCESS_TOKEN", "recorded-token")
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
     s.route("GET", f"^{MBX}/mailFolders/inbox(\\?|$)", Reply.file("graph/inbox.json"))
-    s.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*skiptoken=SKIP-PAGE-2",
-            Reply.file("graph/delta_page2.json"))
-    s.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*deltatoken=ROUND-2",
-            Reply.file("graph/delta_round2.json"))
-    s.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*deltatoken=ROUND-3",
-            Reply(200, '{"value": [], "@odata.deltaLink": "{{BASE}}/v1.0/users/jobbank@buf.kk.dk/'
-                       'mailFolders/AAMkADInbox0000=/messages/delta?$deltatoken=ROUND-3"}'))
-    s.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?\\$select",
-            Reply.file("graph/throttled.json", status=429, headers={"Retry-After": "1"}),
-            Reply.file("graph/delta_page1.json"))
+    s.route(
+        "GET",
+        f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*skiptoken=SKIP-PAGE-2",
+        Reply.file("graph/delta_page2.json"),
+    )
+    s.route(
+        "GET",
+        f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*deltatoken=ROUND-2",
+        Reply.file("graph/delta_round2.json"),
+    )
+    s.route(
+        "GET",
+        f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?.*deltatoken=ROUND-3",
+        Reply(
+            200,
+            '{"value": [], "@odata.deltaLink": "{{BASE}}/v1.0/users/jobbank@buf.kk.dk/'
+            'mailFolders/AAMkADInbox0000=/messages/delta?$deltatoken=ROUND-3"}',
+        ),
+    )
+    s.route(
+        "GET",
+        f"^{MBX}/mailFolders/{INBOX}/messages/delta\\?\\$select",
+        Reply.file("graph/throttled.json", status=429, headers={"Retry-After": "1"}),
+        Reply.file("graph/delta_page1.json"),
+    )
     for n, mid in enumerate(IDS, 1):
         s.route("GET", f"^{MBX}/messages/{mid}/\\$value$", Reply.file(f"graph/mail-{n}.eml"))
         s.route("POST", f"^{MBX}/messages/{mid}/move$", Reply.file("graph/moved.json", status=201))
-    s.route("GET", f"^{MBX}/mailFolders/msgfolderroot/childFolders", Reply.file("graph/childfolders_empty.json"),
-            Reply.file("graph/childfolders_docauto.json"))
-    s.route("POST", f"^{MBX}/mailFolders/msgfolderroot/childFolders$", Reply.file("graph/created_docauto.json", status=201))
-    s.route("GET", f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders", Reply.file("graph/childfolders_empty.json"))
-    s.route("POST", f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders$",
-            Reply.file("graph/created_Registreret.json", status=201), contains="Registreret")
-    s.route("POST", f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders$",
-            Reply.file("graph/created_Afvist.json", status=201), contains="Afvist")
+    s.route(
+        "GET",
+        f"^{MBX}/mailFolders/msgfolderroot/childFolders",
+        Reply.file("graph/childfolders_empty.json"),
+        Reply.file("graph/childfolders_docauto.json"),
+    )
+    s.route(
+        "POST",
+        f"^{MBX}/mailFolders/msgfolderroot/childFolders$",
+        Reply.file("graph/created_docauto.json", status=201),
+    )
+    s.route(
+        "GET",
+        f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders",
+        Reply.file("graph/childfolders_empty.json"),
+    )
+    s.route(
+        "POST",
+        f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders$",
+        Reply.file("graph/created_Registreret.json", status=201),
+        contains="Registreret",
+    )
+    s.route(
+        "POST",
+        f"^{MBX}/mailFolders/AAMkADFolderDocauto=/childFolders$",
+        Reply.file("graph/created_Afvist.json", status=201),
+        contains="Afvist",
+    )
     s.route("POST", f"^{MBX}/sendMail$", Reply(202))
     return s
 
@@ -65,7 +100,11 @@ def test_paging_throttling_delta_link_and_moves(graph):
     assert isinstance(src, GraphSource)
     items = list(src.fetch())
     # Both pages were read, and the mails come oldest first whatever the page order.
-    assert [_mid(i) for i in items] == ["<graph-1@buf.kk.dk>", "<graph-2@buf.kk.dk>", "<graph-3@buf.kk.dk>"]
+    assert [_mid(i) for i in items] == [
+        "<graph-1@buf.kk.dk>",
+        "<graph-2@buf.kk.dk>",
+        "<graph-3@buf.kk.dk>",
+    ]
 
     first_delta = graph.requests("GET", "/messages/delta")
     throttled, retried = first_delta[0], first_delta[1]
@@ -89,7 +128,11 @@ def test_paging_throttling_delta_link_and_moves(graph):
     ]
     # The folders were created once, by id under our own 'docauto' folder, and then remembered.
     creates = graph.requests("POST", "/childFolders")
-    assert [json.loads(c.body)["displayName"] for c in creates] == ["docauto", "Registreret", "Afvist"]
+    assert [json.loads(c.body)["displayName"] for c in creates] == [
+        "docauto",
+        "Registreret",
+        "Afvist",
+    ]
 
     # A new process reuses the saved delta link: only the new mail comes back.
     again = open_source("graph:jobbank@buf.kk.dk")
@@ -110,7 +153,11 @@ def test_stop_in_the_middle_resumes_with_the_rest(graph):
     resumed = open_source("graph:jobbank@buf.kk.dk")
     rest = list(resumed.fetch())
     # The queue remembered the two unhandled mails although the delta link moved on.
-    assert [_mid(i) for i in rest] == ["<graph-2@buf.kk.dk>", "<graph-3@buf.kk.dk>", "<graph-4@buf.kk.dk>"]
+    assert [_mid(i) for i in rest] == [
+        "<graph-2@buf.kk.dk>",
+        "<graph-3@buf.kk.dk>",
+        "<graph-4@buf.kk.dk>",
+    ]
 
 
 def test_crash_before_the_move_retries_the_move(graph, monkeypatch):
@@ -130,8 +177,14 @@ def test_crash_before_the_move_retries_the_move(graph, monkeypatch):
 
 
 def test_long_retry_after_goes_to_watch_mode(graph):
-    graph.routes.insert(0, graph.route("GET", f"^{MBX}/mailFolders/inbox(\\?|$)",
-                                       Reply(429, "{}", headers={"Retry-After": "3600"})))
+    graph.routes.insert(
+        0,
+        graph.route(
+            "GET",
+            f"^{MBX}/mailFolders/inbox(\\?|$)",
+            Reply(429, "{}", headers={"Retry-After": "3600"}),
+        ),
+    )
     src = open_source("graph:jobbank@buf.kk.dk")
     with pytest.raises(TransientMailError) as info:
         list(src.fetch())
@@ -142,8 +195,12 @@ def test_expired_delta_link_starts_over(graph, tmp_path):
     src = open_source("graph:jobbank@buf.kk.dk")
     for item in list(src.fetch()):
         src.done(item, "registered")
-    graph.routes.insert(0, graph.route("GET", "deltatoken=ROUND-2",
-                                       Reply.file("graph/sync_state_not_found.json", status=410)))
+    graph.routes.insert(
+        0,
+        graph.route(
+            "GET", "deltatoken=ROUND-2", Reply.file("graph/sync_state_not_found.json", status=410)
+        ),
+    )
     again = open_source("graph:jobbank@buf.kk.dk")
     list(again.fetch())
     last = graph.requests("GET", "/messages/delta")
@@ -158,8 +215,14 @@ def test_since_becomes_the_delta_filter(graph):
 
 
 def test_links_to_other_hosts_are_not_followed(graph, monkeypatch):
-    graph.routes.insert(0, graph.route("GET", f"^{MBX}/mailFolders/{INBOX}/messages/delta", Reply(
-        200, '{"value": [], "@odata.nextLink": "https://evil.example/steal"}')))
+    graph.routes.insert(
+        0,
+        graph.route(
+            "GET",
+            f"^{MBX}/mailFolders/{INBOX}/messages/delta",
+            Reply(200, '{"value": [], "@odata.nextLink": "https://evil.example/steal"}'),
+        ),
+    )
     with pytest.raises(MailError, match="another host"):
         list(open_source("graph:jobbank@buf.kk.dk").fetch())
 
@@ -186,15 +249,20 @@ def test_msal_client_credentials_and_protected_token_cache(graph, monkeypatch, t
     monkeypatch.setenv("DOCAUTO_GRAPH_CLIENT_SECRET", "recorded-secret")
     monkeypatch.setenv("DOCAUTO_GRAPH_LOGIN_URL", graph.base + "/login")
     monkeypatch.setenv("DOCAUTO_CACHE_DIR", str(tmp_path / "cache"))
-    graph.route("GET", f"^/login/{TENANT}/v2.0/.well-known/openid-configuration$",
-                Reply.file("graph/openid-configuration.json"))
+    graph.route(
+        "GET",
+        f"^/login/{TENANT}/v2.0/.well-known/openid-configuration$",
+        Reply.file("graph/openid-configuration.json"),
+    )
     graph.route("POST", f"^/login/{TENANT}/oauth2/v2.0/token$", Reply.file("graph/token.json"))
     list(open_source("graph:jobbank@buf.kk.dk").fetch())
     (token_req,) = graph.requests("POST", "/oauth2/v2.0/token")
     form = token_req.body.decode()
     assert "grant_type=client_credentials" in form
     assert "scope=https%3A%2F%2Fgraph.microsoft.com%2F.default" in form
-    assert graph.requests("GET", "/messages/delta")[0].headers["Authorization"].endswith(".recorded")
+    assert (
+        graph.requests("GET", "/messages/delta")[0].headers["Authorization"].endswith(".recorded")
+    )
     (cache,) = (tmp_path / "cache").glob("*.tokencache.json")
     if os.name == "posix":
         assert stat.S_IMODE(cache.stat().st_mode) == 0o600
@@ -219,8 +287,10 @@ def test_a_world_readable_token_cache_is_refused(graph, monkeypatch, tmp_path):
 
 
 @pytest.mark.live
-@pytest.mark.skipif(not os.environ.get("DOCAUTO_LIVE_GRAPH_MAILBOX"),
-                    reason="set DOCAUTO_LIVE_GRAPH_MAILBOX and DOCAUTO_GRAPH_* credentials to run")
+@pytest.mark.skipif(
+    not os.environ.get("DOCAUTO_LIVE_GRAPH_MAILBOX"),
+    reason="set DOCAUTO_LIVE_GRAPH_MAILBOX and DOCAUTO_GRAPH_* credentials to run",
+)
 def test_live_graph_mailbox_reads_without_moving(tmp_path, monkeypatch):
     """Reads the first mail of the live mailbox's inbox; moves nothing."""
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
@@ -241,12 +311,24 @@ def _self_signed_pem(path) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "docauto jobbank")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=2))
-            .sign(key, hashes.SHA256()))
-    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption())
-                     + cert.public_bytes(serialization.Encoding.PEM))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=2))
+        .sign(key, hashes.SHA256())
+    )
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        + cert.public_bytes(serialization.Encoding.PEM)
+    )
 
 
 def test_certificate_credential_signs_a_client_assertion(graph, monkeypatch, tmp_path):
@@ -263,11 +345,17 @@ def test_certificate_credential_signs_a_client_assertion(graph, monkeypatch, tmp
     monkeypatch.setenv("DOCAUTO_GRAPH_CLIENT_ID", "11111111-2222-3333-4444-555555555555")
     monkeypatch.setenv("DOCAUTO_GRAPH_LOGIN_URL", graph.base + "/login")
     monkeypatch.setenv("DOCAUTO_CACHE_DIR", str(tmp_path / "cache"))
-    graph.route("GET", f"^/login/{TENANT}/v2.0/.well-known/openid-configuration$",
-                Reply.file("graph/openid-configuration.json"))
+    graph.route(
+        "GET",
+        f"^/login/{TENANT}/v2.0/.well-known/openid-configuration$",
+        Reply.file("graph/openid-configuration.json"),
+    )
     graph.route("POST", f"^/login/{TENANT}/oauth2/v2.0/token$", Reply.file("graph/token.json"))
     list(open_source("graph:jobbank@buf.kk.dk").fetch())
     (token_req,) = graph.requests("POST", "/oauth2/v2.0/token")
     form = token_req.body.decode()
-    assert "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer" in form
+    assert (
+        "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+        in form
+    )
     assert "client_assertion=ey" in form and "client_secret" not in form

@@ -74,14 +74,20 @@ def test_fetch_in_order_and_move_to_created_folders(account):
     assert isinstance(src, ImapSource)
     items = list(src.fetch())
     assert [i.raw.split(b"Message-ID: ")[1].split(b"\r\n")[0] for i in items] == [
-        b"<mail-1@test>", b"<mail-2@test>", b"<mail-3@test>"]
+        b"<mail-1@test>",
+        b"<mail-2@test>",
+        b"<mail-3@test>",
+    ]
     assert items[0].name.startswith("imap:INBOX/")
     src.done(items[0], "registered")
     src.done(items[1], "rejected")
     src.done(items[2], "duplicate")
     src.close()
     assert _subjects(server, user, password, "INBOX") == []
-    assert _subjects(server, user, password, "docauto/Registreret") == ["<mail-1@test>", "<mail-3@test>"]
+    assert _subjects(server, user, password, "docauto/Registreret") == [
+        "<mail-1@test>",
+        "<mail-3@test>",
+    ]
     assert _subjects(server, user, password, "docauto/Afvist") == ["<mail-2@test>"]
     # Mail handled once is not offered again by a new connection.
     again = open_source(spec)
@@ -132,7 +138,9 @@ def test_folders_are_configurable_and_may_have_danish_letters(account):
     (item,) = list(src.fetch())
     src.done(item, "pending")
     src.close()
-    assert _subjects(server, user, password, "Behandlet/Registrerede ansøgninger") == ["<mail-7@test>"]
+    assert _subjects(server, user, password, "Behandlet/Registrerede ansøgninger") == [
+        "<mail-7@test>"
+    ]
     c = _client(server, user, password)
     _, boxes = c.list()
     c.logout()
@@ -223,21 +231,29 @@ def test_plaintext_to_a_non_loopback_name_without_starttls_is_refused(monkeypatc
     assert b"hemmeligt" not in b"".join(received)
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("imap://127.0.0.1/INBOX", "needs a user"),
-    ("imaps://jobbank:secret@mail.example/INBOX", "not in the source spec"),
-    ("imaps://jobbank@mail.example/INBOX?auth=kerberos", "unknown IMAP auth"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("imap://127.0.0.1/INBOX", "needs a user"),
+        ("imaps://jobbank:secret@mail.example/INBOX", "not in the source spec"),
+        ("imaps://jobbank@mail.example/INBOX?auth=kerberos", "unknown IMAP auth"),
+    ],
+)
 def test_bad_specs(spec, message, tmp_path, monkeypatch):
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))
     with pytest.raises(UsageError, match=message):
         ImapSource(spec)
 
 
-@pytest.mark.parametrize("name, encoded", [
-    ("INBOX", "INBOX"), ("Afvist", "Afvist"), ("Æble & pære", "&AMY-ble &- p&AOY-re"),
-    ("Registrerede ansøgninger", "Registrerede ans&APg-gninger"),
-])
+@pytest.mark.parametrize(
+    "name, encoded",
+    [
+        ("INBOX", "INBOX"),
+        ("Afvist", "Afvist"),
+        ("Æble & pære", "&AMY-ble &- p&AOY-re"),
+        ("Registrerede ansøgninger", "Registrerede ans&APg-gninger"),
+    ],
+)
 def test_modified_utf7(name, encoded):
     assert encode_folder(name) == encoded
 
@@ -300,7 +316,10 @@ def test_xoauth2_sends_the_bearer_token_in_sasl(monkeypatch, tmp_path):
     t.join(5)
     import base64
 
-    assert base64.b64decode(sent[0]) == b"user=jobbank@buf.kk.dk\x01auth=Bearer token-fra-entra\x01\x01"
+    assert (
+        base64.b64decode(sent[0])
+        == b"user=jobbank@buf.kk.dk\x01auth=Bearer token-fra-entra\x01\x01"
+    )
 
 
 def test_receipt_by_smtp_when_configured(monkeypatch, tmp_path):
@@ -399,8 +418,10 @@ def test_untrusted_certificate_is_an_error_not_a_retry(tls_account, monkeypatch,
 
 
 @pytest.mark.live
-@pytest.mark.skipif(not os.environ.get("DOCAUTO_LIVE_IMAP_SPEC"),
-                    reason="set DOCAUTO_LIVE_IMAP_SPEC (e.g. imaps://user@host/INBOX) and its credentials to run")
+@pytest.mark.skipif(
+    not os.environ.get("DOCAUTO_LIVE_IMAP_SPEC"),
+    reason="set DOCAUTO_LIVE_IMAP_SPEC (e.g. imaps://user@host/INBOX) and its credentials to run",
+)
 def test_live_imap_mailbox_reads_without_moving(tmp_path, monkeypatch):
     """Reads the first mail of a real mailbox over TLS; moves nothing."""
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path))

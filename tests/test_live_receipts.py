@@ -30,14 +30,20 @@ class Mail:
     sender: str = "chef.oest@buf.kk.dk"
     sender_name: str = "Områdechef Øst"
     date: datetime | None = datetime(2010, 10, 14, 9, 5, tzinfo=UTC)
-    raw: bytes = (b"From: chef.oest@buf.kk.dk\r\nTo: Jobbank <jobbank@buf.kk.dk>\r\n"
-                  b"References: <tidligere@buf.kk.dk>\r\n\r\nhej")
+    raw: bytes = (
+        b"From: chef.oest@buf.kk.dk\r\nTo: Jobbank <jobbank@buf.kk.dk>\r\n"
+        b"References: <tidligere@buf.kk.dk>\r\n\r\nhej"
+    )
     attachments: list = field(default_factory=list)
 
 
 def test_registered_receipt_lists_rows_per_position_and_threads():
-    msg = build_receipt(Mail(), "registered", {"counts": {"Klyngeleder": 3, "Pædagogisk leder": 1}},
-                        from_address="jobbank@buf.kk.dk")
+    msg = build_receipt(
+        Mail(),
+        "registered",
+        {"counts": {"Klyngeleder": 3, "Pædagogisk leder": 1}},
+        from_address="jobbank@buf.kk.dk",
+    )
     body = msg.get_content()
     assert msg["Subject"] == "Kvittering: Klyngeleder – Registrering af ansøgningerne"
     assert msg["To"] == "Områdechef Øst <chef.oest@buf.kk.dk>"
@@ -54,22 +60,33 @@ def test_registered_receipt_lists_rows_per_position_and_threads():
 
 
 def test_rejected_receipt_says_why_once_and_lists_every_problem():
-    problems = [Problem(Location("ansøgere.xlsx", "Registrering", 4, "Klynge"), "ukendt klynge 'Klynge Nye Vesterbro'"),
-                Problem(Location("ansøgere.xlsx", "Registrering", 7, "E-mail"), "ugyldig e-mailadresse")]
+    problems = [
+        Problem(
+            Location("ansøgere.xlsx", "Registrering", 4, "Klynge"),
+            "ukendt klynge 'Klynge Nye Vesterbro'",
+        ),
+        Problem(Location("ansøgere.xlsx", "Registrering", 7, "E-mail"), "ugyldig e-mailadresse"),
+    ]
     reason = "Skemaet kunne ikke registreres: " + "; ".join(str(p) for p in problems)
     body = build_receipt(Mail(), "rejected", {"reason": reason, "problems": problems}).get_content()
     assert "Mailen kunne desværre ikke registreres: Skemaet kunne ikke registreres." in body
-    assert "- ansøgere.xlsx, ark 'Registrering', række 4, kolonne 'Klynge': ukendt klynge 'Klynge Nye Vesterbro'" in body
+    assert (
+        "- ansøgere.xlsx, ark 'Registrering', række 4, kolonne 'Klynge': ukendt klynge 'Klynge Nye Vesterbro'"
+        in body
+    )
     assert "række 7, kolonne 'E-mail': ugyldig e-mailadresse" in body
     assert body.count("ukendt klynge") == 1
     # The mailbox to resend to is the one the mail went to (no From given to build_receipt).
     assert "send mailen igen til jobbank@buf.kk.dk med samme emne" in body
 
 
-@pytest.mark.parametrize("outcome, phrase", [
-    ("duplicate", "allerede registreret"),
-    ("pending", "bliver skrevet ind ved næste kørsel"),
-])
+@pytest.mark.parametrize(
+    "outcome, phrase",
+    [
+        ("duplicate", "allerede registreret"),
+        ("pending", "bliver skrevet ind ved næste kørsel"),
+    ],
+)
 def test_other_outcomes(outcome, phrase):
     assert phrase in build_receipt(Mail(), outcome, {"rows": 2}).get_content()
 
@@ -81,7 +98,8 @@ def test_receipt_wording_is_hr_data(tmp_path, monkeypatch):
     folder.mkdir(parents=True)
     folder.joinpath("kvittering.yaml").write_text(
         "emne_praefiks: 'Modtaget: '\nregistered: 'Tak, {{ i_alt }} rækker.'\nduplicate: x\npending: x\nrejected: x\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DOCAUTO_TEMPLATES", str(tmp_path / "templates"))
     receipts._texts.cache_clear()
     try:
@@ -92,15 +110,18 @@ def test_receipt_wording_is_hr_data(tmp_path, monkeypatch):
     assert "Tak, 2 rækker." in msg.get_content()
 
 
-@pytest.mark.parametrize("raw, allowed", [
-    (b"From: chef@buf.kk.dk\r\n\r\nx", True),
-    (b"From: chef@buf.kk.dk\r\nAuto-Submitted: auto-replied\r\n\r\nx", False),
-    (b"From: chef@buf.kk.dk\r\nAuto-Submitted: no\r\n\r\nx", True),
-    (b"From: MAILER-DAEMON@buf.kk.dk\r\n\r\nx", False),
-    (b"From: chef@buf.kk.dk\r\nPrecedence: bulk\r\n\r\nx", False),
-    (b"From: nyhedsbrev@buf.kk.dk\r\nList-Id: <nyt.buf.kk.dk>\r\n\r\nx", False),
-    (b"From: ikke en adresse\r\n\r\nx", False),
-])
+@pytest.mark.parametrize(
+    "raw, allowed",
+    [
+        (b"From: chef@buf.kk.dk\r\n\r\nx", True),
+        (b"From: chef@buf.kk.dk\r\nAuto-Submitted: auto-replied\r\n\r\nx", False),
+        (b"From: chef@buf.kk.dk\r\nAuto-Submitted: no\r\n\r\nx", True),
+        (b"From: MAILER-DAEMON@buf.kk.dk\r\n\r\nx", False),
+        (b"From: chef@buf.kk.dk\r\nPrecedence: bulk\r\n\r\nx", False),
+        (b"From: nyhedsbrev@buf.kk.dk\r\nList-Id: <nyt.buf.kk.dk>\r\n\r\nx", False),
+        (b"From: ikke en adresse\r\n\r\nx", False),
+    ],
+)
 def test_receipt_allowed(raw, allowed):
     assert receipt_allowed(raw) is allowed
 
@@ -135,8 +156,10 @@ def test_call_with_retries_waits_short_and_hands_long_waits_up():
     assert call_with_retries(flaky, sleep=slept.append) == "ok"
     assert len(slept) == 2 and all(s >= 2 for s in slept)
     with pytest.raises(TransientMailError):
-        call_with_retries(lambda: (_ for _ in ()).throw(TransientMailError("x", retry_after=3600)),
-                          sleep=slept.append)
+        call_with_retries(
+            lambda: (_ for _ in ()).throw(TransientMailError("x", retry_after=3600)),
+            sleep=slept.append,
+        )
 
 
 def test_secret_from_environment_then_missing(monkeypatch):
@@ -213,19 +236,24 @@ def test_demo_step_writes_danish_receipts(tmp_path):
     from email import message_from_bytes
     from email.policy import default
 
-    from docauto.demo import DemoContext, demo_structure_path
-    from docauto.mail.receipts_demo import run_demo
+    from docauto.demo.municipality import DemoContext, demo_structure_path
+    from docauto.demo.receipts import run_demo
     from docauto.resources import data_dir
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
-    ctx = DemoContext(out_dir=tmp_path, structure=load_structure(demo_structure_path()),
-                      structure_path=demo_structure_path())
+    ctx = DemoContext(
+        out_dir=tmp_path,
+        structure=load_structure(demo_structure_path()),
+        structure_path=demo_structure_path(),
+    )
     lines = run_demo(ctx)
     drafts = sorted((tmp_path / "hr" / "kvitteringer").glob("*.eml"))
     mails = list((data_dir() / "demo" / "indbakke").glob("*.eml"))
     assert drafts and len(drafts) <= len(mails)
-    assert lines == [f"{len(drafts)} receipts (Danish replies to the senders) as .eml drafts in "
-                     f"{tmp_path / 'hr' / 'kvitteringer'}"]
+    assert lines == [
+        f"{len(drafts)} receipts (Danish replies to the senders) as .eml drafts in "
+        f"{tmp_path / 'hr' / 'kvitteringer'}"
+    ]
     unknown = next(d for d in drafts if "ukendt-klynge" in d.name)
     msg = message_from_bytes(unknown.read_bytes(), policy=default)
     assert msg["Subject"].startswith("Kvittering: ")

@@ -25,7 +25,7 @@ from docauto.mail.sources import open_source
 from docauto.mail.sources.retry import Backoff, TransientMailError
 from docauto.mail.watch import StopRequest, watch_loop
 from docauto.resources import data_dir
-from docauto.structure import load_structure
+from docauto.structure.model import load_structure
 
 DEMO = data_dir() / "demo"
 MAILS = sorted((DEMO / "indbakke").glob("*.eml"))
@@ -47,8 +47,10 @@ def _inbox_ids(registry: Path) -> list[str]:
 
 def _registry(tmp_path: Path) -> Path:
     reg = tmp_path / "register.xlsx"
-    result = CliRunner().invoke(cli, ["registry", "init", "--structure", str(DEMO / "struktur.yaml"),
-                                      "--registry", str(reg)])
+    result = CliRunner().invoke(
+        cli,
+        ["registry", "init", "--structure", str(DEMO / "struktur.yaml"), "--registry", str(reg)],
+    )
     assert result.exit_code == 0, result.output
     return reg
 
@@ -87,9 +89,25 @@ def mailbox(imap_account, monkeypatch, tmp_path):
 
 def _watch_process(spec: str, registry: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "docauto", "mail", "watch", "--source", spec,
-         "--structure", str(DEMO / "struktur.yaml"), "--registry", str(registry), "--json", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+        [
+            sys.executable,
+            "-m",
+            "docauto",
+            "mail",
+            "watch",
+            "--source",
+            spec,
+            "--structure",
+            str(DEMO / "struktur.yaml"),
+            "--registry",
+            str(registry),
+            "--json",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
 
 
 @pytest.mark.dovecot
@@ -111,15 +129,22 @@ def test_mail_arriving_while_watching_is_ingested_once(mailbox, tmp_path):
     assert sum(p["seen"] for p in polls) == 20  # no mail was read twice
     ids = _inbox_ids(registry)
     assert sorted(ids) == sorted(_message_id(p.read_bytes()) for p in MAILS[:20])
-    assert _count(server, user, password, "docauto/Registreret") + \
-        _count(server, user, password, "docauto/Afvist") == 20
+    assert (
+        _count(server, user, password, "docauto/Registreret")
+        + _count(server, user, password, "docauto/Afvist")
+        == 20
+    )
     # The log (verbose: one line per mail) carries no personal data: no sender's address.
     from email.utils import parseaddr
 
     log = err.decode()
     assert "poll 1:" in log
-    senders = {parseaddr(line.split(":", 1)[1])[1] for p in MAILS[:20]
-               for line in p.read_text(errors="replace").splitlines() if line.startswith("From:")}
+    senders = {
+        parseaddr(line.split(":", 1)[1])[1]
+        for p in MAILS[:20]
+        for line in p.read_text(errors="replace").splitlines()
+        if line.startswith("From:")
+    }
     assert senders and not [s for s in senders if s in log]
 
 
@@ -146,9 +171,13 @@ def test_stop_in_the_middle_of_a_batch_then_restart(mailbox, tmp_path):
     assert _inbox_ids(registry) == handled
     assert _count(server, user, password) == len(MAILS) - 5
 
-    again = watch_loop(lambda: open_source(spec),
-                       lambda s, stop_: ingest(s, structure, registry, should_stop=stop_),
-                       interval=1, stop=StopRequest(), max_polls=1)
+    again = watch_loop(
+        lambda: open_source(spec),
+        lambda s, stop_: ingest(s, structure, registry, should_stop=stop_),
+        interval=1,
+        stop=StopRequest(),
+        max_polls=1,
+    )
     assert again.counts["seen"] == len(MAILS) - 5
     ids = _inbox_ids(registry)
     assert len(ids) == len(set(ids)) == len(MAILS)
@@ -185,13 +214,32 @@ def test_receipts_are_drafted_in_danish_for_new_mail(mailbox, tmp_path):
     server, user, password, spec = mailbox
     registry = _registry(tmp_path)
     # Named by what they are, not by number: the demo mailbox grows.
-    chosen = [p for p in MAILS if p.name.endswith(("-klyngeleder-ansoegere-1.eml",
-                                                   "-uautoriseret-afsender.eml", "-andet-emne.eml"))]
+    chosen = [
+        p
+        for p in MAILS
+        if p.name.endswith(
+            ("-klyngeleder-ansoegere-1.eml", "-uautoriseret-afsender.eml", "-andet-emne.eml")
+        )
+    ]
     assert len(chosen) == 3
     _append(server, user, password, chosen)
-    result = CliRunner().invoke(cli, [
-        "mail", "watch", "--source", spec, "--structure", str(DEMO / "struktur.yaml"),
-        "--registry", str(registry), "--receipts", "--max-runs", "1", "--json"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "mail",
+            "watch",
+            "--source",
+            spec,
+            "--structure",
+            str(DEMO / "struktur.yaml"),
+            "--registry",
+            str(registry),
+            "--receipts",
+            "--max-runs",
+            "1",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     c = imaplib.IMAP4(server.host, server.port)
     c.login(user, password)
@@ -209,7 +257,9 @@ def test_receipts_are_drafted_in_danish_for_new_mail(mailbox, tmp_path):
     by_reply = {d["In-Reply-To"]: d for d in drafts}
     # uautoriseret-afsender comes from an unknown sender: it gets an answer too, so the sender learns why.
     assert set(by_reply) == set(originals)
-    registered = by_reply[next(k for k, v in originals.items() if v.endswith("-klyngeleder-ansoegere-1.eml"))]
+    registered = by_reply[
+        next(k for k, v in originals.items() if v.endswith("-klyngeleder-ansoegere-1.eml"))
+    ]
     assert "Følgende er registreret" in registered.get_content()
     rejected = by_reply[next(k for k, v in originals.items() if v.endswith("-andet-emne.eml"))]
     assert "kunne desværre ikke registreres" in rejected.get_content()
@@ -242,8 +292,16 @@ class _RecordingStop(StopRequest):
 
 
 def test_transient_errors_back_off_reopen_and_honour_retry_after():
-    log, outcomes = [], [TransientMailError("reset"), TransientMailError("429", retry_after=30),
-                         OSError("unreachable"), _Summary(2), _Summary(0)]
+    log, outcomes = (
+        [],
+        [
+            TransientMailError("reset"),
+            TransientMailError("429", retry_after=30),
+            OSError("unreachable"),
+            _Summary(2),
+            _Summary(0),
+        ],
+    )
 
     def run_once(source, should_stop):
         result = outcomes.pop(0)
@@ -252,8 +310,14 @@ def test_transient_errors_back_off_reopen_and_honour_retry_after():
         return result
 
     stop = _RecordingStop()
-    totals = watch_loop(lambda: _FakeSource(log), run_once, interval=60, stop=stop, max_polls=5,
-                        backoff=Backoff(base=2, cap=900, rng=lambda: 1.0))
+    totals = watch_loop(
+        lambda: _FakeSource(log),
+        run_once,
+        interval=60,
+        stop=stop,
+        max_polls=5,
+        backoff=Backoff(base=2, cap=900, rng=lambda: 1.0),
+    )
     assert totals.failures == 3 and totals.counts["seen"] == 2
     assert stop.waits == [2, 30, 8, 60]  # 2, max(4, Retry-After 30), 8; then the interval again
     assert log == ["open", "close", "open", "close", "open", "close", "open", "close"]
@@ -272,15 +336,25 @@ def test_a_permanent_error_ends_the_loop_and_closes_the_source():
     assert log == ["open", "close"]
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name == "nt", reason="POSIX signal delivery")
+@pytest.mark.skipif(
+    not hasattr(signal, "SIGTERM") or os.name == "nt", reason="POSIX signal delivery"
+)
 def test_sigterm_stops_the_command_cleanly(tmp_path, monkeypatch):
     """SIGTERM after a second lands during the first poll or in the wait after it; either way
     the command saves what it handled, exits 0, restores the handlers, and a second run
     completes the mailbox with no mail registered twice."""
     registry = _registry(tmp_path)
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
-    args = ["mail", "watch", "--source", f"dir:{DEMO / 'indbakke'}", "--structure",
-            str(DEMO / "struktur.yaml"), "--registry", str(registry)]
+    args = [
+        "mail",
+        "watch",
+        "--source",
+        f"dir:{DEMO / 'indbakke'}",
+        "--structure",
+        str(DEMO / "struktur.yaml"),
+        "--registry",
+        str(registry),
+    ]
     before = signal.getsignal(signal.SIGTERM)
     timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
     timer.start()
@@ -308,13 +382,27 @@ def test_registry_open_in_excel_mail_waits_in_the_journal_and_is_not_lost(mailbo
 
     server, user, password, spec = mailbox
     registry = _registry(tmp_path)
-    chosen = [p for p in MAILS if p.name.endswith(("-klyngeleder-ansoegere-1.eml",
-                                                   "-klyngeleder-ansoegere-2.eml"))]
+    chosen = [
+        p
+        for p in MAILS
+        if p.name.endswith(("-klyngeleder-ansoegere-1.eml", "-klyngeleder-ansoegere-2.eml"))
+    ]
     _append(server, user, password, chosen)
     owner = owner_file(registry)
     owner.write_bytes(b"HR-medarbejder")
-    args = ["mail", "watch", "--source", spec, "--structure", str(DEMO / "struktur.yaml"),
-            "--registry", str(registry), "--max-runs", "1", "--json"]
+    args = [
+        "mail",
+        "watch",
+        "--source",
+        spec,
+        "--structure",
+        str(DEMO / "struktur.yaml"),
+        "--registry",
+        str(registry),
+        "--max-runs",
+        "1",
+        "--json",
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.splitlines()[0])["pending"] == 2
@@ -340,9 +428,21 @@ def test_a_certificate_beside_the_registry_stops_watch_with_a_reason(tmp_path, m
     monkeypatch.setenv("DOCAUTO_GRAPH_CLIENT_ID", "c")
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("DOCAUTO_CACHE_DIR", str(tmp_path / "cache"))
-    result = CliRunner().invoke(cli, [
-        "mail", "watch", "--source", "graph:jobbank@buf.kk.dk", "--structure",
-        str(DEMO / "struktur.yaml"), "--registry", str(registry), "--interval", "1"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "mail",
+            "watch",
+            "--source",
+            "graph:jobbank@buf.kk.dk",
+            "--structure",
+            str(DEMO / "struktur.yaml"),
+            "--registry",
+            str(registry),
+            "--interval",
+            "1",
+        ],
+    )
     assert result.exit_code == 1
     assert "must not lie inside" in result.output and str(registry.parent) in result.output
 
@@ -374,8 +474,9 @@ def test_sigterm_mid_batch_leaves_registry_and_mailbox_agreeing(mailbox, tmp_pat
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err.decode()
     registered = set(_inbox_ids(registry))
-    moved = (_folder_ids(server, user, password, "docauto/Registreret")
-             | _folder_ids(server, user, password, "docauto/Afvist"))
+    moved = _folder_ids(server, user, password, "docauto/Registreret") | _folder_ids(
+        server, user, password, "docauto/Afvist"
+    )
     left = _folder_ids(server, user, password, "INBOX")
     assert registered == moved
     assert not (left & registered)

@@ -41,7 +41,12 @@ CASES = [
     ("FWD Pædagogisk leder - registrering af ansøgningerne", PL, "applicants", None),
     ("Re[2]: Klyngeleder – Registrering af kandidaten", CL, "candidates", 1),
     ("[EXTERNAL] Klyngeleder – Ansættelser", CL, "hires", None),
-    ("[EKSTERN] SV: Pædagogisk Leder – Registrering af IKKE besatte stillinger", PL, "unfilled", None),
+    (
+        "[EKSTERN] SV: Pædagogisk Leder – Registrering af IKKE besatte stillinger",
+        PL,
+        "unfilled",
+        None,
+    ),
     ("VS: [Sikker mail] Klyngeleder - Stillingsannonce", CL, "job_ad", None),
     ("TR: Klyngeleder – Ansættelser", CL, "hires", None),
     # separators: hyphen, en dash, em dash, colon, none
@@ -80,8 +85,12 @@ CASES = [
     ("=?utf-8?q?Klyngeleder_=E2=80=93_Ans=C3=A6ttelser?=", CL, "hires", None),
     ("=?iso-8859-1?b?UOZkYWdvZ2lzayBMZWRlciAtIFN0aWxsaW5nc2Fubm9uY2U=?=", PL, "job_ad", None),
     ("=?ISO-8859-1?Q?SV:_P=E6dagogisk_Leder_-_Ans=E6ttelser?=", PL, "hires", None),
-    ("SV: =?utf-8?b?S2x5bmdlbGVkZXIg4oCTIFJlZ2lzdHJlcmluZyBhZiBrYW5kaWRhdGVu?= 2. runde",
-     CL, "candidates", 2),
+    (
+        "SV: =?utf-8?b?S2x5bmdlbGVkZXIg4oCTIFJlZ2lzdHJlcmluZyBhZiBrYW5kaWRhdGVu?= 2. runde",
+        CL,
+        "candidates",
+        2,
+    ),
     # text after the kind
     ("Klyngeleder – Ansættelser – Klynge Amager Strand", CL, "hires", None),
     ("Klyngeleder – Registrering af kandidaten (rettet)", CL, "candidates", 1),
@@ -154,8 +163,12 @@ UNSURE = [
 
 @pytest.mark.parametrize(("subject", "role", "kind", "round_"), CASES, ids=[c[0] for c in CASES])
 def test_classify_real_life_subjects(subject, role, kind, round_):
-    assert classification_json(subject) == {"subject": subject, "role": role, "kind": kind,
-                                            "round": round_}
+    assert classification_json(subject) == {
+        "subject": subject,
+        "role": role,
+        "kind": kind,
+        "round": round_,
+    }
 
 
 @pytest.mark.parametrize("subject", UNSURE)
@@ -166,8 +179,15 @@ def test_unsure_subjects_are_all_null(subject):
 
 def test_table_is_big_enough():
     assert len(CASES) + len(UNSURE) >= 80
-    assert {k for _, _, k, _ in CASES} == {"job_ad", "applicants", "candidates", "unfilled",
-                                          "hires", "vacancies", "senior"}
+    assert {k for _, _, k, _ in CASES} == {
+        "job_ad",
+        "applicants",
+        "candidates",
+        "unfilled",
+        "hires",
+        "vacancies",
+        "senior",
+    }
 
 
 def test_fold_makes_danish_spellings_equal():
@@ -187,13 +207,13 @@ def test_cli_json_one_object_per_line_in_input_order():
     for obj, (_, role, kind, round_) in zip(objects[:12], CASES[:12], strict=True):
         assert (obj["role"], obj["kind"], obj["round"]) == (role, kind, round_)
         assert set(obj) == {"subject", "role", "kind", "round"}
-    assert all(o["role"] is None and o["kind"] is None and o["round"] is None
-               for o in objects[12:])
+    assert all(o["role"] is None and o["kind"] is None and o["round"] is None for o in objects[12:])
 
 
 def test_cli_table_without_json():
-    result = CliRunner().invoke(cli, ["mail", "classify",
-                                      "SV: Klyngeleder – Registrering af kandidaten 2. runde", "Hej"])
+    result = CliRunner().invoke(
+        cli, ["mail", "classify", "SV: Klyngeleder – Registrering af kandidaten 2. runde", "Hej"]
+    )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["role", "kind", "round", "subject"]
@@ -215,8 +235,9 @@ def test_hr_adds_a_pattern_in_their_own_mappings(tmp_path, monkeypatch):
     text = patterns.read_text(encoding="utf-8")
     anchor = "      - nyansættelser\n"
     assert anchor in text
-    patterns.write_text(text.replace(anchor, anchor + "      - oversigt over nyansat*\n"),
-                        encoding="utf-8")
+    patterns.write_text(
+        text.replace(anchor, anchor + "      - oversigt over nyansat*\n"), encoding="utf-8"
+    )
     monkeypatch.setenv("DOCAUTO_MAPPINGS", str(folder))
     assert classification_json(subject)["kind"] == "hires"
     result = CliRunner().invoke(cli, ["mail", "classify", subject, "--json"])
@@ -233,7 +254,9 @@ def test_hr_regex_pattern_and_bad_pattern_file(tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "emner.yaml").write_text(
         "roles:\n  cluster_leader: [klyngeleder*]\n"
-        "kinds:\n  hires:\n    phrases:\n      - {regex: 'ansat+e'}\n", encoding="utf-8")
+        "kinds:\n  hires:\n    phrases:\n      - {regex: 'ansat+e'}\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DOCAUTO_MAPPINGS", str(folder))
     assert classify("Klyngeleder: de ansatte").kind == "hires"
     (folder / "emner.yaml").write_text("kinds:\n  hiring: [x]\n", encoding="utf-8")

@@ -44,17 +44,21 @@ def test_local_edge_cases(path):
 
 
 @pytest.mark.skipif(not SHARED, reason="shared mail corpus not present")
-@pytest.mark.parametrize("path", SHARED, ids=[str(p.relative_to(SHARED_DIR)) for p in SHARED]
-                         if SHARED else None)
+@pytest.mark.parametrize(
+    "path", SHARED, ids=[str(p.relative_to(SHARED_DIR)) for p in SHARED] if SHARED else None
+)
 def test_shared_corpus(path):
     _check_parses_or_refuses(path)
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("attachment_with_base64_encoded_name.eml", ["This is a test.pdf"]),
-    ("attachment_with_unquoted_name.eml", ["This is a test.txt"]),
-    ("attachment_message_rfc822.eml", ["broken.pdf"]),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("attachment_with_base64_encoded_name.eml", ["This is a test.pdf"]),
+        ("attachment_with_unquoted_name.eml", ["This is a test.txt"]),
+        ("attachment_message_rfc822.eml", ["broken.pdf"]),
+    ],
+)
 def test_edge_case_attachment_names(name, expected):
     parsed = parse_mail((HERE / "data" / "mail" / name).read_bytes(), name)
     assert [a.filename for a in parsed.attachments] == expected
@@ -81,7 +85,9 @@ def test_bad_encoded_subject_keeps_the_text():
 # --- mails built here ------------------------------------------------------------------------
 
 
-def _form_mail(subject: str = "SV: Klyngeleder – Registrering af kandidaten 2. runde") -> EmailMessage:
+def _form_mail(
+    subject: str = "SV: Klyngeleder – Registrering af kandidaten 2. runde",
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = "Åse Østergård <Aase.Oestergaard@BUF.Demokommune.dk>"
     msg["To"] = "jobbank@buf.demokommune.dk"
@@ -89,9 +95,12 @@ def _form_mail(subject: str = "SV: Klyngeleder – Registrering af kandidaten 2.
     msg["Date"] = "Fri, 22 Oct 2010 14:03:00 +0200"
     msg["Message-ID"] = "<abc.123@buf.demokommune.dk>"
     msg.set_content("Hermed skemaet.\nVenlig hilsen\nÅse")
-    msg.add_attachment(b"PK\x03\x04form", maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       filename="Registreringsskema – Amager Øst, 2. runde.xlsx")
+    msg.add_attachment(
+        b"PK\x03\x04form",
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename="Registreringsskema – Amager Øst, 2. runde.xlsx",
+    )
     return msg
 
 
@@ -107,7 +116,8 @@ def test_built_mail_fields():
     assert parsed.date.isoformat() == "2010-10-22T14:03:00+02:00"
     assert parsed.body_text.startswith("Hermed skemaet.")
     assert [(a.filename, a.content_type, a.data, a.origin) for a in parsed.attachments] == [
-        ("Registreringsskema – Amager Øst, 2. runde.xlsx", XLSX, b"PK\x03\x04form", "")]
+        ("Registreringsskema – Amager Øst, 2. runde.xlsx", XLSX, b"PK\x03\x04form", "")
+    ]
 
 
 def test_forwarded_mail_with_the_form_inside():
@@ -121,16 +131,19 @@ def test_forwarded_mail_with_the_form_inside():
     assert parsed.subject == "VS: Klyngeleder – Ansættelser"
     assert parsed.body_text.strip() == "Videresendt"  # not the forwarded mail's text
     assert [(a.filename, a.origin) for a in parsed.attachments] == [
-        ("Registreringsskema – Amager Øst, 2. runde.xlsx", "vedhæftet mail")]
+        ("Registreringsskema – Amager Øst, 2. runde.xlsx", "vedhæftet mail")
+    ]
     assert parsed.message_id.endswith("@docauto>")  # the outer mail has none
 
 
 def test_encoded_word_inside_quoted_filename():
-    raw = (b"From: a@b.dk\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
-           b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nhej\r\n"
-           b"--XX\r\nContent-Type: application/octet-stream\r\n"
-           b"Content-Disposition: attachment; filename=\"=?iso-8859-1?q?Ans=E6ttelser_=F8st.xlsx?=\"\r\n"
-           b"Content-Transfer-Encoding: base64\r\n\r\naGVq\r\n--XX--\r\n")
+    raw = (
+        b"From: a@b.dk\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nhej\r\n"
+        b"--XX\r\nContent-Type: application/octet-stream\r\n"
+        b'Content-Disposition: attachment; filename="=?iso-8859-1?q?Ans=E6ttelser_=F8st.xlsx?="\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\naGVq\r\n--XX--\r\n"
+    )
     parsed = parse_mail(raw, "x")
     assert [(a.filename, a.data) for a in parsed.attachments] == [("Ansættelser øst.xlsx", b"hej")]
 
@@ -139,8 +152,12 @@ def test_path_in_filename_is_dropped():
     msg = EmailMessage()
     msg["From"] = "a@b.dk"
     msg.set_content("x")
-    msg.add_attachment(b"data", maintype="application", subtype="octet-stream",
-                       filename="C:\\Users\\ase\\..\\skema.xlsx")
+    msg.add_attachment(
+        b"data",
+        maintype="application",
+        subtype="octet-stream",
+        filename="C:\\Users\\ase\\..\\skema.xlsx",
+    )
     assert parse_mail(msg.as_bytes(), "x").attachments[0].filename == "skema.xlsx"
 
 
@@ -154,13 +171,16 @@ def test_naive_date_becomes_utc_and_missing_date_is_none():
     assert parse_mail(msg.as_bytes(), "x").date is None
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    (b"", "tom"),
-    (b"   \r\n  ", "tom"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "ikke en e-mail"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Outlook"),
-    (b"just some text\nwithout headers\n", "ikke en e-mail"),
-])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"", "tom"),
+        (b"   \r\n  ", "tom"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "ikke en e-mail"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Outlook"),
+        (b"just some text\nwithout headers\n", "ikke en e-mail"),
+    ],
+)
 def test_nothing_usable_raises_mail_parse_error(raw, reason):
     with pytest.raises(MailParseError, match=reason):
         parse_mail(raw, "skrald.eml")
@@ -185,14 +205,16 @@ def test_thousands_of_parts_are_bounded():
     msg["From"] = "a@b.dk"
     msg.set_content("x")
     for i in range(1500):
-        msg.add_attachment(b"x", maintype="application", subtype="octet-stream", filename=f"{i}.bin")
+        msg.add_attachment(
+            b"x", maintype="application", subtype="octet-stream", filename=f"{i}.bin"
+        )
     parsed = parse_mail(msg.as_bytes(), "many.eml")
     assert 0 < len(parsed.attachments) < 1500
     assert any("dele" in d for d in parsed.defects)
 
 
 def test_huge_header_is_cut_not_hung():
-    raw = (b"From: a@b.dk\r\nSubject: " + b"=?utf-8?q?a?= " * 20000 + b"\r\n\r\nbody\r\n")
+    raw = b"From: a@b.dk\r\nSubject: " + b"=?utf-8?q?a?= " * 20000 + b"\r\n\r\nbody\r\n"
     parsed = parse_mail(raw, "x")
     assert parsed.sender == "a@b.dk"
     assert any("subject" in d for d in parsed.defects)
@@ -205,8 +227,9 @@ def test_winmail_dat_without_tnefparse_is_kept(monkeypatch):
     msg = EmailMessage()
     msg["From"] = "a@b.dk"
     msg.set_content("x")
-    msg.add_attachment(b"\x78\x9f\x3e\x22rest", maintype="application", subtype="ms-tnef",
-                       filename="winmail.dat")
+    msg.add_attachment(
+        b"\x78\x9f\x3e\x22rest", maintype="application", subtype="ms-tnef", filename="winmail.dat"
+    )
     parsed = parse_mail(msg.as_bytes(), "x")
     assert [a.filename for a in parsed.attachments] == ["winmail.dat"]
     assert any("tnefparse" in d for d in parsed.defects)
@@ -217,8 +240,9 @@ def test_broken_winmail_dat_is_kept_with_a_defect():
     msg = EmailMessage()
     msg["From"] = "a@b.dk"
     msg.set_content("x")
-    msg.add_attachment(b"\x78\x9f\x3e\x22broken", maintype="application", subtype="ms-tnef",
-                       filename="winmail.dat")
+    msg.add_attachment(
+        b"\x78\x9f\x3e\x22broken", maintype="application", subtype="ms-tnef", filename="winmail.dat"
+    )
     parsed = parse_mail(msg.as_bytes(), "x")
     assert [a.filename for a in parsed.attachments] == ["winmail.dat"]
     assert any("winmail.dat" in d for d in parsed.defects)
@@ -256,9 +280,16 @@ def test_dir_source_yields_sorted_mail_files(tmp_path):
     # A second fetch gives the same (the registry, not the folder, remembers what was seen).
     source.done(items[0], "registered")
     assert [i.id for i in source.fetch()] == ["A.eml", "b.eml", "c.msg", "sub/d.eml"]
-    assert sorted(p.name for p in box.iterdir()) == [".git", "A.eml", "b.eml", "c.msg",
-                                                       "noter.txt", "register-karantæne", "sub",
-                                                       "~$lock.eml"]
+    assert sorted(p.name for p in box.iterdir()) == [
+        ".git",
+        "A.eml",
+        "b.eml",
+        "c.msg",
+        "noter.txt",
+        "register-karantæne",
+        "sub",
+        "~$lock.eml",
+    ]
 
 
 def test_dir_source_hands_on_an_unreadable_file(tmp_path, monkeypatch):
@@ -332,8 +363,11 @@ def _tnef_blob(files: list[tuple[bytes, bytes]]) -> bytes:
     import struct
 
     def attr(level: int, type_: int, id_: int, data: bytes) -> bytes:
-        return (struct.pack("<BII", level, (type_ << 16) | id_, len(data)) + data
-                + struct.pack("<H", sum(data) & 0xFFFF))
+        return (
+            struct.pack("<BII", level, (type_ << 16) | id_, len(data))
+            + data
+            + struct.pack("<H", sum(data) & 0xFFFF)
+        )
 
     blob = struct.pack("<IH", 0x223E9F78, 0x0102) + attr(1, 6, 0x9006, struct.pack("<I", 0x10000))
     for name, data in files:
@@ -348,28 +382,43 @@ def test_winmail_dat_is_unpacked():
     msg["From"] = "a@b.dk"
     msg["Subject"] = "Klyngeleder – Ansættelser"
     msg.set_content("x")
-    msg.add_attachment(_tnef_blob([(b"skema.xlsx", b"PK\x03\x04form"), (b"noter.txt", b"hej")]),
-                       maintype="application", subtype="ms-tnef", filename="winmail.dat")
+    msg.add_attachment(
+        _tnef_blob([(b"skema.xlsx", b"PK\x03\x04form"), (b"noter.txt", b"hej")]),
+        maintype="application",
+        subtype="ms-tnef",
+        filename="winmail.dat",
+    )
     parsed = parse_mail(msg.as_bytes(), "outlook.eml")
     assert [(a.filename, a.content_type, a.data, a.origin) for a in parsed.attachments] == [
         ("skema.xlsx", XLSX, b"PK\x03\x04form", "winmail.dat"),
-        ("noter.txt", "text/plain", b"hej", "winmail.dat")]
+        ("noter.txt", "text/plain", b"hej", "winmail.dat"),
+    ]
 
 
 def test_tens_of_thousands_of_boundaries_are_cut_before_parsing():
-    parts = b"".join(b"--B\r\nContent-Type: application/octet-stream; name=x%d.bin\r\n\r\nx\r\n" % i
-                     for i in range(20000))
-    raw = b"From: a@b.dk\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n" + parts + b"--B--\r\n"
+    parts = b"".join(
+        b"--B\r\nContent-Type: application/octet-stream; name=x%d.bin\r\n\r\nx\r\n" % i
+        for i in range(20000)
+    )
+    raw = (
+        b"From: a@b.dk\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n" + parts + b"--B--\r\n"
+    )
     parsed = parse_mail(raw, "x")
     assert any("MIME-grænser" in d for d in parsed.defects)
     assert parsed.attachments[0].filename == "x0.bin"
 
 
-@pytest.mark.parametrize(("html", "text"), [
-    (b"<p>Hej</p><style>p{}</style><script>x()</script>med<br>dig &amp; mig", "Hej\nmed\ndig & mig"),
-    (b"<script>" * 100000 + b"tekst", ""),
-    (b"<" * 100000 + b"b>tekst", "<" * 99999 + " tekst"),
-])
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        (
+            b"<p>Hej</p><style>p{}</style><script>x()</script>med<br>dig &amp; mig",
+            "Hej\nmed\ndig & mig",
+        ),
+        (b"<script>" * 100000 + b"tekst", ""),
+        (b"<" * 100000 + b"b>tekst", "<" * 99999 + " tekst"),
+    ],
+)
 def test_html_only_body_becomes_text(html, text):
     raw = b"From: a@b.dk\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html
     assert parse_mail(raw, "h").body_text.strip() == text.strip()
@@ -378,8 +427,10 @@ def test_html_only_body_becomes_text(html, text):
 @pytest.mark.skipif(not SHARED, reason="shared mail corpus not present")
 def test_dir_source_over_the_shared_corpus_reads_every_mail_in_subfolders():
     items = list(open_source(f"dir:{SHARED_DIR}").fetch())
-    expected = sorted((p.relative_to(SHARED_DIR).as_posix() for p in SHARED if p.suffix == ".eml"),
-                      key=lambda s: (s.casefold(), s))
+    expected = sorted(
+        (p.relative_to(SHARED_DIR).as_posix() for p in SHARED if p.suffix == ".eml"),
+        key=lambda s: (s.casefold(), s),
+    )
     assert [i.id for i in items] == expected
     for item in items:
         try:
@@ -388,8 +439,14 @@ def test_dir_source_over_the_shared_corpus_reads_every_mail_in_subfolders():
             pass
 
 
-def _outlook_msg(subject: str, body: str, sender_email: str, sender_name: str, message_id: str,
-                 attachments: list[tuple[str, bytes]]) -> bytes:
+def _outlook_msg(
+    subject: str,
+    body: str,
+    sender_email: str,
+    sender_name: str,
+    message_id: str,
+    attachments: list[tuple[str, bytes]],
+) -> bytes:
     """A minimal Outlook .msg (MS-OXMSG: an OLE file of MAPI property streams), written with
     extract-msg's own OLE writer: subject, body, sender, Message-ID and attachments by value,
     and no transport headers (as in a mail saved from Sent Items)."""
@@ -403,9 +460,14 @@ def _outlook_msg(subject: str, body: str, sender_email: str, sender_name: str, m
     def u(text: str) -> bytes:
         return text.encode("utf-16-le")
 
-    streams = [("0037001F", u(subject)), ("1000001F", u(body)), ("0C1F001F", u(sender_email)),
-               ("0C1A001F", u(sender_name)), ("1035001F", u(message_id)),
-               ("001A001F", u("IPM.Note"))]
+    streams = [
+        ("0037001F", u(subject)),
+        ("1000001F", u(body)),
+        ("0C1F001F", u(sender_email)),
+        ("0C1A001F", u(sender_name)),
+        ("1035001F", u(message_id)),
+        ("001A001F", u("IPM.Note")),
+    ]
     props = b"\x00" * 32
     for tag, data in streams:
         props += struct.pack("<IIII", int(tag, 16), 6, len(data) + 2, 0)
@@ -421,8 +483,9 @@ def _outlook_msg(subject: str, body: str, sender_email: str, sender_name: str, m
         att = [("3707001F", u(name)), ("37010102", data)]
         ap = b"\x00" * 8 + struct.pack("<IIII", 0x37050003, 6, 1, 0)  # attached by value
         for tag, blob in att:
-            ap += struct.pack("<IIII", int(tag, 16), 6,
-                              len(blob) + (2 if tag.endswith("1F") else 0), 0)
+            ap += struct.pack(
+                "<IIII", int(tag, 16), 6, len(blob) + (2 if tag.endswith("1F") else 0), 0
+            )
         w.addEntry(f"{root}/__properties_version1.0", ap)
         for tag, blob in att:
             w.addEntry(f"{root}/__substg1.0_{tag}", blob)
@@ -435,9 +498,16 @@ def test_outlook_msg_in_the_dir_source_becomes_a_mail(tmp_path):
     pytest.importorskip("extract_msg")
     box = tmp_path / "box"
     box.mkdir()
-    (box / "fra-outlook.msg").write_bytes(_outlook_msg(
-        "SV: Klyngeleder – Ansættelser", "Hermed skemaet", "Aase@BUF.demokommune.dk",
-        "Åse Østergård", "<abc@buf.demokommune.dk>", [("skema – Amager.xlsx", b"PK\x03\x04data")]))
+    (box / "fra-outlook.msg").write_bytes(
+        _outlook_msg(
+            "SV: Klyngeleder – Ansættelser",
+            "Hermed skemaet",
+            "Aase@BUF.demokommune.dk",
+            "Åse Østergård",
+            "<abc@buf.demokommune.dk>",
+            [("skema – Amager.xlsx", b"PK\x03\x04data")],
+        )
+    )
     [item] = list(open_source(f"dir:{box}").fetch())
     assert not item.raw.startswith(b"\xd0\xcf")  # converted to MIME
     parsed = parse_mail(item.raw, item.name)
@@ -446,7 +516,8 @@ def test_outlook_msg_in_the_dir_source_becomes_a_mail(tmp_path):
     assert parsed.message_id == "<abc@buf.demokommune.dk>"
     assert parsed.body_text.strip() == "Hermed skemaet"
     assert [(a.filename, a.data) for a in parsed.attachments] == [
-        ("skema – Amager.xlsx", b"PK\x03\x04data")]
+        ("skema – Amager.xlsx", b"PK\x03\x04data")
+    ]
 
 
 def test_mutated_mails_parse_or_are_refused():
@@ -456,9 +527,25 @@ def test_mutated_mails_parse_or_are_refused():
 
     rnd = random.Random(20101008)
     seeds = [p.read_bytes() for p in LOCAL]
-    tokens = [b"=?utf-8?q?", b"?=", b"\r\n", b"--", b"Content-Type: multipart/mixed; boundary=",
-              b"filename*0*=", b'"', b";", b"\x00", b"\xff", b"message/rfc822", b"\r\n\r\n",
-              b"Content-Transfer-Encoding: base64\r\n", b"<", b"@", b"From: ", b"=?x-foo?q?"]
+    tokens = [
+        b"=?utf-8?q?",
+        b"?=",
+        b"\r\n",
+        b"--",
+        b"Content-Type: multipart/mixed; boundary=",
+        b"filename*0*=",
+        b'"',
+        b";",
+        b"\x00",
+        b"\xff",
+        b"message/rfc822",
+        b"\r\n\r\n",
+        b"Content-Transfer-Encoding: base64\r\n",
+        b"<",
+        b"@",
+        b"From: ",
+        b"=?x-foo?q?",
+    ]
     for _ in range(400):
         data = bytearray(rnd.choice(seeds))
         for _ in range(rnd.randint(1, 10)):
@@ -467,7 +554,7 @@ def test_mutated_mails_parse_or_are_refused():
             if op < 0.5:
                 data[pos:pos] = rnd.choice(tokens)
             elif op < 0.7:
-                del data[pos:pos + rnd.randint(1, 50)]
+                del data[pos : pos + rnd.randint(1, 50)]
             else:
                 data[pos:pos] = bytes(rnd.randrange(256) for _ in range(rnd.randint(1, 10)))
         try:
@@ -477,15 +564,18 @@ def test_mutated_mails_parse_or_are_refused():
         assert parsed.message_id.startswith("<")
 
 
-@pytest.mark.parametrize(("headers", "automatic"), [
-    ({}, False),
-    ({"Auto-Submitted": "no"}, False),
-    ({"Auto-Submitted": "auto-replied"}, True),
-    ({"Auto-Submitted": "auto-generated"}, True),
-    ({"Precedence": "bulk"}, True),
-    ({"X-Autoreply": "yes"}, True),
-    ({"List-Id": "<hr.buf.dk>"}, True),
-])
+@pytest.mark.parametrize(
+    ("headers", "automatic"),
+    [
+        ({}, False),
+        ({"Auto-Submitted": "no"}, False),
+        ({"Auto-Submitted": "auto-replied"}, True),
+        ({"Auto-Submitted": "auto-generated"}, True),
+        ({"Precedence": "bulk"}, True),
+        ({"X-Autoreply": "yes"}, True),
+        ({"List-Id": "<hr.buf.dk>"}, True),
+    ],
+)
 def test_automatic_replies_are_marked(headers, automatic):
     msg = EmailMessage()
     msg["From"] = "hh@x.dk"

@@ -14,8 +14,9 @@ from docauto.cli import cli
 
 def test_demo_overview_step(tmp_path: Path) -> None:
     out = tmp_path / "demo-out"
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--only", "registry",
-                                      "--only", "overview"])
+    result = CliRunner().invoke(
+        cli, ["demo", "--out", str(out), "--only", "registry", "--only", "overview"]
+    )
     assert result.exit_code == 0, result.output
     hr = out / "hr"
     status = json.loads((hr / "status.json").read_text(encoding="utf-8"))

@@ -20,12 +20,12 @@ from conftest_overview import CHIEF, RegistryFixture, form_xlsx
 D = dt.date
 HIRED = ("Anna Marie Holm", "anna.holm@buf.test.dk")
 NOT_HIRED = [
-    ("Bent Berg", "bent.berg@buf.test.dk"),        # applicant and candidate (round 1)
-    ("Carla Carlsen", "carla.c@buf.test.dk"),      # applicant only
-    ("Dennis Dahl", "dennis.dahl@buf.test.dk"),    # applicant, HR wrote a note about him
-    ("Hans Hjort", "hans.hjort@buf.test.dk"),      # in the journal (Excel had the registry open)
-    ("Gitte Gul", "gitte.gul@buf.test.dk"),        # only in a rejected (quarantined) mail
-    ("Jens Jensen", "jens.jensen@buf"),           # a rejected form: the reason quotes his e-mail
+    ("Bent Berg", "bent.berg@buf.test.dk"),  # applicant and candidate (round 1)
+    ("Carla Carlsen", "carla.c@buf.test.dk"),  # applicant only
+    ("Dennis Dahl", "dennis.dahl@buf.test.dk"),  # applicant, HR wrote a note about him
+    ("Hans Hjort", "hans.hjort@buf.test.dk"),  # in the journal (Excel had the registry open)
+    ("Gitte Gul", "gitte.gul@buf.test.dk"),  # only in a rejected (quarantined) mail
+    ("Jens Jensen", "jens.jensen@buf"),  # a rejected form: the reason quotes his e-mail
 ]
 RECENT = ("Ida Iversen", "ida.iversen@buf.test.dk")  # received after the cut-off: kept
 
@@ -34,21 +34,46 @@ def _build(reg: RegistryFixture) -> None:
     import openpyxl
 
     m = reg.mailbox
-    m.send("Amager", "cluster_leader", "applicants", [
-        ["Amager", "K001", HIRED[0], HIRED[1], "Leder", "Solsikken"],
-        ["Amager", "K001", "Bent Berg", "bent.berg@buf.test.dk", "Leder", "Mælkebøtten"],
-        ["Amager", "K001", "Carla Carlsen", "CARLA.C@buf.test.dk", "Souschef", "Regnbuen"],
-    ], D(2010, 10, 13))
-    m.send("Valby", "cluster_leader", "applicants", [
-        ["Valby", "K002", "Dennis Dahl", "dennis.dahl@buf.test.dk", "Leder", "Æblehaven"],
-    ], D(2010, 10, 14))
-    m.send("Amager", "cluster_leader", "candidates", [
-        ["Amager", "K001", HIRED[0], HIRED[1], 1],
-        ["Amager", "K001", "Bent Berg", "bent.berg@buf.test.dk", 2],
-    ], D(2010, 10, 21), round=1)
-    m.send("Amager", "cluster_leader", "hires", [
-        ["Amager", "K001", HIRED[0], HIRED[1], D(2011, 1, 1)],
-    ], D(2010, 11, 30))
+    m.send(
+        "Amager",
+        "cluster_leader",
+        "applicants",
+        [
+            ["Amager", "K001", HIRED[0], HIRED[1], "Leder", "Solsikken"],
+            ["Amager", "K001", "Bent Berg", "bent.berg@buf.test.dk", "Leder", "Mælkebøtten"],
+            ["Amager", "K001", "Carla Carlsen", "CARLA.C@buf.test.dk", "Souschef", "Regnbuen"],
+        ],
+        D(2010, 10, 13),
+    )
+    m.send(
+        "Valby",
+        "cluster_leader",
+        "applicants",
+        [
+            ["Valby", "K002", "Dennis Dahl", "dennis.dahl@buf.test.dk", "Leder", "Æblehaven"],
+        ],
+        D(2010, 10, 14),
+    )
+    m.send(
+        "Amager",
+        "cluster_leader",
+        "candidates",
+        [
+            ["Amager", "K001", HIRED[0], HIRED[1], 1],
+            ["Amager", "K001", "Bent Berg", "bent.berg@buf.test.dk", 2],
+        ],
+        D(2010, 10, 21),
+        round=1,
+    )
+    m.send(
+        "Amager",
+        "cluster_leader",
+        "hires",
+        [
+            ["Amager", "K001", HIRED[0], HIRED[1], D(2011, 1, 1)],
+        ],
+        D(2010, 11, 30),
+    )
     # A form from someone who is no area chief: rejected, kept in quarantine.
     msg = EmailMessage()
     msg["From"] = "ukendt@andet.dk"
@@ -57,23 +82,44 @@ def _build(reg: RegistryFixture) -> None:
     msg["Date"] = format_datetime(dt.datetime(2010, 10, 13, 9, 0).astimezone())
     msg["Message-ID"] = make_msgid(domain="andet.dk")
     msg.set_content("Gitte Gul søger også.")
-    msg.add_attachment(form_xlsx(["Område", "Klynge", "Ansøger", "E-mail", "Nuværende stilling",
-                                  "Nuværende arbejdssted"],
-                                 [["Valby", "K002", "Gitte Gul", "gitte.gul@buf.test.dk", "Leder",
-                                   "Troldehøjen"]]),
-                       maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       filename="skema.xlsx")
+    msg.add_attachment(
+        form_xlsx(
+            [
+                "Område",
+                "Klynge",
+                "Ansøger",
+                "E-mail",
+                "Nuværende stilling",
+                "Nuværende arbejdssted",
+            ],
+            [["Valby", "K002", "Gitte Gul", "gitte.gul@buf.test.dk", "Leder", "Troldehøjen"]],
+        ),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename="skema.xlsx",
+    )
     m.send_raw(msg)
-    m.send("Valby", "cluster_leader", "applicants", [
-        ["Valby", "K002", "Jens Jensen", "jens.jensen@buf", "Leder", "Troldehøjen"],
-    ], D(2010, 10, 15))
+    m.send(
+        "Valby",
+        "cluster_leader",
+        "applicants",
+        [
+            ["Valby", "K002", "Jens Jensen", "jens.jensen@buf", "Leder", "Troldehøjen"],
+        ],
+        D(2010, 10, 15),
+    )
     summary = reg.ingest()
     assert (summary["registered"], summary["rejected"]) == (4, 2), summary
     # A second run: the registry before it becomes register.backup.xlsx.
-    m.send("Valby", "cluster_leader", "applicants", [
-        ["Valby", "K002", RECENT[0], RECENT[1], "Leder", "Troldehøjen"],
-    ], D(2011, 3, 1))
+    m.send(
+        "Valby",
+        "cluster_leader",
+        "applicants",
+        [
+            ["Valby", "K002", RECENT[0], RECENT[1], "Leder", "Troldehøjen"],
+        ],
+        D(2011, 3, 1),
+    )
     assert reg.ingest()["registered"] == 1
 
     # HR writes a note in a column of its own, as HR does.
@@ -82,7 +128,9 @@ def _build(reg: RegistryFixture) -> None:
     ws.cell(row=1, column=12, value="HR's noter")
     for row in ws.iter_rows(min_row=2):
         if row[4].value == "Dennis Dahl":
-            ws.cell(row=row[0].row, column=12, value="Ring til Dennis Dahl (dennis.dahl@buf.test.dk)")
+            ws.cell(
+                row=row[0].row, column=12, value="Ring til Dennis Dahl (dennis.dahl@buf.test.dk)"
+            )
     wb.save(reg.path)
 
     # Excel has the registry open while one more mail arrives: it waits in the journal.
@@ -91,9 +139,16 @@ def _build(reg: RegistryFixture) -> None:
     m.folder.joinpath("extra").mkdir()
     for p in sorted(m.folder.glob("*.eml")):
         p.rename(m.folder / "extra" / p.name)  # already ingested; keep them out of the run
-    m.send("Valby", "cluster_leader", "candidates", [
-        ["Valby", "K002", "Hans Hjort", "hans.hjort@buf.test.dk", 1],
-    ], D(2010, 10, 20), round=1)
+    m.send(
+        "Valby",
+        "cluster_leader",
+        "candidates",
+        [
+            ["Valby", "K002", "Hans Hjort", "hans.hjort@buf.test.dk", 1],
+        ],
+        D(2010, 10, 20),
+        round=1,
+    )
     summary = reg.ingest()
     assert summary["pending"] == 1, summary
     owner.unlink()
@@ -123,8 +178,9 @@ def all_text(folder: Path) -> dict[str, str]:
 
 
 def holders(folder: Path, needle: str) -> list[str]:
-    return sorted(name for name, text in all_text(folder).items()
-                  if needle.casefold() in text.casefold())
+    return sorted(
+        name for name, text in all_text(folder).items() if needle.casefold() in text.casefold()
+    )
 
 
 def test_setup_really_holds_the_data_everywhere(reg: RegistryFixture) -> None:
@@ -142,8 +198,9 @@ def test_setup_really_holds_the_data_everywhere(reg: RegistryFixture) -> None:
 def test_purge_leaves_no_trace_of_not_hired_applicants(reg: RegistryFixture) -> None:
     import openpyxl
 
-    r = reg.cli("registry", "purge", "--registry", str(reg.path), "--before", "2011-01-01",
-                "--json")
+    r = reg.cli(
+        "registry", "purge", "--registry", str(reg.path), "--before", "2011-01-01", "--json"
+    )
     assert r.exit_code == 0, r.output
     result = json.loads(r.output)
     assert result["people"] == 4  # Bent, Carla, Dennis, Hans (Gitte was never registered)
@@ -171,8 +228,17 @@ def test_purge_leaves_no_trace_of_not_hired_applicants(reg: RegistryFixture) -> 
     cands = [r[5:7] for r in wb["Indstillinger"].iter_rows(min_row=2, values_only=True)]
     assert ("Anonymiseret", None) in cands and (HIRED[0], HIRED[1]) in cands
     # Two anonymised candidates (Amager's Bent, Valby's Hans) are not one person in a conflict.
-    st = reg.cli("registry", "status", "--structure", str(reg.structure), "--registry",
-                 str(reg.path), "--as-of", "2011-01-01", "--json")
+    st = reg.cli(
+        "registry",
+        "status",
+        "--structure",
+        str(reg.structure),
+        "--registry",
+        str(reg.path),
+        "--as-of",
+        "2011-01-01",
+        "--json",
+    )
     assert json.loads(st.output)["conflicts"] == []
 
 
@@ -182,14 +248,23 @@ def test_purge_twice_changes_nothing_the_second_time(reg: RegistryFixture) -> No
     files = {p: p.read_bytes() for p in reg.dir.rglob("*") if p.is_file() and "audit" not in p.name}
     again = json.loads(reg.cli(*args).output)
     assert (again["people"], again["rows"], again["cells"]) == (0, 0, 0)
-    assert {p: p.read_bytes() for p in reg.dir.rglob("*")
-            if p.is_file() and "audit" not in p.name} == files
+    assert {
+        p: p.read_bytes() for p in reg.dir.rglob("*") if p.is_file() and "audit" not in p.name
+    } == files
 
 
 def test_purge_dry_run_changes_nothing(reg: RegistryFixture) -> None:
     before = {p: p.read_bytes() for p in reg.dir.rglob("*") if p.is_file()}
-    r = reg.cli("registry", "purge", "--registry", str(reg.path), "--before", "2011-01-01",
-                "--dry-run", "--json")
+    r = reg.cli(
+        "registry",
+        "purge",
+        "--registry",
+        str(reg.path),
+        "--before",
+        "2011-01-01",
+        "--dry-run",
+        "--json",
+    )
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["people"] == 4
     after = {p: p.read_bytes() for p in reg.dir.rglob("*") if p.is_file()}
@@ -217,8 +292,15 @@ def test_purge_default_cutoff_comes_from_configuration(reg: RegistryFixture) -> 
 
 def test_person_exports_everything_about_one_person(reg: RegistryFixture, tmp_path: Path) -> None:
     out = tmp_path / "bent.json"
-    r = reg.cli("registry", "person", "BENT.BERG@buf.test.dk", "--registry", str(reg.path),
-                "--out", str(out))
+    r = reg.cli(
+        "registry",
+        "person",
+        "BENT.BERG@buf.test.dk",
+        "--registry",
+        str(reg.path),
+        "--out",
+        str(out),
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["navne"] == ["Bent Berg"]
@@ -232,15 +314,28 @@ def test_person_exports_everything_about_one_person(reg: RegistryFixture, tmp_pa
 
 
 def test_audit_log_records_runs_without_personal_data(reg: RegistryFixture, tmp_path: Path) -> None:
-    from docauto.overview.audit import audit_path, read_audit
+    from docauto.registry.audit import audit_path, read_audit
 
     reg.cli("registry", "person", "bent.berg@buf.test.dk", "--registry", str(reg.path))
     reg.cli("registry", "purge", "--registry", str(reg.path), "--before", "2011-01-01")
-    reg.cli("registry", "report", "--structure", str(reg.structure), "--registry", str(reg.path),
-            "--as-of", "2010-12-02", "--out", str(tmp_path / "r.xlsx"))
+    reg.cli(
+        "registry",
+        "report",
+        "--structure",
+        str(reg.structure),
+        "--registry",
+        str(reg.path),
+        "--as-of",
+        "2010-12-02",
+        "--out",
+        str(tmp_path / "r.xlsx"),
+    )
     entries = read_audit(reg.path)
-    assert [e["command"] for e in entries] == ["registry person", "registry purge",
-                                               "registry report"]
+    assert [e["command"] for e in entries] == [
+        "registry person",
+        "registry purge",
+        "registry report",
+    ]
     assert entries[1]["people"] == 4 and entries[1]["before"] == "2011-01-01"
     text = audit_path(reg.path).read_text(encoding="utf-8").casefold()
     for name, mail in [HIRED, RECENT, *NOT_HIRED]:
@@ -250,7 +345,7 @@ def test_audit_log_records_runs_without_personal_data(reg: RegistryFixture, tmp_
 
 
 def test_audit_refuses_text_that_could_be_personal_data(tmp_path: Path) -> None:
-    from docauto.overview.audit import record
+    from docauto.registry.audit import record
 
     with pytest.raises(TypeError):
         record(tmp_path / "r.xlsx", "registry person", email="bent.berg@buf.test.dk")

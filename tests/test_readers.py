@@ -11,7 +11,7 @@ import pytest
 
 from docauto.errors import InputError
 from docauto.mail.message import Attachment
-from docauto.readers import identify_job_ad, read_submission
+from docauto.mail.readers import identify_job_ad, read_submission
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -53,9 +53,9 @@ def test_the_generated_form_filled_in(tmp_path):
     """The form docauto itself sends out (sheet Registrering, hidden Lister, Vejledning)."""
     import openpyxl
 
-    forms = pytest.importorskip("docauto.kinds.forms")
+    forms = pytest.importorskip("docauto.recruitment.kinds.forms")
     from docauto.resources import data_dir
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     structure = load_structure(data_dir() / "demo" / "struktur.yaml")
     area = next(iter(structure.areas))
@@ -63,8 +63,9 @@ def test_the_generated_form_filled_in(tmp_path):
     data = forms.build_form(structure, area, PL, "hires")
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb["Registrering"]
-    ws.append([area, cluster.name, cluster.units[0].name, "Anne Ager", "anne@x.dk",
-               datetime(2011, 1, 1)])
+    ws.append(
+        [area, cluster.name, cluster.units[0].name, "Anne Ager", "anne@x.dk", datetime(2011, 1, 1)]
+    )
     buf = io.BytesIO()
     wb.save(buf)
     result = read_submission(att("skema.xlsx", buf.getvalue(), XLSX), PL, "hires")
@@ -72,9 +73,14 @@ def test_the_generated_form_filled_in(tmp_path):
     assert result.columns == ["Område", "Klynge", "Enhed", "Navn", "E-mail", "Tiltrædelsesdato"]
     [row] = result.rows  # the 50 pre-formatted empty rows are not rows
     assert row.sheet == "Registrering"
-    assert row.values == {"Område": area, "Klynge": cluster.name, "Enhed": cluster.units[0].name,
-                          "Navn": "Anne Ager", "E-mail": "anne@x.dk",
-                          "Tiltrædelsesdato": date(2011, 1, 1)}
+    assert row.values == {
+        "Område": area,
+        "Klynge": cluster.name,
+        "Enhed": cluster.units[0].name,
+        "Navn": "Anne Ager",
+        "E-mail": "anne@x.dk",
+        "Tiltrædelsesdato": date(2011, 1, 1),
+    }
 
 
 def test_title_rows_synonyms_shuffled_extra_columns_blank_rows():
@@ -114,22 +120,27 @@ def test_merged_cells_give_the_top_left_value():
 
     result = read_submission(att("k.xlsx", xlsx_bytes(build)), CL, "candidates")
     assert values(result, "Område", "Klynge", "Kandidat") == [
-        ("Amager", "Klynge Amager Strand", "Anne"), ("Amager", "Klynge Amager Strand", "Bent")]
+        ("Amager", "Klynge Amager Strand", "Anne"),
+        ("Amager", "Klynge Amager Strand", "Bent"),
+    ]
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    (datetime(2010, 10, 8), date(2010, 10, 8)),
-    (date(2010, 10, 8), date(2010, 10, 8)),
-    ("08.10.2010", date(2010, 10, 8)),
-    ("8/10/2010", date(2010, 10, 8)),
-    ("8-10-2010", date(2010, 10, 8)),
-    ("2010-10-08", date(2010, 10, 8)),
-    ("8. oktober 2010", date(2010, 10, 8)),
-    (40459, date(2010, 10, 8)),  # an Excel serial number in a cell without date format
-    ("40459", date(2010, 10, 8)),
-    ("31.02.2010", "31.02.2010"),  # not a date: kept as written, validation reports it
-    ("snart", "snart"),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (datetime(2010, 10, 8), date(2010, 10, 8)),
+        (date(2010, 10, 8), date(2010, 10, 8)),
+        ("08.10.2010", date(2010, 10, 8)),
+        ("8/10/2010", date(2010, 10, 8)),
+        ("8-10-2010", date(2010, 10, 8)),
+        ("2010-10-08", date(2010, 10, 8)),
+        ("8. oktober 2010", date(2010, 10, 8)),
+        (40459, date(2010, 10, 8)),  # an Excel serial number in a cell without date format
+        ("40459", date(2010, 10, 8)),
+        ("31.02.2010", "31.02.2010"),  # not a date: kept as written, validation reports it
+        ("snart", "snart"),
+    ],
+)
 def test_date_variants(cell, expected):
     def build(wb):
         ws = wb.active
@@ -145,21 +156,24 @@ def test_formulas_are_read_as_their_cached_values_never_as_formulas():
         ws = wb.active
         ws.append(["Område", "Klynge", "Kandidat", "E-mail", "Prioritet"])
         ws.append(["Amager", "Klynge Amager Strand", '=UPPER("anne")', "a@x.dk", "=1+1"])
-        ws.append(["Amager", "Klynge Amager Strand", "=HYPERLINK(\"x\")", "b@x.dk", "=3"])
+        ws.append(["Amager", "Klynge Amager Strand", '=HYPERLINK("x")', "b@x.dk", "=3"])
 
     data = xlsx_bytes(build)
 
     def cache(xml: bytes) -> bytes:
         # What Excel writes: the formula and its last result. Row 3 keeps no cached value.
-        xml = xml.replace(b'<c r="C2"><f>UPPER("anne")</f><v></v></c>',
-                          b'<c r="C2" t="str"><f>UPPER("anne")</f><v>ANNE</v></c>')
+        xml = xml.replace(
+            b'<c r="C2"><f>UPPER("anne")</f><v></v></c>',
+            b'<c r="C2" t="str"><f>UPPER("anne")</f><v>ANNE</v></c>',
+        )
         return xml.replace(b'<c r="E2"><f>1+1</f><v></v></c>', b'<c r="E2"><f>1+1</f><v>2</v></c>')
 
     data = replace_member(data, "xl/worksheets/sheet1.xml", cache)
     result = read_submission(att("f.xlsx", data), CL, "candidates")
     assert values(result, "Kandidat", "Prioritet") == [("ANNE", 2), (None, None)]
-    assert not any(isinstance(v, str) and v.startswith("=")
-                   for r in result.rows for v in r.values.values())
+    assert not any(
+        isinstance(v, str) and v.startswith("=") for r in result.rows for v in r.values.values()
+    )
 
 
 def test_text_that_starts_with_equals_is_kept_as_text():
@@ -236,17 +250,21 @@ def docx_form(rows, *, title_row: bool = True, decoy: bool = True) -> bytes:
 
 
 def test_docx_table_with_title_row_and_synonyms():
-    rows = [["Navn", "Mail", "Klynge", "Område", "Stilling", "Arbejdssted"],
-            ["Anne Ager", "anne@x.dk", "Klynge Amager Strand", "Amager", "Leder", "Solsikken"],
-            ["", "", "", "", "", ""],
-            ["Bent Bak", "bent@x.dk", "Klynge Valby Syd", "Valby", "Souschef", "Æblehaven"]]
+    rows = [
+        ["Navn", "Mail", "Klynge", "Område", "Stilling", "Arbejdssted"],
+        ["Anne Ager", "anne@x.dk", "Klynge Amager Strand", "Amager", "Leder", "Solsikken"],
+        ["", "", "", "", "", ""],
+        ["Bent Bak", "bent@x.dk", "Klynge Valby Syd", "Valby", "Souschef", "Æblehaven"],
+    ]
     result = read_submission(att("ansøgere.docx", docx_form(rows), DOCX), CL, "applicants")
     assert result.problems == []
     assert [r.number for r in result.rows] == [3, 5]  # table rows as Word shows them
-    assert values(result, "Ansøger", "E-mail", "Klynge", "Nuværende stilling",
-                  "Nuværende arbejdssted") == [
+    assert values(
+        result, "Ansøger", "E-mail", "Klynge", "Nuværende stilling", "Nuværende arbejdssted"
+    ) == [
         ("Anne Ager", "anne@x.dk", "Klynge Amager Strand", "Leder", "Solsikken"),
-        ("Bent Bak", "bent@x.dk", "Klynge Valby Syd", "Souschef", "Æblehaven")]
+        ("Bent Bak", "bent@x.dk", "Klynge Valby Syd", "Souschef", "Æblehaven"),
+    ]
 
 
 def test_docx_vertically_merged_cluster():
@@ -264,7 +282,9 @@ def test_docx_vertically_merged_cluster():
     doc.save(buf)
     result = read_submission(att("k.docx", buf.getvalue()), CL, "candidates")
     assert values(result, "Område", "Klynge", "Kandidat") == [
-        ("Amager", "Klynge Amager Strand", "Anne"), ("Amager", "Klynge Amager Strand", "Bent")]
+        ("Amager", "Klynge Amager Strand", "Anne"),
+        ("Amager", "Klynge Amager Strand", "Bent"),
+    ]
 
 
 def test_docx_tall_vertical_merge():
@@ -304,24 +324,30 @@ def test_docx_tall_vertical_merge():
 # --- .csv ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("encoding", "sep"), [("utf-8-sig", ";"), ("cp1252", ";"),
-                                              ("utf-8", ","), ("cp1252", ",")])
+@pytest.mark.parametrize(
+    ("encoding", "sep"), [("utf-8-sig", ";"), ("cp1252", ";"), ("utf-8", ","), ("cp1252", ",")]
+)
 def test_csv_separator_and_encoding(encoding, sep):
-    lines = [f"Område{sep}Klynge{sep}Navn{sep}E-mail{sep}Tiltrædelsesdato",
-             f"Amager{sep}Klynge Amager Strand{sep}Søren Ærø{sep}s@x.dk{sep}01.12.2010",
-             sep * 4,
-             f'Valby{sep}"Klynge Valby{sep} Syd"{sep}Åse{sep}a@x.dk{sep}2010-12-01']
+    lines = [
+        f"Område{sep}Klynge{sep}Navn{sep}E-mail{sep}Tiltrædelsesdato",
+        f"Amager{sep}Klynge Amager Strand{sep}Søren Ærø{sep}s@x.dk{sep}01.12.2010",
+        sep * 4,
+        f'Valby{sep}"Klynge Valby{sep} Syd"{sep}Åse{sep}a@x.dk{sep}2010-12-01',
+    ]
     data = "\r\n".join(lines).encode(encoding)
     result = read_submission(att("ansættelser.csv", data, "text/csv"), CL, "hires")
     assert [r.number for r in result.rows] == [2, 4]
     assert values(result, "Område", "Klynge", "Navn", "Tiltrædelsesdato") == [
         ("Amager", "Klynge Amager Strand", "Søren Ærø", date(2010, 12, 1)),
-        ("Valby", f"Klynge Valby{sep} Syd", "Åse", date(2010, 12, 1))]
+        ("Valby", f"Klynge Valby{sep} Syd", "Åse", date(2010, 12, 1)),
+    ]
 
 
 def test_csv_with_excels_sep_line_and_annotated_headers():
-    data = ("sep=,\r\nOmråde,Klynge,Kandidat*,E-mail (arbejde),Prioritet (1 = højest)\r\n"
-            "Amager,Klynge Amager Strand,Anne,a@x.dk,1\r\n").encode()
+    data = (
+        "sep=,\r\nOmråde,Klynge,Kandidat*,E-mail (arbejde),Prioritet (1 = højest)\r\n"
+        "Amager,Klynge Amager Strand,Anne,a@x.dk,1\r\n"
+    ).encode()
     result = read_submission(att("k.csv", data), CL, "candidates")
     assert [r.number for r in result.rows] == [3]
     assert values(result, "Kandidat", "E-mail", "Prioritet") == [("Anne", "a@x.dk", 1)]
@@ -334,13 +360,18 @@ def _form_xlsx() -> bytes:
     def build(wb):
         wb.active.append(["Område", "Klynge", "Navn", "E-mail", "Tiltrædelsesdato"])
         wb.active.append(["Amager", "Klynge Amager Strand", "Anne", "a@x.dk", "01.12.2010"])
+
     return xlsx_bytes(build)
 
 
-BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-                  + b"".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'.encode()
-                             for i in range(1, 10))
-                  + b"]>")
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10 if i > 1 else "&lol;" * 10}">'.encode()
+        for i in range(1, 10)
+    )
+    + b"]>"
+)
 
 
 def _xml_bomb(xml: bytes) -> bytes:
@@ -361,6 +392,7 @@ def _merged_form() -> bytes:
         wb.active.append(["Område", "Klynge", "Navn", "E-mail", "Tiltrædelsesdato"])
         wb.active.append(["Amager", "Klynge Amager Strand", "Anne", "a@x.dk", "01.12.2010"])
         wb.active.merge_cells("A2:A3")
+
     return xlsx_bytes(build)
 
 
@@ -381,32 +413,58 @@ def _encrypted_flag() -> bytes:
 
 
 HOSTILE = {
-    "encrypted (OLE container)": ("skema.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000,
-                                  "krypteret"),
+    "encrypted (OLE container)": (
+        "skema.xlsx",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000,
+        "krypteret",
+    ),
     "zip with password": ("skema.xlsx", _encrypted_flag(), "krypteret"),
     "old .xls": ("skema.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4000, "binære"),
     "not a zip": ("skema.xlsx", b"this is not a spreadsheet", "ikke en gyldig"),
     "truncated": ("skema.xlsx", _form_xlsx()[:900], "beskadiget|ikke en gyldig|kan ikke åbnes"),
     "zip bomb": ("skema.xlsx", _zip_bomb(), "for stor|zip-bombe"),
-    "xml bomb in sheet1": ("skema.xlsx", replace_member(_form_xlsx(), "xl/worksheets/sheet1.xml",
-                                                        _xml_bomb), "XML-bombe"),
-    "docx xml bomb": ("skema.docx", replace_member(docx_form([["Område", "Klynge", "Navn"]]),
-                                                   "word/document.xml", _xml_bomb), "XML-bombe"),
+    "xml bomb in sheet1": (
+        "skema.xlsx",
+        replace_member(_form_xlsx(), "xl/worksheets/sheet1.xml", _xml_bomb),
+        "XML-bombe",
+    ),
+    "docx xml bomb": (
+        "skema.docx",
+        replace_member(docx_form([["Område", "Klynge", "Navn"]]), "word/document.xml", _xml_bomb),
+        "XML-bombe",
+    ),
     "merged range over the whole sheet": (
-        "skema.xlsx", replace_member(_merged_form(), "xl/worksheets/sheet1.xml",
-                                     lambda x: x.replace(b'ref="A2:A3"', b'ref="A2:XFD1048576"')),
-        "flettede celler"),
+        "skema.xlsx",
+        replace_member(
+            _merged_form(),
+            "xl/worksheets/sheet1.xml",
+            lambda x: x.replace(b'ref="A2:A3"', b'ref="A2:XFD1048576"'),
+        ),
+        "flettede celler",
+    ),
     "hyperlink over the whole sheet": (
-        "skema.xlsx", replace_member(_form_xlsx(), "xl/worksheets/sheet1.xml",
-                                     lambda x: x.replace(b"</sheetData>", b'</sheetData><hyperlinks>'
-                                                         b'<hyperlink ref="A1:XFD1048576" '
-                                                         b'location="A1"/></hyperlinks>')),
-        "links dækker urimeligt mange"),
+        "skema.xlsx",
+        replace_member(
+            _form_xlsx(),
+            "xl/worksheets/sheet1.xml",
+            lambda x: x.replace(
+                b"</sheetData>",
+                b"</sheetData><hyperlinks>"
+                b'<hyperlink ref="A1:XFD1048576" '
+                b'location="A1"/></hyperlinks>',
+            ),
+        ),
+        "links dækker urimeligt mange",
+    ),
     "docx cell spanning 10^8 columns": (
-        "skema.docx", replace_member(docx_form([["Område", "Klynge", "Navn"]]), "word/document.xml",
-                                     lambda x: re.sub(rb'w:gridSpan w:val="\d+"',
-                                                      b'w:gridSpan w:val="100000000"', x)),
-        "urimeligt mange kolonner"),
+        "skema.docx",
+        replace_member(
+            docx_form([["Område", "Klynge", "Navn"]]),
+            "word/document.xml",
+            lambda x: re.sub(rb'w:gridSpan w:val="\d+"', b'w:gridSpan w:val="100000000"', x),
+        ),
+        "urimeligt mange kolonner",
+    ),
     "zip version from the future": ("skema.xlsx", _future_zip(), "beskadiget"),
     "pdf": ("skema.pdf", b"%PDF-1.4 ...", "filtypen"),
     "csv with binary": ("skema.csv", b"\x00\x01\x02" * 100, "ikke tekst"),
@@ -423,7 +481,7 @@ def test_hostile_attachments_are_refused_in_danish(case):
 
 
 def test_oversized_attachment(monkeypatch):
-    import docauto.readers as readers
+    import docauto.mail.readers as readers
 
     monkeypatch.setattr(readers, "MAX_ATTACHMENT_BYTES", 1000)
     with pytest.raises(InputError, match="for stor"):
@@ -451,8 +509,12 @@ def test_synonyms_come_from_the_mappings_folder(tmp_path, monkeypatch):
     folder = tmp_path / "mappings"
     shutil.copytree(mappings_dir(), folder)
     path = folder / "kolonner.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "    - Ansat\n", "    - Ansat\n    - Medarbejder\n", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "    - Ansat\n", "    - Ansat\n    - Medarbejder\n", 1
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DOCAUTO_MAPPINGS", str(folder))
     result = read_submission(att("a.xlsx", data), CL, "hires")
     assert values(result, "Navn") == [("Anne",)]
@@ -464,7 +526,7 @@ def test_synonyms_come_from_the_mappings_folder(tmp_path, monkeypatch):
 def _ad(text: str, properties: dict[str, str] | None = None) -> bytes:
     import docx
 
-    from docauto.docprops import with_custom_properties
+    from docauto.office.docprops import with_custom_properties
 
     doc = docx.Document()
     for line in text.splitlines():
@@ -486,36 +548,63 @@ def _ad(text: str, properties: dict[str, str] | None = None) -> bytes:
 
 
 def test_identify_job_ad_from_properties():
-    data = _ad("Stillingsannonce", {"docauto.kind": "stillingsopslag", "docauto.rolle": PL,
-                                    "docauto.klynge_id": "K001", "docauto.enheds_id": "E002"})
+    data = _ad(
+        "Stillingsannonce",
+        {
+            "docauto.kind": "stillingsopslag",
+            "docauto.rolle": PL,
+            "docauto.klynge_id": "K001",
+            "docauto.enheds_id": "E002",
+        },
+    )
     assert identify_job_ad(att("annonce.docx", data, DOCX)) == {
-        "role": PL, "cluster_id": "K001", "unit_id": "E002", "how": "properties"}
+        "role": PL,
+        "cluster_id": "K001",
+        "unit_id": "E002",
+        "how": "properties",
+    }
 
 
 def test_our_other_documents_are_not_job_ads():
-    data = _ad("Klyngeleder til Klynge Amager Strand (K001)",
-               {"docauto.kind": "committee_letter", "docauto.rolle": CL, "docauto.klynge_id": "K001"})
+    data = _ad(
+        "Klyngeleder til Klynge Amager Strand (K001)",
+        {"docauto.kind": "committee_letter", "docauto.rolle": CL, "docauto.klynge_id": "K001"},
+    )
     assert identify_job_ad(att("udpegning.docx", data, DOCX)) is None
 
 
 def test_identify_job_ad_from_text():
-    from docauto.structure import Area, Cluster, Structure, Unit
+    from docauto.structure.model import Area, Cluster, Structure, Unit
 
     unit = Unit("E001", "Solsikken", "K001")
     cluster = Cluster("K001", "Klynge Amager Strand", "Amager", "Kommunal klynge", units=(unit,))
-    structure = Structure(areas={"Amager": Area("Amager", "H", "h@x.dk")},
-                          clusters={"K001": cluster}, units={"E001": unit})
+    structure = Structure(
+        areas={"Amager": Area("Amager", "H", "h@x.dk")},
+        clusters={"K001": cluster},
+        units={"E001": unit},
+    )
     data = _ad("Klyngeleder til Klynge Amager Strand\nVi søger en klyngeleder.")
     assert identify_job_ad(att("a.docx", data, DOCX), structure) == {
-        "role": CL, "cluster_id": "K001", "unit_id": None, "how": "text"}
+        "role": CL,
+        "cluster_id": "K001",
+        "unit_id": None,
+        "how": "text",
+    }
     assert identify_job_ad(att("a.docx", _ad("Klyngeleder (K001)"), DOCX)) == {
-        "role": CL, "cluster_id": "K001", "unit_id": None, "how": "text"}
+        "role": CL,
+        "cluster_id": "K001",
+        "unit_id": None,
+        "how": "text",
+    }
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("a.docx", b"not a zip"),
-    ("a.pdf", b"%PDF"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("a.docx", b"not a zip"),
+        ("a.pdf", b"%PDF"),
+    ],
+)
 def test_identify_job_ad_unsure_or_unreadable_is_none(name, data):
     assert identify_job_ad(att(name, data)) is None
 
@@ -534,11 +623,25 @@ def test_identify_the_job_ad_docauto_generates(tmp_path):
     from docauto.resources import data_dir
 
     out = tmp_path / "ads"
-    result = CliRunner().invoke(cli, ["generate", "stillingsopslag", "--structure",
-                                      str(data_dir() / "demo" / "struktur.yaml"), "--out", str(out),
-                                      "--only", "K001"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "stillingsopslag",
+            "--structure",
+            str(data_dir() / "demo" / "struktur.yaml"),
+            "--out",
+            str(out),
+            "--only",
+            "K001",
+        ],
+    )
     if result.exit_code != 0 or not list(out.glob("*.docx")):
         pytest.skip(f"job-ad generator not available here: {result.output[-200:]}")
     [ad] = list(out.glob("*.docx"))
     assert identify_job_ad(att(ad.name, ad.read_bytes(), DOCX)) == {
-        "role": CL, "cluster_id": "K001", "unit_id": None, "how": "properties"}
+        "role": CL,
+        "cluster_id": "K001",
+        "unit_id": None,
+        "how": "properties",
+    }

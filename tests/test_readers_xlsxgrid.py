@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from docauto.mail.message import parse_mail
-from docauto.readers.xlsxgrid import read_grids
+from docauto.mail.readers.xlsxgrid import read_grids
 from docauto.resources import data_dir
 
 DEMO_MAILBOX = data_dir() / "demo" / "indbakke"
@@ -22,7 +22,9 @@ def openpyxl_grids(data: bytes) -> list[tuple[str, str, dict, list]]:
     out = []
     for ws in wb.worksheets:
         cells = {(r, c): cell.value for (r, c), cell in ws._cells.items() if cell.value is not None}
-        merged = sorted((m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges)
+        merged = sorted(
+            (m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges
+        )
         out.append((ws.title, ws.sheet_state, cells, merged))
     return out
 
@@ -50,8 +52,17 @@ def workbook_with_everything(epoch_1904: bool = False) -> bytes:
     ws.append([])
     ws.append(["Område", "Klynge", "Ansøger", "Tiltrædelsesdato", "Prioritet", "Aktiv", "Tid"])
     ws.append(["Amager", "Klynge Ø", "Åse Ærø", dt.date(2010, 10, 8), 1, True, dt.time(13, 30)])
-    ws.append(["Amager", "Klynge Ø", "=Ikke en formel", dt.datetime(2011, 1, 1, 8, 0), 2.5, False,
-               dt.timedelta(hours=1, minutes=30)])
+    ws.append(
+        [
+            "Amager",
+            "Klynge Ø",
+            "=Ikke en formel",
+            dt.datetime(2011, 1, 1, 8, 0),
+            2.5,
+            False,
+            dt.timedelta(hours=1, minutes=30),
+        ]
+    )
     ws["A6"] = "Amager"
     ws.merge_cells("A6:A8")
     ws["H4"].number_format = "0.00%"
@@ -73,12 +84,14 @@ def _with_cached_formula(data: bytes) -> bytes:
         for info in src.infolist():
             blob = src.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                blob = blob.replace(b"</sheetData>",
-                                    b'<row r="20"><c r="A20" t="str"><f>UPPER("a")</f><v>A</v></c>'
-                                    b'<c r="B20"><f>1+1</f><v>2</v></c>'
-                                    b'<c r="C20" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
-                                    b'<c r="D20" t="inlineStr"><is><t>inline</t></is></c>'
-                                    b'<c r="E20" t="b"><v>1</v></c></row></sheetData>')
+                blob = blob.replace(
+                    b"</sheetData>",
+                    b'<row r="20"><c r="A20" t="str"><f>UPPER("a")</f><v>A</v></c>'
+                    b'<c r="B20"><f>1+1</f><v>2</v></c>'
+                    b'<c r="C20" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+                    b'<c r="D20" t="inlineStr"><is><t>inline</t></is></c>'
+                    b'<c r="E20" t="b"><v>1</v></c></row></sheetData>',
+                )
             zf.writestr(info, blob)
     return out.getvalue()
 
@@ -97,9 +110,9 @@ def test_same_values_as_openpyxl(name: str) -> None:
 
 
 def test_registration_forms_read_alike() -> None:
-    from docauto.demo import demo_structure_path
-    from docauto.kinds.forms import build_form
-    from docauto.structure import load_structure
+    from docauto.demo.municipality import demo_structure_path
+    from docauto.recruitment.kinds.forms import build_form
+    from docauto.structure.model import load_structure
 
     structure = load_structure(demo_structure_path())
     area = next(iter(structure.areas))
@@ -142,18 +155,21 @@ def test_bounds_are_kept() -> None:
 
 def test_it_is_used_by_the_reader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from docauto.mail.message import Attachment
-    from docauto.readers import read_submission
+    from docauto.mail.readers import read_submission
 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Registrering"
-    ws.append(["Område", "Klynge", "Ansøger", "E-mail", "Nuværende stilling", "Nuværende arbejdssted"])
+    ws.append(
+        ["Område", "Klynge", "Ansøger", "E-mail", "Nuværende stilling", "Nuværende arbejdssted"]
+    )
     ws.append(["Amager", "Klynge Ø", "Åse", "a@b.dk", "Leder", "Huset"])
-    att = Attachment("s.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     _save(wb))
+    att = Attachment(
+        "s.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _save(wb)
+    )
     fast = read_submission(att, "cluster_leader", "applicants")
 
-    def no_openpyxl(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+    def no_openpyxl(*_a, **_k):
         raise AssertionError("openpyxl was used")
 
     monkeypatch.setattr(openpyxl, "load_workbook", no_openpyxl)

@@ -9,27 +9,40 @@ import pytest
 from click.testing import CliRunner
 
 from docauto.cli import cli
-from docauto.docxtext import docx_text
+from docauto.office.docxtext import docx_text
 
 
-def committee_rows(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+def committee_rows(*args, **kwargs):
     from conftest_recruitment import committee_rows as rows
 
     return rows(*args, **kwargs)
 
 
-def write_committees(*args):  # noqa: ANN002, ANN201
+def write_committees(*args):
     from conftest_recruitment import write_committees as write
 
     return write(*args)
 
+
 VESTERBRO_DEPUTY = {"chair": "Dorte Dahl", "chair_email": "dorte.dahl@buf.example.dk"}
 
 
-def _run(structure: Path, data: Path, out: Path):  # noqa: ANN202
-    return CliRunner().invoke(cli, ["generate", "udpegningsbreve", "--structure", str(structure),
-                                    "--data", str(data), "--out", str(out),
-                                    "--set", "brevdato=2010-09-27"])
+def _run(structure: Path, data: Path, out: Path):
+    return CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "udpegningsbreve",
+            "--structure",
+            str(structure),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--set",
+            "brevdato=2010-09-27",
+        ],
+    )
 
 
 def _text(path: Path) -> list[str]:
@@ -37,8 +50,9 @@ def _text(path: Path) -> list[str]:
 
 
 def test_letters_name_seat_chair_weeks_and_confidentiality(rec_structure_path, tmp_path):
-    data = write_committees(tmp_path / "u.yaml", committee_rows("K001")
-                            + committee_rows("E0006", **VESTERBRO_DEPUTY))
+    data = write_committees(
+        tmp_path / "u.yaml", committee_rows("K001") + committee_rows("E0006", **VESTERBRO_DEPUTY)
+    )
     out = tmp_path / "out"
     result = _run(rec_structure_path, data, out)
     assert result.exit_code == 0, result.output
@@ -46,14 +60,18 @@ def test_letters_name_seat_chair_weeks_and_confidentiality(rec_structure_path, t
     assert len(names) == 2 * (8 + 1)
     lines = _text(out / "udpegningsbrev-K001-medarbejderrepraesentant-2.docx")
     assert "Mia Medarbejder K001" in lines
-    assert any("Du er udpeget som lokal medarbejderrepræsentant i vurderingsudvalget for stillingen "
-               "som klyngeleder i Klynge Sundby, Nord (K001). Du er udpeget af Personalemødet." == ln
-               for ln in lines)
+    assert any(
+        "Du er udpeget som lokal medarbejderrepræsentant i vurderingsudvalget for stillingen "
+        "som klyngeleder i Klynge Sundby, Nord (K001). Du er udpeget af Personalemødet." == ln
+        for ln in lines
+    )
     assert "Udvalgets formand er Anne Andersen, områdechef i område Amager." in lines
     assert "Ansættelsessamtaler: | uge 42 og 45" in lines
     assert "Ansøgningsfrist: | fredag den 8. oktober 2010" in lines
-    assert any(ln.startswith("Uge 42 | 1. samtalerunde") and ln.endswith("| 22. oktober 2010")
-               for ln in lines)
+    assert any(
+        ln.startswith("Uge 42 | 1. samtalerunde") and ln.endswith("| 22. oktober 2010")
+        for ln in lines
+    )
     assert "Tavshedspligt" in lines and any("tavshedspligt om alt" in ln for ln in lines)
     assert "27. september 2010" in lines
     # A pedagogical-leader committee chaired by the area's deputy.
@@ -63,8 +81,10 @@ def test_letters_name_seat_chair_weeks_and_confidentiality(rec_structure_path, t
     assert "Ansættelsessamtaler: | uge 48" in lines
     overview = _text(out / "vurderingsudvalg-K001-oversigt.docx")
     assert "Formand: | Anne Andersen, områdechef" in overview
-    assert ("lokal ledelsesrepræsentant | Lene Leder K001 | Ledergruppen | "
-            "lene.K001@buf.example.dk | 33 66 00 01") in overview
+    assert (
+        "lokal ledelsesrepræsentant | Lene Leder K001 | Ledergruppen | "
+        "lene.K001@buf.example.dk | 33 66 00 01"
+    ) in overview
 
 
 def _break(rows: list[dict], how: str) -> list[dict]:
@@ -89,22 +109,56 @@ def _break(rows: list[dict], how: str) -> list[dict]:
     return rows
 
 
-@pytest.mark.parametrize(("how", "expected"), [
-    ("unknown position", ["vurderingsudvalg K999, sæde '–': stillingen 'K999' findes ikke i strukturen"]),
-    ("two in one seat", ["vurderingsudvalg K002 (Klynge Kastrupvej), sæde 'lokal medarbejderrepræsentant 1': "
-                         "2 personer i samme sæde (", "række 11, 12; linje 62, 68)"]),
-    ("chair from another area", ["sæde 'formand': Carl Clausen er områdechef i område Vesterbro, "
-                                 "ikke i område Amager", "række 9, linje "]),
-    ("invalid e-mail", ["sæde 'repræsentant for forældrebestyrelserne': 'frida(at)example.com' er "
-                        "ikke en gyldig e-mailadresse", "række 13, linje "]),
-    ("unknown seat", ["sæde 'Kasserer': sædet 'Kasserer' kendes ikke", "række 15, linje "]),
-    ("one person two seats", ["Lene Leder K002 har allerede sædet 'lokal ledelsesrepræsentant'; "
-                              "ingen må have to sæder", "række 10, 14; linje "]),
-    ("missing seat", ["sæde 'pædagogisk-faglig konsulent': mangler; reglen er 1"]),
-    ("chair not a chief", ["sæde 'formand': Ole Olsen er hverken områdechef eller souschef i område Amager"]),
-])
-def test_violation_is_reported_and_that_committee_gets_no_letters(rec_structure_path, tmp_path,
-                                                                  how, expected):
+@pytest.mark.parametrize(
+    ("how", "expected"),
+    [
+        (
+            "unknown position",
+            ["vurderingsudvalg K999, sæde '–': stillingen 'K999' findes ikke i strukturen"],
+        ),
+        (
+            "two in one seat",
+            [
+                "vurderingsudvalg K002 (Klynge Kastrupvej), sæde 'lokal medarbejderrepræsentant 1': "
+                "2 personer i samme sæde (",
+                "række 11, 12; linje 62, 68)",
+            ],
+        ),
+        (
+            "chair from another area",
+            [
+                "sæde 'formand': Carl Clausen er områdechef i område Vesterbro, "
+                "ikke i område Amager",
+                "række 9, linje ",
+            ],
+        ),
+        (
+            "invalid e-mail",
+            [
+                "sæde 'repræsentant for forældrebestyrelserne': 'frida(at)example.com' er "
+                "ikke en gyldig e-mailadresse",
+                "række 13, linje ",
+            ],
+        ),
+        ("unknown seat", ["sæde 'Kasserer': sædet 'Kasserer' kendes ikke", "række 15, linje "]),
+        (
+            "one person two seats",
+            [
+                "Lene Leder K002 har allerede sædet 'lokal ledelsesrepræsentant'; "
+                "ingen må have to sæder",
+                "række 10, 14; linje ",
+            ],
+        ),
+        ("missing seat", ["sæde 'pædagogisk-faglig konsulent': mangler; reglen er 1"]),
+        (
+            "chair not a chief",
+            ["sæde 'formand': Ole Olsen er hverken områdechef eller souschef i område Amager"],
+        ),
+    ],
+)
+def test_violation_is_reported_and_that_committee_gets_no_letters(
+    rec_structure_path, tmp_path, how, expected
+):
     rows = committee_rows("K001") + _break(committee_rows("K002"), how)
     data = write_committees(tmp_path / "udvalg.yaml", rows)
     out = tmp_path / "out"
@@ -148,24 +202,50 @@ def test_missing_columns_or_data_is_an_input_error(rec_structure_path, tmp_path)
     path.write_text("Vurderingsudvalg:\n- Stilling: K001\n  Navn: X\n", encoding="utf-8")
     result = _run(rec_structure_path, path, tmp_path / "out")
     assert result.exit_code == 1 and "mangler Sæde" in result.output
-    result = CliRunner().invoke(cli, ["generate", "udpegningsbreve", "--structure",
-                                      str(rec_structure_path), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "udpegningsbreve",
+            "--structure",
+            str(rec_structure_path),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert result.exit_code == 2 and "--data" in result.output
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--only", "K001"], {"K001"}),
-    (["--area", "Vesterbro"], {"E0006"}),
-    (["--only", "Klynge Kastrupvej"], set()),  # the broken one alone: reported, nothing written
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--only", "K001"], {"K001"}),
+        (["--area", "Vesterbro"], {"E0006"}),
+        (["--only", "Klynge Kastrupvej"], set()),  # the broken one alone: reported, nothing written
+    ],
+)
 def test_only_and_area_select_committees(rec_structure_path, tmp_path, args, expected):
-    rows = (committee_rows("K001") + committee_rows("E0006", **VESTERBRO_DEPUTY)
-            + _break(committee_rows("K002"), "two in one seat"))
+    rows = (
+        committee_rows("K001")
+        + committee_rows("E0006", **VESTERBRO_DEPUTY)
+        + _break(committee_rows("K002"), "two in one seat")
+    )
     data = write_committees(tmp_path / "u.yaml", rows)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["generate", "udpegningsbreve", "--structure",
-                                      str(rec_structure_path), "--data", str(data), "--out",
-                                      str(out), *args])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "udpegningsbreve",
+            "--structure",
+            str(rec_structure_path),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            *args,
+        ],
+    )
     written = {p.name.split("-")[1] for p in out.iterdir()} if out.exists() else set()
     assert written == expected
     assert result.exit_code == (0 if expected else 1)

@@ -10,21 +10,24 @@ import openpyxl
 from click.testing import CliRunner
 
 from docauto.cli import cli
-from docauto.docprops import read_custom_properties
-from docauto.docxtext import docx_text
+from docauto.office.docprops import read_custom_properties
+from docauto.office.docxtext import docx_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_demo_data_is_what_the_script_makes():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_demo_recruitment.py"),
-                             "--check"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_demo_recruitment.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_demo_step_writes_ads_letters_forms_and_reports_the_bad_committee(tmp_path):
-    from docauto.demo import demo_structure_path
-    from docauto.structure import load_structure
+    from docauto.demo.municipality import demo_structure_path
+    from docauto.structure.model import load_structure
 
     result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path), "--only", "recruitment"])
     assert result.exit_code == 0, result.output
@@ -34,11 +37,14 @@ def test_demo_step_writes_ads_letters_forms_and_reports_the_bad_committee(tmp_pa
     cl_ads = [p for p in ads if "-klyngeleder-" in p.name]
     assert len(cl_ads) == len(structure.clusters)
     assert len(ads) - len(cl_ads) == 16
-    props = read_custom_properties((out / "stillingsopslag" / "stillingsopslag-klyngeleder-K001.docx")
-                                   .read_bytes())
+    props = read_custom_properties(
+        (out / "stillingsopslag" / "stillingsopslag-klyngeleder-K001.docx").read_bytes()
+    )
     assert props["docauto.klynge_id"] == "K001" and props["docauto.rolle"] == "cluster_leader"
     # The demo's own text for K001 is in its ad.
-    text = docx_text((out / "stillingsopslag" / "stillingsopslag-klyngeleder-K001.docx").read_bytes())
+    text = docx_text(
+        (out / "stillingsopslag" / "stillingsopslag-klyngeleder-K001.docx").read_bytes()
+    )
     assert any("forskellige traditioner for forældresamarbejde" in ln for ln in text.body)
 
     # One committee (K006) breaks the rule on purpose: reported, and no letters for it.
@@ -50,7 +56,8 @@ def test_demo_step_writes_ads_letters_forms_and_reports_the_bad_committee(tmp_pa
 
     forms = sorted((out / "registreringsskemaer").glob("*.xlsx"))
     assert len(forms) == len(structure.areas) * 8
-    wb = openpyxl.load_workbook(out / "registreringsskemaer"
-                                / "registreringsskema-klyngeleder-ansoegere-valby.xlsx")
+    wb = openpyxl.load_workbook(
+        out / "registreringsskemaer" / "registreringsskema-klyngeleder-ansoegere-valby.xlsx"
+    )
     klynger = [c.value for c in wb["Lister"]["B"][1:] if c.value]
     assert klynger == [c.name for c in structure.clusters_in("Valby")]

@@ -9,21 +9,46 @@ import pytest
 from click.testing import CliRunner
 
 from docauto.cli import cli
-from docauto.kinds.forms import build_form
+from docauto.recruitment.kinds.forms import build_form
 
 EXPECTED = {
-    ("cluster_leader", "applicants"): ["Område", "Klynge", "Ansøger", "E-mail",
-                                       "Nuværende stilling", "Nuværende arbejdssted"],
-    ("pedagogical_leader", "applicants"): ["Område", "Klynge", "Enhed", "Ansøger", "E-mail",
-                                           "Nuværende stilling", "Nuværende arbejdssted"],
+    ("cluster_leader", "applicants"): [
+        "Område",
+        "Klynge",
+        "Ansøger",
+        "E-mail",
+        "Nuværende stilling",
+        "Nuværende arbejdssted",
+    ],
+    ("pedagogical_leader", "applicants"): [
+        "Område",
+        "Klynge",
+        "Enhed",
+        "Ansøger",
+        "E-mail",
+        "Nuværende stilling",
+        "Nuværende arbejdssted",
+    ],
     ("cluster_leader", "candidates"): ["Område", "Klynge", "Kandidat", "E-mail", "Prioritet"],
-    ("pedagogical_leader", "candidates"): ["Område", "Klynge", "Enhed", "Kandidat", "E-mail",
-                                           "Prioritet"],
+    ("pedagogical_leader", "candidates"): [
+        "Område",
+        "Klynge",
+        "Enhed",
+        "Kandidat",
+        "E-mail",
+        "Prioritet",
+    ],
     ("cluster_leader", "unfilled"): ["Område", "Klynge", "Enhed", "Bemærkning"],
     ("pedagogical_leader", "unfilled"): ["Område", "Klynge", "Enhed", "Bemærkning"],
     ("cluster_leader", "hires"): ["Område", "Klynge", "Navn", "E-mail", "Tiltrædelsesdato"],
-    ("pedagogical_leader", "hires"): ["Område", "Klynge", "Enhed", "Navn", "E-mail",
-                                      "Tiltrædelsesdato"],
+    ("pedagogical_leader", "hires"): [
+        "Område",
+        "Klynge",
+        "Enhed",
+        "Navn",
+        "E-mail",
+        "Tiltrædelsesdato",
+    ],
     ("pedagogical_leader", "vacancies"): ["Område", "Klynge", "Enhed", "Bemærkning"],
 }
 
@@ -32,7 +57,7 @@ def _open(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def _validation_for(ws, column_letter: str):  # noqa: ANN001, ANN202
+def _validation_for(ws, column_letter: str):
     for dv in ws.data_validations.dataValidation:
         if any(str(rng).startswith(f"{column_letter}2:") for rng in dv.sqref.ranges):
             return dv
@@ -45,7 +70,7 @@ def _list_values(wb: openpyxl.Workbook, formula: str) -> list[str]:
     return [c.value for row in ws[ref.replace("$", "")] for c in row]
 
 
-def _column(ws, header: str) -> str:  # noqa: ANN001
+def _column(ws, header: str) -> str:
     for cell in ws[1]:
         if cell.value == header:
             return cell.column_letter
@@ -94,14 +119,32 @@ def test_header_protected_data_rows_unlocked(rec_structure):
     assert not ws["A2"].protection.locked and not ws["F51"].protection.locked
 
 
-@pytest.mark.parametrize(("role", "kind", "rnd", "subject", "deadline"), [
-    ("cluster_leader", "applicants", None, "Klyngeleder – Registrering af ansøgningerne",
-     "fredag den 15. oktober 2010"),
-    ("cluster_leader", "candidates", 2, "Klyngeleder – Registrering af kandidaten 2. runde",
-     "fredag den 12. november 2010"),
-    ("pedagogical_leader", "unfilled", None,
-     "Pædagogisk Leder – Registrering af IKKE besatte stillinger", "fredag den 3. december 2010"),
-])
+@pytest.mark.parametrize(
+    ("role", "kind", "rnd", "subject", "deadline"),
+    [
+        (
+            "cluster_leader",
+            "applicants",
+            None,
+            "Klyngeleder – Registrering af ansøgningerne",
+            "fredag den 15. oktober 2010",
+        ),
+        (
+            "cluster_leader",
+            "candidates",
+            2,
+            "Klyngeleder – Registrering af kandidaten 2. runde",
+            "fredag den 12. november 2010",
+        ),
+        (
+            "pedagogical_leader",
+            "unfilled",
+            None,
+            "Pædagogisk Leder – Registrering af IKKE besatte stillinger",
+            "fredag den 3. december 2010",
+        ),
+    ],
+)
 def test_guide_prints_subject_and_deadline(rec_structure, role, kind, rnd, subject, deadline):
     wb = _open(build_form(rec_structure, "Amager", role, kind, rnd))
     guide: dict = {}
@@ -126,9 +169,21 @@ def test_unknown_area_is_refused(rec_structure):
 
 def test_generate_writes_one_form_per_area_and_submission(rec_structure_path, tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["generate", "registreringsskemaer", "--structure",
-                                      str(rec_structure_path), "--out", str(out),
-                                      "--set", "rolle=klyngeleder", "--area", "Vesterbro"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "registreringsskemaer",
+            "--structure",
+            str(rec_structure_path),
+            "--out",
+            str(out),
+            "--set",
+            "rolle=klyngeleder",
+            "--area",
+            "Vesterbro",
+        ],
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
@@ -143,8 +198,17 @@ def test_generate_writes_one_form_per_area_and_submission(rec_structure_path, tm
 
 
 def test_generate_both_roles_counts(rec_structure_path, tmp_path):
-    result = CliRunner().invoke(cli, ["generate", "registreringsskemaer", "--structure",
-                                      str(rec_structure_path), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "registreringsskemaer",
+            "--structure",
+            str(rec_structure_path),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     # 2 areas x (4 cluster-leader + 4 pedagogical-leader submissions)
     assert len(list((tmp_path / "o").glob("*.xlsx"))) == 16

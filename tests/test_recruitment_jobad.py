@@ -12,13 +12,13 @@ import yaml
 from click.testing import CliRunner
 
 from docauto.cli import cli
-from docauto.docprops import read_custom_properties
-from docauto.docxtext import docx_text
+from docauto.office.docprops import read_custom_properties
+from docauto.office.docxtext import docx_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run(*args: str):  # noqa: ANN202
+def _run(*args: str):
     return CliRunner().invoke(cli, ["generate", "stillingsopslag", *args])
 
 
@@ -26,15 +26,31 @@ def _text(path: Path) -> list[str]:
     return docx_text(path.read_bytes()).all.splitlines()
 
 
-@pytest.mark.parametrize(("role_opt", "profile", "filename"), [
-    ("klyngeleder", "klyngeleder.yaml", "stillingsopslag-klyngeleder-K001.docx"),
-    ("paedagogisk_leder", "paedagogisk-leder.yaml", "stillingsopslag-paedagogisk-leder-E0002.docx"),
-])
-def test_ad_holds_every_responsibility_competency_and_unit(rec_structure_path, rec_structure,
-                                                           tmp_path, role_opt, profile, filename):
+@pytest.mark.parametrize(
+    ("role_opt", "profile", "filename"),
+    [
+        ("klyngeleder", "klyngeleder.yaml", "stillingsopslag-klyngeleder-K001.docx"),
+        (
+            "paedagogisk_leder",
+            "paedagogisk-leder.yaml",
+            "stillingsopslag-paedagogisk-leder-E0002.docx",
+        ),
+    ],
+)
+def test_ad_holds_every_responsibility_competency_and_unit(
+    rec_structure_path, rec_structure, tmp_path, role_opt, profile, filename
+):
     out = tmp_path / "out"
-    result = _run("--structure", str(rec_structure_path), "--out", str(out),
-                  "--set", f"rolle={role_opt}", "--only", "K001")
+    result = _run(
+        "--structure",
+        str(rec_structure_path),
+        "--out",
+        str(out),
+        "--set",
+        f"rolle={role_opt}",
+        "--only",
+        "K001",
+    )
     assert result.exit_code == 0, result.output
     lines = _text(out / filename)
     data = yaml.safe_load((ROOT / "templates" / "profiler" / profile).read_text(encoding="utf-8"))
@@ -70,22 +86,43 @@ def test_cluster_leader_ad_specifics_and_properties(rec_structure_path, tmp_path
 
 def test_pedagogical_leader_ads_for_vacant_units_with_unit_id(rec_structure_path, tmp_path):
     out = tmp_path / "out"
-    result = _run("--structure", str(rec_structure_path), "--out", str(out),
-                  "--set", "rolle=paedagogisk_leder")
+    result = _run(
+        "--structure",
+        str(rec_structure_path),
+        "--out",
+        str(out),
+        "--set",
+        "rolle=paedagogisk_leder",
+    )
     assert result.exit_code == 0, result.output
     # Units without a leader in the structure are the vacant positions.
     assert sorted(p.name for p in out.iterdir()) == [
         "stillingsopslag-paedagogisk-leder-E0002.docx",
-        "stillingsopslag-paedagogisk-leder-E0004.docx"]
-    props = read_custom_properties((out / "stillingsopslag-paedagogisk-leder-E0004.docx").read_bytes())
-    assert props == {"docauto.kind": "job_ad", "docauto.rolle": "pedagogical_leader",
-                     "docauto.klynge_id": "K002", "docauto.enheds_id": "E0004",
-                     "docauto.omraade": "Amager"}
+        "stillingsopslag-paedagogisk-leder-E0004.docx",
+    ]
+    props = read_custom_properties(
+        (out / "stillingsopslag-paedagogisk-leder-E0004.docx").read_bytes()
+    )
+    assert props == {
+        "docauto.kind": "job_ad",
+        "docauto.rolle": "pedagogical_leader",
+        "docauto.klynge_id": "K002",
+        "docauto.enheds_id": "E0004",
+        "docauto.omraade": "Amager",
+    }
     lines = _text(out / "stillingsopslag-paedagogisk-leder-E0004.docx")
     assert "Pædagogisk leder til Børnehaven Solsikken" in lines
     assert any("senest mandag den 22. november 2010" in ln for ln in lines)
-    result = _run("--structure", str(rec_structure_path), "--out", str(tmp_path / "all"),
-                  "--set", "rolle=begge", "--set", "stillinger=alle")
+    result = _run(
+        "--structure",
+        str(rec_structure_path),
+        "--out",
+        str(tmp_path / "all"),
+        "--set",
+        "rolle=begge",
+        "--set",
+        "stillinger=alle",
+    )
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "all").iterdir())) == 3 + 6
 
@@ -116,15 +153,29 @@ def _challenge_inputs(tmp_path: Path) -> dict[str, Path]:
 def test_area_chiefs_text_from_data(rec_structure_path, tmp_path, source):
     data = _challenge_inputs(tmp_path)[source]
     out = tmp_path / "out"
-    result = _run("--structure", str(rec_structure_path), "--out", str(out), "--data", str(data),
-                  "--only", "K001", "--only", "K003")
+    result = _run(
+        "--structure",
+        str(rec_structure_path),
+        "--out",
+        str(out),
+        "--data",
+        str(data),
+        "--only",
+        "K001",
+        "--only",
+        "K003",
+    )
     assert result.exit_code == 0, result.output
     lines = _text(out / "stillingsopslag-klyngeleder-K001.docx")
     i = lines.index("Klyngens udfordringer")
-    assert lines[i + 1:i + 3] == ["Klyngen skal samle tre traditioner.", "Anden paragraf om forældrene."]
+    assert lines[i + 1 : i + 3] == [
+        "Klyngen skal samle tre traditioner.",
+        "Anden paragraf om forældrene.",
+    ]
     # No text for K003: the profile's neutral paragraph.
-    default = yaml.safe_load((ROOT / "templates/profiler/klyngeleder.yaml").read_text(
-        encoding="utf-8"))["standardtekst_udfordringer"]
+    default = yaml.safe_load(
+        (ROOT / "templates/profiler/klyngeleder.yaml").read_text(encoding="utf-8")
+    )["standardtekst_udfordringer"]
     lines = _text(out / "stillingsopslag-klyngeleder-K003.docx")
     assert lines[lines.index("Klyngens udfordringer") + 1] == default
 
@@ -139,7 +190,7 @@ def test_unknown_cluster_in_text_file_is_named_and_nothing_written(rec_structure
     assert not out.exists() or not list(out.iterdir())
 
 
-def _bad_structure(tmp_path: Path, mutate) -> Path:  # noqa: ANN001
+def _bad_structure(tmp_path: Path, mutate) -> Path:
     from conftest_recruitment import SMALL_STRUCTURE, write_structure
 
     data = copy.deepcopy(SMALL_STRUCTURE)
@@ -147,12 +198,21 @@ def _bad_structure(tmp_path: Path, mutate) -> Path:  # noqa: ANN001
     return write_structure(tmp_path / "bad.yaml", data)
 
 
-@pytest.mark.parametrize(("mutate", "expected"), [
-    (lambda d: d["Klynger"].append({**d["Klynger"][0], "Klynge-ID": "K009", "Klynge": "Tom klynge"}),
-     "klyngen 'K009' har ingen enheder"),
-    (lambda d: d["Enheder"][1].update({"Antal børn": -4}),
-     "antal børn kan ikke være negativt (-4)"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (
+            lambda d: d["Klynger"].append(
+                {**d["Klynger"][0], "Klynge-ID": "K009", "Klynge": "Tom klynge"}
+            ),
+            "klyngen 'K009' har ingen enheder",
+        ),
+        (
+            lambda d: d["Enheder"][1].update({"Antal børn": -4}),
+            "antal børn kan ikke være negativt (-4)",
+        ),
+    ],
+)
 def test_bad_structure_is_named_located_and_nothing_written(tmp_path, mutate, expected):
     path = _bad_structure(tmp_path, mutate)
     out = tmp_path / "out"
@@ -165,11 +225,32 @@ def test_bad_structure_is_named_located_and_nothing_written(tmp_path, mutate, ex
 
 def test_options_and_dry_run(rec_structure_path, tmp_path):
     out = tmp_path / "out"
-    result = _run("--structure", str(rec_structure_path), "--out", str(out), "--only", "K002",
-                  "--set", "opslagsdato=2010-10-04", "--set", "kontakt=souschef", "--dry-run")
+    result = _run(
+        "--structure",
+        str(rec_structure_path),
+        "--out",
+        str(out),
+        "--only",
+        "K002",
+        "--set",
+        "opslagsdato=2010-10-04",
+        "--set",
+        "kontakt=souschef",
+        "--dry-run",
+    )
     assert result.exit_code == 0 and not out.exists()
-    result = _run("--structure", str(rec_structure_path), "--out", str(out), "--only", "K002",
-                  "--set", "opslagsdato=2010-10-04", "--set", "kontakt=souschef")
+    result = _run(
+        "--structure",
+        str(rec_structure_path),
+        "--out",
+        str(out),
+        "--only",
+        "K002",
+        "--set",
+        "opslagsdato=2010-10-04",
+        "--set",
+        "kontakt=souschef",
+    )
     lines = _text(out / "stillingsopslag-klyngeleder-K002.docx")
     assert "Opslået den 4. oktober 2010." in lines
     assert any("souschef Bo Berg, bo.berg@buf.example.dk" in ln for ln in lines)

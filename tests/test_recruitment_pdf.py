@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from docauto.cli import cli
 from docauto.errors import ConfigError, OutputError
-from docauto.pdf import convert_to_pdf, find_soffice, require_soffice
+from docauto.office.pdf import convert_to_pdf, find_soffice, require_soffice
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="the fake soffice is a shell script")
 
@@ -31,7 +31,7 @@ for f in files[: int(os.environ.get("FAKE_MAX", "1000"))]:
 
 
 @pytest.fixture
-def fake_soffice(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+def fake_soffice(tmp_path, monkeypatch):
     path = tmp_path / "bin" / "soffice"
     path.parent.mkdir()
     path.write_text(FAKE.format(python=sys.executable), encoding="utf-8")
@@ -67,12 +67,23 @@ def test_env_override_and_missing_libreoffice(tmp_path, monkeypatch):
         convert_to_pdf(_inputs(tmp_path / "in", 1), tmp_path / "out")
 
 
-def test_generate_pdf_without_libreoffice_says_so_and_writes_nothing(rec_structure_path, tmp_path,
-                                                                     monkeypatch):
+def test_generate_pdf_without_libreoffice_says_so_and_writes_nothing(
+    rec_structure_path, tmp_path, monkeypatch
+):
     monkeypatch.setenv("DOCAUTO_SOFFICE", str(tmp_path / "no-soffice"))
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["generate", "stillingsopslag", "--structure",
-                                      str(rec_structure_path), "--out", str(out), "--pdf"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "stillingsopslag",
+            "--structure",
+            str(rec_structure_path),
+            "--out",
+            str(out),
+            "--pdf",
+        ],
+    )
     assert result.exit_code == 1
     assert "LibreOffice findes ikke" in result.output and "DOCAUTO_SOFFICE" in result.output
     assert not out.exists()
@@ -86,7 +97,7 @@ def test_one_process_with_own_profile_for_many_files(tmp_path, fake_soffice):
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
     calls = fake_soffice.read_text().splitlines()
     assert len(calls) == 1
-    args = eval(calls[0])  # noqa: S307 - our own repr() of a list of str
+    args = eval(calls[0])
     assert args[0].startswith("-env:UserInstallation=file:///")
     assert "--headless" in args and args[args.index("--convert-to") + 1] == "pdf"
     assert args[-5:] == [str(p) for p in src]
@@ -99,7 +110,7 @@ def test_files_are_shared_between_parallel_processes(tmp_path, fake_soffice):
     pdfs = convert_to_pdf(src, tmp_path / "out", jobs=2)
     assert [p.name for p in pdfs] == [f"dok-{i}.pdf" for i in range(7)]
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
-    calls = [eval(line) for line in fake_soffice.read_text().splitlines()]  # noqa: S307
+    calls = [eval(line) for line in fake_soffice.read_text().splitlines()]
     assert len(calls) == 2
     profiles = {c[0] for c in calls}
     assert len(profiles) == 2  # each process its own LibreOffice profile
@@ -150,7 +161,9 @@ def test_libreoffice_opens_every_generated_docx_and_xlsx(rec_structure_path, tmp
         ["registreringsskemaer", "--area", "Amager", "--out", str(out / "forms")],
     ]
     for args in runs:
-        result = CliRunner().invoke(cli, ["generate", *args, "--structure", str(rec_structure_path)])
+        result = CliRunner().invoke(
+            cli, ["generate", *args, "--structure", str(rec_structure_path)]
+        )
         assert result.exit_code == 0, result.output
     sources = sorted(p for p in out.rglob("*") if p.suffix in (".docx", ".xlsx"))
     assert len(sources) == 4 + 9 + 8
@@ -158,10 +171,23 @@ def test_libreoffice_opens_every_generated_docx_and_xlsx(rec_structure_path, tmp
     for src, pdf in zip(sources, pdfs, strict=True):
         assert pdf == src.with_suffix(".pdf")
         blob = pdf.read_bytes()
-        assert blob.startswith(b"%PDF") and b"/Type /Page" in blob.replace(b"/Type/Page", b"/Type /Page")
+        assert blob.startswith(b"%PDF") and b"/Type /Page" in blob.replace(
+            b"/Type/Page", b"/Type /Page"
+        )
     # --pdf through the command as well.
-    result = CliRunner().invoke(cli, ["generate", "stillingsopslag", "--structure",
-                                      str(rec_structure_path), "--out", str(tmp_path / "one"),
-                                      "--only", "K002", "--pdf"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "generate",
+            "stillingsopslag",
+            "--structure",
+            str(rec_structure_path),
+            "--out",
+            str(tmp_path / "one"),
+            "--only",
+            "K002",
+            "--pdf",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "one" / "stillingsopslag-klyngeleder-K002.pdf").read_bytes()[:4] == b"%PDF"

@@ -9,29 +9,75 @@ import pytest
 import yaml
 
 from docauto.errors import ConfigError
-from docauto.plan import load_plan
+from docauto.recruitment.timeline import load_plan
 
 PLAN = Path(__file__).resolve().parent.parent / "mappings" / "rekrutteringsplan.yaml"
 
 
-@pytest.mark.parametrize(("role", "kind", "rnd", "subject", "deadline", "weeks"), [
-    ("cluster_leader", "job_ad", None, "Klyngeleder - Stillingsannonce", "2010-10-01", None),
-    ("cluster_leader", "applicants", None, "Klyngeleder – Registrering af ansøgningerne",
-     "2010-10-15", (41,)),
-    ("cluster_leader", "candidates", 1, "Klyngeleder – Registrering af kandidaten",
-     "2010-10-22", (42,)),
-    ("cluster_leader", "candidates", 2, "Klyngeleder – Registrering af kandidaten 2. runde",
-     "2010-11-12", (45,)),
-    ("cluster_leader", "hires", None, "Klyngeleder – Ansættelser", "2010-12-01", (48,)),
-    ("pedagogical_leader", "job_ad", None, "Pædagogisk Leder - Stillingsannonce", "2010-11-12",
-     None),
-    ("pedagogical_leader", "applicants", None, "Pædagogisk Leder – Registrering af ansøgningerne",
-     "2010-11-26", (47,)),
-    ("pedagogical_leader", "unfilled", None,
-     "Pædagogisk Leder – Registrering af IKKE besatte stillinger", "2010-12-03", (48,)),
-    ("pedagogical_leader", "hires", None, "Pædagogiske Leder – Ansættelser", "2010-12-17", (50,)),
-    ("pedagogical_leader", "vacancies", None, None, "2010-11-12", None),
-])
+@pytest.mark.parametrize(
+    ("role", "kind", "rnd", "subject", "deadline", "weeks"),
+    [
+        ("cluster_leader", "job_ad", None, "Klyngeleder - Stillingsannonce", "2010-10-01", None),
+        (
+            "cluster_leader",
+            "applicants",
+            None,
+            "Klyngeleder – Registrering af ansøgningerne",
+            "2010-10-15",
+            (41,),
+        ),
+        (
+            "cluster_leader",
+            "candidates",
+            1,
+            "Klyngeleder – Registrering af kandidaten",
+            "2010-10-22",
+            (42,),
+        ),
+        (
+            "cluster_leader",
+            "candidates",
+            2,
+            "Klyngeleder – Registrering af kandidaten 2. runde",
+            "2010-11-12",
+            (45,),
+        ),
+        ("cluster_leader", "hires", None, "Klyngeleder – Ansættelser", "2010-12-01", (48,)),
+        (
+            "pedagogical_leader",
+            "job_ad",
+            None,
+            "Pædagogisk Leder - Stillingsannonce",
+            "2010-11-12",
+            None,
+        ),
+        (
+            "pedagogical_leader",
+            "applicants",
+            None,
+            "Pædagogisk Leder – Registrering af ansøgningerne",
+            "2010-11-26",
+            (47,),
+        ),
+        (
+            "pedagogical_leader",
+            "unfilled",
+            None,
+            "Pædagogisk Leder – Registrering af IKKE besatte stillinger",
+            "2010-12-03",
+            (48,),
+        ),
+        (
+            "pedagogical_leader",
+            "hires",
+            None,
+            "Pædagogiske Leder – Ansættelser",
+            "2010-12-17",
+            (50,),
+        ),
+        ("pedagogical_leader", "vacancies", None, None, "2010-11-12", None),
+    ],
+)
 def test_submission_subject_deadline_weeks(role, kind, rnd, subject, deadline, weeks):
     step = load_plan().submission(role, kind, rnd)
     if subject:
@@ -62,8 +108,10 @@ def test_candidates_round_defaults_to_one_and_subject_fallback():
     plan = load_plan()
     assert plan.submission("cluster_leader", "candidates").round == 1
     assert plan.find_submission("pedagogical_leader", "candidates") is None
-    assert plan.subject_for("pedagogical_leader", "candidates", 2) == \
-        "Pædagogisk Leder – Registrering af kandidaten 2. runde"
+    assert (
+        plan.subject_for("pedagogical_leader", "candidates", 2)
+        == "Pædagogisk Leder – Registrering af kandidaten 2. runde"
+    )
     with pytest.raises(ConfigError, match="ingen indsendelse"):
         plan.submission("pedagogical_leader", "candidates")
 
@@ -78,7 +126,7 @@ def test_steps_in_order_and_deadlines_sorted():
     assert len(dates) == len(plan.submissions()) - 1
 
 
-def _broken(tmp_path: Path, edit) -> Path:  # noqa: ANN001
+def _broken(tmp_path: Path, edit) -> Path:
     data = yaml.safe_load(PLAN.read_text(encoding="utf-8"))
     edit(data)
     # Dates as text, the way a person would type them in the file.
@@ -88,19 +136,32 @@ def _broken(tmp_path: Path, edit) -> Path:  # noqa: ANN001
     return path
 
 
-@pytest.mark.parametrize(("edit", "expected"), [
-    (lambda d: d["roles"]["cluster_leader"]["steps"][5].update(deadline="2010-02-30"),
-     r"roles\.cluster_leader\.steps\[5\] \(ansoegere\)\.deadline: '2010-02-30' er ikke en gyldig dato"),
-    (lambda d: d["roles"]["cluster_leader"]["steps"][5].update(weeks=[53]),
-     r"uge 53 findes ikke i 2010"),
-    (lambda d: d["roles"]["pedagogical_leader"]["steps"][0].update(kind="vakancer"),
-     r"ukendt type 'vakancer'"),
-    (lambda d: d["roles"]["cluster_leader"]["steps"][6].update(round=3),
-     r"kandidat-1\)\.round: kandidater skal have round: 1 eller 2"),
-    (lambda d: d["roles"].pop("pedagogical_leader"), r"rollen 'pedagogical_leader' mangler"),
-    (lambda d: d["roles"]["cluster_leader"]["steps"][8].update(round=1),
-     r"'candidates' runde 1 står der to gange"),
-])
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: d["roles"]["cluster_leader"]["steps"][5].update(deadline="2010-02-30"),
+            r"roles\.cluster_leader\.steps\[5\] \(ansoegere\)\.deadline: '2010-02-30' er ikke en gyldig dato",
+        ),
+        (
+            lambda d: d["roles"]["cluster_leader"]["steps"][5].update(weeks=[53]),
+            r"uge 53 findes ikke i 2010",
+        ),
+        (
+            lambda d: d["roles"]["pedagogical_leader"]["steps"][0].update(kind="vakancer"),
+            r"ukendt type 'vakancer'",
+        ),
+        (
+            lambda d: d["roles"]["cluster_leader"]["steps"][6].update(round=3),
+            r"kandidat-1\)\.round: kandidater skal have round: 1 eller 2",
+        ),
+        (lambda d: d["roles"].pop("pedagogical_leader"), r"rollen 'pedagogical_leader' mangler"),
+        (
+            lambda d: d["roles"]["cluster_leader"]["steps"][8].update(round=1),
+            r"'candidates' runde 1 står der to gange",
+        ),
+    ],
+)
 def test_invalid_plan_names_file_and_entry(tmp_path, edit, expected):
     path = _broken(tmp_path, edit)
     with pytest.raises(ConfigError, match=expected) as info:

@@ -32,7 +32,9 @@ def test_demo_registry_step(tmp_path: Path) -> None:
     areas_by_email: dict[str, set[str]] = {}
     for r in round1:
         areas_by_email.setdefault(r["E-mail"], set()).add(r["Område"])
-    assert [e for e, a in areas_by_email.items() if len(a) > 1] == ["mette.andersen@buf.demokommune.dk"]
+    assert [e for e, a in areas_by_email.items() if len(a) > 1] == [
+        "mette.andersen@buf.demokommune.dk"
+    ]
     statuses = Counter(r["Status"] for r in sheet(hr_registry, "Stillinger"))
     assert statuses["Besat"] >= 6 and statuses["Ikke besat"] == 1
     assert len(list((out / "hr" / "register-karantæne").glob("*.eml"))) == 5

@@ -10,13 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from docauto.cli import cli
-from docauto.docxtext import docx_text
+from docauto.office.docxtext import docx_text
 from docauto.review.criteria import check_cluster, load_models
-from docauto.structure import Cluster, Unit
+from docauto.structure.model import Cluster, Unit
 
 
-def _generate(kind: str, structure_path, out, *extra: str) -> dict[str, list[str]]:  # noqa: ANN001
-    res = CliRunner().invoke(cli, ["generate", kind, "--structure", str(structure_path), "--out", str(out), *extra])
+def _generate(kind: str, structure_path, out, *extra: str) -> dict[str, list[str]]:
+    res = CliRunner().invoke(
+        cli, ["generate", kind, "--structure", str(structure_path), "--out", str(out), *extra]
+    )
     assert res.exit_code == 0, res.output
     return {p.name: docx_text(p.read_bytes()).body for p in sorted(out.rglob("*.docx"))}
 
@@ -32,7 +34,10 @@ def test_invitation_for_a_cluster_and_a_network(review_structure_path, tmp_path)
     cluster = _doc(docs, "invitation-S1-")
     assert "Selvejende klynge: Klynge SBBU Syd (S1)" in cluster
     assert [ln for ln in cluster if ln[:2] in ("1.", "2.", "3.")] == [
-        "1. Kapacitet / børnetal", "2. Ledelsesstruktur (før, nu og fremover)", "3. Eventuelt"]
+        "1. Kapacitet / børnetal",
+        "2. Ledelsesstruktur (før, nu og fremover)",
+        "3. Eventuelt",
+    ]
     assert "Paraplyorganisation: | SBBU" in cluster and "Model: | 3" in cluster
     assert "Antal børn: | 140" in cluster and "Aldersgruppe: | 0-6 år" in cluster
     assert "Vuggestuen Månen | 50 | 0-2 | Mona Måne" in cluster
@@ -53,14 +58,18 @@ def test_agenda_wording_is_editable_data(review_structure_path, tmp_path, monkey
     own = tmp_path / "tpl"
     shutil.copytree(templates_dir(), own)
     path = own / "tekster" / "dagsorden.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('"Kapacitet / børnetal"', '"Pladser og børnetal"'),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"Kapacitet / børnetal"', '"Pladser og børnetal"'),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("DOCAUTO_TEMPLATES", str(own))
     docs = _generate("dagsorden", review_structure_path, tmp_path / "inv", "--only", "S1")
     assert "1. Pladser og børnetal" in _doc(docs, "invitation-S1-")
 
 
-def test_action_plan_of_a_network_that_breaks_its_model_shows_the_deviation(review_structure_path, tmp_path):
+def test_action_plan_of_a_network_that_breaks_its_model_shows_the_deviation(
+    review_structure_path, tmp_path
+):
     docs = _generate("handleplan", review_structure_path, tmp_path / "hp")
     assert len(docs) == 5
     bad = _doc(docs, "handleplan-N2-")
@@ -72,7 +81,9 @@ def test_action_plan_of_a_network_that_breaks_its_model_shows_the_deviation(revi
     assert not any(ln.startswith("Afvigelse") for ln in good)
     assert "Netværket opfylder modellens kriterier." in good
     model_c = _doc(docs, "handleplan-N3-")
-    assert any(ln.startswith("Afvigelse: model C (Model med fælles netværkssekretær)") for ln in model_c)
+    assert any(
+        ln.startswith("Afvigelse: model C (Model med fælles netværkssekretær)") for ln in model_c
+    )
 
 
 def test_action_plan_sections(review_structure_path, tmp_path):
@@ -82,7 +93,10 @@ def test_action_plan_sections(review_structure_path, tmp_path):
     for doc in (municipal, selfgov):
         assert "1. Den nye ledelsesstruktur og rollerne" in doc
         assert "Tidsplan frem til 1. januar 2011" in doc
-        assert "1. januar 2011 | Klynge- og netværksledelse etableret; ny struktur træder i kraft" in doc
+        assert (
+            "1. januar 2011 | Klynge- og netværksledelse etableret; ny struktur træder i kraft"
+            in doc
+        )
         assert "Hvad | Hvem | Hvornår | Status" in doc
         assert "Forældreindflydelse" in " ".join(doc)
     assert "Besparelsen" in selfgov and "Børnehaven Solen | 90 |  | " in selfgov
@@ -90,21 +104,43 @@ def test_action_plan_sections(review_structure_path, tmp_path):
     assert "Paraplyorganisationens model og kriterier" not in municipal
 
 
-@pytest.mark.parametrize("umbrella,model,units,expect", [
-    ("Børneringen", "Netværksledelse", [(100, "0-6")] * 3, []),
-    ("Børneringen", "Netværksledelse", [(100, "0-6")] * 2, ["institutioner er under"]),
-    ("Børneringen", "Netværksledelse", [(60, "0-6")] * 8, ["over modellens maksimum på 7", "480 børn er over"]),
-    ("MDI", "Forpligtende netværk", [(100, "0-6")] * 3, ["300 børn er under modellens minimum på 350"]),
-    ("MDI", "Forpligtende netværk", [(200, "0-13"), (200, "6-14")], ["aldersgruppen 6-14"]),
-    ("Frie Børnehaver", "B", [(50, "3-6")] * 2, []),
-    ("Frie Børnehaver", "D", [(50, "3-6")] * 2, ["lever efter forvaltningens vurdering ikke op"]),
-    ("SBBU", "Model 3", [(50, "3-6")] * 2, []),
-    ("SBBU", "7", [(50, "3-6")] * 2, ["modellen '7' findes ikke"]),
-    ("", "", [(50, "3-6")] * 2, ["ingen paraplyorganisation"]),
-])
+@pytest.mark.parametrize(
+    "umbrella,model,units,expect",
+    [
+        ("Børneringen", "Netværksledelse", [(100, "0-6")] * 3, []),
+        ("Børneringen", "Netværksledelse", [(100, "0-6")] * 2, ["institutioner er under"]),
+        (
+            "Børneringen",
+            "Netværksledelse",
+            [(60, "0-6")] * 8,
+            ["over modellens maksimum på 7", "480 børn er over"],
+        ),
+        (
+            "MDI",
+            "Forpligtende netværk",
+            [(100, "0-6")] * 3,
+            ["300 børn er under modellens minimum på 350"],
+        ),
+        ("MDI", "Forpligtende netværk", [(200, "0-13"), (200, "6-14")], ["aldersgruppen 6-14"]),
+        ("Frie Børnehaver", "B", [(50, "3-6")] * 2, []),
+        (
+            "Frie Børnehaver",
+            "D",
+            [(50, "3-6")] * 2,
+            ["lever efter forvaltningens vurdering ikke op"],
+        ),
+        ("SBBU", "Model 3", [(50, "3-6")] * 2, []),
+        ("SBBU", "7", [(50, "3-6")] * 2, ["modellen '7' findes ikke"]),
+        ("", "", [(50, "3-6")] * 2, ["ingen paraplyorganisation"]),
+    ],
+)
 def test_criteria(umbrella, model, units, expect):
-    us = tuple(Unit(f"E{i}", f"Enhed {i}", "N9", children=c, age_group=a) for i, (c, a) in enumerate(units))
-    result = check_cluster(Cluster("N9", "Netværk Test", "Nord", "Netværk", umbrella, model, units=us), load_models())
+    us = tuple(
+        Unit(f"E{i}", f"Enhed {i}", "N9", children=c, age_group=a) for i, (c, a) in enumerate(units)
+    )
+    result = check_cluster(
+        Cluster("N9", "Netværk Test", "Nord", "Netværk", umbrella, model, units=us), load_models()
+    )
     text = "\n".join(result.deviations)
     assert result.ok == (not expect), text
     for e in expect:
@@ -113,13 +149,17 @@ def test_criteria(umbrella, model, units, expect):
 
 def test_model_needing_discussion_is_a_remark_not_a_deviation():
     us = (Unit("E1", "A", "N9", children=100, age_group="0-6"),)
-    result = check_cluster(Cluster("N9", "N", "Nord", "Netværk", "Frie Børnehaver", "A", units=us), load_models())
+    result = check_cluster(
+        Cluster("N9", "N", "Nord", "Netværk", "Frie Børnehaver", "A", units=us), load_models()
+    )
     assert result.ok and "kræver nærmere drøftelser" in result.remarks[0]
 
 
 def test_criteria_report_command(review_structure_path, tmp_path):
-    res = CliRunner().invoke(cli, ["review", "criteria", "--structure", str(review_structure_path),
-                                   "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        cli,
+        ["review", "criteria", "--structure", str(review_structure_path), "--out", str(tmp_path)],
+    )
     assert res.exit_code == 0, res.output
     assert "N2  Netværk Ringen Lille: Afvigelser" in res.output
     assert "4 checked, 2 with deviations" in res.output
@@ -143,7 +183,9 @@ def test_fact_sheets_per_unit(review_structure_path, tmp_path):
     assert "Klyngen får én fælles forældrebestyrelse." in municipal
     network = _doc(docs, "faktaark-E06-")
     assert "Netværkskoordinator: Niels Netværk" in network
-    assert "De andre institutioner i netværket er Fritidshjemmet Ringen og Vuggestuen Buen." in network
+    assert (
+        "De andre institutioner i netværket er Fritidshjemmet Ringen og Vuggestuen Buen." in network
+    )
     assert any("beholder sin egen bestyrelse" in ln for ln in network)
     assert "Klyngen får én fælles forældrebestyrelse." not in network
 
@@ -151,8 +193,11 @@ def test_fact_sheets_per_unit(review_structure_path, tmp_path):
 def test_schedule_settings_are_editable_data(review_structure, review_settings):
     from docauto.review.schedule import plan_schedule
 
-    settings = dataclasses.replace(review_settings, day_start=review_settings.day_start.replace(hour=12),
-                                   day_end=review_settings.day_end.replace(hour=16, minute=0))
+    settings = dataclasses.replace(
+        review_settings,
+        day_start=review_settings.day_start.replace(hour=12),
+        day_end=review_settings.day_end.replace(hour=16, minute=0),
+    )
     schedule = plan_schedule(review_structure, settings)
     assert {m.start.strftime("%H:%M") for m in schedule.meetings} <= {"12:00", "13:30"}
 
@@ -160,9 +205,9 @@ def test_schedule_settings_are_editable_data(review_structure, review_settings):
 def test_demo_step(tmp_path):
     from icalendar import Calendar
 
-    from docauto.demo import DemoContext, demo_structure_path
-    from docauto.review.demo import run
-    from docauto.structure import load_structure
+    from docauto.demo.municipality import DemoContext, demo_structure_path
+    from docauto.demo.review import run
+    from docauto.structure.model import load_structure
 
     if not demo_structure_path().exists():
         pytest.skip("demo structure not there yet")
@@ -177,9 +222,14 @@ def test_demo_step(tmp_path):
     assert len(list((tmp_path / "handleplaner").glob("*.docx"))) == len(structure.clusters)
     assert len(list((tmp_path / "faktaark").glob("*.docx"))) == len(structure.units)
     (minutes,) = (review / "referater").glob("referat-N004-*.docx")
-    assert "Forslag til klubbens forankring | Områdechefen | 31.01.2013 | " in docx_text(minutes.read_bytes()).body
+    assert (
+        "Forslag til klubbens forankring | Områdechefen | 31.01.2013 | "
+        in docx_text(minutes.read_bytes()).body
+    )
     (n004,) = (tmp_path / "handleplaner").glob("handleplan-N004-*.docx")
-    assert any(ln.startswith("Afvigelse: ") and "10-16" in ln for ln in docx_text(n004.read_bytes()).body)
+    assert any(
+        ln.startswith("Afvigelse: ") and "10-16" in ln for ln in docx_text(n004.read_bytes()).body
+    )
     cal = Calendar.from_ical(next((review / "kalender").glob("*.ics")).read_bytes())
     assert len(cal.walk("VEVENT")[0].get("ATTENDEE")) >= 4
     assert any("criteria check" in ln for ln in lines)
@@ -188,12 +238,12 @@ def test_demo_step(tmp_path):
 def test_demo_schedule_keeps_the_demo_blocked_dates(tmp_path):
     import datetime as dt
 
-    from docauto.demo import demo_structure_path
+    from docauto.demo.municipality import demo_structure_path
     from docauto.resources import data_dir
     from docauto.review.planinput import load_plan_input
     from docauto.review.schedule import plan_schedule
     from docauto.review.settings import load_settings
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     if not demo_structure_path().exists():
         pytest.skip("demo structure not there yet")

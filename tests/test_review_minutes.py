@@ -11,37 +11,47 @@ from click.testing import CliRunner
 from docx import Document
 
 from docauto.cli import cli
-from docauto.docxtext import docx_text
+from docauto.office.docxtext import docx_text
 from docauto.review.minutes import read_minutes_form
 
-NETWORK_TITLES = ["Status på den nuværende struktur", "Netværkets sammensætning og forankring",
-                  "Netværkets funktioner og koordinatorens rolle", "Bestyrelsesnetværk",
-                  "Det videre arbejde og tilpasninger af strukturen"]
+NETWORK_TITLES = [
+    "Status på den nuværende struktur",
+    "Netværkets sammensætning og forankring",
+    "Netværkets funktioner og koordinatorens rolle",
+    "Bestyrelsesnetværk",
+    "Det videre arbejde og tilpasninger af strukturen",
+]
 
 
 def _draft(structure_path: Path, out: Path, only: str = "N2") -> Path:
-    res = CliRunner().invoke(cli, ["minutes", "draft", "--structure", str(structure_path),
-                                   "--out", str(out), "--only", only])
+    res = CliRunner().invoke(
+        cli,
+        ["minutes", "draft", "--structure", str(structure_path), "--out", str(out), "--only", only],
+    )
     assert res.exit_code == 0, res.output
     (form,) = out.glob(f"referatskabelon-{only}-*.docx")
     return form
 
 
-def _heading(doc, title: str):  # noqa: ANN001, ANN202
+def _heading(doc, title: str):
     for p in doc.paragraphs:
         if p.text.strip().endswith(title) and p.style.name.startswith("Heading"):
             return p
     raise AssertionError(f"no heading {title}")
 
 
-def _next_paragraph(doc, para):  # noqa: ANN001, ANN202
+def _next_paragraph(doc, para):
     paras = doc.paragraphs
     i = next(i for i, p in enumerate(paras) if p._p is para._p)
     return paras[i + 1]
 
 
-def fill(form: Path, conclusions: dict[str, list[str]], followups: list[tuple[str, ...]],
-         considerations: list[str] | None = None) -> None:
+def fill(
+    form: Path,
+    conclusions: dict[str, list[str]],
+    followups: list[tuple[str, ...]],
+    considerations: list[str] | None = None,
+) -> None:
     """Write into the form the way a leader does in Word: over the placeholder, more paragraphs
     after it, rows of the follow-up table."""
     doc = Document(str(form))
@@ -70,13 +80,16 @@ CONCLUSIONS = {
     "Bestyrelsesnetværk": ["Bestyrelsesnetværket mødes fire gange årligt."],
     "Det videre arbejde og tilpasninger af strukturen": ["Netværket overvejer fælles ledelse."],
 }
-FOLLOWUPS = [("Funktionsbeskrivelse", "Lis Lille", "14.12.2012"),
-             ("Forslag om klubben", "Bent Syd", "31.01.2013")]
+FOLLOWUPS = [
+    ("Funktionsbeskrivelse", "Lis Lille", "14.12.2012"),
+    ("Forslag om klubben", "Bent Syd", "31.01.2013"),
+]
 
 
-def _finish(form: Path, structure_path: Path, out: Path):  # noqa: ANN202
-    return CliRunner().invoke(cli, ["minutes", "finish", str(form), "--structure", str(structure_path),
-                                    "--out", str(out)])
+def _finish(form: Path, structure_path: Path, out: Path):
+    return CliRunner().invoke(
+        cli, ["minutes", "finish", str(form), "--structure", str(structure_path), "--out", str(out)]
+    )
 
 
 def test_draft_form_holds_facts_items_and_table(review_structure_path, tmp_path):
@@ -126,13 +139,20 @@ def test_broken_form_keeps_what_it_can(review_structure_path, review_structure, 
     target = _next_paragraph(doc, _heading(doc, "Netværkets funktioner og koordinatorens rolle"))
     target.insert_paragraph_before("Fra: Lis Lille\nSendt: 3. oktober 2012 10:12")
     after = _next_paragraph(doc, target)
-    after.insert_paragraph_before("> Vi\u00a0aftalte\u00a0at koordinatoren deltager i\u00a0alle bestyrelsesmøder.")
+    after.insert_paragraph_before(
+        "> Vi\u00a0aftalte\u00a0at koordinatoren deltager i\u00a0alle bestyrelsesmøder."
+    )
     # 3) an extra column in the follow-up table
     table = doc.tables[-1]
     new_col = table.add_column(table.columns[0].width)
     new_col.cells[0].text = "Status"
     row = table.rows[1].cells
-    row[0].text, row[1].text, row[2].text, row[3].text = "Mødeplan for bestyrelser", "Lis Lille", "01.12.2012", "I gang"
+    row[0].text, row[1].text, row[2].text, row[3].text = (
+        "Mødeplan for bestyrelser",
+        "Lis Lille",
+        "01.12.2012",
+        "I gang",
+    )
     doc.save(str(form))
 
     minutes = read_minutes_form(form, review_structure)
@@ -146,7 +166,12 @@ def test_broken_form_keeps_what_it_can(review_structure_path, review_structure, 
     assert not any(line.startswith(("Fra:", "Sendt:")) for line in roles)
     assert minutes.item("status").lines == CONCLUSIONS["Status på den nuværende struktur"]
     (f,) = minutes.followups
-    assert (f.what, f.who, f.when, f.note) == ("Mødeplan for bestyrelser", "Lis Lille", "01.12.2012", "Status: I gang")
+    assert (f.what, f.who, f.when, f.note) == (
+        "Mødeplan for bestyrelser",
+        "Lis Lille",
+        "01.12.2012",
+        "Status: I gang",
+    )
 
     res = _finish(form, review_structure_path, tmp_path / "done")
     assert res.exit_code == 1
@@ -157,7 +182,9 @@ def test_broken_form_keeps_what_it_can(review_structure_path, review_structure, 
     assert "Mødeplan for bestyrelser | Lis Lille | 01.12.2012 | Status: I gang" in lines
 
 
-def test_form_with_unknown_section_and_deleted_table(review_structure_path, review_structure, tmp_path):
+def test_form_with_unknown_section_and_deleted_table(
+    review_structure_path, review_structure, tmp_path
+):
     form = _draft(review_structure_path, tmp_path / "forms", only="S1")
     fill(form, {"Kapacitet / børnetal": ["140 børn, uændret."]}, [])
     doc = Document(str(form))
@@ -205,8 +232,18 @@ def test_notes_with_unknown_item_keep_the_rest(review_structure_path, tmp_path):
     notes = tmp_path / "noter.yaml"
     notes.write_text(NOTES, encoding="utf-8")
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["minutes", "from-notes", str(notes), "--structure",
-                                   str(review_structure_path), "--out", str(out)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "minutes",
+            "from-notes",
+            str(notes),
+            "--structure",
+            str(review_structure_path),
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 1
     assert "punktet 'bestyrelsesnetvaerk' findes ikke på dagsordenen" in res.output
     assert "bestyrelsesnetværk (Bestyrelsesnetværk)" in res.output  # the known items are listed
@@ -232,8 +269,18 @@ def test_notes_from_workbook(review_structure_path, tmp_path):
     path = tmp_path / "noter.xlsx"
     wb.save(path)
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["minutes", "from-notes", str(path), "--structure",
-                                   str(review_structure_path), "--out", str(out)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "minutes",
+            "from-notes",
+            str(path),
+            "--structure",
+            str(review_structure_path),
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     (done,) = out.glob("referat-S1-*.docx")
     lines = docx_text(done.read_bytes()).body
@@ -247,14 +294,26 @@ def test_notes_from_workbook(review_structure_path, tmp_path):
 def test_notes_for_unknown_cluster(review_structure_path, tmp_path, bad):
     notes = tmp_path / "noter.yaml"
     notes.write_text(bad, encoding="utf-8")
-    res = CliRunner().invoke(cli, ["minutes", "from-notes", str(notes), "--structure",
-                                   str(review_structure_path), "--out", str(tmp_path / "o")])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "minutes",
+            "from-notes",
+            str(notes),
+            "--structure",
+            str(review_structure_path),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert res.exit_code == 1
     assert "klynge" in res.output
     assert not (tmp_path / "o").exists()
 
 
-def test_form_copied_without_its_properties_is_still_read(review_structure_path, review_structure, tmp_path):
+def test_form_copied_without_its_properties_is_still_read(
+    review_structure_path, review_structure, tmp_path
+):
     # A leader who copies everything into a new document loses the custom properties; the
     # cluster id in the subtitle is enough.
     form = _draft(review_structure_path, tmp_path / "forms")
@@ -284,12 +343,18 @@ def test_text_typed_next_to_the_placeholder(review_structure_path, review_struct
     assert minutes.item("kapacitet").lines == []
 
 
-def test_followup_table_without_its_heading_and_tracked_changes(review_structure_path, review_structure, tmp_path):
+def test_followup_table_without_its_heading_and_tracked_changes(
+    review_structure_path, review_structure, tmp_path
+):
     from docx.oxml.ns import qn
     from docx.oxml.parser import OxmlElement
 
     form = _draft(review_structure_path, tmp_path / "forms", only="S1")
-    fill(form, {"Kapacitet / børnetal": ["Kapaciteten er 140 børn."]}, [("Ny tælling", "Sofie Selv", "01.03.2013")])
+    fill(
+        form,
+        {"Kapacitet / børnetal": ["Kapaciteten er 140 børn."]},
+        [("Ny tælling", "Sofie Selv", "01.03.2013")],
+    )
     doc = Document(str(form))
     head = _heading(doc, "Aftalt opfølgning")
     head._p.getparent().remove(head._p)
@@ -316,14 +381,18 @@ def test_followup_table_without_its_heading_and_tracked_changes(review_structure
     doc.save(str(form))
     minutes = read_minutes_form(form, review_structure)
     assert minutes.item("kapacitet").lines == ["Kapaciteten er 140 børn. Ventelisten er kort."]
-    assert [(f.what, f.who, f.when) for f in minutes.followups] == [("Ny tælling", "Sofie Selv", "01.03.2013")]
+    assert [(f.what, f.who, f.when) for f in minutes.followups] == [
+        ("Ny tælling", "Sofie Selv", "01.03.2013")
+    ]
     messages = "\n".join(p.message for p in minutes.problems)
     assert "stod ikke under 'Aftalt opfølgning'; den er læst alligevel" in messages
     assert "ingen opfølgning er læst" not in messages
 
 
 @pytest.mark.libreoffice
-def test_form_saved_again_by_a_real_word_processor_reads_back(review_structure_path, review_structure, tmp_path):
+def test_form_saved_again_by_a_real_word_processor_reads_back(
+    review_structure_path, review_structure, tmp_path
+):
     """Filled, then opened and saved as .docx by LibreOffice, which rewrites the whole package
     as another word processor would; the minutes must still come out whole."""
     import shutil
@@ -335,9 +404,21 @@ def test_form_saved_again_by_a_real_word_processor_reads_back(review_structure_p
     form = _draft(review_structure_path, tmp_path / "forms")
     fill(form, CONCLUSIONS, FOLLOWUPS, considerations=["Strukturen fortsætter."])
     out = tmp_path / "resaved"
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
-                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(form)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(form),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     (resaved,) = out.glob("*.docx")
     minutes = read_minutes_form(resaved, review_structure)
     assert minutes.cluster_id == "N2"

@@ -21,16 +21,18 @@ from docauto.review.schedule import ScheduleError, clashes, plan_schedule
 SELF_GOVERNING = {"S1", "N1", "N2", "N3"}
 
 
-def _overlap(a, b) -> bool:  # noqa: ANN001
+def _overlap(a, b) -> bool:
     return a.day == b.day and a.starts < b.ends and b.starts < a.ends
 
 
-def _assert_no_shared_participant(schedule) -> None:  # noqa: ANN001
+def _assert_no_shared_participant(schedule) -> None:
     ms = schedule.meetings
     for i, a in enumerate(ms):
-        for b in ms[i + 1:]:
+        for b in ms[i + 1 :]:
             if _overlap(a, b):
-                shared = {p.key for p in a.meeting.participants} & {p.key for p in b.meeting.participants}
+                shared = {p.key for p in a.meeting.participants} & {
+                    p.key for p in b.meeting.participants
+                }
                 assert not shared, f"{a.id} and {b.id} share {shared}"
 
 
@@ -50,7 +52,9 @@ def test_participants_follow_the_rules(review_structure, review_settings):
     by_id = {m.cluster.id: [p.name for p in m.meeting.participants] for m in schedule.meetings}
     for names in by_id.values():
         assert "Projektledelsen Ny institutionsstruktur" in names and "BUPL" in names
-    assert "Bent Syd" in by_id["S1"] and "Sofie Selv" in by_id["S1"] and "Anna Nord" not in by_id["S1"]
+    assert (
+        "Bent Syd" in by_id["S1"] and "Sofie Selv" in by_id["S1"] and "Anna Nord" not in by_id["S1"]
+    )
     # a network: the coordinator plus the first other unit leader (by unit id)
     assert by_id["N1"][2:] == ["Anna Nord", "Niels Netværk", "Carla Cirkel"]
     assert by_id["N3"][2:] == ["Bent Syd", "Frede Fri", "Flemming Fløjte"]
@@ -69,7 +73,9 @@ def test_unknown_network_representative_is_an_error(review_structure, review_set
     path.write_text("netværksrepræsentanter:\n  N1: Carla Cirkell\n", encoding="utf-8")
     with pytest.raises(ScheduleError) as exc:
         plan_schedule(review_structure, review_settings, load_plan_input(path))
-    assert "Carla Cirkell" in str(exc.value) and "Carla Cirkel" in str(exc.value).replace("Carla Cirkell", "")
+    assert "Carla Cirkell" in str(exc.value) and "Carla Cirkel" in str(exc.value).replace(
+        "Carla Cirkell", ""
+    )
 
 
 def test_municipal_clusters_on_request(review_structure, review_settings, tmp_path):
@@ -81,13 +87,18 @@ def test_municipal_clusters_on_request(review_structure, review_settings, tmp_pa
     assert "Karen Kommune" in k1 and "Anna Nord" in k1
 
 
-@pytest.mark.parametrize("start,end", [
-    (dt.date(2013, 3, 25), dt.date(2013, 4, 5)),    # Easter 2013
-    (dt.date(2012, 12, 20), dt.date(2013, 1, 4)),   # Christmas and New Year
-    (dt.date(2013, 5, 6), dt.date(2013, 5, 24)),    # Store bededag, Ascension, Whit Monday
-    (dt.date(2013, 6, 3), dt.date(2013, 6, 7)),     # Grundlovsdag
-])
-def test_never_on_weekends_or_danish_holidays(review_structure, review_settings, tmp_path, start, end):
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (dt.date(2013, 3, 25), dt.date(2013, 4, 5)),  # Easter 2013
+        (dt.date(2012, 12, 20), dt.date(2013, 1, 4)),  # Christmas and New Year
+        (dt.date(2013, 5, 6), dt.date(2013, 5, 24)),  # Store bededag, Ascension, Whit Monday
+        (dt.date(2013, 6, 3), dt.date(2013, 6, 7)),  # Grundlovsdag
+    ],
+)
+def test_never_on_weekends_or_danish_holidays(
+    review_structure, review_settings, tmp_path, start, end
+):
     # Many meetings in a short window: all municipal clusters too, and no fixed participants,
     # so the planner fills days densely and would hit a holiday if it did not skip them.
     settings = dataclasses.replace(review_settings, start=start, end=end)
@@ -105,8 +116,9 @@ def test_never_on_weekends_or_danish_holidays(review_structure, review_settings,
 def test_parallel_meetings_never_share_a_participant(review_structure, review_settings, tmp_path):
     # Without the project management and BUPL at every meeting, meetings may run in
     # parallel; the area chief and shared leaders must still never be double-booked.
-    settings = dataclasses.replace(review_settings, fixed=(), start=dt.date(2012, 9, 3),
-                                   end=dt.date(2012, 9, 3))
+    settings = dataclasses.replace(
+        review_settings, fixed=(), start=dt.date(2012, 9, 3), end=dt.date(2012, 9, 3)
+    )
     path = tmp_path / "plan.yaml"
     path.write_text("kommunale_klynger: alle\n", encoding="utf-8")
     schedule = plan_schedule(review_structure, settings, load_plan_input(path))
@@ -118,9 +130,15 @@ def test_parallel_meetings_never_share_a_participant(review_structure, review_se
 def test_same_input_same_schedule(review_structure, review_settings, tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text("blokerede_datoer:\n  BUPL: ['2012-09-03..2012-09-21']\n", encoding="utf-8")
-    runs = [[(m.id, m.day, m.start) for m in plan_schedule(review_structure, review_settings,
-                                                           load_plan_input(path)).meetings]
-            for _ in range(3)]
+    runs = [
+        [
+            (m.id, m.day, m.start)
+            for m in plan_schedule(
+                review_structure, review_settings, load_plan_input(path)
+            ).meetings
+        ]
+        for _ in range(3)
+    ]
     assert runs[0] == runs[1] == runs[2]
 
 
@@ -129,7 +147,9 @@ def test_blocked_dates_are_respected(review_structure, review_settings, tmp_path
     path.write_text(
         "blokerede_datoer:\n"
         "  BUPL: ['2012-09-01..2012-10-31']\n"
-        "  Anna Nord: ['03.09.2012', '2012-11-01..2012-11-26']\n", encoding="utf-8")
+        "  Anna Nord: ['03.09.2012', '2012-11-01..2012-11-26']\n",
+        encoding="utf-8",
+    )
     schedule = plan_schedule(review_structure, review_settings, load_plan_input(path))
     assert all(m.day >= dt.date(2012, 11, 1) for m in schedule.meetings)
     anna = [m for m in schedule.meetings if "Anna Nord" in [p.name for p in m.meeting.participants]]
@@ -138,7 +158,9 @@ def test_blocked_dates_are_respected(review_structure, review_settings, tmp_path
 
 def test_participant_blocked_on_every_day_is_named(review_structure, review_settings, tmp_path):
     path = tmp_path / "plan.yaml"
-    path.write_text("blokerede_datoer:\n  Frede Fri: ['2012-09-01..2012-11-30']\n", encoding="utf-8")
+    path.write_text(
+        "blokerede_datoer:\n  Frede Fri: ['2012-09-01..2012-11-30']\n", encoding="utf-8"
+    )
     with pytest.raises(ScheduleError) as exc:
         plan_schedule(review_structure, review_settings, load_plan_input(path))
     assert "Frede Fri" in str(exc.value) and "alle arbejdsdage" in str(exc.value)
@@ -152,7 +174,9 @@ def test_unknown_participant_in_blocked_dates(review_structure, review_settings,
     assert "ukendt deltager 'Frede Frii'" in str(exc.value) and "Frede Fri?" in str(exc.value)
 
 
-@pytest.mark.parametrize("value", ["2012-11-31", "31.11.2012", "31. november 2012", "2012-02-30..2012-03-02"])
+@pytest.mark.parametrize(
+    "value", ["2012-11-31", "31.11.2012", "31. november 2012", "2012-02-30..2012-03-02"]
+)
 def test_impossible_date_in_yaml_is_named(tmp_path, value):
     path = tmp_path / "plan.yaml"
     path.write_text(f"blokerede_datoer:\n  BUPL: ['2012-09-03', '{value}']\n", encoding="utf-8")
@@ -177,8 +201,19 @@ def test_cli_json_and_dry_run_write_nothing(review_structure_path, tmp_path):
     import json
 
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
-                                   "--out", str(out), "--dry-run", "--json"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "review",
+            "schedule",
+            "--structure",
+            str(review_structure_path),
+            "--out",
+            str(out),
+            "--dry-run",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
     assert sorted(r["cluster"] for r in rows) == sorted(SELF_GOVERNING)
@@ -216,17 +251,42 @@ def test_workbook_input_blocks_dates(review_structure, review_settings, tmp_path
 
 def test_cli_too_short_window_says_how_many_and_writes_nothing(review_structure_path, tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
-                                      "--out", str(out), "--from", "2012-09-03", "--to", "2012-09-03",
-                                      "--hours", "09:00-12:00"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "review",
+            "schedule",
+            "--structure",
+            str(review_structure_path),
+            "--out",
+            str(out),
+            "--from",
+            "2012-09-03",
+            "--to",
+            "2012-09-03",
+            "--hours",
+            "09:00-12:00",
+        ],
+    )
     assert result.exit_code == 1
     assert "2 af 4 møder kan ikke placeres" in result.output
     assert not out.exists()
 
 
 def test_cli_impossible_window_date(review_structure_path, tmp_path):
-    result = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
-                                      "--out", str(tmp_path / "o"), "--to", "2012-11-31"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "review",
+            "schedule",
+            "--structure",
+            str(review_structure_path),
+            "--out",
+            str(tmp_path / "o"),
+            "--to",
+            "2012-11-31",
+        ],
+    )
     assert result.exit_code == 2
     assert "2012-11-31" in result.output
 
@@ -238,16 +298,19 @@ def _read_plan(path: Path) -> list[dict]:
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
-def test_cli_writes_workbook_and_ics_with_attendees(review_structure_path, review_structure,
-                                                    review_settings, tmp_path):
+def test_cli_writes_workbook_and_ics_with_attendees(
+    review_structure_path, review_structure, review_settings, tmp_path
+):
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
-                                      "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["review", "schedule", "--structure", str(review_structure_path), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     expected = plan_schedule(review_structure, review_settings)
     rows = _read_plan(out / "mødeplan.xlsx")
-    assert [(r["Klynge-ID"], r["Dato"].date(), r["Start"]) for r in rows] == \
-        [(m.cluster.id, m.day, m.start.strftime("%H:%M")) for m in expected.meetings]
+    assert [(r["Klynge-ID"], r["Dato"].date(), r["Start"]) for r in rows] == [
+        (m.cluster.id, m.day, m.start.strftime("%H:%M")) for m in expected.meetings
+    ]
     ics_files = sorted((out / "kalender").glob("*.ics"))
     assert len(ics_files) == 4
     uids = set()
@@ -279,17 +342,25 @@ def test_uid_stays_when_the_meeting_moves(review_structure, review_settings):
     later = dataclasses.replace(review_settings, start=dt.date(2012, 10, 1))
     b = plan_schedule(review_structure, later).by_cluster("N2")
     assert a.day != b.day
-    uid = [str(Calendar.from_ical(meeting_ics(m, review_settings, [])).walk("VEVENT")[0]["UID"]) for m in (a, b)]
+    uid = [
+        str(Calendar.from_ical(meeting_ics(m, review_settings, [])).walk("VEVENT")[0]["UID"])
+        for m in (a, b)
+    ]
     assert uid[0] == uid[1]
 
 
 def test_schedule_workbook_edited_by_hand_is_used(review_structure_path, tmp_path):
-    from docauto.docxtext import docx_text
+    from docauto.office.docxtext import docx_text
 
     out = tmp_path / "out"
     runner = CliRunner()
-    assert runner.invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
-                               "--out", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli,
+            ["review", "schedule", "--structure", str(review_structure_path), "--out", str(out)],
+        ).exit_code
+        == 0
+    )
     wb = openpyxl.load_workbook(out / "mødeplan.xlsx")
     ws = wb["Mødeplan"]
     header = [c.value for c in ws[1]]
@@ -299,9 +370,21 @@ def test_schedule_workbook_edited_by_hand_is_used(review_structure_path, tmp_pat
             row[header.index("Start")].value = "13:30"
             row[header.index("Slut")].value = "15:00"
     wb.save(out / "mødeplan.xlsx")
-    res = runner.invoke(cli, ["generate", "dagsorden", "--structure", str(review_structure_path),
-                              "--data", str(out / "mødeplan.xlsx"), "--out", str(tmp_path / "inv"),
-                              "--only", "N2"])
+    res = runner.invoke(
+        cli,
+        [
+            "generate",
+            "dagsorden",
+            "--structure",
+            str(review_structure_path),
+            "--data",
+            str(out / "mødeplan.xlsx"),
+            "--out",
+            str(tmp_path / "inv"),
+            "--only",
+            "N2",
+        ],
+    )
     assert res.exit_code == 0, res.output
     (doc,) = (tmp_path / "inv").glob("*.docx")
     text = docx_text(doc.read_bytes()).all
@@ -309,8 +392,8 @@ def test_schedule_workbook_edited_by_hand_is_used(review_structure_path, tmp_pat
 
 
 def test_demo_structure_schedule(review_settings):
-    from docauto.demo import demo_structure_path
-    from docauto.structure import load_structure
+    from docauto.demo.municipality import demo_structure_path
+    from docauto.structure.model import load_structure
 
     path = demo_structure_path()
     if not path.exists():
@@ -326,10 +409,34 @@ def test_demo_structure_schedule(review_settings):
 
 def test_cli_municipal_cluster_on_request(review_structure_path, tmp_path):
     out = tmp_path / "out"
-    res = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
-                                   "--out", str(out), "--municipal", "K1"])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "review",
+            "schedule",
+            "--structure",
+            str(review_structure_path),
+            "--out",
+            str(out),
+            "--municipal",
+            "K1",
+        ],
+    )
     assert res.exit_code == 0, res.output
-    assert sorted(r["Klynge-ID"] for r in _read_plan(out / "mødeplan.xlsx")) == sorted(SELF_GOVERNING | {"K1"})
-    res = CliRunner().invoke(cli, ["review", "schedule", "--structure", str(review_structure_path),
-                                   "--out", str(tmp_path / "o2"), "--municipal", "K99"])
+    assert sorted(r["Klynge-ID"] for r in _read_plan(out / "mødeplan.xlsx")) == sorted(
+        SELF_GOVERNING | {"K1"}
+    )
+    res = CliRunner().invoke(
+        cli,
+        [
+            "review",
+            "schedule",
+            "--structure",
+            str(review_structure_path),
+            "--out",
+            str(tmp_path / "o2"),
+            "--municipal",
+            "K99",
+        ],
+    )
     assert res.exit_code == 1 and "ukendt klynge 'K99'" in res.output

@@ -16,9 +16,9 @@ import yaml
 from click.testing import CliRunner
 
 from docauto.cli import cli
-from docauto.demo import demo_structure_path
+from docauto.demo.municipality import demo_structure_path
 from docauto.errors import InputError, StructureError
-from docauto.structure import (
+from docauto.structure.model import (
     SHEETS,
     Structure,
     load_structure,
@@ -85,8 +85,9 @@ def test_demo_counts_and_shape(demo: Structure) -> None:
 
 
 def test_demo_umbrellas_and_models(demo: Structure) -> None:
-    models = Counter((c.type, c.umbrella, c.model) for c in demo.clusters.values()
-                     if c.is_self_governing)
+    models = Counter(
+        (c.type, c.umbrella, c.model) for c in demo.clusters.values() if c.is_self_governing
+    )
     assert set(models) == {
         ("Selvejende klynge", "SBBU", "3"),
         ("Netværk", "MDI", "Forpligtende netværk"),
@@ -101,7 +102,7 @@ def test_demo_umbrellas_and_models(demo: Structure) -> None:
             assert (c.leader, c.email) in {(u.leader, u.email) for u in c.units}
 
 
-def _deviations(c) -> set[str]:  # noqa: ANN001
+def _deviations(c) -> set[str]:
     """The umbrella criteria of DOMAIN.md, read as mappings/paraplymodeller.yaml reads them."""
     out = set()
     ages = [u.age_range for u in c.units]
@@ -126,14 +127,19 @@ def _deviations(c) -> set[str]:  # noqa: ANN001
 
 def test_demo_deviations_are_the_documented_ones(demo: Structure) -> None:
     found = {c.id: _deviations(c) for c in demo.clusters.values() if _deviations(c)}
-    assert found == {"N002": {"children"}, "N004": {"ages"}, "N008": {"model"},
-                     "N010": {"institutions"}, "N011": {"children"}}
+    assert found == {
+        "N002": {"children"},
+        "N004": {"ages"},
+        "N008": {"model"},
+        "N010": {"institutions"},
+        "N011": {"children"},
+    }
     doc = _script().__doc__
     for cid in found:
         assert f"``{cid}``" in doc
 
 
-def _script():  # noqa: ANN202
+def _script():
     path = ROOT / "scripts" / "make_demo_data.py"
     spec = importlib.util.spec_from_file_location("make_demo_data", path)
     module = importlib.util.module_from_spec(spec)
@@ -171,7 +177,7 @@ UNIT_HEADERS = list(SHEETS["Enheder"])
 
 AREA_ROWS = [
     ["Amager", "Chef A", "a@demo.dk", "Sous A", "sa@demo.dk"],
-    ["Valby", "Chef B", None, "Sous B", "sb@demo.dk"],             # chief e-mail missing
+    ["Valby", "Chef B", None, "Sous B", "sb@demo.dk"],  # chief e-mail missing
     ["Nørrebro", "Chef C", "c@demo.dk", "Sous C", "sous(at)demo.dk"],  # malformed e-mail
 ]
 CLUSTER_ROWS = [
@@ -185,11 +191,11 @@ CLUSTER_ROWS = [
 UNIT_ROWS = [
     ["E1", "Solsikken", "K1", "Vej 1", 40, "0-6", "Leder 1", "e1@demo.dk"],
     ["E2", "Mælkebøtten", "K2", "Vej 2", 50, "3-6", "Leder 2", "e2@demo.dk"],
-    None,                                                                     # a blank row
+    None,  # a blank row
     ["E1", "Troldehøjen", "K1", "Vej 3", 30, "0-2", "Leder 3", "e3@demo.dk"],  # duplicate id
-    ["E3", "Regnbuen", "K99", "Vej 4", 30, "0-6", "Leder 4", "e4@demo.dk"],    # unknown cluster
+    ["E3", "Regnbuen", "K99", "Vej 4", 30, "0-6", "Leder 4", "e4@demo.dk"],  # unknown cluster
     ["E4", "Myretuen", "K3", "Vej 5", "ca. 40", "0-6", "Leder 5", "e5@demo.dk"],  # not a number
-    ["E5", "Bikuben", "K4", "Vej 6", -5, "0-6", "Leder 6", "e6@demo.dk"],     # negative
+    ["E5", "Bikuben", "K4", "Vej 6", -5, "0-6", "Leder 6", "e6@demo.dk"],  # negative
     ["E6", "Spiren", "K2", "Vej 7", 30, "0-6", "Leder 7", "leder@@demo.dk"],  # malformed e-mail
 ]
 
@@ -260,10 +266,12 @@ EXPECTED_YAML = {
 }
 
 
-@pytest.mark.parametrize(("make", "expected"), [(bad_workbook, EXPECTED_XLSX),
-                                               (bad_yaml, EXPECTED_YAML)],
-                         ids=["xlsx", "yaml"])
-def test_every_problem_in_one_error(make, expected, tmp_path: Path) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [(bad_workbook, EXPECTED_XLSX), (bad_yaml, EXPECTED_YAML)],
+    ids=["xlsx", "yaml"],
+)
+def test_every_problem_in_one_error(make, expected, tmp_path: Path) -> None:
     path = make(tmp_path / ("bad.xlsx" if make is bad_workbook else "bad.yaml"))
     with pytest.raises(StructureError) as info:
         load_structure(path)
@@ -282,15 +290,20 @@ def test_yaml_problems_name_the_line(tmp_path: Path) -> None:
     lines = path.read_text(encoding="utf-8").splitlines()
     with pytest.raises(StructureError) as info:
         load_structure(path)
-    p = next(p for p in info.value.problems if p.location.column == "Antal børn"
-             and "negativt" in p.message)
+    p = next(
+        p
+        for p in info.value.problems
+        if p.location.column == "Antal børn" and "negativt" in p.message
+    )
     line = int(re.fullmatch(r"linje (\d+)", p.location.part).group(1))
     assert lines[line - 1].lstrip("- ").startswith("Enheds-ID: E5")
 
 
 @pytest.mark.parametrize("make", [bad_workbook, bad_yaml], ids=["xlsx", "yaml"])
 @pytest.mark.parametrize("sheet", list(SHEETS))
-def test_missing_sheet_is_one_problem_and_the_rest_still_listed(make, sheet, tmp_path: Path) -> None:  # noqa: ANN001
+def test_missing_sheet_is_one_problem_and_the_rest_still_listed(
+    make, sheet, tmp_path: Path
+) -> None:
     path = make(tmp_path / ("bad.xlsx" if make is bad_workbook else "bad.yaml"), drop_sheet=sheet)
     with pytest.raises(StructureError) as info:
         load_structure(path)
@@ -331,18 +344,28 @@ def test_missing_key_column_does_not_flood(tmp_path: Path) -> None:
 def test_values_are_read_leniently_and_numbers_strictly(tmp_path: Path) -> None:
     data = {
         "Områder": [{"Område": "Amager", "Områdechef": "C", "E-mail": " A@Demo.dk "}],
-        "Klynger": [{"Klynge-ID": "K1", "Klynge": "Klynge 1", "Område": "Amager",
-                     "Type": "kommunal  KLYNGE", "Paraplyorganisation": "mdi"}],
-        "Enheder": [{"Enheds-ID": "E1", "Enhed": "A", "Klynge-ID": "K1", "Antal børn": "1.200"},
-                    {"Enheds-ID": "E2", "Enhed": "B", "Klynge-ID": "K1", "Antal børn": 12.0},
-                    {"enheds-id": "E3", "ENHED": "C", "Klynge-ID": "K1", "Antal  børn": "12.5"}],
+        "Klynger": [
+            {
+                "Klynge-ID": "K1",
+                "Klynge": "Klynge 1",
+                "Område": "Amager",
+                "Type": "kommunal  KLYNGE",
+                "Paraplyorganisation": "mdi",
+            }
+        ],
+        "Enheder": [
+            {"Enheds-ID": "E1", "Enhed": "A", "Klynge-ID": "K1", "Antal børn": "1.200"},
+            {"Enheds-ID": "E2", "Enhed": "B", "Klynge-ID": "K1", "Antal børn": 12.0},
+            {"enheds-id": "E3", "ENHED": "C", "Klynge-ID": "K1", "Antal  børn": "12.5"},
+        ],
     }
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(StructureError) as info:
         load_structure(path)
     assert [(p.location.row, p.message) for p in info.value.problems] == [
-        (3, "'12.5' er ikke et helt tal")]
+        (3, "'12.5' er ikke et helt tal")
+    ]
     del data["Enheder"][2]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     s = load_structure(path)
@@ -371,18 +394,30 @@ def test_wrong_dimension_record_does_not_hide_rows(demo: Structure, tmp_path: Pa
 # --- files that cannot be read --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "content", "words"), [
-    ("krypteret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, "krypteret"),
-    ("beskadiget.xlsx", b"PK\x03\x04" + b"\x13" * 300, "beskadiget"),
-    ("tekst.xlsx", b"Omraade;Chef\n", "ikke en gyldig Office-fil"),
-    ("ugyldig.yaml", "Områder: [\n  - Område: {".encode(), "ugyldig YAML (linje"),
-    ("latin1.yaml", "Områder: []".encode("latin-1"), "ikke UTF-8"),
-    ("liste.yaml", b"- 1\n- 2\n", "forventede nøglerne"),
-    ("tom.yaml", b"", "forventede nøglerne"),
-    ("struktur.csv", b"a;b\n", "ukendt filtype"),
-], ids=["encrypted", "corrupt-zip", "not-zip", "bad-yaml", "latin1", "yaml-list", "empty-yaml",
-     "csv"])
-def test_unreadable_file_is_an_input_error_naming_it(name, content, words, tmp_path: Path) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("krypteret.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000, "krypteret"),
+        ("beskadiget.xlsx", b"PK\x03\x04" + b"\x13" * 300, "beskadiget"),
+        ("tekst.xlsx", b"Omraade;Chef\n", "ikke en gyldig Office-fil"),
+        ("ugyldig.yaml", "Områder: [\n  - Område: {".encode(), "ugyldig YAML (linje"),
+        ("latin1.yaml", "Områder: []".encode("latin-1"), "ikke UTF-8"),
+        ("liste.yaml", b"- 1\n- 2\n", "forventede nøglerne"),
+        ("tom.yaml", b"", "forventede nøglerne"),
+        ("struktur.csv", b"a;b\n", "ukendt filtype"),
+    ],
+    ids=[
+        "encrypted",
+        "corrupt-zip",
+        "not-zip",
+        "bad-yaml",
+        "latin1",
+        "yaml-list",
+        "empty-yaml",
+        "csv",
+    ],
+)
+def test_unreadable_file_is_an_input_error_naming_it(name, content, words, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(InputError) as info:
@@ -403,11 +438,11 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
 # --- the command line -----------------------------------------------------------------------
 
 
-def run(*args: str):  # noqa: ANN201
+def run(*args: str):
     return CliRunner().invoke(cli, ["structure", *args])
 
 
-def err(result) -> str:  # noqa: ANN001
+def err(result) -> str:
     """What the command wrote to stderr (Click < 8.2 mixes it into the output)."""
     try:
         return result.stderr
@@ -418,8 +453,11 @@ def err(result) -> str:  # noqa: ANN001
 def test_cli_check_demo(tmp_path: Path) -> None:
     result = run("check", "--structure", str(demo_structure_path()))
     assert result.exit_code == 0, result.output
-    assert re.search(r"8 areas, 66 clusters \(62 municipal, 4 self-governing\), 14 networks, "
-                     r"330 units", result.stdout)
+    assert re.search(
+        r"8 areas, 66 clusters \(62 municipal, 4 self-governing\), 14 networks, "
+        r"330 units",
+        result.stdout,
+    )
     result = run("check", "--structure", str(demo_structure_path()), "--json")
     import json
 
@@ -454,18 +492,25 @@ def test_cli_export_round_trip(first: str, second: str, demo: Structure, tmp_pat
     if second == "xlsx":
         ws = openpyxl.load_workbook(b)["Områder"]
         first_area = next(iter(demo.areas.values()))
-        assert [c.value for c in ws[2]] == [first_area.name, first_area.chief, first_area.email,
-                                           first_area.deputy, first_area.deputy_email]
+        assert [c.value for c in ws[2]] == [
+            first_area.name,
+            first_area.chief,
+            first_area.email,
+            first_area.deputy,
+            first_area.deputy_email,
+        ]
 
 
 def test_cli_export_dry_run_and_refusals(tmp_path: Path) -> None:
     out = tmp_path / "s.xlsx"
-    result = run("export", "--structure", str(demo_structure_path()), "--out", str(out),
-                 "--dry-run")
+    result = run(
+        "export", "--structure", str(demo_structure_path()), "--out", str(out), "--dry-run"
+    )
     assert result.exit_code == 0 and f"Would write {out}" in result.stdout
     assert not out.exists()
-    result = run("export", "--structure", str(demo_structure_path()), "--out",
-                 str(tmp_path / "s.csv"))
+    result = run(
+        "export", "--structure", str(demo_structure_path()), "--out", str(tmp_path / "s.csv")
+    )
     assert result.exit_code == 2 and ".xlsx, .yaml or .yml" in err(result)
     # A structure with problems is not exported.
     result = run("export", "--structure", str(bad_yaml(tmp_path / "bad.yaml")), "--out", str(out))
@@ -488,9 +533,16 @@ def test_cli_demo_writes_the_bundled_structure(demo: Structure, tmp_path: Path) 
     ws = wb["Enheder"]
     assert [c.value for c in ws[1]] == list(SHEETS["Enheder"])
     last = list(demo.units.values())[-1]
-    assert [c.value for c in ws[ws.max_row]] == [last.id, last.name, last.cluster_id, last.address,
-                                                 last.children, last.age_group, last.leader,
-                                                 last.email]
+    assert [c.value for c in ws[ws.max_row]] == [
+        last.id,
+        last.name,
+        last.cluster_id,
+        last.address,
+        last.children,
+        last.age_group,
+        last.leader,
+        last.email,
+    ]
     same(load_structure(tmp_path / "demo.xlsx"), demo)
 
 

@@ -1,4 +1,4 @@
-"""Tests for ``docauto templates check`` (docauto/templatecheck.py).
+"""Tests for ``docauto templates check`` (docauto/office/templatecheck.py).
 
 Templates are built with python-docx; where python-docx cannot produce what Word does (a tag
 split over runs, half in a link, ...), the ``<w:r>`` elements are written by hand into the
@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from docauto import plugins
 from docauto.cli import cli
 from docauto.kinds import Kind
-from docauto.templatecheck import ERROR, WARNING, Finding, check_template
+from docauto.office.templatecheck import ERROR, WARNING, Finding, check_template
 
 DATA = Path(__file__).parent / "data"
 CORPUS = Path("/work/shared/corpora/docxtpl")
@@ -41,16 +41,18 @@ def para(*runs: str) -> str:
 
 
 def table(rows: list[list[str]]) -> str:
-    body = "".join("<w:tr>" + "".join(f"<w:tc>{cell}</w:tc>" for cell in row) + "</w:tr>"
-                   for row in rows)
+    body = "".join(
+        "<w:tr>" + "".join(f"<w:tc>{cell}</w:tc>" for cell in row) + "</w:tr>" for row in rows
+    )
     return f"<w:tbl>{body}</w:tbl>"
 
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
-def docx_with_body(path: Path, body_xml: str, header: str | None = None,
-                   footnote: str | None = None) -> Path:
+def docx_with_body(
+    path: Path, body_xml: str, header: str | None = None, footnote: str | None = None
+) -> Path:
     """A real Word document from python-docx whose body is replaced by ``body_xml``
     (and, if given, a footnotes part holding the paragraph XML ``footnote``)."""
     import docx
@@ -67,17 +69,26 @@ def docx_with_body(path: Path, body_xml: str, header: str | None = None,
             data = src.read(info)
             if info.filename == "word/document.xml":
                 xml = data.decode("utf-8")
-                xml = re.sub(r"(<w:body>).*?(<w:sectPr)",
-                             lambda m: m.group(1) + body_xml + m.group(2), xml, flags=re.S)
+                xml = re.sub(
+                    r"(<w:body>).*?(<w:sectPr)",
+                    lambda m: m.group(1) + body_xml + m.group(2),
+                    xml,
+                    flags=re.S,
+                )
                 data = xml.encode("utf-8")
             if info.filename == "[Content_Types].xml" and footnote is not None:
-                data = data.replace(b"</Types>", f'<Override PartName="/word/footnotes.xml" '
-                                    f'ContentType="{FOOTNOTES_CT}"/></Types>'.encode())
+                data = data.replace(
+                    b"</Types>",
+                    f'<Override PartName="/word/footnotes.xml" '
+                    f'ContentType="{FOOTNOTES_CT}"/></Types>'.encode(),
+                )
             dst.writestr(info, data)
         if footnote is not None:
-            dst.writestr("word/footnotes.xml",
-                         '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
-                         f'2006/main"><w:footnote w:id="1">{footnote}</w:footnote></w:footnotes>')
+            dst.writestr(
+                "word/footnotes.xml",
+                '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/'
+                f'2006/main"><w:footnote w:id="1">{footnote}</w:footnote></w:footnotes>',
+            )
     path.write_bytes(out.getvalue())
     return path
 
@@ -127,15 +138,26 @@ def test_template_error_names_file_and_paragraph(tmp_path: Path) -> None:
 def test_template_error_library() -> None:
     findings = check_template(DATA / "template_error_tpl.docx")
     assert [(f.code, f.part, f.paragraph, f.text) for f in findings] == [
-        ("stray-end", "body", 5, "{% endif %}")]
+        ("stray-end", "body", 5, "{% endif %}")
+    ]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="shared docxtpl corpus not on this machine")
-@pytest.mark.parametrize("name", [
-    "order_tpl.docx", "nested_for_tpl.docx", "dynamic_table_tpl.docx", "footnotes_tpl.docx",
-    "header_footer_entities_tpl.docx", "vertical_merge_tpl.docx", "horizontal_merge_tpl.docx",
-    "merge_paragraph_tpl.docx", "word2016_tpl.docx", "comments_tpl.docx",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "order_tpl.docx",
+        "nested_for_tpl.docx",
+        "dynamic_table_tpl.docx",
+        "footnotes_tpl.docx",
+        "header_footer_entities_tpl.docx",
+        "vertical_merge_tpl.docx",
+        "horizontal_merge_tpl.docx",
+        "merge_paragraph_tpl.docx",
+        "word2016_tpl.docx",
+        "comments_tpl.docx",
+    ],
+)
 def test_corpus_templates_without_errors_exit_0(name: str) -> None:
     result = invoke(str(CORPUS / name))
     assert result.exit_code == 0, result.output
@@ -183,61 +205,188 @@ R = run
 
 CASES = [
     # (id, body, code, severity, (paragraph, table, row, column), words in the message)
-    ("jinja-syntax", P(R("Hej {{ navn + }}")), "syntax-error", ERROR, (1, None, None, None),
-     "mærket er ufuldstændigt"),
-    ("jinja-syntax-cell", T([[P(R("a")), P(R("b"))], [P(R("c")), P(R("{% if navn = 1 %}x{% endif %}"))]]),
-     "syntax-error", ERROR, (4, 1, 2, 2), "syntaksfejl"),
-    ("split-bold-braces", P(R("Kære ")) + P(R("{"), R("{ navn }}", BOLD)), "split-tag-formatting",
-     WARNING, (2, None, None, None), "ryd formateringen"),
-    ("split-percent-brace", P(R("{% if navn %}ja{% endif %"), R("}", BOLD)), "split-tag-formatting",
-     WARNING, (1, None, None, None), "selve '{%' eller '%}' er delt"),
-    ("split-proof-and-formatting", P(R("{{ na", "<w:i/>"), '<w:proofErr w:type="spellStart"/>',
-                                     R("vn }}")), "split-tag-formatting", WARNING, (1, None, None, None),
-     "2 stykker"),
-    ("bookmark-inside", P(R("{{ na"), '<w:bookmarkStart w:id="0" w:name="m"/>', R("vn }}")),
-     "split-tag-marker", WARNING, (1, None, None, None), "bogmærke"),
-    ("half-in-link", P('<w:hyperlink w:anchor="m">' + R("{{ navn") + "</w:hyperlink>", R(" }}")),
-     "split-tag-container", ERROR, (1, None, None, None), "halvt inde i et link"),
-    ("across-paragraphs", P(R("intro")) + P(R("{{ navn")) + P(R("}}")), "tag-across-paragraphs",
-     ERROR, (2, None, None, None), "slutter først i afsnit 3"),
-    ("unclosed-tag", P(R("{{ navn")) + P(R("tekst")) + P(R("{{ navn }}")), "unclosed-tag", ERROR,
-     (1, None, None, None), "docxtpl læser videre til afsnit 3"),
-    ("curly-quotes", P(R("{% if navn == ”a” %}ja{% endif %}")), "curly-quotes", WARNING,
-     (1, None, None, None), "typografiske anførselstegn (”)"),
-    ("low-quotes", P(R("{% if navn == „a” %}ja{% endif %}")), "curly-quotes", ERROR,
-     (1, None, None, None), "forstår Jinja ikke"),
-    ("en-dash", P(R("x")) + P(R("{%– if navn %}ja{% endif %}")), "dash", ERROR,
-     (2, None, None, None), "'{%-'"),
+    (
+        "jinja-syntax",
+        P(R("Hej {{ navn + }}")),
+        "syntax-error",
+        ERROR,
+        (1, None, None, None),
+        "mærket er ufuldstændigt",
+    ),
+    (
+        "jinja-syntax-cell",
+        T([[P(R("a")), P(R("b"))], [P(R("c")), P(R("{% if navn = 1 %}x{% endif %}"))]]),
+        "syntax-error",
+        ERROR,
+        (4, 1, 2, 2),
+        "syntaksfejl",
+    ),
+    (
+        "split-bold-braces",
+        P(R("Kære ")) + P(R("{"), R("{ navn }}", BOLD)),
+        "split-tag-formatting",
+        WARNING,
+        (2, None, None, None),
+        "ryd formateringen",
+    ),
+    (
+        "split-percent-brace",
+        P(R("{% if navn %}ja{% endif %"), R("}", BOLD)),
+        "split-tag-formatting",
+        WARNING,
+        (1, None, None, None),
+        "selve '{%' eller '%}' er delt",
+    ),
+    (
+        "split-proof-and-formatting",
+        P(R("{{ na", "<w:i/>"), '<w:proofErr w:type="spellStart"/>', R("vn }}")),
+        "split-tag-formatting",
+        WARNING,
+        (1, None, None, None),
+        "2 stykker",
+    ),
+    (
+        "bookmark-inside",
+        P(R("{{ na"), '<w:bookmarkStart w:id="0" w:name="m"/>', R("vn }}")),
+        "split-tag-marker",
+        WARNING,
+        (1, None, None, None),
+        "bogmærke",
+    ),
+    (
+        "half-in-link",
+        P('<w:hyperlink w:anchor="m">' + R("{{ navn") + "</w:hyperlink>", R(" }}")),
+        "split-tag-container",
+        ERROR,
+        (1, None, None, None),
+        "halvt inde i et link",
+    ),
+    (
+        "across-paragraphs",
+        P(R("intro")) + P(R("{{ navn")) + P(R("}}")),
+        "tag-across-paragraphs",
+        ERROR,
+        (2, None, None, None),
+        "slutter først i afsnit 3",
+    ),
+    (
+        "unclosed-tag",
+        P(R("{{ navn")) + P(R("tekst")) + P(R("{{ navn }}")),
+        "unclosed-tag",
+        ERROR,
+        (1, None, None, None),
+        "docxtpl læser videre til afsnit 3",
+    ),
+    (
+        "curly-quotes",
+        P(R("{% if navn == ”a” %}ja{% endif %}")),
+        "curly-quotes",
+        WARNING,
+        (1, None, None, None),
+        "typografiske anførselstegn (”)",
+    ),
+    (
+        "low-quotes",
+        P(R("{% if navn == „a” %}ja{% endif %}")),
+        "curly-quotes",
+        ERROR,
+        (1, None, None, None),
+        "forstår Jinja ikke",
+    ),
+    (
+        "en-dash",
+        P(R("x")) + P(R("{%– if navn %}ja{% endif %}")),
+        "dash",
+        ERROR,
+        (2, None, None, None),
+        "'{%-'",
+    ),
     ("nbsp", P(R("{{\u00a0navn }}")), "nbsp", WARNING, (1, None, None, None), "hårdt mellemrum"),
     ("ellipsis", P(R("{{ navn… }}")), "ellipsis", ERROR, (1, None, None, None), "'…'"),
-    ("for-without-endfor", P(R("a")) + P(R("{% for x in navn %}{{ x }}")) + P(R("b")),
-     "unclosed-block", ERROR, (2, None, None, None), "'{% for %}' fra afsnit 2 lukkes aldrig"),
-    ("if-inside-for-unclosed", P(R("{% for x in navn %}")) + P(R("{% if x %}{{ x }}")) + P(R("{% endfor %}")),
-     "unclosed-block", ERROR, (2, None, None, None), "mangler '{% endif %}' før '{% endfor %}' i afsnit 3"),
-    ("stray-endif", P(R("a")) + P(R("b {% endif %}")), "stray-end", ERROR, (2, None, None, None),
-     "har ingen '{% if ... %}'"),
+    (
+        "for-without-endfor",
+        P(R("a")) + P(R("{% for x in navn %}{{ x }}")) + P(R("b")),
+        "unclosed-block",
+        ERROR,
+        (2, None, None, None),
+        "'{% for %}' fra afsnit 2 lukkes aldrig",
+    ),
+    (
+        "if-inside-for-unclosed",
+        P(R("{% for x in navn %}")) + P(R("{% if x %}{{ x }}")) + P(R("{% endfor %}")),
+        "unclosed-block",
+        ERROR,
+        (2, None, None, None),
+        "mangler '{% endif %}' før '{% endfor %}' i afsnit 3",
+    ),
+    (
+        "stray-endif",
+        P(R("a")) + P(R("b {% endif %}")),
+        "stray-end",
+        ERROR,
+        (2, None, None, None),
+        "har ingen '{% if ... %}'",
+    ),
     ("stray-else", P(R("{% else %}")), "misplaced-else", ERROR, (1, None, None, None), "uden for"),
-    ("tr-in-two-tables",
-     T([[P(R("{%tr for x in navn %}"))], [P(R("{{ x }}"))]]) + P(R("mellem"))
-     + T([[P(R("a")), P(R("{%tr endfor %}"))]]),
-     "tr-block-tables", ERROR, (5, 2, 1, 2), "begynder i tabel 1"),
-    ("if-in-cell-endif-outside", T([[P(R("{% if navn %}a"))]]) + P(R("b{% endif %}")),
-     "block-structure", ERROR, (2, None, None, None), "afsnit 1, tabel 1, række 1, celle 1"),
-    ("tr-with-space", T([[P(R("{% tr for x in navn %}"))], [P(R("{{ x }}"))], [P(R("{%tr endfor %}"))]]),
-     "prefix-space", ERROR, (1, 1, 1, 1), "'{%tr ...%}'"),
-    ("p-tag-with-text", P(R("{%p if navn %} og {{ navn }}")) + P(R("x")) + P(R("{%p endif %}")),
-     "text-dropped", ERROR, (1, None, None, None), "også mærkerne"),
-    ("unknown-filter", P(R("a")) + P(R("{{ navn | datoo }}")), "unknown-filter", ERROR,
-     (2, None, None, None), "filteret 'datoo' findes ikke (mente du dato"),
-    ("wrong-closer", P(R("{{ navn %}")), "wrong-closer", ERROR, (1, None, None, None),
-     "der står '%}' i stedet"),
+    (
+        "tr-in-two-tables",
+        T([[P(R("{%tr for x in navn %}"))], [P(R("{{ x }}"))]])
+        + P(R("mellem"))
+        + T([[P(R("a")), P(R("{%tr endfor %}"))]]),
+        "tr-block-tables",
+        ERROR,
+        (5, 2, 1, 2),
+        "begynder i tabel 1",
+    ),
+    (
+        "if-in-cell-endif-outside",
+        T([[P(R("{% if navn %}a"))]]) + P(R("b{% endif %}")),
+        "block-structure",
+        ERROR,
+        (2, None, None, None),
+        "afsnit 1, tabel 1, række 1, celle 1",
+    ),
+    (
+        "tr-with-space",
+        T([[P(R("{% tr for x in navn %}"))], [P(R("{{ x }}"))], [P(R("{%tr endfor %}"))]]),
+        "prefix-space",
+        ERROR,
+        (1, 1, 1, 1),
+        "'{%tr ...%}'",
+    ),
+    (
+        "p-tag-with-text",
+        P(R("{%p if navn %} og {{ navn }}")) + P(R("x")) + P(R("{%p endif %}")),
+        "text-dropped",
+        ERROR,
+        (1, None, None, None),
+        "også mærkerne",
+    ),
+    (
+        "unknown-filter",
+        P(R("a")) + P(R("{{ navn | datoo }}")),
+        "unknown-filter",
+        ERROR,
+        (2, None, None, None),
+        "filteret 'datoo' findes ikke (mente du dato",
+    ),
+    (
+        "wrong-closer",
+        P(R("{{ navn %}")),
+        "wrong-closer",
+        ERROR,
+        (1, None, None, None),
+        "der står '%}' i stedet",
+    ),
 ]
 
 
-@pytest.mark.parametrize("body,code,severity,where,words",
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_problem_is_found_with_place(tmp_path: Path, body: str, code: str, severity: str,
-                                     where: tuple, words: str) -> None:
+@pytest.mark.parametrize(
+    "body,code,severity,where,words", [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_problem_is_found_with_place(
+    tmp_path: Path, body: str, code: str, severity: str, where: tuple, words: str
+) -> None:
     path = docx_with_body(tmp_path / "t.docx", body)
     findings = check_template(path, fields=["navn"])
     hits = [f for f in findings if f.code == code]
@@ -255,8 +404,10 @@ def test_split_tag_line_in_cli_output(tmp_path: Path) -> None:
     path = docx_with_body(tmp_path / "t.docx", body)
     result = invoke(str(path), "--fields", "navn")
     assert result.exit_code == 0  # a warning only
-    assert (f"{path}: tabel 1, række 2, celle 2 (brødtekst): advarsel: mærket er delt i 2 stykker"
-            in result.output)
+    assert (
+        f"{path}: tabel 1, række 2, celle 2 (brødtekst): advarsel: mærket er delt i 2 stykker"
+        in result.output
+    )
     assert invoke(str(path), "--fields", "navn", "--strict").exit_code == 1
 
 
@@ -283,8 +434,12 @@ def test_header_part_is_named(tmp_path: Path) -> None:
 
 @pytest.fixture
 def kind_for_opslag(monkeypatch: pytest.MonkeyPatch) -> Kind:
-    kind = Kind(name="testopslag", description="test", templates=("opslag.docx",),
-                fields=("område", "stilling", "frist"))
+    kind = Kind(
+        name="testopslag",
+        description="test",
+        templates=("opslag.docx",),
+        fields=("område", "stilling", "frist"),
+    )
     monkeypatch.setattr(plugins, "kinds", lambda: {kind.name: kind})
     return kind
 
@@ -295,8 +450,10 @@ def test_kind_is_found_by_file_name(tmp_path: Path, kind_for_opslag: Kind) -> No
     assert result.exit_code == 1
     lines = [ln for ln in result.output.splitlines() if "[unknown-variable]" in ln]
     assert len(lines) == 1
-    assert lines[0].startswith(f"{path}: afsnit 3 (brødtekst): fejl: 'klynger' leveres ikke af "
-                               "dokumenttypen 'testopslag' (den leverer: frist, område, stilling)")
+    assert lines[0].startswith(
+        f"{path}: afsnit 3 (brødtekst): fejl: 'klynger' leveres ikke af "
+        "dokumenttypen 'testopslag' (den leverer: frist, område, stilling)"
+    )
 
 
 def test_other_file_name_has_no_kind(tmp_path: Path, kind_for_opslag: Kind) -> None:
@@ -319,11 +476,15 @@ def test_unknown_kind_is_an_error(tmp_path: Path, kind_for_opslag: Kind) -> None
 
 
 def test_fields_option_and_suggestion(tmp_path: Path) -> None:
-    path = docx_with_body(tmp_path / "t.docx",
-                          P(R("a")) + T([[P(R("{{ stillling }}"))]]) + P(R("{{ x | default('') }}")))
+    path = docx_with_body(
+        tmp_path / "t.docx",
+        P(R("a")) + T([[P(R("{{ stillling }}"))]]) + P(R("{{ x | default('') }}")),
+    )
     findings = check_template(path, fields=["stilling"])
     assert [(f.code, f.severity, f.table, f.row, f.column) for f in findings] == [
-        ("unknown-variable", ERROR, 1, 1, 1), ("unknown-variable", WARNING, None, None, None)]
+        ("unknown-variable", ERROR, 1, 1, 1),
+        ("unknown-variable", WARNING, None, None, None),
+    ]
     assert "mente du stilling?" in findings[0].message
     assert "standardværdi" in findings[1].message
 
@@ -344,11 +505,14 @@ def test_not_a_docx(tmp_path: Path) -> None:
     assert result.output.startswith(f"{path}: hele filen: fejl: filen er ikke en Word-skabelon")
 
 
-@pytest.mark.parametrize("content,words", [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "krypteret"),
-    (b"this is not a zip", "ikke et zip-arkiv"),
-    (b"PK\x03\x04broken", "beskadiget"),
-])
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "krypteret"),
+        (b"this is not a zip", "ikke et zip-arkiv"),
+        (b"PK\x03\x04broken", "beskadiget"),
+    ],
+)
 def test_encrypted_or_corrupt(tmp_path: Path, content: bytes, words: str) -> None:
     path = tmp_path / "skabelon.docx"
     path.write_bytes(content)
@@ -396,10 +560,15 @@ def test_help_has_example() -> None:
 
 def test_error_only_jinja_sees_is_located(tmp_path: Path) -> None:
     # each tag is fine alone; only the whole part fails (a block name used twice)
-    body = P(R("{% block a %}x{% endblock %}")) + P(R("y")) + T([[P(R("{% block a %}z{% endblock %}"))]])
+    body = (
+        P(R("{% block a %}x{% endblock %}"))
+        + P(R("y"))
+        + T([[P(R("{% block a %}z{% endblock %}"))]])
+    )
     findings = check_template(docx_with_body(tmp_path / "t.docx", body))
     assert [(f.code, f.paragraph, f.table, f.row, f.column) for f in findings] == [
-        ("syntax-error", 3, 1, 1, 1)]
+        ("syntax-error", 3, 1, 1, 1)
+    ]
     assert "block 'a' defined twice" in findings[0].message
 
 
@@ -433,12 +602,14 @@ def test_nested_table_place(tmp_path: Path) -> None:
     findings = check_template(docx_with_body(tmp_path / "t.docx", body), fields=["navn"])
     # the innermost table: table 2 in document order, its only cell
     assert [(f.code, f.paragraph, f.table, f.row, f.column) for f in findings] == [
-        ("unknown-filter", 4, 2, 1, 1)]
+        ("unknown-filter", 4, 2, 1, 1)
+    ]
 
 
 def test_footnote_part(tmp_path: Path) -> None:
-    path = docx_with_body(tmp_path / "t.docx", P(R("{{ navn }}")),
-                          footnote=P(R("Se {% if navn %}bilag")))
+    path = docx_with_body(
+        tmp_path / "t.docx", P(R("{{ navn }}")), footnote=P(R("Se {% if navn %}bilag"))
+    )
     findings = check_template(path, fields=["navn"])
     assert [(f.part, f.paragraph, f.code) for f in findings] == [("footnotes", 1, "unclosed-block")]
     assert findings[0].where == "afsnit 1 (fodnoter)"

@@ -12,8 +12,14 @@ from docauto.commands import dry_run_option
 @click.argument("plan_file", type=click.Path(dir_okay=False, path_type=Path))
 @dry_run_option
 @click.option("--force", is_flag=True, help="Rewrite every output, changed or not.")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes to render with.")
+@click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes to render with.",
+)
 def batch(plan_file: Path, dry_run: bool, force: bool, jobs: int) -> None:
     """Run a batch PLAN (YAML): generate kinds, convert to PDF, ingest, report, remind.
 
@@ -31,20 +37,24 @@ def batch(plan_file: Path, dry_run: bool, force: bool, jobs: int) -> None:
     plan = load_plan(plan_file)
     interactive = sys.stdout.isatty()
 
-    def progress(items, total, label):  # noqa: ANN001, ANN202
+    def progress(items, total, label):
         if not interactive or total < 2:
             return items
         return _bar(items, total, label)
 
-    def report(result) -> None:  # noqa: ANN001
+    def report(result) -> None:
         if dry_run:
-            click.echo(f"{result.step.label}: would write {len(result.planned)}, "
-                       f"{len(result.unchanged)} unchanged")
+            click.echo(
+                f"{result.step.label}: would write {len(result.planned)}, "
+                f"{len(result.unchanged)} unchanged"
+            )
             for p in result.planned:
                 click.echo(f"  {p}")
         elif result.step.type in ("generate", "pdf"):
-            click.echo(f"{result.step.label}: wrote {len(result.written)}, "
-                       f"{len(result.unchanged)} unchanged")
+            click.echo(
+                f"{result.step.label}: wrote {len(result.written)}, "
+                f"{len(result.unchanged)} unchanged"
+            )
         else:
             click.echo(f"{result.step.label}: done")
         for note in result.notes:
@@ -54,6 +64,6 @@ def batch(plan_file: Path, dry_run: bool, force: bool, jobs: int) -> None:
     run_plan(plan, dry_run=dry_run, force=force, jobs=jobs, progress=progress, on_step=report)
 
 
-def _bar(items, total, label):  # noqa: ANN001, ANN202
+def _bar(items, total, label):
     with click.progressbar(items, length=total, label=label, file=sys.stderr) as bar:
         yield from bar

@@ -21,12 +21,19 @@ from docauto.commands.overview_options import (
 @structure_option
 @registry_option
 @as_of_option
-@click.option("--all", "show_all", is_flag=True,
-              help="Also list submissions whose deadline is further away.")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Also list submissions whose deadline is further away."
+)
 @json_option
 @plan_option
-def deadlines(structure_path: Path, registry_path: Path, as_of: dt.datetime | None,
-              show_all: bool, as_json: bool, plan_path: Path | None) -> None:
+def deadlines(
+    structure_path: Path,
+    registry_path: Path,
+    as_of: dt.datetime | None,
+    show_all: bool,
+    as_json: bool,
+    plan_path: Path | None,
+) -> None:
     """List per area what is due and overdue as of a date.
 
     Overdue: the deadline in the recruitment plan has passed and the registry holds no
@@ -40,8 +47,8 @@ def deadlines(structure_path: Path, registry_path: Path, as_of: dt.datetime | No
     """
     import json
 
-    from docauto.overview.deadlines import owed_submissions
-    from docauto.overview.report import format_deadlines
+    from docauto.registry.deadlines import owed_submissions
+    from docauto.registry.report import format_deadlines
 
     structure, view, plan, settings = load_inputs(structure_path, registry_path, plan_path)
     day = as_date(as_of)
@@ -49,7 +56,10 @@ def deadlines(structure_path: Path, registry_path: Path, as_of: dt.datetime | No
     if not show_all:
         owed = [o for o in owed if o.state in ("overdue", "due")]
     if as_json:
-        click.echo(json.dumps({"as_of": day.isoformat(), "owed": [o.as_json() for o in owed]},
-                              ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"as_of": day.isoformat(), "owed": [o.as_json() for o in owed]}, ensure_ascii=False
+            )
+        )
         return
     click.echo(format_deadlines(owed, day))

@@ -7,9 +7,17 @@ import click
 
 
 @click.command()
-@click.option("--out", "out_dir", default="demo-out", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for everything the demo makes.")
-@click.option("--pdf", is_flag=True, help="Also convert the Word documents to PDF (needs LibreOffice).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="demo-out",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for everything the demo makes.",
+)
+@click.option(
+    "--pdf", is_flag=True, help="Also convert the Word documents to PDF (needs LibreOffice)."
+)
 @click.option("--only", "only_steps", multiple=True, help="Run only these steps (by name).")
 def demo(out_dir: Path, pdf: bool, only_steps: tuple[str, ...]) -> None:
     """Run the main job on the bundled demo municipality.
@@ -22,17 +30,19 @@ def demo(out_dir: Path, pdf: bool, only_steps: tuple[str, ...]) -> None:
       docauto demo --out demo-out
     """
     from docauto import plugins
-    from docauto.demo import DemoContext, demo_structure_path
+    from docauto.demo.municipality import DemoContext, demo_structure_path
     from docauto.output import atomic_write
-    from docauto.structure import load_structure, write_structure_workbook
+    from docauto.structure.model import load_structure, write_structure_workbook
 
     structure = load_structure(demo_structure_path())
     out_dir.mkdir(parents=True, exist_ok=True)
     workbook = out_dir / "struktur.xlsx"
     atomic_write(workbook, write_structure_workbook(structure))
     ctx = DemoContext(out_dir=out_dir, structure=structure, structure_path=workbook, pdf=pdf)
-    click.echo(f"Demo municipality: {len(structure.areas)} areas, {len(structure.clusters)} "
-               f"clusters and networks, {len(structure.units)} units -> {workbook}")
+    click.echo(
+        f"Demo municipality: {len(structure.areas)} areas, {len(structure.clusters)} "
+        f"clusters and networks, {len(structure.units)} units -> {workbook}"
+    )
     steps = plugins.demo_steps()
     if only_steps:
         steps = [s for s in steps if s.name in only_steps]

@@ -23,11 +23,22 @@ def kinds(as_json: bool) -> None:
 
     found = plugins.kinds()
     if as_json:
-        click.echo(json.dumps([
-            {"name": k.name, "description": k.description, "templates": list(k.templates),
-             "fields": list(k.fields), "data": k.data_help}
-            for k in found.values()
-        ], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": k.name,
+                        "description": k.description,
+                        "templates": list(k.templates),
+                        "fields": list(k.fields),
+                        "data": k.data_help,
+                    }
+                    for k in found.values()
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for k in found.values():
         click.echo(click.style(k.name, bold=True) + f"  {k.description}")

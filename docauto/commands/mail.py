@@ -5,7 +5,10 @@ import click
 from docauto.cli import LazyGroup
 
 SUBCOMMANDS = {
-    "classify": ("docauto.commands.mail_classify:classify", "Classify mail subjects (REGISTRY.md §1)."),
+    "classify": (
+        "docauto.commands.mail_classify:classify",
+        "Classify mail subjects (REGISTRY.md §1).",
+    ),
     "ingest": ("docauto.commands.mail_ingest:ingest", "Read a mail source into the HR registry."),
     "watch": ("docauto.commands.mail_watch:watch", "Poll a mail source and ingest new mail."),
 }

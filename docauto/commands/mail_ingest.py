@@ -8,25 +8,52 @@ from docauto.commands import dry_run_option, json_option, structure_option
 
 
 @click.command()
-@click.option("--source", "source_spec", required=True,
-              help="Where the mail is: dir:FOLDER, imap://user@host/INBOX, graph:MAILBOX, ews:MAILBOX.")
+@click.option(
+    "--source",
+    "source_spec",
+    required=True,
+    help="Where the mail is: dir:FOLDER, imap://user@host/INBOX, graph:MAILBOX, ews:MAILBOX.",
+)
 @structure_option
-@click.option("--registry", "registry_path", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The registry workbook made by 'docauto registry init'.")
-@click.option("--hr-address", "hr_addresses", multiple=True, metavar="EMAIL",
-              help="An HR address that may submit for every area (repeatable; also read from "
-                   "docauto.yaml beside the registry).")
+@click.option(
+    "--registry",
+    "registry_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The registry workbook made by 'docauto registry init'.",
+)
+@click.option(
+    "--hr-address",
+    "hr_addresses",
+    multiple=True,
+    metavar="EMAIL",
+    help="An HR address that may submit for every area (repeatable; also read from "
+    "docauto.yaml beside the registry).",
+)
 @click.option("--receipts", is_flag=True, help="Answer each new mail with a Danish receipt.")
 @json_option
 @dry_run_option
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes that parse and read a batch of 48 or more mails "
-                   "(default 1; also $DOCAUTO_INGEST_JOBS).")
-@click.option("-v", "--verbose", is_flag=True, help="Log each mail (Message-ID and outcome) to stderr.")
-def ingest(source_spec: str, structure_path: Path, registry_path: Path,
-           hr_addresses: tuple[str, ...], receipts: bool, as_json: bool, dry_run: bool,
-           jobs: int | None, verbose: bool) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes that parse and read a batch of 48 or more mails "
+    "(default 1; also $DOCAUTO_INGEST_JOBS).",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Log each mail (Message-ID and outcome) to stderr."
+)
+def ingest(
+    source_spec: str,
+    structure_path: Path,
+    registry_path: Path,
+    hr_addresses: tuple[str, ...],
+    receipts: bool,
+    as_json: bool,
+    dry_run: bool,
+    jobs: int | None,
+    verbose: bool,
+) -> None:
     """Read the HR mailbox into the registry, every mail exactly once.
 
     Each mail gets an Indbakke row (Registreret, Dublet, Afvist with the reason, or Afventer);
@@ -44,15 +71,22 @@ def ingest(source_spec: str, structure_path: Path, registry_path: Path,
 
     from docauto.mail.ingest import ingest as run_ingest
     from docauto.mail.sources import open_source
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     structure = load_structure(structure_path)
     source = open_source(source_spec)
     try:
-        summary = run_ingest(source, structure, registry_path, hr_addresses=hr_addresses,
-                             receipts=receipts, dry_run=dry_run, jobs=jobs)
+        summary = run_ingest(
+            source,
+            structure,
+            registry_path,
+            hr_addresses=hr_addresses,
+            receipts=receipts,
+            dry_run=dry_run,
+            jobs=jobs,
+        )
     finally:
         source.close()
     if as_json:

@@ -8,24 +8,55 @@ from docauto.commands import json_option, structure_option
 
 
 @click.command()
-@click.option("--source", "source_spec", required=True,
-              help="imaps://user@host/INBOX, graph:MAILBOX, ews:MAILBOX or dir:FOLDER.")
+@click.option(
+    "--source",
+    "source_spec",
+    required=True,
+    help="imaps://user@host/INBOX, graph:MAILBOX, ews:MAILBOX or dir:FOLDER.",
+)
 @structure_option
-@click.option("--registry", "registry_path", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The registry workbook made by 'docauto registry init'.")
-@click.option("--interval", default=60, show_default=True, type=click.IntRange(min=1),
-              help="Seconds between polls.")
+@click.option(
+    "--registry",
+    "registry_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The registry workbook made by 'docauto registry init'.",
+)
+@click.option(
+    "--interval",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Seconds between polls.",
+)
 @click.option("--receipts", is_flag=True, help="Answer each new mail with a Danish receipt.")
-@click.option("--hr-address", "hr_addresses", multiple=True, metavar="EMAIL",
-              help="An HR address that may submit for every area (repeatable).")
-@click.option("--max-runs", "max_runs", type=click.IntRange(min=1), default=None,
-              help="Stop after N polls (1 = poll once, e.g. from a scheduled task).")
+@click.option(
+    "--hr-address",
+    "hr_addresses",
+    multiple=True,
+    metavar="EMAIL",
+    help="An HR address that may submit for every area (repeatable).",
+)
+@click.option(
+    "--max-runs",
+    "max_runs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after N polls (1 = poll once, e.g. from a scheduled task).",
+)
 @json_option
 @click.option("-v", "--verbose", is_flag=True, help="Log every poll, not only problems.")
-def watch(source_spec: str, structure_path: Path, registry_path: Path, interval: int,
-          receipts: bool, hr_addresses: tuple[str, ...], max_runs: int | None, as_json: bool,
-          verbose: bool) -> None:
+def watch(
+    source_spec: str,
+    structure_path: Path,
+    registry_path: Path,
+    interval: int,
+    receipts: bool,
+    hr_addresses: tuple[str, ...],
+    max_runs: int | None,
+    as_json: bool,
+    verbose: bool,
+) -> None:
     """Poll a mailbox every --interval seconds and ingest new mail into the registry.
 
     Stops cleanly on Ctrl-C or SIGTERM (between two mails, after saving); survives network
@@ -45,13 +76,15 @@ def watch(source_spec: str, structure_path: Path, registry_path: Path, interval:
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
     from docauto.mail.watch import StopRequest, signals_stop, watch_loop
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     loaded = {"mtime": None, "structure": None}
 
-    def structure():  # noqa: ANN202 - re-read when HR saves a new version
+    def structure():
         mtime = structure_path.stat().st_mtime_ns
         if mtime != loaded["mtime"]:
             loaded["structure"], loaded["mtime"] = load_structure(structure_path), mtime
@@ -63,21 +96,35 @@ def watch(source_spec: str, structure_path: Path, registry_path: Path, interval:
     structure()  # a broken structure file stops us before the first poll
     open_source(source_spec).close()  # so does a bad spec
 
-    def run_once(source, should_stop):  # noqa: ANN001, ANN202
-        return ingest(source, structure(), registry_path, hr_addresses=hr_addresses,
-                      receipts=receipts, should_stop=should_stop)
+    def run_once(source, should_stop):
+        return ingest(
+            source,
+            structure(),
+            registry_path,
+            hr_addresses=hr_addresses,
+            receipts=receipts,
+            should_stop=should_stop,
+        )
 
-    def on_poll(summary) -> None:  # noqa: ANN001
+    def on_poll(summary) -> None:
         if as_json:
             click.echo(json.dumps(summary.as_json()), nl=True)
 
     stop = StopRequest()
     with signals_stop(stop):
-        totals = watch_loop(lambda: open_source(source_spec), run_once, interval=interval,
-                            stop=stop, max_polls=max_runs, on_poll=on_poll)
+        totals = watch_loop(
+            lambda: open_source(source_spec),
+            run_once,
+            interval=interval,
+            stop=stop,
+            max_polls=max_runs,
+            on_poll=on_poll,
+        )
     if not as_json:
         c = totals.counts
-        click.echo(f"{totals.polls} polls ({totals.failures} failed): {c['seen']} mails read, "
-                   f"{c['registered']} registered, {c['duplicates']} duplicates, "
-                   f"{c['rejected']} rejected, {c['pending']} pending; {c['rows']} rows added"
-                   + (f"; stopped by {totals.stopped_by}" if totals.stopped_by else ""))
+        click.echo(
+            f"{totals.polls} polls ({totals.failures} failed): {c['seen']} mails read, "
+            f"{c['registered']} registered, {c['duplicates']} duplicates, "
+            f"{c['rejected']} rejected, {c['pending']} pending; {c['rows']} rows added"
+            + (f"; stopped by {totals.stopped_by}" if totals.stopped_by else "")
+        )

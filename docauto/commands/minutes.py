@@ -9,9 +9,12 @@ import click
 from docauto.commands import dry_run_option, out_option, structure_option
 
 schedule_option = click.option(
-    "--schedule", "schedule_path", type=click.Path(dir_okay=False, path_type=Path),
+    "--schedule",
+    "schedule_path",
+    type=click.Path(dir_okay=False, path_type=Path),
     help="The schedule workbook (mødeplan.xlsx from 'review schedule') for dates, times, places and "
-         "participants; without it: draft plans afresh, finish uses the facts in the form.")
+    "participants; without it: draft plans afresh, finish uses the facts in the form.",
+)
 
 
 @click.group()
@@ -29,11 +32,19 @@ def minutes() -> None:
 @structure_option
 @out_option
 @schedule_option
-@click.option("--only", multiple=True, help="Only these clusters/networks (id or name); repeatable.")
+@click.option(
+    "--only", multiple=True, help="Only these clusters/networks (id or name); repeatable."
+)
 @click.option("--area", "areas", multiple=True, help="Only these areas; repeatable.")
 @dry_run_option
-def draft(structure_path: Path, out_dir: Path, schedule_path: Path | None, only: tuple[str, ...],
-          areas: tuple[str, ...], dry_run: bool) -> None:
+def draft(
+    structure_path: Path,
+    out_dir: Path,
+    schedule_path: Path | None,
+    only: tuple[str, ...],
+    areas: tuple[str, ...],
+    dry_run: bool,
+) -> None:
     """Write a pre-filled Word minutes form per meeting for the cluster leader / coordinator.
 
     The form holds the meeting facts, the participants, one section per agenda item for the
@@ -46,18 +57,27 @@ def draft(structure_path: Path, out_dir: Path, schedule_path: Path | None, only:
     from docauto.generate import generate_documents
     from docauto.kinds import GenerateRequest
     from docauto.plugins import get_kind
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
-    request = GenerateRequest(structure=load_structure(structure_path), data=schedule_path,
-                              only=only, areas=areas)
+    request = GenerateRequest(
+        structure=load_structure(structure_path), data=schedule_path, only=only, areas=areas
+    )
     result = generate_documents(get_kind("referatskabelon"), request, out_dir, dry_run=dry_run)
-    click.echo(f"{'would write' if dry_run else 'wrote'} {len(result.paths)} minutes form(s) in {out_dir}")
+    click.echo(
+        f"{'would write' if dry_run else 'wrote'} {len(result.paths)} minutes form(s) in {out_dir}"
+    )
 
 
-def _report(name: str, problems: list) -> None:  # noqa: ANN001
-    click.echo(f"{name}: {len(problems)} ting kunne ikke læses som forventet (resten er taget med):", err=True)
+def _report(name: str, problems: list) -> None:
+    click.echo(
+        f"{name}: {len(problems)} ting kunne ikke læses som forventet (resten er taget med):",
+        err=True,
+    )
     for p in problems:
-        click.echo(f"  - {p.message}" if not str(p.location) or str(p.location) == name else f"  - {p}", err=True)
+        click.echo(
+            f"  - {p.message}" if not str(p.location) or str(p.location) == name else f"  - {p}",
+            err=True,
+        )
 
 
 @minutes.command("finish")
@@ -66,8 +86,13 @@ def _report(name: str, problems: list) -> None:  # noqa: ANN001
 @out_option
 @schedule_option
 @dry_run_option
-def finish(forms: tuple[Path, ...], structure_path: Path, out_dir: Path, schedule_path: Path | None,
-           dry_run: bool) -> None:
+def finish(
+    forms: tuple[Path, ...],
+    structure_path: Path,
+    out_dir: Path,
+    schedule_path: Path | None,
+    dry_run: bool,
+) -> None:
     """Read filled minutes forms back and write the finished minutes (referat-<id>.docx).
 
     A form whose structure was changed (a deleted section, an extra table column, text
@@ -79,12 +104,12 @@ def finish(forms: tuple[Path, ...], structure_path: Path, out_dir: Path, schedul
       docauto minutes finish udfyldt/referatskabelon-N004.docx --structure struktur.xlsx --out referater/
     """
     from docauto.kinds import PlannedDocument
-    from docauto.kinds.review import finished_context
     from docauto.output import Writer, slug
+    from docauto.review.kinds.meetings import finished_context
     from docauto.review.minutes import read_minutes_form
     from docauto.review.source import settings_with
     from docauto.review.workbook import read_schedule_workbook
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     structure = load_structure(structure_path)
     settings = settings_with()
@@ -99,10 +124,14 @@ def finish(forms: tuple[Path, ...], structure_path: Path, out_dir: Path, schedul
         if m.problems:
             failed = True
             _report(str(form), m.problems)
-        docs.append(PlannedDocument(
-            f"referat-{m.cluster_id}-{slug(structure.clusters[m.cluster_id].name)}.docx",
-            template="referat.docx", context=finished_context(m, structure, settings, schedule),
-            properties={"docauto.kind": "referat", "docauto.klynge_id": m.cluster_id}))
+        docs.append(
+            PlannedDocument(
+                f"referat-{m.cluster_id}-{slug(structure.clusters[m.cluster_id].name)}.docx",
+                template="referat.docx",
+                context=finished_context(m, structure, settings, schedule),
+                properties={"docauto.kind": "referat", "docauto.klynge_id": m.cluster_id},
+            )
+        )
     writer = Writer(out_dir, dry_run=dry_run)
     writer.check_targets(d.filename for d in docs)
     rendered = [(d.filename, d.render()) for d in docs]
@@ -119,8 +148,9 @@ def finish(forms: tuple[Path, ...], structure_path: Path, out_dir: Path, schedul
 @out_option
 @schedule_option
 @dry_run_option
-def from_notes(notes: Path, structure_path: Path, out_dir: Path, schedule_path: Path | None,
-               dry_run: bool) -> None:
+def from_notes(
+    notes: Path, structure_path: Path, out_dir: Path, schedule_path: Path | None, dry_run: bool
+) -> None:
     """Write finished minutes from notes (YAML or a workbook), for scripted runs.
 
     YAML: klynge, punkter (agenda item id or title -> conclusion), overvejelser, opfølgning
@@ -135,7 +165,7 @@ def from_notes(notes: Path, structure_path: Path, out_dir: Path, schedule_path: 
     from docauto.generate import generate_documents
     from docauto.kinds import GenerateRequest
     from docauto.plugins import get_kind
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     options = {"mødeplan": str(schedule_path)} if schedule_path else {}
     request = GenerateRequest(structure=load_structure(structure_path), data=notes, options=options)

@@ -6,10 +6,19 @@ from docauto.cli import LazyGroup
 
 SUBCOMMANDS = {
     "init": ("docauto.commands.registry_init:init", "Create the registry workbook."),
-    "status": ("docauto.commands.registry_status:status", "Positions, conflicts and owed submissions."),
-    "report": ("docauto.commands.registry_report:report", "Write HR's overview as a workbook and a Word report."),
+    "status": (
+        "docauto.commands.registry_status:status",
+        "Positions, conflicts and owed submissions.",
+    ),
+    "report": (
+        "docauto.commands.registry_report:report",
+        "Write HR's overview as a workbook and a Word report.",
+    ),
     "purge": ("docauto.commands.registry_purge:purge", "Anonymise applicants who were not hired."),
-    "person": ("docauto.commands.registry_person:person", "Export everything held about one person."),
+    "person": (
+        "docauto.commands.registry_person:person",
+        "Export everything held about one person.",
+    ),
 }
 
 

@@ -9,9 +9,13 @@ from docauto.commands import structure_option
 
 @click.command()
 @structure_option
-@click.option("--registry", "registry_path", required=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="The registry workbook (.xlsx) to create.")
+@click.option(
+    "--registry",
+    "registry_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The registry workbook (.xlsx) to create.",
+)
 def init(structure_path: Path, registry_path: Path) -> None:
     """Create the HR registry workbook (REGISTRY.md §3).
 
@@ -26,7 +30,7 @@ def init(structure_path: Path, registry_path: Path) -> None:
       docauto registry init --structure struktur.xlsx --registry register.xlsx
     """
     from docauto.registry.init import init_registry
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     structure = load_structure(structure_path)
     result = init_registry(structure, registry_path)

@@ -12,8 +12,13 @@ from docauto.commands.overview_options import registry_option
 @click.command()
 @click.argument("address", metavar="EMAIL")
 @registry_option
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the export to this .json file instead of printing it.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the export to this .json file instead of printing it.",
+)
 def person(address: str, registry_path: Path, out_file: Path | None) -> None:
     """Export everything the tool holds about the person with this e-mail, as JSON.
 
@@ -30,9 +35,9 @@ def person(address: str, registry_path: Path, out_file: Path | None) -> None:
 
     from docauto.errors import UsageError
     from docauto.output import atomic_write
-    from docauto.overview.audit import record
-    from docauto.overview.privacy import export_counts, person_export
-    from docauto.structure import is_email
+    from docauto.registry.audit import record
+    from docauto.registry.privacy import export_counts, person_export
+    from docauto.structure.model import is_email
 
     if not is_email(address):
         raise UsageError(f"'{address}' er ikke en e-mailadresse")

@@ -14,16 +14,21 @@ from docauto.commands.overview_options import registry_option
 
 @click.command()
 @registry_option
-@click.option("--before", "before", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD",
-              help="Anonymise data received before this date, YYYY-MM-DD (default: today minus "
-                   "the retention period).")
-@click.option("--force", is_flag=True,
-              help="Allow a --before date inside the retention period.")
+@click.option(
+    "--before",
+    "before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Anonymise data received before this date, YYYY-MM-DD (default: today minus "
+    "the retention period).",
+)
+@click.option("--force", is_flag=True, help="Allow a --before date inside the retention period.")
 @dry_run_option
 @json_option
-def purge(registry_path: Path, before: dt.datetime | None, force: bool, dry_run: bool,
-          as_json: bool) -> None:
+def purge(
+    registry_path: Path, before: dt.datetime | None, force: bool, dry_run: bool, as_json: bool
+) -> None:
     """Anonymise the personal data of applicants who were not hired.
 
     Applicants and recommended candidates who are not among the hires, and whose every
@@ -41,34 +46,41 @@ def purge(registry_path: Path, before: dt.datetime | None, force: bool, dry_run:
     import json
 
     from docauto.errors import UsageError
-    from docauto.overview.audit import record
-    from docauto.overview.config import load_privacy_settings
-    from docauto.overview.privacy import purge as run_purge
+    from docauto.registry.audit import record
+    from docauto.registry.config import load_privacy_settings
+    from docauto.registry.privacy import purge as run_purge
 
     settings = load_privacy_settings(registry_path)
     latest = _months_before(dt.date.today(), settings.retention_months)
     cutoff = before.date() if before else latest
     if cutoff > latest and not force:
-        raise UsageError(f"--before {cutoff} ligger inden for opbevaringsperioden på "
-                         f"{settings.retention_months} måneder (seneste skæringsdato: {latest})",
-                         hint="use --force to purge earlier, or change retention_months in "
-                              f"{settings.source}")
-    result = run_purge(registry_path, cutoff, anonymised_name=settings.anonymised_name,
-                       dry_run=dry_run)
+        raise UsageError(
+            f"--before {cutoff} ligger inden for opbevaringsperioden på "
+            f"{settings.retention_months} måneder (seneste skæringsdato: {latest})",
+            hint=f"use --force to purge earlier, or change retention_months in {settings.source}",
+        )
+    result = run_purge(
+        registry_path, cutoff, anonymised_name=settings.anonymised_name, dry_run=dry_run
+    )
     if not dry_run:
         record(registry_path, "registry purge", before=cutoff, **result.counts())
     if as_json:
-        click.echo(json.dumps({"before": cutoff.isoformat(), "dry_run": dry_run,
-                               **result.counts()}))
+        click.echo(
+            json.dumps({"before": cutoff.isoformat(), "dry_run": dry_run, **result.counts()})
+        )
         return
     verb = "ville anonymisere" if dry_run else "anonymiserede"
-    click.echo(f"Skæringsdato {cutoff}: {verb} {result.people} ansøgere, der ikke blev ansat "
-               f"({result.rows} rækker, {result.cells} andre celler, {result.backups} "
-               f"sikkerhedskopier, {result.journal_entries} journallinjer, "
-               f"{result.quarantine_deleted} mails i karantæne slettet).")
+    click.echo(
+        f"Skæringsdato {cutoff}: {verb} {result.people} ansøgere, der ikke blev ansat "
+        f"({result.rows} rækker, {result.cells} andre celler, {result.backups} "
+        f"sikkerhedskopier, {result.journal_entries} journallinjer, "
+        f"{result.quarantine_deleted} mails i karantæne slettet)."
+    )
     if result.kept_recent:
-        click.echo(f"{result.kept_recent} ansøgere har oplysninger fra efter skæringsdatoen og "
-                   "blev ikke rørt.")
+        click.echo(
+            f"{result.kept_recent} ansøgere har oplysninger fra efter skæringsdatoen og "
+            "blev ikke rørt."
+        )
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

@@ -23,8 +23,13 @@ from docauto.commands.overview_options import (
 @as_of_option
 @json_option
 @plan_option
-def status(structure_path: Path, registry_path: Path, as_of: dt.datetime | None, as_json: bool,
-           plan_path: Path | None) -> None:
+def status(
+    structure_path: Path,
+    registry_path: Path,
+    as_of: dt.datetime | None,
+    as_json: bool,
+    plan_path: Path | None,
+) -> None:
     """Show the positions per role and area by status, the conflicts and what areas owe.
 
     A conflict is a candidate recommended by two or more areas in the same round (the same
@@ -39,7 +44,7 @@ def status(structure_path: Path, registry_path: Path, as_of: dt.datetime | None,
     """
     import json
 
-    from docauto.overview.status import build_status, format_status
+    from docauto.registry.status import build_status, format_status
 
     structure, view, plan, settings = load_inputs(structure_path, registry_path, plan_path)
     result = build_status(view, structure, plan, settings, as_date(as_of))

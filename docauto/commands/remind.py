@@ -21,18 +21,34 @@ from docauto.commands.overview_options import (
 @structure_option
 @registry_option
 @as_of_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the reminders as .eml drafts (open in Outlook, check, send).")
-@click.option("--send-via", "send_via", metavar="SPEC",
-              help="Send through a configured mail source instead (e.g. imaps://...?smtp=HOST, "
-                   "graph:MAILBOX).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the reminders as .eml drafts (open in Outlook, check, send).",
+)
+@click.option(
+    "--send-via",
+    "send_via",
+    metavar="SPEC",
+    help="Send through a configured mail source instead (e.g. imaps://...?smtp=HOST, "
+    "graph:MAILBOX).",
+)
 @click.option("--overdue-only", is_flag=True, help="Only submissions whose deadline has passed.")
 @dry_run_option
 @json_option
 @plan_option
-def remind(structure_path: Path, registry_path: Path, as_of: dt.datetime | None,
-           out_dir: Path | None, send_via: str | None, overdue_only: bool, dry_run: bool,
-           as_json: bool, plan_path: Path | None) -> None:
+def remind(
+    structure_path: Path,
+    registry_path: Path,
+    as_of: dt.datetime | None,
+    out_dir: Path | None,
+    send_via: str | None,
+    overdue_only: bool,
+    dry_run: bool,
+    as_json: bool,
+    plan_path: Path | None,
+) -> None:
     """Write a reminder to each area chief who owes a submission (overdue or due soon).
 
     One mail per area and submission, in Danish: what to send, the deadline, the exact
@@ -48,9 +64,9 @@ def remind(structure_path: Path, registry_path: Path, as_of: dt.datetime | None,
 
     from docauto.errors import UsageError
     from docauto.output import Writer
-    from docauto.overview.audit import record
-    from docauto.overview.deadlines import owed_submissions
-    from docauto.overview.remind import build_reminders
+    from docauto.registry.audit import record
+    from docauto.registry.deadlines import owed_submissions
+    from docauto.registry.remind import build_reminders
 
     if not out_dir and not send_via:
         raise UsageError("say where the reminders go", hint="--out FOLDER or --send-via SPEC")
@@ -62,7 +78,7 @@ def remind(structure_path: Path, registry_path: Path, as_of: dt.datetime | None,
     sent = 0
     written: list[str] = []
     if send_via and not dry_run:
-        from docauto.overview.remind import send_reminders
+        from docauto.registry.remind import send_reminders
 
         sent = send_reminders(send_via, reminders)
     elif out_dir:
@@ -70,12 +86,27 @@ def remind(structure_path: Path, registry_path: Path, as_of: dt.datetime | None,
         writer.check_targets(r.filename for r in reminders)
         written = [str(writer.write(r.filename, bytes(r.message))) for r in reminders]
     if not dry_run:
-        record(registry_path, "remind", as_of=day, states=",".join(states),
-               reminders=len(reminders), sent=sent)
+        record(
+            registry_path,
+            "remind",
+            as_of=day,
+            states=",".join(states),
+            reminders=len(reminders),
+            sent=sent,
+        )
     if as_json:
-        click.echo(json.dumps({"as_of": day.isoformat(), "reminders": [
-            {**r.owed.as_json(), "to": r.to, "file": r.filename} for r in reminders],
-            "sent": sent}, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "as_of": day.isoformat(),
+                    "reminders": [
+                        {**r.owed.as_json(), "to": r.to, "file": r.filename} for r in reminders
+                    ],
+                    "sent": sent,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     if not reminders:
         click.echo("Ingen områder skylder noget, der skal rykkes for.")

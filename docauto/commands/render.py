@@ -23,8 +23,8 @@ def render(template: Path, context: Path, out_dir: Path, dry_run: bool) -> None:
     Example:
       docauto render templates/stillingsopslag.docx data.yaml --out out/
     """
-    from docauto.engine import prepare
     from docauto.errors import InputError
+    from docauto.office.engine import prepare
     from docauto.output import Writer
 
     prepared = prepare(template)

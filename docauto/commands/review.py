@@ -34,20 +34,39 @@ def _hours(value: str | None) -> dict[str, str]:
 @review.command("schedule")
 @structure_option
 @out_option
-@click.option("--input", "input_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Blocked dates per participant, network representatives and municipal clusters "
-                   "to include (YAML or .xlsx).")
-@click.option("--from", "date_from", help="First day of the window (default from the settings: 2012-09-01).")
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Blocked dates per participant, network representatives and municipal clusters "
+    "to include (YAML or .xlsx).",
+)
+@click.option(
+    "--from", "date_from", help="First day of the window (default from the settings: 2012-09-01)."
+)
 @click.option("--to", "date_to", help="Last day of the window (default 2012-11-30).")
 @click.option("--hours", help="Working hours, e.g. 09:00-15:30.")
 @click.option("--pause", type=int, help="Minutes between two meetings on the same day.")
-@click.option("--municipal", multiple=True, metavar="KLYNGE-ID",
-              help="Also plan a meeting for this municipal cluster ('alle' for every one); repeatable.")
+@click.option(
+    "--municipal",
+    multiple=True,
+    metavar="KLYNGE-ID",
+    help="Also plan a meeting for this municipal cluster ('alle' for every one); repeatable.",
+)
 @dry_run_option
 @json_option
-def schedule(structure_path: Path, out_dir: Path, input_path: Path | None, date_from: str | None,
-             date_to: str | None, hours: str | None, pause: int | None, municipal: tuple[str, ...],
-             dry_run: bool, as_json: bool) -> None:
+def schedule(
+    structure_path: Path,
+    out_dir: Path,
+    input_path: Path | None,
+    date_from: str | None,
+    date_to: str | None,
+    hours: str | None,
+    pause: int | None,
+    municipal: tuple[str, ...],
+    dry_run: bool,
+    as_json: bool,
+) -> None:
     """Plan one 1½-hour meeting per self-governing cluster and network.
 
     Writes mødeplan.xlsx and one calendar invitation per meeting (kalender/*.ics) that
@@ -68,18 +87,36 @@ def schedule(structure_path: Path, out_dir: Path, input_path: Path | None, date_
     from docauto.kinds import GenerateRequest
     from docauto.plugins import get_kind
     from docauto.review.source import schedule_for
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     structure = load_structure(structure_path)
-    options = {"fra": date_from, "til": date_to, "pause": pause, "kommunale": list(municipal), **_hours(hours)}
+    options = {
+        "fra": date_from,
+        "til": date_to,
+        "pause": pause,
+        "kommunale": list(municipal),
+        **_hours(hours),
+    }
     planned = schedule_for(structure, input_path, options)
     request = GenerateRequest(structure=structure, data=input_path, options=options)
     result = generate_documents(get_kind("mødeplan"), request, out_dir, dry_run=dry_run)
     if as_json:
-        click.echo(json.dumps([{"id": m.id, "cluster": m.cluster.id, "date": m.day.isoformat(),
-                                "start": m.start.strftime("%H:%M"), "end": m.end.strftime("%H:%M"),
-                                "participants": [p.name for p in m.meeting.participants]}
-                               for m in planned.meetings], ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": m.id,
+                        "cluster": m.cluster.id,
+                        "date": m.day.isoformat(),
+                        "start": m.start.strftime("%H:%M"),
+                        "end": m.end.strftime("%H:%M"),
+                        "participants": [p.name for p in m.meeting.participants],
+                    }
+                    for m in planned.meetings
+                ],
+                ensure_ascii=False,
+            )
+        )
         return
     verb = "would write" if dry_run else "wrote"
     if planned.meetings:
@@ -90,11 +127,17 @@ def schedule(structure_path: Path, out_dir: Path, input_path: Path | None, date_
 
 @review.command("criteria")
 @structure_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write kriterietjek.xlsx into this folder.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write kriterietjek.xlsx into this folder.",
+)
 @click.option("--networks-only", is_flag=True, help="Leave out the self-governing clusters.")
 @json_option
-def criteria(structure_path: Path, out_dir: Path | None, networks_only: bool, as_json: bool) -> None:
+def criteria(
+    structure_path: Path, out_dir: Path | None, networks_only: bool, as_json: bool
+) -> None:
     """Check each network against its umbrella organisation's model.
 
     Children, number of institutions, age range and the model itself, as in
@@ -109,7 +152,7 @@ def criteria(structure_path: Path, out_dir: Path | None, networks_only: bool, as
 
     from docauto.output import Writer
     from docauto.review.criteria import check_all, report_rows, write_report_workbook
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     results = check_all(load_structure(structure_path), include_clusters=not networks_only)
     if out_dir is not None:
@@ -119,7 +162,12 @@ def criteria(structure_path: Path, out_dir: Path | None, networks_only: bool, as
     else:
         for r in results:
             c = r.cluster
-            click.echo(f"{c.id}  {c.name}: {r.verdict}" + (f" - {'; '.join(r.deviations)}" if r.deviations else ""))
+            click.echo(
+                f"{c.id}  {c.name}: {r.verdict}"
+                + (f" - {'; '.join(r.deviations)}" if r.deviations else "")
+            )
         bad = sum(1 for r in results if not r.ok)
-        click.echo(f"{len(results)} checked, {bad} with deviations"
-                   + (f"; report: {path}" if out_dir is not None else ""))
+        click.echo(
+            f"{len(results)} checked, {bad} with deviations"
+            + (f"; report: {path}" if out_dir is not None else "")
+        )

@@ -20,13 +20,14 @@ def _out_format(out: Path) -> str:
     return fmt
 
 
-def _encode(structure, fmt: str) -> bytes:  # noqa: ANN001
-    from docauto.structure import write_structure_workbook, write_structure_yaml
+def _encode(structure, fmt: str) -> bytes:
+    from docauto.structure.model import write_structure_workbook, write_structure_yaml
 
     if fmt == "xlsx":
         return write_structure_workbook(structure)
-    return write_structure_yaml(structure, header="Strukturen: områder, klynger og enheder "
-                                                  "(docauto structure export)")
+    return write_structure_yaml(
+        structure, header="Strukturen: områder, klynger og enheder (docauto structure export)"
+    )
 
 
 def _write(out: Path, data: bytes, dry_run: bool) -> None:
@@ -39,7 +40,7 @@ def _write(out: Path, data: bytes, dry_run: bool) -> None:
     click.echo(f"Wrote {out}")
 
 
-def summary(structure) -> dict[str, int]:  # noqa: ANN001
+def summary(structure) -> dict[str, int]:
     """Counts for the one-line summary and --json."""
     by_type = {t: 0 for t in ("Kommunal klynge", "Selvejende klynge", "Netværk")}
     for c in structure.clusters.values():
@@ -84,7 +85,7 @@ def check(structure_path: Path, as_json: bool) -> None:
       docauto structure check --structure struktur.xlsx
       docauto structure check --structure struktur.yaml --json
     """
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     s = load_structure(structure_path)
     n = summary(s)
@@ -93,16 +94,23 @@ def check(structure_path: Path, as_json: bool) -> None:
 
         click.echo(json.dumps({"file": str(structure_path), **n}, ensure_ascii=False))
         return
-    click.echo(f"OK {structure_path}: {n['areas']} areas, {n['clusters']} clusters "
-               f"({n['municipal_clusters']} municipal, {n['self_governing_clusters']} "
-               f"self-governing), {n['networks']} networks, {n['units']} units, "
-               f"{n['children']} children")
+    click.echo(
+        f"OK {structure_path}: {n['areas']} areas, {n['clusters']} clusters "
+        f"({n['municipal_clusters']} municipal, {n['self_governing_clusters']} "
+        f"self-governing), {n['networks']} networks, {n['units']} units, "
+        f"{n['children']} children"
+    )
 
 
 @structure.command()
 @structure_option
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write: .xlsx (HR's workbook) or .yaml.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write: .xlsx (HR's workbook) or .yaml.",
+)
 @dry_run_option
 def export(structure_path: Path, out: Path, dry_run: bool) -> None:
     """Convert the structure between the workbook and YAML.
@@ -115,7 +123,7 @@ def export(structure_path: Path, out: Path, dry_run: bool) -> None:
       docauto structure export --structure struktur.xlsx --out struktur.yaml
       docauto structure export --structure struktur.yaml --out struktur.xlsx --dry-run
     """
-    from docauto.structure import load_structure
+    from docauto.structure.model import load_structure
 
     fmt = _out_format(out)
     s = load_structure(structure_path)
@@ -123,8 +131,13 @@ def export(structure_path: Path, out: Path, dry_run: bool) -> None:
 
 
 @structure.command()
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write: .xlsx or .yaml.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write: .xlsx or .yaml.",
+)
 @dry_run_option
 def demo(out: Path, dry_run: bool) -> None:
     """Write the bundled demo municipality, to see the shape HR's structure must have.
@@ -137,8 +150,8 @@ def demo(out: Path, dry_run: bool) -> None:
       docauto structure demo --out demo-struktur.xlsx
       docauto structure demo --out demo-struktur.yaml
     """
-    from docauto.demo import demo_structure_path
-    from docauto.structure import load_structure
+    from docauto.demo.municipality import demo_structure_path
+    from docauto.structure.model import load_structure
 
     fmt = _out_format(out)
     if fmt == "yaml":

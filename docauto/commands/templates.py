@@ -22,15 +22,23 @@ def templates() -> None:
 
 @templates.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--kind", "kind_name", metavar="NAME",
-              help="Check variables against this document kind's fields (default: the kind "
-                   "whose templates list the file's name).")
-@click.option("--fields", metavar="A,B,C",
-              help="Check variables against these names instead (for ad-hoc templates).")
+@click.option(
+    "--kind",
+    "kind_name",
+    metavar="NAME",
+    help="Check variables against this document kind's fields (default: the kind "
+    "whose templates list the file's name).",
+)
+@click.option(
+    "--fields",
+    metavar="A,B,C",
+    help="Check variables against these names instead (for ad-hoc templates).",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
 @json_option
-def check(paths: tuple[Path, ...], kind_name: str | None, fields: str | None,
-          strict: bool, as_json: bool) -> None:
+def check(
+    paths: tuple[Path, ...], kind_name: str | None, fields: str | None, strict: bool, as_json: bool
+) -> None:
     """Check Word templates for broken tags, blocks and variables.
 
     PATHS are files and/or folders (default: the templates in use). It finds Jinja syntax errors, tags Word split across runs or paragraphs, curly quotes and
@@ -48,8 +56,8 @@ def check(paths: tuple[Path, ...], kind_name: str | None, fields: str | None,
     """
     import json
 
-    from docauto import templatecheck
     from docauto.errors import UsageError
+    from docauto.office import templatecheck
     from docauto.plugins import get_kind
     from docauto.resources import templates_dir
 
@@ -67,20 +75,30 @@ def check(paths: tuple[Path, ...], kind_name: str | None, fields: str | None,
     warnings = [f for f in findings if f.severity != templatecheck.ERROR]
     failed = bool(errors) or (strict and bool(warnings))
     if as_json:
-        click.echo(json.dumps({
-            "files": [str(f) for f in files],
-            "errors": len(errors), "warnings": len(warnings), "ok": not failed,
-            "findings": [f.to_dict() for f in findings],
-        }, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "files": [str(f) for f in files],
+                    "errors": len(errors),
+                    "warnings": len(warnings),
+                    "ok": not failed,
+                    "findings": [f.to_dict() for f in findings],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for f in findings:
             click.echo(str(f))
         bad_files = len({f.file for f in findings})
         if not files:
             click.echo("Ingen Word-skabeloner (.docx) fundet.", err=True)
-        click.echo(f"{_count(len(files), 'skabelon', 'skabeloner')} kontrolleret: "
-                   f"{len(errors)} fejl, {_count(len(warnings), 'advarsel', 'advarsler')} "
-                   f"i {_count(bad_files, 'fil', 'filer')}.")
+        click.echo(
+            f"{_count(len(files), 'skabelon', 'skabeloner')} kontrolleret: "
+            f"{len(errors)} fejl, {_count(len(warnings), 'advarsel', 'advarsler')} "
+            f"i {_count(bad_files, 'fil', 'filer')}."
+        )
     if failed:
         raise SystemExit(1)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docauto.errors import ConfigError
-from docauto.structure import Structure, is_email
+from docauto.structure.model import Structure, is_email
 
 CONFIG_NAME = "docauto.yaml"
 
@@ -66,6 +66,7 @@ class Sender:
 def identify_sender(structure: Structure, address: str, hr_addresses: Iterable[str]) -> Sender:
     address = (address or "").strip().lower()
     hr = {a.lower() for a in hr_addresses}
-    areas = frozenset(a.name for a in structure.areas.values()
-                      if address and address in a.authorised_emails)
+    areas = frozenset(
+        a.name for a in structure.areas.values() if address and address in a.authorised_emails
+    )
     return Sender(address, bool(address) and address in hr, areas)

@@ -39,8 +39,9 @@ UNKNOWN = Classification(None, None, None)
 
 # --- folding ---------------------------------------------------------------------------------
 
-_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue",
-                          "ß": "ss", "\u00a0": " "})
+_LETTERS = str.maketrans(
+    {"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "\u00a0": " "}
+)
 # Danish spelled without æ/ø/å comes as ae/oe/aa, or as plain a/o/a ("ansogningerne"):
 # folding all three to one letter makes every spelling compare equal.
 _DIGRAPHS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
@@ -63,7 +64,7 @@ def decode_subject(subject: str) -> str:
 
         try:
             text = str(make_header(decode_header(text)))
-        except Exception:  # noqa: BLE001 - a broken encoded word stays as it was
+        except Exception:
             pass
     return " ".join(text.split())
 
@@ -79,7 +80,9 @@ def _compile_phrase(entry: Any, where: str) -> re.Pattern[str]:
         try:
             return re.compile(str(entry["regex"]))
         except re.error as exc:
-            raise ConfigError(f"{where}: ugyldigt regulært udtryk {entry['regex']!r}: {exc}") from None
+            raise ConfigError(
+                f"{where}: ugyldigt regulært udtryk {entry['regex']!r}: {exc}"
+            ) from None
     if not isinstance(entry, str | int) or not str(entry).strip():
         raise ConfigError(f"{where}: et mønster skal være en tekst, fik {entry!r}")
     words = [w for w in re.split(r"[^\w*]+|_", fold(str(entry))) if w and w != "*"]
@@ -144,8 +147,13 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
             spec = {"phrases": spec}
         if not isinstance(spec, dict):
             raise ConfigError(f"{name}: kinds.{kind} skal være en ordbog eller en liste")
-        kinds.append(_KindRule(kind, bool(spec.get("role_required", True)),
-                               _phrases(spec.get("phrases"), f"{name}: kinds.{kind}.phrases")))
+        kinds.append(
+            _KindRule(
+                kind,
+                bool(spec.get("role_required", True)),
+                _phrases(spec.get("phrases"), f"{name}: kinds.{kind}.phrases"),
+            )
+        )
     rounds = {}
     for number, phrases in (data.get("rounds") or {}).items():
         try:
@@ -154,10 +162,15 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
             raise ConfigError(f"{name}: runde '{number}' er ikke et tal") from None
         rounds[n] = _phrases(phrases, f"{name}: rounds.{n}")
     default = data.get("default_round", 1)
-    return Patterns(prefix_re, roles, tuple(kinds), rounds,
-                    frozenset(data.get("round_kinds") or ["candidates"]),
-                    int(default) if default is not None else None,
-                    _phrases(data.get("ignore"), f"{name}: ignore"))
+    return Patterns(
+        prefix_re,
+        roles,
+        tuple(kinds),
+        rounds,
+        frozenset(data.get("round_kinds") or ["candidates"]),
+        int(default) if default is not None else None,
+        _phrases(data.get("ignore"), f"{name}: ignore"),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -190,8 +203,10 @@ def load_patterns(path: Path | None = None) -> Patterns:
 # --- deciding --------------------------------------------------------------------------------
 
 # Any "N. runde" / "runde N": a round number the patterns do not list makes the answer unsure.
-_ROUND_NUMBER = re.compile(r"(\d+)[\W_]*(?:samtale|interview)?(?:runde|round)"
-                           r"|(?:runde|round)[\W_]*(?:nr[\W_]*)?(\d+)")
+_ROUND_NUMBER = re.compile(
+    r"(\d+)[\W_]*(?:samtale|interview)?(?:runde|round)"
+    r"|(?:runde|round)[\W_]*(?:nr[\W_]*)?(\d+)"
+)
 
 
 def strip_prefixes(folded: str, patterns: Patterns) -> str:
@@ -202,11 +217,14 @@ def _kind_matches(text: str, patterns: Patterns) -> set[str]:
     spans: list[tuple[int, int, str]] = []
     for rule in patterns.kinds:
         for rx in rule.patterns:
-            spans.extend((m.start(), m.end(), rule.name) for m in rx.finditer(text) if m.end() > m.start())
+            spans.extend(
+                (m.start(), m.end(), rule.name) for m in rx.finditer(text) if m.end() > m.start()
+            )
     kept = set()
     for s, e, k in spans:
-        inside_other = any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) and k2 != k
-                           for s2, e2, k2 in spans)
+        inside_other = any(
+            s2 <= s and e <= e2 and (e2 - s2) > (e - s) and k2 != k for s2, e2, k2 in spans
+        )
         if not inside_other:
             kept.add(k)
     return kept
@@ -216,8 +234,9 @@ def classify(subject: str, patterns: Patterns | None = None) -> Classification:
     """Role, kind and round of a subject; all None when not sure."""
     patterns = patterns or load_patterns()
     # A subject is a line, not a document: the cap keeps every pattern quick.
-    text = strip_prefixes(fold(decode_subject(subject[:MAX_SUBJECT_CHARS * 4]))[:MAX_SUBJECT_CHARS],
-                          patterns)
+    text = strip_prefixes(
+        fold(decode_subject(subject[: MAX_SUBJECT_CHARS * 4]))[:MAX_SUBJECT_CHARS], patterns
+    )
     if not text.strip() or any(rx.search(text) for rx in patterns.ignore):
         return UNKNOWN
     roles = {role for role, rxs in patterns.roles.items() if any(rx.search(text) for rx in rxs)}

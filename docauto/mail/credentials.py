@@ -39,7 +39,7 @@ def _from_keyring(name: str, account: str | None) -> str | None:
             value = keyring.get_password(KEYRING_SERVICE, user)
             if value:
                 return value
-    except Exception:  # noqa: BLE001 - a locked or absent keyring backend means "not there"
+    except Exception:
         return None
     return None
 
@@ -53,9 +53,14 @@ def get_secret(name: str, *, account: str | None = None, required: bool = True) 
     if value:
         return value
     if required:
-        where = f"keyring service '{KEYRING_SERVICE}', user '{name}:{account}' or '{name}'" if account \
+        where = (
+            f"keyring service '{KEYRING_SERVICE}', user '{name}:{account}' or '{name}'"
+            if account
             else f"keyring service '{KEYRING_SERVICE}', user '{name}'"
-        raise ConfigError(f"missing secret: set {env_name(name)} or store it in the OS keyring ({where})")
+        )
+        raise ConfigError(
+            f"missing secret: set {env_name(name)} or store it in the OS keyring ({where})"
+        )
     return None
 
 
@@ -107,8 +112,10 @@ def check_private_file(path: Path, *, what: str, forbidden: list[Path] | None = 
         raise ConfigError(f"{what} not found: {path}")
     for folder in forbidden_secret_dirs(forbidden):
         if _is_within(path, folder):
-            raise ConfigError(f"{what} must not lie inside {folder} (the repository or the registry "
-                              "folder); move it to a private folder and point the variable there")
+            raise ConfigError(
+                f"{what} must not lie inside {folder} (the repository or the registry "
+                "folder); move it to a private folder and point the variable there"
+            )
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(f"{what} {path} is readable by other users", hint=f"chmod 600 {path}")
     return path
@@ -145,8 +152,10 @@ def read_token_cache(path: Path) -> str | None:
     if not path.exists():
         return None
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(f"token cache {path} is readable by other users; delete it "
-                          "(it is recreated with safe permissions)")
+        raise ConfigError(
+            f"token cache {path} is readable by other users; delete it "
+            "(it is recreated with safe permissions)"
+        )
     return path.read_text(encoding="utf-8")
 
 

@@ -21,7 +21,7 @@ from docauto.registry import schema
 
 if TYPE_CHECKING:
     from docauto.mail.message import Attachment, ParsedMail
-    from docauto.structure import Structure
+    from docauto.structure.model import Structure
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,9 @@ class Decision:
     headline: str = ""  # the reason without the problems: safe for logs (no personal data)
     problems: list[Problem] = field(default_factory=list)
     rows: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (sheet, values)
-    positions: list[dict[str, Any]] = field(default_factory=list)  # RegistryBook.move_position kwargs
+    positions: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # RegistryBook.move_position kwargs
     content_hash: str = ""
     counts: dict[str, int] = field(default_factory=dict)  # Stillingstype -> rows, for receipts
 
@@ -79,7 +81,7 @@ def received_at(parsed: ParsedMail | None, now: datetime | None = None) -> datet
         from zoneinfo import ZoneInfo
 
         local = when.astimezone(ZoneInfo("Europe/Copenhagen"))
-    except Exception:  # noqa: BLE001 - no tz database (Windows without tzdata)
+    except Exception:
         local = when.astimezone()
     return local.replace(tzinfo=None, microsecond=0)
 
@@ -91,8 +93,9 @@ def type_label(role: str | None, kind: str | None) -> str:
     return f"{schema.ROLE_LABEL[role]} – {label}" if role in schema.ROLE_LABEL else label
 
 
-def content_hash(role: str | None, kind: str | None, rnd: int | None,
-                 attachments: Iterable[Attachment]) -> str:
+def content_hash(
+    role: str | None, kind: str | None, rnd: int | None, attachments: Iterable[Attachment]
+) -> str:
     """Same forms sent again (new Message-ID, same files) give the same hash."""
     digests = sorted(hashlib.sha256(a.data).hexdigest() for a in attachments)
     h = hashlib.sha256(f"{role}|{kind}|{rnd}|".encode())
@@ -101,8 +104,13 @@ def content_hash(role: str | None, kind: str | None, rnd: int | None,
     return h.hexdigest()
 
 
-def rows_hash(role: str | None, kind: str | None, rnd: int | None,
-              rows: list[tuple[str, dict[str, Any]]], positions: list[dict[str, Any]]) -> str:
+def rows_hash(
+    role: str | None,
+    kind: str | None,
+    rnd: int | None,
+    rows: list[tuple[str, dict[str, Any]]],
+    positions: list[dict[str, Any]],
+) -> str:
     """Same rows sent again give the same hash, even when Excel saved the form anew (its bytes
     then differ: a save stamps the time into the file)."""
     import json
@@ -110,9 +118,13 @@ def rows_hash(role: str | None, kind: str | None, rnd: int | None,
     def stable(values: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in values.items() if k not in ("Modtaget", "Kilde")}
 
-    content = sorted(json.dumps([sheet, stable(v)], sort_keys=True, default=str, ensure_ascii=False)
-                     for sheet, v in rows)
-    content += sorted(json.dumps(p, sort_keys=True, default=str, ensure_ascii=False) for p in positions)
+    content = sorted(
+        json.dumps([sheet, stable(v)], sort_keys=True, default=str, ensure_ascii=False)
+        for sheet, v in rows
+    )
+    content += sorted(
+        json.dumps(p, sort_keys=True, default=str, ensure_ascii=False) for p in positions
+    )
     h = hashlib.sha256(f"{role}|{kind}|{rnd}|rows|".encode())
     for line in content:
         h.update(line.encode("utf-8"))
@@ -165,14 +177,19 @@ def handle_mail(parsed: ParsedMail, structure: Structure, hr_addresses: Iterable
         return reject("Emnet siger ikke, om det gælder klyngeleder eller pædagogisk leder", **meta)
     sender = identify_sender(structure, parsed.sender, hr_addresses)
     if not sender.known:
-        return reject("Afsenderen er hverken områdechef eller souschef for et område eller en "
-                      "af HR's adresser", **meta)
+        return reject(
+            "Afsenderen er hverken områdechef eller souschef for et område eller en "
+            "af HR's adresser",
+            **meta,
+        )
     when = received_at(parsed)
     if c.kind == "senior":
-        return Decision(status=schema.REGISTERED, reason="Ansøgning om seniorordning: ingen "
-                        "rækker i registret; HR behandler den",
-                        content_hash=content_hash(role, c.kind, c.round, parsed.attachments),
-                        **meta)
+        return Decision(
+            status=schema.REGISTERED,
+            reason="Ansøgning om seniorordning: ingen rækker i registret; HR behandler den",
+            content_hash=content_hash(role, c.kind, c.round, parsed.attachments),
+            **meta,
+        )
     if c.kind == "job_ad":
         return _job_ads(parsed, structure, sender, when, meta)
     return _forms(parsed, structure, sender, when, meta)
@@ -186,9 +203,10 @@ def _place(structure: Structure, cluster_id: str, unit_id: str | None) -> tuple[
     return cluster, unit
 
 
-def _job_ads(parsed: ParsedMail, structure: Structure, sender: Any, when: datetime,
-             meta: dict[str, Any]) -> Decision:
-    from docauto.readers import identify_job_ad
+def _job_ads(
+    parsed: ParsedMail, structure: Structure, sender: Any, when: datetime, meta: dict[str, Any]
+) -> Decision:
+    from docauto.mail.readers import identify_job_ad
 
     role = meta["role"]
     problems: list[Problem] = []
@@ -206,13 +224,23 @@ def _job_ads(parsed: ParsedMail, structure: Structure, sender: Any, when: dateti
             problems.append(_file_problem(att, exc))
             continue
         if not found:
-            problems.append(Problem(where, "kan ikke se, hvilken klynge eller enhed annoncen "
-                                    "gælder (brug den annonce, docauto har lavet)"))
+            problems.append(
+                Problem(
+                    where,
+                    "kan ikke se, hvilken klynge eller enhed annoncen "
+                    "gælder (brug den annonce, docauto har lavet)",
+                )
+            )
             continue
         if found.get("role") and found["role"] != role:
-            problems.append(Problem(where, f"annoncen gælder en "
-                                    f"{schema.ROLE_LABEL.get(found['role'], found['role']).lower()}, "
-                                    f"men emnet siger {schema.ROLE_LABEL[role].lower()}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"annoncen gælder en "
+                    f"{schema.ROLE_LABEL.get(found['role'], found['role']).lower()}, "
+                    f"men emnet siger {schema.ROLE_LABEL[role].lower()}",
+                )
+            )
             continue
         cluster, unit = _place(structure, found.get("cluster_id") or "", found.get("unit_id"))
         if cluster is None:
@@ -222,39 +250,67 @@ def _job_ads(parsed: ParsedMail, structure: Structure, sender: Any, when: dateti
             problems.append(Problem(where, f"ukendt enhed '{found.get('unit_id')}'"))
             continue
         if not sender.may_submit_for(cluster.area):
-            problems.append(Problem(where, f"klyngen hører til området '{cluster.area}', som "
-                                    "afsenderen ikke er områdechef eller souschef for"))
+            problems.append(
+                Problem(
+                    where,
+                    f"klyngen hører til området '{cluster.area}', som "
+                    "afsenderen ikke er områdechef eller souschef for",
+                )
+            )
             continue
         if role == "pedagogical_leader" and unit is None:
             problems.append(Problem(where, "annoncen for en pædagogisk leder nævner ingen enhed"))
             continue
         label = schema.ROLE_LABEL[role]
-        rows.append((schema.JOB_ADS, {
-            "Stillingstype": label, "Område": cluster.area, "Klynge": cluster.name,
-            "Enhed": unit.name if unit else "", "Fil": att.filename, "Modtaget": when,
-            "Kilde": parsed.message_id}))
-        positions.append({
-            "position_id": schema.position_id(role, cluster.id, unit.id if unit else None),
-            "role_label": label, "area": cluster.area, "cluster": cluster.name,
-            "unit": unit.name if unit else "", "status": schema.OPSLAAET})
+        rows.append(
+            (
+                schema.JOB_ADS,
+                {
+                    "Stillingstype": label,
+                    "Område": cluster.area,
+                    "Klynge": cluster.name,
+                    "Enhed": unit.name if unit else "",
+                    "Fil": att.filename,
+                    "Modtaget": when,
+                    "Kilde": parsed.message_id,
+                },
+            )
+        )
+        positions.append(
+            {
+                "position_id": schema.position_id(role, cluster.id, unit.id if unit else None),
+                "role_label": label,
+                "area": cluster.area,
+                "cluster": cluster.name,
+                "unit": unit.name if unit else "",
+                "status": schema.OPSLAAET,
+            }
+        )
         used.append(att)
     if problems:
         return reject("Stillingsannoncen kunne ikke registreres", problems, **meta)
-    return Decision(status=schema.REGISTERED, rows=rows, positions=positions,
-                    content_hash=content_hash(meta["role"], meta["kind"], meta["round"], used),
-                    counts={schema.ROLE_LABEL[role]: len(rows)}, **meta)
+    return Decision(
+        status=schema.REGISTERED,
+        rows=rows,
+        positions=positions,
+        content_hash=content_hash(meta["role"], meta["kind"], meta["round"], used),
+        counts={schema.ROLE_LABEL[role]: len(rows)},
+        **meta,
+    )
 
 
-def _forms(parsed: ParsedMail, structure: Structure, sender: Any, when: datetime,
-           meta: dict[str, Any]) -> Decision:
+def _forms(
+    parsed: ParsedMail, structure: Structure, sender: Any, when: datetime, meta: dict[str, Any]
+) -> Decision:
+    from docauto.mail.readers import read_submission
     from docauto.mail.validate import validate_rows
-    from docauto.readers import read_submission
 
     role, kind, rnd = meta["role"], meta["kind"], meta["round"]
     files = [a for a in parsed.attachments if _ext(a) in FORM_EXTENSIONS]
     if not files:
-        return reject("Der er intet registreringsskema (Excel, CSV eller Word-tabel) vedhæftet",
-                      **meta)
+        return reject(
+            "Der er intet registreringsskema (Excel, CSV eller Word-tabel) vedhæftet", **meta
+        )
     problems: list[Problem] = []
     subs: list[Any] = []
     for att in files:
@@ -269,10 +325,17 @@ def _forms(parsed: ParsedMail, structure: Structure, sender: Any, when: datetime
         for sub in ok:
             if not sender.may_submit_for(sub.area):
                 row = getattr(sub, "row", None)
-                problems.append(Problem(
-                    Location(file=att.filename or None, sheet=getattr(row, "sheet", None) or None,
-                             row=getattr(row, "number", None), column="Område"),
-                    f"området '{sub.area}' er ikke afsenderens område"))
+                problems.append(
+                    Problem(
+                        Location(
+                            file=att.filename or None,
+                            sheet=getattr(row, "sheet", None) or None,
+                            row=getattr(row, "number", None),
+                            column="Område",
+                        ),
+                        f"området '{sub.area}' er ikke afsenderens område",
+                    )
+                )
         subs.extend(ok)
     if problems:
         return reject("Skemaet kunne ikke registreres", problems, **meta)
@@ -288,25 +351,41 @@ def _forms(parsed: ParsedMail, structure: Structure, sender: Any, when: datetime
         cluster_name = cluster.name if cluster else sub.cluster_id
         unit_name = unit.name if unit else ""
         if sheet:
-            values: dict[str, Any] = {"Stillingstype": label, "Område": sub.area,
-                                      "Klynge": cluster_name, "Enhed": unit_name,
-                                      "Modtaget": when, "Kilde": parsed.message_id}
+            values: dict[str, Any] = {
+                "Stillingstype": label,
+                "Område": sub.area,
+                "Klynge": cluster_name,
+                "Enhed": unit_name,
+                "Modtaget": when,
+                "Kilde": parsed.message_id,
+            }
             if kind == "candidates":
                 values["Runde"] = rnd or 1
             for col in KIND_COLUMNS.get(kind, ()):
                 values[col] = _value(sub, col)
             rows.append((sheet, values))
-        move = {"position_id": schema.position_id(role, sub.cluster_id,
-                                                  sub.unit_id if role == "pedagogical_leader" else None),
-                "role_label": label, "area": sub.area, "cluster": cluster_name,
-                "unit": unit_name if role == "pedagogical_leader" else "",
-                "status": KIND_STATUS[kind]}
+        move = {
+            "position_id": schema.position_id(
+                role, sub.cluster_id, sub.unit_id if role == "pedagogical_leader" else None
+            ),
+            "role_label": label,
+            "area": sub.area,
+            "cluster": cluster_name,
+            "unit": unit_name if role == "pedagogical_leader" else "",
+            "status": KIND_STATUS[kind],
+        }
         if kind == "hires":
             move["hired"] = _value(sub, "Navn")
         positions.append(move)
     note = ""
     if kind == "vacancies":
         note = f"{len(positions)} vakante stillinger indberettet"
-    return Decision(status=schema.REGISTERED, rows=rows, positions=positions, reason=note,
-                    content_hash=rows_hash(role, kind, rnd, rows, positions),
-                    counts={label: len(rows) or len(positions)}, **meta)
+    return Decision(
+        status=schema.REGISTERED,
+        rows=rows,
+        positions=positions,
+        reason=note,
+        content_hash=rows_hash(role, kind, rnd, rows, positions),
+        counts={label: len(rows) or len(positions)},
+        **meta,
+    )

@@ -30,12 +30,16 @@ if TYPE_CHECKING:
     from docauto.mail.message import ParsedMail
     from docauto.mail.sources import MailSource, SourceItem
     from docauto.registry.workbook import RegistryBook
-    from docauto.structure import Structure
+    from docauto.structure.model import Structure
 
 log = logging.getLogger(__name__)
 
-OUTCOME = {schema.REGISTERED: "registered", schema.DUPLICATE: "duplicate",
-           schema.REJECTED: "rejected", schema.PENDING: "pending"}
+OUTCOME = {
+    schema.REGISTERED: "registered",
+    schema.DUPLICATE: "duplicate",
+    schema.REJECTED: "rejected",
+    schema.PENDING: "pending",
+}
 
 
 @dataclass
@@ -53,21 +57,28 @@ class IngestSummary:
 
     def as_json(self) -> dict[str, int]:
         """Exactly the keys of REGISTRY.md §5."""
-        return {k: getattr(self, k) for k in ("seen", "registered", "duplicates", "rejected",
-                                               "pending", "rows")}
+        return {
+            k: getattr(self, k)
+            for k in ("seen", "registered", "duplicates", "rejected", "pending", "rows")
+        }
 
     def lines(self) -> list[str]:
-        out = [f"{self.seen} mails read: {self.registered} registered, {self.duplicates} "
-               f"duplicates, {self.rejected} rejected, {self.pending} pending; "
-               f"{self.rows} registry rows added"]
+        out = [
+            f"{self.seen} mails read: {self.registered} registered, {self.duplicates} "
+            f"duplicates, {self.rejected} rejected, {self.pending} pending; "
+            f"{self.rows} registry rows added"
+        ]
         if self.journal_applied:
             out.append(f"{self.journal_applied} waiting submissions from the journal applied")
         if self.locked_reason:
-            out.append(f"registry not written ({self.locked_reason}); the submissions wait in "
-                       "the journal and are applied by the next run")
+            out.append(
+                f"registry not written ({self.locked_reason}); the submissions wait in "
+                "the journal and are applied by the next run"
+            )
         if self.quarantined:
-            out.append(f"{len(self.quarantined)} rejected mails kept in "
-                       f"{self.quarantined[0].parent}")
+            out.append(
+                f"{len(self.quarantined)} rejected mails kept in {self.quarantined[0].parent}"
+            )
         return out
 
 
@@ -85,16 +96,26 @@ def _unparsable(item: SourceItem, reason: str) -> tuple[ParsedMail, Decision]:
     from docauto.mail.message import ParsedMail
 
     mid = f"<{hashlib.sha256(item.raw or b'').hexdigest()}@docauto>"
-    parsed = ParsedMail(message_id=mid, subject="", sender="", sender_name="", date=None,
-                        body_text="", attachments=[], raw=bytes(item.raw or b""), defects=[])
+    parsed = ParsedMail(
+        message_id=mid,
+        subject="",
+        sender="",
+        sender_name="",
+        date=None,
+        body_text="",
+        attachments=[],
+        raw=bytes(item.raw or b""),
+        defects=[],
+    )
     return parsed, reject(f"Mailen kan ikke læses: {reason}")
 
 
 class _Run:
     """State of one ingest run; see ``ingest``."""
 
-    def __init__(self, structure: Structure, registry: Path, hr: frozenset[str],
-                 dry_run: bool) -> None:
+    def __init__(
+        self, structure: Structure, registry: Path, hr: frozenset[str], dry_run: bool
+    ) -> None:
         self.structure = structure
         self.registry = registry
         self.hr = hr
@@ -121,8 +142,13 @@ class _Run:
                 self.seen_ids.setdefault(str(mid).strip(), str(row[st_i] or ""))
         # Indbakke is the memory of what was registered: a hash whose mail HR deleted from
         # Indbakke (to have it registered again) no longer counts.
-        self.hashes.update({digest: mid for digest, mid in book.content_hashes().items()
-                            if self.seen_ids.get(mid) == schema.REGISTERED})
+        self.hashes.update(
+            {
+                digest: mid
+                for digest, mid in book.content_hashes().items()
+                if self.seen_ids.get(mid) == schema.REGISTERED
+            }
+        )
 
     def remember_journal(self, entries: list[dict[str, Any]]) -> None:
         for e in entries:
@@ -179,8 +205,9 @@ class _Run:
 
     # -- one mail -------------------------------------------------------------------------
 
-    def handle(self, item: SourceItem, prepared: tuple[ParsedMail, Decision | None] | None = None
-               ) -> _Handled:
+    def handle(
+        self, item: SourceItem, prepared: tuple[ParsedMail, Decision | None] | None = None
+    ) -> _Handled:
         """Record one mail's outcome; ``prepared`` is what ``prepare`` gave (maybe in a worker)."""
         from docauto.mail.handle import received_at
 
@@ -200,17 +227,30 @@ class _Run:
         if decision.accepted and decision.content_hash in self.hashes:
             status = schema.DUPLICATE
             note = f"Samme indhold som {self.hashes[decision.content_hash]}, der allerede er registreret"
-        inbox = {"Message-ID": mid, "Modtaget": when, "Afsender": parsed.sender,
-                 "Emne": parsed.subject, "Type": _type_label(decision),
-                 "Runde": decision.round, "Status": status, "Rækker": 0, "Bemærkning": note}
+        inbox = {
+            "Message-ID": mid,
+            "Modtaget": when,
+            "Afsender": parsed.sender,
+            "Emne": parsed.subject,
+            "Type": _type_label(decision),
+            "Runde": decision.round,
+            "Status": status,
+            "Rækker": 0,
+            "Bemærkning": note,
+        }
         if status == schema.REGISTERED and self.book is None:
             status = schema.PENDING
             inbox["Status"] = status
         takes = status in (schema.REGISTERED, schema.PENDING)
-        entry = {"message_id": mid, "status": status, "inbox": inbox, "when": when,
-                 "rows": decision.rows if takes else [],
-                 "positions": [dict(p) for p in decision.positions] if takes else [],
-                 "content_hash": decision.content_hash if takes else ""}
+        entry = {
+            "message_id": mid,
+            "status": status,
+            "inbox": inbox,
+            "when": when,
+            "rows": decision.rows if takes else [],
+            "positions": [dict(p) for p in decision.positions] if takes else [],
+            "content_hash": decision.content_hash if takes else "",
+        }
         if status in (schema.REGISTERED, schema.PENDING) and decision.content_hash:
             self.hashes[decision.content_hash] = mid
         written = 0
@@ -221,12 +261,17 @@ class _Run:
         else:
             self.journal_entries.append(entry)
             self.seen_ids[mid] = status
-        counter = {schema.REGISTERED: "registered", schema.PENDING: "pending",
-                   schema.DUPLICATE: "duplicates", schema.REJECTED: "rejected"}[status]
+        counter = {
+            schema.REGISTERED: "registered",
+            schema.PENDING: "pending",
+            schema.DUPLICATE: "duplicates",
+            schema.REJECTED: "rejected",
+        }[status]
         setattr(self.summary, counter, getattr(self.summary, counter) + 1)
         if status == schema.REJECTED:
-            log.info("%s: %s (%s; %d problems)", mid, status, decision.headline,
-                     len(decision.problems))
+            log.info(
+                "%s: %s (%s; %d problems)", mid, status, decision.headline, len(decision.problems)
+            )
         else:
             log.info("%s: %s, %d rows", mid, status, written)
         if status == schema.REJECTED and not self.dry_run:
@@ -262,26 +307,38 @@ class _Run:
             return
         journal.clear(self.journal_files)
 
-    def _quarantine(self, item: SourceItem, parsed: ParsedMail, decision: Decision,
-                    when: datetime) -> None:
+    def _quarantine(
+        self, item: SourceItem, parsed: ParsedMail, decision: Decision, when: datetime
+    ) -> None:
         from docauto.mail.quarantine import quarantine_mail
 
         try:
-            path = quarantine_mail(self.registry, bytes(item.raw or b""),
-                                   received=when if parsed.date else None,
-                                   reason=decision.reason,
-                                   details={"message_id": parsed.message_id,
-                                            "kilde": item.name, "afsender": parsed.sender,
-                                            "emne": parsed.subject,
-                                            "problemer": [str(p) for p in decision.problems]})
+            path = quarantine_mail(
+                self.registry,
+                bytes(item.raw or b""),
+                received=when if parsed.date else None,
+                reason=decision.reason,
+                details={
+                    "message_id": parsed.message_id,
+                    "kilde": item.name,
+                    "afsender": parsed.sender,
+                    "emne": parsed.subject,
+                    "problemer": [str(p) for p in decision.problems],
+                },
+            )
             self.summary.quarantined.append(path)
-        except Exception as exc:  # noqa: BLE001 - the Indbakke row still records the refusal
-            log.warning("%s: could not write quarantine copy: %s", parsed.message_id,
-                        type(exc).__name__)
+        except Exception as exc:
+            log.warning(
+                "%s: could not write quarantine copy: %s", parsed.message_id, type(exc).__name__
+            )
 
 
-def prepare(item: SourceItem, structure: Structure, hr: Iterable[str],
-            skip_ids: Iterable[str] | dict[str, str] = ()) -> tuple[ParsedMail, Decision | None]:
+def prepare(
+    item: SourceItem,
+    structure: Structure,
+    hr: Iterable[str],
+    skip_ids: Iterable[str] | dict[str, str] = (),
+) -> tuple[ParsedMail, Decision | None]:
     """Parse a mail and decide what it means (pure; may run in a worker process). A mail whose
     Message-ID is in ``skip_ids`` is only parsed (decision None): it was seen before."""
     from docauto.mail.handle import handle_mail, reject
@@ -295,11 +352,17 @@ def prepare(item: SourceItem, structure: Structure, hr: Iterable[str],
         return parsed, None
     try:
         return parsed, handle_mail(parsed, structure, hr)
-    except Exception as exc:  # noqa: BLE001 - one odd mail must not stop the run
-        log.error("%s: unexpected %s while reading the mail", parsed.message_id,
-                  type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
-        return parsed, reject(f"Uventet fejl under læsning af mailen ({type(exc).__name__}); "
-                              "kontakt den, der driver docauto")
+    except Exception as exc:
+        log.error(
+            "%s: unexpected %s while reading the mail",
+            parsed.message_id,
+            type(exc).__name__,
+            exc_info=log.isEnabledFor(logging.DEBUG),
+        )
+        return parsed, reject(
+            f"Uventet fejl under læsning af mailen ({type(exc).__name__}); "
+            "kontakt den, der driver docauto"
+        )
 
 
 def _type_label(decision: Decision) -> str:
@@ -308,11 +371,18 @@ def _type_label(decision: Decision) -> str:
     return type_label(decision.role, decision.kind)
 
 
-def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
-           hr_addresses: Iterable[str] = (), receipts: bool = False,
-           should_stop: Callable[[], bool] | None = None,
-           on_mail: Callable[[ParsedMail, str], None] | None = None,
-           dry_run: bool = False, jobs: int | None = None) -> IngestSummary:
+def ingest(
+    source: MailSource,
+    structure: Structure,
+    registry_path: Path,
+    *,
+    hr_addresses: Iterable[str] = (),
+    receipts: bool = False,
+    should_stop: Callable[[], bool] | None = None,
+    on_mail: Callable[[ParsedMail, str], None] | None = None,
+    dry_run: bool = False,
+    jobs: int | None = None,
+) -> IngestSummary:
     """Read every new mail of ``source`` into the registry at ``registry_path``.
 
     ``hr_addresses`` are added to those in docauto.yaml beside the registry. ``jobs``: worker
@@ -325,12 +395,14 @@ def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
 
     registry = Path(registry_path)
     if not registry.exists():
-        raise RegistryError(f"{registry}: registret findes ikke",
-                            hint="create it with 'docauto registry init'")
+        raise RegistryError(
+            f"{registry}: registret findes ikke", hint="create it with 'docauto registry init'"
+        )
     run = _Run(structure, registry, load_hr_addresses(registry, hr_addresses), dry_run)
     lock = RegistryLock(registry)
-    stream = PreparedStream(source.fetch(), structure, run.hr,
-                            default_jobs() if jobs is None else jobs)
+    stream = PreparedStream(
+        source.fetch(), structure, run.hr, default_jobs() if jobs is None else jobs
+    )
     try:
         writable = dry_run or lock.acquire()
         stream.start()  # workers read the first mails while the registry loads
@@ -347,8 +419,9 @@ def ingest(source: MailSource, structure: Structure, registry_path: Path, *,
             try:  # reading works while Excel has it open; it only stops writing
                 run.remember_registry(RegistryBook.open(registry))
             except RegistryError as exc:
-                log.warning("registry not readable either (%s); deduplicating by journal only",
-                            exc.message)
+                log.warning(
+                    "registry not readable either (%s); deduplicating by journal only", exc.message
+                )
             run.remember_journal(journal.read_pending(registry))
 
         for item, prepared in stream:
@@ -387,19 +460,21 @@ def _finish(source: MailSource, run: _Run, receipts: bool) -> None:
         outcome = OUTCOME[h.status]
         try:
             source.done(h.item, outcome)
-        except Exception as exc:  # noqa: BLE001 - the registry is saved; the mail comes again
-            log.warning("%s: source could not mark the mail done: %s", h.item.name,
-                        type(exc).__name__)
+        except Exception as exc:
+            log.warning(
+                "%s: source could not mark the mail done: %s", h.item.name, type(exc).__name__
+            )
         if build_receipt is None or not h.new or h.parsed is None or h.decision is None:
             continue
         if not receipt_allowed(h.parsed):
             continue
-        details = {"counts": h.decision.counts, "problems": h.decision.problems,
-                   "reason": h.decision.reason,
-                   "rows": len(h.decision.rows) if h.status in (schema.REGISTERED,
-                                                                 schema.PENDING) else 0}
+        details = {
+            "counts": h.decision.counts,
+            "problems": h.decision.problems,
+            "reason": h.decision.reason,
+            "rows": len(h.decision.rows) if h.status in (schema.REGISTERED, schema.PENDING) else 0,
+        }
         try:
             source.reply(h.item, build_receipt(h.parsed, outcome, details))
-        except Exception as exc:  # noqa: BLE001 - a receipt must not undo a registration
+        except Exception as exc:
             log.warning("%s: receipt not sent: %s", h.parsed.message_id, type(exc).__name__)
-

@@ -30,8 +30,20 @@ MAX_BODY_CHARS = 200_000
 NESTED_ORIGIN = "vedhæftet mail"
 TNEF_ORIGIN = "winmail.dat"
 
-_KNOWN_HEADERS = ("from", "to", "subject", "date", "message-id", "mime-version", "content-type",
-                  "received", "sender", "reply-to", "cc", "return-path")
+_KNOWN_HEADERS = (
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "mime-version",
+    "content-type",
+    "received",
+    "sender",
+    "reply-to",
+    "cc",
+    "return-path",
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -76,14 +88,14 @@ class _CachingPolicy(EmailPolicy):
     Content-Type and Content-Disposition many times, and the modern policy parses the header
     anew on every request (the largest cost of reading a mail)."""
 
-    def header_fetch_parse(self, name, value):  # noqa: ANN001, ANN201
+    def header_fetch_parse(self, name, value):
         if type(value) is not str or len(value) > 2000:  # the cache holds only short headers
             return super().header_fetch_parse(name, value)
         return _parsed_header(self, name, value)
 
 
 @lru_cache(maxsize=4096)
-def _parsed_header(policy_: EmailPolicy, name: str, value: str):  # noqa: ANN202
+def _parsed_header(policy_: EmailPolicy, name: str, value: str):
     return EmailPolicy.header_fetch_parse(policy_, name, value)
 
 
@@ -100,11 +112,11 @@ def _decode_words(value: str) -> str:
 
     try:
         return str(make_header(decode_header(value)))
-    except Exception:  # noqa: BLE001 - unknown charset or broken word: decode chunk by chunk
+    except Exception:
         pass
     try:
         parts = decode_header(value)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return value
     out = []
     for chunk, charset in parts:
@@ -137,7 +149,7 @@ def _header(msg: Message, name: str, defects: list[str]) -> str:
         try:
             value = msg[name]
             return _clean(str(value)) if value is not None else ""
-        except Exception as exc:  # noqa: BLE001 - the modern policy chokes on some headers
+        except Exception as exc:
             defects.append(f"{name}: {type(exc).__name__}")
     else:
         defects.append(f"{name}: for lang ({len(raw)} tegn), afkortet")
@@ -166,7 +178,7 @@ def _sender(msg: Message, defects: list[str]) -> tuple[str, str]:
             a = addresses[0]
             if "@" in (a.addr_spec or ""):
                 return a.addr_spec.strip().lower(), _clean(a.display_name or "")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         defects.append(f"from: {type(exc).__name__}")
     raw = _raw_header(msg, "from") or ""
     try:
@@ -174,7 +186,7 @@ def _sender(msg: Message, defects: list[str]) -> tuple[str, str]:
         for display, addr in getaddresses([decoded]):
             if "@" in addr and " " not in addr.strip():
                 return addr.strip().lower(), _clean(display)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         defects.append(f"from: {type(exc).__name__}")
         decoded = raw
     return "", _clean(decoded[:200])
@@ -187,7 +199,7 @@ def _date(msg: Message, defects: list[str]) -> datetime | None:
     try:
         header = msg["date"]
         value = getattr(header, "datetime", None)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         defects.append(f"date: {type(exc).__name__}")
     if value is None:
         raw = _raw_header(msg, "date")
@@ -209,7 +221,7 @@ def _date(msg: Message, defects: list[str]) -> datetime | None:
 def _part_bytes(part: Message) -> bytes:
     try:
         data = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         data = None
     if isinstance(data, bytes):
         return data
@@ -243,7 +255,7 @@ def _filename(part: Message, index: int, defects: list[str]) -> str:
     name = None
     try:
         name = part.get_filename()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         defects.append(f"filnavn: {type(exc).__name__}")
     if not name:
         try:
@@ -252,7 +264,7 @@ def _filename(part: Message, index: int, defects: list[str]) -> str:
                 from email.utils import collapse_rfc2231_value
 
                 name = collapse_rfc2231_value(name)
-        except Exception:  # noqa: BLE001
+        except Exception:
             name = None
     name = clean_filename(str(name)) if name else ""
     raw_name = _raw_filename(part)
@@ -288,9 +300,9 @@ def _is_attachment(part: Message) -> bool:
         return False
     if part.get_content_maintype() == "multipart":
         return False
-    return bool(part.get_filename() or part.get_param("name")) or part.get_content_maintype() not in (
-        "text",
-    )
+    return bool(
+        part.get_filename() or part.get_param("name")
+    ) or part.get_content_maintype() not in ("text",)
 
 
 def _is_tnef(part: Message, filename: str) -> bool:
@@ -312,7 +324,7 @@ def _tnef_attachments(data: bytes, defects: list[str]) -> list[Attachment] | Non
             name = ""
             try:
                 name = att.long_filename() or att.name or ""
-            except Exception:  # noqa: BLE001
+            except Exception:
                 name = getattr(att, "name", "") or ""
             if isinstance(name, bytes):
                 name = name.decode("latin-1")
@@ -320,7 +332,7 @@ def _tnef_attachments(data: bytes, defects: list[str]) -> list[Attachment] | Non
             ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
             out.append(Attachment(name, ctype, bytes(att.data or b""), TNEF_ORIGIN))
         return out
-    except Exception as exc:  # noqa: BLE001 - a broken winmail.dat is kept as it is
+    except Exception as exc:
         defects.append(f"winmail.dat: kan ikke læses ({type(exc).__name__})")
         return None
 
@@ -346,7 +358,7 @@ class _Walker:
             self._one(part, depth, origin, top)
         except RecursionError:
             raise
-        except Exception as exc:  # noqa: BLE001 - one broken part must not lose the others
+        except Exception as exc:
             self.defects.append(f"en del kunne ikke læses ({type(exc).__name__})")
 
     def _one(self, part: Message, depth: int, origin: str, top: bool) -> None:
@@ -400,7 +412,7 @@ class _Walker:
 
         try:
             inner = BytesParser(policy=POLICY).parsebytes(_cut_parts(data, self.defects))
-        except Exception:  # noqa: BLE001
+        except Exception:
             return
         self.walk(inner, depth + 1, NESTED_ORIGIN, False)
 
@@ -456,7 +468,6 @@ def _cut_parts(raw: bytes, defects: list[str]) -> bytes:
         pos += 3
 
 
-
 def parse_mail(raw: bytes, name: str) -> ParsedMail:
     """Parse one RFC 5322 message. Raises MailParseError only when nothing usable is left."""
     from email.parser import BytesParser
@@ -469,15 +480,17 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
     if not raw.strip():
         raise MailParseError(f"{name}: filen er tom")
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise MailParseError(f"{name}: en Outlook-fil (.msg), der ikke kunne omsættes til en mail",
-                             hint="install the extra: pip install docauto[msg]")
+        raise MailParseError(
+            f"{name}: en Outlook-fil (.msg), der ikke kunne omsættes til en mail",
+            hint="install the extra: pip install docauto[msg]",
+        )
     defects: list[str] = []
     raw_for_parser = _cut_parts(raw, defects)
     try:
         msg = BytesParser(policy=POLICY).parsebytes(raw_for_parser)
     except RecursionError:
         raise MailParseError(f"{name}: mailen er indlejret for dybt til at kunne læses") from None
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise MailParseError(f"{name}: mailen kan ikke læses ({type(exc).__name__})") from None
     keys = {k.lower() for k, _ in msg.raw_items()}
     if not keys & set(_KNOWN_HEADERS):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from docauto.mail.sources import SourceItem
-    from docauto.structure import Structure
+    from docauto.structure.model import Structure
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,9 @@ class PreparedStream:
     """``for item, prepared in stream``: prepared is (ParsedMail, Decision) from a worker, or
     None when the caller should prepare the item itself. ``start`` begins reading ahead."""
 
-    def __init__(self, items: Iterable[SourceItem], structure: Structure, hr: Iterable[str],
-                 jobs: int) -> None:
+    def __init__(
+        self, items: Iterable[SourceItem], structure: Structure, hr: Iterable[str], jobs: int
+    ) -> None:
         self._items = iter(items)
         self._structure = structure
         self._hr = tuple(hr)
@@ -75,8 +76,9 @@ class PreparedStream:
         from concurrent.futures import ProcessPoolExecutor
 
         try:
-            self._pool = ProcessPoolExecutor(self._jobs, initializer=_init,
-                                             initargs=(self._structure, self._hr))
+            self._pool = ProcessPoolExecutor(
+                self._jobs, initializer=_init, initargs=(self._structure, self._hr)
+            )
         except (OSError, ValueError, NotImplementedError) as exc:  # no multiprocessing here
             log.warning("reading mails in one process (%s)", exc)
             return
@@ -93,9 +95,10 @@ class PreparedStream:
         if self._pool is not None:
             try:
                 future = self._pool.submit(_prepare, item)
-            except Exception as exc:  # noqa: BLE001 - a broken pool: read the rest here
-                log.warning("worker processes failed (%s); reading in one process",
-                            type(exc).__name__)
+            except Exception as exc:
+                log.warning(
+                    "worker processes failed (%s); reading in one process", type(exc).__name__
+                )
                 self._shutdown()
         self._queue.append((item, future))
         return True
@@ -111,9 +114,10 @@ class PreparedStream:
                 if future is not None:
                     try:
                         prepared = future.result()
-                    except Exception as exc:  # noqa: BLE001 - the main process retries it
-                        log.warning("%s: worker failed (%s); reading it here", item.name,
-                                    type(exc).__name__)
+                    except Exception as exc:
+                        log.warning(
+                            "%s: worker failed (%s); reading it here", item.name, type(exc).__name__
+                        )
                 self._submit_next()
                 yield item, prepared
         finally:

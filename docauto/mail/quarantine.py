@@ -17,8 +17,9 @@ def quarantine_dir(registry: Path) -> Path:
     return Path(registry).with_name(Path(registry).stem + "-karantæne")
 
 
-def quarantine_mail(registry: Path, raw: bytes, *, received: datetime | None, reason: str,
-                    details: dict[str, Any]) -> Path:
+def quarantine_mail(
+    registry: Path, raw: bytes, *, received: datetime | None, reason: str, details: dict[str, Any]
+) -> Path:
     """Write the raw mail and its reason; the same mail twice gives the same files."""
     folder = quarantine_dir(registry)
     digest = hashlib.sha256(raw).hexdigest()[:16]

@@ -43,14 +43,16 @@ def _texts(path: str) -> dict[str, str]:
 
     p = template_path(path)
     data = read_data(p, error=ConfigError)
-    missing = [k for k in ("registered", "duplicate", "pending", "rejected") if k not in (data or {})]
+    missing = [
+        k for k in ("registered", "duplicate", "pending", "rejected") if k not in (data or {})
+    ]
     if missing:
         raise ConfigError(f"{p}: receipt texts lack {', '.join(missing)}")
     return data
 
 
 def _render(source: str, context: dict[str, Any]) -> str:
-    from docauto.engine import render_text
+    from docauto.office.engine import render_text
 
     return render_text(source, context, where=RECEIPT_FILE)
 
@@ -60,17 +62,19 @@ def _details(details: ReceiptDetails | Mapping[str, Any] | None) -> ReceiptDetai
         return ReceiptDetails()
     if isinstance(details, ReceiptDetails):
         return details
-    return ReceiptDetails(counts=dict(details.get("counts") or {}),
-                          problems=list(details.get("problems") or []),
-                          reason=str(details.get("reason") or ""),
-                          rows=details.get("rows"))
+    return ReceiptDetails(
+        counts=dict(details.get("counts") or {}),
+        problems=list(details.get("problems") or []),
+        reason=str(details.get("reason") or ""),
+        rows=details.get("rows"),
+    )
 
 
 def _header(raw: bytes, name: str) -> str:
     try:
         headers = BytesHeaderParser(policy=default_policy).parsebytes(raw[:200_000])
         return str(headers.get(name, "") or "")
-    except Exception:  # noqa: BLE001 - a receipt never fails on a malformed original
+    except Exception:
         return ""
 
 
@@ -91,10 +95,14 @@ def receipt_allowed(mail: Any) -> bool:
     return not _header(raw, "List-Id")
 
 
-def build_receipt(mail: Any, outcome: str,
-                  details: ReceiptDetails | Mapping[str, Any] | None = None, *,
-                  from_address: str | None = None,
-                  texts_file: str = RECEIPT_FILE) -> EmailMessage:
+def build_receipt(
+    mail: Any,
+    outcome: str,
+    details: ReceiptDetails | Mapping[str, Any] | None = None,
+    *,
+    from_address: str | None = None,
+    texts_file: str = RECEIPT_FILE,
+) -> EmailMessage:
     """The Danish receipt for a mail (a ParsedMail) and its outcome (registered, duplicate,
     pending or rejected). The source fills in From when from_address is None."""
     texts = _texts(texts_file)
@@ -114,7 +122,9 @@ def build_receipt(mail: Any, outcome: str,
         cut = reason.find(": " + str(d.problems[0]))
         reason = reason[:cut] if cut > 0 else reason
     subject = getattr(mail, "subject", "") or ""
-    mailbox = from_address or email.utils.parseaddr(_header(getattr(mail, "raw", b"") or b"", "To"))[1]
+    mailbox = (
+        from_address or email.utils.parseaddr(_header(getattr(mail, "raw", b"") or b"", "To"))[1]
+    )
     context = {
         "navn": getattr(mail, "sender_name", "") or "",
         "emne": subject,
@@ -125,11 +135,15 @@ def build_receipt(mail: Any, outcome: str,
         "grund": reason,
         "postkasse": mailbox,
     }
-    body = "\n\n".join(part for part in (
-        _render(texts.get("hilsen", ""), context).strip(),
-        _render(texts[outcome], context).strip(),
-        _render(texts.get("afslutning", ""), context).strip(),
-    ) if part)
+    body = "\n\n".join(
+        part
+        for part in (
+            _render(texts.get("hilsen", ""), context).strip(),
+            _render(texts[outcome], context).strip(),
+            _render(texts.get("afslutning", ""), context).strip(),
+        )
+        if part
+    )
 
     msg = EmailMessage()
     msg["Subject"] = (texts.get("emne_praefiks") or "Kvittering: ") + subject

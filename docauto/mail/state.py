@@ -28,7 +28,11 @@ def user_state_dir() -> Path:
     if override:
         return Path(override)
     if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "docauto" / "state"
+        return (
+            Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+            / "docauto"
+            / "state"
+        )
     if sys.platform == "darwin":
         return Path.home() / "Library" / "Application Support" / "docauto" / "state"
     return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "docauto"
@@ -53,8 +57,10 @@ class SourceState:
             try:
                 self.data = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise MailError(f"source state {self.path} is unreadable ({exc})",
-                                hint="delete it: the registry still prevents double registration") from None
+                raise MailError(
+                    f"source state {self.path} is unreadable ({exc})",
+                    hint="delete it: the registry still prevents double registration",
+                ) from None
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)

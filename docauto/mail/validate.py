@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from docauto.errors import Location, Problem
-from docauto.formspec import FORM_COLUMNS
-from docauto.readers import ReadResult, ReadRow, form_columns
-from docauto.readers.values import clean_text, parse_date, parse_int
-from docauto.structure import Structure, is_email
+from docauto.mail.readers import ReadResult, ReadRow, form_columns
+from docauto.mail.readers.values import clean_text, parse_date, parse_int
+from docauto.recruitment.formspec import FORM_COLUMNS
+from docauto.structure.model import Structure, is_email
 
 PERSON_COLUMN = {"applicants": "Ansøger", "candidates": "Kandidat", "hires": "Navn"}
 OPTIONAL_VALUES = frozenset({"Bemærkning", "Nuværende stilling", "Nuværende arbejdssted"})
@@ -50,6 +50,7 @@ def unit_required(kind: str, role: str) -> bool:
 
 def nearest(text: str, names: list[str], n: int = 2) -> list[str]:
     """The known names closest to text (case and spaces ignored)."""
+
     def key(s: str) -> str:
         return "".join(s.casefold().split())
 
@@ -90,9 +91,14 @@ class _RowCheck:
         self.problems: list[Problem] = []
 
     def problem(self, column: str | None, message: str) -> None:
-        self.problems.append(Problem(
-            Location(file=self.file, sheet=self.row.sheet or None, row=self.row.number,
-                     column=column), message))
+        self.problems.append(
+            Problem(
+                Location(
+                    file=self.file, sheet=self.row.sheet or None, row=self.row.number, column=column
+                ),
+                message,
+            )
+        )
 
     def text(self, column: str) -> str:
         return clean_text(self.row.values.get(column))
@@ -101,14 +107,17 @@ class _RowCheck:
 def _candidate_counts(result: ReadResult) -> dict[tuple[str, str], int]:
     counts: dict[tuple[str, str], int] = {}
     for row in result.rows:
-        key = (clean_text(row.values.get("Klynge")).casefold(),
-               clean_text(row.values.get("Enhed")).casefold())
+        key = (
+            clean_text(row.values.get("Klynge")).casefold(),
+            clean_text(row.values.get("Enhed")).casefold(),
+        )
         counts[key] = counts.get(key, 0) + 1
     return counts
 
 
-def validate_rows(result: ReadResult, structure: Structure, role: str,
-                  kind: str) -> tuple[list[Submission], list[Problem]]:
+def validate_rows(
+    result: ReadResult, structure: Structure, role: str, kind: str
+) -> tuple[list[Submission], list[Problem]]:
     """Validated rows and every problem found in them.
 
     The reader's own problems (``result.problems``) are NOT repeated here: the caller reports
@@ -117,21 +126,33 @@ def validate_rows(result: ReadResult, structure: Structure, role: str,
     """
     problems: list[Problem] = []
     if kind not in FORM_COLUMNS:
-        problems.append(Problem(Location(file=result.file or result.source),
-                                f"typen '{kind}' har intet registreringsskema"))
+        problems.append(
+            Problem(
+                Location(file=result.file or result.source),
+                f"typen '{kind}' har intet registreringsskema",
+            )
+        )
         return [], problems
     file = result.file or result.source
     if result.columns:
         missing = [c for c in required_columns(kind, role) if c not in result.columns]
         for col in missing:
-            problems.append(Problem(Location(file=file, sheet=result.sheet or None, column=col),
-                                    f"kolonnen '{col}' mangler i skemaet"))
+            problems.append(
+                Problem(
+                    Location(file=file, sheet=result.sheet or None, column=col),
+                    f"kolonnen '{col}' mangler i skemaet",
+                )
+            )
         if missing:
             return [], problems
     if not result.rows:
         if not result.problems:
-            problems.append(Problem(Location(file=file, sheet=result.sheet or None),
-                                    "skemaet indeholder ingen udfyldte rækker"))
+            problems.append(
+                Problem(
+                    Location(file=file, sheet=result.sheet or None),
+                    "skemaet indeholder ingen udfyldte rækker",
+                )
+            )
         return [], problems
 
     counts = _candidate_counts(result) if kind == "candidates" else {}
@@ -146,8 +167,14 @@ def validate_rows(result: ReadResult, structure: Structure, role: str,
     return submissions, problems
 
 
-def _check_row(check: _RowCheck, structure: Structure, role: str, kind: str,
-               area_names: list[str], counts: dict[tuple[str, str], int]) -> Submission | None:
+def _check_row(
+    check: _RowCheck,
+    structure: Structure,
+    role: str,
+    kind: str,
+    area_names: list[str],
+    counts: dict[tuple[str, str], int],
+) -> Submission | None:
     values: dict[str, Any] = {}
     area_text = check.text("Område")
     area = structure.find_area(area_text) if area_text else None
@@ -165,8 +192,10 @@ def _check_row(check: _RowCheck, structure: Structure, role: str, kind: str,
         names = [c.name for c in pool] or [c.name for c in structure.clusters.values()]
         check.problem("Klynge", _unknown("klynge", cluster_text, names))
     elif area is not None and cluster.area != area.name:
-        check.problem("Klynge", f"klyngen '{cluster.name}' hører til området '{cluster.area}', "
-                                f"ikke '{area.name}'")
+        check.problem(
+            "Klynge",
+            f"klyngen '{cluster.name}' hører til området '{cluster.area}', ikke '{area.name}'",
+        )
 
     unit = None
     unit_text = check.text("Enhed")
@@ -182,11 +211,15 @@ def _check_row(check: _RowCheck, structure: Structure, role: str, kind: str,
             elsewhere = structure.find_unit(unit_text)
             if elsewhere is not None:
                 owner = structure.clusters.get(elsewhere.cluster_id)
-                check.problem("Enhed", f"enheden '{elsewhere.name}' hører ikke til klyngen "
-                                       f"'{cluster.name}'"
-                                       + (f" (men til '{owner.name}')" if owner else ""))
+                check.problem(
+                    "Enhed",
+                    f"enheden '{elsewhere.name}' hører ikke til klyngen "
+                    f"'{cluster.name}'" + (f" (men til '{owner.name}')" if owner else ""),
+                )
             else:
-                check.problem("Enhed", _unknown("enhed", unit_text, [u.name for u in cluster.units]))
+                check.problem(
+                    "Enhed", _unknown("enhed", unit_text, [u.name for u in cluster.units])
+                )
 
     person = PERSON_COLUMN.get(kind)
     if person:
@@ -209,14 +242,17 @@ def _check_row(check: _RowCheck, structure: Structure, role: str, kind: str,
         if raw in (None, ""):
             key = (cluster_text.casefold(), unit_text.casefold())
             if counts.get(key, 0) > 1:
-                check.problem("Prioritet", "prioriteten mangler (der er flere kandidater til "
-                                           "samme stilling)")
+                check.problem(
+                    "Prioritet", "prioriteten mangler (der er flere kandidater til samme stilling)"
+                )
             values["Prioritet"] = 1
         else:
             number = parse_int(raw)
             if number is None or number < 1:
-                check.problem("Prioritet", f"prioriteten skal være et helt tal fra 1 og op, "
-                                           f"ikke '{clean_text(raw)}'")
+                check.problem(
+                    "Prioritet",
+                    f"prioriteten skal være et helt tal fra 1 og op, ikke '{clean_text(raw)}'",
+                )
             values["Prioritet"] = number
     if kind == "hires":
         raw = check.row.values.get("Tiltrædelsesdato")
@@ -224,13 +260,23 @@ def _check_row(check: _RowCheck, structure: Structure, role: str, kind: str,
         if raw in (None, ""):
             check.problem("Tiltrædelsesdato", "tiltrædelsesdatoen mangler")
         elif when is None:
-            check.problem("Tiltrædelsesdato",
-                          f"ugyldig dato '{clean_text(raw)}' ({DATE_FORMAT_HINT})")
+            check.problem(
+                "Tiltrædelsesdato", f"ugyldig dato '{clean_text(raw)}' ({DATE_FORMAT_HINT})"
+            )
         values["Tiltrædelsesdato"] = when
 
     if area is None or cluster is None:
         return None
-    values = {"Område": area.name, "Klynge": cluster.name,
-              "Enhed": unit.name if unit else "", **values}
-    return Submission(row=check.row, area=area.name, cluster_id=cluster.id,
-                      unit_id=unit.id if unit else None, values=values)
+    values = {
+        "Område": area.name,
+        "Klynge": cluster.name,
+        "Enhed": unit.name if unit else "",
+        **values,
+    }
+    return Submission(
+        row=check.row,
+        area=area.name,
+        cluster_id=cluster.id,
+        unit_id=unit.id if unit else None,
+        values=values,
+    )

@@ -92,10 +92,16 @@ def signals_stop(stop: StopRequest) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def watch_loop(open_source: Callable[[], Any], run_once: Callable[[Any, Callable[[], bool]], Any], *,
-               interval: float, stop: StopRequest, max_polls: int | None = None,
-               backoff: Backoff | None = None,
-               on_poll: Callable[[Any], None] | None = None) -> WatchTotals:
+def watch_loop(
+    open_source: Callable[[], Any],
+    run_once: Callable[[Any, Callable[[], bool]], Any],
+    *,
+    interval: float,
+    stop: StopRequest,
+    max_polls: int | None = None,
+    backoff: Backoff | None = None,
+    on_poll: Callable[[Any], None] | None = None,
+) -> WatchTotals:
     """Poll until stopped (or max_polls polls, counting failed ones). ``run_once(source,
     should_stop)`` ingests once and returns a summary with the REGISTRY.md §5 counts."""
     backoff = backoff or Backoff(base=max(2.0, interval / 10), cap=max(900.0, interval))
@@ -112,15 +118,23 @@ def watch_loop(open_source: Callable[[], Any], run_once: Callable[[Any, Callable
                 backoff.reset()
                 if on_poll is not None:
                     on_poll(summary)
-                log.info("poll %d: %s", totals.polls + 1,
-                         ", ".join(f"{k} {getattr(summary, k, 0)}" for k in COUNTS))
+                log.info(
+                    "poll %d: %s",
+                    totals.polls + 1,
+                    ", ".join(f"{k} {getattr(summary, k, 0)}" for k in COUNTS),
+                )
             except (TransientMailError, OSError) as exc:
                 totals.failures += 1
                 retry_after = getattr(exc, "retry_after", None)
                 delay = backoff.next_delay(retry_after)
                 # The type and the message, which names servers and codes, never a person.
-                log.warning("poll %d failed (%s: %s); next try in %.0f s", totals.polls + 1,
-                            type(exc).__name__, exc, delay)
+                log.warning(
+                    "poll %d failed (%s: %s); next try in %.0f s",
+                    totals.polls + 1,
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                )
                 _close(source)
                 source = None
             totals.polls += 1
@@ -138,5 +152,5 @@ def _close(source: Any) -> None:
         return
     try:
         source.close()
-    except Exception:  # noqa: BLE001 - closing a broken connection must not mask the reason
+    except Exception:
         log.debug("closing the source failed", exc_info=True)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from docauto.errors import InputError, Location, Problem, ValidationError
 
 if TYPE_CHECKING:
-    from docauto.structure import Structure
+    from docauto.structure.model import Structure
 
 ID_HEADERS = ("klynge-id", "enheds-id", "id", "klynge", "enhed")
 TEXT_HEADERS = ("tekst", "udfordringer", "beskrivelse")
@@ -60,7 +60,7 @@ def _from_mapping(data: Any, src: str) -> list[tuple[Location, str, Any]]:
 
 
 def _from_workbook(path: Path) -> list[tuple[Location, str, Any]]:
-    from docauto.xlsxio import load_workbook_checked
+    from docauto.office.xlsxio import load_workbook_checked
 
     wb = load_workbook_checked(path, read_only=True, data_only=True)
     try:
@@ -86,8 +86,8 @@ def _from_workbook(path: Path) -> list[tuple[Location, str, Any]]:
 
 
 def _from_folder(path: Path) -> list[tuple[Location, str, Any]]:
-    from docauto.docxtext import docx_text
-    from docauto.xlsxio import read_docx_bytes
+    from docauto.office.docxtext import docx_text
+    from docauto.office.xlsxio import read_docx_bytes
 
     out = []
     for f in sorted(path.iterdir()):
@@ -98,7 +98,9 @@ def _from_folder(path: Path) -> list[tuple[Location, str, Any]]:
             try:
                 text = f.read_text(encoding="utf-8-sig")
             except UnicodeDecodeError:
-                raise InputError(f"{f}: filen er ikke UTF-8-tekst", hint="save it as UTF-8") from None
+                raise InputError(
+                    f"{f}: filen er ikke UTF-8-tekst", hint="save it as UTF-8"
+                ) from None
         elif suffix == ".docx":
             data, _ = read_docx_bytes(f)
             text = "\n\n".join(line for line in docx_text(data).body if line.strip())
@@ -122,8 +124,10 @@ def load_challenge_texts(path: Path, structure: Structure) -> dict[str, list[str
     elif path.suffix.lower() in (".yaml", ".yml", ".json"):
         rows = _from_mapping(load_data_file(path), str(path))
     else:
-        raise InputError(f"{path}: ukendt filtype '{path.suffix}'",
-                         hint="use .yaml, .json, .xlsx or a folder of <id>.txt/.docx")
+        raise InputError(
+            f"{path}: ukendt filtype '{path.suffix}'",
+            hint="use .yaml, .json, .xlsx or a folder of <id>.txt/.docx",
+        )
     problems: list[Problem] = []
     texts: dict[str, list[str]] = {}
     for loc, key, value in rows:
@@ -132,7 +136,9 @@ def load_challenge_texts(path: Path, structure: Structure) -> dict[str, list[str
             continue
         ident = _resolve(structure, key)
         if ident is None:
-            problems.append(Problem(loc, f"'{key}' er hverken en klynge eller en enhed i strukturen"))
+            problems.append(
+                Problem(loc, f"'{key}' er hverken en klynge eller en enhed i strukturen")
+            )
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
             continue  # no text: the ad gets the profile's neutral paragraph
@@ -144,6 +150,7 @@ def load_challenge_texts(path: Path, structure: Structure) -> dict[str, list[str
             continue
         texts[ident] = paragraphs(str(value))
     if problems:
-        raise ValidationError(f"{path}: teksterne til stillingsopslagene har {len(problems)} fejl",
-                              problems)
+        raise ValidationError(
+            f"{path}: teksterne til stillingsopslagene har {len(problems)} fejl", problems
+        )
     return texts

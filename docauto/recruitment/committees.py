@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docauto.errors import ConfigError, InputError, Location
-from docauto.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER
-from docauto.xlsxio import cell_text as _text
+from docauto.office.xlsxio import cell_text as _text
+from docauto.recruitment.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER
 
 if TYPE_CHECKING:
-    from docauto.structure import Area, Cluster, Structure, Unit
+    from docauto.structure.model import Area, Cluster, Structure, Unit
 
 SHEET = "Vurderingsudvalg"
 SEATS_FILE = "udvalgssaeder.yaml"
@@ -89,11 +89,18 @@ def load_seats(path: str | Path | None = None) -> list[SeatType]:
         syn = raw.get("synonymer") or []
         if not isinstance(syn, list):
             raise ConfigError(f"{where} ({raw['id']}): synonymer skal være en liste")
-        seats.append(SeatType(id=str(raw["id"]), name=str(raw["navn"]),
-                              file=str(raw.get("fil") or raw["id"]), min=lo, max=hi,
-                              voting=bool(raw.get("stemmeret", True)),
-                              chair=bool(raw.get("formand", False)),
-                              synonyms=tuple(_norm(s) for s in [raw["navn"], *syn])))
+        seats.append(
+            SeatType(
+                id=str(raw["id"]),
+                name=str(raw["navn"]),
+                file=str(raw.get("fil") or raw["id"]),
+                min=lo,
+                max=hi,
+                voting=bool(raw.get("stemmeret", True)),
+                chair=bool(raw.get("formand", False)),
+                synonyms=tuple(_norm(s) for s in [raw["navn"], *syn]),
+            )
+        )
     if sum(s.chair for s in seats) != 1:
         raise ConfigError(f"{path}: præcis ét sæde skal have formand: true")
     return seats
@@ -167,13 +174,18 @@ class Violation:
             rows = [str(loc.row) for loc in self.locations if loc.row is not None]
             parts = [loc.part for loc in self.locations if loc.part]
             if len(rows) > 1:
-                where = (f" ({Location(first.file, first.sheet)}, række {', '.join(rows)}"
-                         + (f"; linje {', '.join(x.removeprefix('linje ') for x in parts)}"
-                            if parts else "") + ")")
+                where = (
+                    f" ({Location(first.file, first.sheet)}, række {', '.join(rows)}"
+                    + (
+                        f"; linje {', '.join(x.removeprefix('linje ') for x in parts)}"
+                        if parts
+                        else ""
+                    )
+                    + ")"
+                )
             else:
                 where = f" ({first})"
         return f"vurderingsudvalg {self.committee}, sæde '{self.seat}': {self.message}{where}"
-
 
 
 def _header_map(row: list[Any]) -> dict[str, int]:
@@ -188,7 +200,7 @@ def _header_map(row: list[Any]) -> dict[str, int]:
 
 
 def _rows_from_workbook(path: Path) -> list[tuple[Location, dict[str, str]]]:
-    from docauto.xlsxio import load_workbook_checked
+    from docauto.office.xlsxio import load_workbook_checked
 
     wb = load_workbook_checked(path, read_only=True, data_only=True)
     try:
@@ -207,14 +219,16 @@ def _rows_from_workbook(path: Path) -> list[tuple[Location, dict[str, str]]]:
                 if any(values.values()):
                     out.append((Location(str(path), title, m), values))
             return out
-    raise InputError(f"{path}: ark '{title}': fandt ingen overskriftsrække med "
-                     + ", ".join(REQUIRED), hint="the columns are: " + ", ".join(COLUMNS))
+    raise InputError(
+        f"{path}: ark '{title}': fandt ingen overskriftsrække med " + ", ".join(REQUIRED),
+        hint="the columns are: " + ", ".join(COLUMNS),
+    )
 
 
 def _rows_from_yaml(path: Path) -> list[tuple[Location, dict[str, str]]]:
     import yaml
 
-    from docauto.structure import _load_yaml_with_lines
+    from docauto.structure.model import _load_yaml_with_lines
 
     try:
         data, lines = _load_yaml_with_lines(path.read_text(encoding="utf-8-sig"))
@@ -232,8 +246,10 @@ def _rows_from_yaml(path: Path) -> list[tuple[Location, dict[str, str]]]:
         item_lines = lines.get(str(key).strip().casefold(), []) if key is not None else []
         data = data.get(key) if key is not None else None
     if not isinstance(data, list):
-        raise InputError(f"{path}: forventede '{SHEET}:' med en liste af rækker "
-                         "(Stilling, Navn, Sæde, Udpeget af, E-mail, Telefon)")
+        raise InputError(
+            f"{path}: forventede '{SHEET}:' med en liste af rækker "
+            "(Stilling, Navn, Sæde, Udpeget af, E-mail, Telefon)"
+        )
     out = []
     for i, item in enumerate(data, start=1):
         line = item_lines[i - 1] if i <= len(item_lines) else None
@@ -267,8 +283,10 @@ def _who_is(structure: Structure, member: Member) -> list[tuple[Area, str]]:
     email = member.email.casefold()
     name = _norm(member.name)
     for area in structure.areas.values():
-        for title, n, e in (("områdechef", area.chief, area.email),
-                            ("souschef", area.deputy, area.deputy_email)):
+        for title, n, e in (
+            ("områdechef", area.chief, area.email),
+            ("souschef", area.deputy, area.deputy_email),
+        ):
             if not n and not e:
                 continue
             if (email and e and email == e.casefold()) or (name and n and name == _norm(n)):
@@ -284,23 +302,30 @@ def chair_title(structure: Structure, committee: Committee) -> str:
     return "formand"
 
 
-def check_committees(path: str | Path, structure: Structure,
-                     seats: list[SeatType] | None = None) -> tuple[list[Committee], list[Violation]]:
+def check_committees(
+    path: str | Path, structure: Structure, seats: list[SeatType] | None = None
+) -> tuple[list[Committee], list[Violation]]:
     """All committees of the file, and every violation of the rule (empty: all fine)."""
-    from docauto.structure import is_email
+    from docauto.structure.model import is_email
 
     seats = seats or load_seats()
     committees: dict[str, Committee] = {}
     for loc, values in read_members(path):
         key = values.get("Stilling", "")
-        m = Member(location=loc, name=values.get("Navn", ""), seat_text=values.get("Sæde", ""),
-                   appointed_by=values.get("Udpeget af", ""), email=values.get("E-mail", ""),
-                   phone=values.get("Telefon", ""))
+        m = Member(
+            location=loc,
+            name=values.get("Navn", ""),
+            seat_text=values.get("Sæde", ""),
+            appointed_by=values.get("Udpeget af", ""),
+            email=values.get("E-mail", ""),
+            phone=values.get("Telefon", ""),
+        )
         m.seat, m.seat_number = match_seat(m.seat_text, seats)
         committees.setdefault(key.casefold(), Committee(key=key)).members.append(m)
 
     violations: list[Violation] = []
     for c in committees.values():
+
         def bad(seat: str, message: str, *locs: Location, c: Committee = c) -> None:
             violations.append(Violation(c.label, seat, message, tuple(locs)))
 
@@ -311,8 +336,11 @@ def check_committees(path: str | Path, structure: Structure,
         cluster = structure.find_cluster(c.key)
         unit = None if cluster else structure.find_unit(c.key)
         if cluster is None and unit is None:
-            bad("–", f"stillingen '{c.key}' findes ikke i strukturen (hverken klynge eller enhed)",
-                *all_locs)
+            bad(
+                "–",
+                f"stillingen '{c.key}' findes ikke i strukturen (hverken klynge eller enhed)",
+                *all_locs,
+            )
             continue
         c.cluster = cluster or structure.cluster_of(unit.id)
         c.unit = unit
@@ -326,8 +354,13 @@ def check_committees(path: str | Path, structure: Structure,
                 bad(seat_label, "navnet mangler", m.location)
             if m.seat is None:
                 allowed = ", ".join(s.name for s in seats)
-                bad(m.seat_text or "–", f"sædet '{m.seat_text}' kendes ikke (tilladt: {allowed})"
-                    if m.seat_text else "sædet mangler", m.location)
+                bad(
+                    m.seat_text or "–",
+                    f"sædet '{m.seat_text}' kendes ikke (tilladt: {allowed})"
+                    if m.seat_text
+                    else "sædet mangler",
+                    m.location,
+                )
             else:
                 by_seat.setdefault(m.seat.id, []).append(m)
             if m.email and not is_email(m.email):
@@ -340,18 +373,34 @@ def check_committees(path: str | Path, structure: Structure,
                     numbered.setdefault(m.seat_number, []).append(m)
             for number, same in sorted(numbered.items()):
                 if len(same) > 1:
-                    bad(f"{seat.name} {number}", f"{len(same)} personer i samme sæde",
-                        *[m.location for m in same])
+                    bad(
+                        f"{seat.name} {number}",
+                        f"{len(same)} personer i samme sæde",
+                        *[m.location for m in same],
+                    )
                 elif number > seat.max:
-                    bad(f"{seat.name} {number}", f"der er kun {seat.max} sæde(r) af denne slags",
-                        same[0].location)
+                    bad(
+                        f"{seat.name} {number}",
+                        f"der er kun {seat.max} sæde(r) af denne slags",
+                        same[0].location,
+                    )
             if len(held) > seat.max:
-                bad(seat.name, f"{len(held)} personer; reglen er højst {seat.max}",
-                    *[m.location for m in held])
+                bad(
+                    seat.name,
+                    f"{len(held)} personer; reglen er højst {seat.max}",
+                    *[m.location for m in held],
+                )
             elif len(held) < seat.min:
-                rule = f"reglen er {seat.min}" if seat.min == seat.max else f"reglen er mindst {seat.min}"
-                bad(seat.name, f"{'mangler' if not held else f'kun {len(held)} person(er)'}; {rule}",
-                    *all_locs[:1])
+                rule = (
+                    f"reglen er {seat.min}"
+                    if seat.min == seat.max
+                    else f"reglen er mindst {seat.min}"
+                )
+                bad(
+                    seat.name,
+                    f"{'mangler' if not held else f'kun {len(held)} person(er)'}; {rule}",
+                    *all_locs[:1],
+                )
         # Nobody holds two seats: the same e-mail, or the same name, on two rows.
         seen: dict[str, Member] = {}
         for m in c.members:
@@ -359,10 +408,13 @@ def check_committees(path: str | Path, structure: Structure,
             for k in keys:
                 if k in seen and seen[k] is not m:
                     first = seen[k]
-                    bad(m.seat.name if m.seat else m.seat_text,
+                    bad(
+                        m.seat.name if m.seat else m.seat_text,
                         f"{m.name or m.email} har allerede sædet "
                         f"'{first.seat.name if first.seat else first.seat_text}'; ingen må have to sæder",
-                        first.location, m.location)
+                        first.location,
+                        m.location,
+                    )
                     break
             for k in keys:
                 seen.setdefault(k, m)
@@ -373,12 +425,16 @@ def check_committees(path: str | Path, structure: Structure,
             if not own:
                 if roles:
                     a, t = roles[0]
-                    bad(next(s.name for s in seats if s.chair),
+                    bad(
+                        next(s.name for s in seats if s.chair),
                         f"{chair.name} er {t} i område {a.name}, ikke i område {c.area.name}; "
                         "formanden skal være områdechef eller souschef i stillingens område",
-                        chair.location)
+                        chair.location,
+                    )
                 else:
-                    bad(next(s.name for s in seats if s.chair),
+                    bad(
+                        next(s.name for s in seats if s.chair),
                         f"{chair.name} er hverken områdechef eller souschef i område {c.area.name}",
-                        chair.location)
+                        chair.location,
+                    )
     return list(committees.values()), violations

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from docauto.errors import UsageError
 
 if TYPE_CHECKING:
-    from docauto.structure import Area, Cluster, Structure, Unit
+    from docauto.structure.model import Area, Cluster, Structure, Unit
 
 
 def weeks_text(weeks: tuple[int, ...] | list[int]) -> str:
@@ -22,28 +22,46 @@ def weeks_text(weeks: tuple[int, ...] | list[int]) -> str:
 
 
 def unit_context(unit: Unit) -> dict[str, Any]:
-    return {"id": unit.id, "navn": unit.name, "adresse": unit.address, "børn": unit.children,
-            "aldersgruppe": f"{unit.age_group} år" if unit.age_group else "",
-            "leder": unit.leader}
+    return {
+        "id": unit.id,
+        "navn": unit.name,
+        "adresse": unit.address,
+        "børn": unit.children,
+        "aldersgruppe": f"{unit.age_group} år" if unit.age_group else "",
+        "leder": unit.leader,
+    }
 
 
 def cluster_context(cluster: Cluster) -> dict[str, Any]:
     type_text = cluster.type
-    extra = ", ".join(x for x in (cluster.umbrella, f"model {cluster.model}" if cluster.model else "")
-                      if x)
+    extra = ", ".join(
+        x for x in (cluster.umbrella, f"model {cluster.model}" if cluster.model else "") if x
+    )
     if extra:
         type_text += f" ({extra})"
     ages = cluster.age_range
-    return {"id": cluster.id, "navn": cluster.name, "type": cluster.type, "type_tekst": type_text,
-            "paraply": cluster.umbrella, "model": cluster.model,
-            "antal_enheder": len(cluster.units), "børn": cluster.children,
-            "aldersgruppe": f"{ages[0]}-{ages[1]} år" if ages else "",
-            "enheder": [unit_context(u) for u in cluster.units]}
+    return {
+        "id": cluster.id,
+        "navn": cluster.name,
+        "type": cluster.type,
+        "type_tekst": type_text,
+        "paraply": cluster.umbrella,
+        "model": cluster.model,
+        "antal_enheder": len(cluster.units),
+        "børn": cluster.children,
+        "aldersgruppe": f"{ages[0]}-{ages[1]} år" if ages else "",
+        "enheder": [unit_context(u) for u in cluster.units],
+    }
 
 
 def area_context(area: Area) -> dict[str, Any]:
-    return {"navn": area.name, "chef": area.chief, "chef_email": area.email,
-            "souschef": area.deputy, "souschef_email": area.deputy_email}
+    return {
+        "navn": area.name,
+        "chef": area.chief,
+        "chef_email": area.email,
+        "souschef": area.deputy,
+        "souschef_email": area.deputy_email,
+    }
 
 
 def selected_areas(structure: Structure, keys: tuple[str, ...]) -> set[str]:

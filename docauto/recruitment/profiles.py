@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docauto.errors import ConfigError
-from docauto.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER, check_role
+from docauto.recruitment.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER, check_role
 
-PROFILE_FILES = {CLUSTER_LEADER: "profiler/klyngeleder.yaml",
-                 PEDAGOGICAL_LEADER: "profiler/paedagogisk-leder.yaml"}
+PROFILE_FILES = {
+    CLUSTER_LEADER: "profiler/klyngeleder.yaml",
+    PEDAGOGICAL_LEADER: "profiler/paedagogisk-leder.yaml",
+}
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,14 @@ class JobProfile:
 
     def context(self) -> dict[str, object]:
         """The profile as the templates see it (``profil.*``)."""
-        return {"titel": self.title, "overskrift": self.heading, "generelt": list(self.general),
-                "refererer_til": self.reports_to, "ansvarsomraader": list(self.responsibilities),
-                "kompetencer": list(self.competencies)}
+        return {
+            "titel": self.title,
+            "overskrift": self.heading,
+            "generelt": list(self.general),
+            "refererer_til": self.reports_to,
+            "ansvarsomraader": list(self.responsibilities),
+            "kompetencer": list(self.competencies),
+        }
 
 
 def _texts(data: dict, key: str, where: str, problems: list[str]) -> tuple[str, ...]:
@@ -59,19 +66,25 @@ def load_profile(role: str, path: str | Path | None = None) -> JobProfile:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: jobprofilen skal være en tabel (titel, generelt, ...)")
     problems: list[str] = []
-    texts = {k: str(data.get(k) or "").strip() for k in
-             ("titel", "overskrift", "refererer_til", "standardtekst_udfordringer")}
+    texts = {
+        k: str(data.get(k) or "").strip()
+        for k in ("titel", "overskrift", "refererer_til", "standardtekst_udfordringer")
+    }
     for key in ("titel", "refererer_til", "standardtekst_udfordringer"):
         if not texts[key]:
             problems.append(f"{where}: '{key}' mangler")
     if data.get("rolle") not in (None, role):
         problems.append(f"{where}: rolle er '{data.get('rolle')}', forventede '{role}'")
     profile = JobProfile(
-        role=role, title=texts["titel"], heading=texts["overskrift"],
-        general=_texts(data, "generelt", where, problems), reports_to=texts["refererer_til"],
+        role=role,
+        title=texts["titel"],
+        heading=texts["overskrift"],
+        general=_texts(data, "generelt", where, problems),
+        reports_to=texts["refererer_til"],
         responsibilities=_texts(data, "ansvarsomraader", where, problems),
         competencies=_texts(data, "kompetencer", where, problems),
-        default_challenges=texts["standardtekst_udfordringer"], source=where,
+        default_challenges=texts["standardtekst_udfordringer"],
+        source=where,
     )
     if problems:
         raise ConfigError(f"{where}: jobprofilen har fejl:\n  - " + "\n  - ".join(problems))

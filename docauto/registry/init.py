@@ -9,7 +9,7 @@ from pathlib import Path
 from docauto.errors import RegistryError
 from docauto.registry.lock import RegistryLock
 from docauto.registry.workbook import RegistryBook
-from docauto.structure import Structure
+from docauto.structure.model import Structure
 
 
 @dataclass
@@ -21,8 +21,9 @@ class InitResult:
 
     def line(self) -> str:
         if self.created:
-            return (f"Registry created: {self.path} ({self.positions_added} cluster-leader "
-                    "positions)")
+            return (
+                f"Registry created: {self.path} ({self.positions_added} cluster-leader positions)"
+            )
         if not self.positions_added and not self.sheets_added:
             return f"Registry {self.path} is complete; nothing changed"
         extra = f", sheets added: {', '.join(self.sheets_added)}" if self.sheets_added else ""

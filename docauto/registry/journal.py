@@ -105,8 +105,9 @@ def take_for_applying(registry: Path) -> tuple[list[Path], list[dict[str, Any]]]
     """
     live = journal_path(registry)
     if live.exists():
-        target = registry.with_name(f"{registry.stem}.journal.applying-{os.getpid()}-"
-                                    f"{int(time.time() * 1000)}.jsonl")
+        target = registry.with_name(
+            f"{registry.stem}.journal.applying-{os.getpid()}-{int(time.time() * 1000)}.jsonl"
+        )
         for attempt in range(10):
             try:
                 os.replace(live, target)

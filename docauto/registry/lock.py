@@ -97,11 +97,19 @@ class RegistryLock:
                 self.reason = "registret bruges af en anden kørsel af docauto"
                 return False
             except OSError as exc:  # a read-only folder, a network share that refuses
-                raise RegistryError(f"{self.path}: låsefilen kan ikke oprettes ({exc.strerror})",
-                                    hint="check that you may write in the registry's folder") from None
+                raise RegistryError(
+                    f"{self.path}: låsefilen kan ikke oprettes ({exc.strerror})",
+                    hint="check that you may write in the registry's folder",
+                ) from None
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"host": socket.gethostname(), "pid": os.getpid(),
-                           "since": time.strftime("%Y-%m-%dT%H:%M:%S")}, fh)
+                json.dump(
+                    {
+                        "host": socket.gethostname(),
+                        "pid": os.getpid(),
+                        "since": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    },
+                    fh,
+                )
             self.acquired = True
             return True
         self.reason = "låsefilen kan ikke oprettes"

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from docauto.structure import Cluster, Structure
+    from docauto.structure.model import Cluster, Structure
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,11 @@ def clean_surrogates(text: str) -> str:
         text.encode("utf-8")
         return text
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") \
-            if _only_escapes(text) else text.encode("utf-8", "replace").decode("utf-8")
+        return (
+            text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            if _only_escapes(text)
+            else text.encode("utf-8", "replace").decode("utf-8")
+        )
 
 
 def _only_escapes(text: str) -> bool:
@@ -156,13 +159,16 @@ class RegistryBook:
 
         path = Path(path)
         if not path.exists():
-            raise RegistryError(f"{path}: registret findes ikke",
-                                hint="create it with 'docauto registry init'")
+            raise RegistryError(
+                f"{path}: registret findes ikke", hint="create it with 'docauto registry init'"
+            )
         try:
             wb = openpyxl.load_workbook(path, rich_text=True)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken file
-            raise RegistryError(f"{path}: registret kan ikke åbnes ({type(exc).__name__}: {exc})",
-                                hint=f"restore {backup_path(path).name} if the file is damaged") from None
+        except Exception as exc:
+            raise RegistryError(
+                f"{path}: registret kan ikke åbnes ({type(exc).__name__}: {exc})",
+                hint=f"restore {backup_path(path).name} if the file is damaged",
+            ) from None
         book = cls(path, wb)
         if repair:
             for name in schema.SHEETS:
@@ -192,14 +198,17 @@ class RegistryBook:
                     break
             if found is None:
                 lacking = ", ".join(columns)
-                missing.append(f"arket '{name}' har ikke overskrifterne {lacking} i de første "
-                               f"{HEADER_SEARCH_ROWS} rækker")
+                missing.append(
+                    f"arket '{name}' har ikke overskrifterne {lacking} i de første "
+                    f"{HEADER_SEARCH_ROWS} rækker"
+                )
                 continue
             self._headers[name] = found
         if missing:
-            raise RegistryError(f"{self.path}: registret har ikke den forventede form: "
-                                + "; ".join(missing),
-                                hint="restore the sheet or its header row")
+            raise RegistryError(
+                f"{self.path}: registret har ikke den forventede form: " + "; ".join(missing),
+                hint="restore the sheet or its header row",
+            )
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -223,8 +232,11 @@ class RegistryBook:
         ws = self.wb[sheet]
         hr, cols = self._headers[sheet]
         c = cols[column]
-        return [row[0] for row in ws.iter_rows(min_row=hr + 1, min_col=c, max_col=c,
-                                                values_only=True) if row[0] not in (None, "")]
+        return [
+            row[0]
+            for row in ws.iter_rows(min_row=hr + 1, min_col=c, max_col=c, values_only=True)
+            if row[0] not in (None, "")
+        ]
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -277,16 +289,34 @@ class RegistryBook:
                     self._positions[pid] = r
         return self._positions
 
-    def move_position(self, *, position_id: str, role_label: str, area: str, cluster: str,
-                      unit: str, status: str, when: datetime, hired: str | None = None) -> bool:
+    def move_position(
+        self,
+        *,
+        position_id: str,
+        role_label: str,
+        area: str,
+        cluster: str,
+        unit: str,
+        status: str,
+        when: datetime,
+        hired: str | None = None,
+    ) -> bool:
         """Create the position or move its status along (never backwards). True if changed."""
         row = self.positions().get(position_id)
         if row is None:
-            self.append(schema.POSITIONS, {
-                "Stillings-ID": position_id, "Stillingstype": role_label, "Område": area,
-                "Klynge": cluster, "Enhed": unit, "Status": status, "Ansat": hired or "",
-                "Opdateret": when,
-            })
+            self.append(
+                schema.POSITIONS,
+                {
+                    "Stillings-ID": position_id,
+                    "Stillingstype": role_label,
+                    "Område": area,
+                    "Klynge": cluster,
+                    "Enhed": unit,
+                    "Status": status,
+                    "Ansat": hired or "",
+                    "Opdateret": when,
+                },
+            )
             return True
         current = self.get(schema.POSITIONS, row, "Status")
         new = schema.next_status(str(current or ""), status)
@@ -308,11 +338,18 @@ class RegistryBook:
             pid = schema.position_id("cluster_leader", c.id)
             if pid in self.positions():
                 continue
-            self.append(schema.POSITIONS, {
-                "Stillings-ID": pid, "Stillingstype": schema.ROLE_LABEL["cluster_leader"],
-                "Område": c.area, "Klynge": c.name, "Enhed": "", "Status": schema.OPSLAAET,
-                "Opdateret": when,
-            })
+            self.append(
+                schema.POSITIONS,
+                {
+                    "Stillings-ID": pid,
+                    "Stillingstype": schema.ROLE_LABEL["cluster_leader"],
+                    "Område": c.area,
+                    "Klynge": c.name,
+                    "Enhed": "",
+                    "Status": schema.OPSLAAET,
+                    "Opdateret": when,
+                },
+            )
             added += 1
         return added
 
@@ -381,7 +418,9 @@ class RegistryBook:
         """Atomically replace the registry (keeping backups); RegistryError if it cannot."""
         path = self.path
         if is_open_elsewhere(path):
-            raise RegistryError(f"{path}: registret er åbent i Excel", hint="close it and run again")
+            raise RegistryError(
+                f"{path}: registret er åbent i Excel", hint="close it and run again"
+            )
         self._extend_filters()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".~docauto-", suffix=".xlsx", dir=path.parent)
@@ -400,8 +439,11 @@ class RegistryBook:
             try:
                 os.replace(tmp, path)
             except PermissionError:
-                raise RegistryError(f"{path}: registret kan ikke overskrives; det er måske åbent "
-                                    "i et andet program", hint="close it and run again") from None
+                raise RegistryError(
+                    f"{path}: registret kan ikke overskrives; det er måske åbent "
+                    "i et andet program",
+                    hint="close it and run again",
+                ) from None
             _fsync_dir(path.parent)
         except BaseException:
             try:
@@ -470,14 +512,14 @@ def _rotate_backups(path: Path) -> None:
         raise RegistryError(f"{path}: sikkerhedskopien kan ikke skrives ({exc})") from None
 
 
-def _load_read_only(path: Path):  # noqa: ANN202
+def _load_read_only(path: Path):
     import openpyxl
 
     if not path.exists():
         raise RegistryError(f"{path}: registret findes ikke")
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken file
+    except Exception as exc:
         raise RegistryError(f"{path}: registret kan ikke åbnes ({type(exc).__name__})") from None
 
 
@@ -493,7 +535,7 @@ def _sheet_dicts(ws: Any, sheet: str) -> list[dict[str, Any]]:
             break
     headers = [str(h).strip() if h not in (None, "") else None for h in rows[header_i]]
     out = []
-    for n, row in enumerate(rows[header_i + 1:], start=header_i + 2):
+    for n, row in enumerate(rows[header_i + 1 :], start=header_i + 2):
         item = {h: (row[j] if j < len(row) else None) for j, h in enumerate(headers) if h}
         if any(v not in (None, "") for v in item.values()):
             item["_row"] = n
@@ -520,8 +562,9 @@ def read_registry(path: str | Path) -> dict[str, list[dict[str, Any]]]:
     path = Path(path)
     wb = _load_read_only(path)
     try:
-        return {name: _sheet_dicts(wb[name], name) for name in schema.SHEETS
-                if name in wb.sheetnames}
+        return {
+            name: _sheet_dicts(wb[name], name) for name in schema.SHEETS if name in wb.sheetnames
+        }
     finally:
         wb.close()
 

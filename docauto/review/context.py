@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from docauto.filters import dato_ugedag
+from docauto.office.filters import dato_ugedag
 from docauto.review.schedule import Participant, ScheduledMeeting
 from docauto.review.settings import AgendaItem, ReviewSettings, agenda, texts
-from docauto.structure import Cluster, Structure
+from docauto.structure.model import Cluster, Structure
 
 
 def cluster_context(cluster: Cluster) -> dict[str, Any]:
@@ -32,25 +32,50 @@ def cluster_context(cluster: Cluster) -> dict[str, Any]:
         "antal_enheder": len(units),
         "aldersgruppe": f"{ages[0]}-{ages[1]} år" if ages else "",
         "selvejende": cluster.is_self_governing,
-        "enheder": [{"id": u.id, "navn": u.name, "børn": u.children, "aldersgruppe": u.age_group,
-                     "leder": u.leader, "adresse": u.address} for u in units],
+        "enheder": [
+            {
+                "id": u.id,
+                "navn": u.name,
+                "børn": u.children,
+                "aldersgruppe": u.age_group,
+                "leder": u.leader,
+                "adresse": u.address,
+            }
+            for u in units
+        ],
     }
 
 
 def agenda_context(items: list[AgendaItem]) -> list[dict[str, Any]]:
-    return [{"nr": i, "id": a.id, "titel": a.title, "tekst": a.text} for i, a in enumerate(items, start=1)]
+    return [
+        {"nr": i, "id": a.id, "titel": a.title, "tekst": a.text}
+        for i, a in enumerate(items, start=1)
+    ]
 
 
 def participant_dicts(people: tuple[Participant, ...] | list[Participant]) -> list[dict[str, str]]:
     return [{"navn": p.name, "rolle": p.role, "email": p.email} for p in people]
 
 
-def meeting_facts(meeting: ScheduledMeeting | None, settings: ReviewSettings,
-                  people: list[dict[str, str]], place: str = "") -> dict[str, Any]:
+def meeting_facts(
+    meeting: ScheduledMeeting | None,
+    settings: ReviewSettings,
+    people: list[dict[str, str]],
+    place: str = "",
+) -> dict[str, Any]:
     if meeting is None:
-        return {"id": "", "titel": settings.title, "dato": "", "dato_tekst": "ikke angivet",
-                "start": "", "slut": "", "tid_tekst": "ikke angivet", "sted": place or "ikke angivet",
-                "deltagere": people, "arrangør": settings.organizer_name}
+        return {
+            "id": "",
+            "titel": settings.title,
+            "dato": "",
+            "dato_tekst": "ikke angivet",
+            "start": "",
+            "slut": "",
+            "tid_tekst": "ikke angivet",
+            "sted": place or "ikke angivet",
+            "deltagere": people,
+            "arrangør": settings.organizer_name,
+        }
     start, end = meeting.start.strftime("%H.%M"), meeting.end.strftime("%H.%M")
     return {
         "id": meeting.id,
@@ -72,26 +97,37 @@ def invitation_context(meeting: ScheduledMeeting, settings: ReviewSettings) -> d
         "møde": meeting_facts(meeting, settings, participant_dicts(meeting.meeting.participants)),
         "klynge": cluster_context(meeting.cluster),
         "dagsorden": agenda_context(agenda(meeting.cluster.type)),
-        "tekster": {k: str(t.get(k) or "").strip() for k in ("indledning", "forberedelse", "referat")},
+        "tekster": {
+            k: str(t.get(k) or "").strip() for k in ("indledning", "forberedelse", "referat")
+        },
     }
 
 
-def form_context(meeting: ScheduledMeeting, settings: ReviewSettings, empty_rows: int = 4) -> dict[str, Any]:
+def form_context(
+    meeting: ScheduledMeeting, settings: ReviewSettings, empty_rows: int = 4
+) -> dict[str, Any]:
     t = texts("dagsorden.yaml")
     ctx = invitation_context(meeting, settings)
-    ctx.update({
-        "pladsholder": str(t.get("pladsholder") or ""),
-        "overvejelser": {"titel": (t.get("overvejelser") or {}).get("titel", "Fremadrettede overvejelser")},
-        "opfølgning": opfølgning_texts(t),
-        "tomme_rækker": list(range(empty_rows)),
-    })
+    ctx.update(
+        {
+            "pladsholder": str(t.get("pladsholder") or ""),
+            "overvejelser": {
+                "titel": (t.get("overvejelser") or {}).get("titel", "Fremadrettede overvejelser")
+            },
+            "opfølgning": opfølgning_texts(t),
+            "tomme_rækker": list(range(empty_rows)),
+        }
+    )
     return ctx
 
 
 def opfølgning_texts(t: dict[str, Any]) -> dict[str, Any]:
     o = t.get("opfølgning") or {}
     cols = list(o.get("kolonner") or ["Hvad", "Hvem", "Hvornår"])
-    return {"titel": o.get("titel", "Aftalt opfølgning"), "kolonner": (cols + ["Hvad", "Hvem", "Hvornår"])[:3]}
+    return {
+        "titel": o.get("titel", "Aftalt opfølgning"),
+        "kolonner": (cols + ["Hvad", "Hvem", "Hvornår"])[:3],
+    }
 
 
 def form_properties(meeting: ScheduledMeeting, settings: ReviewSettings) -> dict[str, str]:
@@ -100,8 +136,11 @@ def form_properties(meeting: ScheduledMeeting, settings: ReviewSettings) -> dict
     facts["klynge_id"] = meeting.cluster.id
     facts["type"] = meeting.cluster.type
     facts["dagsorden"] = [a.id for a in agenda(meeting.cluster.type)]
-    return {"docauto.kind": "referatskabelon", "docauto.klynge_id": meeting.cluster.id,
-            "docauto.moede": json.dumps(facts, ensure_ascii=False)}
+    return {
+        "docauto.kind": "referatskabelon",
+        "docauto.klynge_id": meeting.cluster.id,
+        "docauto.moede": json.dumps(facts, ensure_ascii=False),
+    }
 
 
 def area_chief(structure: Structure, cluster: Cluster) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docauto.errors import ConfigError
-from docauto.structure import Cluster, Structure
+from docauto.structure.model import Cluster, Structure
 
 ASSESSMENTS = ("anbefales", "kræver drøftelse", "opfylder ikke principperne")
 
@@ -44,8 +44,10 @@ def load_models(path: Any = None) -> dict[str, dict[str, Any]]:
             raise ConfigError(f"{path}: '{name}' skal være en tabel")
         for model, m in (spec.get("modeller") or {}).items():
             if (m or {}).get("vurdering") not in ASSESSMENTS:
-                raise ConfigError(f"{path}: {name} model '{model}': vurdering skal være en af "
-                                  + ", ".join(ASSESSMENTS))
+                raise ConfigError(
+                    f"{path}: {name} model '{model}': vurdering skal være en af "
+                    + ", ".join(ASSESSMENTS)
+                )
     return data
 
 
@@ -74,7 +76,9 @@ def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> Criter
         return result
     spec = models.get(cluster.umbrella)
     if spec is None:
-        result.deviations.append(f"der er ingen model for paraplyorganisationen '{cluster.umbrella}'")
+        result.deviations.append(
+            f"der er ingen model for paraplyorganisationen '{cluster.umbrella}'"
+        )
         return result
     result.umbrella_name = str(spec.get("navn") or cluster.umbrella)
     crit = spec.get("kriterier") or {}
@@ -90,9 +94,13 @@ def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> Criter
         r = crit["institutioner"]
         result.criteria.append(_range_text(r, "institutioner"))
         if r.get("min") is not None and count < r["min"]:
-            result.deviations.append(f"{count} institutioner er under modellens minimum på {r['min']}")
+            result.deviations.append(
+                f"{count} institutioner er under modellens minimum på {r['min']}"
+            )
         if r.get("max") is not None and count > r["max"]:
-            result.deviations.append(f"{count} institutioner er over modellens maksimum på {r['max']}")
+            result.deviations.append(
+                f"{count} institutioner er over modellens maksimum på {r['max']}"
+            )
     if "alder" in crit:
         r = crit["alder"]
         lo, hi = r.get("min", 0), r.get("max", 99)
@@ -101,8 +109,9 @@ def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> Criter
             if u.age_range is None:
                 result.remarks.append(f"{u.name}: aldersgruppen er ikke angivet")
             elif u.age_range[0] < lo or u.age_range[1] > hi:
-                result.deviations.append(f"{u.name} har aldersgruppen {u.age_group}, uden for "
-                                         f"modellens {lo}-{hi} år")
+                result.deviations.append(
+                    f"{u.name} har aldersgruppen {u.age_group}, uden for modellens {lo}-{hi} år"
+                )
     modeller = spec.get("modeller") or {}
     if modeller:
         if not cluster.model:
@@ -110,30 +119,54 @@ def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> Criter
         else:
             found = _find_model(modeller, cluster.model)
             if found is None:
-                result.deviations.append(f"modellen '{cluster.model}' findes ikke hos "
-                                         f"{result.umbrella_name} (kendte: {', '.join(map(str, modeller))})")
+                result.deviations.append(
+                    f"modellen '{cluster.model}' findes ikke hos "
+                    f"{result.umbrella_name} (kendte: {', '.join(map(str, modeller))})"
+                )
             else:
                 name, m = found
                 result.model_text = str(m.get("tekst") or name)
                 if m.get("vurdering") == "opfylder ikke principperne":
-                    result.deviations.append(f"model {name} ({result.model_text}) lever efter "
-                                             "forvaltningens vurdering ikke op til principperne")
+                    result.deviations.append(
+                        f"model {name} ({result.model_text}) lever efter "
+                        "forvaltningens vurdering ikke op til principperne"
+                    )
                 elif m.get("vurdering") == "kræver drøftelse":
-                    result.remarks.append(f"model {name} ({result.model_text}) kræver nærmere drøftelser")
+                    result.remarks.append(
+                        f"model {name} ({result.model_text}) kræver nærmere drøftelser"
+                    )
     return result
 
 
-def check_all(structure: Structure, models: dict[str, dict[str, Any]] | None = None,
-              include_clusters: bool = True) -> list[CriteriaResult]:
+def check_all(
+    structure: Structure,
+    models: dict[str, dict[str, Any]] | None = None,
+    include_clusters: bool = True,
+) -> list[CriteriaResult]:
     """Every network (and, by default, every self-governing cluster), in structure order."""
     models = load_models() if models is None else models
-    return [check_cluster(c, models) for c in structure.clusters.values()
-            if c.is_network or (include_clusters and c.type == "Selvejende klynge")]
+    return [
+        check_cluster(c, models)
+        for c in structure.clusters.values()
+        if c.is_network or (include_clusters and c.type == "Selvejende klynge")
+    ]
 
 
-REPORT_COLUMNS = ("Klynge-ID", "Navn", "Type", "Område", "Paraplyorganisation", "Model", "Antal børn",
-                  "Antal institutioner", "Aldersgruppe", "Modellens kriterier", "Resultat", "Afvigelser",
-                  "Bemærkninger")
+REPORT_COLUMNS = (
+    "Klynge-ID",
+    "Navn",
+    "Type",
+    "Område",
+    "Paraplyorganisation",
+    "Model",
+    "Antal børn",
+    "Antal institutioner",
+    "Aldersgruppe",
+    "Modellens kriterier",
+    "Resultat",
+    "Afvigelser",
+    "Bemærkninger",
+)
 
 
 def report_rows(results: list[CriteriaResult]) -> list[dict[str, Any]]:
@@ -141,9 +174,29 @@ def report_rows(results: list[CriteriaResult]) -> list[dict[str, Any]]:
     for r in results:
         c = r.cluster
         ages = f"{c.age_range[0]}-{c.age_range[1]}" if c.age_range else ""
-        rows.append(dict(zip(REPORT_COLUMNS, (
-            c.id, c.name, c.type, c.area, c.umbrella, c.model, c.children, len(c.units), ages,
-            "; ".join(r.criteria), r.verdict, "; ".join(r.deviations), "; ".join(r.remarks)), strict=True)))
+        rows.append(
+            dict(
+                zip(
+                    REPORT_COLUMNS,
+                    (
+                        c.id,
+                        c.name,
+                        c.type,
+                        c.area,
+                        c.umbrella,
+                        c.model,
+                        c.children,
+                        len(c.units),
+                        ages,
+                        "; ".join(r.criteria),
+                        r.verdict,
+                        "; ".join(r.deviations),
+                        "; ".join(r.remarks),
+                    ),
+                    strict=True,
+                )
+            )
+        )
     return rows
 
 

@@ -28,8 +28,13 @@ def description(meeting: ScheduledMeeting, agenda_titles: list[str]) -> str:
     return "\n".join(lines)
 
 
-def meeting_ics(meeting: ScheduledMeeting, settings: ReviewSettings, agenda_titles: list[str],
-                stamp: dt.datetime | None = None, sequence: int = 0) -> bytes:
+def meeting_ics(
+    meeting: ScheduledMeeting,
+    settings: ReviewSettings,
+    agenda_titles: list[str],
+    stamp: dt.datetime | None = None,
+    sequence: int = 0,
+) -> bytes:
     """The bytes of one .ics file. ``stamp`` (DTSTAMP) defaults to now, in UTC."""
     from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
@@ -39,8 +44,13 @@ def meeting_ics(meeting: ScheduledMeeting, settings: ReviewSettings, agenda_titl
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "REQUEST")
-    cal.add_component(Timezone.from_tzid(
-        TZID, first_date=dt.date(meeting.day.year - 1, 1, 1), last_date=dt.date(meeting.day.year + 1, 12, 31)))
+    cal.add_component(
+        Timezone.from_tzid(
+            TZID,
+            first_date=dt.date(meeting.day.year - 1, 1, 1),
+            last_date=dt.date(meeting.day.year + 1, 12, 31),
+        )
+    )
     ev = Event()
     ev.add("uid", meeting_uid(meeting, settings))
     ev.add("dtstamp", stamp or dt.datetime.now(dt.UTC))

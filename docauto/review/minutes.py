@@ -23,7 +23,9 @@ FOLLOWUP_SYNONYMS = {
     "hvem": ("hvem", "ansvarlig", "ansvar", "person"),
     "hvornår": ("hvornår", "frist", "dato", "deadline", "tidsfrist", "hvornar"),
 }
-_MAIL_HEADER = re.compile(r"^(fra|sendt|til|cc|emne|from|sent|to|subject|date|dato)\s*:", re.IGNORECASE)
+_MAIL_HEADER = re.compile(
+    r"^(fra|sendt|til|cc|emne|from|sent|to|subject|date|dato)\s*:", re.IGNORECASE
+)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 
 
@@ -99,7 +101,7 @@ def _blocks(doc: Any) -> list[_Block]:
                 p = Paragraph(child, doc)
                 try:
                     style = p.style.name if p.style is not None else ""
-                except Exception:  # noqa: BLE001 - a broken style reference is just no style
+                except Exception:
                     style = ""
                 out.append(_Block("p", p, style or ""))
             elif child.tag == f"{w}tbl":
@@ -153,7 +155,9 @@ def _match_column(header: str) -> str | None:
     return None
 
 
-def parse_followup_table(rows: list[list[str]], where: Location) -> tuple[list[FollowUp], list[Problem]]:
+def parse_followup_table(
+    rows: list[list[str]], where: Location
+) -> tuple[list[FollowUp], list[Problem]]:
     problems: list[Problem] = []
     if not rows:
         return [], [Problem(where, "tabellen med aftalt opfølgning er tom")]
@@ -162,8 +166,13 @@ def parse_followup_table(rows: list[list[str]], where: Location) -> tuple[list[F
     body = rows[1:]
     if not any(mapping.values()):
         # No recognisable header row: read the columns by position and say so.
-        problems.append(Problem(where, "tabellens overskrifter (Hvad, Hvem, Hvornår) mangler; "
-                                "kolonnerne er læst i rækkefølgen Hvad, Hvem, Hvornår"))
+        problems.append(
+            Problem(
+                where,
+                "tabellens overskrifter (Hvad, Hvem, Hvornår) mangler; "
+                "kolonnerne er læst i rækkefølgen Hvad, Hvem, Hvornår",
+            )
+        )
         mapping = {i: name for i, name in enumerate(("hvad", "hvem", "hvornår"))}
         body = rows
     found = {v for v in mapping.values() if v}
@@ -173,7 +182,9 @@ def parse_followup_table(rows: list[list[str]], where: Location) -> tuple[list[F
     extras = [i for i, v in mapping.items() if v is None]
     for i in extras:
         label = header[i] if i < len(header) and header[i] else f"nr. {i + 1}"
-        problems.append(Problem(where, f"ekstra kolonne '{label}': indholdet er taget med som bemærkning"))
+        problems.append(
+            Problem(where, f"ekstra kolonne '{label}': indholdet er taget med som bemærkning")
+        )
     out = []
     for r, row in enumerate(body, start=2):
         if not any(c.strip() for c in row):
@@ -188,8 +199,12 @@ def parse_followup_table(rows: list[list[str]], where: Location) -> tuple[list[F
                 label = header[i] if i < len(header) and header[i] and name is None else ""
                 notes.append(f"{label}: {cell}" if label else cell)
         if not values.get("hvad"):
-            problems.append(Problem(Location(where.file, part=f"{where.part}, række {r}"),
-                                    "rækken har ingen 'Hvad'; den er taget med som den står"))
+            problems.append(
+                Problem(
+                    Location(where.file, part=f"{where.part}, række {r}"),
+                    "rækken har ingen 'Hvad'; den er taget med som den står",
+                )
+            )
         when = values.get("hvornår", "")
         if when and re.search(r"\d", when):
             from docauto.dates import parse_date
@@ -198,7 +213,9 @@ def parse_followup_table(rows: list[list[str]], where: Location) -> tuple[list[F
                 parse_date(when)
             except ValueError as exc:
                 if re.fullmatch(r"[\d./ -]+", when):
-                    problems.append(Problem(Location(where.file, part=f"{where.part}, række {r}"), str(exc)))
+                    problems.append(
+                        Problem(Location(where.file, part=f"{where.part}, række {r}"), str(exc))
+                    )
         out.append(FollowUp(values.get("hvad", ""), values.get("hvem", ""), when, "; ".join(notes)))
     return out, problems
 
@@ -209,17 +226,17 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
 
     from docx import Document
 
-    from docauto.docprops import read_custom_properties
-    from docauto.xlsxio import read_docx_bytes
+    from docauto.office.docprops import read_custom_properties
+    from docauto.office.xlsxio import read_docx_bytes
 
     data, name = read_docx_bytes(source)
     try:
         doc = Document(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - python-docx raises many types for a broken file
+    except Exception as exc:
         raise InputError(f"{name}: Word-dokumentet kan ikke læses ({type(exc).__name__})") from None
     try:
         props = read_custom_properties(data)
-    except Exception:  # noqa: BLE001
+    except Exception:
         props = {}
     facts: dict[str, Any] = {}
     if props.get("docauto.moede"):
@@ -234,17 +251,23 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
     if not cluster_id:
         # Properties lost (copied into a new document): find "(ID)" in the subtitle line.
         for b in blocks[:6]:
-            if b.kind == "p" and (m := re.search(r"\(([A-Za-z0-9_-]+)\)\s*$", element_text(b.obj._p).strip())):
+            if b.kind == "p" and (
+                m := re.search(r"\(([A-Za-z0-9_-]+)\)\s*$", element_text(b.obj._p).strip())
+            ):
                 cluster_id = m.group(1)
                 break
     cluster = structure.find_cluster(cluster_id) if structure is not None and cluster_id else None
     ctype = facts.get("type") or (cluster.type if cluster else "")
     if not cluster_id:
-        raise InputError(f"{name}: dokumentet er ikke en referatskabelon fra docauto "
-                         "(klyngens id findes hverken i dokumentets egenskaber eller undertitel)",
-                         hint="pass a form written by 'docauto minutes draft'")
+        raise InputError(
+            f"{name}: dokumentet er ikke en referatskabelon fra docauto "
+            "(klyngens id findes hverken i dokumentets egenskaber eller undertitel)",
+            hint="pass a form written by 'docauto minutes draft'",
+        )
     if not ctype:
-        raise InputError(f"{name}: klyngetypen kendes ikke", hint="pass --structure so the cluster can be found")
+        raise InputError(
+            f"{name}: klyngetypen kendes ikke", hint="pass --structure so the cluster can be found"
+        )
     items = agenda(ctype)
     if facts.get("dagsorden"):
         by_id = {a.id: a for a in items}
@@ -255,15 +278,22 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
     follow_title = (t.get("opfølgning") or {}).get("titel", "Aftalt opfølgning")
     minutes = Minutes(cluster_id, facts)
     minutes.problems = problems
-    sections = _read_sections(blocks, items, consider_title, follow_title, placeholder, where, minutes)
+    sections = _read_sections(
+        blocks, items, consider_title, follow_title, placeholder, where, minutes
+    )
     found_ids = {s for s in sections}
     for a in items:
         if a.id in found_ids:
             minutes.items.append(MinutesSection(a.id, a.title, sections[a.id]))
         else:
             minutes.items.append(MinutesSection(a.id, a.title, []))
-            problems.append(Problem(where, f"afsnittet '{a.title}' blev ikke fundet (slettet eller "
-                                    "omdøbt?); punktet står tomt i referatet"))
+            problems.append(
+                Problem(
+                    where,
+                    f"afsnittet '{a.title}' blev ikke fundet (slettet eller "
+                    "omdøbt?); punktet står tomt i referatet",
+                )
+            )
     if "__overvejelser" in sections:
         minutes.considerations = sections["__overvejelser"]
     else:
@@ -271,9 +301,15 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
     return minutes
 
 
-def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title: str,
-                   follow_title: str, placeholder: str, where: Location,
-                   minutes: Minutes) -> dict[str, list[str]]:
+def _read_sections(
+    blocks: list[_Block],
+    items: list[AgendaItem],
+    consider_title: str,
+    follow_title: str,
+    placeholder: str,
+    where: Location,
+    minutes: Minutes,
+) -> dict[str, list[str]]:
     titles: dict[str, str] = {_norm_title(a.title): a.id for a in items}
     titles[_norm_title(consider_title)] = "__overvejelser"
     titles[_norm_title(follow_title)] = "__opfølgning"
@@ -290,7 +326,9 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
         near = difflib.get_close_matches(key, names, n=1, cutoff=0.85)
         if near:
             return titles[near[0]]
-        if style.casefold().startswith(("heading", "overskrift")) and not style.casefold().endswith("title"):
+        if style.casefold().startswith(("heading", "overskrift")) and not style.casefold().endswith(
+            "title"
+        ):
             return "__ukendt"
         return None
 
@@ -301,28 +339,44 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
     for block in blocks:
         if block.kind == "tbl":
             rows = _table_rows(block.obj)
-            looks_like_followups = bool(rows) and sum(
-                1 for h in rows[0] if _match_column(h)) >= 2 and current != "__opfølgning"
+            looks_like_followups = (
+                bool(rows)
+                and sum(1 for h in rows[0] if _match_column(h)) >= 2
+                and current != "__opfølgning"
+            )
             if looks_like_followups and current is not None and current != "__deltagere":
                 # Its heading was deleted or the table moved: its header still says what it is.
-                minutes.problems.append(Problem(where, f"tabellen med opfølgning stod ikke under "
-                                                f"'{follow_title}'; den er læst alligevel"))
+                minutes.problems.append(
+                    Problem(
+                        where,
+                        f"tabellen med opfølgning stod ikke under "
+                        f"'{follow_title}'; den er læst alligevel",
+                    )
+                )
                 followup_found = True
-                ups, probs = parse_followup_table(rows, Location(where.file, part="tabellen med opfølgning"))
+                ups, probs = parse_followup_table(
+                    rows, Location(where.file, part="tabellen med opfølgning")
+                )
                 minutes.followups.extend(ups)
                 minutes.problems.extend(probs)
                 continue
             if current == "__opfølgning":
                 if followup_found:
-                    problems_where = Location(where.file, part=f"afsnittet '{follow_title}', tabel 2")
+                    problems_where = Location(
+                        where.file, part=f"afsnittet '{follow_title}', tabel 2"
+                    )
                     minutes.problems.append(Problem(problems_where, "en ekstra tabel er læst med"))
                 followup_found = True
-                ups, probs = parse_followup_table(rows, Location(where.file, part=f"afsnittet '{follow_title}'"))
+                ups, probs = parse_followup_table(
+                    rows, Location(where.file, part=f"afsnittet '{follow_title}'")
+                )
                 minutes.followups.extend(ups)
                 minutes.problems.extend(probs)
             elif current is not None and current not in ("__deltagere", "__konklusioner"):
                 # A table pasted into a conclusion (from a mail): keep its text, row by row.
-                sections.setdefault(current, []).extend(" | ".join(c for c in r if c) for r in rows if any(r))
+                sections.setdefault(current, []).extend(
+                    " | ".join(c for c in r if c) for r in rows if any(r)
+                )
             continue
         text = element_text(block.obj._p)
         hid = heading_id(text, block.style)
@@ -330,14 +384,24 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
             title = clean_line(text)
             sid = f"__ekstra:{len(minutes.extra)}"
             minutes.extra.append(MinutesSection(sid, title))
-            minutes.problems.append(Problem(where, f"ukendt afsnit '{title}': teksten er taget med "
-                                            "i referatet under sin egen overskrift"))
+            minutes.problems.append(
+                Problem(
+                    where,
+                    f"ukendt afsnit '{title}': teksten er taget med "
+                    "i referatet under sin egen overskrift",
+                )
+            )
             current = sid
             continue
         if hid is not None:
             if hid in sections and hid not in ("__deltagere", "__konklusioner"):
-                minutes.problems.append(Problem(where, f"afsnittet '{clean_line(text)}' står to gange; "
-                                                "teksten fra begge er taget med"))
+                minutes.problems.append(
+                    Problem(
+                        where,
+                        f"afsnittet '{clean_line(text)}' står to gange; "
+                        "teksten fra begge er taget med",
+                    )
+                )
             current = hid
             sections.setdefault(hid, [])
             continue
@@ -353,8 +417,13 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
                 dropped_headers.append(line)
                 continue
             if current == "__opfølgning":
-                minutes.problems.append(Problem(where, f"tekst uden for tabellen i '{follow_title}' er "
-                                                f"taget med som opfølgning: «{line[:60]}»"))
+                minutes.problems.append(
+                    Problem(
+                        where,
+                        f"tekst uden for tabellen i '{follow_title}' er "
+                        f"taget med som opfølgning: «{line[:60]}»",
+                    )
+                )
                 minutes.followups.append(FollowUp(line))
                 continue
             if current == "__konklusioner":
@@ -367,16 +436,26 @@ def _read_sections(blocks: list[_Block], items: list[AgendaItem], consider_title
     if sections.get("__uden_afsnit"):
         lines = sections.pop("__uden_afsnit")
         minutes.extra.insert(0, MinutesSection("__uden_afsnit", "Øvrigt", lines))
-        minutes.problems.append(Problem(where, f"{len(lines)} linje(r) stod før første punkt; de er "
-                                        "taget med under 'Øvrigt'"))
+        minutes.problems.append(
+            Problem(
+                where,
+                f"{len(lines)} linje(r) stod før første punkt; de er taget med under 'Øvrigt'",
+            )
+        )
     if "__deltagere" in sections:
         minutes.participants = sections.pop("__deltagere")
     if dropped_headers:
-        minutes.problems.append(Problem(where, f"{len(dropped_headers)} linje(r) fra et mailhoved er "
-                                        f"udeladt (fx «{dropped_headers[0][:60]}»)"))
+        minutes.problems.append(
+            Problem(
+                where,
+                f"{len(dropped_headers)} linje(r) fra et mailhoved er "
+                f"udeladt (fx «{dropped_headers[0][:60]}»)",
+            )
+        )
     if "__opfølgning" not in sections and not followup_found:
-        minutes.problems.append(Problem(where, f"afsnittet '{follow_title}' blev ikke fundet; "
-                                        "ingen opfølgning er læst"))
+        minutes.problems.append(
+            Problem(where, f"afsnittet '{follow_title}' blev ikke fundet; ingen opfølgning er læst")
+        )
     elif not followup_found and not minutes.followups:
         minutes.problems.append(Problem(where, f"tabellen i '{follow_title}' mangler"))
     sections.pop("__opfølgning", None)
@@ -427,8 +506,10 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
     cid = str(note.get("klynge") or note.get("klynge-id") or note.get("netværk") or "").strip()
     cluster = structure.find_cluster(cid) if cid else None
     if cluster is None:
-        raise InputError(f"{where}: ukendt klynge '{cid}'" if cid else f"{where}: 'klynge' mangler",
-                         hint="name the cluster or network by its Klynge-ID")
+        raise InputError(
+            f"{where}: ukendt klynge '{cid}'" if cid else f"{where}: 'klynge' mangler",
+            hint="name the cluster or network by its Klynge-ID",
+        )
     items = agenda(cluster.type)
     t = texts("dagsorden.yaml")
     consider_id = (t.get("overvejelser") or {}).get("id", "overvejelser")
@@ -436,21 +517,31 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
     found: dict[str, list[str]] = {}
     points = note.get("punkter") or {}
     if isinstance(points, list):  # [{punkt: ..., konklusion: ...}]
-        points = {str(p.get("punkt", "")): p.get("konklusion") for p in points if isinstance(p, dict)}
+        points = {
+            str(p.get("punkt", "")): p.get("konklusion") for p in points if isinstance(p, dict)
+        }
     if not isinstance(points, dict):
         m.problems.append(Problem(where, "'punkter' skal være en tabel: punkt -> konklusion"))
         points = {}
     for key, value in points.items():
         key = str(key)
-        if _norm_title(key) in (consider_id, _norm_title((t.get("overvejelser") or {}).get("titel", ""))):
+        if _norm_title(key) in (
+            consider_id,
+            _norm_title((t.get("overvejelser") or {}).get("titel", "")),
+        ):
             m.considerations.extend(_lines(value))
             continue
         item = _resolve_item(key, items)
         if item is None:
             known = ", ".join(f"{a.id} ({a.title})" for a in items)
-            m.problems.append(Problem(where, f"punktet '{key}' findes ikke på dagsordenen for "
-                                      f"{cluster.type.lower()} (punkter: {known}); teksten er taget "
-                                      "med under sin egen overskrift"))
+            m.problems.append(
+                Problem(
+                    where,
+                    f"punktet '{key}' findes ikke på dagsordenen for "
+                    f"{cluster.type.lower()} (punkter: {known}); teksten er taget "
+                    "med under sin egen overskrift",
+                )
+            )
             m.extra.append(MinutesSection(f"__ekstra:{len(m.extra)}", key, _lines(value)))
             continue
         found.setdefault(item.id, []).extend(_lines(value))
@@ -458,15 +549,21 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
     m.considerations.extend(_lines(note.get("overvejelser")))
     for i, row in enumerate(note.get("opfølgning") or [], start=1):
         if not isinstance(row, dict):
-            m.problems.append(Problem(where, f"opfølgning nr. {i} er ikke en tabel med hvad/hvem/hvornår"))
+            m.problems.append(
+                Problem(where, f"opfølgning nr. {i} er ikke en tabel med hvad/hvem/hvornår")
+            )
             m.followups.append(FollowUp(clean_line(str(row))))
             continue
         norm = {_match_column(str(k)) or str(k): v for k, v in row.items()}
         extra = {k: v for k, v in norm.items() if k not in FOLLOWUP_SYNONYMS}
-        m.followups.append(FollowUp(
-            clean_line(str(norm.get("hvad") or "")), clean_line(str(norm.get("hvem") or "")),
-            _when_text(norm.get("hvornår")),
-            "; ".join(f"{k}: {v}" for k, v in extra.items() if v not in (None, ""))))
+        m.followups.append(
+            FollowUp(
+                clean_line(str(norm.get("hvad") or "")),
+                clean_line(str(norm.get("hvem") or "")),
+                _when_text(norm.get("hvornår")),
+                "; ".join(f"{k}: {v}" for k, v in extra.items() if v not in (None, "")),
+            )
+        )
     for k in ("dato", "start", "slut", "sted"):
         if note.get(k):
             m.meeting[k] = str(note[k])
@@ -479,7 +576,7 @@ def _when_text(value: Any) -> str:
     import datetime as dt
 
     if isinstance(value, dt.date):
-        from docauto.filters import dato_kort
+        from docauto.office.filters import dato_kort
 
         return dato_kort(value)
     return clean_line(str(value)) if value not in (None, "") else ""
@@ -510,15 +607,20 @@ def read_notes(path: str | Path, structure: Any) -> list[Minutes]:
 
 
 def _notes_from_workbook(path: Path) -> list[dict[str, Any]]:
-    from docauto.xlsxio import load_workbook_checked
+    from docauto.office.xlsxio import load_workbook_checked
 
     wb = load_workbook_checked(path)
     try:
-        sheets = {ws.title.strip().casefold(): list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+        sheets = {
+            ws.title.strip().casefold(): list(ws.iter_rows(values_only=True))
+            for ws in wb.worksheets
+        }
     finally:
         wb.close()
     if "referat" not in sheets:
-        raise InputError(f"{path}: arket 'Referat' mangler", hint="columns Klynge-ID, Punkt, Konklusion")
+        raise InputError(
+            f"{path}: arket 'Referat' mangler", hint="columns Klynge-ID, Punkt, Konklusion"
+        )
 
     def table(rows: list[tuple]) -> list[dict[str, Any]]:
         rows = [r for r in rows if any(v not in (None, "") for v in r)]
@@ -545,24 +647,36 @@ def _notes_from_workbook(path: Path) -> list[dict[str, Any]]:
 # --- the finished minutes' context ---------------------------------------------------------
 
 
-def minutes_context(minutes: Minutes, structure: Any, meeting_context: dict[str, Any]) -> dict[str, Any]:
+def minutes_context(
+    minutes: Minutes, structure: Any, meeting_context: dict[str, Any]
+) -> dict[str, Any]:
     """The context of referat.docx: meeting facts, conclusions per item, follow-ups."""
     from docauto.review.context import cluster_context, opfølgning_texts
 
     t = texts("dagsorden.yaml")
     cluster = structure.clusters[minutes.cluster_id]
     none = "Intet noteret."
-    punkter = [{"nr": i, "titel": s.title, "tekst": s.lines or [none]}
-               for i, s in enumerate(minutes.items + minutes.extra, start=1)]
+    punkter = [
+        {"nr": i, "titel": s.title, "tekst": s.lines or [none]}
+        for i, s in enumerate(minutes.items + minutes.extra, start=1)
+    ]
     ctx = dict(meeting_context)
-    ctx.update({
-        "klynge": cluster_context(cluster),
-        "punkter": punkter,
-        "overvejelser": {"titel": (t.get("overvejelser") or {}).get("titel", "Fremadrettede overvejelser"),
-                         "tekst": minutes.considerations or [none]},
-        "opfølgning": {"titel": opfølgning_texts(t)["titel"],
-                       "rækker": [{"hvad": f.what, "hvem": f.who, "hvornår": f.when, "bemærkning": f.note}
-                                  for f in minutes.followups]},
-        "tekster": {"referat": str(t.get("referat") or "").strip()},
-    })
+    ctx.update(
+        {
+            "klynge": cluster_context(cluster),
+            "punkter": punkter,
+            "overvejelser": {
+                "titel": (t.get("overvejelser") or {}).get("titel", "Fremadrettede overvejelser"),
+                "tekst": minutes.considerations or [none],
+            },
+            "opfølgning": {
+                "titel": opfølgning_texts(t)["titel"],
+                "rækker": [
+                    {"hvad": f.what, "hvem": f.who, "hvornår": f.when, "bemærkning": f.note}
+                    for f in minutes.followups
+                ],
+            },
+            "tekster": {"referat": str(t.get("referat") or "").strip()},
+        }
+    )
     return ctx

@@ -23,7 +23,7 @@ from typing import Any
 
 from docauto.dates import days, parse_date_range
 from docauto.errors import InputError, Location, Problem, ValidationError
-from docauto.xlsxio import cell_text as _text
+from docauto.office.xlsxio import cell_text as _text
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _yaml_without_dates(text: str) -> Any:
         k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
         for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=Loader)
 
 
 def _value_lines(path: Path, section: Any) -> dict[tuple[str, int], int]:
@@ -79,7 +79,6 @@ def _value_lines(path: Path, section: Any) -> dict[tuple[str, int], int]:
                 for i, item in enumerate(items.value):
                     out[(str(who.value), i)] = item.start_mark.line + 1
     return out
-
 
 
 def _dates(values: list[Any], loc: Location, problems: list[Problem]) -> set[dt.date]:
@@ -107,19 +106,29 @@ def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
         raise InputError(f"{path}: ugyldig YAML{where}: {getattr(exc, 'problem', exc)}") from None
     data = data or {}
     if not isinstance(data, dict):
-        raise InputError(f"{path}: forventede nøglerne blokerede_datoer, netværksrepræsentanter, "
-                         "kommunale_klynger øverst i filen")
+        raise InputError(
+            f"{path}: forventede nøglerne blokerede_datoer, netværksrepræsentanter, "
+            "kommunale_klynger øverst i filen"
+        )
     keys = {str(k).strip().casefold().replace(" ", "_"): k for k in data}
     known = ("blokerede_datoer", "netværksrepræsentanter", "kommunale_klynger")
     for k, original in keys.items():
         if k not in known:
-            problems.append(Problem(Location(str(path), part=f"nøglen '{original}'"),
-                                    "ukendt nøgle (kendte: " + ", ".join(known) + ")"))
+            problems.append(
+                Problem(
+                    Location(str(path), part=f"nøglen '{original}'"),
+                    "ukendt nøgle (kendte: " + ", ".join(known) + ")",
+                )
+            )
     result = PlanInput(source=str(path))
     blocked = data.get(keys.get("blokerede_datoer"), None) or {}
     if not isinstance(blocked, dict):
-        problems.append(Problem(Location(str(path), part="blokerede_datoer"),
-                                "skal være en tabel: deltager -> liste af datoer"))
+        problems.append(
+            Problem(
+                Location(str(path), part="blokerede_datoer"),
+                "skal være en tabel: deltager -> liste af datoer",
+            )
+        )
         blocked = {}
     lines = _value_lines(path, keys.get("blokerede_datoer"))
     for who, values in blocked.items():
@@ -129,30 +138,50 @@ def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
         for i, value in enumerate(values):
             line = lines.get((str(who), i)) or lines.get((str(who), -1))
             where = f"linje {line}, " if line else ""
-            got |= _dates([value], Location(str(path), part=f"{where}blokerede_datoer, deltager '{who}'"), problems)
-        result.blocked.append(BlockedEntry(_text(who), frozenset(got), Location(
-            str(path), part=f"blokerede_datoer, deltager '{who}'")))
+            got |= _dates(
+                [value],
+                Location(str(path), part=f"{where}blokerede_datoer, deltager '{who}'"),
+                problems,
+            )
+        result.blocked.append(
+            BlockedEntry(
+                _text(who),
+                frozenset(got),
+                Location(str(path), part=f"blokerede_datoer, deltager '{who}'"),
+            )
+        )
     reps = data.get(keys.get("netværksrepræsentanter"), None) or {}
     if not isinstance(reps, dict):
-        problems.append(Problem(Location(str(path), part="netværksrepræsentanter"),
-                                "skal være en tabel: Klynge-ID -> leder"))
+        problems.append(
+            Problem(
+                Location(str(path), part="netværksrepræsentanter"),
+                "skal være en tabel: Klynge-ID -> leder",
+            )
+        )
         reps = {}
     for cid, who in reps.items():
-        result.network_reps[_text(cid)] = (_text(who), Location(
-            str(path), part=f"netværksrepræsentanter, '{cid}'"))
+        result.network_reps[_text(cid)] = (
+            _text(who),
+            Location(str(path), part=f"netværksrepræsentanter, '{cid}'"),
+        )
     municipal = data.get(keys.get("kommunale_klynger"), None)
     if isinstance(municipal, str) and municipal.strip().casefold() == "alle":
         result.all_municipal = True
     elif isinstance(municipal, list):
         result.municipal = tuple(_text(x) for x in municipal if _text(x))
     elif municipal not in (None, ""):
-        problems.append(Problem(Location(str(path), part="kommunale_klynger"),
-                                "skal være en liste af Klynge-ID'er eller 'alle'"))
+        problems.append(
+            Problem(
+                Location(str(path), part="kommunale_klynger"),
+                "skal være en liste af Klynge-ID'er eller 'alle'",
+            )
+        )
     return result
 
 
-def _sheet_rows(ws: Any, headers: dict[str, tuple[str, ...]]) -> tuple[int, dict[str, int | None],
-                                                                       list[tuple[int, tuple]]]:
+def _sheet_rows(
+    ws: Any, headers: dict[str, tuple[str, ...]]
+) -> tuple[int, dict[str, int | None], list[tuple[int, tuple]]]:
     rows = list(ws.iter_rows(values_only=True))
     header_row, colmap = 0, {}
     for i, row in enumerate(rows, start=1):
@@ -160,15 +189,20 @@ def _sheet_rows(ws: Any, headers: dict[str, tuple[str, ...]]) -> tuple[int, dict
             header_row = i
             colmap = {_text(h).casefold(): j for j, h in enumerate(row) if _text(h)}
             break
-    cols = {name: next((colmap[a.casefold()] for a in aliases if a.casefold() in colmap), None)
-            for name, aliases in headers.items()}
-    body = [(i, row) for i, row in enumerate(rows[header_row:], start=header_row + 1)
-            if any(_text(v) for v in row)]
+    cols = {
+        name: next((colmap[a.casefold()] for a in aliases if a.casefold() in colmap), None)
+        for name, aliases in headers.items()
+    }
+    body = [
+        (i, row)
+        for i, row in enumerate(rows[header_row:], start=header_row + 1)
+        if any(_text(v) for v in row)
+    ]
     return header_row, cols, body
 
 
 def _from_workbook(path: Path, problems: list[Problem]) -> PlanInput:
-    from docauto.xlsxio import load_workbook_checked
+    from docauto.office.xlsxio import load_workbook_checked
 
     wb = load_workbook_checked(path, data_only=True)
     result = PlanInput(source=str(path))
@@ -176,22 +210,38 @@ def _from_workbook(path: Path, problems: list[Problem]) -> PlanInput:
         sheets = {ws.title.strip().casefold(): ws for ws in wb.worksheets}
         ws = sheets.get("blokerede datoer")
         if ws is not None:
-            hrow, cols, body = _sheet_rows(ws, {"Deltager": ("Deltager", "Navn"),
-                                                "Fra": ("Fra", "Dato", "Fra dato"),
-                                                "Til": ("Til", "Til dato")})
+            hrow, cols, body = _sheet_rows(
+                ws,
+                {
+                    "Deltager": ("Deltager", "Navn"),
+                    "Fra": ("Fra", "Dato", "Fra dato"),
+                    "Til": ("Til", "Til dato"),
+                },
+            )
             for name in ("Deltager", "Fra"):
                 if cols[name] is None:
-                    problems.append(Problem(Location(str(path), ws.title, hrow or 1, name),
-                                            "kolonnen mangler i overskriftsrækken"))
+                    problems.append(
+                        Problem(
+                            Location(str(path), ws.title, hrow or 1, name),
+                            "kolonnen mangler i overskriftsrækken",
+                        )
+                    )
             if cols["Deltager"] is not None and cols["Fra"] is not None:
                 for i, row in body:
                     who = _text(row[cols["Deltager"]] if cols["Deltager"] < len(row) else None)
                     first = row[cols["Fra"]] if cols["Fra"] < len(row) else None
-                    last = row[cols["Til"]] if cols["Til"] is not None and cols["Til"] < len(row) else None
+                    last = (
+                        row[cols["Til"]]
+                        if cols["Til"] is not None and cols["Til"] < len(row)
+                        else None
+                    )
                     loc = Location(str(path), ws.title, i, "Fra")
                     if not who:
-                        problems.append(Problem(Location(str(path), ws.title, i, "Deltager"),
-                                                "mangler en værdi"))
+                        problems.append(
+                            Problem(
+                                Location(str(path), ws.title, i, "Deltager"), "mangler en værdi"
+                            )
+                        )
                         continue
                     got = _dates([first], loc, problems) if _text(first) else set()
                     if not _text(first):
@@ -201,28 +251,50 @@ def _from_workbook(path: Path, problems: list[Problem]) -> PlanInput:
                         if got and end:
                             a, b = min(got), max(end)
                             if b < a:
-                                problems.append(Problem(Location(str(path), ws.title, i, "Til"),
-                                                        "slutdatoen ligger før startdatoen"))
+                                problems.append(
+                                    Problem(
+                                        Location(str(path), ws.title, i, "Til"),
+                                        "slutdatoen ligger før startdatoen",
+                                    )
+                                )
                             got = set(days(a, b))
-                    result.blocked.append(BlockedEntry(who, frozenset(got),
-                                                       Location(str(path), ws.title, i, "Deltager")))
+                    result.blocked.append(
+                        BlockedEntry(
+                            who, frozenset(got), Location(str(path), ws.title, i, "Deltager")
+                        )
+                    )
         ws = sheets.get("netværksrepræsentanter")
         if ws is not None:
-            hrow, cols, body = _sheet_rows(ws, {"Klynge-ID": ("Klynge-ID", "Netværk", "Klynge"),
-                                                "Leder": ("Leder", "Repræsentant", "Navn")})
+            hrow, cols, body = _sheet_rows(
+                ws,
+                {
+                    "Klynge-ID": ("Klynge-ID", "Netværk", "Klynge"),
+                    "Leder": ("Leder", "Repræsentant", "Navn"),
+                },
+            )
             if None in cols.values():
-                problems.append(Problem(Location(str(path), ws.title, hrow or 1),
-                                        "kolonnerne Klynge-ID og Leder skal findes"))
+                problems.append(
+                    Problem(
+                        Location(str(path), ws.title, hrow or 1),
+                        "kolonnerne Klynge-ID og Leder skal findes",
+                    )
+                )
             else:
                 for i, row in body:
                     result.network_reps[_text(row[cols["Klynge-ID"]])] = (
-                        _text(row[cols["Leder"]]), Location(str(path), ws.title, i, "Leder"))
+                        _text(row[cols["Leder"]]),
+                        Location(str(path), ws.title, i, "Leder"),
+                    )
         ws = sheets.get("kommunale klynger")
         if ws is not None:
             hrow, cols, body = _sheet_rows(ws, {"Klynge-ID": ("Klynge-ID", "Klynge")})
             if cols["Klynge-ID"] is None:
-                problems.append(Problem(Location(str(path), ws.title, hrow or 1, "Klynge-ID"),
-                                        "kolonnen mangler i overskriftsrækken"))
+                problems.append(
+                    Problem(
+                        Location(str(path), ws.title, hrow or 1, "Klynge-ID"),
+                        "kolonnen mangler i overskriftsrækken",
+                    )
+                )
             else:
                 values = [_text(row[cols["Klynge-ID"]]) for _, row in body]
                 if any(v.casefold() == "alle" for v in values):

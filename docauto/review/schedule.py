@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from docauto.errors import Location, Problem, UsageError, ValidationError
 from docauto.review.planinput import PlanInput
 from docauto.review.settings import ReviewSettings
-from docauto.structure import Cluster, Structure
+from docauto.structure.model import Cluster, Structure
 
 
 class ScheduleError(ValidationError):
@@ -87,8 +87,9 @@ def meeting_id(cluster: Cluster) -> str:
     return f"SG-{cluster.id}"
 
 
-def working_days(start: dt.date, end: dt.date,
-                 categories: tuple[str, ...] = ("public",)) -> list[dt.date]:
+def working_days(
+    start: dt.date, end: dt.date, categories: tuple[str, ...] = ("public",)
+) -> list[dt.date]:
     """Monday to Friday inside the window, without Danish holidays of the given categories
     ('public'; 'optional' adds Grundlovsdag, Christmas Eve and New Year's Eve)."""
     import holidays
@@ -114,7 +115,7 @@ def day_slots(settings: ReviewSettings) -> list[tuple[dt.time, dt.time]]:
     return out
 
 
-def _units_sorted(cluster: Cluster):  # noqa: ANN202
+def _units_sorted(cluster: Cluster):
     return sorted(cluster.units, key=lambda u: u.id)
 
 
@@ -128,9 +129,13 @@ def network_representative(cluster: Cluster, override: str | None) -> tuple[str,
     Without an override: the leader of the network's first unit (by unit id) who is not the
     coordinator, so the choice is the same every run.
     """
-    candidates = [u for u in _units_sorted(cluster) if u.leader
-                  and not _same_person(u.leader, cluster.leader)
-                  and not _same_person(u.email, cluster.email)]
+    candidates = [
+        u
+        for u in _units_sorted(cluster)
+        if u.leader
+        and not _same_person(u.leader, cluster.leader)
+        and not _same_person(u.email, cluster.email)
+    ]
     if override:
         key = override.strip().casefold()
         for u in _units_sorted(cluster):
@@ -142,31 +147,62 @@ def network_representative(cluster: Cluster, override: str | None) -> tuple[str,
     return candidates[0].leader, candidates[0].email, candidates[0].name
 
 
-def _participants(structure: Structure, cluster: Cluster, settings: ReviewSettings,
-                  reps: dict[str, tuple[str, Location]], problems: list[Problem]) -> tuple[Participant, ...]:
+def _participants(
+    structure: Structure,
+    cluster: Cluster,
+    settings: ReviewSettings,
+    reps: dict[str, tuple[str, Location]],
+    problems: list[Problem],
+) -> tuple[Participant, ...]:
     out = [Participant(_key(p.name, p.email), p.name, p.role, p.email) for p in settings.fixed]
     area = structure.areas.get(cluster.area)
     if area is not None:
-        out.append(Participant(_key(area.chief, area.email), area.chief,
-                               f"Områdechef, {area.name}", area.email))
+        out.append(
+            Participant(
+                _key(area.chief, area.email), area.chief, f"Områdechef, {area.name}", area.email
+            )
+        )
     role = "Netværkskoordinator" if cluster.is_network else "Klyngeleder"
     if cluster.leader or cluster.email:
-        out.append(Participant(_key(cluster.leader, cluster.email), cluster.leader or cluster.email,
-                               f"{role}, {cluster.name}", cluster.email))
+        out.append(
+            Participant(
+                _key(cluster.leader, cluster.email),
+                cluster.leader or cluster.email,
+                f"{role}, {cluster.name}",
+                cluster.email,
+            )
+        )
     else:
         # No leader in the structure yet: the seat is still planned for, under the cluster's id.
-        out.append(Participant(f"leder:{cluster.id}".casefold(), f"{role} for {cluster.name}",
-                               f"{role}, {cluster.name}"))
+        out.append(
+            Participant(
+                f"leder:{cluster.id}".casefold(),
+                f"{role} for {cluster.name}",
+                f"{role}, {cluster.name}",
+            )
+        )
     if cluster.is_network:
         override, loc = reps.get(cluster.id, (None, None))
         rep = network_representative(cluster, override)
         if rep is None:
             names = [u.leader for u in cluster.units if u.leader] + [u.id for u in cluster.units]
             near = difflib.get_close_matches(override or "", names, n=2)
-            problems.append(Problem(loc or Location(), f"'{override}' er ikke leder af en enhed i "
-                                    f"netværket {cluster.id}" + (f"; mente du {', '.join(near)}?" if near else "")))
+            problems.append(
+                Problem(
+                    loc or Location(),
+                    f"'{override}' er ikke leder af en enhed i "
+                    f"netværket {cluster.id}" + (f"; mente du {', '.join(near)}?" if near else ""),
+                )
+            )
         elif rep[0]:
-            out.append(Participant(_key(rep[0], rep[1]), rep[0], f"Leder, {rep[2]} (netværkets anden repræsentant)", rep[1]))
+            out.append(
+                Participant(
+                    _key(rep[0], rep[1]),
+                    rep[0],
+                    f"Leder, {rep[2]} (netværkets anden repræsentant)",
+                    rep[1],
+                )
+            )
     seen, unique = set(), []
     for p in out:
         if p.key not in seen:
@@ -182,8 +218,9 @@ def meetings_for(structure: Structure, settings: ReviewSettings, plan: PlanInput
     for cid in plan.municipal:
         c = structure.find_cluster(cid)
         if c is None:
-            problems.append(Problem(Location(plan.source, part="kommunale_klynger"),
-                                    f"ukendt klynge '{cid}'"))
+            problems.append(
+                Problem(Location(plan.source, part="kommunale_klynger"), f"ukendt klynge '{cid}'")
+            )
         elif c not in chosen:
             chosen.append(c)
     if plan.all_municipal:
@@ -194,15 +231,23 @@ def meetings_for(structure: Structure, settings: ReviewSettings, plan: PlanInput
             problems.append(Problem(loc, f"'{cid}' er ikke et netværk i strukturen"))
     area_order = {name: i for i, name in enumerate(structure.areas)}
     chosen.sort(key=lambda c: (area_order.get(c.area, len(area_order)), c.id))
-    meetings = [Meeting(meeting_id(c), c, _participants(structure, c, settings, plan.network_reps, problems),
-                        settings.place_for(c.area)) for c in chosen]
+    meetings = [
+        Meeting(
+            meeting_id(c),
+            c,
+            _participants(structure, c, settings, plan.network_reps, problems),
+            settings.place_for(c.area),
+        )
+        for c in chosen
+    ]
     if problems:
         raise ScheduleError(f"{len(problems)} fejl i planlægningsfilen", problems)
     return meetings
 
 
-def resolve_blocked(meetings: Iterable[Meeting], structure: Structure,
-                    plan: PlanInput) -> dict[str, set[dt.date]]:
+def resolve_blocked(
+    meetings: Iterable[Meeting], structure: Structure, plan: PlanInput
+) -> dict[str, set[dt.date]]:
     """Blocked dates by participant key. A name matches a participant's name or e-mail, an
     area's name its chief, a cluster's id or name its leader / coordinator."""
     aliases: dict[str, str] = {}
@@ -230,8 +275,13 @@ def resolve_blocked(meetings: Iterable[Meeting], structure: Structure,
         key = aliases.get(entry.who.strip().casefold())
         if key is None:
             near = difflib.get_close_matches(entry.who, [p.name for p in people.values()], n=3)
-            problems.append(Problem(entry.location, f"ukendt deltager '{entry.who}'"
-                                    + (f"; mente du {', '.join(near)}?" if near else "")))
+            problems.append(
+                Problem(
+                    entry.location,
+                    f"ukendt deltager '{entry.who}'"
+                    + (f"; mente du {', '.join(near)}?" if near else ""),
+                )
+            )
             continue
         if key in people or key in known_people or key.startswith("leder:"):
             out.setdefault(key, set()).update(entry.dates)
@@ -240,16 +290,19 @@ def resolve_blocked(meetings: Iterable[Meeting], structure: Structure,
     return out
 
 
-def plan_schedule(structure: Structure, settings: ReviewSettings,
-                  plan: PlanInput | None = None) -> Schedule:
+def plan_schedule(
+    structure: Structure, settings: ReviewSettings, plan: PlanInput | None = None
+) -> Schedule:
     """Place every meeting or raise ScheduleError saying what does not fit. Nothing is written."""
     plan = plan or PlanInput()
     if settings.end < settings.start:
         raise UsageError(f"perioden slutter ({settings.end}) før den begynder ({settings.start})")
     slots_per_day = day_slots(settings)
     if not slots_per_day:
-        raise UsageError(f"arbejdstiden {settings.day_start:%H:%M}-{settings.day_end:%H:%M} har ikke "
-                         f"plads til et møde på {settings.minutes} minutter")
+        raise UsageError(
+            f"arbejdstiden {settings.day_start:%H:%M}-{settings.day_end:%H:%M} har ikke "
+            f"plads til et møde på {settings.minutes} minutter"
+        )
     meetings = meetings_for(structure, settings, plan)
     blocked = resolve_blocked(meetings, structure, plan)
     days = working_days(settings.start, settings.end, settings.holiday_categories)
@@ -257,11 +310,18 @@ def plan_schedule(structure: Structure, settings: ReviewSettings,
     never = []
     for p in {p.key: p for m in meetings for p in m.participants}.values():
         if days and all(d in blocked.get(p.key, ()) for d in days):
-            never.append(Problem(Location(plan.source or None),
-                                 f"{p.label()} er blokeret på alle arbejdsdage i perioden {window}"))
+            never.append(
+                Problem(
+                    Location(plan.source or None),
+                    f"{p.label()} er blokeret på alle arbejdsdage i perioden {window}",
+                )
+            )
     if never:
-        raise ScheduleError(f"{len(never)} deltager(e) kan ikke deltage på nogen dag", never,
-                            hint="remove some blocked dates or widen the window")
+        raise ScheduleError(
+            f"{len(never)} deltager(e) kan ikke deltage på nogen dag",
+            never,
+            hint="remove some blocked dates or widen the window",
+        )
     slots = [(d, s, e) for d in days for s, e in slots_per_day]
     busy: dict[str, set[int]] = {}
     placed: list[ScheduledMeeting] = []
@@ -272,7 +332,9 @@ def plan_schedule(structure: Structure, settings: ReviewSettings,
         target = (i * len(slots)) // n if n else 0
         for idx in [*range(target, len(slots)), *range(0, target)]:
             d, s, e = slots[idx]
-            if any(idx in busy.get(p.key, ()) or d in blocked.get(p.key, ()) for p in m.participants):
+            if any(
+                idx in busy.get(p.key, ()) or d in blocked.get(p.key, ()) for p in m.participants
+            ):
                 continue
             for p in m.participants:
                 busy.setdefault(p.key, set()).add(idx)
@@ -281,11 +343,15 @@ def plan_schedule(structure: Structure, settings: ReviewSettings,
         else:
             unplaced.append(m)
     if unplaced:
-        problems = [Problem(Location(), f"{m.id} {m.cluster.name} ({m.cluster.area})") for m in unplaced]
+        problems = [
+            Problem(Location(), f"{m.id} {m.cluster.name} ({m.cluster.area})") for m in unplaced
+        ]
         raise ScheduleError(
             f"perioden {window} er for kort: {len(unplaced)} af {n} møder kan ikke placeres "
-            f"({len(days)} arbejdsdage med {len(slots_per_day)} mødetider hver)", problems,
-            hint="widen the window (--from/--to), the working hours, or remove blocked dates")
+            f"({len(days)} arbejdsdage med {len(slots_per_day)} mødetider hver)",
+            problems,
+            hint="widen the window (--from/--to), the working hours, or remove blocked dates",
+        )
     placed.sort(key=lambda sm: (sm.day, sm.start, sm.id))
     return Schedule(placed, settings)
 
@@ -295,9 +361,11 @@ def clashes(schedule: Schedule) -> list[tuple[str, str, str]]:
     out = []
     ms = schedule.meetings
     for i, a in enumerate(ms):
-        for b in ms[i + 1:]:
+        for b in ms[i + 1 :]:
             if a.day != b.day or a.ends <= b.starts or b.ends <= a.starts:
                 continue
-            shared = {p.key for p in a.meeting.participants} & {p.key for p in b.meeting.participants}
+            shared = {p.key for p in a.meeting.participants} & {
+                p.key for p in b.meeting.participants
+            }
             out.extend((k, a.id, b.id) for k in sorted(shared))
     return out

@@ -43,7 +43,9 @@ def agenda(meeting_type: str) -> list[AgendaItem]:
         if item["id"] in seen:
             raise ConfigError(f"dagsorden.yaml: '{key}' har id '{item['id']}' to gange")
         seen.add(item["id"])
-        out.append(AgendaItem(str(item["id"]), str(item["titel"]), str(item.get("tekst") or "").strip()))
+        out.append(
+            AgendaItem(str(item["id"]), str(item["titel"]), str(item.get("tekst") or "").strip())
+        )
     return out
 
 
@@ -96,7 +98,9 @@ def _categories(value: Any, path: Path) -> tuple[str, ...]:
     known = holidays.Denmark.supported_categories
     for v in values:
         if v not in known:
-            raise ConfigError(f"{path}: fridage: ukendt kategori '{v}' (kendte: {', '.join(known)})")
+            raise ConfigError(
+                f"{path}: fridage: ukendt kategori '{v}' (kendte: {', '.join(known)})"
+            )
     return values
 
 
@@ -109,9 +113,12 @@ def load_settings(path: Path | None = None) -> ReviewSettings:
         period = data.get("periode") or {}
         hours = data.get("arbejdstid") or {}
         org = data.get("arrangør") or {}
-        fixed = tuple(FixedParticipant(str(p["navn"]), str(p.get("rolle") or p["navn"]),
-                                       str(p.get("e-mail") or ""))
-                      for p in data.get("faste_deltagere") or [])
+        fixed = tuple(
+            FixedParticipant(
+                str(p["navn"]), str(p.get("rolle") or p["navn"]), str(p.get("e-mail") or "")
+            )
+            for p in data.get("faste_deltagere") or []
+        )
         return ReviewSettings(
             start=parse_date(period.get("fra", "2012-09-01")),
             end=parse_date(period.get("til", "2012-11-30")),

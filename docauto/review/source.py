@@ -12,7 +12,7 @@ from docauto.dates import parse_date
 from docauto.errors import UsageError
 from docauto.review.schedule import Schedule, ScheduledMeeting, plan_schedule
 from docauto.review.settings import ReviewSettings, load_settings, parse_clock
-from docauto.structure import Structure
+from docauto.structure.model import Structure
 
 
 def settings_with(options: Mapping[str, Any] | None = None) -> ReviewSettings:
@@ -39,8 +39,8 @@ def settings_with(options: Mapping[str, Any] | None = None) -> ReviewSettings:
 def is_schedule_workbook(path: Path) -> bool:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
+    from docauto.office.xlsxio import load_workbook_checked
     from docauto.review.workbook import PLAN_SHEET
-    from docauto.xlsxio import load_workbook_checked
 
     wb = load_workbook_checked(path)
     try:
@@ -49,8 +49,9 @@ def is_schedule_workbook(path: Path) -> bool:
         wb.close()
 
 
-def schedule_for(structure: Structure, data: Path | None,
-                 options: Mapping[str, Any] | None = None) -> Schedule:
+def schedule_for(
+    structure: Structure, data: Path | None, options: Mapping[str, Any] | None = None
+) -> Schedule:
     settings = settings_with(options)
     if data is not None and is_schedule_workbook(Path(data)):
         from docauto.review.workbook import read_schedule_workbook
@@ -62,15 +63,18 @@ def schedule_for(structure: Structure, data: Path | None,
     extra = (options or {}).get("kommunale")
     if extra:
         # --municipal / --set kommunale=K001,K002 (or 'alle') adds to the input file's list
-        ids = [x.strip() for x in (extra if isinstance(extra, list | tuple) else str(extra).split(","))]
+        ids = [
+            x.strip() for x in (extra if isinstance(extra, list | tuple) else str(extra).split(","))
+        ]
         plan.all_municipal = plan.all_municipal or any(x.casefold() == "alle" for x in ids)
         plan.municipal = (*plan.municipal, *(x for x in ids if x and x.casefold() != "alle"))
     return plan_schedule(structure, settings, plan)
 
 
-def selected(schedule: Schedule, structure: Structure, only: tuple[str, ...],
-             areas: tuple[str, ...]) -> list[ScheduledMeeting]:
-    from docauto.structure import select_clusters
+def selected(
+    schedule: Schedule, structure: Structure, only: tuple[str, ...], areas: tuple[str, ...]
+) -> list[ScheduledMeeting]:
+    from docauto.structure.model import select_clusters
 
     meetings = schedule.meetings
     if only:

@@ -10,15 +10,28 @@ from typing import Any
 
 from docauto.dates import parse_date
 from docauto.errors import InputError, Location, Problem, ValidationError
+from docauto.office.xlsxio import cell_text as _text
 from docauto.review.schedule import Meeting, Participant, Schedule, ScheduledMeeting
 from docauto.review.settings import ReviewSettings, parse_clock
-from docauto.structure import Structure
-from docauto.xlsxio import cell_text as _text
+from docauto.structure.model import Structure
 
 PLAN_SHEET = "Mødeplan"
 PEOPLE_SHEET = "Deltagere"
-PLAN_COLUMNS = ("Møde-ID", "Dato", "Ugedag", "Start", "Slut", "Uge", "Klynge-ID", "Klynge", "Type",
-                "Område", "Paraplyorganisation", "Sted", "Deltagere")
+PLAN_COLUMNS = (
+    "Møde-ID",
+    "Dato",
+    "Ugedag",
+    "Start",
+    "Slut",
+    "Uge",
+    "Klynge-ID",
+    "Klynge",
+    "Type",
+    "Område",
+    "Paraplyorganisation",
+    "Sted",
+    "Deltagere",
+)
 PEOPLE_COLUMNS = ("Møde-ID", "Klynge-ID", "Navn", "Rolle", "E-mail")
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
@@ -34,9 +47,23 @@ def write_schedule_workbook(schedule: Schedule) -> bytes:
     ws.append(list(PLAN_COLUMNS))
     for m in schedule.meetings:
         c = m.cluster
-        ws.append([m.id, m.day, _WEEKDAYS[m.day.weekday()], m.start.strftime("%H:%M"),
-                   m.end.strftime("%H:%M"), m.day.isocalendar().week, c.id, c.name, c.type, c.area,
-                   c.umbrella, m.meeting.place, "; ".join(p.name for p in m.meeting.participants)])
+        ws.append(
+            [
+                m.id,
+                m.day,
+                _WEEKDAYS[m.day.weekday()],
+                m.start.strftime("%H:%M"),
+                m.end.strftime("%H:%M"),
+                m.day.isocalendar().week,
+                c.id,
+                c.name,
+                c.type,
+                c.area,
+                c.umbrella,
+                m.meeting.place,
+                "; ".join(p.name for p in m.meeting.participants),
+            ]
+        )
         ws.cell(ws.max_row, 2).number_format = "DD-MM-YYYY"
     people = wb.create_sheet(PEOPLE_SHEET)
     people.append(list(PEOPLE_COLUMNS))
@@ -51,7 +78,9 @@ def write_schedule_workbook(schedule: Schedule) -> bytes:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # a name starting with '=' stays text
         for i, h in enumerate(cols, start=1):
-            values = [len(str(h))] + [len(str(r[i - 1] or "")) for r in sheet.iter_rows(min_row=2, values_only=True)]
+            values = [len(str(h))] + [
+                len(str(r[i - 1] or "")) for r in sheet.iter_rows(min_row=2, values_only=True)
+            ]
             sheet.column_dimensions[get_column_letter(i)].width = min(max(values) + 2, 60)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
@@ -60,16 +89,16 @@ def write_schedule_workbook(schedule: Schedule) -> bytes:
     return buf.getvalue()
 
 
-
 def _columns(header: tuple, wanted: tuple[str, ...]) -> dict[str, int | None]:
     idx = {_text(h).casefold(): i for i, h in enumerate(header) if _text(h)}
     return {w: idx.get(w.casefold()) for w in wanted}
 
 
-def read_schedule_workbook(path: str | Path, structure: Structure,
-                           settings: ReviewSettings) -> Schedule:
+def read_schedule_workbook(
+    path: str | Path, structure: Structure, settings: ReviewSettings
+) -> Schedule:
     """The schedule from a Mødeplan workbook (possibly edited by hand); every problem listed."""
-    from docauto.xlsxio import load_workbook_checked
+    from docauto.office.xlsxio import load_workbook_checked
 
     path = Path(path)
     if not path.exists():
@@ -80,7 +109,10 @@ def read_schedule_workbook(path: str | Path, structure: Structure,
         sheets = {ws.title.strip().casefold(): ws for ws in wb.worksheets}
         plan_ws = sheets.get(PLAN_SHEET.casefold())
         if plan_ws is None:
-            raise InputError(f"{path}: arket '{PLAN_SHEET}' mangler", hint="pass the workbook 'review schedule' wrote")
+            raise InputError(
+                f"{path}: arket '{PLAN_SHEET}' mangler",
+                hint="pass the workbook 'review schedule' wrote",
+            )
         rows = list(plan_ws.iter_rows(values_only=True))
         people_ws = sheets.get(PEOPLE_SHEET.casefold())
         people_rows = list(people_ws.iter_rows(values_only=True)) if people_ws is not None else []
@@ -98,23 +130,35 @@ def read_schedule_workbook(path: str | Path, structure: Structure,
     if people_rows:
         pc = _columns(people_rows[0], PEOPLE_COLUMNS)
         for row in people_rows[1:]:
+
             def cell(name: str, row: tuple = row) -> str:
                 j = pc[name]
                 return _text(row[j]) if j is not None and j < len(row) else ""
+
             if cell("Navn"):
-                people.setdefault(cell("Klynge-ID"), []).append(Participant(
-                    (cell("E-mail") or cell("Navn")).casefold(), cell("Navn"), cell("Rolle"), cell("E-mail")))
+                people.setdefault(cell("Klynge-ID"), []).append(
+                    Participant(
+                        (cell("E-mail") or cell("Navn")).casefold(),
+                        cell("Navn"),
+                        cell("Rolle"),
+                        cell("E-mail"),
+                    )
+                )
     out = []
     for i, row in enumerate(rows[1:], start=2):
+
         def get(name: str, row: tuple = row) -> Any:
             j = cols[name]
             return row[j] if j is not None and j < len(row) else None
+
         if not any(_text(v) for v in row):
             continue
         cid = _text(get("Klynge-ID"))
         cluster = structure.find_cluster(cid)
         if cluster is None:
-            problems.append(Problem(Location(str(path), PLAN_SHEET, i, "Klynge-ID"), f"ukendt klynge '{cid}'"))
+            problems.append(
+                Problem(Location(str(path), PLAN_SHEET, i, "Klynge-ID"), f"ukendt klynge '{cid}'")
+            )
             continue
         try:
             day = parse_date(get("Dato"))

@@ -58,24 +58,24 @@ def msg_to_mime(data: bytes) -> bytes | None:
         mime = msg.asEmailMessage()
         _complete_headers(mime, msg)
         return mime.as_bytes()
-    except Exception:  # noqa: BLE001 - any failure means "could not convert"
+    except Exception:
         return None
     finally:
         if msg is not None:
             try:
                 msg.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 pass
 
 
-def _msg_string(msg, tag: str) -> str:  # noqa: ANN001 - an extract_msg.Message
+def _msg_string(msg, tag: str) -> str:
     try:
         return (msg.getStringStream(f"__substg1.0_{tag}") or "").strip()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
 
 
-def _complete_headers(mime: EmailMessage, msg) -> None:  # noqa: ANN001
+def _complete_headers(mime: EmailMessage, msg) -> None:
     """A .msg without the transport headers (a draft, a mail saved from Sent Items) comes out
     of extract-msg without Subject, Date or the sender's address; take them from the MAPI
     properties so the mail can still be classified and authorised."""
@@ -92,8 +92,9 @@ def _complete_headers(mime: EmailMessage, msg) -> None:  # noqa: ANN001
         put("Subject", " ".join(msg.subject.split()))
     if "@" not in str(mime.get("From") or ""):
         # PR_SENDER_EMAIL_ADDRESS, PR_SENDER_SMTP_ADDRESS, PR_SENT_REPRESENTING_EMAIL_ADDRESS
-        address = next((a for a in (_msg_string(msg, t) for t in ("0C1F", "5D01", "0065"))
-                        if "@" in a), "")
+        address = next(
+            (a for a in (_msg_string(msg, t) for t in ("0C1F", "5D01", "0065")) if "@" in a), ""
+        )
         if address:
             put("From", formataddr((_msg_string(msg, "0C1A") or "", address)))
     if missing("Date"):
@@ -163,4 +164,3 @@ class DirSource:
 
     def close(self) -> None:
         pass
-

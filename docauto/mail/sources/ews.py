@@ -42,14 +42,17 @@ PAGE_SIZE = 50
 class EwsSource:
     """One folder of one on-premises Exchange mailbox; see the module docstring."""
 
-    def __init__(self, spec: str, *, max_retry_wait: float = 60.0, retries: int = 4,
-                 sleep=time.sleep) -> None:  # noqa: ANN001
+    def __init__(
+        self, spec: str, *, max_retry_wait: float = 60.0, retries: int = 4, sleep=time.sleep
+    ) -> None:
         body = spec.split(":", 1)[1] if ":" in spec else ""
         mailbox, _, query = body.partition("?")
         mailbox = mailbox.strip("/")
         if "@" not in mailbox:
-            raise UsageError(f"EWS spec needs a mailbox address: '{spec}'",
-                             hint="ews:jobbank@kommune.dk?endpoint=https://mail.kommune.dk/EWS/Exchange.asmx")
+            raise UsageError(
+                f"EWS spec needs a mailbox address: '{spec}'",
+                hint="ews:jobbank@kommune.dk?endpoint=https://mail.kommune.dk/EWS/Exchange.asmx",
+            )
         opts = spec_options(query)
         self.mailbox = mailbox
         endpoint = opts.get("endpoint")
@@ -75,7 +78,9 @@ class EwsSource:
         self._sleep = sleep
         self._account = None
         self._source_folder = None
-        self._moved: set[str] = set()  # moved by this process; a lagging listing may still show them
+        self._moved: set[str] = (
+            set()
+        )  # moved by this process; a lagging listing may still show them
 
     # --- exchangelib --------------------------------------------------------------------------
 
@@ -87,9 +92,12 @@ class EwsSource:
                 client_id=credentials.get_setting("ews-client-id") or _missing("ews-client-id"),
                 client_secret=credentials.get_secret("ews-client-secret"),
                 tenant_id=credentials.get_setting("ews-tenant-id") or _missing("ews-tenant-id"),
-                identity=exchangelib.Identity(primary_smtp_address=self.mailbox))
+                identity=exchangelib.Identity(primary_smtp_address=self.mailbox),
+            )
         username = credentials.get_setting("ews-username") or _missing("ews-username")
-        return exchangelib.Credentials(username, credentials.get_secret("ews-password", account=username))
+        return exchangelib.Credentials(
+            username, credentials.get_secret("ews-password", account=username)
+        )
 
     def _connect(self) -> Any:
         if self._account is not None:
@@ -97,20 +105,35 @@ class EwsSource:
         try:
             import exchangelib
         except ImportError:
-            raise ConfigError("the ews: source needs exchangelib: pip install 'docauto[ews]'") from None
-        auth_type = {"ntlm": exchangelib.NTLM, "basic": exchangelib.BASIC,
-                     "oauth": exchangelib.OAUTH2, None: None}[self.auth]
+            raise ConfigError(
+                "the ews: source needs exchangelib: pip install 'docauto[ews]'"
+            ) from None
+        auth_type = {
+            "ntlm": exchangelib.NTLM,
+            "basic": exchangelib.BASIC,
+            "oauth": exchangelib.OAUTH2,
+            None: None,
+        }[self.auth]
         config = exchangelib.Configuration(
-            service_endpoint=self.endpoint, credentials=self._credentials(), auth_type=auth_type,
+            service_endpoint=self.endpoint,
+            credentials=self._credentials(),
+            auth_type=auth_type,
             version=exchangelib.Version(build=exchangelib.Build(15, 0)),
             # Fail fast: waiting is watch mode's job, not a library's hidden retry loop.
-            retry_policy=exchangelib.FailFast())
+            retry_policy=exchangelib.FailFast(),
+        )
         access = exchangelib.IMPERSONATION if self.auth == "oauth" else exchangelib.DELEGATE
-        self._account = self._call(lambda: exchangelib.Account(
-            primary_smtp_address=self.mailbox, config=config, autodiscover=False, access_type=access))
+        self._account = self._call(
+            lambda: exchangelib.Account(
+                primary_smtp_address=self.mailbox,
+                config=config,
+                autodiscover=False,
+                access_type=access,
+            )
+        )
         return self._account
 
-    def _call(self, fn):  # noqa: ANN001, ANN202
+    def _call(self, fn):
         """Run one EWS operation; throttling waits in place when short, else goes up."""
         from exchangelib import errors as ews_errors
 
@@ -120,12 +143,16 @@ class EwsSource:
             except (ews_errors.ErrorServerBusy, ews_errors.RateLimitError) as exc:
                 wait = getattr(exc, "back_off", None) or getattr(exc, "wait", None)
                 if attempt < self.retries and (wait or 0) <= self.max_retry_wait:
-                    self._sleep(wait if wait is not None else min(2 ** attempt, self.max_retry_wait))
+                    self._sleep(wait if wait is not None else min(2**attempt, self.max_retry_wait))
                     continue
-                raise TransientMailError("Exchange is busy (ErrorServerBusy)", retry_after=wait) from None
+                raise TransientMailError(
+                    "Exchange is busy (ErrorServerBusy)", retry_after=wait
+                ) from None
             except ews_errors.UnauthorizedError:
-                raise MailError(f"Exchange refused the login for {self.mailbox}",
-                                hint="check DOCAUTO_EWS_USERNAME / DOCAUTO_EWS_PASSWORD and auth=") from None
+                raise MailError(
+                    f"Exchange refused the login for {self.mailbox}",
+                    hint="check DOCAUTO_EWS_USERNAME / DOCAUTO_EWS_PASSWORD and auth=",
+                ) from None
             except ews_errors.ErrorItemNotFound:
                 raise _NotFound() from None
             except ews_errors.ResponseMessageError as exc:
@@ -136,7 +163,9 @@ class EwsSource:
             except Exception as exc:  # requests' ConnectionError/Timeout are OSErrors? not all
                 if type(exc).__module__.startswith(("requests", "urllib3")):
                     self._account = None
-                    raise TransientMailError(f"Exchange unreachable ({type(exc).__name__})") from None
+                    raise TransientMailError(
+                        f"Exchange unreachable ({type(exc).__name__})"
+                    ) from None
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -161,14 +190,24 @@ class EwsSource:
         account = self._connect()
         parent = self._call(lambda: MsgFolderRoot.get_distinguished(root=account.root))
         for part in [p for p in path.split("/") if p]:
-            found = self._call(lambda p=parent, name=part: list(
-                FolderCollection(account=account, folders=[p]).find_folders(q=Q(name=name), depth=SHALLOW)))
+            found = self._call(
+                lambda p=parent, name=part: list(
+                    FolderCollection(account=account, folders=[p]).find_folders(
+                        q=Q(name=name), depth=SHALLOW
+                    )
+                )
+            )
             found = [f for f in found if not isinstance(f, Exception)]
             if found:
-                parent = Folder(root=account.root, id=found[0].id, changekey=found[0].changekey, name=part)
+                parent = Folder(
+                    root=account.root, id=found[0].id, changekey=found[0].changekey, name=part
+                )
                 continue
-            made = self._call(lambda p=parent, name=part: CreateFolder(account=account).get(
-                parent_folder=p, folders=[Folder(root=account.root, name=name)]))
+            made = self._call(
+                lambda p=parent, name=part: CreateFolder(account=account).get(
+                    parent_folder=p, folders=[Folder(root=account.root, name=name)]
+                )
+            )
             parent = Folder(root=account.root, id=made.id, changekey=made.changekey, name=part)
         folders = self.state.get("folders", {})
         folders[path] = parent.id
@@ -186,8 +225,11 @@ class EwsSource:
         if self.since:
             from exchangelib import UTC, EWSDateTime
 
-            query = query.filter(datetime_received__gte=EWSDateTime(
-                self.since.year, self.since.month, self.since.day, tzinfo=UTC))
+            query = query.filter(
+                datetime_received__gte=EWSDateTime(
+                    self.since.year, self.since.month, self.since.day, tzinfo=UTC
+                )
+            )
         query = query.order_by("datetime_received").only("id", "changekey")
         query.page_size = PAGE_SIZE
         ids = self._call(lambda: [(i.id, i.changekey) for i in query])
@@ -196,15 +238,21 @@ class EwsSource:
             if item_id in done or item_id in self._moved:
                 continue
             try:
-                (full,) = self._call(lambda i=item_id, c=changekey: list(
-                    account.fetch(ids=[(i, c)], only_fields=["mime_content"])))
+                (full,) = self._call(
+                    lambda i=item_id, c=changekey: list(
+                        account.fetch(ids=[(i, c)], only_fields=["mime_content"])
+                    )
+                )
             except _NotFound:
                 continue  # moved or deleted by a person meanwhile
             if isinstance(full, Exception) or not getattr(full, "mime_content", None):
                 continue
             raw = full.mime_content
-            yield SourceItem(id=item_id, raw=raw if isinstance(raw, bytes) else raw.encode(),
-                             name=f"ews:{self.folder}/{item_id[-12:]}")
+            yield SourceItem(
+                id=item_id,
+                raw=raw if isinstance(raw, bytes) else raw.encode(),
+                name=f"ews:{self.folder}/{item_id[-12:]}",
+            )
 
     def done(self, item: SourceItem, outcome: str) -> None:
         target = self._folder_id(self.rejected_path if outcome == "rejected" else self.done_path)
@@ -221,7 +269,9 @@ class EwsSource:
 
         account = self._connect()
         try:
-            result = self._call(lambda: account.bulk_move(ids=[(item_id, None)], to_folder=FolderId(id=target)))
+            result = self._call(
+                lambda: account.bulk_move(ids=[(item_id, None)], to_folder=FolderId(id=target))
+            )
         except _NotFound:
             return
         self._moved.add(item_id)
@@ -257,7 +307,7 @@ class EwsSource:
         if account is not None:
             try:
                 account.protocol.close()
-            except Exception:  # noqa: BLE001 - closing
+            except Exception:
                 pass
 
 
@@ -272,4 +322,3 @@ def _missing(name: str) -> str:
 
 def _factory(spec: str) -> EwsSource:
     return EwsSource(spec)
-

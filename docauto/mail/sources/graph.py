@@ -45,14 +45,16 @@ PAGE_SIZE = 50
 class GraphSource:
     """One folder of one mailbox through Microsoft Graph; see the module docstring."""
 
-    def __init__(self, spec: str, *, max_retry_wait: float = 60.0, retries: int = 4,
-                 sleep=time.sleep) -> None:  # noqa: ANN001
+    def __init__(
+        self, spec: str, *, max_retry_wait: float = 60.0, retries: int = 4, sleep=time.sleep
+    ) -> None:
         body = spec.split(":", 1)[1] if ":" in spec else ""
         body, _, query = body.partition("?")
         mailbox, _, folder = body.strip("/").partition("/")
         if "@" not in mailbox:
-            raise UsageError(f"Graph spec needs a mailbox address: '{spec}'",
-                             hint="graph:jobbank@buf.kk.dk")
+            raise UsageError(
+                f"Graph spec needs a mailbox address: '{spec}'", hint="graph:jobbank@buf.kk.dk"
+            )
         opts = spec_options(query)
         self.mailbox = mailbox
         self.folder = folder or "inbox"  # a well-known name, a folder id, or a path
@@ -87,15 +89,29 @@ class GraphSource:
             mine = urllib.parse.urlsplit(self.base)
             theirs = urllib.parse.urlsplit(path_or_url)
             if (theirs.scheme, theirs.netloc) != (mine.scheme, mine.netloc):
-                raise MailError(f"Graph sent a link to another host ({theirs.netloc}); not followed")
+                raise MailError(
+                    f"Graph sent a link to another host ({theirs.netloc}); not followed"
+                )
             return path_or_url
         return self.base + path_or_url
 
-    def _request(self, method: str, path: str, *, body: Any = None, raw_body: bytes | None = None,
-                 content_type: str = "application/json", headers: dict[str, str] | None = None,
-                 expect_json: bool = True) -> tuple[int, Any]:
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        raw_body: bytes | None = None,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+        expect_json: bool = True,
+    ) -> tuple[int, Any]:
         url = self._url(path)
-        data = raw_body if raw_body is not None else (json.dumps(body).encode() if body is not None else None)
+        data = (
+            raw_body
+            if raw_body is not None
+            else (json.dumps(body).encode() if body is not None else None)
+        )
         for attempt in range(self.retries + 1):
             req = urllib.request.Request(url, data=data, method=method)
             req.add_header("Authorization", f"Bearer {self._token()}")
@@ -109,7 +125,7 @@ class GraphSource:
             if data is not None:
                 req.add_header("Content-Type", content_type)
             try:
-                with urllib.request.urlopen(req, timeout=120) as resp:  # noqa: S310 - https (or test loopback)
+                with urllib.request.urlopen(req, timeout=120) as resp:
                     payload = resp.read()
                     status = resp.status
             except urllib.error.HTTPError as exc:
@@ -118,13 +134,18 @@ class GraphSource:
                     wait = parse_retry_after(exc.headers.get("Retry-After"))
                     if attempt < self.retries and (wait or 0) <= self.max_retry_wait:
                         # Graph asks for exactly this pause; without a header, back off ourselves.
-                        self._sleep(wait if wait is not None else min(2 ** attempt, self.max_retry_wait))
+                        self._sleep(
+                            wait if wait is not None else min(2**attempt, self.max_retry_wait)
+                        )
                         continue
-                    raise TransientMailError(f"Graph throttled {method} (HTTP {status})",
-                                             retry_after=wait) from None
+                    raise TransientMailError(
+                        f"Graph throttled {method} (HTTP {status})", retry_after=wait
+                    ) from None
                 raise self._error(method, status, payload) from None
             except (urllib.error.URLError, OSError) as exc:
-                raise TransientMailError(f"Graph unreachable ({getattr(exc, 'reason', exc)})") from None
+                raise TransientMailError(
+                    f"Graph unreachable ({getattr(exc, 'reason', exc)})"
+                ) from None
             if not expect_json:
                 return status, payload
             return status, (json.loads(payload) if payload else {})
@@ -141,8 +162,10 @@ class GraphSource:
         if status in (500, 502):
             return TransientMailError(f"Graph server error on {method} (HTTP {status} {code})")
         if status in (401, 403):
-            return MailError(f"Graph refused access to {self.mailbox} (HTTP {status} {code})",
-                             hint="check Mail.ReadWrite consent and the application access policy")
+            return MailError(
+                f"Graph refused access to {self.mailbox} (HTTP {status} {code})",
+                hint="check Mail.ReadWrite consent and the application access policy",
+            )
         if status == 404:
             return _NotFound(code)
         return MailError(f"Graph {method} failed (HTTP {status} {code})")
@@ -162,7 +185,9 @@ class GraphSource:
         if "/" in self.folder:
             fid = self._resolve_path(self.folder, create=False)
         else:
-            _, folder = self._request("GET", f"{self._mbx()}/mailFolders/{urllib.parse.quote(self.folder)}?$select=id")
+            _, folder = self._request(
+                "GET", f"{self._mbx()}/mailFolders/{urllib.parse.quote(self.folder)}?$select=id"
+            )
             fid = folder["id"]
         self._remember_folder("@source", fid)
         self._folder_id = fid
@@ -184,13 +209,19 @@ class GraphSource:
         for part in [p for p in path.split("/") if p]:
             escaped = part.replace("'", "''")
             flt = urllib.parse.quote(f"displayName eq '{escaped}'")
-            _, found = self._request("GET", f"{self._mbx()}/mailFolders/{parent}/childFolders?$filter={flt}&$select=id,displayName")
+            _, found = self._request(
+                "GET",
+                f"{self._mbx()}/mailFolders/{parent}/childFolders?$filter={flt}&$select=id,displayName",
+            )
             match = [f for f in found.get("value", []) if f.get("displayName") == part]
             if match:
                 parent = match[0]["id"]
             elif create:
-                _, made = self._request("POST", f"{self._mbx()}/mailFolders/{parent}/childFolders",
-                                        body={"displayName": part})
+                _, made = self._request(
+                    "POST",
+                    f"{self._mbx()}/mailFolders/{parent}/childFolders",
+                    body={"displayName": part},
+                )
                 parent = made["id"]
             else:
                 raise MailError(f"Graph folder '{path}' not found in {self.mailbox}")
@@ -208,15 +239,21 @@ class GraphSource:
         """Run one delta round and add what it finds to the queue, saved with the new link."""
         fid = self._source_folder_id()
         link = self.state.get("delta_link")
-        url = link or (f"{self._mbx()}/mailFolders/{urllib.parse.quote(fid)}/messages/delta"
-                       "?$select=id,receivedDateTime")
+        url = link or (
+            f"{self._mbx()}/mailFolders/{urllib.parse.quote(fid)}/messages/delta"
+            "?$select=id,receivedDateTime"
+        )
         if not link and self.since:
             # The one filter delta supports; it is carried inside the links Graph returns.
-            url += "&$filter=" + urllib.parse.quote(f"receivedDateTime ge {self.since.isoformat()}T00:00:00Z")
+            url += "&$filter=" + urllib.parse.quote(
+                f"receivedDateTime ge {self.since.isoformat()}T00:00:00Z"
+            )
         queue: dict[str, str] = dict(self.state.get("queue", {}))
         while True:
             try:
-                _, page = self._request("GET", url, headers={"Prefer": f"odata.maxpagesize={PAGE_SIZE}"})
+                _, page = self._request(
+                    "GET", url, headers={"Prefer": f"odata.maxpagesize={PAGE_SIZE}"}
+                )
             except _DeltaExpired:
                 if not link:
                     raise MailError("Graph refused the initial delta request (410)") from None
@@ -247,8 +284,11 @@ class GraphSource:
             if mid in done:
                 continue
             try:
-                _, raw = self._request("GET", f"{self._mbx()}/messages/{urllib.parse.quote(mid)}/$value",
-                                       expect_json=False)
+                _, raw = self._request(
+                    "GET",
+                    f"{self._mbx()}/messages/{urllib.parse.quote(mid)}/$value",
+                    expect_json=False,
+                )
             except _NotFound:
                 self._dequeue(mid)  # deleted or moved away by a person meanwhile
                 continue
@@ -272,8 +312,11 @@ class GraphSource:
 
     def _move(self, mid: str, target: str) -> None:
         try:
-            self._request("POST", f"{self._mbx()}/messages/{urllib.parse.quote(mid)}/move",
-                          body={"destinationId": target})
+            self._request(
+                "POST",
+                f"{self._mbx()}/messages/{urllib.parse.quote(mid)}/move",
+                body={"destinationId": target},
+            )
         except _NotFound:
             pass  # already moved or deleted
 
@@ -292,8 +335,13 @@ class GraphSource:
             return
         if "From" not in message:
             message["From"] = self.mailbox
-        self._request("POST", f"{self._mbx()}/sendMail", raw_body=base64.b64encode(message.as_bytes()),
-                      content_type="text/plain", expect_json=False)
+        self._request(
+            "POST",
+            f"{self._mbx()}/sendMail",
+            raw_body=base64.b64encode(message.as_bytes()),
+            content_type="text/plain",
+            expect_json=False,
+        )
 
     def close(self) -> None:
         pass
@@ -311,4 +359,3 @@ class _NotFound(MailError):
 
 def _factory(spec: str) -> GraphSource:
     return GraphSource(spec)
-

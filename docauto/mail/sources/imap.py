@@ -64,7 +64,9 @@ def _quote(name: str) -> str:
 
 
 def _response_code(data: list) -> str:
-    text = b" ".join(d if isinstance(d, bytes) else str(d).encode() for d in data if d).decode(errors="replace")
+    text = b" ".join(d if isinstance(d, bytes) else str(d).encode() for d in data if d).decode(
+        errors="replace"
+    )
     m = re.search(r"\[([A-Z-]+)", text)
     return m.group(1) if m else ""
 
@@ -83,10 +85,14 @@ class ImapSource:
         self.port = parts.port or (993 if self.tls else 143)
         self.user = unquote(parts.username or "")
         if not self.user:
-            raise UsageError(f"IMAP spec needs a user: '{spec}'", hint="imaps://jobbank%40buf.kk.dk@host/INBOX")
+            raise UsageError(
+                f"IMAP spec needs a user: '{spec}'", hint="imaps://jobbank%40buf.kk.dk@host/INBOX"
+            )
         if parts.password:
-            raise UsageError("put the IMAP password in DOCAUTO_IMAP_PASSWORD or the OS keyring, "
-                             "not in the source spec (it would end up in logs and task definitions)")
+            raise UsageError(
+                "put the IMAP password in DOCAUTO_IMAP_PASSWORD or the OS keyring, "
+                "not in the source spec (it would end up in logs and task definitions)"
+            )
         self.folder = unquote(parts.path.lstrip("/")) or "INBOX"
         self.auth = opts.get("auth", "password").lower()
         if self.auth not in ("password", "xoauth2"):
@@ -114,28 +120,38 @@ class ImapSource:
         ctx = ssl.create_default_context()
         try:
             if self.tls:
-                conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=ctx,
-                                                        timeout=self.timeout)
+                conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                    self.host, self.port, ssl_context=ctx, timeout=self.timeout
+                )
             else:
                 conn = imaplib.IMAP4(self.host, self.port, timeout=self.timeout)
                 if "STARTTLS" in conn.capabilities:
                     conn.starttls(ssl_context=ctx)
                 elif not self.loopback:
                     conn.shutdown()
-                    raise MailError(f"{self.host} offers no STARTTLS; docauto will not send the "
-                                    "password unencrypted", hint="use imaps://")
+                    raise MailError(
+                        f"{self.host} offers no STARTTLS; docauto will not send the "
+                        "password unencrypted",
+                        hint="use imaps://",
+                    )
         except ssl.SSLCertVerificationError as exc:
             # Not transient: a wrong or self-signed certificate does not heal by waiting.
-            raise MailError(f"TLS certificate of {self.host} not trusted ({exc.verify_message})") from None
+            raise MailError(
+                f"TLS certificate of {self.host} not trusted ({exc.verify_message})"
+            ) from None
         except (OSError, imaplib.IMAP4.abort) as exc:
-            raise TransientMailError(f"IMAP server {self.host}:{self.port} unreachable ({exc})") from None
+            raise TransientMailError(
+                f"IMAP server {self.host}:{self.port} unreachable ({exc})"
+            ) from None
         try:
             if self.auth == "xoauth2":
                 token = self._oauth_token()
                 raw = f"user={self.user}\x01auth=Bearer {token}\x01\x01".encode()
                 conn.authenticate("XOAUTH2", lambda _challenge: raw)
             else:
-                password = credentials.get_secret("imap-password", account=f"{self.user}@{self.host}")
+                password = credentials.get_secret(
+                    "imap-password", account=f"{self.user}@{self.host}"
+                )
                 conn.login(self.user, password)
         except imaplib.IMAP4.abort as exc:
             raise TransientMailError(f"IMAP connection lost while logging in ({exc})") from None
@@ -143,10 +159,14 @@ class ImapSource:
             code = _response_code([str(exc)])
             if code in _TRANSIENT_CODES:
                 raise TransientMailError(f"IMAP server busy at login ({code})") from None
-            raise MailError(f"IMAP login as {self.user} refused by {self.host}",
-                            hint="check the user name and DOCAUTO_IMAP_PASSWORD / the token") from None
+            raise MailError(
+                f"IMAP login as {self.user} refused by {self.host}",
+                hint="check the user name and DOCAUTO_IMAP_PASSWORD / the token",
+            ) from None
         typ, data = conn.capability()
-        self._caps = set(data[0].decode().upper().split()) if typ == "OK" and data and data[0] else set()
+        self._caps = (
+            set(data[0].decode().upper().split()) if typ == "OK" and data and data[0] else set()
+        )
         typ, data = conn.list('""', '""')
         if typ == "OK" and data and data[0]:
             m = re.match(rb'\(.*?\) (?:"(.)"|NIL)', data[0])
@@ -161,9 +181,11 @@ class ImapSource:
         token = msauth.static_token_from_env("imap")
         if token:
             return token
-        return msauth.AppTokenProvider("https://outlook.office365.com/.default", prefix="imap").token()
+        return msauth.AppTokenProvider(
+            "https://outlook.office365.com/.default", prefix="imap"
+        ).token()
 
-    def _cmd(self, what: str, fn, *args):  # noqa: ANN001, ANN202
+    def _cmd(self, what: str, fn, *args):
         """Run one IMAP command; connection trouble is transient, a NO is an error."""
         try:
             typ, data = fn(*args)
@@ -184,7 +206,7 @@ class ImapSource:
         if conn is not None:
             try:
                 conn.shutdown()
-            except Exception:  # noqa: BLE001 - it is already broken
+            except Exception:
                 pass
 
     def _mailbox(self, name: str) -> str:
@@ -199,7 +221,9 @@ class ImapSource:
         if not (typ == "OK" and data and data[0]):
             typ, data = conn.create(box)
             if typ != "OK" and "ALREADYEXISTS" not in _response_code(data):
-                raise MailError(f"cannot create IMAP folder '{name}' ({_response_code(data) or typ})")
+                raise MailError(
+                    f"cannot create IMAP folder '{name}' ({_response_code(data) or typ})"
+                )
             conn.subscribe(box)  # so Outlook and webmail show it
         self._created.add(name)
         return box
@@ -243,8 +267,9 @@ class ImapSource:
             raw = next((p[1] for p in parts if isinstance(p, tuple) and len(p) > 1), None)
             if raw is None:  # expunged meanwhile by another client
                 continue
-            yield SourceItem(id=f"{self._uidvalidity}:{uid}", raw=bytes(raw),
-                             name=f"imap:{self.folder}/{uid}")
+            yield SourceItem(
+                id=f"{self._uidvalidity}:{uid}", raw=bytes(raw), name=f"imap:{self.folder}/{uid}"
+            )
 
     def done(self, item: SourceItem, outcome: str) -> None:
         uidvalidity, uid = item.id.split(":", 1)
@@ -297,8 +322,14 @@ class ImapSource:
             return
         conn = self._connect()
         box = self._ensure_folder(self.drafts_folder)
-        self._cmd("APPEND", conn.append, box, r"(\Draft)",
-                  imaplib.Time2Internaldate(time.time()), message.as_bytes())
+        self._cmd(
+            "APPEND",
+            conn.append,
+            box,
+            r"(\Draft)",
+            imaplib.Time2Internaldate(time.time()),
+            message.as_bytes(),
+        )
 
     def _send_smtp(self, message: EmailMessage) -> None:
         import smtplib
@@ -321,11 +352,20 @@ class ImapSource:
                 if smtp.has_extn("auth"):
                     if self.auth == "xoauth2":
                         token = self._oauth_token()
-                        smtp.auth("XOAUTH2", lambda challenge=None: f"user={self.user}\x01auth=Bearer {token}\x01\x01",
-                                  initial_response_ok=True)
+                        smtp.auth(
+                            "XOAUTH2",
+                            lambda challenge=None: (
+                                f"user={self.user}\x01auth=Bearer {token}\x01\x01"
+                            ),
+                            initial_response_ok=True,
+                        )
                     else:
-                        smtp.login(self.user, credentials.get_secret(
-                            "imap-password", account=f"{self.user}@{self.host}"))
+                        smtp.login(
+                            self.user,
+                            credentials.get_secret(
+                                "imap-password", account=f"{self.user}@{self.host}"
+                            ),
+                        )
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             raise TransientMailError(f"SMTP server {host} unreachable ({exc})") from None
@@ -338,10 +378,9 @@ class ImapSource:
             return
         try:
             conn.logout()
-        except Exception:  # noqa: BLE001 - closing a broken connection
+        except Exception:
             pass
 
 
 def _factory(spec: str) -> ImapSource:
     return ImapSource(spec)
-

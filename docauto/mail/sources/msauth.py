@@ -52,33 +52,54 @@ class UrllibHttpClient:
 
     def _url(self, url: str, params: dict | None) -> str:
         if self.rewrite and url.startswith(self.rewrite[0]):
-            url = self.rewrite[1] + url[len(self.rewrite[0]):]
+            url = self.rewrite[1] + url[len(self.rewrite[0]) :]
         if params:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
         return url
 
     def _send(self, req: urllib.request.Request) -> _Response:
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 - https or test loopback
-                return _Response(resp.status, resp.read().decode("utf-8", "replace"), dict(resp.headers))
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return _Response(
+                    resp.status, resp.read().decode("utf-8", "replace"), dict(resp.headers)
+                )
         except urllib.error.HTTPError as exc:
-            return _Response(exc.code, exc.read().decode("utf-8", "replace"), dict(exc.headers or {}))
+            return _Response(
+                exc.code, exc.read().decode("utf-8", "replace"), dict(exc.headers or {})
+            )
         except (urllib.error.URLError, OSError) as exc:
-            raise TransientMailError(f"Microsoft login unreachable ({getattr(exc, 'reason', exc)})") from None
+            raise TransientMailError(
+                f"Microsoft login unreachable ({getattr(exc, 'reason', exc)})"
+            ) from None
 
-    def post(self, url: str, params: dict | None = None, data: Any = None,
-             headers: dict | None = None, **kwargs: Any) -> _Response:
-        body = urllib.parse.urlencode(data).encode() if isinstance(data, dict) else (data or "").encode() \
-            if isinstance(data, str) else (data or b"")
-        req = urllib.request.Request(self._url(url, params), data=body, method="POST",
-                                     headers=dict(headers or {}))
+    def post(
+        self,
+        url: str,
+        params: dict | None = None,
+        data: Any = None,
+        headers: dict | None = None,
+        **kwargs: Any,
+    ) -> _Response:
+        body = (
+            urllib.parse.urlencode(data).encode()
+            if isinstance(data, dict)
+            else (data or "").encode()
+            if isinstance(data, str)
+            else (data or b"")
+        )
+        req = urllib.request.Request(
+            self._url(url, params), data=body, method="POST", headers=dict(headers or {})
+        )
         if isinstance(data, dict):
             req.add_header("Content-Type", "application/x-www-form-urlencoded")
         return self._send(req)
 
-    def get(self, url: str, params: dict | None = None, headers: dict | None = None,
-            **kwargs: Any) -> _Response:
-        return self._send(urllib.request.Request(self._url(url, params), headers=dict(headers or {})))
+    def get(
+        self, url: str, params: dict | None = None, headers: dict | None = None, **kwargs: Any
+    ) -> _Response:
+        return self._send(
+            urllib.request.Request(self._url(url, params), headers=dict(headers or {}))
+        )
 
     def close(self) -> None:  # msal may call it
         pass
@@ -90,8 +111,10 @@ def _client_credential(prefix: str) -> Any:
         return secret
     cert = credentials.get_setting(f"{prefix}-cert-path")
     if not cert:
-        raise ConfigError(f"no credential for Microsoft Entra: set {credentials.env_name(prefix + '-client-secret')} "
-                          f"or {credentials.env_name(prefix + '-cert-path')}")
+        raise ConfigError(
+            f"no credential for Microsoft Entra: set {credentials.env_name(prefix + '-client-secret')} "
+            f"or {credentials.env_name(prefix + '-cert-path')}"
+        )
     path = credentials.check_private_file(Path(cert).expanduser(), what="certificate")
     passphrase = credentials.get_secret(f"{prefix}-cert-passphrase", required=False)
     if path.suffix.lower() in (".pfx", ".p12"):
@@ -99,7 +122,9 @@ def _client_credential(prefix: str) -> Any:
     else:
         text = path.read_text(encoding="ascii", errors="replace")
         if "PRIVATE KEY" not in text or "CERTIFICATE" not in text:
-            raise ConfigError(f"certificate {path} must hold the private key and the certificate (PEM)")
+            raise ConfigError(
+                f"certificate {path} must hold the private key and the certificate (PEM)"
+            )
         # msal derives the SHA-256 thumbprint from the public certificate (msal >= 1.35).
         cred = {"private_key": text, "public_certificate": text}
     if passphrase:
@@ -117,20 +142,27 @@ class AppTokenProvider:
         self._cache = None
         self._cache_path: Path | None = None
 
-    def _application(self):  # noqa: ANN202
+    def _application(self):
         if self._app is not None:
             return self._app
         try:
             import msal
         except ImportError:
-            raise ConfigError("Microsoft sign-in needs msal: pip install 'docauto[graph]'") from None
+            raise ConfigError(
+                "Microsoft sign-in needs msal: pip install 'docauto[graph]'"
+            ) from None
         tenant = credentials.get_setting(f"{self.prefix}-tenant-id")
         client_id = credentials.get_setting(f"{self.prefix}-client-id")
         if not tenant or not client_id:
-            raise ConfigError(f"set {credentials.env_name(self.prefix + '-tenant-id')} and "
-                              f"{credentials.env_name(self.prefix + '-client-id')}")
-        login = (credentials.get_setting(f"{self.prefix}-login-url")
-                 or credentials.get_setting("graph-login-url") or DEFAULT_LOGIN).rstrip("/")
+            raise ConfigError(
+                f"set {credentials.env_name(self.prefix + '-tenant-id')} and "
+                f"{credentials.env_name(self.prefix + '-client-id')}"
+            )
+        login = (
+            credentials.get_setting(f"{self.prefix}-login-url")
+            or credentials.get_setting("graph-login-url")
+            or DEFAULT_LOGIN
+        ).rstrip("/")
         rewrite = None if login == DEFAULT_LOGIN else (DEFAULT_LOGIN, login)
         self._cache = msal.SerializableTokenCache()
         self._cache_path = credentials.token_cache_path(f"msal-{self.prefix}-{client_id}")
@@ -141,9 +173,13 @@ class AppTokenProvider:
             except ValueError:
                 pass  # a damaged cache is just a cache miss
         self._app = msal.ConfidentialClientApplication(
-            client_id, client_credential=_client_credential(self.prefix),
-            authority=f"{DEFAULT_LOGIN}/{tenant}", token_cache=self._cache,
-            http_client=UrllibHttpClient(rewrite), instance_discovery=False)
+            client_id,
+            client_credential=_client_credential(self.prefix),
+            authority=f"{DEFAULT_LOGIN}/{tenant}",
+            token_cache=self._cache,
+            http_client=UrllibHttpClient(rewrite),
+            instance_discovery=False,
+        )
         return self._app
 
     def token(self) -> str:
@@ -156,10 +192,14 @@ class AppTokenProvider:
         code = result.get("error", "unknown")
         desc = (result.get("error_description") or "").splitlines()[0:1]
         if code in ("temporarily_unavailable", "server_error"):
-            raise TransientMailError(f"Microsoft login failed temporarily: {code}",
-                                     retry_after=parse_retry_after(str(result.get("retry_after") or "")))
-        raise MailError(f"Microsoft login refused the app: {code}" + (f" ({desc[0]})" if desc else ""),
-                        hint="check tenant id, client id and secret/certificate")
+            raise TransientMailError(
+                f"Microsoft login failed temporarily: {code}",
+                retry_after=parse_retry_after(str(result.get("retry_after") or "")),
+            )
+        raise MailError(
+            f"Microsoft login refused the app: {code}" + (f" ({desc[0]})" if desc else ""),
+            hint="check tenant id, client id and secret/certificate",
+        )
 
 
 def static_token_from_env(prefix: str) -> str | None:

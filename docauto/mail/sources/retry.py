@@ -20,7 +20,9 @@ from docauto.errors import MailError
 class TransientMailError(MailError):
     """The server or the network failed in a way that is worth retrying later."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, hint: str | None = None
+    ) -> None:
         super().__init__(message, hint=hint)
         self.retry_after = retry_after
 
@@ -51,8 +53,9 @@ class Backoff:
     that just came back at the same instant.
     """
 
-    def __init__(self, base: float = 2.0, cap: float = 900.0,
-                 rng: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self, base: float = 2.0, cap: float = 900.0, rng: Callable[[], float] = random.random
+    ) -> None:
         self.base = base
         self.cap = cap
         self.failures = 0
@@ -70,9 +73,13 @@ class Backoff:
         self.failures = 0
 
 
-def call_with_retries(fn: Callable[[], object], *, attempts: int = 3,
-                      sleep: Callable[[float], None] = time.sleep,
-                      max_wait: float = 120.0) -> object:
+def call_with_retries(
+    fn: Callable[[], object],
+    *,
+    attempts: int = 3,
+    sleep: Callable[[float], None] = time.sleep,
+    max_wait: float = 120.0,
+) -> object:
     """Run fn, retrying TransientMailError a few times in place (short waits only).
 
     A Retry-After longer than max_wait is not waited here: the error goes up to watch mode,

@@ -1,0 +1,95 @@
+"""The recruitment's part of ``docauto demo``: job ads, committee letters (one committee breaks
+the rule on purpose and is reported), registration forms, and PDFs when asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docauto.demo.municipality import DemoContext, DemoStep
+from docauto.hookspecs import hookimpl
+
+FOLDER = "rekruttering"
+LETTER_DATE = "2010-09-27"  # week 39: the committees are set up in weeks 35-40
+
+
+def _generate(kind_name: str, ctx: DemoContext, folder: Path, **request_args):
+    from docauto.generate import generate_documents
+    from docauto.kinds import GenerateRequest
+    from docauto.plugins import get_kind
+
+    request = GenerateRequest(structure=ctx.structure, **request_args)
+    # PDFs are made once at the end, in one LibreOffice process for everything.
+    return generate_documents(get_kind(kind_name), request, folder, pdf=False)
+
+
+def run(ctx: DemoContext) -> list[str]:
+    import yaml
+
+    from docauto.resources import data_dir
+
+    demo = data_dir() / "demo"
+    out = ctx.out_dir / FOLDER
+    lines: list[str] = []
+    written: list[Path] = []
+
+    ads = _generate(
+        "stillingsopslag",
+        ctx,
+        out / "stillingsopslag",
+        data=demo / "udfordringer.yaml",
+        options={"rolle": "klyngeleder"},
+    )
+    vacant = yaml.safe_load((demo / "rekruttering.yaml").read_text(encoding="utf-8"))[
+        "vakante_enheder"
+    ]
+    ped = _generate(
+        "stillingsopslag",
+        ctx,
+        out / "stillingsopslag",
+        only=tuple(vacant),
+        options={"rolle": "paedagogisk_leder"},
+    )
+    written += ads.paths + ped.paths
+    lines.append(
+        f"{len(ads.paths)} cluster-leader and {len(ped.paths)} pedagogical-leader job ads "
+        f"-> {out / 'stillingsopslag'}"
+    )
+
+    letters = _generate(
+        "udpegningsbreve",
+        ctx,
+        out / "udpegningsbreve",
+        data=demo / "vurderingsudvalg.yaml",
+        options={"brevdato": LETTER_DATE},
+    )
+    written += letters.paths
+    overviews = sum(1 for p in letters.paths if p.name.endswith("-oversigt.docx"))
+    lines.append(
+        f"{len(letters.paths) - overviews} appointment letters and {overviews} committee "
+        f"overviews -> {out / 'udpegningsbreve'}"
+    )
+    if letters.report:
+        lines.append("refused on purpose (the demo file has one committee that breaks the rule):")
+        lines.extend(f"  {line}" for line in letters.report)
+
+    forms = _generate("registreringsskemaer", ctx, out / "registreringsskemaer")
+    written += forms.paths
+    lines.append(f"{len(forms.paths)} registration forms (.xlsx) -> {out / 'registreringsskemaer'}")
+
+    if ctx.pdf:
+        from docauto.office.pdf import convert_to_pdf
+
+        pdfs = convert_to_pdf(written, out)
+        lines.append(f"{len(pdfs)} PDFs beside the documents (LibreOffice, many files per run)")
+    ctx.shared["recruitment"] = {
+        "ads": ads.paths + ped.paths,
+        "letters": letters.paths,
+        "forms": forms.paths,
+        "folder": out,
+    }
+    return lines
+
+
+@hookimpl
+def docauto_demo_steps() -> list[DemoStep]:
+    return [DemoStep(name="recruitment", order=20, run=run)]

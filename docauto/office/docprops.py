@@ -1,0 +1,93 @@
+"""Custom document properties of Office files (docProps/custom.xml): write and read.
+
+Generated documents carry their role and cluster / unit id here, so a returned job ad can be
+matched to its position (REGISTRY.md §2).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+PART = "docProps/custom.xml"
+
+
+def _custom_xml(existing: bytes | None, properties: Mapping[str, str]) -> bytes:
+    props: dict[str, str] = {}
+    if existing:
+        root = etree.fromstring(existing)
+        for p in root:
+            name = p.get("name")
+            if name is not None and len(p):
+                props[name] = p[0].text or ""
+    props.update({k: str(v) for k, v in properties.items()})
+    items = "".join(
+        f'<property fmtid="{FMTID}" pid="{i}" name="{escape(k, {chr(34): "&quot;"})}">'
+        f"<vt:lpwstr>{escape(v)}</vt:lpwstr></property>"
+        for i, (k, v) in enumerate(props.items(), start=2)
+    )
+    return (
+        f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>'
+    ).encode()
+
+
+def with_custom_properties(
+    members: list[tuple[zipfile.ZipInfo, bytes]],
+    replaced: dict[str, bytes],
+    properties: Mapping[str, str],
+) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """Members of a package with custom properties set; content types and rels updated."""
+    names = {i.filename: b for i, b in members}
+    replaced[PART] = _custom_xml(replaced.get(PART, names.get(PART)), properties)
+    out = list(members)
+    if PART not in names:
+        out.append((zipfile.ZipInfo(PART, date_time=(1980, 1, 1, 0, 0, 0)), b""))
+        ct = etree.fromstring(replaced.get("[Content_Types].xml", names["[Content_Types].xml"]))
+        ns = ct.nsmap[None]
+        o = etree.SubElement(ct, f"{{{ns}}}Override")
+        o.set("PartName", "/" + PART)
+        o.set("ContentType", CUSTOM_CT)
+        replaced["[Content_Types].xml"] = etree.tostring(
+            ct, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+        rels = etree.fromstring(replaced.get("_rels/.rels", names["_rels/.rels"]))
+        ids = {r.get("Id") for r in rels}
+        n = 1
+        while f"rId{n}" in ids:
+            n += 1
+        r = etree.SubElement(rels, f"{{{rels.nsmap[None]}}}Relationship")
+        r.set("Id", f"rId{n}")
+        r.set("Type", CUSTOM_REL)
+        r.set("Target", PART)
+        replaced["_rels/.rels"] = etree.tostring(
+            rels, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+    return out
+
+
+def read_custom_properties(data: bytes) -> dict[str, str]:
+    """The custom properties of an Office package (empty if it has none)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            blob = zf.read(PART)
+        except KeyError:
+            return {}
+    # Incoming files come from mail: no entities, no network, no huge trees.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(blob, parser)
+    out = {}
+    for p in root:
+        name = p.get("name")
+        if name is not None and len(p):
+            out[name] = p[0].text or ""
+    return out

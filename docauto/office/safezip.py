@@ -1,0 +1,105 @@
+"""Safety checks shared by the Office readers: size, encryption, zip bombs and XML bombs.
+
+A form is a few hundred kilobytes at most, so the limits are far tighter than for HR's own
+workbooks (docauto.office.xlsxio's defaults), which keeps even a hostile file quick to refuse.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from docauto.errors import InputError
+from docauto.office.xlsxio import ZipLimits, check_office_zip
+
+ATTACHMENT_LIMITS = ZipLimits(
+    max_members=500,
+    max_total_uncompressed=30 * 1024 * 1024,
+    max_member_uncompressed=20 * 1024 * 1024,  # a photo in a Word form may be large
+    max_ratio=150.0,
+)
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+# XML is what the readers parse, and parsing time grows with it: a 50-row form sheet is
+# ~100 kB; 4 MB keeps a hostile sheet to about two seconds of openpyxl.
+MAX_XML_PART = 4 * 1024 * 1024
+
+
+def check_attachment_zip(data: bytes, name: str) -> None:
+    """Raise InputError (in Danish) unless data is a plain, small Office package without DTDs.
+
+    Office never writes a DTD; an entity declaration in a part is an XML bomb (billion laughs)
+    or an attempt to read local files, so the whole file is refused before any XML parser runs.
+    """
+    try:
+        check_office_zip(data, name, ATTACHMENT_LIMITS)
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{name}: filen er beskadiget ({type(exc).__name__})") from None
+    with zf:
+        for info in zf.infolist():
+            if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                continue
+            if info.file_size > MAX_XML_PART:
+                raise InputError(
+                    f"{name}: delen {info.filename} er for stor til et "
+                    f"registreringsskema ({info.file_size // 1024} kB udpakket)"
+                )
+            try:
+                with zf.open(info) as fh:
+                    head = fh.read(64 * 1024)
+            except Exception as exc:
+                raise InputError(f"{name}: filen er beskadiget ({type(exc).__name__})") from None
+            upper = head.upper()
+            if any(m in upper for m in _DTD_MARKERS):
+                raise InputError(
+                    f"{name}: filen indeholder XML-erklæringer, som Office aldrig "
+                    f"skriver (mulig XML-bombe) i {info.filename}",
+                    hint="save the file again in Excel/Word and resend it",
+                )
+            member = info.filename.lower()
+            if member.startswith("xl/worksheets/") or member == "word/document.xml":
+                with zf.open(info) as fh:
+                    _check_extents(fh.read(), name, info.filename)
+
+
+# openpyxl creates one object per cell of a merged range or a hyperlink's range, and
+# python-docx one reference per
+# grid column a cell spans: a few bytes of XML could ask for billions. A real form merges a
+# title row or a cluster over a few rows.
+MAX_MERGED_CELLS = 100_000
+MAX_GRID_SPAN = 200
+_MERGE = re.compile(
+    rb'<(?:\w+:)?(?:mergeCell|hyperlink)\b[^>]*?\bref="\$?([A-Za-z]{1,3})\$?(\d{1,7})'
+    rb'(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?"'
+)
+_SPAN = re.compile(rb'<(?:\w+:)?gridSpan\b[^>]*?\bw?:?val="(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _check_extents(xml: bytes, name: str, part: str) -> None:
+    total = 0
+    for m in _MERGE.finditer(xml):
+        if m.group(3) is None:
+            continue
+        rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+        cols = abs(_column_number(m.group(3)) - _column_number(m.group(1))) + 1
+        total += rows * cols
+        if total > MAX_MERGED_CELLS:
+            raise InputError(
+                f"{name}: flettede celler eller links dækker urimeligt mange celler i {part}",
+                hint="unmerge the cells / remove the links and resend the form",
+            )
+    for m in _SPAN.finditer(xml):
+        if int(m.group(1)) > MAX_GRID_SPAN:
+            raise InputError(
+                f"{name}: en tabelcelle spænder over urimeligt mange kolonner i {part}"
+            )

@@ -1,0 +1,216 @@
+"""Built-in kind ``udpegningsbreve``: appointment letters for the assessment committees.
+
+Every committee in ``--data`` is checked against the rule first (docauto.recruitment.committees). A
+committee that breaks it gets no letters and one report line per violation; the others get a
+letter per member and an overview, and the run exits 1 (PartialFailure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from docauto.errors import UsageError
+from docauto.hookspecs import hookimpl
+from docauto.kinds import GenerateRequest, Kind, PlannedDocument
+from docauto.recruitment.roles import CLUSTER_LEADER
+
+if TYPE_CHECKING:
+    from docauto.recruitment.committees import Committee, SeatType
+    from docauto.recruitment.timeline import RecruitmentPlan
+    from docauto.structure.model import Structure
+
+LETTER = "udpegningsbrev.docx"
+OVERVIEW = "vurderingsudvalg-oversigt.docx"
+# Steps of the plan that concern the committee's work (shown as its timetable).
+COMMITTEE_KINDS = ("applicants", "candidates", "unfilled", "hires")
+COMMITTEE_STEPS = ("opslag", "opfoelgningsmoede", "indkaldelse")
+
+
+def _timetable(plan: RecruitmentPlan, role: str) -> list[dict[str, str]]:
+    from docauto.office.filters import dato
+
+    rows = []
+    for s in plan.steps(role):
+        if s.kind in COMMITTEE_KINDS or s.id in COMMITTEE_STEPS:
+            rows.append(
+                {
+                    "hvornår": s.when,
+                    "hvad": s.description,
+                    "frist": dato(s.deadline) if s.deadline and s.kind else "",
+                }
+            )
+    return rows
+
+
+def _seat_label(member: Any, counts: dict[str, int]) -> str:
+    name = member.seat.name
+    if counts[member.seat.id] > 1 and member.seat_number:
+        return f"{name} ({member.seat_number})"
+    return name
+
+
+def committee_documents(
+    structure: Structure,
+    committee: Committee,
+    seats: list[SeatType],
+    plan: RecruitmentPlan,
+    letter_date: dt.date,
+) -> list[PlannedDocument]:
+    from docauto.recruitment.committees import chair_title
+    from docauto.recruitment.context import area_context, weeks_text
+
+    role = committee.role
+    timeline = plan.timeline(role)
+    order = {s.id: i for i, s in enumerate(seats)}
+    members = sorted(committee.members, key=lambda m: (order[m.seat.id], m.seat_number or 0))
+    counts: dict[str, int] = {}
+    for m in members:
+        counts[m.seat.id] = counts.get(m.seat.id, 0) + 1
+    if role == CLUSTER_LEADER:
+        title = f"Klyngeleder i {committee.cluster.name} ({committee.cluster.id})"
+    else:
+        title = f"Pædagogisk leder i {committee.unit.name} ({committee.unit.id})"
+    chair = committee.chair
+    member_ctx = [
+        {
+            "navn": m.name,
+            "sæde": _seat_label(m, counts),
+            "sæde_navn": m.seat.name,
+            "udpeget_af": m.appointed_by or "–",
+            "email": m.email,
+            "telefon": m.phone,
+            "uden_stemmeret": not m.seat.voting,
+        }
+        for m in members
+    ]
+    base = {
+        "område": area_context(committee.area),
+        "stilling": {
+            "id": committee.position_id,
+            "titel": title,
+            "titel_lille": title[0].lower() + title[1:],
+            "klynge": f"{committee.cluster.name} ({committee.cluster.id})",
+            "rolle": role,
+        },
+        "formand": {
+            "navn": chair.name,
+            "titel": chair_title(structure, committee),
+            "email": chair.email,
+        },
+        "ansøgningsfrist": timeline.application_deadline,
+        "samtaleuger": weeks_text(timeline.interview_weeks),
+        "tidsplan": _timetable(plan, role),
+        "medlemmer": member_ctx,
+        "brevdato": letter_date,
+    }
+    props = {
+        "docauto.kind": "committee_letter",
+        "docauto.rolle": role,
+        "docauto.klynge_id": committee.cluster.id,
+    }
+    if committee.unit:
+        props["docauto.enheds_id"] = committee.unit.id
+    pid = committee.position_id
+    docs = [
+        PlannedDocument(
+            f"vurderingsudvalg-{pid}-oversigt.docx",
+            template=OVERVIEW,
+            context=base,
+            properties={**props, "docauto.kind": "committee_overview"},
+        )
+    ]
+    for m, ctx in zip(members, member_ctx, strict=True):
+        suffix = f"-{m.seat_number}" if counts[m.seat.id] > 1 and m.seat_number else ""
+        if counts[m.seat.id] > 1 and not m.seat_number:
+            suffix = f"-{[x for x in members if x.seat.id == m.seat.id].index(m) + 1}"
+        docs.append(
+            PlannedDocument(
+                f"udpegningsbrev-{pid}-{m.seat.file}{suffix}.docx",
+                template=LETTER,
+                context={**base, "medlem": ctx},
+                properties=props,
+            )
+        )
+    return docs
+
+
+def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    from docauto.generate import PartialFailure
+    from docauto.office.filters import to_date
+    from docauto.recruitment.committees import check_committees, load_seats
+    from docauto.recruitment.timeline import load_plan
+
+    if request.data is None:
+        raise UsageError("udpegningsbreve needs --data: the committee members (.xlsx or .yaml)")
+    structure = request.structure
+    raw_date = request.options.get("brevdato")
+    try:
+        letter_date = to_date(raw_date) if raw_date else dt.date.today()
+    except ValueError:
+        raise UsageError(
+            f"--set brevdato={raw_date}: ikke en dato", hint="use YYYY-MM-DD"
+        ) from None
+    seats = load_seats()
+    plan = load_plan()
+    committees, violations = check_committees(request.data, structure, seats)
+
+    from docauto.recruitment.context import selected_areas
+
+    areas = selected_areas(structure, request.areas)
+
+    def wanted(c: Committee) -> bool:
+        if request.areas and (c.area is None or c.area.name not in areas):
+            return False
+        if request.only:
+            keys = {k.casefold() for k in request.only}
+            ids = {c.key.casefold(), c.position_id.casefold()}
+            if c.cluster:
+                ids |= {c.cluster.id.casefold(), c.cluster.name.casefold()}
+            return bool(keys & ids)
+        return True
+
+    committees = [c for c in committees if wanted(c)]
+    labels = {c.label for c in committees}
+    violations = [v for v in violations if v.committee in labels]
+    bad = {v.committee for v in violations}
+    docs: list[PlannedDocument] = []
+    for c in committees:
+        if c.label not in bad:
+            docs.extend(committee_documents(structure, c, seats, plan, letter_date))
+    if violations:
+        raise PartialFailure(
+            f"{len(bad)} vurderingsudvalg opfylder ikke reglen og har ikke fået breve; "
+            f"{len(committees) - len(bad)} udvalg er skrevet",
+            docs,
+            [str(v) for v in violations],
+        )
+    if not committees:
+        raise UsageError(f"{request.data}: ingen vurderingsudvalg at skrive breve til")
+    yield from docs
+
+
+@hookimpl
+def docauto_kinds() -> list[Kind]:
+    return [
+        Kind(
+            name="udpegningsbreve",
+            description="Udpegningsbreve til vurderingsudvalgenes medlemmer og en oversigt pr. udvalg",
+            templates=(LETTER, OVERVIEW),
+            fields=(
+                "medlem",
+                "stilling",
+                "formand",
+                "område",
+                "ansøgningsfrist",
+                "samtaleuger",
+                "tidsplan",
+                "medlemmer",
+                "brevdato",
+            ),
+            data_help="the committee members: .xlsx (sheet Vurderingsudvalg) or .yaml with the "
+            "columns Stilling, Navn, Sæde, Udpeget af, E-mail, Telefon",
+            planner=_plan,
+        )
+    ]

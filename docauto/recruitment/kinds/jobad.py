@@ -1,0 +1,232 @@
+"""Built-in kind ``stillingsopslag``: job ads for cluster leaders and pedagogical leaders.
+
+Two parts, as Bilag 7 says: the shared general part (the job profile in templates/profiler/)
+and the specific part (the cluster or unit with its area, type, units, children and ages, and
+the area chief's own text from ``--data``). Every ad carries its role and cluster / unit id in
+its custom document properties, so a returned ad can be matched to its position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from docauto.errors import UsageError
+from docauto.hookspecs import hookimpl
+from docauto.kinds import GenerateRequest, Kind, PlannedDocument
+from docauto.recruitment.context import (
+    area_context,
+    cluster_context,
+    selected_areas,
+    unit_context,
+    weeks_text,
+)
+from docauto.recruitment.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER, SLUGS, parse_roles
+
+if TYPE_CHECKING:
+    from docauto.recruitment.profiles import JobProfile
+    from docauto.recruitment.timeline import RecruitmentPlan
+    from docauto.structure.model import Area, Cluster, Structure, Unit
+
+TEMPLATES = {
+    CLUSTER_LEADER: "stillingsopslag-klyngeleder.docx",
+    PEDAGOGICAL_LEADER: "stillingsopslag-paedagogisk-leder.docx",
+}
+
+
+def _date_option(options: Mapping[str, Any], key: str, default: dt.date | None) -> dt.date:
+    from docauto.office.filters import to_date
+
+    value = options.get(key)
+    if value in (None, ""):
+        if default is None:
+            raise UsageError(
+                f"rekrutteringsplanen har ingen dato for '{key}'",
+                hint=f"give it with --set {key}=YYYY-MM-DD",
+            )
+        return default
+    try:
+        return to_date(value)
+    except ValueError:
+        raise UsageError(f"--set {key}={value}: ikke en dato", hint="use YYYY-MM-DD") from None
+
+
+def _contact(area: Area, options: Mapping[str, Any]) -> dict[str, str]:
+    who = str(options.get("kontakt", "områdechef")).strip().casefold()
+    if who in ("souschef", "deputy"):
+        if not area.deputy:
+            raise UsageError(f"område {area.name} har ingen souschef i strukturen")
+        return {"titel": "souschef", "navn": area.deputy, "email": area.deputy_email or area.email}
+    if who not in ("områdechef", "omraadechef", "chief"):
+        raise UsageError(f"--set kontakt={who}: use områdechef or souschef")
+    return {"titel": "områdechef", "navn": area.chief, "email": area.email}
+
+
+def select_positions(
+    structure: Structure, role: str, only: tuple[str, ...], areas: set[str], vacant_only: bool
+) -> list[Cluster] | list[Unit]:
+    """The clusters (cluster leaders) or units (pedagogical leaders) to write ads for."""
+    if only:
+        clusters: list[Cluster] = []
+        units: list[Unit] = []
+        for key in only:
+            cluster = structure.find_cluster(key)
+            unit = None if cluster else structure.find_unit(key)
+            if cluster is None and unit is None:
+                import difflib
+
+                near = difflib.get_close_matches(key, [*structure.clusters, *structure.units], n=3)
+                raise UsageError(
+                    f"ukendt klynge eller enhed '{key}'"
+                    + (f"; mente du {', '.join(near)}?" if near else "")
+                )
+            if role == CLUSTER_LEADER:
+                c = cluster or structure.cluster_of(unit.id)
+                if c not in clusters:
+                    clusters.append(c)
+            else:
+                for u in cluster.units if cluster else (unit,):
+                    if u not in units:
+                        units.append(u)
+        if role == CLUSTER_LEADER:
+            return [c for c in clusters if c.area in areas]
+        return [u for u in units if structure.cluster_of(u.id).area in areas]
+    if role == CLUSTER_LEADER:
+        return [c for c in structure.clusters.values() if c.area in areas]
+    return [
+        u
+        for c in structure.clusters.values()
+        if c.area in areas
+        for u in c.units
+        if not (vacant_only and u.leader)
+    ]
+
+
+def build_ad_context(
+    structure: Structure,
+    role: str,
+    position: Cluster | Unit,
+    profile: JobProfile,
+    plan: RecruitmentPlan,
+    texts: Mapping[str, list[str]],
+    options: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(template context, custom properties) for one ad."""
+    timeline = plan.timeline(role)
+    if role == CLUSTER_LEADER:
+        cluster, unit = position, None
+    else:
+        unit, cluster = position, structure.cluster_of(position.id)
+    area = structure.areas[cluster.area]
+    own = texts.get(position.id)
+    appointed = (
+        f"den {_fmt(timeline.appointment_date)}"
+        if timeline.appointment_date
+        else "i " + weeks_text(timeline.appointment_weeks)
+    )
+    start = plan.structure_start
+    who = "Klyngelederne" if role == CLUSTER_LEADER else "De pædagogiske ledere"
+    context = {
+        "rolle": role,
+        "rolle_titel": profile.title,
+        "profil": profile.context(),
+        "område": area_context(area),
+        "klynge": cluster_context(cluster),
+        "enhed": unit_context(unit) if unit else None,
+        "udfordringer": own or [profile.default_challenges],
+        "egen_tekst": bool(own),
+        "opslagsdato": _date_option(options, "opslagsdato", timeline.posting_date),
+        "ansøgningsfrist": _date_option(options, "frist", timeline.application_deadline),
+        "samtaleuger": weeks_text(timeline.interview_weeks),
+        "tiltrædelse": start,
+        "besættelse": f"{who} udpeges {appointed}"
+        + (f" og tiltræder den {_fmt(start)}." if start else "."),
+        "kontakt": _contact(area, options),
+        "postkasse": plan.mailbox,
+    }
+    props = {
+        "docauto.kind": "job_ad",
+        "docauto.rolle": role,
+        "docauto.klynge_id": cluster.id,
+        "docauto.omraade": area.name,
+    }
+    if unit is not None:
+        props["docauto.enheds_id"] = unit.id
+    return context, props
+
+
+def _fmt(value: dt.date) -> str:
+    from docauto.office.filters import dato
+
+    return dato(value)
+
+
+def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    from docauto.recruitment.adtexts import load_challenge_texts
+    from docauto.recruitment.profiles import load_profile
+    from docauto.recruitment.timeline import load_plan
+
+    structure = request.structure
+    options = request.options
+    roles = parse_roles(options.get("rolle"), (CLUSTER_LEADER,))
+    which = str(options.get("stillinger", "ledige")).strip().casefold()
+    if which not in ("ledige", "alle"):
+        raise UsageError(f"--set stillinger={which}: use ledige or alle")
+    areas = selected_areas(structure, request.areas)
+    plan = load_plan()
+    texts = load_challenge_texts(request.data, structure) if request.data else {}
+    docs: list[PlannedDocument] = []
+    for role in roles:
+        profile = load_profile(role)
+        positions = select_positions(structure, role, request.only, areas, which == "ledige")
+        for position in positions:
+            context, props = build_ad_context(
+                structure, role, position, profile, plan, texts, options
+            )
+            docs.append(
+                PlannedDocument(
+                    f"stillingsopslag-{SLUGS[role]}-{position.id}.docx",
+                    template=TEMPLATES[role],
+                    context=context,
+                    properties=props,
+                )
+            )
+    if not docs:
+        raise UsageError(
+            "der er ingen stillinger at skrive opslag til",
+            hint="pedagogical-leader ads are for units without a leader; name units "
+            "with --only or use --set stillinger=alle",
+        )
+    yield from docs
+
+
+@hookimpl
+def docauto_kinds() -> list[Kind]:
+    return [
+        Kind(
+            name="stillingsopslag",
+            description="Stillingsopslag for klyngeledere og pædagogiske ledere "
+            "(--set rolle=klyngeleder|paedagogisk_leder|begge)",
+            templates=tuple(TEMPLATES.values()),
+            fields=(
+                "rolle_titel",
+                "profil",
+                "område",
+                "klynge",
+                "enhed",
+                "udfordringer",
+                "opslagsdato",
+                "ansøgningsfrist",
+                "samtaleuger",
+                "tiltrædelse",
+                "besættelse",
+                "kontakt",
+                "postkasse",
+            ),
+            data_help="the area chiefs' texts on each cluster's (or unit's) challenges: YAML/JSON "
+            "id -> text, an .xlsx with Klynge-ID/Enheds-ID and Tekst, or a folder of "
+            "<id>.txt/.docx",
+            planner=_plan,
+        )
+    ]

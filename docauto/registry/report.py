@@ -1,0 +1,445 @@
+"""HR's overview report: the same content as a workbook (with a chart of the status per area)
+and as a Word document (templates/hr-oversigt.docx): positions filled and unfilled per area,
+the re-advertisement list, the conflicts, what areas still owe, the final distribution for the
+area chiefs, and the announcement of the hires for the intranet (KKnet).
+
+``report_context`` collects everything once; ``build_workbook`` and ``render_word`` are pure
+(context in, bytes out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import TYPE_CHECKING, Any
+
+from docauto.registry import schema
+from docauto.registry.data import RegistryView, norm, text, to_date
+from docauto.registry.deadlines import STATE_LABEL, Owed
+
+if TYPE_CHECKING:
+    from docauto.recruitment.timeline import RecruitmentPlan
+    from docauto.registry.config import OverviewSettings
+    from docauto.registry.status import Status
+    from docauto.structure.model import Structure
+
+TEMPLATE = "hr-oversigt.docx"
+STATUS_SHORT = {
+    schema.OPSLAAET: "Opslået",
+    schema.ANSOEGERE: "Ansøgere registreret",
+    schema.KANDIDAT: "Kandidat indstillet",
+    schema.BESAT: "Besat",
+    schema.IKKE_BESAT: "Ikke besat",
+    schema.GENOPSLAG: "Genopslag",
+}
+# Chart colours per status (what a reader expects: green filled, red not filled).
+STATUS_COLOURS = {
+    schema.OPSLAAET: "BFBFBF",
+    schema.ANSOEGERE: "9DC3E6",
+    schema.KANDIDAT: "FFD966",
+    schema.BESAT: "70AD47",
+    schema.IKKE_BESAT: "E06666",
+    schema.GENOPSLAG: "C55A11",
+}
+
+
+def format_deadlines(owed: list[Owed], as_of: dt.date) -> str:
+    """`docauto deadlines` as text: per area, overdue first."""
+    from docauto.office.filters import dato, dato_kort
+
+    if not owed:
+        return (
+            f"Pr. {dato(as_of)} skylder ingen områder en indsendelse med frist inden for perioden."
+        )
+    lines = [f"Frister pr. {dato(as_of)}"]
+    areas: dict[str, list[Owed]] = {}
+    for o in owed:
+        areas.setdefault(o.area, []).append(o)
+    for area, items in areas.items():
+        lines += ["", area]
+        for o in sorted(items, key=lambda o: (o.deadline, o.role)):
+            when = (
+                f"{-o.days_left} dage over fristen"
+                if o.days_left < 0
+                else "fristen er i dag"
+                if o.days_left == 0
+                else f"{o.days_left} dage tilbage"
+            )
+            lines.append(
+                f"  {STATE_LABEL[o.state]:<11} {dato_kort(o.deadline)}  {o.subject}  ({when})"
+            )
+            for p in o.positions:
+                lines.append(f"              - {p}")
+    return "\n".join(lines)
+
+
+def _readvertise(
+    view: RegistryView, plan: RecruitmentPlan, settings: OverviewSettings, as_of: dt.date
+) -> list[dict[str, str]]:
+    """Positions to re-advertise: no applicants after the applicants deadline, no suitable
+    candidate after the last recommendation deadline, or reported not filled."""
+    out = []
+    for p in view.positions():
+        if not p.role:
+            continue
+        reason = ""
+        if p.status in settings.readvertise_statuses:
+            reason = "Meldt ikke besat" if p.status == schema.IKKE_BESAT else "Genopslået"
+        elif p.status == schema.OPSLAAET:
+            step = plan.find_submission(p.role, "applicants")
+            if step and step.deadline and step.deadline < as_of:
+                reason = "Ingen ansøgere"
+        elif p.status == schema.ANSOEGERE:
+            steps = [
+                s
+                for s in plan.submissions(p.role)
+                if s.kind in ("candidates", "unfilled") and s.deadline
+            ]
+            last = max((s.deadline for s in steps), default=None)
+            if last and last < as_of:
+                reason = "Ingen egnet kandidat"
+        if reason:
+            out.append(
+                {
+                    "stillingstype": schema.ROLE_LABEL.get(p.role, p.role),
+                    "omraade": p.area,
+                    "klynge": p.cluster,
+                    "enhed": p.unit,
+                    "status": p.status,
+                    "aarsag": reason,
+                }
+            )
+    return out
+
+
+def _hires(view: RegistryView, structure: Structure | None) -> list[dict[str, Any]]:
+    """The final distribution: every hire (latest row per position wins), area by area."""
+    from docauto.registry.data import role_of
+
+    latest: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for r in view.rows(schema.HIRES):
+        role = role_of(r.get("Stillingstype")) or ""
+        key = (role, norm(r.get("Område")), norm(r.get("Klynge")), norm(r.get("Enhed")))
+        latest[key] = {
+            "rolle": role,
+            "stillingstype": schema.ROLE_LABEL.get(role, text(r.get("Stillingstype"))),
+            "omraade": text(r.get("Område")),
+            "klynge": text(r.get("Klynge")),
+            "enhed": text(r.get("Enhed")),
+            "navn": text(r.get("Navn")),
+            "email": text(r.get("E-mail")).lower(),
+            "tiltraeder": to_date(r.get("Tiltrædelsesdato")),
+        }
+    order = {name: i for i, name in enumerate(structure.areas)} if structure else {}
+    return sorted(
+        latest.values(),
+        key=lambda h: (
+            order.get(h["omraade"], len(order)),
+            h["omraade"],
+            h["rolle"],
+            h["klynge"],
+            h["enhed"],
+        ),
+    )
+
+
+def report_context(
+    status: Status,
+    view: RegistryView,
+    structure: Structure | None,
+    plan: RecruitmentPlan,
+    settings: OverviewSettings,
+) -> dict[str, Any]:
+    """Everything the report shows, as plain data (Danish keys: the Word template uses them)."""
+    from docauto.office.filters import dato
+
+    roller = []
+    for role, areas in status.positions.items():
+        rows = []
+        for area, counts in areas.items():
+            rows.append(
+                {
+                    "omraade": area,
+                    **{_key(s): counts.get(s, 0) for s in schema.STATUSES},
+                    "i_alt": sum(counts.values()),
+                }
+            )
+        total = {_key(s): sum(c.get(s, 0) for c in areas.values()) for s in schema.STATUSES}
+        roller.append(
+            {
+                "rolle": role,
+                "titel": schema.ROLE_LABEL.get(role, role),
+                "omraader": rows,
+                "i_alt": {**total, "i_alt": sum(total.values())},
+            }
+        )
+    positions = sorted(
+        view.positions(),
+        key=lambda p: (p.area.casefold(), p.role or "", p.cluster.casefold(), p.unit.casefold()),
+    )
+    stillinger = [
+        {
+            "stillingstype": schema.ROLE_LABEL.get(p.role or "", p.role or ""),
+            "omraade": p.area,
+            "klynge": p.cluster,
+            "enhed": p.unit,
+            "status": p.status,
+            "ansat": p.hired,
+            "besat": p.status == schema.BESAT,
+        }
+        for p in positions
+    ]
+    hires = _hires(view, structure)
+    fordeling = []
+    for h in hires:
+        if not fordeling or fordeling[-1]["omraade"] != h["omraade"]:
+            fordeling.append({"omraade": h["omraade"], "ansatte": []})
+        fordeling[-1]["ansatte"].append(
+            {**h, "tiltraeder": dato(h["tiltraeder"]) if h["tiltraeder"] else ""}
+        )
+    meddelelse = []
+    for role in schema.ROLE_LABEL:
+        people = [h for h in hires if h["rolle"] == role]
+        if people:
+            meddelelse.append(
+                {
+                    "titel": _plural(role),
+                    "ansatte": [
+                        {
+                            "tekst": f"{h['navn']}, {h['klynge']}"
+                            + (f", {h['enhed']}" if h["enhed"] else "")
+                            + f" ({h['omraade']})"
+                        }
+                        for h in people
+                    ],
+                }
+            )
+    return {
+        "dato": dato(status.as_of),
+        "as_of": status.as_of,
+        "aar": plan.year,
+        "ikrafttraeden": dato(plan.structure_start) if plan.structure_start else "",
+        "roller": roller,
+        "stillinger": stillinger,
+        "besatte": sum(1 for s in stillinger if s["besat"]),
+        "ubesatte": sum(1 for s in stillinger if not s["besat"]),
+        "genopslag": _readvertise(view, plan, settings, status.as_of),
+        "konflikter": [
+            {
+                "runde": c.round,
+                "kandidat": c.candidate,
+                "email": c.email,
+                "omraader": ", ".join(c.areas),
+                "steder": "; ".join(
+                    f"{a}: {k}"
+                    + (f", {u}" if u else "")
+                    + (f" (prioritet {p})" if p not in (None, "") else "")
+                    for a, k, u, p in c.places
+                ),
+            }
+            for c in status.conflicts
+        ],
+        "mangler": [
+            {
+                "omraade": o.area,
+                "stillingstype": schema.ROLE_LABEL.get(o.role, o.role),
+                "emne": o.subject,
+                "frist": dato(o.deadline),
+                "tilstand": STATE_LABEL[o.state],
+                "stillinger": ", ".join(o.positions),
+            }
+            for o in status.owed
+            if o.state in ("overdue", "due")
+        ],
+        "fordeling": fordeling,
+        "meddelelse": meddelelse,
+    }
+
+
+def _key(status: str) -> str:
+    return {
+        schema.OPSLAAET: "opslaaet",
+        schema.ANSOEGERE: "ansoegere",
+        schema.KANDIDAT: "kandidat",
+        schema.BESAT: "besat",
+        schema.IKKE_BESAT: "ikke_besat",
+        schema.GENOPSLAG: "genopslag",
+    }[status]
+
+
+def _plural(role: str) -> str:
+    return {"cluster_leader": "Klyngeledere", "pedagogical_leader": "Pædagogiske ledere"}.get(
+        role, role
+    )
+
+
+# --- the workbook ---------------------------------------------------------------------------
+
+
+def build_workbook(ctx: dict[str, Any]) -> bytes:
+    """The report as .xlsx: sheet Status with a stacked bar chart per role, then the lists."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from docauto.registry.workbook import set_cell
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Status"
+    head_font = Font(bold=True, color="FFFFFFFF")
+    head_fill = PatternFill("solid", start_color="FF1F4E78")
+
+    def header(
+        sheet: Any, row: int, names: list[str], widths: dict[int, int] | None = None
+    ) -> None:
+        for j, name in enumerate(names, start=1):
+            c = sheet.cell(row=row, column=j)
+            set_cell(c, name)
+            c.font, c.fill = head_font, head_fill
+            sheet.column_dimensions[get_column_letter(j)].width = (widths or {}).get(j, 18)
+
+    set_cell(ws.cell(row=1, column=1), f"HR-oversigt pr. {ctx['dato']}")
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    statuses = list(schema.STATUSES)
+    row = 3
+    for role in ctx["roller"]:
+        set_cell(ws.cell(row=row, column=1), role["titel"])
+        ws.cell(row=row, column=1).font = Font(bold=True, size=12)
+        top = row + 1
+        header(ws, top, ["Område", *(STATUS_SHORT[s] for s in statuses), "I alt"], {1: 26})
+        r = top
+        for a in role["omraader"]:
+            r += 1
+            set_cell(ws.cell(row=r, column=1), a["omraade"])
+            for j, s in enumerate(statuses, start=2):
+                ws.cell(row=r, column=j, value=a[_key(s)])
+            ws.cell(row=r, column=len(statuses) + 2, value=a["i_alt"])
+        last = r
+        r += 1
+        set_cell(ws.cell(row=r, column=1), "I alt")
+        ws.cell(row=r, column=1).font = Font(bold=True)
+        for j, s in enumerate(statuses, start=2):
+            ws.cell(row=r, column=j, value=role["i_alt"][_key(s)]).font = Font(bold=True)
+        ws.cell(row=r, column=len(statuses) + 2, value=role["i_alt"]["i_alt"]).font = Font(
+            bold=True
+        )
+
+        if last > top:
+            chart = BarChart()
+            chart.type = "col"
+            chart.grouping = "stacked"
+            chart.overlap = 100
+            chart.title = f"{role['titel']}: stillinger pr. område efter status"
+            chart.y_axis.title = "Stillinger"
+            chart.x_axis.title = "Område"
+            chart.y_axis.majorGridlines = None
+            data = Reference(ws, min_col=2, max_col=len(statuses) + 1, min_row=top, max_row=last)
+            cats = Reference(ws, min_col=1, min_row=top + 1, max_row=last)
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(cats)
+            for series, s in zip(chart.series, statuses, strict=True):
+                series.graphicalProperties.solidFill = STATUS_COLOURS[s]
+                series.graphicalProperties.line.solidFill = STATUS_COLOURS[s]
+            # Whole positions on the axis; no data labels (LibreOffice crams them in).
+            chart.y_axis.number_format = "0"
+            chart.y_axis.majorUnit = 1 if max(a["i_alt"] for a in role["omraader"]) <= 12 else None
+            chart.height = 7.5 + 0.4 * (last - top)
+            chart.width = 18
+            # openpyxl >= 3.1 hides axes unless told otherwise; LibreOffice and Excel agree then.
+            chart.x_axis.delete = False
+            chart.y_axis.delete = False
+            ws.add_chart(chart, f"{get_column_letter(len(statuses) + 4)}{top}")
+        row = max(r + 3, top + 17)
+
+    def table(title: str, names: list[str], rows: list[list[Any]], widths: dict[int, int]) -> None:
+        sheet = wb.create_sheet(title)
+        header(sheet, 1, names, widths)
+        for i, values in enumerate(rows, start=2):
+            for j, v in enumerate(values, start=1):
+                cell = sheet.cell(row=i, column=j)
+                if isinstance(v, str):
+                    set_cell(cell, v)
+                else:
+                    cell.value = v
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(1, len(rows) + 1)}"
+
+    table(
+        "Stillinger",
+        ["Stillingstype", "Område", "Klynge", "Enhed", "Status", "Ansat"],
+        [
+            [s["stillingstype"], s["omraade"], s["klynge"], s["enhed"], s["status"], s["ansat"]]
+            for s in ctx["stillinger"]
+        ],
+        {2: 22, 3: 30, 4: 26, 5: 22, 6: 26},
+    )
+    table(
+        "Genopslag",
+        ["Stillingstype", "Område", "Klynge", "Enhed", "Status", "Årsag"],
+        [
+            [g["stillingstype"], g["omraade"], g["klynge"], g["enhed"], g["status"], g["aarsag"]]
+            for g in ctx["genopslag"]
+        ],
+        {2: 22, 3: 30, 4: 26, 5: 22, 6: 24},
+    )
+    table(
+        "Konflikter",
+        ["Runde", "Kandidat", "E-mail", "Områder", "Indstillet til"],
+        [
+            [k["runde"], k["kandidat"], k["email"], k["omraader"], k["steder"]]
+            for k in ctx["konflikter"]
+        ],
+        {1: 8, 2: 26, 3: 30, 4: 30, 5: 60},
+    )
+    table(
+        "Mangler",
+        ["Område", "Stillingstype", "Emnefelt", "Frist", "Tilstand", "Stillinger"],
+        [
+            [
+                m["omraade"],
+                m["stillingstype"],
+                m["emne"],
+                m["frist"],
+                m["tilstand"],
+                m["stillinger"],
+            ]
+            for m in ctx["mangler"]
+        ],
+        {1: 22, 3: 50, 4: 20, 6: 50},
+    )
+    table(
+        "Fordeling",
+        ["Område", "Stillingstype", "Klynge", "Enhed", "Navn", "E-mail", "Tiltræder"],
+        [
+            [
+                h["omraade"],
+                h["stillingstype"],
+                h["klynge"],
+                h["enhed"],
+                h["navn"],
+                h["email"],
+                h["tiltraeder"],
+            ]
+            for a in ctx["fordeling"]
+            for h in a["ansatte"]
+        ],
+        {1: 22, 3: 30, 4: 26, 5: 26, 6: 30, 7: 20},
+    )
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --- the Word document ----------------------------------------------------------------------
+
+
+def render_word(ctx: dict[str, Any], template: str | None = None) -> bytes:
+    from docauto.office.engine import prepare
+    from docauto.resources import template_path
+
+    path = template_path(template or TEMPLATE)
+    return prepare(path).render(
+        ctx, properties={"docauto.kind": "hr-oversigt", "docauto.dato": ctx["as_of"].isoformat()}
+    )
