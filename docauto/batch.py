@@ -39,7 +39,7 @@ STEP_TYPES = ("generate", "pdf", "ingest", "report", "remind", "status", "comman
 
 
 @dataclass
-class Step:
+class BatchStep:
     number: int
     type: str
     spec: dict[str, Any]
@@ -54,12 +54,12 @@ class Step:
 
 
 @dataclass
-class Plan:
+class BatchPlan:
     path: Path
     name: str
     structure: Path | None
     out: Path
-    steps: list[Step]
+    steps: list[BatchStep]
 
     def resolve(self, value: str | os.PathLike[str]) -> Path:
         p = Path(value)
@@ -68,7 +68,7 @@ class Plan:
 
 @dataclass
 class StepResult:
-    step: Step
+    step: BatchStep
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     planned: list[Path] = field(default_factory=list)
@@ -77,7 +77,7 @@ class StepResult:
 
 
 class BatchStepError(DocautoError):
-    def __init__(self, step: Step, cause: BaseException, done: list[StepResult]) -> None:
+    def __init__(self, step: BatchStep, cause: BaseException, done: list[StepResult]) -> None:
         super().__init__(
             f"{step.label} fejlede: {cause}",
             hint="the outputs of the steps before it are kept; fix and run again",
@@ -85,9 +85,9 @@ class BatchStepError(DocautoError):
         self.step, self.done = step, done
 
 
-def load_plan(path: Path) -> Plan:
+def load_batch(path: Path) -> BatchPlan:
     """Read and validate a plan completely before anything runs."""
-    from docauto.commands import load_data_file
+    from docauto.datafiles import read_data as load_data_file
 
     data = load_data_file(path)
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
@@ -104,8 +104,8 @@ def load_plan(path: Path) -> Plan:
                 f"{path}: trin {i} skal have præcis én af {', '.join(STEP_TYPES)}; "
                 f"fandt {', '.join(map(str, raw)) or 'ingen'}"
             )
-        steps.append(Step(i, types[0], raw))
-    plan = Plan(
+        steps.append(BatchStep(i, types[0], raw))
+    plan = BatchPlan(
         path=path,
         name=str(data.get("name") or path.stem),
         structure=None,
@@ -185,7 +185,7 @@ def _save_manifest(out: Path, manifest: dict[str, Any]) -> None:
     )
 
 
-def _request(plan: Plan, step: Step) -> GenerateRequest:
+def _request(plan: BatchPlan, step: BatchStep) -> GenerateRequest:
     from docauto.structure.model import load_structure
 
     spec = step.spec
@@ -203,7 +203,7 @@ def _request(plan: Plan, step: Step) -> GenerateRequest:
 def _render_slice(args: tuple[str, str, dict[str, Any], list[int]]) -> list[tuple[int, bytes]]:
     """Worker: plan the step again in this process and render the given documents."""
     plan_path, kind_name, step_spec, indices = args
-    plan = load_plan(Path(plan_path))
+    plan = load_batch(Path(plan_path))
     step = next(s for s in plan.steps if s.spec == step_spec)
     from docauto.plugins import get_kind
 
@@ -212,8 +212,8 @@ def _render_slice(args: tuple[str, str, dict[str, Any], list[int]]) -> list[tupl
 
 
 def run_generate(
-    plan: Plan,
-    step: Step,
+    plan: BatchPlan,
+    step: BatchStep,
     *,
     dry_run: bool,
     force: bool,
@@ -300,7 +300,7 @@ def _kind_template_paths(names: Iterable[str]) -> list[Path]:
     return [p for p in (template_path(n) for n in names) if p.is_file()]
 
 
-def run_pdf(plan: Plan, step: Step, *, dry_run: bool, force: bool) -> StepResult:
+def run_pdf(plan: BatchPlan, step: BatchStep, *, dry_run: bool, force: bool) -> StepResult:
     from docauto.office.pdf import convert_to_pdf
 
     folder = plan.out / str(step.spec["pdf"])
@@ -326,7 +326,7 @@ def run_pdf(plan: Plan, step: Step, *, dry_run: bool, force: bool) -> StepResult
     return result
 
 
-def command_args(plan: Plan, step: Step) -> list[str]:
+def command_args(plan: BatchPlan, step: BatchStep) -> list[str]:
     """The docauto command line a command-like step stands for."""
     s = step.spec
     structure = ["--structure", str(plan.structure)] if plan.structure else []
@@ -361,7 +361,7 @@ def command_args(plan: Plan, step: Step) -> list[str]:
     return [str(a) for a in (raw if isinstance(raw, list) else str(raw).split())]
 
 
-def run_command(plan: Plan, step: Step, *, dry_run: bool) -> StepResult:
+def run_command(plan: BatchPlan, step: BatchStep, *, dry_run: bool) -> StepResult:
     args = command_args(plan, step)
     result = StepResult(step, notes=["docauto " + " ".join(args)])
     if dry_run:
@@ -396,8 +396,8 @@ def _invoke(args: list[str]) -> None:
         raise DocautoError(exc.format_message()) from None
 
 
-def run_plan(
-    plan: Plan,
+def run_batch(
+    plan: BatchPlan,
     *,
     dry_run: bool = False,
     force: bool = False,

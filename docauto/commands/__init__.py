@@ -24,10 +24,3 @@ dry_run_option = click.option(
     "--dry-run", is_flag=True, help="List what would be written; write nothing."
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-
-
-def load_data_file(path: Path):
-    """Read a JSON or YAML file into Python data; errors name the file and line."""
-    from docauto.datafiles import read_data
-
-    return read_data(path)

@@ -32,9 +32,9 @@ def batch(plan_file: Path, dry_run: bool, force: bool, jobs: int) -> None:
       docauto batch scripts/plans/frist-klyngeleder-registrering.yaml --dry-run
       docauto batch scripts/plans/frist-klyngeleder-registrering.yaml --jobs 2
     """
-    from docauto.batch import load_plan, run_plan
+    from docauto.batch import load_batch, run_batch
 
-    plan = load_plan(plan_file)
+    plan = load_batch(plan_file)
     interactive = sys.stdout.isatty()
 
     def progress(items, total, label):
@@ -61,7 +61,7 @@ def batch(plan_file: Path, dry_run: bool, force: bool, jobs: int) -> None:
             click.echo(f"  {note}")
 
     click.echo(f"Plan: {plan.name} ({len(plan.steps)} steps) -> {plan.out}")
-    run_plan(plan, dry_run=dry_run, force=force, jobs=jobs, progress=progress, on_step=report)
+    run_batch(plan, dry_run=dry_run, force=force, jobs=jobs, progress=progress, on_step=report)
 
 
 def _bar(items, total, label):

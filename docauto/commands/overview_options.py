@@ -41,13 +41,13 @@ def load_inputs(
     structure_path: Path, registry_path: Path, plan_path: Path | None
 ) -> tuple[Any, ...]:
     """(structure, registry view, plan, overview settings), validated before anything else."""
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
     from docauto.registry.config import load_overview_settings
     from docauto.registry.data import RegistryView
     from docauto.structure.model import load_structure
 
     structure = load_structure(structure_path)
-    plan = load_plan(plan_path)
+    plan = load_timeline(plan_path)
     settings = load_overview_settings()
     view = RegistryView.load(registry_path)
     return structure, view, plan, settings

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import click
 
-from docauto.commands import dry_run_option, load_data_file, out_option
+from docauto.commands import dry_run_option, out_option
+from docauto.datafiles import read_data as load_data_file
 
 
 @click.command()

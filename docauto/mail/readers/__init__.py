@@ -94,12 +94,9 @@ class ColumnMap:
 
 @lru_cache(maxsize=8)
 def _load_columns(path: str, mtime_ns: int, size: int) -> ColumnMap:
-    import yaml
+    from docauto.datafiles import read_data
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
+    data = read_data(path, error=ConfigError) or {}
     syn = data.get("synonymer") or {}
     types = data.get("typer") or {}
     if not isinstance(syn, dict) or not isinstance(types, dict):
