@@ -26,6 +26,26 @@ if TYPE_CHECKING:
     from docauto.mail.message import Attachment
     from docauto.structure.model import Structure
 
+__all__ = [
+    "MAX_ROWS",
+    "AttachmentReader",
+    "ColumnMap",
+    "Merged",
+    "ReadResult",
+    "ReadRow",
+    "can_read",
+    "column_map",
+    "find_header",
+    "form_columns",
+    "header_mapping",
+    "identify_job_ad",
+    "no_header_problem",
+    "norm_header",
+    "read_submission",
+    "readers",
+    "table_result",
+]
+
 COLUMNS_FILE = "kolonner.yaml"
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
