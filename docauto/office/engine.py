@@ -86,14 +86,14 @@ def make_environment(*, lenient: bool = False) -> TemplateSandbox:
 
 
 @cache
-def _text_environment() -> TemplateSandbox:
+def text_environment() -> TemplateSandbox:
     return make_sandbox(autoescape=False)
 
 
 @lru_cache(maxsize=256)
 def _text_template(source: str):
     # Plain text (mail subjects and bodies): no HTML escaping, otherwise the same rules.
-    return _text_environment().from_string(source)
+    return text_environment().from_string(source)
 
 
 def render_text(source: str, context: Mapping[str, Any], *, where: str) -> str:
