@@ -10,7 +10,9 @@ from pathlib import Path
 from docauto.office.packagecheck import broken_references
 
 
-def png_bytes(width: int = 40, height: int = 20, rgb: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+def png_bytes(
+    width: int = 40, height: int = 20, rgb: tuple[int, int, int] = (200, 30, 30)
+) -> bytes:
     """A real PNG of one colour (python-docx reads its size from the IHDR chunk)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
