@@ -1087,62 +1087,32 @@ def _danish(msg: str) -> str:
 
 # -- the package ---------------------------------------------------------------------------
 
-_HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-_FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
-_CORE_TAGS = ("creator", "description", "identifier", "language", "subject", "title")
-
-
-def _parse_xml(blob: bytes) -> Any:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.fromstring(blob, parser)
-
-
 def _parts(data: bytes) -> tuple[list[_Part], dict[str, str]]:
-    """The parts docauto's engine renders, read for checking; and the core properties."""
+    """The parts docauto's engine renders (``docxparts.template_parts``, the one definition
+    both use), read for checking; and the core properties that hold tags."""
     import io
 
-    from docauto.office.engine import FOOTNOTES_CT, MAIN_CTS
+    from docauto.office import docxparts
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = {
             i.filename: zf.read(i) for i in zf.infolist() if i.filename.endswith((".xml", ".rels"))
         }
-    ct = _parse_xml(members["[Content_Types].xml"])
-    overrides = {
-        o.get("PartName", "").lstrip("/"): o.get("ContentType")
-        for o in ct
-        if _local(o) == "Override"
-    }
-    main = next((n for n, t in overrides.items() if t in MAIN_CTS), "word/document.xml")
-    doc = _parse_xml(members[main])
-    body = doc.find(f"{_W}body")
-    if body is None:
-        raise KeyError("w:body")
-    out = [_read_part(main, "body", body)]
-    folder, base = main.rsplit("/", 1)
-    rels = members.get(f"{folder}/_rels/{base}.rels")
-    if rels:
-        for rel in _parse_xml(rels):
-            if rel.get("TargetMode") == "External" or rel.get("Type") not in (
-                _HEADER_REL,
-                _FOOTER_REL,
-            ):
-                continue
-            target = rel.get("Target", "").lstrip("/")
-            member = target if target.startswith("word/") else f"{folder}/{target}"
-            if member in members:
-                out.append(
-                    _read_part(member, member.rsplit("/", 1)[1], _parse_xml(members[member]))
-                )
-    for name, ctype in overrides.items():
-        if ctype == FOOTNOTES_CT and name in members:
-            out.append(_read_part(name, "footnotes", _parse_xml(members[name])))
+    out = []
+    for tp in docxparts.template_parts(members):
+        root = docxparts.parse_xml(members[tp.member])
+        if tp.kind == "body":
+            root = root.find(f"{_W}body")
+            if root is None:
+                raise KeyError("w:body")
+        out.append(_read_part(tp.member, tp.name, root))
     for part in out:
         part.compile_xml = etree.tostring(part.root, encoding="unicode")
     props: dict[str, str] = {}
-    if "docProps/core.xml" in members:
-        for el in _parse_xml(members["docProps/core.xml"]):
-            if _local(el) in _CORE_TAGS and el.text and "{" in el.text:
+    if docxparts.CORE_MEMBER in members:
+        tags = set(docxparts.CORE_PROPS.values())
+        for el in docxparts.parse_xml(members[docxparts.CORE_MEMBER]):
+            if el.tag in tags and el.text and "{" in el.text:
                 props[_local(el)] = el.text
     return out, props
 
