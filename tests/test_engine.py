@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from docxhelp import assert_whole, png_file
+from docxhelp import png_file
 from docxtpl import DocxTemplate
 
 from docauto.errors import TemplateError

@@ -63,11 +63,32 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _columns(cells: list[Any], where: str, number: int) -> list[Column | None]:
+    columns = [parse_header(str(c)) if c != "" else None for c in cells]
+    names = [c.name for c in columns if c]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError(f"{where}, række {number}: kolonnen '{dupes[0]}' står to gange")
+    return columns
+
+
+def _value(col: Column, value: Any, number: int, base: Path) -> Any:
+    if not col.picture or value == "":
+        return value
+    from docauto.office.richvalues import Image
+
+    path = Path(str(value))
+    return Image(
+        path if path.is_absolute() else base / path,
+        col.width_mm,
+        col.height_mm,
+        field=f"{col.name}, række {number}",
+    )
+
+
 def _rows_from_grid(
     grid: Iterable[tuple[Any, ...]], where: str, base: Path
 ) -> list[tuple[int, dict[str, Any]]]:
-    from docauto.office.richvalues import Image
-
     columns: list[Column | None] | None = None
     out: list[tuple[int, dict[str, Any]]] = []
     for number, raw in enumerate(grid, start=1):
@@ -75,29 +96,14 @@ def _rows_from_grid(
         if not any(c != "" for c in cells):
             continue
         if columns is None:
-            columns = [parse_header(str(c)) if c != "" else None for c in cells]
-            names = [c.name for c in columns if c]
-            dupes = sorted({n for n in names if names.count(n) > 1})
-            if dupes:
-                raise InputError(f"{where}, række {number}: kolonnen '{dupes[0]}' står to gange")
+            columns = _columns(cells, where, number)
             continue
-        row: dict[str, Any] = {}
-        for col, value in zip(columns, cells, strict=False):
-            if col is None:
-                continue
-            if col.picture and value != "":
-                path = Path(str(value))
-                row[col.name] = Image(
-                    path if path.is_absolute() else base / path,
-                    col.width_mm,
-                    col.height_mm,
-                    field=f"{col.name}, række {number}",
-                )
-            else:
-                row[col.name] = value
-        for col in columns[len(cells) :]:
-            if col is not None:
-                row.setdefault(col.name, "")
+        cells += [""] * (len(columns) - len(cells))
+        row = {
+            col.name: _value(col, value, number, base)
+            for col, value in zip(columns, cells, strict=False)
+            if col is not None
+        }
         out.append((number, row))
     if columns is None:
         raise InputError(f"{where}: ingen overskriftsrække (arket er tomt)")

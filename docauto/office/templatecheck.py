@@ -686,48 +686,52 @@ class _Checker:
             return  # already explained by a character finding
         prefix, keyword, text = self._parsed(tag)
         if tag.kind == "{%":
-            m = re.match(r"\{%[-+]?\s+(tr|tc|p|r)\s", tag.clean)
-            if m:
-                self.add(
-                    part,
-                    tag.para,
-                    "prefix-space",
-                    f"'{m.group(1)}' skal stå lige efter '{{%' uden mellemrum og med ét "
-                    f"mellemrum efter: '{{%{m.group(1)} ...%}}'",
-                    text=tag.text,
-                )
+            text = self._statement_source(part, tag, keyword, text)
+            if text is None:
                 return
-            if keyword in _DOCXTPL_ONLY:
-                m = re.match(r"\{%\s*(?:colspan|cellbg)\s+(.*?)\s*%\}", text)
-                if not m:
-                    return
-                text = "{{ " + m.group(1) + " }}"
-            elif keyword is None:
-                pass
-            elif keyword.startswith("end"):
-                if not re.fullmatch(r"\{%[-+]?\s*end\w+\s*[-+]?%\}", text):
-                    self.add(
-                        part,
-                        tag.para,
-                        "syntax-error",
-                        f"'{keyword}' skal stå alene i mærket: '{{% {keyword} %}}'",
-                        text=tag.text,
-                    )
-                return
-            elif keyword in ("elif",):
-                text = "{% if true %}" + text + "{% endif %}"
-            elif keyword == "else":
-                text = "{% if true %}" + text + "{% endif %}"
-            elif keyword in _OPENERS and keyword != "raw":
-                text = text + "{% end" + keyword + " %}"
-            elif keyword == "set=":
-                pass
         try:
             self.env.from_string(text)
         except (TemplateAssertionError, TemplateSyntaxError) as exc:
             self.add_jinja(part, tag.para, exc, tag.text)
             return
         self.check_names(part, tag, text)
+
+    def _statement_source(
+        self, part: _Part, tag: _Tag, keyword: str | None, text: str
+    ) -> str | None:
+        """A statement tag as a complete template Jinja can compile alone, or None when there
+        is nothing (more) to compile (an end tag, a docxtpl-only tag, a reported problem)."""
+        m = re.match(r"\{%[-+]?\s+(tr|tc|p|r)\s", tag.clean)
+        if m:
+            self.add(
+                part,
+                tag.para,
+                "prefix-space",
+                f"'{m.group(1)}' skal stå lige efter '{{%' uden mellemrum og med ét "
+                f"mellemrum efter: '{{%{m.group(1)} ...%}}'",
+                text=tag.text,
+            )
+            return None
+        if keyword in _DOCXTPL_ONLY:
+            m = re.match(r"\{%\s*(?:colspan|cellbg)\s+(.*?)\s*%\}", text)
+            return "{{ " + m.group(1) + " }}" if m else None
+        if keyword is None or keyword == "set=":
+            return text
+        if keyword.startswith("end"):
+            if not re.fullmatch(r"\{%[-+]?\s*end\w+\s*[-+]?%\}", text):
+                self.add(
+                    part,
+                    tag.para,
+                    "syntax-error",
+                    f"'{keyword}' skal stå alene i mærket: '{{% {keyword} %}}'",
+                    text=tag.text,
+                )
+            return None
+        if keyword in ("elif", "else"):
+            return "{% if true %}" + text + "{% endif %}"
+        if keyword in _OPENERS and keyword != "raw":
+            return text + "{% end" + keyword + " %}"
+        return text
 
     def check_names(self, part: _Part, tag: _Tag, text: str) -> None:
         """Tests and filters Jinja only looks up when the line runs (inside an if), and what
@@ -1086,6 +1090,7 @@ def _danish(msg: str) -> str:
 
 
 # -- the package ---------------------------------------------------------------------------
+
 
 def _parts(data: bytes) -> tuple[list[_Part], dict[str, str]]:
     """The parts docauto's engine renders (``docxparts.template_parts``, the one definition
