@@ -115,15 +115,29 @@ def clean_text(value: Any) -> Any:
 
     Dicts and lists are copied, so a template that appends to a list changes only its copy.
     docxtpl's ``InlineImage`` becomes docauto's ``Image`` (it needs no DocxTemplate)."""
+    return _clean(value, set())
+
+
+def _clean(value: Any, seen: set[str]) -> Any:
+    # ``seen`` collects "markup" (a value that writes XML itself) and "subdoc", so that a
+    # render knows in the same walk whether it needs the reference check or the composer.
     if isinstance(value, str):
         if hasattr(value, "__html__"):
+            seen.add("markup")
             return value
         return _ILLEGAL_XML.sub("", value) if _ILLEGAL_XML.search(value) else value
+    if isinstance(value, int | float | bool | None):
+        return value
     if isinstance(value, Mapping):
-        return {k: clean_text(v) for k, v in value.items()}
+        return {k: _clean(v, seen) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [clean_text(v) for v in value]
-    return _foreign(value)
+        return [_clean(v, seen) for v in value]
+    value = _foreign(value)
+    if hasattr(value, "__html__"):
+        seen.add("markup")
+        if type(value).__name__ == "Subdoc":
+            seen.add("subdoc")
+    return value
 
 
 def _foreign(value: Any) -> Any:
@@ -522,16 +536,16 @@ class PreparedTemplate:
         that is byte-identical to the key (docxtpl's replace_media / replace_embedded);
         ``replace_zipnames`` a package member by name (replace_zipname)."""
         from docauto.office.renderpackage import HostPackage, PackageEdits
-        from docauto.office.richvalues import contains_subdoc
 
-        context = clean_text(dict(context))
+        seen: set[str] = set()
+        context = _clean(dict(context), seen)
         replaced = self._replacements(
             replace_pictures or {},
             replace_media or {},
             replace_embedded or {},
             replace_zipnames or {},
         )
-        if contains_subdoc(context):
+        if "subdoc" in seen:
             host = HostPackage(self._data)
             rendered = self._render_parts(context, _Session(host))
             members = [
@@ -542,7 +556,8 @@ class PreparedTemplate:
             return self._write_all(members, replaced, properties)
         edits = PackageEdits(self._member_map, self._defaults)
         rendered = self._render_parts(context, _Session(edits))
-        self._check_references(rendered, edits)
+        if "markup" in seen:  # escaped text cannot write r:id; only markup values can
+            self._check_references(rendered, edits)
         replaced.update(rendered)
         replaced.update(edits.changed())
         return self._write_appended(replaced, properties)

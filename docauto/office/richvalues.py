@@ -275,27 +275,20 @@ def from_data(value: Any, base_dir: str | Path, where: str = "") -> Any:
     """Data with picture, formatted-text and sub-document objects made into rich values.
 
     ``where`` is the field path for messages (``medarbejdere[2].foto``)."""
-    base = Path(base_dir)
     if isinstance(value, list):
-        return [from_data(v, base, f"{where}[{i}]") for i, v in enumerate(value, start=1)]
+        return [from_data(v, base_dir, f"{where}[{i}]") for i, v in enumerate(value, start=1)]
     if not isinstance(value, Mapping):
-        return value
+        return value  # the common case, kept cheap: a render list can hold 100,000 values
     if "billede" in value:
-        return _image(value, base, where or "billede")
+        return _image(value, Path(base_dir), where or "billede")
     if "formateret" in value:
         return rich_text(value["formateret"], where or "formateret")
     if "underdokument" in value:
         path = Path(str(value["underdokument"]))
-        return Subdoc(path if path.is_absolute() else base / path, field=where)
-    return {k: from_data(v, base, f"{where}.{k}" if where else str(k)) for k, v in value.items()}
-
-
-def contains_subdoc(value: Any) -> bool:
-    """Whether a context holds a Subdoc anywhere (those renders need the package composer)."""
-    if isinstance(value, Subdoc):
-        return True
-    if isinstance(value, Mapping):
-        return any(contains_subdoc(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(contains_subdoc(v) for v in value)
-    return False
+        return Subdoc(path if path.is_absolute() else Path(base_dir) / path, field=where)
+    return {
+        k: v
+        if isinstance(v, str | int | float | bool | None)
+        else from_data(v, base_dir, f"{where}.{k}" if where else str(k))
+        for k, v in value.items()
+    }
