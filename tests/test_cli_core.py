@@ -74,7 +74,7 @@ def test_render_dry_run_writes_nothing(tmp_path: Path) -> None:
     ctx = tmp_path / "ctx.json"
     ctx.write_text('{"navn": "x"}', encoding="utf-8")
     result = run("render", tpl, ctx, "--out", tmp_path / "out", "--dry-run")
-    assert result.exit_code == 0 and "would write 1" in result.output
+    assert result.exit_code == 0 and "ville skrive 1" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -120,7 +120,7 @@ def test_unknown_kind_suggests(tmp_path: Path) -> None:
         cli, ["generate", "strukturr", "--structure", str(SMALL), "--out", str(tmp_path)]
     )
     assert (
-        result.exit_code == 1
+        result.exit_code == 2
         and "unknown kind 'strukturr'" in result.output
         and "struktur" in result.output
     )

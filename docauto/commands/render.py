@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from docauto.commands import dry_run_option, out_option
+from docauto.commands import dry_run_option, json_option, out_option
 
 
 @click.command()
-@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("context", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("template", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("context", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @out_option
 @click.option("--sheet", metavar="NAME", help="The sheet of an .xlsx list (default: the first).")
 @click.option(
@@ -45,6 +44,7 @@ from docauto.commands import dry_run_option, out_option
     "e.g. a header logo. Repeatable.",
 )
 @dry_run_option
+@json_option
 def render(
     template: Path,
     context: Path,
@@ -56,6 +56,7 @@ def render(
     lenient: bool,
     replace_pics: tuple[str, ...],
     dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Render any docxtpl TEMPLATE.docx with CONTEXT: a JSON/YAML file, or an .xlsx/.csv list.
 
@@ -65,6 +66,8 @@ def render(
     Values can be pictures, formatted text and embedded documents (see
     docs/template-language.md). Autoescaping is always on and a missing value is an error,
     never a blank, unless --lenient. Everything is rendered before the first file is written.
+    --dry-run prints the file names and the first document's text. --json prints
+    {"out", "dry_run", "files"} (and "pdf" with --pdf).
 
     \b
     Example:
@@ -83,8 +86,8 @@ def render(
     prepared = prepare(template, lenient=lenient)
     items = _filtered(items, row_filter)
     names = _file_names(items, name_pattern, template, context)
-    rendered = _render_all(prepared, items, names, replace)
-    _write(rendered, out_dir, dry_run, pdf)
+    rendered = _render_all(prepared, items, names, replace, template.name)
+    _write(rendered, out_dir, dry_run, pdf, as_json)
 
 
 def _picture_options(values: tuple[str, ...]) -> dict[str, Path]:
@@ -220,50 +223,51 @@ def _unique(stems: list[str]) -> list[str]:
 
 
 def _render_all(
-    prepared: Any, items: list[tuple[str, dict]], names: list[str], replace: dict
+    prepared: Any, items: list[tuple[str, dict]], names: list[str], replace: dict, label: str
 ) -> list[tuple[str, bytes]]:
+    from docauto.commands.output import progress_bar
     from docauto.errors import DocautoError
 
-    def one(label: str, item: dict) -> bytes:
-        try:
-            return prepared.render(item, replace_pictures=replace)
-        except DocautoError as exc:
-            if label:
-                raise type(exc)(f"{label}: {exc.message}", hint=exc.hint) from None
-            raise
-
-    pairs = list(zip(names, items, strict=True))
-    if len(pairs) > 1 and sys.stderr.isatty():
-        with click.progressbar(pairs, label="Udfylder", file=sys.stderr) as bar:
-            return [(name, one(label, item)) for name, (label, item) in bar]
-    return [(name, one(label, item)) for name, (label, item) in pairs]
+    rendered: list[tuple[str, bytes]] = []
+    with progress_bar(label) as progress:  # drawn only when stderr is a terminal
+        for name, (where, item) in zip(names, items, strict=True):
+            try:
+                rendered.append((name, prepared.render(item, replace_pictures=replace)))
+            except DocautoError as exc:
+                if where:
+                    raise type(exc)(f"{where}: {exc.message}", hint=exc.hint) from None
+                raise
+            progress(len(rendered), len(items))
+    return rendered
 
 
-def _write(rendered: list[tuple[str, bytes]], out_dir: Path, dry_run: bool, pdf: bool) -> None:
+def _write(
+    rendered: list[tuple[str, bytes]], out_dir: Path, dry_run: bool, pdf: bool, as_json: bool
+) -> None:
+    from docauto.commands.output import echo_json, echo_written, written_summary
     from docauto.output import Writer
 
     writer = Writer(out_dir, dry_run=dry_run)
     writer.check_targets(name for name, _ in rendered)
-    for name, blob in rendered:
-        writer.write(name, blob)
-    if dry_run:
-        _preview(rendered, writer, pdf)
-        return
-    if pdf and writer.written:
+    paths = [writer.write(name, blob) for name, blob in rendered]
+    pdfs = [p.with_suffix(".pdf") for p in paths] if pdf else []
+    if pdf and not dry_run and paths:
         from docauto.office.pdf import convert_to_pdf
 
-        convert_to_pdf(writer.written, out_dir)
-    what = "document(s)" + (" with PDF" if pdf else "")
-    click.echo(f"wrote {len(rendered)} {what} in {out_dir}")
+        pdfs = convert_to_pdf(paths, out_dir)
+    if as_json:
+        result: dict[str, Any] = {"out": str(out_dir), "dry_run": dry_run}
+        result["files"] = [str(p) for p in paths]
+        if pdf:
+            result["pdf"] = [str(p) for p in pdfs]
+        echo_json(result)
+        return
+    if dry_run:
+        echo_written([*paths, *pdfs], dry_run=True)
+    click.echo(written_summary(len(paths) + len(pdfs), out_dir, dry_run=dry_run))
+    if dry_run and rendered:
+        from docauto.office.docxtext import docx_text
 
-
-def _preview(rendered: list[tuple[str, bytes]], writer: Any, pdf: bool) -> None:
-    from docauto.office.docxtext import docx_text
-
-    for path in writer.planned:
-        click.echo(f"would write {path}" + (f" (+ {path.with_suffix('.pdf').name})" if pdf else ""))
-    click.echo(f"would write {len(rendered)} document(s) in {writer.out_dir}")
-    if rendered:
         name, blob = rendered[0]
         click.echo(f"--- {name} ---")
         click.echo(docx_text(blob).all.rstrip())
