@@ -523,7 +523,7 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(
     hr_registry: Path, hr_mailbox, hr_ingest, monkeypatch
 ) -> None:
     from docauto.errors import RegistryError
-    from docauto.registry.workbook import RegistryBook
+    from docauto.registry.writer import RegistryWriter
 
     hr_mailbox.add(
         mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))], message_id="<s1@x>")
@@ -534,7 +534,7 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(
     def fail(self) -> None:
         raise RegistryError("registret er åbent i Excel")
 
-    monkeypatch.setattr(RegistryBook, "save", fail)
+    monkeypatch.setattr(RegistryWriter, "save", fail)
     summary = hr_ingest()
     assert summary == {
         "seen": 2,
@@ -553,9 +553,13 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(
     assert len(sheet(hr_registry, "Ansøgninger")) == 1
 
 
-def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(
+def test_a_deleted_indbakke_row_does_not_register_again_reprocess_does(
     hr_registry: Path, hr_mailbox, hr_ingest
 ) -> None:
+    from click.testing import CliRunner
+
+    from docauto.cli import cli
+
     form = applicants("Anne Ahl")
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again@x>"))
     hr_ingest()
@@ -563,8 +567,22 @@ def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(
     wb["Indbakke"].delete_rows(2)
     wb["Ansøgninger"].delete_rows(2)
     wb.save(hr_registry)
+    # The mail arrives again (a source that delivers it twice): the memory knows it.
+    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again@x>"))
+    assert hr_ingest()["registered"] == 0
+    assert sheet(hr_registry, "Ansøgninger") == []
+    # Re-processing on purpose names the mail.
+    result = CliRunner().invoke(
+        cli, ["mail", "reprocess", "<again@x>", "--registry", str(hr_registry)]
+    )
+    assert result.exit_code == 0, result.output
+    unknown = CliRunner().invoke(
+        cli, ["mail", "reprocess", "<never@x>", "--registry", str(hr_registry)]
+    )
+    assert unknown.exit_code == 1 and "<never@x>" in unknown.output
+    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again@x>"))
     assert hr_ingest()["registered"] == 1
-    assert len(sheet(hr_registry, "Ansøgninger")) == 1
+    assert [r["Ansøger"] for r in sheet(hr_registry, "Ansøgninger")] == ["Anne Ahl"]
     # ...and a resend of it afterwards is still recognised.
     hr_mailbox.add(
         mail("VS: " + subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again2@x>")
