@@ -287,9 +287,26 @@ def test_killed_during_save_leaves_old_registry_and_rerun_is_complete(
     assert len(rows) == 2 * n
     assert len({(r["Ansøger"], r["Kilde"]) for r in rows}) == 2 * n
     assert len(sheet(hr_registry, "Indbakke")) == n
-    leftovers = [p.name for p in hr_registry.parent.iterdir() if p.name.startswith(".~docauto")]
-    assert len(leftovers) <= 1  # the killed run's temp file (never read as the registry)
+    _no_leftovers_and_memory_complete(hr_registry, n)
+
+
+def _no_leftovers_and_memory_complete(hr_registry: Path, n: int) -> None:
+    """After the rerun: the killed run's temporary copy is gone, no lock or journal is left,
+    and docauto's memory holds every mail once, as registered."""
+    from docauto.registry import schema
+    from docauto.registry.files import RegistryFiles
+
+    files = RegistryFiles(hr_registry)
+    leftovers = [p.name for p in hr_registry.parent.iterdir() if p.name.startswith(".~")]
+    assert leftovers == []
+    assert files.temp_files() == []
     assert not lock_path(hr_registry).exists()
+    assert not journal_path(hr_registry).exists() and not files.journals_applying()
+    wb = openpyxl.load_workbook(hr_registry, read_only=True)
+    memory = [r for r in wb[schema.STATE_SHEET].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert wb[schema.STATE_SHEET].sheet_state == "veryHidden"
+    assert len(memory) == n and {r[2] for r in memory} == {schema.REGISTERED}
+    assert len({r[0] for r in memory}) == n and all(r[1] for r in memory)
 
 
 def test_crash_after_save_before_journal_cleared_applies_once(
@@ -686,3 +703,4 @@ def test_killed_at_any_moment_rerun_registers_everything_once(
     assert len(rows) == 2 * n
     assert len({(r["Ansøger"], r["Kilde"]) for r in rows}) == 2 * n
     assert len(sheet(hr_registry, "Indbakke")) == n
+    _no_leftovers_and_memory_complete(hr_registry, n)

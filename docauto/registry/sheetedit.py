@@ -147,7 +147,7 @@ def shift_formula(formula: bytes, last_data: int, k: int) -> bytes:
         r1, r2 = int(m.group(2)), int(m.group(4))
         if r1 > last_data:
             r1 += k
-        if r2 >= last_data and not (r1 == r2 == last_data):
+        if r2 >= last_data:
             r2 += k
         return b"%s%d:%s%d" % (m.group(1), r1, m.group(3), r2)
 
