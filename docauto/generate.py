@@ -30,6 +30,56 @@ class GenerateResult:
     failed: bool = False
 
 
+def _write_staged(writer: Writer, docs: list[PlannedDocument]) -> list[Path]:
+    """Write each document as soon as it is rendered, to a temporary file beside its target,
+    and put them all in place only when every one rendered: memory holds one document at a
+    time, and a template error still leaves nothing half-done (the staged files are removed).
+    """
+    import os
+    import tempfile
+
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for d in docs:
+            blob = d.render()
+            path = writer.target(d.filename)
+            writer.planned.append(path)
+            if writer.dry_run:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".~docauto-", suffix=".tmp", dir=path.parent)
+            staged.append((Path(tmp), path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            del blob
+        for tmp, path in staged:
+            _replace(tmp, path)
+            writer.written.append(path)
+        staged = []
+    finally:
+        for tmp, _path in staged:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+    return list(writer.planned)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    import os
+
+    from docauto.errors import OutputError
+
+    try:
+        os.replace(tmp, path)
+    except PermissionError:
+        # Windows refuses to replace a file that another process has open.
+        raise OutputError(
+            f"{path}: kan ikke overskrives; filen er måske åben i et andet program",
+            hint="close it and run again",
+        ) from None
+
+
 def generate_documents(
     kind: Kind, request: GenerateRequest, out_dir: Path, *, dry_run: bool = False, pdf: bool = False
 ) -> GenerateResult:
@@ -44,10 +94,7 @@ def generate_documents(
         from docauto.office.pdf import require_soffice
 
         require_soffice()  # say so before writing anything, not after
-    # Render all before writing any, so a template error leaves nothing half-done.
-    rendered = [(d.filename, d.render()) for d in docs]
-    for name, blob in rendered:
-        result.paths.append(writer.write(name, blob))
+    result.paths = _write_staged(writer, docs)
     if pdf and not dry_run:
         from docauto.office.pdf import convert_to_pdf
 
