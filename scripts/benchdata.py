@@ -26,8 +26,8 @@ _TEMPLATE: dict[str, bytes] = {}
 
 
 def _form(rows: list[list[str]]) -> bytes:
-    """An area chief's form as Excel-style .xlsx (shared strings). Made once with openpyxl,
-    then the text is swapped in the shared strings, so 10,000 forms take seconds."""
+    """An area chief's form as .xlsx. Made once with openpyxl, then only the text is swapped,
+    so 10,000 forms take seconds."""
     import zipfile
 
     if not _TEMPLATE:
@@ -45,14 +45,19 @@ def _form(rows: list[list[str]]) -> bytes:
             _TEMPLATE.update({n: z.read(n) for n in z.namelist()})
     from xml.sax.saxutils import escape
 
-    strings = _TEMPLATE["xl/sharedStrings.xml"].decode()
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            strings = strings.replace(f"@@{r}.{c}@@", escape(str(value)))
+    parts = {}
+    for name, data in _TEMPLATE.items():
+        if b"@@" in data:  # the shared strings, or the sheet where openpyxl wrote them inline
+            text = data.decode()
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    text = text.replace(f"@@{r}.{c}@@", escape(str(value)))
+            data = text.encode()
+        parts[name] = data
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in _TEMPLATE.items():
-            z.writestr(name, strings.encode() if name == "xl/sharedStrings.xml" else data)
+        for name, data in parts.items():
+            z.writestr(name, data)
     return out.getvalue()
 
 

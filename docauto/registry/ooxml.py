@@ -36,7 +36,8 @@ WORKSHEET_TYPE = DOC_REL_NS + "/worksheet"
 TABLE_TYPE = DOC_REL_NS + "/table"
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 MAX_CELL_TEXT = 32_000  # Excel's limit is 32,767 characters per cell
-COMPRESS_LEVEL = 6
+# Fast deflate: a changed sheet is compressed on every save; size grows ~15% over level 6.
+COMPRESS_LEVEL = 1
 
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"^\$?([A-Z]{1,3})\$?(\d+)$")

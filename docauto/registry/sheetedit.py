@@ -48,6 +48,22 @@ _AGGREGATE = re.compile(
 )
 
 
+_HAS_V = re.compile(rb"<(\w+:)?v>[^<]")
+_HAS_T = re.compile(rb"<(\w+:)?t\b[^>]*>[^<]")
+_HAS_F = re.compile(rb"<(\w+:)?f\b")
+_IS = re.compile(rb"<(?:\w+:)?is\b[^>]*>(.*?)</(?:\w+:)?is>", re.S)
+_RPH = re.compile(rb"<(\w+:)?rPh\b.*?</(\w+:)?rPh>", re.S)
+_T = re.compile(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", re.S)
+_V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_CELL_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _cell_pattern(pfx: bytes) -> re.Pattern[bytes]:
+    if pfx not in _CELL_PATTERNS:
+        _CELL_PATTERNS[pfx] = re.compile(rb"<%sc\b([^>]*?)(?:/>|>(.*?)</%sc>)" % (pfx, pfx), re.S)
+    return _CELL_PATTERNS[pfx]
+
+
 @dataclass
 class Cell:
     col: int
@@ -67,9 +83,9 @@ class Cell:
     def has_value(self) -> bool:
         inner = self.inner
         return bool(inner) and (
-            re.search(rb"<(\w+:)?v>[^<]", inner) is not None
-            or re.search(rb"<(\w+:)?t\b[^>]*>[^<]", inner) is not None
-            or re.search(rb"<(\w+:)?f\b", inner) is not None
+            _HAS_V.search(inner) is not None
+            or _HAS_T.search(inner) is not None
+            or _HAS_F.search(inner) is not None
         )
 
     def formula(self) -> bytes:
@@ -98,8 +114,7 @@ class Row:
 def _parse_cells(inner: bytes, pfx: bytes) -> list[Cell]:
     out: list[Cell] = []
     col = 0
-    pattern = re.compile(rb"<%sc\b([^>]*?)(?:/>|>(.*?)</%sc>)" % (pfx, pfx), re.S)
-    for m in pattern.finditer(inner):
+    for m in _cell_pattern(pfx).finditer(inner):
         ref = _CELL_REF.search(m.group(1))
         col = col_index(ref.group(1).decode()) if ref else col + 1
         out.append(Cell(col, m.group(1), m.group(2) or b""))
@@ -111,15 +126,12 @@ def cell_value(cell: Cell, shared: Any) -> Any:
     t = cell.type
     inner = cell.inner
     if t == "inlineStr":
-        is_ = re.search(rb"<(?:\w+:)?is\b[^>]*>(.*?)</(?:\w+:)?is>", inner, re.S)
+        is_ = _IS.search(inner)
         if not is_:
             return None
-        body = re.sub(rb"<(\w+:)?rPh\b.*?</(\w+:)?rPh>", b"", is_.group(1), flags=re.S)
-        return "".join(
-            _decode_text(x)
-            for x in re.findall(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", body, re.S)
-        )
-    v = re.search(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", inner, re.S)
+        body = _RPH.sub(b"", is_.group(1)) if b"rPh" in is_.group(1) else is_.group(1)
+        return "".join(_decode_text(x) for x in _T.findall(body))
+    v = _V.search(inner)
     if not v:
         return None
     raw = v.group(1)
@@ -267,6 +279,29 @@ class SheetEditor:
                 return
             yield self._make_row(m, 0)
             end = pos
+
+    def column_rows(self, wanted: set[int], shared: Any) -> Iterator[tuple[int, dict[int, Any]]]:
+        """(row number, {column: value}) for the ``wanted`` columns of every row, in one scan
+        of the cells (no row parsing): reading docauto's memory of 50,000 mails is quick."""
+        if not self.body or not _CELL_REF.search(self.body[:4096]):
+            for row in self.rows():  # cells without references: count them row by row
+                yield row.num, {c: v for c, v in self.values(row, shared).items() if c in wanted}
+            return
+        current, values = 0, {}
+        for m in _cell_pattern(self.pfx).finditer(self.body):
+            ref = _CELL_REF.search(m.group(1))
+            if ref is None:
+                continue
+            num = int(ref.group(2))
+            if num != current:
+                if current:
+                    yield current, values
+                current, values = num, {}
+            col = col_index(ref.group(1).decode())
+            if col in wanted:
+                values[col] = cell_value(Cell(col, m.group(1), m.group(2) or b""), shared)
+        if current:
+            yield current, values
 
     def values(self, row: Row, shared: Any) -> dict[int, Any]:
         return {c.col: cell_value(c, shared) for c in row.cells(self.pfx)}

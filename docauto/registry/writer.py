@@ -291,13 +291,12 @@ class RegistryWriter:
         column, as the file holds them (rows appended in this run not included)."""
         ws = self.sheet(sheet)
         hr, cols = self._headers[sheet]
-        for row in ws.rows():
-            if row.num <= hr or row.num in ws.table_totals:
+        for num, cells in ws.column_rows(set(cols.values()), self.shared):
+            if num <= hr or num in ws.table_totals:
                 continue
-            cells = ws.values(row, self.shared)
             values = {name: cells.get(c) for name, c in cols.items()}
             if any(v not in (None, "") for v in values.values()):
-                yield row.num, values
+                yield num, values
 
     def get(self, sheet: str, row: int, column: str) -> Any:
         ws = self.sheet(sheet)
