@@ -42,7 +42,6 @@ COMPRESS_LEVEL = 1
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"^\$?([A-Z]{1,3})\$?(\d+)$")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _UNESCAPE_X = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
 _AGGREGATE = re.compile(
@@ -121,8 +120,9 @@ def clean_text(text: str) -> str:
 
 
 def text_xml(text: str) -> bytes:
-    """Escaped element text; literal ``_xHHHH_`` is protected so Excel shows it as typed."""
-    return _xml_escape(_ESCAPE_LIKE.sub(r"_x005F_\1", text)).encode("utf-8")
+    """Escaped element text. A literal ``_xHHHH_`` is written as it is, as openpyxl writes it:
+    the programs that read the registry read it back unchanged."""
+    return _xml_escape(text).encode("utf-8")
 
 
 def _decode_text(raw: bytes) -> str:
