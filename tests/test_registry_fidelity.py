@@ -385,3 +385,32 @@ def test_temp_copies_are_private_and_leftovers_are_removed(
     hr_mailbox.add(_applicant_mail(1))
     hr_ingest()
     assert files.temp_files() == []
+
+
+def test_registry_init_completes_positions_in_place(
+    hr_registry: Path, hr_structure_file: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from docauto.cli import cli
+
+    edit_with_openpyxl(hr_registry)
+    wb = openpyxl.load_workbook(hr_registry)
+    wb["Stillinger"].delete_rows(4)  # HR deleted KL-K03 by mistake
+    wb.save(hr_registry)
+    before = parts(hr_registry)
+    owned = owned_parts(hr_registry)
+    result = CliRunner().invoke(
+        cli,
+        ["registry", "init", "--structure", str(hr_structure_file), "--registry", str(hr_registry)],
+    )
+    assert result.exit_code == 0, result.output
+    after = parts(hr_registry)
+    changed = {n for n in before if before[n] != after[n]}
+    assert changed - owned <= {"xl/styles.xml"}
+    assert any(n.startswith("xl/media/") for n in after)
+    assert [r["Stillings-ID"] for r in sheet(hr_registry, "Stillinger")] == [
+        "KL-K01",
+        "KL-K02",
+        "KL-K03",
+    ]
