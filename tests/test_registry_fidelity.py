@@ -12,13 +12,13 @@ through LibreOffice's CSV export (which also shows LibreOffice opens the file).
 from __future__ import annotations
 
 import csv
-from datetime import datetime
 import io
 import os
 import re
 import shutil
 import subprocess
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
