@@ -8,6 +8,7 @@ from pathlib import Path
 from docauto.errors import DocautoError
 from docauto.kinds import GenerateRequest, Kind, PlannedDocument
 from docauto.output import Writer
+from docauto.progress import Progress, no_progress
 
 
 class PartialFailure(DocautoError):
@@ -29,8 +30,21 @@ class GenerateResult:
     report: list[str] = field(default_factory=list)
     failed: bool = False
 
+    def as_json(self, kind: str, out_dir: Path, *, dry_run: bool) -> dict[str, object]:
+        return {
+            "kind": kind,
+            "out": str(out_dir),
+            "dry_run": dry_run,
+            "files": [str(p) for p in self.paths],
+            "pdfs": [str(p) for p in self.pdfs],
+            "problems": list(self.report),
+            "failed": self.failed,
+        }
 
-def _write_staged(writer: Writer, docs: list[PlannedDocument]) -> list[Path]:
+
+def _write_staged(
+    writer: Writer, docs: list[PlannedDocument], progress: Progress = no_progress
+) -> list[Path]:
     """Write each document as soon as it is rendered, to a temporary file beside its target,
     and put them all in place only when every one rendered: memory holds one document at a
     time, and a template error still leaves nothing half-done (the staged files are removed).
@@ -40,8 +54,9 @@ def _write_staged(writer: Writer, docs: list[PlannedDocument]) -> list[Path]:
 
     staged: list[tuple[Path, Path]] = []
     try:
-        for d in docs:
+        for i, d in enumerate(docs, start=1):
             blob = d.render()
+            progress(i, len(docs))
             path = writer.target(d.filename)
             writer.planned.append(path)
             if writer.dry_run:
@@ -81,8 +96,19 @@ def _replace(tmp: Path, path: Path) -> None:
 
 
 def generate_documents(
-    kind: Kind, request: GenerateRequest, out_dir: Path, *, dry_run: bool = False, pdf: bool = False
+    kind: Kind,
+    request: GenerateRequest,
+    out_dir: Path,
+    *,
+    dry_run: bool = False,
+    pdf: bool = False,
+    progress: Progress = no_progress,
 ) -> GenerateResult:
+    """Plan every document, render and write each in turn (put in place when all rendered),
+    then make their PDFs.
+
+    ``progress(done, total)`` is called as documents are rendered and again as PDFs are made.
+    """
     result = GenerateResult()
     try:
         docs = kind.plan(request)
@@ -94,10 +120,10 @@ def generate_documents(
         from docauto.office.pdf import require_soffice
 
         require_soffice()  # say so before writing anything, not after
-    result.paths = _write_staged(writer, docs)
+    result.paths = _write_staged(writer, docs, progress)
     if pdf and not dry_run:
         from docauto.office.pdf import convert_to_pdf
 
         convertible = [p for p in result.paths if p.suffix.lower() in (".docx", ".xlsx")]
-        result.pdfs = convert_to_pdf(convertible, out_dir)
+        result.pdfs = convert_to_pdf(convertible, out_dir, progress=progress)
     return result
