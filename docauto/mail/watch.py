@@ -9,7 +9,8 @@
   next successful poll resets the backoff. Anything else (bad credentials, a broken
   registry) ends the loop with the error, since retrying it would not help.
 - Mail is never registered twice across restarts: the source remembers what it moved, and
-  the registry's Indbakke sheet (Message-IDs) catches whatever arrives again.
+  the registry's memory (docauto's hidden sheet, see ``docauto.registry.memory``) catches
+  whatever arrives again. A poll that finds no new mail does not load the registry at all.
 Logs carry counts and error types, never senders, subjects or names.
 """
 
