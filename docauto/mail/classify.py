@@ -163,14 +163,6 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
             raise ConfigError(f"{name}: runde '{number}' er ikke et tal") from None
         rounds[n] = _phrases(phrases, f"{name}: rounds.{n}")
     default = data.get("default_round", 1)
-    reports = [fold(str(p)) for p in data.get("report_prefixes") or []]
-    report_re = None
-    if reports:
-        words = "|".join(
-            _SEP.join(re.escape(w) for w in r.split())
-            for r in sorted(reports, key=len, reverse=True)
-        )
-        report_re = re.compile(rf"^\s*(?:{words})\s*:")
     return Patterns(
         prefix_re,
         roles,
@@ -179,8 +171,19 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
         frozenset(data.get("round_kinds") or ["candidates"]),
         int(default) if default is not None else None,
         _phrases(data.get("ignore"), f"{name}: ignore"),
-        report_re,
+        _report_re(data.get("report_prefixes")),
     )
+
+
+def _report_re(prefixes: Any) -> re.Pattern[str] | None:
+    """ "Læst:", "Ikke læst:", ... at the start of a subject, followed by a colon."""
+    reports = [fold(str(p)) for p in prefixes or []]
+    if not reports:
+        return None
+    words = "|".join(
+        _SEP.join(re.escape(w) for w in r.split()) for r in sorted(reports, key=len, reverse=True)
+    )
+    return re.compile(rf"^\s*(?:{words})\s*:")
 
 
 @lru_cache(maxsize=8)

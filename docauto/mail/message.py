@@ -414,11 +414,7 @@ class _Walker:
             self._nested(part, depth)
             return
         filename = _filename(part, len(self.attachments) + 1, self.defects)
-        if filename.lower().endswith(_LINK_FILE_EXTENSIONS) and _is_attachment(part):
-            # Outlook's "share a link" can come as a .url shortcut instead of the file.
-            link = _link_in(_part_text(part))
-            if link:
-                self.links.append(link)
+        self._note_link(part, filename)
         if _is_attachment(part):
             data = _part_bytes(part)
             if _is_tnef(part, filename):
@@ -439,6 +435,13 @@ class _Walker:
             self.plain.append(_part_text(part))
         elif top and ctype == "text/html":
             self.html.append(_part_text(part))
+
+    def _note_link(self, part: Message, filename: str) -> None:
+        # Outlook's "share a link" can come as a .url shortcut instead of the file.
+        if filename.lower().endswith(_LINK_FILE_EXTENSIONS) and _is_attachment(part):
+            link = _link_in(_part_text(part))
+            if link:
+                self.links.append(link)
 
     def _nested(self, part: Message, depth: int) -> None:
         if depth + 1 > MAX_DEPTH:
@@ -519,6 +522,18 @@ def _cut_parts(raw: bytes, defects: list[str], bound: list[str] | None = None) -
         pos += 3
 
 
+def _walk(msg: Message, defects: list[str], bound: list[str]) -> _Walker:
+    walker = _Walker(defects)
+    try:
+        walker.walk(msg, 0, "", True)
+    except RecursionError:
+        defects.append("for mange indlejrede dele; resten er sprunget over")
+        walker.over_bound = walker.over_bound or "mailen har for mange indlejrede dele"
+    if bound and not walker.over_bound:
+        walker.over_bound = bound[0]
+    return walker
+
+
 def parse_mail(raw: bytes, name: str) -> ParsedMail:
     """Parse one RFC 5322 message. Raises MailParseError only when nothing usable is left."""
     from email.parser import BytesParser
@@ -558,14 +573,7 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
         raise MailParseError(f"{name}: filen er ikke en e-mail (ingen kendte brevhoveder)")
     defects.extend(type(d).__name__ for d in msg.defects)
 
-    walker = _Walker(defects)
-    try:
-        walker.walk(msg, 0, "", True)
-    except RecursionError:
-        defects.append("for mange indlejrede dele; resten er sprunget over")
-        walker.over_bound = walker.over_bound or "mailen har for mange indlejrede dele"
-    if bound and not walker.over_bound:
-        walker.over_bound = bound[0]
+    walker = _walk(msg, defects, bound)
     body = "\n".join(walker.plain) if walker.plain else _html_to_text("\n".join(walker.html))
     body = _CONTROL.sub("", body)[:MAX_BODY_CHARS]
 

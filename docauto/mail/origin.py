@@ -13,7 +13,8 @@ a submission is accepted only when one of them vouches for the very domain in Fr
 - ``X-MS-Exchange-Organization-AuthAs: Internal`` when Exchange's stamp is trusted.
 
 Only headers the organisation's own server wrote count. Servers add their header on top, so a
-header a sender forged sits below them; an authserv-id that is not configured is ignored.
+header a sender forged sits below them: of each configured server id only the topmost header
+counts, and an authserv-id that is not configured is ignored.
 Exchange Online writes its Authentication-Results without an authserv-id: the server id
 ``exchange-online`` trusts such a header only when it is the topmost Authentication-Results
 header. See docs/mail-authentication.md for Exchange Online, Exchange Server and
@@ -173,7 +174,9 @@ def check_origin(
         trusted = results.server in policy.server_ids or (
             not results.server and topmost and EXCHANGE_ONLINE in policy.server_ids
         )
-        if not trusted:
+        # Only the topmost header of each server is its own: one further down with the same
+        # id was written before the mail reached it, i.e. by the sender.
+        if not trusted or (results.server or EXCHANGE_ONLINE) in ours:
             continue
         ours.append(results.server or EXCHANGE_ONLINE)
         method = _vouches(results, from_domain)
