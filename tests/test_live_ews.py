@@ -11,7 +11,7 @@ from email.message import EmailMessage
 import pytest
 from conftest_recorded import Reply
 
-from docauto.errors import MailError, UsageError
+from docauto.errors import UsageError
 from docauto.mail.sources import open_source
 from docauto.mail.sources.ews import EwsSource
 from docauto.mail.sources.retry import PermanentMailError, TransientMailError
