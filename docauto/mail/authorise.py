@@ -35,14 +35,13 @@ def _config(registry: Path) -> dict:
     path = config_path(registry)
     if not path.exists():
         return {}
-    import yaml
+    from docauto.datafiles import read_data
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
+    data = read_data(path, error=ConfigError) or {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: forventede nøglen 'hr_addresses' øverst i filen")
+        raise ConfigError(
+            f"{path}: forventede en tabel (hr_addresses, authenticated_origin) øverst"
+        )
     return data
 
 
