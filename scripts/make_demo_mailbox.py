@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docauto.recruitment.timeline import load_plan  # noqa: E402
+from docauto.recruitment.timeline import load_timeline  # noqa: E402
 from docauto.structure.model import Structure, load_structure  # noqa: E402
 
 # The one jobbank address: the recruitment plan's mailbox (forms, reminders, receipts).
-JOBBANK = load_plan().mailbox
+JOBBANK = load_timeline().mailbox
 DOMAIN = "buf.demokommune.dk"
 # What Exchange Online writes on top of each mail as it delivers it (docs/mail-authentication.md):
 # mail from inside the organisation is stamped Internal; mail from outside carries the result of

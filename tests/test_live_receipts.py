@@ -81,9 +81,9 @@ def test_rejected_receipt_says_why_once_and_lists_every_problem():
     assert "række 7, kolonne 'E-mail': ugyldig e-mailadresse" in body
     assert body.count("ukendt klynge") == 1
     # The mailbox to resend to is the plan's, the one the forms and reminders name.
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
-    assert f"send hele skemaet igen til {load_plan().mailbox} med samme emne" in body
+    assert f"send hele skemaet igen til {load_timeline().mailbox} med samme emne" in body
 
 
 def test_receipt_text_fits_the_case():
@@ -105,7 +105,7 @@ def test_receipt_from_is_the_one_configured_mailbox(tmp_path, monkeypatch):
     """Forms, reminders and receipts read one setting: mailbox in the recruitment plan."""
     import shutil
 
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
     from docauto.resources import mapping_path
 
     folder = tmp_path / "mappings"
@@ -118,7 +118,7 @@ def test_receipt_from_is_the_one_configured_mailbox(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setenv("DOCAUTO_MAPPINGS", str(folder))
-    assert load_plan().mailbox == "rekruttering@buf.example.dk"
+    assert load_timeline().mailbox == "rekruttering@buf.example.dk"
     msg = build_receipt(Mail(), "rejected", {"reason": "Der er intet skema vedhæftet"})
     assert msg["From"].addresses[0].addr_spec == "rekruttering@buf.example.dk"
     assert "send hele skemaet igen til rekruttering@buf.example.dk" in msg.get_content()
@@ -298,9 +298,9 @@ def test_demo_step_writes_danish_receipts(tmp_path):
         f"{len(drafts)} receipts (Danish replies to the senders) as .eml drafts in "
         f"{tmp_path / 'hr' / 'kvitteringer'}"
     ]
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
-    mailbox = load_plan().mailbox
+    mailbox = load_timeline().mailbox
     unknown = next(d for d in drafts if "ukendt-klynge" in d.name)
     msg = message_from_bytes(unknown.read_bytes(), policy=default)
     assert msg["Subject"].startswith("SV: ")

@@ -98,13 +98,13 @@ def test_forged_or_ambiguous_from_is_refused_without_receipt(
 def test_one_valid_from_still_registers_and_gets_a_draft_receipt(
     hr_mailbox, hr_registry, hr_ingest, tmp_path
 ):
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
     hr_mailbox.add(_form_mail("<ok@x>"))
     assert hr_ingest("--receipts")["registered"] == 1
     (receipt,) = _receipts(tmp_path)
     assert receipt["X-Unsent"] == "1"
-    assert receipt["From"].addresses[0].addr_spec == load_plan().mailbox
+    assert receipt["From"].addresses[0].addr_spec == load_timeline().mailbox
     assert receipt["To"].addresses[0].addr_spec == "nora@buf.test.dk"
     assert receipt["Subject"] == f"SV: {SUBJECT}"
     assert "- Klyngeleder: 1 række" in receipt.get_content()

@@ -27,9 +27,9 @@ authenticated_origin:
 def write_demo_config(registry: Path) -> None:
     from docauto.mail.authorise import config_path
     from docauto.output import atomic_write
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
-    text = DEMO_CONFIG.format(mailbox=load_plan().mailbox)
+    text = DEMO_CONFIG.format(mailbox=load_timeline().mailbox)
     atomic_write(config_path(registry), text.encode("utf-8"))
 
 

@@ -107,9 +107,9 @@ def receipt_allowed(mail: Any) -> bool:
 def mailbox_address() -> str:
     """The jobbank mailbox: ``mailbox`` of the recruitment plan (mappings/rekrutteringsplan.yaml),
     the one setting the forms' "Send til", the reminders and the receipts all read."""
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
-    return load_plan().mailbox
+    return load_timeline().mailbox
 
 
 OUTCOMES = ("registered", "duplicate", "pending", "rejected")
