@@ -92,6 +92,18 @@ class RegistryView:
     path: Path
     sheets: dict[str, list[dict[str, Any]]]
     pending: list[dict[str, Any]] = field(default_factory=list)
+    # The date this view is the registry as of (None: everything it holds now).
+    as_of: dt.date | None = None
+    # The whole registry this view was cut from (so a later date can be asked of it too).
+    full: RegistryView | None = field(default=None, repr=False)
+
+    def at(self, as_of: dt.date | None) -> RegistryView:
+        """The registry as it stood at the end of ``as_of`` (see ``pointintime``)."""
+        if as_of is None or as_of == self.as_of:
+            return self
+        from docauto.registry.pointintime import view_at
+
+        return view_at(self, as_of)
 
     @classmethod
     def load(cls, path: str | Path) -> RegistryView:
