@@ -8,6 +8,7 @@ from pathlib import Path
 from docauto.errors import DocautoError
 from docauto.kinds import GenerateRequest, Kind, PlannedDocument
 from docauto.output import Writer
+from docauto.progress import Progress, no_progress
 
 
 class PartialFailure(DocautoError):
@@ -29,10 +30,31 @@ class GenerateResult:
     report: list[str] = field(default_factory=list)
     failed: bool = False
 
+    def as_json(self, kind: str, out_dir: Path, *, dry_run: bool) -> dict[str, object]:
+        return {
+            "kind": kind,
+            "out": str(out_dir),
+            "dry_run": dry_run,
+            "files": [str(p) for p in self.paths],
+            "pdfs": [str(p) for p in self.pdfs],
+            "problems": list(self.report),
+            "failed": self.failed,
+        }
+
 
 def generate_documents(
-    kind: Kind, request: GenerateRequest, out_dir: Path, *, dry_run: bool = False, pdf: bool = False
+    kind: Kind,
+    request: GenerateRequest,
+    out_dir: Path,
+    *,
+    dry_run: bool = False,
+    pdf: bool = False,
+    progress: Progress = no_progress,
 ) -> GenerateResult:
+    """Plan every document, render them all, then write them (and their PDFs).
+
+    ``progress(done, total)`` is called as documents are rendered and again as PDFs are made.
+    """
     result = GenerateResult()
     try:
         docs = kind.plan(request)
@@ -45,12 +67,15 @@ def generate_documents(
 
         require_soffice()  # say so before writing anything, not after
     # Render all before writing any, so a template error leaves nothing half-done.
-    rendered = [(d.filename, d.render()) for d in docs]
+    rendered = []
+    for i, d in enumerate(docs, start=1):
+        rendered.append((d.filename, d.render()))
+        progress(i, len(docs))
     for name, blob in rendered:
         result.paths.append(writer.write(name, blob))
     if pdf and not dry_run:
         from docauto.office.pdf import convert_to_pdf
 
         convertible = [p for p in result.paths if p.suffix.lower() in (".docx", ".xlsx")]
-        result.pdfs = convert_to_pdf(convertible, out_dir)
+        result.pdfs = convert_to_pdf(convertible, out_dir, progress=progress)
     return result

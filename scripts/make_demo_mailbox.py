@@ -256,12 +256,12 @@ def _real_job_ad(structure: Structure, role: str, position: object) -> bytes | N
         from docauto.office.engine import prepare
         from docauto.recruitment.kinds.jobad import TEMPLATES, build_ad_context
         from docauto.recruitment.profiles import load_profile
-        from docauto.recruitment.timeline import load_plan
+        from docauto.recruitment.timeline import load_timeline
         from docauto.resources import template_path
     except ImportError:
         return None
     context, props = build_ad_context(
-        structure, role, position, load_profile(role), load_plan(), {}, {}
+        structure, role, position, load_profile(role), load_timeline(), {}, {}
     )
     return prepare(template_path(TEMPLATES[role])).render(context, properties=props)
 

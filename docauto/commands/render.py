@@ -4,25 +4,28 @@ from pathlib import Path
 
 import click
 
-from docauto.commands import dry_run_option, load_data_file, out_option
+from docauto.commands import dry_run_option, json_option, out_option
+from docauto.datafiles import read_data as load_data_file
 
 
 @click.command()
-@click.argument("template", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("context", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("template", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("context", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @out_option
 @dry_run_option
-def render(template: Path, context: Path, out_dir: Path, dry_run: bool) -> None:
+@json_option
+def render(template: Path, context: Path, out_dir: Path, dry_run: bool, as_json: bool) -> None:
     """Render any docxtpl TEMPLATE.docx with CONTEXT (a JSON or YAML file).
 
     An object gives one document named after the template; a list gives one document per
     item, numbered 0001.docx, 0002.docx, ... Autoescaping is always on and a missing value
-    is an error, never a blank.
+    is an error, never a blank. --json prints {"out", "dry_run", "files"}.
 
     \b
     Example:
-      docauto render templates/stillingsopslag.docx data.yaml --out out/
+      docauto render brev.docx data.yaml --out out/
     """
+    from docauto.commands.output import echo_json, progress_bar, written_summary
     from docauto.errors import InputError
     from docauto.office.engine import prepare
     from docauto.output import Writer
@@ -39,10 +42,15 @@ def render(template: Path, context: Path, out_dir: Path, dry_run: bool) -> None:
     else:
         raise InputError(f"{context}: konteksten skal være et objekt eller en liste af objekter")
     # Render everything before the first write: a bad item leaves no partial output.
-    rendered = [(name, prepared.render(ctx)) for name, ctx in items]
+    rendered = []
+    with progress_bar(template.name) as progress:
+        for name, ctx in items:
+            rendered.append((name, prepared.render(ctx)))
+            progress(len(rendered), len(items))
     writer = Writer(out_dir, dry_run=dry_run)
     writer.check_targets(name for name, _ in rendered)
-    for name, blob in rendered:
-        writer.write(name, blob)
-    verb = "would write" if dry_run else "wrote"
-    click.echo(f"{verb} {len(rendered)} document(s) in {out_dir}")
+    paths = [writer.write(name, blob) for name, blob in rendered]
+    if as_json:
+        echo_json({"out": str(out_dir), "dry_run": dry_run, "files": [str(p) for p in paths]})
+        return
+    click.echo(written_summary(len(paths), out_dir, dry_run=dry_run))

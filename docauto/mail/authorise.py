@@ -29,12 +29,9 @@ def load_hr_addresses(registry: Path, extra: Iterable[str] = ()) -> frozenset[st
     out = {a.strip().lower() for a in extra if a and a.strip()}
     path = config_path(registry)
     if path.exists():
-        import yaml
+        from docauto.datafiles import read_data
 
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
+        data = read_data(path, error=ConfigError) or {}
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: forventede nøglen 'hr_addresses' øverst i filen")
         listed = data.get("hr_addresses") or []

@@ -177,12 +177,9 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
 def _load(path: str, mtime_ns: int, size: int) -> Patterns:
     # Keyed by path and modification time: a test (or HR) pointing DOCAUTO_MAPPINGS elsewhere,
     # or editing the file while `mail watch` runs, gets the new patterns.
-    import yaml
+    from docauto.datafiles import read_data
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: ugyldig YAML: {exc}") from None
+    data = read_data(path, error=ConfigError)
     return _build(data or {}, path)
 
 

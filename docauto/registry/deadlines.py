@@ -19,7 +19,7 @@ from docauto.registry import schema
 from docauto.registry.data import Position, RegistryView, norm, text, to_date
 
 if TYPE_CHECKING:
-    from docauto.recruitment.timeline import RecruitmentPlan, Step
+    from docauto.recruitment.timeline import RecruitmentPlan, TimelineStep
     from docauto.registry.config import OverviewSettings
     from docauto.structure.model import Structure
 
@@ -204,7 +204,7 @@ def owed_submissions(
     return out
 
 
-def _area_sent(received: list[Any], area: str, step: Step, as_of: dt.date) -> bool:
+def _area_sent(received: list[Any], area: str, step: TimelineStep, as_of: dt.date) -> bool:
     for r in received:
         if r.role != step.role or r.kind != step.kind:
             continue

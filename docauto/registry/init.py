@@ -22,12 +22,22 @@ class InitResult:
     def line(self) -> str:
         if self.created:
             return (
-                f"Registry created: {self.path} ({self.positions_added} cluster-leader positions)"
+                f"Registret er oprettet: {self.path} ({self.positions_added} klyngelederstillinger)"
             )
         if not self.positions_added and not self.sheets_added:
-            return f"Registry {self.path} is complete; nothing changed"
-        extra = f", sheets added: {', '.join(self.sheets_added)}" if self.sheets_added else ""
-        return f"Registry {self.path} updated: {self.positions_added} positions added{extra}"
+            return f"Registret {self.path} er komplet; intet ændret"
+        extra = f", ark tilføjet: {', '.join(self.sheets_added)}" if self.sheets_added else ""
+        return (
+            f"Registret {self.path} er opdateret: {self.positions_added} stillinger tilføjet{extra}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "registry": str(self.path),
+            "created": self.created,
+            "positions_added": self.positions_added,
+            "sheets_added": list(self.sheets_added),
+        }
 
 
 def init_registry(structure: Structure, path: Path, *, now: datetime | None = None) -> InitResult:
@@ -36,7 +46,7 @@ def init_registry(structure: Structure, path: Path, *, now: datetime | None = No
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = RegistryLock(path)
     if not lock.acquire():
-        raise RegistryError(f"{path}: {lock.reason}", hint="close it and run again")
+        raise RegistryError(f"{path}: {lock.reason}", hint="luk den og kør igen")
     try:
         created = not path.exists()
         book = RegistryBook.create(path) if created else RegistryBook.open(path)

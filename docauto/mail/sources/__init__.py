@@ -17,6 +17,17 @@ from docauto.errors import UsageError
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
+__all__ = [
+    "DEFAULT_DONE",
+    "DEFAULT_REJECTED",
+    "OUTCOMES",
+    "MailSource",
+    "SourceItem",
+    "open_source",
+    "scheme_of",
+    "spec_options",
+]
+
 OUTCOMES = ("registered", "duplicate", "rejected", "pending")
 # Where server sources move handled mail (the spec's done= / rejected= options override).
 DEFAULT_DONE = "docauto/Registreret"

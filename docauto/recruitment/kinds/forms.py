@@ -114,7 +114,7 @@ def build_form(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from docauto.office.filters import dato_ugedag
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
     columns = form_columns(role, kind)
     area = structure.find_area(area_name)
@@ -126,7 +126,7 @@ def build_form(
         round = 1
     if kind != "candidates":
         round = None
-    plan = plan or load_plan()
+    plan = plan or load_timeline()
     subject = plan.subject_for(role, kind, round)
     step = plan.find_submission(role, kind, round)
     deadline = step.deadline if step else None
@@ -323,11 +323,11 @@ def planned_forms(
 
 
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
     structure = request.structure
     roles = parse_roles(request.options.get("rolle"), (CLUSTER_LEADER, PEDAGOGICAL_LEADER))
-    plan = load_plan()
+    plan = load_timeline()
     areas = list(structure.areas)
     if request.areas:
         wanted = []

@@ -165,7 +165,7 @@ def _fmt(value: dt.date) -> str:
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.recruitment.adtexts import load_challenge_texts
     from docauto.recruitment.profiles import load_profile
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
     structure = request.structure
     options = request.options
@@ -174,7 +174,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     if which not in ("ledige", "alle"):
         raise UsageError(f"--set stillinger={which}: use ledige or alle")
     areas = selected_areas(structure, request.areas)
-    plan = load_plan()
+    plan = load_timeline()
     texts = load_challenge_texts(request.data, structure) if request.data else {}
     docs: list[PlannedDocument] = []
     for role in roles:
