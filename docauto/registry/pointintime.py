@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docauto.registry import schema
-from docauto.registry.data import RegistryView, norm, role_of, text, to_date
+from docauto.registry.cells import norm, role_of, text, to_date
+
+if TYPE_CHECKING:
+    from docauto.registry.data import RegistryView
 
 # The status a row of each sheet reports for its position (as mail/handle.py's KIND_STATUS).
 SHEET_STATUS = {
@@ -156,4 +159,4 @@ def view_at(view: RegistryView, as_of: dt.date) -> RegistryView:
         for e in full.pending
         if received_on_or_before(e.get("when") or (e.get("inbox") or {}).get("Modtaget"), as_of)
     ]
-    return RegistryView(full.path, sheets, pending, as_of=as_of, full=full)
+    return type(full)(full.path, sheets, pending, as_of=as_of, full=full)
