@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docauto.errors import UsageError
@@ -308,6 +309,141 @@ def _applicant_titles(inp: Inputs, role: str) -> dict[str, str]:
     }
 
 
+# --- interviews -----------------------------------------------------------------------------------
+
+
+def _round(request: GenerateRequest) -> int:
+    raw = str(request.options.get("runde", "1")).strip()
+    if raw not in ("1", "2"):
+        raise UsageError(f"--set runde={raw}: use 1 or 2")
+    return int(raw)
+
+
+def _to_call(inp: Inputs, role: str, rnd: int) -> dict[str, list[tuple[Applicant, Place]]]:
+    """area -> (applicant, position) to call: round 2 only for positions without a candidate."""
+    from docauto.registry.nocandidate import without_candidate
+
+    keep = None
+    if rnd == 2:
+        from docauto.recruitment.letters import Place
+
+        keep = {
+            Place(role, w.area, w.cluster, w.unit or "").key
+            for w in without_candidate(inp.view, inp.plan, inp.as_of, inp.structure)
+            if w.role == role
+        }
+    out: dict[str, list[tuple[Applicant, Place]]] = {}
+    for area, person, places in _applicants(inp, role):
+        for p in places:
+            if keep is None or p.key in keep:
+                out.setdefault(area.name, []).append((person, p))
+    return out
+
+
+def _interview_plans(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    from docauto.recruitment.interviews import build_plan
+
+    inp = inputs(request)
+    rnd = _round(request)
+    docs = []
+    for role in inp.roles:
+        for area, rows in _to_call(inp, role, rnd).items():
+            rows.sort(key=lambda r: (r[1].cluster, r[1].unit, r[0].name))
+            docs.append(
+                PlannedDocument(
+                    f"samtaleplan-{SLUGS[role]}-{_file_part(area)}-runde-{rnd}.xlsx",
+                    build=lambda a=area, r=rows, t=TITLES[role]: build_plan(
+                        a, rnd, r, t, inp.as_of
+                    ),
+                    fingerprint=[area, rnd, inp.as_of.isoformat()]
+                    + [(p.name, p.email, pl.cluster, pl.unit) for p, pl in rows],
+                )
+            )
+    if not docs:
+        raise _no_documents(f"ansøgere at indkalde til {rnd}. runde", inp)
+    yield from docs
+
+
+def _plan_files(request: GenerateRequest) -> list[Path]:
+    raw = request.options.get("samtaler")
+    if not raw:
+        raise UsageError(
+            "samtaleindkaldelser needs --set samtaler=FILE: the filled-in interview plan(s) "
+            "(made by 'docauto generate samtaleplaner'); a folder or files separated by ','"
+        )
+    out: list[Path] = []
+    for part in str(raw).split(","):
+        path = Path(part.strip())
+        out += sorted(path.glob("*.xlsx")) if path.is_dir() else [path]
+    return out
+
+
+def _match(inp: Inputs, iv: Any) -> tuple[Area, Applicant, Place] | str:
+    """The registered applicant and position a plan row names, or why there is none."""
+    from docauto.recruitment.letters import Place, person_key
+    from docauto.registry.cells import role_of
+
+    where = f"{iv.file}, række {iv.row}"
+    role = role_of(iv.role_label)
+    area = inp.area(iv.area)
+    if role is None or area is None:
+        return f"{where}: ukendt område '{iv.area}' eller stillingstype '{iv.role_label}'"
+    wanted = Place(role, area.name, iv.cluster, iv.unit if role != CLUSTER_LEADER else "")
+    for a, person, places in _applicants(inp, role):
+        if a.name != area.name or person.key != person_key(iv.name, iv.email):
+            continue
+        for p in places:
+            if p.key == wanted.key:
+                return a, person, p
+    return (
+        f"{where}: {iv.name or '(uden navn)'} står ikke i registret som ansøger til "
+        f"{wanted.label()}; ingen indkaldelse"
+    )
+
+
+def _invitations(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    from docauto.generate import PartialFailure
+    from docauto.office.filters import dato_ugedag
+    from docauto.recruitment.interviews import read_plan
+    from docauto.recruitment.letters import letter_documents
+
+    inp = inputs(request)
+    docs: list[PlannedDocument] = []
+    problems: list[str] = []
+    for path in _plan_files(request):
+        interviews, bad = read_plan(path)
+        problems += bad
+        for iv in interviews:
+            found = _match(inp, iv)
+            if isinstance(found, str):
+                problems.append(found)
+                continue
+            area, person, place = found
+            ctx = {
+                **base_context(inp, area, place.role),
+                "modtager": person.recipient(),
+                "samtale": {
+                    "runde": iv.round,
+                    "stilling": place.label(),
+                    "dato": dato_ugedag(iv.day),
+                    "tid": iv.time,
+                    "sted": iv.place,
+                },
+            }
+            name = (
+                f"samtale-{SLUGS[place.role]}-runde-{iv.round}-{_file_part(place.label())}-"
+                f"{_file_part(person.name)}"
+            )
+            docs += letter_documents("samtale", name, area, ctx, {"docauto.rolle": place.role})
+    if problems:
+        raise PartialFailure(
+            f"{len(problems)} rækker i samtaleplanen gav ingen indkaldelse", docs, problems
+        )
+    if not docs:
+        raise UsageError("samtaleplanen har ingen rækker med dato, tidspunkt og sted")
+    yield from docs
+
+
 @hookimpl
 def docauto_kinds() -> list[Kind]:
     from docauto.recruitment.letters import LETTER_TEMPLATE
@@ -330,6 +466,21 @@ def docauto_kinds() -> list[Kind]:
             fields=("dato", "omraade", "titel", "stilling", "ansoegere"),
             data_help=REGISTRY_HELP,
             planner=_applicant_lists,
+        ),
+        Kind(
+            name="samtaleplaner",
+            description="Samtaleplan (.xlsx) pr. område og runde, som området udfylder med "
+            "tid og sted (--set runde=1|2)",
+            data_help=REGISTRY_HELP,
+            planner=_interview_plans,
+        ),
+        Kind(
+            name="samtaleindkaldelser",
+            description="Indkaldelser til ansættelsessamtale fra en udfyldt samtaleplan "
+            "(--set samtaler=FIL); kun til registrerede ansøgere",
+            templates=(LETTER_TEMPLATE,),
+            planner=_invitations,
+            **common,
         ),
         Kind(
             name="afslagsbreve",
