@@ -73,6 +73,8 @@ def generate_documents(
         progress(i, len(docs))
     for name, blob in rendered:
         result.paths.append(writer.write(name, blob))
+    if kind.after_write is not None and not dry_run and docs:
+        result.report.extend(kind.after_write(request, docs))
     if pdf and not dry_run:
         from docauto.office.pdf import convert_to_pdf
 

@@ -76,40 +76,19 @@ def format_deadlines(owed: list[Owed], as_of: dt.date) -> str:
 def _readvertise(
     view: RegistryView, plan: RecruitmentPlan, settings: OverviewSettings, as_of: dt.date
 ) -> list[dict[str, str]]:
-    """Positions to re-advertise: no applicants after the applicants deadline, no suitable
-    candidate after the last recommendation deadline, or reported not filled."""
-    out = []
-    for p in view.positions():
-        if not p.role:
-            continue
-        reason = ""
-        if p.status in settings.readvertise_statuses:
-            reason = "Meldt ikke besat" if p.status == schema.IKKE_BESAT else "Genopslået"
-        elif p.status == schema.OPSLAAET:
-            step = plan.find_submission(p.role, "applicants")
-            if step and step.deadline and step.deadline < as_of:
-                reason = "Ingen ansøgere"
-        elif p.status == schema.ANSOEGERE:
-            steps = [
-                s
-                for s in plan.submissions(p.role)
-                if s.kind in ("candidates", "unfilled") and s.deadline
-            ]
-            last = max((s.deadline for s in steps), default=None)
-            if last and last < as_of:
-                reason = "Ingen egnet kandidat"
-        if reason:
-            out.append(
-                {
-                    "stillingstype": schema.ROLE_LABEL.get(p.role, p.role),
-                    "omraade": p.area,
-                    "klynge": p.cluster,
-                    "enhed": p.unit,
-                    "status": p.status,
-                    "aarsag": reason,
-                }
-            )
-    return out
+    from docauto.registry.readvertise import to_readvertise
+
+    return [
+        {
+            "stillingstype": schema.ROLE_LABEL.get(r.position.role, r.position.role),
+            "omraade": r.position.area,
+            "klynge": r.position.cluster,
+            "enhed": r.position.unit,
+            "status": r.position.status,
+            "aarsag": r.reason,
+        }
+        for r in to_readvertise(view, plan, settings, as_of)
+    ]
 
 
 def _hires(view: RegistryView, structure: Structure | None) -> list[dict[str, Any]]:
