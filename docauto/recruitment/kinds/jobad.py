@@ -227,7 +227,13 @@ def _mark_readvertised(request: GenerateRequest, docs: list[PlannedDocument]) ->
         if d.properties.get("docauto.stillings_id")
     ]
     path = Path(str(request.options["genopslag"]))
-    n = mark_readvertised(path, ids, datetime.datetime.now().replace(microsecond=0))
+    # The moment the positions count as re-advertised: the run's date (--set dato) if given.
+    when = datetime.datetime.now().replace(microsecond=0)
+    if request.options.get("dato"):
+        from docauto.office.filters import to_date
+
+        when = datetime.datetime.combine(to_date(request.options["dato"]), when.time())
+    n = mark_readvertised(path, ids, when)
     return [f"{n} stillinger er sat til Genopslag i {path.name}"]
 
 
