@@ -12,7 +12,6 @@ Logs hold Message-IDs, counts and reasons, never applicants' names or addresses.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 from collections.abc import Callable, Iterable
