@@ -448,7 +448,9 @@ def test_a_certificate_beside_the_registry_stops_watch_with_a_reason(tmp_path, m
             "1",
         ],
     )
-    assert result.exit_code == 2  # a configuration that puts a secret beside the registry is a wrong invocation
+    assert (
+        result.exit_code == 2
+    )  # a configuration that puts a secret beside the registry is a wrong invocation
     assert "must not lie inside" in result.output and str(registry.parent) in result.output
 
 

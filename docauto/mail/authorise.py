@@ -28,7 +28,9 @@ CONFIG_NAME = "docauto.yaml"
 
 
 def config_path(registry: Path) -> Path:
-    return Path(registry).with_name(CONFIG_NAME)
+    from docauto.registry.files import RegistryFiles
+
+    return RegistryFiles(registry).config
 
 
 def _config(registry: Path) -> dict:

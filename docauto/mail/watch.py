@@ -11,7 +11,8 @@
   such as Mail.Send or the right to move mail, an unknown mailbox or folder, a certificate the
   OS does not trust) carries the server's own words for IT, and the command exits 1.
 - Mail is never registered twice across restarts: the source remembers what it moved, and
-  the registry's Indbakke sheet (Message-IDs) catches whatever arrives again.
+  the registry's memory (docauto's hidden sheet, see ``docauto.registry.memory``) catches
+  whatever arrives again. A poll that finds no new mail does not load the registry at all.
 Logs carry counts and error types, never senders, subjects or names.
 """
 
