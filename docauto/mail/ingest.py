@@ -64,21 +64,19 @@ class IngestSummary:
 
     def lines(self) -> list[str]:
         out = [
-            f"{self.seen} mails read: {self.registered} registered, {self.duplicates} "
-            f"duplicates, {self.rejected} rejected, {self.pending} pending; "
-            f"{self.rows} registry rows added"
+            f"{self.seen} mails læst: {self.registered} registreret, {self.duplicates} "
+            f"dubletter, {self.rejected} afvist, {self.pending} afventer; "
+            f"{self.rows} rækker tilføjet registret"
         ]
         if self.journal_applied:
-            out.append(f"{self.journal_applied} waiting submissions from the journal applied")
+            out.append(f"{self.journal_applied} ventende indsendelser fra journalen skrevet ind")
         if self.locked_reason:
             out.append(
-                f"registry not written ({self.locked_reason}); the submissions wait in "
-                "the journal and are applied by the next run"
+                f"registret er ikke skrevet ({self.locked_reason}); indsendelserne venter i "
+                "journalen og skrives ind ved næste kørsel"
             )
         if self.quarantined:
-            out.append(
-                f"{len(self.quarantined)} rejected mails kept in {self.quarantined[0].parent}"
-            )
+            out.append(f"{len(self.quarantined)} afviste mails gemt i {self.quarantined[0].parent}")
         return out
 
 
@@ -396,7 +394,7 @@ def ingest(
     registry = Path(registry_path)
     if not registry.exists():
         raise RegistryError(
-            f"{registry}: registret findes ikke", hint="create it with 'docauto registry init'"
+            f"{registry}: registret findes ikke", hint="opret det med 'docauto registry init'"
         )
     run = _Run(structure, registry, load_hr_addresses(registry, hr_addresses), dry_run)
     lock = RegistryLock(registry)
