@@ -234,9 +234,9 @@ def test_plaintext_to_a_non_loopback_name_without_starttls_is_refused(monkeypatc
 @pytest.mark.parametrize(
     "spec, message",
     [
-        ("imap://127.0.0.1/INBOX", "needs a user"),
-        ("imaps://jobbank:secret@mail.example/INBOX", "not in the source spec"),
-        ("imaps://jobbank@mail.example/INBOX?auth=kerberos", "unknown IMAP auth"),
+        ("imap://127.0.0.1/INBOX", "mangler en bruger"),
+        ("imaps://jobbank:secret@mail.example/INBOX", "ikke i kildeangivelsen"),
+        ("imaps://jobbank@mail.example/INBOX?auth=kerberos", "ukendt IMAP-godkendelse"),
     ],
 )
 def test_bad_specs(spec, message, tmp_path, monkeypatch):
@@ -311,7 +311,7 @@ def test_xoauth2_sends_the_bearer_token_in_sasl(monkeypatch, tmp_path):
 
     port, t = _serve_once(imap)
     src = ImapSource(f"imap://jobbank%40buf.kk.dk@127.0.0.1:{port}/INBOX?auth=xoauth2")
-    with pytest.raises(MailError, match="refused"):
+    with pytest.raises(MailError, match="afvist"):
         list(src.fetch())
     t.join(5)
     import base64
@@ -412,7 +412,7 @@ def test_untrusted_certificate_is_an_error_not_a_retry(tls_account, monkeypatch,
     monkeypatch.setenv("SSL_CERT_FILE", str(empty))
     monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
     src = open_source(f"imaps://{user}@localhost:{server.tls_port}/INBOX")
-    with pytest.raises(MailError, match="not trusted") as info:
+    with pytest.raises(MailError, match="ikke betroet") as info:
         list(src.fetch())
     assert not isinstance(info.value, TransientMailError)
 

@@ -471,8 +471,8 @@ def test_kind_option_forces_the_kind(tmp_path: Path, kind_for_opslag: Kind) -> N
 def test_unknown_kind_is_an_error(tmp_path: Path, kind_for_opslag: Kind) -> None:
     path = clean_template(tmp_path / "andet.docx")
     result = invoke(str(path), "--kind", "testopslg")
-    assert result.exit_code == 1
-    assert "unknown kind 'testopslg'" in result.output
+    assert result.exit_code == 2
+    assert "ukendt dokumenttype 'testopslg'" in result.output
 
 
 def test_fields_option_and_suggestion(tmp_path: Path) -> None:

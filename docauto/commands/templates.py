@@ -62,14 +62,14 @@ def check(
     from docauto.resources import templates_dir
 
     if kind_name and fields is not None:
-        raise UsageError("give either --kind or --fields, not both")
+        raise UsageError("angiv enten --kind eller --fields, ikke begge")
     kind = get_kind(kind_name) if kind_name else None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     if not paths:
         try:
             paths = (templates_dir(),)
         except FileNotFoundError as exc:
-            raise UsageError(f"no templates folder: {exc}") from None
+            raise UsageError(f"ingen skabelonmappe: {exc}") from None
     files, findings = templatecheck.check_paths(paths, kind=kind, fields=field_list)
     errors = [f for f in findings if f.severity == templatecheck.ERROR]
     warnings = [f for f in findings if f.severity != templatecheck.ERROR]

@@ -47,7 +47,7 @@ def _texts(path: str) -> dict[str, str]:
         k for k in ("registered", "duplicate", "pending", "rejected") if k not in (data or {})
     ]
     if missing:
-        raise ConfigError(f"{p}: receipt texts lack {', '.join(missing)}")
+        raise ConfigError(f"{p}: kvitteringsteksterne mangler {', '.join(missing)}")
     return data
 
 

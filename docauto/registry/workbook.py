@@ -160,14 +160,14 @@ class RegistryBook:
         path = Path(path)
         if not path.exists():
             raise RegistryError(
-                f"{path}: registret findes ikke", hint="create it with 'docauto registry init'"
+                f"{path}: registret findes ikke", hint="opret det med 'docauto registry init'"
             )
         try:
             wb = openpyxl.load_workbook(path, rich_text=True)
         except Exception as exc:
             raise RegistryError(
                 f"{path}: registret kan ikke åbnes ({type(exc).__name__}: {exc})",
-                hint=f"restore {backup_path(path).name} if the file is damaged",
+                hint=f"gendan {backup_path(path).name}, hvis filen er beskadiget",
             ) from None
         book = cls(path, wb)
         if repair:
@@ -207,7 +207,7 @@ class RegistryBook:
         if missing:
             raise RegistryError(
                 f"{self.path}: registret har ikke den forventede form: " + "; ".join(missing),
-                hint="restore the sheet or its header row",
+                hint="gendan arket eller dets overskriftsrække",
             )
 
     # -- reading ---------------------------------------------------------------------------
@@ -418,9 +418,7 @@ class RegistryBook:
         """Atomically replace the registry (keeping backups); RegistryError if it cannot."""
         path = self.path
         if is_open_elsewhere(path):
-            raise RegistryError(
-                f"{path}: registret er åbent i Excel", hint="close it and run again"
-            )
+            raise RegistryError(f"{path}: registret er åbent i Excel", hint="luk den og kør igen")
         self._extend_filters()
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".~docauto-", suffix=".xlsx", dir=path.parent)
@@ -442,7 +440,7 @@ class RegistryBook:
                 raise RegistryError(
                     f"{path}: registret kan ikke overskrives; det er måske åbent "
                     "i et andet program",
-                    hint="close it and run again",
+                    hint="luk den og kør igen",
                 ) from None
             _fsync_dir(path.parent)
         except BaseException:

@@ -519,7 +519,9 @@ def load_structure(path: str | Path) -> Structure:
     """Load and validate the structure from a .xlsx workbook or a .yaml/.yml/.json file."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: strukturfilen findes ikke", hint="pass --structure FILE")
+        raise InputError(
+            f"{path}: strukturfilen findes ikke", hint="angiv strukturen med --structure FIL"
+        )
     problems: list[Problem] = []
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -527,7 +529,7 @@ def load_structure(path: str | Path) -> Structure:
     elif suffix in (".yaml", ".yml", ".json"):
         rows = _rows_from_yaml(path, problems)
     else:
-        raise InputError(f"{path}: ukendt filtype '{suffix}'", hint="use .xlsx or .yaml")
+        raise InputError(f"{path}: ukendt filtype '{suffix}'", hint="brug .xlsx eller .yaml")
     structure = _build(rows, str(path), problems)
     if problems:
         raise StructureError(f"{path}: strukturen har {len(problems)} fejl", problems)

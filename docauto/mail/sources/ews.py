@@ -50,7 +50,7 @@ class EwsSource:
         mailbox = mailbox.strip("/")
         if "@" not in mailbox:
             raise UsageError(
-                f"EWS spec needs a mailbox address: '{spec}'",
+                f"EWS-angivelsen mangler en postkasseadresse: '{spec}'",
                 hint="ews:jobbank@kommune.dk?endpoint=https://mail.kommune.dk/EWS/Exchange.asmx",
             )
         opts = spec_options(query)
@@ -59,14 +59,18 @@ class EwsSource:
         if not endpoint and opts.get("server"):
             endpoint = f"https://{opts['server']}/EWS/Exchange.asmx"
         if not endpoint:
-            raise UsageError("EWS spec needs endpoint=URL or server=HOST (no autodiscover)")
+            raise UsageError(
+                "EWS-angivelsen skal have endpoint=URL eller server=VÆRT (ingen autodiscover)"
+            )
         parts = urlsplit(endpoint)
         if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
-            raise UsageError("EWS endpoint must be https:// (plain http only on loopback)")
+            raise UsageError("EWS-adressen skal være https:// (http kun på loopback)")
         self.endpoint = endpoint
         self.auth = opts.get("auth", "").lower() or None
         if self.auth not in (None, "ntlm", "basic", "oauth"):
-            raise UsageError(f"unknown EWS auth '{self.auth}'", hint="ntlm, basic or oauth")
+            raise UsageError(
+                f"ukendt EWS-godkendelse '{self.auth}'", hint="ntlm, basic eller oauth"
+            )
         self.folder = opts.get("folder", "inbox").lower()
         self.done_path = opts.get("done", DEFAULT_DONE)
         self.rejected_path = opts.get("rejected", DEFAULT_REJECTED)
@@ -106,7 +110,7 @@ class EwsSource:
             import exchangelib
         except ImportError:
             raise ConfigError(
-                "the ews: source needs exchangelib: pip install 'docauto[ews]'"
+                "ews:-kilden kræver exchangelib: pip install 'docauto[ews]'"
             ) from None
         auth_type = {
             "ntlm": exchangelib.NTLM,
@@ -146,17 +150,17 @@ class EwsSource:
                     self._sleep(wait if wait is not None else min(2**attempt, self.max_retry_wait))
                     continue
                 raise TransientMailError(
-                    "Exchange is busy (ErrorServerBusy)", retry_after=wait
+                    "Exchange er optaget (ErrorServerBusy)", retry_after=wait
                 ) from None
             except ews_errors.UnauthorizedError:
                 raise MailError(
-                    f"Exchange refused the login for {self.mailbox}",
-                    hint="check DOCAUTO_EWS_USERNAME / DOCAUTO_EWS_PASSWORD and auth=",
+                    f"Exchange afviste login for {self.mailbox}",
+                    hint="tjek DOCAUTO_EWS_USERNAME / DOCAUTO_EWS_PASSWORD og auth=",
                 ) from None
             except ews_errors.ErrorItemNotFound:
                 raise _NotFound() from None
             except ews_errors.ResponseMessageError as exc:
-                raise MailError(f"Exchange refused the operation ({type(exc).__name__})") from None
+                raise MailError(f"Exchange afviste handlingen ({type(exc).__name__})") from None
             except (ews_errors.TransportError, ews_errors.CASError, OSError) as exc:
                 self._account = None
                 raise TransientMailError(f"Exchange unreachable ({type(exc).__name__})") from None
@@ -277,7 +281,7 @@ class EwsSource:
         self._moved.add(item_id)
         for r in result or []:
             if isinstance(r, Exception) and type(r).__name__ != "ErrorItemNotFound":
-                raise MailError(f"Exchange could not move the mail ({type(r).__name__})")
+                raise MailError(f"Exchange kunne ikke flytte mailen ({type(r).__name__})")
 
     def _retry_moves(self) -> None:
         done = self.state.get("done", {})

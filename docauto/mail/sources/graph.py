@@ -53,7 +53,8 @@ class GraphSource:
         mailbox, _, folder = body.strip("/").partition("/")
         if "@" not in mailbox:
             raise UsageError(
-                f"Graph spec needs a mailbox address: '{spec}'", hint="graph:jobbank@buf.kk.dk"
+                f"Graph-angivelsen mangler en postkasseadresse: '{spec}'",
+                hint="graph:jobbank@buf.kk.dk",
             )
         opts = spec_options(query)
         self.mailbox = mailbox
@@ -90,7 +91,7 @@ class GraphSource:
             theirs = urllib.parse.urlsplit(path_or_url)
             if (theirs.scheme, theirs.netloc) != (mine.scheme, mine.netloc):
                 raise MailError(
-                    f"Graph sent a link to another host ({theirs.netloc}); not followed"
+                    f"Graph sendte et link til en anden vært ({theirs.netloc}); det følges ikke"
                 )
             return path_or_url
         return self.base + path_or_url
@@ -164,11 +165,11 @@ class GraphSource:
         if status in (401, 403):
             return MailError(
                 f"Graph refused access to {self.mailbox} (HTTP {status} {code})",
-                hint="check Mail.ReadWrite consent and the application access policy",
+                hint="tjek samtykket til Mail.ReadWrite og programmets adgangspolitik",
             )
         if status == 404:
             return _NotFound(code)
-        return MailError(f"Graph {method} failed (HTTP {status} {code})")
+        return MailError(f"Graph {method} fejlede (HTTP {status} {code})")
 
     # --- folders ----------------------------------------------------------------------------
 
@@ -224,7 +225,7 @@ class GraphSource:
                 )
                 parent = made["id"]
             else:
-                raise MailError(f"Graph folder '{path}' not found in {self.mailbox}")
+                raise MailError(f"Graph-mappen '{path}' findes ikke i {self.mailbox}")
         self._remember_folder(path, parent)
         return parent
 
@@ -256,7 +257,7 @@ class GraphSource:
                 )
             except _DeltaExpired:
                 if not link:
-                    raise MailError("Graph refused the initial delta request (410)") from None
+                    raise MailError("Graph afviste den første delta-forespørgsel (410)") from None
                 # The sync state expired: start a full round; handled mail is no longer in
                 # the folder, and the registry drops anything it has already seen.
                 self.state.set("delta_link", None)

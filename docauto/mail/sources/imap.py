@@ -77,7 +77,7 @@ class ImapSource:
     def __init__(self, spec: str, *, timeout: float = 60.0) -> None:
         parts = urlsplit(spec)
         if parts.scheme not in ("imap", "imaps") or not parts.hostname:
-            raise UsageError(f"not an IMAP spec: '{spec}'", hint="imaps://user@host/INBOX")
+            raise UsageError(f"ikke en IMAP-angivelse: '{spec}'", hint="imaps://bruger@vært/INBOX")
         opts = spec_options(parts.query)
         self.spec = spec
         self.tls = parts.scheme == "imaps"
@@ -86,17 +86,20 @@ class ImapSource:
         self.user = unquote(parts.username or "")
         if not self.user:
             raise UsageError(
-                f"IMAP spec needs a user: '{spec}'", hint="imaps://jobbank%40buf.kk.dk@host/INBOX"
+                f"IMAP-angivelsen mangler en bruger: '{spec}'",
+                hint="imaps://jobbank%40buf.kk.dk@host/INBOX",
             )
         if parts.password:
             raise UsageError(
-                "put the IMAP password in DOCAUTO_IMAP_PASSWORD or the OS keyring, "
-                "not in the source spec (it would end up in logs and task definitions)"
+                "læg IMAP-adgangskoden i DOCAUTO_IMAP_PASSWORD eller nøgleringen, ikke i "
+                "kildeangivelsen (den ville havne i logfiler og opgavedefinitioner)"
             )
         self.folder = unquote(parts.path.lstrip("/")) or "INBOX"
         self.auth = opts.get("auth", "password").lower()
         if self.auth not in ("password", "xoauth2"):
-            raise UsageError(f"unknown IMAP auth '{self.auth}'", hint="password or xoauth2")
+            raise UsageError(
+                f"ukendt IMAP-godkendelse '{self.auth}'", hint="password eller xoauth2"
+            )
         self.done_folder = opts.get("done", DEFAULT_DONE)
         self.rejected_folder = opts.get("rejected", DEFAULT_REJECTED)
         self.drafts_folder = opts.get("drafts", DEFAULT_DRAFTS)
@@ -130,14 +133,14 @@ class ImapSource:
                 elif not self.loopback:
                     conn.shutdown()
                     raise MailError(
-                        f"{self.host} offers no STARTTLS; docauto will not send the "
-                        "password unencrypted",
-                        hint="use imaps://",
+                        f"{self.host} tilbyder ikke STARTTLS; docauto sender ikke "
+                        "adgangskoden ukrypteret",
+                        hint="brug imaps://",
                     )
         except ssl.SSLCertVerificationError as exc:
             # Not transient: a wrong or self-signed certificate does not heal by waiting.
             raise MailError(
-                f"TLS certificate of {self.host} not trusted ({exc.verify_message})"
+                f"TLS-certifikatet for {self.host} er ikke betroet ({exc.verify_message})"
             ) from None
         except (OSError, imaplib.IMAP4.abort) as exc:
             raise TransientMailError(
@@ -160,8 +163,8 @@ class ImapSource:
             if code in _TRANSIENT_CODES:
                 raise TransientMailError(f"IMAP server busy at login ({code})") from None
             raise MailError(
-                f"IMAP login as {self.user} refused by {self.host}",
-                hint="check the user name and DOCAUTO_IMAP_PASSWORD / the token",
+                f"IMAP-login som {self.user} afvist af {self.host}",
+                hint="tjek brugernavnet og DOCAUTO_IMAP_PASSWORD / tokenet",
             ) from None
         typ, data = conn.capability()
         self._caps = (
@@ -191,14 +194,16 @@ class ImapSource:
             typ, data = fn(*args)
         except (imaplib.IMAP4.abort, OSError) as exc:
             self._drop()
-            raise TransientMailError(f"IMAP connection lost during {what} ({exc})") from None
+            raise TransientMailError(
+                f"IMAP-forbindelsen blev afbrudt under {what} ({exc})"
+            ) from None
         except imaplib.IMAP4.error as exc:
-            raise MailError(f"IMAP {what} failed ({exc})") from None
+            raise MailError(f"IMAP {what} fejlede ({exc})") from None
         if typ != "OK":
             code = _response_code(data)
             if code in _TRANSIENT_CODES:
                 raise TransientMailError(f"IMAP server busy during {what} ({code})")
-            raise MailError(f"IMAP {what} refused ({code or typ})")
+            raise MailError(f"IMAP {what} afvist ({code or typ})")
         return data
 
     def _drop(self) -> None:
@@ -222,7 +227,7 @@ class ImapSource:
             typ, data = conn.create(box)
             if typ != "OK" and "ALREADYEXISTS" not in _response_code(data):
                 raise MailError(
-                    f"cannot create IMAP folder '{name}' ({_response_code(data) or typ})"
+                    f"kan ikke oprette IMAP-mappen '{name}' ({_response_code(data) or typ})"
                 )
             conn.subscribe(box)  # so Outlook and webmail show it
         self._created.add(name)
@@ -347,7 +352,7 @@ class ImapSource:
                     smtp.starttls(context=ctx)
                     smtp.ehlo()
                 elif host not in LOOPBACK:
-                    raise MailError(f"SMTP server {host} offers no STARTTLS")
+                    raise MailError(f"SMTP-serveren {host} tilbyder ikke STARTTLS")
             with smtp:
                 if smtp.has_extn("auth"):
                     if self.auth == "xoauth2":
@@ -370,7 +375,7 @@ class ImapSource:
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             raise TransientMailError(f"SMTP server {host} unreachable ({exc})") from None
         except smtplib.SMTPException as exc:
-            raise MailError(f"SMTP server {host} refused the receipt ({exc})") from None
+            raise MailError(f"SMTP-serveren {host} afviste kvitteringen ({exc})") from None
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
