@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docauto.commands import json_option
+from docauto.commands import complete_kind, json_option
 
 
 @click.group()
@@ -26,6 +26,7 @@ def templates() -> None:
     "--kind",
     "kind_name",
     metavar="NAME",
+    shell_complete=complete_kind,
     help="Check variables against this document kind's fields (default: the kind "
     "whose templates list the file's name).",
 )
@@ -50,7 +51,7 @@ def check(
     \b
     Example:
       docauto templates check
-      docauto templates check templates/stillingsopslag.docx
+      docauto templates check templates/stillingsopslag-klyngeleder.docx
       docauto templates check mine-skabeloner/ --kind stillingsopslag
       docauto templates check brev.docx --fields navn,dato,klynge --json
     """

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docauto.errors import RegistryError
+from docauto.errors import MissingRegistryError, RegistryError
 from docauto.mail.parallel import PreparedStream, default_jobs
 from docauto.registry import journal, schema
 from docauto.registry.lock import RegistryLock
@@ -393,7 +393,7 @@ def ingest(
 
     registry = Path(registry_path)
     if not registry.exists():
-        raise RegistryError(
+        raise MissingRegistryError(
             f"{registry}: registret findes ikke", hint="opret det med 'docauto registry init'"
         )
     run = _Run(structure, registry, load_hr_addresses(registry, hr_addresses), dry_run)

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docauto.errors import RegistryError
+from docauto.errors import MissingRegistryError, RegistryError
 from docauto.output import is_open_elsewhere
 from docauto.registry import schema
 
@@ -159,7 +159,7 @@ class RegistryBook:
 
         path = Path(path)
         if not path.exists():
-            raise RegistryError(
+            raise MissingRegistryError(
                 f"{path}: registret findes ikke", hint="opret det med 'docauto registry init'"
             )
         try:
@@ -514,7 +514,7 @@ def _load_read_only(path: Path):
     import openpyxl
 
     if not path.exists():
-        raise RegistryError(f"{path}: registret findes ikke")
+        raise MissingRegistryError(f"{path}: registret findes ikke")
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
