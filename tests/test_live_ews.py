@@ -202,10 +202,10 @@ def test_refused_login_is_an_error_not_a_retry(recorded_http, monkeypatch, tmp_p
 @pytest.mark.parametrize(
     "spec, message",
     [
-        ("ews:jobbank@kommune.dk", "endpoint=URL or server=HOST"),
+        ("ews:jobbank@kommune.dk", "endpoint=URL eller server=VÆRT"),
         ("ews:jobbank@kommune.dk?endpoint=http://mail.kommune.dk/EWS/Exchange.asmx", "https"),
-        ("ews:jobbank@kommune.dk?server=mail.kommune.dk&auth=digest", "unknown EWS auth"),
-        ("ews:jobbank?server=mail.kommune.dk", "mailbox address"),
+        ("ews:jobbank@kommune.dk?server=mail.kommune.dk&auth=digest", "ukendt EWS-godkendelse"),
+        ("ews:jobbank?server=mail.kommune.dk", "postkasseadresse"),
     ],
 )
 def test_bad_specs(spec, message, monkeypatch, tmp_path):

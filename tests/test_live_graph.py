@@ -224,7 +224,7 @@ def test_links_to_other_hosts_are_not_followed(graph, monkeypatch):
             Reply(200, '{"value": [], "@odata.nextLink": "https://evil.example/steal"}'),
         ),
     )
-    with pytest.raises(MailError, match="another host"):
+    with pytest.raises(MailError, match="en anden vært"):
         list(open_source("graph:jobbank@buf.kk.dk").fetch())
 
 
@@ -283,7 +283,7 @@ def test_a_world_readable_token_cache_is_refused(graph, monkeypatch, tmp_path):
     path = credentials.token_cache_path("x")
     path.write_text("{}")
     os.chmod(path, 0o644)
-    with pytest.raises(ConfigError, match="readable by other users"):
+    with pytest.raises(ConfigError, match="kan læses af andre brugere"):
         credentials.read_token_cache(path)
 
 

@@ -233,21 +233,21 @@ def test_secret_from_keyring(monkeypatch):
 
 def test_certificate_inside_the_repository_or_readable_by_others_is_refused(tmp_path, monkeypatch):
     repo_file = Path(credentials.__file__).resolve().parent / "no-such-cert.pem"
-    with pytest.raises(ConfigError, match="not found"):
+    with pytest.raises(ConfigError, match="findes ikke"):
         credentials.check_private_file(repo_file, what="certificate")
     registry_dir = tmp_path / "HR"
     registry_dir.mkdir()
     cert = registry_dir / "app.pem"
     cert.write_text("x")
     os.chmod(cert, 0o600)
-    with pytest.raises(ConfigError, match="must not lie inside"):
+    with pytest.raises(ConfigError, match="må ikke ligge i"):
         credentials.check_private_file(cert, what="certificate", forbidden=[registry_dir])
     private = tmp_path / "private" / "app.pem"
     private.parent.mkdir()
     private.write_text("x")
     if os.name == "posix":
         os.chmod(private, 0o644)
-        with pytest.raises(ConfigError, match="readable by other users"):
+        with pytest.raises(ConfigError, match="kan læses af andre brugere"):
             credentials.check_private_file(private, what="certificate")
         os.chmod(private, 0o600)
     assert credentials.check_private_file(private, what="certificate") == private
@@ -275,7 +275,7 @@ def test_state_file_round_trip_and_names_without_secrets(tmp_path, monkeypatch):
     p.write_text("{broken")
     from docauto.errors import MailError
 
-    with pytest.raises(MailError, match="unreadable"):
+    with pytest.raises(MailError, match="kan ikke læses"):
         SourceState(p)
 
 

@@ -75,6 +75,7 @@ def ingest(
     import json
     import logging
 
+    from docauto.commands.output import mail_counter, progress_bar
     from docauto.mail.ingest import ingest as run_ingest
     from docauto.mail.sources import open_source
     from docauto.structure.model import load_structure
@@ -84,21 +85,23 @@ def ingest(
     structure = load_structure(structure_path)
     source = open_source(source_spec)
     try:
-        summary = run_ingest(
-            source,
-            structure,
-            registry_path,
-            hr_addresses=hr_addresses,
-            receipts=receipts,
-            dry_run=dry_run,
-            jobs=jobs,
-        )
+        with progress_bar("mails") as progress:
+            summary = run_ingest(
+                source,
+                structure,
+                registry_path,
+                hr_addresses=hr_addresses,
+                receipts=receipts,
+                dry_run=dry_run,
+                jobs=jobs,
+                on_mail=mail_counter(progress),
+            )
     finally:
         source.close()
     if as_json:
         click.echo(json.dumps(summary.as_json()))
         return
     if dry_run:
-        click.echo("Dry run: nothing was written.")
+        click.echo("Tørkørsel: intet er skrevet.")
     for line in summary.lines():
         click.echo(line)

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docauto.errors import RegistryError
+from docauto.errors import MissingRegistryError, RegistryError
 from docauto.mail.parallel import PreparedStream, default_jobs
 from docauto.mail.prepare import prepare
 from docauto.mail.sources.retry import PermanentMailError
@@ -69,21 +69,19 @@ class IngestSummary:
 
     def lines(self) -> list[str]:
         out = [
-            f"{self.seen} mails read: {self.registered} registered, {self.duplicates} "
-            f"duplicates, {self.rejected} rejected, {self.pending} pending; "
-            f"{self.rows} registry rows added"
+            f"{self.seen} mails læst: {self.registered} registreret, {self.duplicates} "
+            f"dubletter, {self.rejected} afvist, {self.pending} afventer; "
+            f"{self.rows} rækker tilføjet registret"
         ]
         if self.journal_applied:
-            out.append(f"{self.journal_applied} waiting submissions from the journal applied")
+            out.append(f"{self.journal_applied} ventende indsendelser fra journalen skrevet ind")
         if self.locked_reason:
             out.append(
-                f"registry not written ({self.locked_reason}); the submissions wait in "
-                "the journal and are applied by the next run"
+                f"registret er ikke skrevet ({self.locked_reason}); indsendelserne venter i "
+                "journalen og skrives ind ved næste kørsel"
             )
         if self.quarantined:
-            out.append(
-                f"{len(self.quarantined)} rejected mails kept in {self.quarantined[0].parent}"
-            )
+            out.append(f"{len(self.quarantined)} afviste mails gemt i {self.quarantined[0].parent}")
         return out
 
 
@@ -384,8 +382,8 @@ def ingest(
 
     registry = Path(registry_path)
     if not registry.exists():
-        raise RegistryError(
-            f"{registry}: registret findes ikke", hint="create it with 'docauto registry init'"
+        raise MissingRegistryError(
+            f"{registry}: registret findes ikke", hint="opret det med 'docauto registry init'"
         )
     run = _Run(
         structure,

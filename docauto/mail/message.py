@@ -553,7 +553,7 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise MailParseError(
             f"{name}: en Outlook-fil (.msg), der ikke kunne omsættes til en mail",
-            hint="install the extra: pip install docauto[msg]",
+            hint="installér tilføjelsen: pip install docauto[msg]",
         )
     defects: list[str] = []
     bound: list[str] = []

@@ -106,7 +106,7 @@ def render_text(source: str, context: Mapping[str, Any], *, where: str) -> str:
         return _text_template(source).render(**context)
     except JinjaTemplateError as exc:
         raise ConfigError(
-            f"{where}: fejl i teksten ({exc})", hint="correct the text file in templates/tekster/"
+            f"{where}: fejl i teksten ({exc})", hint="ret tekstfilen i templates/tekster/"
         ) from None
 
 
@@ -372,7 +372,7 @@ class PreparedTemplate:
         except TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{self.path}: syntaksfejl i skabelonen ({_where(part, exc.lineno)}): {exc.message}",
-                hint="open the template in Word and correct the tag",
+                hint="åbn skabelonen i Word og ret feltet",
             ) from None
         return part
 
@@ -437,9 +437,9 @@ class PreparedTemplate:
             what = f"mangler værdien '{m.group(1)}'" if m else f"mangler en værdi ({exc})"
             raise TemplateError(
                 f"{self.path}: {what} ({_where(part, line)})",
-                hint="add it to the data; where it may be missing, write "
-                "'{% if name is defined %}' or '{{ name | default(\"\") }}' in the template "
-                "(or render with --lenient, as docxtpl does)",
+                hint="tilføj den i data; hvor den kan mangle, skriv "
+                "'{% if name is defined %}' eller '{{ name | default(\"\") }}' i skabelonen "
+                "(eller kør med --lenient, som docxtpl gør)",
             ) from None
         except SecurityError as exc:
             raise TemplateError(
@@ -481,8 +481,8 @@ class PreparedTemplate:
                 # cannot repair; say so instead of crashing.
                 raise TemplateError(
                     f"{self.path}: skabelonen giver et ugyldigt dokument ({type(exc).__name__}: {exc})",
-                    hint="run 'docauto templates check' on it: a {%tr %} or {% for %} is probably "
-                    "opened in one table and closed outside it",
+                    hint="kør 'docauto templates check' på den: et {%tr %} eller {% for %} er nok "
+                    "åbnet i én tabel og lukket uden for den",
                 ) from None
             for n, elt in enumerate(tree.iter(_WP_DOCPR), start=1001):
                 elt.attrib["id"] = str(n)
@@ -698,7 +698,7 @@ def prepare(template: str | Path, *, lenient: bool = False) -> PreparedTemplate:
         st = path.stat()
     except FileNotFoundError:
         raise TemplateError(
-            f"{path}: skabelonen findes ikke", hint="see 'docauto kinds' for template names"
+            f"{path}: skabelonen findes ikke", hint="se skabelonernes navne med 'docauto kinds'"
         ) from None
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size, lenient)
     with _CACHE_LOCK:

@@ -83,7 +83,7 @@ def build_reminder(
     if area is None or not area.email:
         raise UsageError(
             f"området '{o.area}' står ikke i strukturen med en e-mail til områdechefen",
-            hint="add it to the structure's sheet Områder",
+            hint="tilføj det i strukturens ark Områder",
         )
     t = texts()
     jobs = t.get("opgaver") or {}

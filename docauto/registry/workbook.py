@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docauto.errors import RegistryError
+from docauto.errors import MissingRegistryError, RegistryError
 from docauto.output import is_open_elsewhere
 from docauto.registry import schema
 from docauto.registry.files import RegistryFiles
@@ -168,15 +168,15 @@ class RegistryBook:
 
         path = Path(path)
         if not path.exists():
-            raise RegistryError(
-                f"{path}: registret findes ikke", hint="create it with 'docauto registry init'"
+            raise MissingRegistryError(
+                f"{path}: registret findes ikke", hint="opret det med 'docauto registry init'"
             )
         try:
             wb = openpyxl.load_workbook(path, rich_text=True)
         except Exception as exc:
             raise RegistryError(
                 f"{path}: registret kan ikke åbnes ({type(exc).__name__}: {exc})",
-                hint=f"restore {backup_path(path).name} if the file is damaged",
+                hint=f"gendan {backup_path(path).name}, hvis filen er beskadiget",
             ) from None
         book = cls(path, wb)
         if repair:
@@ -216,7 +216,7 @@ class RegistryBook:
         if missing:
             raise RegistryError(
                 f"{self.path}: registret har ikke den forventede form: " + "; ".join(missing),
-                hint="restore the sheet or its header row",
+                hint="gendan arket eller dets overskriftsrække",
             )
 
     # -- reading ---------------------------------------------------------------------------
@@ -432,7 +432,7 @@ class RegistryBook:
         if held is not None:
             raise RegistryError(
                 f"{path}: registret er åbent i Excel eller LibreOffice ({held.name} findes)",
-                hint="close it and run again",
+                hint="luk den og kør igen",
             )
         self._extend_filters()
         tmp = files.new_temp()
@@ -529,7 +529,7 @@ def _load_read_only(path: Path):
     import openpyxl
 
     if not path.exists():
-        raise RegistryError(f"{path}: registret findes ikke")
+        raise MissingRegistryError(f"{path}: registret findes ikke")
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:

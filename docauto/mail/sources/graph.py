@@ -85,7 +85,8 @@ class GraphSource:
         mailbox, _, folder = body.strip("/").partition("/")
         if "@" not in mailbox:
             raise UsageError(
-                f"Graph spec needs a mailbox address: '{spec}'", hint="graph:jobbank@buf.kk.dk"
+                f"Graph-angivelsen mangler en postkasseadresse: '{spec}'",
+                hint="graph:jobbank@buf.kk.dk",
             )
         opts = spec_options(query)
         self.mailbox = mailbox
@@ -122,7 +123,7 @@ class GraphSource:
             theirs = urllib.parse.urlsplit(path_or_url)
             if (theirs.scheme, theirs.netloc) != (mine.scheme, mine.netloc):
                 raise MailError(
-                    f"Graph sent a link to another host ({theirs.netloc}); not followed"
+                    f"Graph sendte et link til en anden vært ({theirs.netloc}); det følges ikke"
                 )
             return path_or_url
         return self.base + path_or_url
@@ -164,7 +165,7 @@ class GraphSource:
                     self._sleep(wait if wait is not None else min(2**attempt, self.max_retry_wait))
                     continue
                 raise TransientMailError(
-                    f"Graph throttled {method} (HTTP {status} {_code(payload)})",
+                    f"Graph beder om en pause: {method} (HTTP {status} {_code(payload)})",
                     retry_after=wait,
                 ) from None
             except (urllib.error.URLError, OSError) as exc:
@@ -207,21 +208,21 @@ class GraphSource:
         if status == 410:
             return _DeltaExpired(code)
         if status in (500, 502):
-            return TransientMailError(f"Graph server error on {method} ({said})")
+            return TransientMailError(f"Graph-serverfejl ved {method} ({said})")
         if status == 404 and code in ("ErrorItemNotFound", ""):
             return _NotFound(code)
         if status in (401, 403):
             need = next((perm for part, perm in _PERMISSION if part in path), "Mail.ReadWrite")
             return PermanentMailError(
                 f"Graph afviste adgangen til {self.mailbox} ({method} {_short(path)}; {said})",
-                hint=f"the app needs the {need} application permission with admin consent, "
-                "and the mailbox in its application access policy / RBAC scope",
+                hint=f"programmet skal have applikationstilladelsen {need} med administratorsamtykke, "
+                "og postkassen i sin adgangspolitik / RBAC-afgrænsning",
             )
         if code == "MailboxNotEnabledForRESTAPI":
             return PermanentMailError(
                 f"Postkassen {self.mailbox} kan ikke læses gennem Graph ({said})",
-                hint="an on-premises, inactive or soft-deleted mailbox: use ews: for Exchange "
-                "Server, or check the address",
+                hint="en lokal, inaktiv eller slettet postkasse: brug ews: til Exchange Server, "
+                "eller tjek adressen",
             )
         return PermanentMailError(f"Graph {method} {_short(path)} mislykkedes ({said})")
 
@@ -279,7 +280,7 @@ class GraphSource:
                 )
                 parent = made["id"]
             else:
-                raise PermanentMailError(f"Graph folder '{path}' not found in {self.mailbox}")
+                raise PermanentMailError(f"Graph-mappen '{path}' findes ikke i {self.mailbox}")
         self._remember_folder(path, parent)
         return parent
 
@@ -312,7 +313,7 @@ class GraphSource:
             except _DeltaExpired:
                 if not link:
                     raise PermanentMailError(
-                        "Graph refused the initial delta request (410)"
+                        "Graph afviste den første delta-forespørgsel (410)"
                     ) from None
                 # The sync state expired: start a full round; handled mail is no longer in
                 # the folder, and the registry drops anything it has already seen.
@@ -437,7 +438,7 @@ def _unreachable(url: str, exc: Exception) -> MailError:
     problem = certificate_problem(exc)
     if problem:
         return certificate_error(urllib.parse.urlsplit(url).netloc, problem)
-    return TransientMailError(f"Graph unreachable ({getattr(exc, 'reason', exc)})")
+    return TransientMailError(f"Graph kan ikke nås ({getattr(exc, 'reason', exc)})")
 
 
 def _json_error(payload: bytes) -> dict:

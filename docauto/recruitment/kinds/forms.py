@@ -120,7 +120,7 @@ def build_form(
     area = structure.find_area(area_name)
     if area is None:
         raise UsageError(
-            f"ukendt område '{area_name}'", hint="one of: " + ", ".join(structure.areas)
+            f"ukendt område '{area_name}'", hint="en af: " + ", ".join(structure.areas)
         )
     if kind == "candidates" and round is None:
         round = 1
@@ -334,7 +334,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
         for key in request.areas:
             area = structure.find_area(key)
             if area is None:
-                raise UsageError(f"ukendt område '{key}'", hint="one of: " + ", ".join(areas))
+                raise UsageError(f"ukendt område '{key}'", hint="en af: " + ", ".join(areas))
             wanted.append(area.name)
         areas = wanted
     if request.only:

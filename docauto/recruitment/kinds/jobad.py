@@ -44,13 +44,13 @@ def _date_option(options: Mapping[str, Any], key: str, default: dt.date | None) 
         if default is None:
             raise UsageError(
                 f"rekrutteringsplanen har ingen dato for '{key}'",
-                hint=f"give it with --set {key}=YYYY-MM-DD",
+                hint=f"angiv den med --set {key}=ÅÅÅÅ-MM-DD",
             )
         return default
     try:
         return to_date(value)
     except ValueError:
-        raise UsageError(f"--set {key}={value}: ikke en dato", hint="use YYYY-MM-DD") from None
+        raise UsageError(f"--set {key}={value}: ikke en dato", hint="brug ÅÅÅÅ-MM-DD") from None
 
 
 def _contact(area: Area, options: Mapping[str, Any]) -> dict[str, str]:
@@ -308,8 +308,8 @@ def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
     if not docs:
         raise UsageError(
             "der er ingen stillinger at skrive opslag til",
-            hint="pedagogical-leader ads are for units without a leader; name units "
-            "with --only or use --set stillinger=alle",
+            hint="opslag for pædagogiske ledere gælder enheder uden leder; angiv enheder "
+            "med --only eller brug --set stillinger=alle",
         )
     yield from docs
 
