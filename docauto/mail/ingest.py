@@ -389,7 +389,7 @@ def _type_label(decision: Decision) -> str:
 
 # Mails handled between two saves of the registry: what a run keeps in memory (the mails, the
 # rows waiting to be written) is bounded by this, not by the size of the mailbox.
-BATCH = 2000
+BATCH = 1000
 
 
 def ingest(
@@ -446,9 +446,9 @@ def ingest(
                 break
             run.summary.seen += 1
             handled = run.handle(item, prepared)
-            run.handled.append(handled)
             if on_mail is not None and handled.parsed is not None:
                 on_mail(handled.parsed, OUTCOME[handled.status])
+            run.handled.append(handled if receipts else _slim(handled))
             if not dry_run and len(run.handled) >= size:
                 _commit_batch(run)
                 _finish(source, run, receipts)
@@ -462,6 +462,15 @@ def ingest(
 
     _finish(source, run, receipts)
     return run.summary
+
+
+def _slim(h: _Handled) -> _Handled:
+    """What telling the source needs, without the mail itself (receipts need the mail): a
+    batch of handled mails then costs a few hundred bytes each, not the mails' size."""
+    import dataclasses
+
+    item = dataclasses.replace(h.item, raw=b"") if dataclasses.is_dataclass(h.item) else h.item
+    return _Handled(item, None, h.status, None, h.new)
 
 
 def _check_whole(registry: Path) -> None:
