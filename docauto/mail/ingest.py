@@ -524,6 +524,8 @@ def _reopen(run: _Run) -> None:
 
     if run.book is not None:
         run.book = RegistryWriter.open(run.registry)
+        if run.memory is not None:
+            run.memory.attach(run.book)
     run.handled = []
 
 
