@@ -228,9 +228,9 @@ def test_a_big_run_is_saved_in_batches(
     saves = []
     original = RegistryWriter.save
 
-    def counting(self) -> None:
+    def counting(self, **kw) -> None:
         saves.append(self.rows_added)
-        original(self)
+        original(self, **kw)
 
     monkeypatch.setattr(RegistryWriter, "save", counting)
     header = [
@@ -261,3 +261,7 @@ def test_a_big_run_is_saved_in_batches(
     assert len(saves) == 3  # after 3, after 6, and the last one
     assert [r["Ansøger"] for r in sheet(hr_registry, "Ansøgninger")] == [f"A {i}" for i in range(7)]
     assert len(sheet(hr_registry, "Indbakke")) == 7
+    # The backup is the registry as it was before the run, not after its first batch.
+    from docauto.registry.workbook import backup_path
+
+    assert sheet(backup_path(hr_registry), "Ansøgninger") == []

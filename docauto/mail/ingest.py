@@ -135,6 +135,7 @@ class _Run:
         self.handled: list[_Handled] = []  # this batch's, until it is saved and finished
         self.batch_rows = 0
         self.batch_registered = 0
+        self.saved = False  # a batch of this run was saved already
 
     # -- memory of what was seen ----------------------------------------------------------
 
@@ -286,7 +287,9 @@ class _Run:
         assert self.book is not None
         try:
             if self.book.changed or self.journal_files:
-                self.book.save()
+                # One backup per run: it keeps the registry as it was before this run.
+                self.book.save(backup=not self.saved)
+                self.saved = True
             else:
                 self.book.close()
         except RegistryError as exc:

@@ -472,9 +472,10 @@ class RegistryWriter:
             if new != xml:
                 self.pkg.write(part, new)
 
-    def save(self) -> None:
+    def save(self, *, backup: bool = True) -> None:
         """Write the changes atomically (temporary copy, backup, replace); RegistryError if
-        another program holds the file or it cannot be replaced."""
+        another program holds the file or it cannot be replaced. ``backup=False`` for the
+        later saves of one run, so the backups keep the registry as it was before the run."""
         path = self.path
         held = self.files.held_by()
         if held is not None:
@@ -486,7 +487,7 @@ class RegistryWriter:
         tmp = self.files.new_temp()
         try:
             self.pkg.save_to(tmp)
-            commit(path, tmp, self.files)
+            commit(path, tmp, self.files, backup=backup)
         except BaseException:
             try:
                 tmp.unlink()
@@ -497,13 +498,13 @@ class RegistryWriter:
             self.pkg.close()
 
 
-def commit(path: Path, tmp: Path, files: RegistryFiles) -> None:
+def commit(path: Path, tmp: Path, files: RegistryFiles, *, backup: bool = True) -> None:
     """Put the finished copy ``tmp`` in place of the registry, keeping backups."""
     from docauto.registry.workbook import _copy_mode, _fsync, _fsync_dir, _rotate_backups
 
     _fsync(tmp)
     _copy_mode(path, tmp)
-    if path.exists():
+    if backup and path.exists():
         _rotate_backups(path)
     pause = os.environ.get(PAUSE_ENV)
     if pause:
