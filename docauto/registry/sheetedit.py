@@ -226,6 +226,7 @@ class SheetEditor:
         self._tail_info: tuple[int, list[Row]] | None = None
         self.header_row = 0
         self.table_totals: set[int] = set()  # rows that are an Excel table's totals row
+        self.filter_ref = ""  # the sheet's filter range after render, when it grew
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -481,11 +482,15 @@ class SheetEditor:
             if i:
                 stop = min(stop, i.start())
         head, rest = tail[:stop], tail[stop:]
+
+        def grow_filter(m: re.Match[bytes]) -> bytes:
+            new = grow_range(m.group(2).decode(), last, k)
+            if new != m.group(2).decode():
+                self.filter_ref = new
+            return m.group(1) + new.encode() + m.group(3)
+
         head = re.sub(
-            rb"""(<(?:\w+:)?autoFilter\b[^>]*\sref=")([^"]*)(")""",
-            lambda m: m.group(1) + grow_range(m.group(2).decode(), last, k).encode() + m.group(3),
-            head,
-            count=1,
+            rb"""(<(?:\w+:)?autoFilter\b[^>]*\sref=")([^"]*)(")""", grow_filter, head, count=1
         )
         if shift:
             head = re.sub(
