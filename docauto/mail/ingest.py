@@ -12,7 +12,6 @@ Logs hold Message-IDs, counts and reasons, never applicants' names or addresses.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 from collections.abc import Callable, Iterable
@@ -23,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from docauto.errors import RegistryError
 from docauto.mail.parallel import PreparedStream, default_jobs
+from docauto.mail.prepare import prepare
+from docauto.mail.sources.retry import PermanentMailError
 from docauto.registry import journal, schema
 from docauto.registry.files import RegistryFiles
 from docauto.registry.lock import RegistryLock
@@ -30,6 +31,7 @@ from docauto.registry.lock import RegistryLock
 if TYPE_CHECKING:
     from docauto.mail.handle import Decision
     from docauto.mail.message import ParsedMail
+    from docauto.mail.origin import OriginPolicy
     from docauto.mail.sources import MailSource, SourceItem
     from docauto.registry.memory import MailMemory
     from docauto.registry.writer import RegistryWriter
@@ -94,34 +96,21 @@ class _Handled:
     new: bool  # first time this Message-ID is seen (a receipt is due)
 
 
-def _unparsable(item: SourceItem, reason: str) -> tuple[ParsedMail, Decision]:
-    from docauto.mail.handle import reject
-    from docauto.mail.message import ParsedMail
-
-    mid = f"<{hashlib.sha256(item.raw or b'').hexdigest()}@docauto>"
-    parsed = ParsedMail(
-        message_id=mid,
-        subject="",
-        sender="",
-        sender_name="",
-        date=None,
-        body_text="",
-        attachments=[],
-        raw=bytes(item.raw or b""),
-        defects=[],
-    )
-    return parsed, reject(f"Mailen kan ikke læses: {reason}")
-
-
 class _Run:
     """State of one ingest run; see ``ingest``."""
 
     def __init__(
-        self, structure: Structure, registry: Path, hr: frozenset[str], dry_run: bool
+        self,
+        structure: Structure,
+        registry: Path,
+        hr: frozenset[str],
+        dry_run: bool,
+        origin: OriginPolicy | None = None,
     ) -> None:
         self.structure = structure
         self.registry = registry
         self.hr = hr
+        self.origin = origin
         self.dry_run = dry_run
         self.summary = IngestSummary()
         self.book: RegistryWriter | None = None  # writable registry (None while locked)
@@ -212,7 +201,9 @@ class _Run:
         """Record one mail's outcome; ``prepared`` is what ``prepare`` gave (maybe in a worker)."""
         from docauto.mail.handle import received_at
 
-        parsed, decision = prepared or prepare(item, self.structure, self.hr, self.seen_ids)
+        parsed, decision = prepared or prepare(
+            item, self.structure, self.hr, self.seen_ids, self.origin
+        )
         mid = parsed.message_id
         if mid in self.seen_ids:
             if mid in self.applied_from_journal:
@@ -237,7 +228,7 @@ class _Run:
             "Runde": decision.round,
             "Status": status,
             "Rækker": 0,
-            "Bemærkning": note,
+            "Bemærkning": _with_no_receipt(note, decision.no_receipt),
         }
         if status == schema.REGISTERED and self.book is None:
             status = schema.PENDING
@@ -352,36 +343,11 @@ class _Run:
             )
 
 
-def prepare(
-    item: SourceItem,
-    structure: Structure,
-    hr: Iterable[str],
-    skip_ids: Iterable[str] | dict[str, str] = (),
-) -> tuple[ParsedMail, Decision | None]:
-    """Parse a mail and decide what it means (pure; may run in a worker process). A mail whose
-    Message-ID is in ``skip_ids`` is only parsed (decision None): it was seen before."""
-    from docauto.mail.handle import handle_mail, reject
-    from docauto.mail.message import MailParseError, parse_mail
-
-    try:
-        parsed = parse_mail(item.raw, item.name)
-    except MailParseError as exc:
-        return _unparsable(item, exc.message)
-    if parsed.message_id in skip_ids:
-        return parsed, None
-    try:
-        return parsed, handle_mail(parsed, structure, hr)
-    except Exception as exc:
-        log.error(
-            "%s: unexpected %s while reading the mail",
-            parsed.message_id,
-            type(exc).__name__,
-            exc_info=log.isEnabledFor(logging.DEBUG),
-        )
-        return parsed, reject(
-            f"Uventet fejl under læsning af mailen ({type(exc).__name__}); "
-            "kontakt den, der driver docauto"
-        )
+def _with_no_receipt(note: str, why: str) -> str:
+    # The Indbakke says why a sender heard nothing back (no backscatter to forged senders).
+    if not why:
+        return note
+    return f"{note.rstrip('.')}. Ingen kvittering: {why}" if note else f"Ingen kvittering: {why}"
 
 
 def _type_label(decision: Decision) -> str:
@@ -417,17 +383,23 @@ def ingest(
     told) every ``batch`` mails (default ``BATCH``) and at the end; a poll that finds no new
     mail and no waiting journal does not open the registry.
     """
-    from docauto.mail.authorise import load_hr_addresses
+    from docauto.mail.authorise import load_hr_addresses, load_origin_policy
 
     registry = Path(registry_path)
     if not registry.exists():
         raise RegistryError(
             f"{registry}: registret findes ikke", hint="create it with 'docauto registry init'"
         )
-    run = _Run(structure, registry, load_hr_addresses(registry, hr_addresses), dry_run)
+    run = _Run(
+        structure,
+        registry,
+        load_hr_addresses(registry, hr_addresses),
+        dry_run,
+        load_origin_policy(registry),
+    )
     lock = RegistryLock(registry)
     stream = PreparedStream(
-        source.fetch(), structure, run.hr, default_jobs() if jobs is None else jobs
+        source.fetch(), structure, run.hr, default_jobs() if jobs is None else jobs, run.origin
     )
     size = max(1, batch or BATCH)
     try:
@@ -544,21 +516,25 @@ def _finish(source: MailSource, run: _Run, receipts: bool) -> None:
         outcome = OUTCOME[h.status]
         try:
             source.done(h.item, outcome)
+        except PermanentMailError:
+            raise  # e.g. no right to move mail: every later mail would fail the same way
         except Exception as exc:
-            log.warning(
-                "%s: source could not mark the mail done: %s", h.item.name, type(exc).__name__
-            )
+            log.warning("%s: source could not mark the mail done: %s", h.item.name, exc)
         if build_receipt is None or not h.new or h.parsed is None or h.decision is None:
             continue
-        if not receipt_allowed(h.parsed):
+        if h.decision.no_receipt or not receipt_allowed(h.parsed):
             continue
         details = {
             "counts": h.decision.counts,
             "problems": h.decision.problems,
             "reason": h.decision.reason,
+            "headline": h.decision.headline,
+            "text": h.decision.receipt_text,
             "rows": len(h.decision.rows) if h.status in (schema.REGISTERED, schema.PENDING) else 0,
         }
         try:
             source.reply(h.item, build_receipt(h.parsed, outcome, details))
+        except PermanentMailError:
+            raise  # missing Mail.Send, a refused login: IT must hear of it, not a log line
         except Exception as exc:
-            log.warning("%s: receipt not sent: %s", h.parsed.message_id, type(exc).__name__)
+            log.warning("%s: receipt not sent: %s", h.parsed.message_id, exc)
