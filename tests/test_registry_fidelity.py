@@ -336,6 +336,9 @@ def test_ten_ingests_keep_every_part_hr_made(
         assert total_row > last
         assert ws.cell(total_row, 5).value == f"=COUNTA(E2:E{last})"
         assert ws["K2"].value == "Ringet op 14/10"
+        # The yellow HR gave one person's cell stays there and does not spread to new rows.
+        assert ws["E2"].fill.fgColor.rgb == "FFFFFF00"
+        assert ws["E3"].fill.fgColor.rgb != "FFFFFF00" and ws["E3"].font == ws["E2"].font
     positions = {r["Stillings-ID"]: r["Status"] for r in sheet(hr_registry, "Stillinger")}
     assert positions["KL-K01"] == schema.ANSOEGERE
     assert len(sheet(hr_registry, "Indbakke")) == RUNS
