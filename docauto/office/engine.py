@@ -15,7 +15,7 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -340,10 +340,21 @@ class PreparedTemplate:
             out = _dt().resolve_listing(out)
         return out
 
+    def member(self, name: str) -> bytes | None:
+        """The template's bytes of one package member (None if it has none by that name)."""
+        return next((b for i, b in self._members if i.filename == name), None)
+
     def render(
-        self, context: Mapping[str, Any], properties: Mapping[str, str] | None = None
+        self,
+        context: Mapping[str, Any],
+        properties: Mapping[str, str] | None = None,
+        finish: Callable[[dict[str, bytes]], None] | None = None,
     ) -> bytes:
-        """Render to the bytes of a .docx. Pure: nothing is written to disk."""
+        """Render to the bytes of a .docx. Pure: nothing is written to disk.
+
+        ``finish`` gets the rendered parts (member name -> bytes) before they are zipped and may
+        change them or add other members of the template (the house style's logo and core
+        properties: docauto.office.housestyle)."""
         context = clean_text(dict(context))
         dt = _dt()
         replaced: dict[str, bytes] = {}
@@ -383,6 +394,8 @@ class PreparedTemplate:
             replaced["docProps/core.xml"] = etree.tostring(
                 core, xml_declaration=True, encoding="UTF-8", standalone=True
             )
+        if finish is not None:
+            finish(replaced)
         if properties:
             members = docprops.with_custom_properties(self._members, replaced, properties)
             extra = [(i, b) for i, b in members if i.filename not in self._member_names]

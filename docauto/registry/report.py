@@ -10,7 +10,6 @@ area chiefs, and the announcement of the hires for the intranet (KKnet).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import TYPE_CHECKING, Any
 
 from docauto.registry import schema
@@ -427,19 +426,27 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
         ],
         {1: 22, 3: 30, 4: 26, 5: 26, 6: 30, 7: 20},
     )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    # Status is a dashboard (tables and charts side by side): one landscape page, no header row.
+    return workbook_bytes(
+        wb,
+        f"HR-oversigt pr. {ctx['dato']}",
+        header_rows={"Status": None},
+        fit_height={"Status": 1},
+    )
 
 
 # --- the Word document ----------------------------------------------------------------------
 
 
 def render_word(ctx: dict[str, Any], template: str | None = None) -> bytes:
-    from docauto.office.engine import prepare
+    from docauto.office.housestyle import render_docx
     from docauto.resources import template_path
 
     path = template_path(template or TEMPLATE)
-    return prepare(path).render(
-        ctx, properties={"docauto.kind": "hr-oversigt", "docauto.dato": ctx["as_of"].isoformat()}
+    return render_docx(
+        path,
+        ctx,
+        {"docauto.kind": "hr-oversigt", "docauto.dato": ctx["as_of"].isoformat()},
     )
