@@ -189,7 +189,8 @@ def appointment_letter() -> None:
 
 
 def committee_overview() -> None:
-    doc = new_document("Vurderingsudvalg: oversigt", "Vurderingsudvalg: oversigt")
+    # Landscape: the members' table has their e-mail addresses, which must not break.
+    doc = new_document("Vurderingsudvalg: oversigt", "Vurderingsudvalg: oversigt", landscape=True)
     para(doc, "Vurderingsudvalg", style="Title")
     para(doc, "{{ stilling.titel }}", style="Subtitle")
     facts_table(

@@ -10,9 +10,11 @@ from __future__ import annotations
 from templatebuild import (
     TEMPLATES,
     facts_table,
+    keep_block,
     label_value,
     letter_head,
     loop_table,
+    mark,
     new_document,
     para,
     save,
@@ -188,6 +190,7 @@ def action_plan() -> None:
     para(doc, "{%p endif %}")
     para(doc, "Temaer", style="Heading 1")
     para(doc, "{%p for t in temaer %}")
+    theme = mark(doc)
     para(doc, "{{ t.nr }}. {{ t.titel }}", style="Heading 2")
     para(doc, "{%p if t.tekst %}")
     para(doc, "{{ t.tekst }}", italic=True)
@@ -197,6 +200,7 @@ def action_plan() -> None:
     para(doc, "{%p endfor %}")
     para(doc, "Arbejdsgruppens svar:", bold=True)
     para(doc, "")
+    keep_block(doc, theme)  # a theme's questions and its answer field on one page
     para(doc, "{%p endfor %}")
     para(doc, "{%p if besparelse %}")
     para(doc, "{{ besparelse.titel }}", style="Heading 1")

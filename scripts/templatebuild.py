@@ -381,8 +381,36 @@ def keep_with_next(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
+def _keep_previous(doc) -> None:
+    """Keep what comes before the next paragraph with it: the last paragraph, or the whole
+    table (a short one: units, members) that ends the text above a signature."""
+    body = doc.element.body
+    last = body[-2] if len(body) > 1 else None  # body[-1] is the section properties
+    if last is None:
+        return
+    if last.tag == qn("w:p") and len(body) > 2 and body[-3].tag == qn("w:tbl"):
+        last, table = last, body[-3]
+        for p in table.iter(qn("w:p")):
+            _insert_ordered(p.get_or_add_pPr(), _el("w:keepNext"), _PPR_ORDER)
+    if last.tag == qn("w:p"):
+        _insert_ordered(last.get_or_add_pPr(), _el("w:keepNext"), _PPR_ORDER)
+
+
+def mark(doc) -> int:
+    """Where the body is now; give it to keep_block after adding the block's paragraphs."""
+    return len(doc.paragraphs)
+
+
+def keep_block(doc, start: int) -> None:
+    """Keep the paragraphs added since ``mark`` on one page (a theme and its answer field)."""
+    block = doc.paragraphs[start:]
+    for p in block[:-1]:
+        p.paragraph_format.keep_with_next = True
+
+
 def signature(doc, *lines: str) -> None:
-    """'Med venlig hilsen' and the signer's lines, kept together on one page."""
+    """'Med venlig hilsen' and the signer's lines, kept together and with the text above."""
+    _keep_previous(doc)
     p = para(doc, "Med venlig hilsen")
     p.paragraph_format.space_before = Pt(8)
     p.paragraph_format.space_after = Pt(14)
@@ -452,7 +480,7 @@ def letter_head(doc) -> None:
 # How wide a value of a field usually is (characters), by a word in its tag: the tables'
 # columns are sized from this, so an e-mail address gets the room it needs and never breaks.
 _CONTENT_HINTS = [  # (word in the tag, typical width, longest word that must not break)
-    (r"email|e-mail", 34, 34),
+    (r"email|e-mail", 38, 42),
     (r"adresse", 26, 16),
     (r"telefon", 11, 11),
     (r"\|\s*tal|antal|børn|prioritet|runde|i_alt|opslaa|ansoeg|kandidat\b|besat|genopslag", 6, 6),
@@ -461,7 +489,8 @@ _CONTENT_HINTS = [  # (word in the tag, typical width, longest word that must no
     (r"hvornår", 14, 10),
     (r"sæde", 36, 24),  # "medarbejderrepræsentant"
     (r"udpeget_af", 32, 20),  # "Forældrebestyrelsen"
-    (r"navn|kandidat|leder", 22, 14),
+    (r"hvem", 20, 21),  # "Netværkskoordinatoren"
+    (r"navn|kandidat|leder", 20, 14),
     (r"klynge|enhed|omraade|område|stillingstype|status", 22, 16),
     (r"hvad|bemærkning|tekst|aarsag|årsag|emne|stillinger|steder|milepæl", 40, 16),
 ]

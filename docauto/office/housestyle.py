@@ -333,6 +333,27 @@ def fit_columns(ws: Any, header_row: int = 1, sample: int = 400) -> None:
         ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), _MAX_WIDTH)
 
 
+def wrap_wide_columns(ws: Any, header_row: int = 1, limit: int = 45) -> None:
+    """Columns wider than ``limit`` (a list of names, a long note) wrap at that width, so a
+    sheet printed one page wide keeps a readable type size."""
+    import copy
+
+    from openpyxl.utils import column_index_from_string
+
+    wide = set()
+    for letter, dim in ws.column_dimensions.items():
+        if dim.width and dim.width > limit:
+            dim.width = limit
+            wide.add(column_index_from_string(letter))
+    if not wide:
+        return
+    for (row, col), cell in ws._cells.items():  # noqa: SLF001 - see fit_columns
+        if col in wide and row > header_row and isinstance(cell.value, str):
+            alignment = copy.copy(cell.alignment)
+            alignment.wrap_text, alignment.vertical = True, "top"
+            cell.alignment = alignment
+
+
 def _column_widths(ws: Any) -> float:
     from openpyxl.utils import get_column_letter
 
@@ -439,6 +460,7 @@ def finish_workbook(
         row = header_rows.get(ws.title, 1)
         if fit and row:
             fit_columns(ws, row)
+            wrap_wide_columns(ws, row)
         if row:
             wrap_header(ws, row)
         print_setup(

@@ -282,6 +282,7 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from docauto.office.housestyle import wrap_header
     from docauto.registry.workbook import set_cell
 
     wb = openpyxl.Workbook()
@@ -298,6 +299,7 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
             set_cell(c, name)
             c.font, c.fill = head_font, head_fill
             sheet.column_dimensions[get_column_letter(j)].width = (widths or {}).get(j, 18)
+        wrap_header(sheet, row)  # "Ansøgere registreret" on two lines, not cut off
 
     set_cell(ws.cell(row=1, column=1), f"HR-oversigt pr. {ctx['dato']}")
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
@@ -372,7 +374,7 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
             [s["stillingstype"], s["omraade"], s["klynge"], s["enhed"], s["status"], s["ansat"]]
             for s in ctx["stillinger"]
         ],
-        {2: 22, 3: 30, 4: 26, 5: 22, 6: 26},
+        {2: 26, 3: 30, 4: 26, 5: 22, 6: 26},
     )
     table(
         "Genopslag",
@@ -381,7 +383,7 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
             [g["stillingstype"], g["omraade"], g["klynge"], g["enhed"], g["status"], g["aarsag"]]
             for g in ctx["genopslag"]
         ],
-        {2: 22, 3: 30, 4: 26, 5: 22, 6: 24},
+        {2: 26, 3: 30, 4: 26, 5: 22, 6: 24},
     )
     table(
         "Konflikter",
