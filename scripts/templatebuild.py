@@ -490,7 +490,7 @@ _CONTENT_HINTS = [  # (word in the tag, typical width, longest word that must no
     (r"sæde", 36, 24),  # "medarbejderrepræsentant"
     (r"udpeget_af", 32, 20),  # "Forældrebestyrelsen"
     (r"hvem", 20, 21),  # "Netværkskoordinatoren"
-    (r"navn|kandidat|leder", 20, 14),
+    (r"navn|kandidat|leder", 17, 14),
     (r"klynge|enhed|omraade|område|stillingstype|status", 22, 16),
     (r"hvad|bemærkning|tekst|aarsag|årsag|emne|stillinger|steder|milepæl", 40, 16),
 ]
