@@ -22,6 +22,7 @@ Plan format (YAML; paths are relative to the plan file)::
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -39,7 +40,7 @@ STEP_TYPES = ("generate", "pdf", "ingest", "report", "remind", "status", "comman
 
 
 @dataclass
-class Step:
+class BatchStep:
     number: int
     type: str
     spec: dict[str, Any]
@@ -54,12 +55,12 @@ class Step:
 
 
 @dataclass
-class Plan:
+class BatchPlan:
     path: Path
     name: str
     structure: Path | None
     out: Path
-    steps: list[Step]
+    steps: list[BatchStep]
 
     def resolve(self, value: str | os.PathLike[str]) -> Path:
         p = Path(value)
@@ -68,7 +69,7 @@ class Plan:
 
 @dataclass
 class StepResult:
-    step: Step
+    step: BatchStep
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     planned: list[Path] = field(default_factory=list)
@@ -77,17 +78,17 @@ class StepResult:
 
 
 class BatchStepError(DocautoError):
-    def __init__(self, step: Step, cause: BaseException, done: list[StepResult]) -> None:
+    def __init__(self, step: BatchStep, cause: BaseException, done: list[StepResult]) -> None:
         super().__init__(
             f"{step.label} fejlede: {cause}",
-            hint="the outputs of the steps before it are kept; fix and run again",
+            hint="det, de tidligere trin skrev, er bevaret; ret fejlen og kør igen",
         )
         self.step, self.done = step, done
 
 
-def load_plan(path: Path) -> Plan:
+def load_batch(path: Path) -> BatchPlan:
     """Read and validate a plan completely before anything runs."""
-    from docauto.commands import load_data_file
+    from docauto.datafiles import read_data as load_data_file
 
     data = load_data_file(path)
     if not isinstance(data, dict) or not isinstance(data.get("steps"), list):
@@ -104,8 +105,8 @@ def load_plan(path: Path) -> Plan:
                 f"{path}: trin {i} skal have præcis én af {', '.join(STEP_TYPES)}; "
                 f"fandt {', '.join(map(str, raw)) or 'ingen'}"
             )
-        steps.append(Step(i, types[0], raw))
-    plan = Plan(
+        steps.append(BatchStep(i, types[0], raw))
+    plan = BatchPlan(
         path=path,
         name=str(data.get("name") or path.stem),
         structure=None,
@@ -185,7 +186,7 @@ def _save_manifest(out: Path, manifest: dict[str, Any]) -> None:
     )
 
 
-def _request(plan: Plan, step: Step) -> GenerateRequest:
+def _request(plan: BatchPlan, step: BatchStep) -> GenerateRequest:
     from docauto.structure.model import load_structure
 
     spec = step.spec
@@ -203,7 +204,7 @@ def _request(plan: Plan, step: Step) -> GenerateRequest:
 def _render_slice(args: tuple[str, str, dict[str, Any], list[int]]) -> list[tuple[int, bytes]]:
     """Worker: plan the step again in this process and render the given documents."""
     plan_path, kind_name, step_spec, indices = args
-    plan = load_plan(Path(plan_path))
+    plan = load_batch(Path(plan_path))
     step = next(s for s in plan.steps if s.spec == step_spec)
     from docauto.plugins import get_kind
 
@@ -212,8 +213,8 @@ def _render_slice(args: tuple[str, str, dict[str, Any], list[int]]) -> list[tupl
 
 
 def run_generate(
-    plan: Plan,
-    step: Step,
+    plan: BatchPlan,
+    step: BatchStep,
     *,
     dry_run: bool,
     force: bool,
@@ -300,7 +301,7 @@ def _kind_template_paths(names: Iterable[str]) -> list[Path]:
     return [p for p in (template_path(n) for n in names) if p.is_file()]
 
 
-def run_pdf(plan: Plan, step: Step, *, dry_run: bool, force: bool) -> StepResult:
+def run_pdf(plan: BatchPlan, step: BatchStep, *, dry_run: bool, force: bool) -> StepResult:
     from docauto.office.pdf import convert_to_pdf
 
     folder = plan.out / str(step.spec["pdf"])
@@ -326,85 +327,116 @@ def run_pdf(plan: Plan, step: Step, *, dry_run: bool, force: bool) -> StepResult
     return result
 
 
-def command_args(plan: Plan, step: Step) -> list[str]:
-    """The docauto command line a command-like step stands for."""
-    s = step.spec
-    structure = ["--structure", str(plan.structure)] if plan.structure else []
-    registry = ["--registry", str(plan.out / str(s.get("registry", "hr/register.xlsx")))]
-    as_of = ["--as-of", str(s["as_of"])] if s.get("as_of") else []
-    if step.type == "ingest":
-        source = str(s["ingest"])
-        if source.startswith("dir:"):
-            source = "dir:" + str(plan.resolve(source[4:]))
-        return ["mail", "ingest", "--source", source, *structure, *registry]
-    if step.type == "report":
-        return [
-            "registry",
-            "report",
-            *structure,
-            *registry,
-            "--out",
-            str(plan.out / str(s["report"])),
-        ]
-    if step.type == "status":
-        return ["registry", "status", *structure, *registry, *as_of]
-    if step.type == "remind":
-        return [
-            "remind",
-            *structure,
-            *registry,
-            *as_of,
-            "--out",
-            str(plan.out / str(s.get("out", "påmindelser"))),
-        ]
-    raw = s["command"]
-    return [str(a) for a in (raw if isinstance(raw, list) else str(raw).split())]
+def _registry(plan: BatchPlan, step: BatchStep) -> Path:
+    return plan.out / str(step.spec.get("registry", "hr/register.xlsx"))
 
 
-def run_command(plan: Plan, step: Step, *, dry_run: bool) -> StepResult:
-    args = command_args(plan, step)
-    result = StepResult(step, notes=["docauto " + " ".join(args)])
+def _as_of(step: BatchStep) -> dt.date:
+    raw = step.spec.get("as_of")
+    if raw is None:
+        return dt.date.today()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise ConfigError(f"{step.label}: as_of '{raw}' er ikke en dato (ÅÅÅÅ-MM-DD)") from None
+
+
+def _mail_source(plan: BatchPlan, step: BatchStep) -> str:
+    source = str(step.spec["ingest"])
+    if source.startswith("dir:"):
+        source = "dir:" + str(plan.resolve(source[4:]))
+    return source
+
+
+def run_ingest(plan: BatchPlan, step: BatchStep, *, dry_run: bool) -> StepResult:
+    """Read a mail source into the step's registry, creating the registry first if needed."""
+    from docauto.mail.ingest import ingest
+    from docauto.mail.sources import open_source
+    from docauto.structure.model import load_structure
+
+    source_spec = _mail_source(plan, step)
+    registry = _registry(plan, step)
+    result = StepResult(step, notes=[f"indlæs {source_spec} -> {registry}"])
     if dry_run:
         return result
-    plan.out.mkdir(parents=True, exist_ok=True)
-    registry = plan.out / str(step.spec.get("registry", "hr/register.xlsx"))
-    if step.type == "ingest" and not registry.exists():
-        registry.parent.mkdir(parents=True, exist_ok=True)
-        init = ["registry", "init", "--structure", str(plan.structure), "--registry", str(registry)]
-        _invoke(init)
-        result.notes.append("docauto " + " ".join(init))
-    _invoke(args)
+    structure = load_structure(plan.structure)
+    if not registry.exists():
+        from docauto.registry.init import init_registry
+
+        result.notes.append(init_registry(structure, registry).line())
+    source = open_source(source_spec)
+    try:
+        summary = ingest(source, structure, registry)
+    finally:
+        source.close()
+    result.notes += summary.lines()
     return result
 
 
-def _invoke(args: list[str]) -> None:
-    import click
+def run_overview(plan: BatchPlan, step: BatchStep, *, dry_run: bool) -> StepResult:
+    """A status, report or remind step: the overview jobs of docauto.registry.jobs."""
+    from docauto.registry import jobs
 
-    from docauto.cli import cli
+    registry = _registry(plan, step)
+    result = StepResult(step)
+    if dry_run:
+        result.notes.append(f"{step.type} for {registry}")
+        return result
+    inputs = jobs.load_inputs(plan.structure, registry)
+    day = _as_of(step)
+    if step.type == "status":
+        from docauto.registry.status import format_status
 
-    try:
-        code = cli.main(args=args, prog_name="docauto", standalone_mode=False)
-        if isinstance(code, int) and code:
-            raise DocautoError(f"kommandoen sluttede med kode {code}")
-    except click.exceptions.Exit as exc:
-        if exc.exit_code:
-            raise DocautoError(f"kommandoen sluttede med kode {exc.exit_code}") from None
-    except SystemExit as exc:
-        if exc.code:
-            raise DocautoError(f"kommandoen sluttede med kode {exc.code}") from None
-    except click.ClickException as exc:
-        raise DocautoError(exc.format_message()) from None
+        result.notes += format_status(jobs.registry_status(inputs, day)).splitlines()
+    elif step.type == "report":
+        report = jobs.write_report(inputs, plan.out / str(step.spec["report"]), day)
+        result.written = report.files
+    else:
+        out = plan.out / str(step.spec.get("out", "påmindelser"))
+        remind = jobs.send_or_write_reminders(inputs, day, out_dir=out)
+        result.written = remind.written
+    return result
 
 
-def run_plan(
-    plan: Plan,
+def command_args(step: BatchStep) -> list[str]:
+    """The arguments of a ``command:`` step (a list, or one string split on spaces)."""
+    raw = step.spec["command"]
+    return [str(a) for a in (raw if isinstance(raw, list) else str(raw).split())]
+
+
+def run_command(
+    step: BatchStep, *, dry_run: bool, runner: Callable[[list[str]], None] | None
+) -> StepResult:
+    """A ``command:`` step: any docauto command, run by the caller's ``runner``."""
+    args = command_args(step)
+    result = StepResult(step, notes=["docauto " + " ".join(args)])
+    if dry_run:
+        return result
+    if runner is None:
+        raise ConfigError(f"{step.label}: et command-trin kan kun køres fra kommandolinjen")
+    runner(args)
+    return result
+
+
+def run_batch(
+    plan: BatchPlan,
     *,
     dry_run: bool = False,
     force: bool = False,
     jobs: int = 1,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     on_step: Callable[[StepResult], None] | None = None,
+    command_runner: Callable[[list[str]], None] | None = None,
 ) -> list[StepResult]:
+    """Run every step in order; the first failure stops the plan (BatchStepError).
+
+    ``progress`` wraps the items a step works through (for a progress bar); ``on_step``
+    hears each finished step; ``command_runner`` runs the arguments of a ``command:`` step
+    (the command line passes its own; without one such a step is an error).
+    """
+
     def no_progress(items: Iterable[Any], _n: int, _label: str) -> Iterable[Any]:
         return items
 
@@ -418,8 +450,12 @@ def run_plan(
                 )
             elif step.type == "pdf":
                 result = run_pdf(plan, step, dry_run=dry_run, force=force)
+            elif step.type == "ingest":
+                result = run_ingest(plan, step, dry_run=dry_run)
+            elif step.type == "command":
+                result = run_command(step, dry_run=dry_run, runner=command_runner)
             else:
-                result = run_command(plan, step, dry_run=dry_run)
+                result = run_overview(plan, step, dry_run=dry_run)
         except DocautoError as exc:
             raise BatchStepError(step, exc, done) from None
         done.append(result)

@@ -10,6 +10,9 @@ import warnings
 import click
 
 from docauto import __version__
+from docauto.commands.danish import install as _install_danish
+
+_install_danish()
 
 # name -> "module:attribute". Modules are imported lazily.
 BUILTIN_COMMANDS: dict[str, tuple[str, str]] = {
@@ -143,7 +146,7 @@ def add_plugin_commands() -> None:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    click.echo(f"warning: {message}", err=True)
+    click.echo(f"Advarsel: {message}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -43,7 +43,10 @@ class Problem:
 
 
 class DocautoError(Exception):
-    """Base of every error docauto raises on purpose. exit_code is what the CLI exits with."""
+    """Base of every error docauto raises on purpose. exit_code is what the CLI exits with:
+    1 the job failed (a check found problems, a document or output could not be made, the
+    registry is locked, a mail server failed), 2 the invocation or an input file is wrong
+    (UsageError, InputError, ConfigError, PluginError). The same everywhere (docs/cli.md)."""
 
     exit_code = 1
 
@@ -63,7 +66,9 @@ class UsageError(DocautoError):
 
 
 class InputError(DocautoError):
-    """An input file is missing, unreadable, encrypted or corrupt."""
+    """An input file is missing, unreadable, encrypted or corrupt (exit 2)."""
+
+    exit_code = 2
 
 
 class ValidationError(DocautoError):
@@ -88,7 +93,10 @@ class TemplateError(DocautoError):
 
 
 class PluginError(DocautoError):
-    """A plugin or kind is unknown or broken."""
+    """A plugin or kind is unknown or broken (exit 2: the command named something that is not
+    there)."""
+
+    exit_code = 2
 
 
 class OutputError(DocautoError):
@@ -104,4 +112,6 @@ class MailError(DocautoError):
 
 
 class ConfigError(DocautoError):
-    """Configuration or mapping data is invalid."""
+    """Configuration or mapping data is invalid (exit 2: an input file is wrong)."""
+
+    exit_code = 2

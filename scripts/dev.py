@@ -27,7 +27,7 @@ VENV = ROOT / ".venv"
 SYSTEM_PACKAGES = {
     "soffice": ["libreoffice-writer-nogui", "libreoffice-calc-nogui"],
     "dovecot": ["dovecot-imapd"],
-    # the PDF checks of the house style read page size and text with pdfinfo/pdftotext
+    # pdfinfo/pdftotext/pdfimages: tests read the PDFs back (page size, text, pictures)
     "pdftotext": ["poppler-utils"],
     # Calibri's and Cambria's metric-compatible stand-ins, so LibreOffice lays out documents
     # line for line as Word does (see docs/house-style.md)

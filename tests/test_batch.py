@@ -93,7 +93,7 @@ def test_plan_end_to_end_then_only_changes_are_rewritten(
     generated = ("opslag", "breve", "skemaer")
     before = {g: _snapshot(out / g) for g in generated}
     output = _run(str(plan))
-    assert "generate stillingsopslag: wrote 0" in output
+    assert "generate stillingsopslag: skrev 0" in output
     assert {g: _snapshot(out / g) for g in generated} == before
     registry = openpyxl.load_workbook(out / "hr" / "register.xlsx", read_only=True)
     assert registry["Indbakke"].max_row == seen_first  # the same mails are not registered again
@@ -114,13 +114,13 @@ def test_plan_end_to_end_then_only_changes_are_rewritten(
     }
     assert changed == {f"opslag/{p.name}" for p in kl_ads}
     assert "Ny sætning fra HR." in docx_text(kl_ads[0].read_bytes()).body
-    assert f"generate stillingsopslag: wrote {len(kl_ads)}, {len(pl_ads)} unchanged" in output
+    assert f"generate stillingsopslag: skrev {len(kl_ads)}, {len(pl_ads)} uændrede" in output
 
 
 def test_dry_run_lists_and_writes_nothing(tmp_path: Path) -> None:
     plan = _plan(tmp_path)
     output = _run(str(plan), "--dry-run")
-    assert "would write" in output and "stillingsopslag-klyngeleder" in output
+    assert "ville skrive" in output and "stillingsopslag-klyngeleder" in output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.docx"))
 
 
@@ -128,8 +128,8 @@ def test_force_rewrites_everything(tmp_path: Path) -> None:
     plan = _plan(tmp_path)
     _run(str(plan))
     output = _run(str(plan), "--force")
-    assert "generate stillingsopslag: wrote 0" not in output
-    assert "unchanged" in output and ", 0 unchanged" in output
+    assert "generate stillingsopslag: skrev 0" not in output
+    assert "uændrede" in output and ", 0 uændrede" in output
 
 
 def test_jobs_render_in_processes_with_the_same_text(tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ def test_bad_plans_fail_before_anything_runs(tmp_path: Path, content: str, expec
     path = tmp_path / "plan.yaml"
     path.write_text(content, encoding="utf-8")
     result = CliRunner().invoke(cli, ["batch", str(path)])
-    assert result.exit_code == 1 and expected in result.output
+    assert result.exit_code == 2 and expected in result.output
 
 
 @pytest.mark.parametrize(

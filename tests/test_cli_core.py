@@ -74,7 +74,7 @@ def test_render_dry_run_writes_nothing(tmp_path: Path) -> None:
     ctx = tmp_path / "ctx.json"
     ctx.write_text('{"navn": "x"}', encoding="utf-8")
     result = run("render", tpl, ctx, "--out", tmp_path / "out", "--dry-run")
-    assert result.exit_code == 0 and "would write 1" in result.output
+    assert result.exit_code == 0 and "ville skrive 1" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -90,7 +90,7 @@ def test_render_bad_context(tmp_path: Path, content: str, expected: str) -> None
     ctx = tmp_path / "ctx.json"
     ctx.write_text(content, encoding="utf-8")
     result = CliRunner().invoke(cli, ["render", str(tpl), str(ctx), "--out", str(tmp_path)])
-    assert result.exit_code == 1 and expected in result.output and "ctx.json" in result.output
+    assert result.exit_code == 2 and expected in result.output and "ctx.json" in result.output
 
 
 def test_render_missing_files(tmp_path: Path) -> None:
@@ -99,7 +99,7 @@ def test_render_missing_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         cli, ["render", str(tmp_path / "nej.docx"), str(ctx), "--out", str(tmp_path)]
     )
-    assert result.exit_code == 1 and "nej.docx" in result.output and "findes ikke" in result.output
+    assert result.exit_code == 2 and "nej.docx" in result.output and "findes ikke" in result.output
 
 
 def test_render_refuses_file_open_in_word(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_unknown_kind_suggests(tmp_path: Path) -> None:
         cli, ["generate", "strukturr", "--structure", str(SMALL), "--out", str(tmp_path)]
     )
     assert (
-        result.exit_code == 1
+        result.exit_code == 2
         and "unknown kind 'strukturr'" in result.output
         and "struktur" in result.output
     )

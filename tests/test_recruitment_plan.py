@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from docauto.errors import ConfigError
-from docauto.recruitment.timeline import load_plan
+from docauto.recruitment.timeline import load_timeline
 
 PLAN = Path(__file__).resolve().parent.parent / "mappings" / "rekrutteringsplan.yaml"
 
@@ -79,7 +79,7 @@ PLAN = Path(__file__).resolve().parent.parent / "mappings" / "rekrutteringsplan.
     ],
 )
 def test_submission_subject_deadline_weeks(role, kind, rnd, subject, deadline, weeks):
-    step = load_plan().submission(role, kind, rnd)
+    step = load_timeline().submission(role, kind, rnd)
     if subject:
         assert step.subject == subject
     assert step.deadline == dt.date.fromisoformat(deadline)
@@ -89,7 +89,7 @@ def test_submission_subject_deadline_weeks(role, kind, rnd, subject, deadline, w
 
 
 def test_key_dates():
-    plan = load_plan()
+    plan = load_timeline()
     assert plan.year == 2010
     assert plan.mailbox == "jobbank@buf.kk.dk"
     cl = plan.timeline("cluster_leader")
@@ -105,7 +105,7 @@ def test_key_dates():
 
 
 def test_candidates_round_defaults_to_one_and_subject_fallback():
-    plan = load_plan()
+    plan = load_timeline()
     assert plan.submission("cluster_leader", "candidates").round == 1
     assert plan.find_submission("pedagogical_leader", "candidates") is None
     assert (
@@ -117,7 +117,7 @@ def test_candidates_round_defaults_to_one_and_subject_fallback():
 
 
 def test_steps_in_order_and_deadlines_sorted():
-    plan = load_plan()
+    plan = load_timeline()
     ids = [s.id for s in plan.steps("cluster_leader")]
     assert ids.index("ansoegere") < ids.index("kandidat-1") < ids.index("kandidat-2")
     dates = [s.deadline for s in plan.iter_deadlines()]
@@ -165,7 +165,7 @@ def _broken(tmp_path: Path, edit) -> Path:
 def test_invalid_plan_names_file_and_entry(tmp_path, edit, expected):
     path = _broken(tmp_path, edit)
     with pytest.raises(ConfigError, match=expected) as info:
-        load_plan(path)
+        load_timeline(path)
     assert str(path) in str(info.value)
 
 
@@ -174,4 +174,4 @@ def test_impossible_date_typed_in_yaml(tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"ansoegere\)\.deadline: '2010-10-32'"):
-        load_plan(path)
+        load_timeline(path)

@@ -207,7 +207,7 @@ def test_not_a_minutes_form_is_refused(review_structure_path, tmp_path):
     path = tmp_path / "andet.docx"
     doc.save(str(path))
     res = _finish(path, review_structure_path, tmp_path / "done")
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "ikke en referatskabelon" in res.output
     assert not (tmp_path / "done").exists()
 
@@ -306,7 +306,7 @@ def test_notes_for_unknown_cluster(review_structure_path, tmp_path, bad):
             str(tmp_path / "o"),
         ],
     )
-    assert res.exit_code == 1
+    assert res.exit_code == 2
     assert "klynge" in res.output
     assert not (tmp_path / "o").exists()
 

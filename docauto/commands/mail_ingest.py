@@ -4,7 +4,12 @@ from pathlib import Path
 
 import click
 
-from docauto.commands import dry_run_option, json_option, structure_option
+from docauto.commands import (
+    dry_run_option,
+    json_option,
+    registry_path_option,
+    structure_option,
+)
 
 
 @click.command()
@@ -15,13 +20,7 @@ from docauto.commands import dry_run_option, json_option, structure_option
     help="Where the mail is: dir:FOLDER, imap://user@host/INBOX, graph:MAILBOX, ews:MAILBOX.",
 )
 @structure_option
-@click.option(
-    "--registry",
-    "registry_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The registry workbook made by 'docauto registry init'.",
-)
+@registry_path_option()
 @click.option(
     "--hr-address",
     "hr_addresses",

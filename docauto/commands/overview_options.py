@@ -9,13 +9,9 @@ from typing import Any
 
 import click
 
-registry_option = click.option(
-    "--registry",
-    "registry_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The registry workbook made by 'docauto registry init'.",
-)
+from docauto.commands import registry_path_option
+
+registry_option = registry_path_option()
 as_of_option = click.option(
     "--as-of",
     "as_of",
@@ -41,13 +37,7 @@ def load_inputs(
     structure_path: Path, registry_path: Path, plan_path: Path | None
 ) -> tuple[Any, ...]:
     """(structure, registry view, plan, overview settings), validated before anything else."""
-    from docauto.recruitment.timeline import load_plan
-    from docauto.registry.config import load_overview_settings
-    from docauto.registry.data import RegistryView
-    from docauto.structure.model import load_structure
+    from docauto.registry.jobs import load_inputs as load
 
-    structure = load_structure(structure_path)
-    plan = load_plan(plan_path)
-    settings = load_overview_settings()
-    view = RegistryView.load(registry_path)
-    return structure, view, plan, settings
+    i = load(structure_path, registry_path, plan_path)
+    return i.structure, i.view, i.plan, i.settings

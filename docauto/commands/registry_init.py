@@ -4,26 +4,22 @@ from pathlib import Path
 
 import click
 
-from docauto.commands import structure_option
+from docauto.commands import json_option, registry_path_option, structure_option
 
 
 @click.command()
 @structure_option
-@click.option(
-    "--registry",
-    "registry_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The registry workbook (.xlsx) to create.",
-)
-def init(structure_path: Path, registry_path: Path) -> None:
+@registry_path_option("The registry workbook (.xlsx) to create.")
+@json_option
+def init(structure_path: Path, registry_path: Path, as_json: bool) -> None:
     """Create the HR registry workbook (REGISTRY.md §3).
 
     Writes the sheets Stillinger, Ansøgninger, Indstillinger, Ansættelser, Ikke besatte,
     Stillingsannoncer and Indbakke, with one Stillinger row per cluster-leader position
     (every municipal and self-governing cluster; Stillings-ID KL-<Klynge-ID>). Run it again
     on an existing registry to add what is missing (a sheet HR deleted, a new cluster);
-    nothing already in it is changed.
+    nothing already in it is changed. --json prints {"registry", "created",
+    "positions_added", "sheets_added"}.
 
     \b
     Example:
@@ -34,4 +30,9 @@ def init(structure_path: Path, registry_path: Path) -> None:
 
     structure = load_structure(structure_path)
     result = init_registry(structure, registry_path)
+    if as_json:
+        from docauto.commands.output import echo_json
+
+        echo_json(result.as_json())
+        return
     click.echo(result.line())

@@ -7,14 +7,8 @@ from pathlib import Path
 
 import click
 
-from docauto.commands import dry_run_option, structure_option
-from docauto.commands.overview_options import (
-    as_date,
-    as_of_option,
-    load_inputs,
-    plan_option,
-    registry_option,
-)
+from docauto.commands import dry_run_option, json_option, structure_option
+from docauto.commands.overview_options import as_date, as_of_option, plan_option, registry_option
 
 
 @click.command()
@@ -35,6 +29,7 @@ from docauto.commands.overview_options import (
     help="Word template (default: templates/hr-oversigt.docx).",
 )
 @dry_run_option
+@json_option
 @plan_option
 def report(
     structure_path: Path,
@@ -43,6 +38,7 @@ def report(
     as_of: dt.datetime | None,
     template: str | None,
     dry_run: bool,
+    as_json: bool,
     plan_path: Path | None,
 ) -> None:
     """Write HR's overview as a workbook (with a chart of the status per area) and a Word report.
@@ -50,39 +46,20 @@ def report(
     Both hold: filled and unfilled positions per area, the re-advertisement list (no
     applicants, no suitable candidate, reported not filled), the conflicts, the submissions
     areas still owe, the final distribution for all area chiefs, and the announcement of the
-    hires for the intranet.
+    hires for the intranet. --json prints {"files", "positions", "conflicts", "hires",
+    "dry_run"}.
 
     \b
     Example:
       docauto registry report --structure struktur.xlsx --registry register.xlsx --out oversigt.xlsx
       docauto registry report --structure struktur.xlsx --registry register.xlsx --out rapporter/oversigt --as-of 2010-11-05
     """
-    from docauto.output import Writer
-    from docauto.registry.audit import record
-    from docauto.registry.report import build_workbook, render_word, report_context
-    from docauto.registry.status import build_status
+    from docauto.commands.output import echo_json, echo_written
+    from docauto.registry.jobs import load_inputs, write_report
 
-    structure, view, plan, settings = load_inputs(structure_path, registry_path, plan_path)
-    day = as_date(as_of)
-    status = build_status(view, structure, plan, settings, day)
-    ctx = report_context(status, view, structure, plan, settings)
-    stem = (
-        out_path.name[: -len(out_path.suffix)]
-        if out_path.suffix.lower() in (".xlsx", ".docx")
-        else out_path.name
-    )
-    files = {f"{stem}.xlsx": build_workbook(ctx), f"{stem}.docx": render_word(ctx, template)}
-    writer = Writer(out_path.parent, dry_run=dry_run)
-    writer.check_targets(files)
-    paths = [writer.write(name, data) for name, data in files.items()]
-    if not dry_run:
-        record(
-            registry_path,
-            "registry report",
-            as_of=day,
-            positions=len(ctx["stillinger"]),
-            conflicts=len(ctx["konflikter"]),
-            hires=sum(len(a["ansatte"]) for a in ctx["fordeling"]),
-        )
-    for p in paths:
-        click.echo(("would write " if dry_run else "") + str(p))
+    inputs = load_inputs(structure_path, registry_path, plan_path)
+    result = write_report(inputs, out_path, as_date(as_of), template=template, dry_run=dry_run)
+    if as_json:
+        echo_json({**result.as_json(), "dry_run": dry_run})
+        return
+    echo_written(result.files, dry_run=dry_run)

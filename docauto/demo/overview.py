@@ -15,7 +15,7 @@ DEMO_AS_OF = dt.date(2010, 12, 2)
 
 def run_demo(ctx: DemoContext) -> list[str]:
     from docauto.output import Writer
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
     from docauto.registry.config import load_overview_settings
     from docauto.registry.data import RegistryView
     from docauto.registry.remind import build_reminders
@@ -25,7 +25,7 @@ def run_demo(ctx: DemoContext) -> list[str]:
     registry = ctx.shared.get("registry")
     if registry is None:
         return ["skipped: no registry (the registry step did not run)"]
-    plan, settings = load_plan(), load_overview_settings()
+    plan, settings = load_timeline(), load_overview_settings()
     view = RegistryView.load(registry)
     status = build_status(view, ctx.structure, plan, settings, DEMO_AS_OF)
     ctx_report = report_context(status, view, ctx.structure, plan, settings)

@@ -23,8 +23,8 @@ def _generate(kind_name: str, ctx: DemoContext, folder: Path, **request_args):
 
 
 def run(ctx: DemoContext) -> list[str]:
-    import yaml
-
+    from docauto.datafiles import read_data
+    from docauto.errors import ConfigError
     from docauto.resources import data_dir
 
     demo = data_dir() / "demo"
@@ -39,9 +39,7 @@ def run(ctx: DemoContext) -> list[str]:
         data=demo / "udfordringer.yaml",
         options={"rolle": "klyngeleder"},
     )
-    vacant = yaml.safe_load((demo / "rekruttering.yaml").read_text(encoding="utf-8"))[
-        "vakante_enheder"
-    ]
+    vacant = read_data(demo / "rekruttering.yaml", error=ConfigError)["vakante_enheder"]
     ped = _generate(
         "stillingsopslag",
         ctx,

@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from docauto.errors import ConfigError, OutputError
@@ -169,7 +169,12 @@ def _run(soffice: Path, files: list[Path], stage: Path, timeout: float) -> str:
 
 
 def convert_to_pdf(
-    paths: Iterable[Path], out_dir: Path, *, timeout: float | None = None, jobs: int | None = None
+    paths: Iterable[Path],
+    out_dir: Path,
+    *,
+    timeout: float | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Convert .docx/.xlsx files to PDF; returns the PDF paths in the order of ``paths``.
 
@@ -234,11 +239,16 @@ def convert_to_pdf(
                 )
 
         # Each process has its own profile and staging folder; one per core at most.
-        from concurrent.futures import ThreadPoolExecutor
+        from concurrent.futures import ThreadPoolExecutor, as_completed
 
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for future in [pool.submit(convert, i) for i in range(len(groups))]:
+            futures = {pool.submit(convert, i): len(groups[i]) for i in range(len(groups))}
+            done = 0
+            for future in as_completed(futures):
                 future.result()
+                done += futures[future]
+                if progress is not None:
+                    progress(done, len(files))
         for group, stage in zip(groups, stages, strict=True):
             for f in group:
                 staged = stage / f"{f.stem}.pdf"

@@ -1,3 +1,5 @@
-"""Recruitment of cluster leaders and pedagogical leaders: job profiles, the area chiefs' ad
-texts, assessment committees and the demo step. The document kinds themselves are plugins in
-docauto.kinds (jobad, committee, forms); the timeline is docauto.recruitment.timeline."""
+"""Recruitment of cluster leaders and pedagogical leaders (Bilag 7): the timeline
+(``timeline``), roles, job profiles, the area chiefs' ad texts, assessment committees, the
+registration forms' columns, and the document kinds in ``recruitment.kinds``."""
+
+__all__ = ["adtexts", "committees", "context", "formspec", "kinds", "profiles", "roles", "timeline"]

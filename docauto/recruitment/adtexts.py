@@ -112,7 +112,7 @@ def _from_folder(path: Path) -> list[tuple[Location, str, Any]]:
 
 def load_challenge_texts(path: Path, structure: Structure) -> dict[str, list[str]]:
     """Cluster/unit id -> paragraphs. Unknown ids and non-text values are all reported."""
-    from docauto.commands import load_data_file
+    from docauto.datafiles import read_data as load_data_file
 
     path = Path(path)
     if path.is_dir():

@@ -64,17 +64,13 @@ class SeatType:
 
 
 def load_seats(path: str | Path | None = None) -> list[SeatType]:
-    import yaml
-
+    from docauto.datafiles import read_data
     from docauto.resources import mapping_path
 
     path = Path(path) if path else mapping_path(SEATS_FILE)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: filen med udvalgets sæder findes ikke") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
+    if not path.is_file():
+        raise ConfigError(f"{path}: filen med udvalgets sæder findes ikke")
+    data = read_data(path, error=ConfigError)
     items = data.get("saeder") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         raise ConfigError(f"{path}: 'saeder' skal være en liste af sæder")

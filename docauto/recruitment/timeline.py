@@ -2,7 +2,7 @@
 
 Other parts ask it for the subject line and deadline of a submission:
 
-    plan = load_plan()
+    plan = load_timeline()
     step = plan.submission("cluster_leader", "candidates", 2)
     step.subject   # 'Klyngeleder – Registrering af kandidaten 2. runde'
     step.deadline  # datetime.date(2010, 11, 12)
@@ -28,7 +28,7 @@ SUBMITTERS = ("area", "hr")
 
 
 @dataclass(frozen=True)
-class Step:
+class TimelineStep:
     """One line of a timeline; ``kind`` is set when the step is a mail to the HR group."""
 
     id: str
@@ -72,7 +72,7 @@ class RoleTimeline:
     appointment_date: dt.date | None
     appointment_weeks: tuple[int, ...]
     committee_weeks: tuple[int, ...]
-    steps: tuple[Step, ...]
+    steps: tuple[TimelineStep, ...]
 
 
 @dataclass(frozen=True)
@@ -93,15 +93,17 @@ class RecruitmentPlan:
                 hint=f"roles: {', '.join(self.roles)}",
             ) from None
 
-    def steps(self, role: str) -> list[Step]:
+    def steps(self, role: str) -> list[TimelineStep]:
         return list(self.timeline(role).steps)
 
-    def submissions(self, role: str | None = None) -> list[Step]:
+    def submissions(self, role: str | None = None) -> list[TimelineStep]:
         """Every step that is a mail to the HR group (for one role, or for both)."""
         roles = [role] if role else list(self.roles)
         return [s for r in roles for s in self.timeline(r).steps if s.kind]
 
-    def find_submission(self, role: str, kind: str, round: int | None = None) -> Step | None:
+    def find_submission(
+        self, role: str, kind: str, round: int | None = None
+    ) -> TimelineStep | None:
         """The step for (role, kind, round), or None. ``round`` defaults to 1 for candidates."""
         if kind == "candidates" and round is None:
             round = 1
@@ -110,7 +112,7 @@ class RecruitmentPlan:
                 return s
         return None
 
-    def submission(self, role: str, kind: str, round: int | None = None) -> Step:
+    def submission(self, role: str, kind: str, round: int | None = None) -> TimelineStep:
         step = self.find_submission(role, kind, round)
         if step is None:
             what = f"{kind}" + (f" runde {round}" if round else "")
@@ -130,7 +132,7 @@ class RecruitmentPlan:
             text += " 2. runde"
         return f"{self.timeline(role).subject_prefix} – {text}"
 
-    def iter_deadlines(self) -> Iterator[Step]:
+    def iter_deadlines(self) -> Iterator[TimelineStep]:
         """Submissions with a deadline, in date order (for reminders and status)."""
         steps = [s for s in self.submissions() if s.deadline]
         yield from sorted(steps, key=lambda s: (s.deadline, s.role))
@@ -195,7 +197,7 @@ class _Checker:
         return text
 
 
-def _step(c: _Checker, role: str, i: int, raw: Any, year: int) -> Step | None:
+def _step(c: _Checker, role: str, i: int, raw: Any, year: int) -> TimelineStep | None:
     where = f"{c.source}: roles.{role}.steps[{i}]"
     if not isinstance(raw, dict):
         c.fail(where, "trinnet skal være en tabel (id, when, description, ...)")
@@ -239,7 +241,7 @@ def _step(c: _Checker, role: str, i: int, raw: Any, year: int) -> Step | None:
     deadline = c.date(f"{where}.deadline", raw.get("deadline"))
     if start and deadline and start > deadline:
         c.fail(where, f"start {start} ligger efter fristen {deadline}")
-    return Step(
+    return TimelineStep(
         id=sid,
         role=role,
         when=c.text(f"{where}.when", raw.get("when"), required=True),
@@ -301,7 +303,7 @@ def _role(c: _Checker, role: str, raw: Any, year: int) -> RoleTimeline | None:
     )
 
 
-def parse_plan(data: Any, source: str) -> RecruitmentPlan:
+def parse_timeline(data: Any, source: str) -> RecruitmentPlan:
     """Build and validate a plan from already-parsed YAML data."""
     c = _Checker(source)
     if not isinstance(data, dict):
@@ -361,7 +363,7 @@ def _loader():
     return PlanLoader
 
 
-def load_plan(path: str | Path | None = None) -> RecruitmentPlan:
+def load_timeline(path: str | Path | None = None) -> RecruitmentPlan:
     """Load and validate the plan (default: mappings/rekrutteringsplan.yaml)."""
     import yaml
 
@@ -380,4 +382,4 @@ def load_plan(path: str | Path | None = None) -> RecruitmentPlan:
         mark = getattr(exc, "problem_mark", None)
         where = f" (linje {mark.line + 1})" if mark else ""
         raise ConfigError(f"{path}: ugyldig YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    return parse_plan(data, str(path))
+    return parse_timeline(data, str(path))

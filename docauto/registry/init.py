@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 from docauto.errors import RegistryError
+from docauto.registry import schema
 from docauto.registry.lock import RegistryLock
 from docauto.registry.workbook import RegistryBook
+from docauto.registry.writer import RegistryWriter
 from docauto.structure.model import Structure
 
 
@@ -22,12 +24,22 @@ class InitResult:
     def line(self) -> str:
         if self.created:
             return (
-                f"Registry created: {self.path} ({self.positions_added} cluster-leader positions)"
+                f"Registret er oprettet: {self.path} ({self.positions_added} klyngelederstillinger)"
             )
         if not self.positions_added and not self.sheets_added:
-            return f"Registry {self.path} is complete; nothing changed"
-        extra = f", sheets added: {', '.join(self.sheets_added)}" if self.sheets_added else ""
-        return f"Registry {self.path} updated: {self.positions_added} positions added{extra}"
+            return f"Registret {self.path} er komplet; intet ændret"
+        extra = f", ark tilføjet: {', '.join(self.sheets_added)}" if self.sheets_added else ""
+        return (
+            f"Registret {self.path} er opdateret: {self.positions_added} stillinger tilføjet{extra}"
+        )
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "registry": str(self.path),
+            "created": self.created,
+            "positions_added": self.positions_added,
+            "sheets_added": list(self.sheets_added),
+        }
 
 
 def init_registry(structure: Structure, path: Path, *, now: datetime | None = None) -> InitResult:
@@ -36,8 +48,18 @@ def init_registry(structure: Structure, path: Path, *, now: datetime | None = No
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = RegistryLock(path)
     if not lock.acquire():
-        raise RegistryError(f"{path}: {lock.reason}", hint="close it and run again")
+        raise RegistryError(f"{path}: {lock.reason}", hint="luk den og kør igen")
     try:
+        if path.exists() and _complete(path):
+            # Adding positions to HR's workbook: in place, so nothing HR built is touched.
+            writer = RegistryWriter.open(path)
+            added = writer.add_cluster_positions(structure, when)
+            if added:
+                writer.save()
+            else:
+                writer.close()
+            return InitResult(path, False, added, [])
+        # A new registry, or one missing a sheet: openpyxl makes what is missing.
         created = not path.exists()
         book = RegistryBook.create(path) if created else RegistryBook.open(path)
         added = book.add_cluster_positions(structure, when)
@@ -51,3 +73,15 @@ def init_registry(structure: Structure, path: Path, *, now: datetime | None = No
         return InitResult(path, created, added, list(book.added_sheets))
     finally:
         lock.release()
+
+
+def _complete(path: Path) -> bool:
+    """Every owned sheet is there (a damaged file is reported by the writer)."""
+    try:
+        writer = RegistryWriter.open(path, sheets={})
+    except RegistryError:
+        return True
+    try:
+        return all(writer.has_sheet(name) for name in schema.SHEETS)
+    finally:
+        writer.close()

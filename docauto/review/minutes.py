@@ -591,7 +591,7 @@ def read_notes(path: str | Path, structure: Any) -> list[Minutes]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         notes = _notes_from_workbook(path)
     else:
-        from docauto.commands import load_data_file
+        from docauto.datafiles import read_data as load_data_file
 
         data = load_data_file(path)
         if isinstance(data, dict) and isinstance(data.get("referater"), list):

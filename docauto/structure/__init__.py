@@ -1,0 +1,3 @@
+"""The municipality's structure (areas, clusters, networks, units) and its export kind."""
+
+__all__ = ["export", "model"]

@@ -26,6 +26,26 @@ if TYPE_CHECKING:
     from docauto.mail.message import Attachment
     from docauto.structure.model import Structure
 
+__all__ = [
+    "MAX_ROWS",
+    "AttachmentReader",
+    "ColumnMap",
+    "Merged",
+    "ReadResult",
+    "ReadRow",
+    "can_read",
+    "column_map",
+    "find_header",
+    "form_columns",
+    "header_mapping",
+    "identify_job_ad",
+    "no_header_problem",
+    "norm_header",
+    "read_submission",
+    "readers",
+    "table_result",
+]
+
 COLUMNS_FILE = "kolonner.yaml"
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -94,12 +114,9 @@ class ColumnMap:
 
 @lru_cache(maxsize=8)
 def _load_columns(path: str, mtime_ns: int, size: int) -> ColumnMap:
-    import yaml
+    from docauto.datafiles import read_data
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: kan ikke læses ({exc})") from None
+    data = read_data(path, error=ConfigError) or {}
     syn = data.get("synonymer") or {}
     types = data.get("typer") or {}
     if not isinstance(syn, dict) or not isinstance(types, dict):

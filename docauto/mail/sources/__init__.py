@@ -17,6 +17,17 @@ from docauto.errors import UsageError
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
+__all__ = [
+    "DEFAULT_DONE",
+    "DEFAULT_REJECTED",
+    "OUTCOMES",
+    "MailSource",
+    "SourceItem",
+    "open_source",
+    "scheme_of",
+    "spec_options",
+]
+
 OUTCOMES = ("registered", "duplicate", "rejected", "pending")
 # Where server sources move handled mail (the spec's done= / rejected= options override).
 DEFAULT_DONE = "docauto/Registreret"
@@ -37,6 +48,8 @@ class SourceItem:
     id: str  # stable within the source: file name, IMAP UID, Graph immutable id, EWS item id
     raw: bytes  # the RFC 5322 message
     name: str  # for messages and logs, e.g. 'indbakke/mail-017.eml' or 'imap:INBOX/4711'
+    # Cloud links the source found outside the MIME (Graph referenceAttachment names).
+    links: tuple[str, ...] = ()
 
 
 @runtime_checkable

@@ -146,7 +146,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.generate import PartialFailure
     from docauto.office.filters import to_date
     from docauto.recruitment.committees import check_committees, load_seats
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
     if request.data is None:
         raise UsageError("udpegningsbreve needs --data: the committee members (.xlsx or .yaml)")
@@ -159,7 +159,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
             f"--set brevdato={raw_date}: ikke en dato", hint="use YYYY-MM-DD"
         ) from None
     seats = load_seats()
-    plan = load_plan()
+    plan = load_timeline()
     committees, violations = check_committees(request.data, structure, seats)
 
     from docauto.recruitment.context import selected_areas

@@ -113,7 +113,7 @@ def build_form(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from docauto.office.filters import dato_ugedag
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
     columns = form_columns(role, kind)
     area = structure.find_area(area_name)
@@ -125,7 +125,7 @@ def build_form(
         round = 1
     if kind != "candidates":
         round = None
-    plan = plan or load_plan()
+    plan = plan or load_timeline()
     subject = plan.subject_for(role, kind, round)
     step = plan.find_submission(role, kind, round)
     deadline = step.deadline if step else None
@@ -282,11 +282,11 @@ def build_form(
     rows.extend((name, str(texts.get("kolonner", {}).get(name, ""))) for name in columns)
     for label, value in rows:
         guide.append([label or None, value or None])
-        for cell in guide[guide.max_row]:
+        for cell in (guide.cell(guide._current_row, c) for c in (1, 2)):  # not max_row: O(n)
             if isinstance(cell.value, str):
                 cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
+        guide.cell(row=guide._current_row, column=1).font = Font(bold=True)
     guide["B1"].font = Font(bold=True, size=14)
     guide["B5"].font = Font(bold=True)
     guide.protection.sheet = True
@@ -321,11 +321,11 @@ def planned_forms(
 
 
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
-    from docauto.recruitment.timeline import load_plan
+    from docauto.recruitment.timeline import load_timeline
 
     structure = request.structure
     roles = parse_roles(request.options.get("rolle"), (CLUSTER_LEADER, PEDAGOGICAL_LEADER))
-    plan = load_plan()
+    plan = load_timeline()
     areas = list(structure.areas)
     if request.areas:
         wanted = []
