@@ -483,7 +483,13 @@ _CONTENT_HINTS = [  # (word in the tag, typical width, longest word that must no
     (r"email|e-mail", 38, 42),
     (r"adresse", 26, 16),
     (r"telefon", 11, 11),
-    (r"\|\s*tal|antal|børn|prioritet|runde|i_alt|opslaa|ansoeg|kandidat\b|besat|genopslag", 6, 6),
+    (r"\bnr\b", 4, 3),
+    # counts (HR's report: a.kandidat is a number there; k.kandidat elsewhere is a name)
+    (
+        r"\|\s*tal|antal|børn|prioritet|runde|i_alt|\ba\.(opslaa|ansoeg|kandidat|besat|ikke_|genop)",
+        6,
+        6,
+    ),
     (r"aldersgruppe", 9, 9),
     (r"\|\s*dato|frist|dato|tiltr", 17, 9),
     (r"hvornår", 14, 10),
@@ -491,6 +497,8 @@ _CONTENT_HINTS = [  # (word in the tag, typical width, longest word that must no
     (r"udpeget_af", 32, 20),  # "Forældrebestyrelsen"
     (r"hvem", 20, 21),  # "Netværkskoordinatoren"
     (r"navn|kandidat|leder", 17, 14),
+    (r"stilling\b|arbejdssted|funktion|rolle", 20, 18),  # "Institutionsleder"
+    (r"modtaget", 10, 10),
     (r"klynge|enhed|omraade|område|stillingstype|status", 22, 16),
     (r"hvad|bemærkning|tekst|aarsag|årsag|emne|stillinger|steder|milepæl", 40, 16),
 ]
