@@ -10,7 +10,6 @@ ever goes to a person registered as an applicant for that position.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,9 +101,9 @@ def build_plan(
             cell.alignment = Alignment(horizontal="left")
         ws.cell(row=i, column=8).number_format = "dd-mm-yyyy"
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    return workbook_bytes(wb, title, header_rows={SHEET: head})
 
 
 def _header(rows: list[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:

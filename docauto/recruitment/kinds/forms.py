@@ -10,7 +10,6 @@ Other parts build a single form with :func:`build_form` (the demo mailbox does).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -261,8 +260,6 @@ def build_form(
     ws.oddHeader.left.text = hf(f"{title} – {area.name}")
     ws.oddHeader.right.text = hf(f"Frist: {deadline_text}")
     ws.oddFooter.left.text = hf(f"Send til {plan.mailbox}, emnefelt: {subject}")
-    ws.page_setup.orientation = "landscape"
-    ws.print_title_rows = "1:1"
 
     # -- the guide: what to send where and by when
     guide.column_dimensions["A"].width = 24
@@ -306,9 +303,10 @@ def build_form(
     ):
         if value:
             wb.custom_doc_props.append(StringProperty(name=name, value=value))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    # The guide is label/text pairs, not a table: no header row to repeat.
+    return workbook_bytes(wb, f"{title} – {area.name}", header_rows={GUIDE_SHEET: None})
 
 
 def planned_forms(

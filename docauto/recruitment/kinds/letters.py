@@ -448,7 +448,16 @@ def _invitations(request: GenerateRequest) -> Iterator[PlannedDocument]:
 def docauto_kinds() -> list[Kind]:
     from docauto.recruitment.letters import LETTER_TEMPLATE
 
-    letter_fields = ("dato", "modtager", "omraade", "titel", "afsnit", "stillinger", "efter")
+    letter_fields = (
+        "dato",
+        "modtager",
+        "omraade",
+        "titel",
+        "afsnit",
+        "stillinger",
+        "efter",
+        "samtale",
+    )
     common = {"data_help": REGISTRY_HELP, "fields": letter_fields}
     return [
         Kind(
@@ -463,7 +472,7 @@ def docauto_kinds() -> list[Kind]:
             name="ansoegerfortegnelser",
             description="Ansøgerfortegnelse pr. stilling til vurderingsudvalget, fra registret",
             templates=(LIST_TEMPLATE,),
-            fields=("dato", "omraade", "titel", "stilling", "ansoegere"),
+            fields=("dato", "omraade", "titel", "stilling", "stillingstype", "frist", "ansoegere"),
             data_help=REGISTRY_HELP,
             planner=_applicant_lists,
         ),
