@@ -42,6 +42,59 @@ class GenerateResult:
         }
 
 
+def _write_staged(
+    writer: Writer, docs: list[PlannedDocument], progress: Progress = no_progress
+) -> list[Path]:
+    """Write each document as soon as it is rendered, to a temporary file beside its target,
+    and put them all in place only when every one rendered: memory holds one document at a
+    time, and a template error still leaves nothing half-done (the staged files are removed).
+    """
+    import os
+    import tempfile
+
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for i, d in enumerate(docs, start=1):
+            blob = d.render()
+            progress(i, len(docs))
+            path = writer.target(d.filename)
+            writer.planned.append(path)
+            if writer.dry_run:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".~docauto-", suffix=".tmp", dir=path.parent)
+            staged.append((Path(tmp), path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+            del blob
+        for tmp, path in staged:
+            _replace(tmp, path)
+            writer.written.append(path)
+        staged = []
+    finally:
+        for tmp, _path in staged:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+    return list(writer.planned)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    import os
+
+    from docauto.errors import OutputError
+
+    try:
+        os.replace(tmp, path)
+    except PermissionError:
+        # Windows refuses to replace a file that another process has open.
+        raise OutputError(
+            f"{path}: kan ikke overskrives; filen er måske åben i et andet program",
+            hint="close it and run again",
+        ) from None
+
+
 def generate_documents(
     kind: Kind,
     request: GenerateRequest,
@@ -51,7 +104,8 @@ def generate_documents(
     pdf: bool = False,
     progress: Progress = no_progress,
 ) -> GenerateResult:
-    """Plan every document, render them all, then write them (and their PDFs).
+    """Plan every document, render and write each in turn (put in place when all rendered),
+    then make their PDFs.
 
     ``progress(done, total)`` is called as documents are rendered and again as PDFs are made.
     """
@@ -66,13 +120,7 @@ def generate_documents(
         from docauto.office.pdf import require_soffice
 
         require_soffice()  # say so before writing anything, not after
-    # Render all before writing any, so a template error leaves nothing half-done.
-    rendered = []
-    for i, d in enumerate(docs, start=1):
-        rendered.append((d.filename, d.render()))
-        progress(i, len(docs))
-    for name, blob in rendered:
-        result.paths.append(writer.write(name, blob))
+    result.paths = _write_staged(writer, docs, progress)
     if kind.after_write is not None and not dry_run and docs:
         result.report.extend(kind.after_write(request, docs))
     if pdf and not dry_run:

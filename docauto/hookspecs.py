@@ -35,3 +35,14 @@ def docauto_demo_steps():
 @hookspec
 def docauto_register_commands(cli):
     """Add click commands or groups to the top-level ``cli`` group."""
+
+
+@hookspec
+def docauto_template_extensions():
+    """Return {"filters": {...}, "tests": {...}, "globals": {...}} for every template.
+
+    Each value maps a name to a Python callable (or, for globals, any value). They are added
+    to the sandboxed environment the renderer and ``docauto templates check`` use, so a
+    template may write ``{{ x | my_filter }}`` or ``{% if n is my_test %}``. Later plugins win
+    on a name clash; the sandbox rules still apply to what the functions return.
+    """

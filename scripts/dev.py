@@ -25,6 +25,7 @@ VENV = ROOT / ".venv"
 SYSTEM_PACKAGES = {
     "soffice": ["libreoffice-writer-nogui", "libreoffice-calc-nogui"],
     "dovecot": ["dovecot-imapd"],
+    "pdftotext": ["poppler-utils"],  # pdftotext/pdfimages: tests read the PDFs back
 }
 
 

@@ -31,9 +31,50 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from docauto.recruitment.timeline import load_timeline  # noqa: E402
 from docauto.structure.model import Structure, load_structure  # noqa: E402
 
-JOBBANK = "jobbank@buf.demokommune.dk"
+# The one jobbank address: the recruitment plan's mailbox (forms, reminders, receipts).
+JOBBANK = load_timeline().mailbox
+DOMAIN = "buf.demokommune.dk"
+# What Exchange Online writes on top of each mail as it delivers it (docs/mail-authentication.md):
+# mail from inside the organisation is stamped Internal; mail from outside carries the result of
+# Exchange Online Protection's SPF/DKIM/DMARC checks.
+EXO_SOURCE = "AM0PR07MB4321.eurprd07.prod.outlook.com"
+
+
+def internal_trace(sender_domain: str) -> list[tuple[str, str]]:
+    return [
+        (
+            "Authentication-Results",
+            f"dkim=none (message not signed) header.d=none;dmarc=none action=none "
+            f"header.from={sender_domain};",
+        ),
+        ("X-MS-Exchange-Organization-AuthSource", EXO_SOURCE),
+        ("X-MS-Exchange-Organization-AuthAs", "Internal"),
+    ]
+
+
+def external_trace(sender_domain: str, passed: bool, ip: str) -> list[tuple[str, str]]:
+    if passed:
+        results = (
+            f"spf=pass (sender IP is {ip}) smtp.mailfrom={sender_domain}; dkim=pass (signature "
+            f"was verified) header.d={sender_domain};dmarc=pass action=none "
+            f"header.from={sender_domain};compauth=pass reason=100"
+        )
+    else:
+        results = (
+            f"spf=fail (sender IP is {ip}) smtp.mailfrom=nyhedsbrev-mailer.example; dkim=none "
+            f"(message not signed) header.d=none;dmarc=fail action=oreject "
+            f"header.from={sender_domain};compauth=fail reason=000"
+        )
+    return [
+        ("Authentication-Results", results),
+        ("X-MS-Exchange-Organization-AuthSource", EXO_SOURCE),
+        ("X-MS-Exchange-Organization-AuthAs", "Anonymous"),
+    ]
+
+
 TZ = ZoneInfo("Europe/Copenhagen")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -315,6 +356,7 @@ class Mailbox:
         body: str,
         attachments: list = (),
         message_id: str | None = None,
+        trace: list[tuple[str, str]] | None = None,
     ) -> None:
         n = len(self.mails) + 1
         random.seed(n)  # MIME boundaries come from random: keep the files stable
@@ -332,7 +374,11 @@ class Mailbox:
             filename, ctype, data = att
             maintype, subtype = ctype.split("/", 1)
             msg.add_attachment(_stable(data), maintype=maintype, subtype=subtype, filename=filename)
-        self.mails.append((f"{n:03d}-{slug}.eml", msg.as_bytes()))
+        if trace is None:
+            trace = internal_trace(sender[1].rsplit("@", 1)[-1])
+        # The receiving server writes its headers on top of what the sender wrote.
+        top = "".join(f"{k}: {v}\n" for k, v in trace).encode()
+        self.mails.append((f"{n:03d}-{slug}.eml", top + msg.as_bytes()))
 
 
 def at(day: date, hh: int, mm: int) -> datetime:
@@ -556,6 +602,7 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:
         "Klyngeleder – Registrering af ansøgningerne",
         "Sendt fra min private mail, da jeg ikke kunne komme på arbejdsmailen.\n",
         [("ansøgere.xlsx", XLSX, form_xlsx(s, a0, CL, "applicants", app[a0][:1]))],
+        trace=external_trace("gmail.example", True, "209.85.128.41"),
     )
     # A cluster that does not exist (a typo).
     a7 = areas[7]
@@ -966,6 +1013,28 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:
         who,
         "Spørgsmål til kick-off mødet d. 7. oktober",
         body("Skal vi selv medbringe forplejning til mødet i morgen?", who),
+    )
+    # A forged mail from outside with an area chief's address in From (and a made-up
+    # "dmarc=pass" of its own below the server's header): the server's check failed, so the
+    # mail is refused and no receipt goes to the chief it names.
+    who = mb.chief(a0)
+    mb.add(
+        "forfalsket-afsender",
+        at(date(2010, 12, 3), 3, 17),
+        who,
+        "Klyngeleder – Ansættelser",
+        body("Hermed ansættelsen.", who),
+        [
+            (
+                "ansættelser.xlsx",
+                XLSX,
+                form_xlsx(s, a0, CL, "hires", [hire(a0, cl[a0][0].name, P[2])]),
+            )
+        ],
+        trace=[
+            *external_trace(DOMAIN, False, "203.0.113.66"),
+            ("Authentication-Results", f"mx.{DOMAIN}; dmarc=pass header.from={DOMAIN}"),
+        ],
     )
     return mb.mails
 

@@ -7,4 +7,5 @@ pytest_plugins: list[str] = [
     "conftest_review",
     "conftest_registry",
     "conftest_recruitment",
+    "conftest_documents",
 ]

@@ -23,6 +23,7 @@ import pytest
 
 PASSWORD = "hemmeligt-kodeord"
 USERS = 40
+NO_MOVE_USER = "laeseadgang"  # ACL: lookup, read, seen, write, insert, create; no delete/expunge
 
 
 def _dovecot_binary() -> str | None:
@@ -100,6 +101,14 @@ default_internal_user = {internal_user}
 first_valid_uid = {min(mail_uid, 100) if mail_uid else 0}
 first_valid_gid = {min(mail_gid, 100) if mail_gid else 0}
 mail_location = maildir:{root}/mail/%u
+mail_plugins = acl
+protocol imap {{
+  mail_plugins = $mail_plugins imap_acl
+}}
+plugin {{
+  # One user may read and look up but not delete or expunge: it cannot move mail out.
+  acl = vfile:{root}/global-acls:cache_secs=0
+}}
 mail_uid = {mail_uid}
 mail_gid = {mail_gid}
 namespace inbox {{
@@ -134,23 +143,54 @@ service stats {{
 
 
 def _self_signed(folder: Path) -> Path:
-    """A certificate for localhost / 127.0.0.1 and its key; returns the certificate path."""
+    """A test CA and a server certificate it issued for localhost / 127.0.0.1 (with its key).
+    Returns the CA certificate: trusting it (and only it) is what a municipality's internal CA
+    in the OS trust store looks like to docauto."""
     import datetime as dt
     import ipaddress
 
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     folder.mkdir(parents=True, exist_ok=True)
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Demokommune Test-CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
@@ -161,8 +201,13 @@ def _self_signed(folder: Path) -> Path:
             ),
             critical=False,
         )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
     )
     (folder / "key.pem").write_bytes(
         key.private_bytes(
@@ -173,7 +218,8 @@ def _self_signed(folder: Path) -> Path:
     )
     os.chmod(folder / "key.pem", 0o600)
     (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return folder / "cert.pem"
+    (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    return folder / "ca.pem"
 
 
 def _start(tls: bool):
@@ -190,6 +236,10 @@ def _start(tls: bool):
         os.chown(root / "mail", pw.pw_uid, pw.pw_gid)
     (root / "passwd").write_text(
         "".join(f"jobbank{n}:{{PLAIN}}{PASSWORD}\n" for n in range(1, USERS + 1))
+        + f"{NO_MOVE_USER}:{{PLAIN}}{PASSWORD}\n"
+    )
+    (root / "global-acls").write_text(
+        f"* user={NO_MOVE_USER} lrswik\n* owner lrwstipekxa\n", encoding="ascii"
     )
     port = _free_port()
     tls_port = _free_port() if tls else None
@@ -235,9 +285,16 @@ def dovecot_server():
 @pytest.fixture(scope="session")
 def dovecot_tls_server():
     """TLS only: implicit TLS on ``tls_port``, STARTTLS required on ``port``; the server's
-    self-signed certificate (for localhost and 127.0.0.1) is ``cert``."""
+    certificate (for localhost and 127.0.0.1) is issued by a test CA, whose certificate is
+    ``cert`` (trust it to connect)."""
     pytest.importorskip("cryptography")
     yield from _start(tls=True)
+
+
+@pytest.fixture(scope="session")
+def no_move_account(dovecot_server):
+    """(server, user, password) of the one user whose ACL lets it read but not move mail."""
+    return dovecot_server, NO_MOVE_USER, PASSWORD
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docxhelp import png_file
 from docxtpl import DocxTemplate
 
 from docauto.errors import TemplateError
@@ -101,10 +102,54 @@ def test_sandbox_blocks_python_internals(tmp_path: Path) -> None:
     assert "ulovlig" in str(err.value) or "unsafe" in str(err.value).lower()
 
 
-def test_sandbox_blocks_mutation(tmp_path: Path) -> None:
-    path = make_template(tmp_path, ["{{ liste.append(1) }}"])
-    with pytest.raises(TemplateError):
-        PreparedTemplate(path).render({"liste": []})
+def test_sandbox_allows_summing_and_grouping_on_its_own_copy(tmp_path: Path) -> None:
+    path = make_template(
+        tmp_path,
+        [
+            "{% set ns = namespace(total=0) %}{% for b in beløb %}{% set ns.total = ns.total + b %}"
+            "{% endfor %}I alt {{ ns.total }}",
+            "{% set grupper = {} %}{% for p in personer %}{% set _ = grupper.setdefault(p.område, "
+            "[]).append(p.navn) %}{% endfor %}{% for o, navne in grupper.items() %}"
+            "{{ o }}: {{ navne | join(', ') }}; {% endfor %}",
+            "{% set x = liste.append(3) %}{{ liste | join(',') }}{% set _ = d.update({'b': 2}) %}"
+            " {{ d | dictsort | map('last') | join(',') }}",
+        ],
+    )
+    data = {
+        "beløb": [10, 20, 12],
+        "personer": [
+            {"navn": "Anna", "område": "Amager"},
+            {"navn": "Bo", "område": "Valby"},
+            {"navn": "Eva", "område": "Amager"},
+        ],
+        "liste": [1, 2],
+        "d": {"a": 1},
+    }
+    body = docx_text(PreparedTemplate(path).render(data)).body
+    assert body == ["I alt 42", "Amager: Anna, Eva; Valby: Bo; ", "1,2,3 1,2"]
+    assert data["liste"] == [1, 2] and data["d"] == {"a": 1}  # the caller's data is untouched
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "x.__class__",
+        "x.mro()",
+        "f.__globals__",
+        "p.write_text('x')",
+        "img.blob",
+    ],
+)
+def test_sandbox_still_refuses_internals_and_machinery(tmp_path: Path, expr: str) -> None:
+    from docauto.office.richvalues import Image
+
+    png = png_file(tmp_path)
+    path = make_template(tmp_path, ["{{ " + expr + " }}"])
+    context = {"x": "s", "f": make_template, "p": tmp_path / "x.txt", "img": Image(png)}
+    with pytest.raises(TemplateError) as err:
+        PreparedTemplate(path).render(context)
+    assert "ulovlig" in str(err.value) or "mangler" in str(err.value)
+    assert not (tmp_path / "x.txt").exists()
 
 
 def test_control_characters_removed(tmp_path: Path) -> None:

@@ -287,9 +287,26 @@ def test_killed_during_save_leaves_old_registry_and_rerun_is_complete(
     assert len(rows) == 2 * n
     assert len({(r["Ansøger"], r["Kilde"]) for r in rows}) == 2 * n
     assert len(sheet(hr_registry, "Indbakke")) == n
-    leftovers = [p.name for p in hr_registry.parent.iterdir() if p.name.startswith(".~docauto")]
-    assert len(leftovers) <= 1  # the killed run's temp file (never read as the registry)
+    _no_leftovers_and_memory_complete(hr_registry, n)
+
+
+def _no_leftovers_and_memory_complete(hr_registry: Path, n: int) -> None:
+    """After the rerun: the killed run's temporary copy is gone, no lock or journal is left,
+    and docauto's memory holds every mail once, as registered."""
+    from docauto.registry import schema
+    from docauto.registry.files import RegistryFiles
+
+    files = RegistryFiles(hr_registry)
+    leftovers = [p.name for p in hr_registry.parent.iterdir() if p.name.startswith(".~")]
+    assert leftovers == []
+    assert files.temp_files() == []
     assert not lock_path(hr_registry).exists()
+    assert not journal_path(hr_registry).exists() and not files.journals_applying()
+    wb = openpyxl.load_workbook(hr_registry, read_only=True)
+    memory = [r for r in wb[schema.STATE_SHEET].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert wb[schema.STATE_SHEET].sheet_state == "veryHidden"
+    assert len(memory) == n and {r[2] for r in memory} == {schema.REGISTERED}
+    assert len({r[0] for r in memory}) == n and all(r[1] for r in memory)
 
 
 def test_crash_after_save_before_journal_cleared_applies_once(
@@ -523,7 +540,7 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(
     hr_registry: Path, hr_mailbox, hr_ingest, monkeypatch
 ) -> None:
     from docauto.errors import RegistryError
-    from docauto.registry.workbook import RegistryBook
+    from docauto.registry.writer import RegistryWriter
 
     hr_mailbox.add(
         mail(subject(), NORD, [("s.xlsx", XLSX, applicants("Anne Ahl"))], message_id="<s1@x>")
@@ -534,7 +551,7 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(
     def fail(self) -> None:
         raise RegistryError("registret er åbent i Excel")
 
-    monkeypatch.setattr(RegistryBook, "save", fail)
+    monkeypatch.setattr(RegistryWriter, "save", fail)
     summary = hr_ingest()
     assert summary == {
         "seen": 2,
@@ -553,9 +570,13 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(
     assert len(sheet(hr_registry, "Ansøgninger")) == 1
 
 
-def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(
+def test_a_deleted_indbakke_row_does_not_register_again_reprocess_does(
     hr_registry: Path, hr_mailbox, hr_ingest
 ) -> None:
+    from click.testing import CliRunner
+
+    from docauto.cli import cli
+
     form = applicants("Anne Ahl")
     hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again@x>"))
     hr_ingest()
@@ -563,8 +584,22 @@ def test_hr_deletes_a_mail_from_indbakke_to_have_it_registered_again(
     wb["Indbakke"].delete_rows(2)
     wb["Ansøgninger"].delete_rows(2)
     wb.save(hr_registry)
+    # The mail arrives again (a source that delivers it twice): the memory knows it.
+    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again@x>"))
+    assert hr_ingest()["registered"] == 0
+    assert sheet(hr_registry, "Ansøgninger") == []
+    # Re-processing on purpose names the mail.
+    result = CliRunner().invoke(
+        cli, ["mail", "reprocess", "<again@x>", "--registry", str(hr_registry)]
+    )
+    assert result.exit_code == 0, result.output
+    unknown = CliRunner().invoke(
+        cli, ["mail", "reprocess", "<never@x>", "--registry", str(hr_registry)]
+    )
+    assert unknown.exit_code == 1 and "<never@x>" in unknown.output
+    hr_mailbox.add(mail(subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again@x>"))
     assert hr_ingest()["registered"] == 1
-    assert len(sheet(hr_registry, "Ansøgninger")) == 1
+    assert [r["Ansøger"] for r in sheet(hr_registry, "Ansøgninger")] == ["Anne Ahl"]
     # ...and a resend of it afterwards is still recognised.
     hr_mailbox.add(
         mail("VS: " + subject(), NORD, [("s.xlsx", XLSX, form)], message_id="<again2@x>")
@@ -668,3 +703,4 @@ def test_killed_at_any_moment_rerun_registers_everything_once(
     assert len(rows) == 2 * n
     assert len({(r["Ansøger"], r["Kilde"]) for r in rows}) == 2 * n
     assert len(sheet(hr_registry, "Indbakke")) == n
+    _no_leftovers_and_memory_complete(hr_registry, n)

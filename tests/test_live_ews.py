@@ -11,10 +11,10 @@ from email.message import EmailMessage
 import pytest
 from conftest_recorded import Reply
 
-from docauto.errors import MailError, UsageError
+from docauto.errors import UsageError
 from docauto.mail.sources import open_source
 from docauto.mail.sources.ews import EwsSource
-from docauto.mail.sources.retry import TransientMailError
+from docauto.mail.sources.retry import PermanentMailError, TransientMailError
 
 pytest.importorskip("exchangelib")
 
@@ -194,7 +194,7 @@ def test_refused_login_is_an_error_not_a_retry(recorded_http, monkeypatch, tmp_p
     recorded_http.route(
         "POST", EWS, Reply(401, "", headers={"WWW-Authenticate": 'Basic realm="ex"'})
     )
-    with pytest.raises(MailError) as info:
+    with pytest.raises(PermanentMailError, match="Exchange afviste login") as info:
         list(open_source(_spec(recorded_http)).fetch())
     assert not isinstance(info.value, TransientMailError)
 
@@ -204,7 +204,7 @@ def test_refused_login_is_an_error_not_a_retry(recorded_http, monkeypatch, tmp_p
     [
         ("ews:jobbank@kommune.dk", "endpoint=URL or server=HOST"),
         ("ews:jobbank@kommune.dk?endpoint=http://mail.kommune.dk/EWS/Exchange.asmx", "https"),
-        ("ews:jobbank@kommune.dk?server=mail.kommune.dk&auth=kerberos", "unknown EWS auth"),
+        ("ews:jobbank@kommune.dk?server=mail.kommune.dk&auth=digest", "unknown EWS auth"),
         ("ews:jobbank?server=mail.kommune.dk", "mailbox address"),
     ],
 )
@@ -234,3 +234,55 @@ def test_live_ews_mailbox_reads_without_moving(tmp_path, monkeypatch):
             assert message_from_bytes(item.raw)["From"]
     finally:
         src.close()
+
+
+def test_access_denied_is_permanent_with_exchanges_words(ews):
+    """A service account that may read but not move: the run stops with Exchange's words."""
+    ews.routes.insert(
+        0,
+        ews.route(
+            "POST", EWS, Reply.file("ews/moveitem_access_denied.xml"), contains=("<m:MoveItem",)
+        ),
+    )
+    src = open_source(_spec(ews))
+    item = next(iter(src.fetch()))
+    with pytest.raises(PermanentMailError) as info:
+        src.done(item, "registered")
+    assert "ErrorAccessDenied" in info.value.message
+    assert "Access is denied" in info.value.message
+    assert "FullAccess" in info.value.hint
+
+
+def test_ews_verifies_against_the_os_trust_store(ews):
+    from exchangelib.protocol import BaseProtocol
+
+    list(open_source(_spec(ews)).fetch())
+    assert getattr(BaseProtocol.HTTP_ADAPTER_CLS, "docauto_trust_store", False)
+    adapter = BaseProtocol.HTTP_ADAPTER_CLS()
+    import truststore
+
+    assert isinstance(adapter.poolmanager.connection_pool_kw["ssl_context"], truststore.SSLContext)
+
+
+def test_kerberos_without_its_plugin_names_the_extra(ews, monkeypatch):
+    from exchangelib import transport
+
+    from docauto.errors import ConfigError
+
+    monkeypatch.delitem(transport.AUTH_TYPE_MAP, "gssapi", raising=False)
+    src = EwsSource(_spec(ews) + "&auth=kerberos")
+    with pytest.raises(ConfigError, match=r"docauto\[ews-kerberos\]"):
+        list(src.fetch())
+
+
+def test_kerberos_and_sspi_map_to_exchangelibs_auth_types(ews, monkeypatch):
+    import exchangelib
+    from exchangelib import transport
+
+    from docauto.mail.sources.ews import _auth_type
+
+    monkeypatch.setitem(transport.AUTH_TYPE_MAP, "gssapi", object)
+    monkeypatch.setitem(transport.AUTH_TYPE_MAP, "sspi", object)
+    assert _auth_type(exchangelib, "kerberos") == exchangelib.GSSAPI == "gssapi"
+    assert _auth_type(exchangelib, "sspi") == exchangelib.SSPI == "sspi"
+    assert EwsSource(_spec(ews) + "&auth=sspi")._credentials() is None  # Windows' own logon

@@ -16,7 +16,7 @@ from conftest_recorded import Reply
 from docauto.errors import MailError
 from docauto.mail.sources import open_source
 from docauto.mail.sources.graph import GraphSource
-from docauto.mail.sources.retry import TransientMailError
+from docauto.mail.sources.retry import PermanentMailError, TransientMailError
 
 MBX = "/v1.0/users/jobbank@buf.kk.dk"
 INBOX = "AAMkADInbox0000="
@@ -88,6 +88,7 @@ def graph(recorded_http, monkeypatch, tmp_path):
         contains="Afvist",
     )
     s.route("POST", f"^{MBX}/sendMail$", Reply(202))
+    s.route("GET", f"^{MBX}/messages/[^/]+/attachments", Reply(200, '{"value": []}'))
     return s
 
 
@@ -359,3 +360,139 @@ def test_certificate_credential_signs_a_client_assertion(graph, monkeypatch, tmp
         in form
     )
     assert "client_assertion=ey" in form and "client_secret" not in form
+
+
+# --- permanent and temporary errors, as Graph answers them (issue 16) -------------------------
+
+
+def _first(graph, method: str, pattern: str, *replies: Reply) -> None:
+    graph.routes.insert(0, graph.route(method, pattern, *replies))
+    graph.routes.pop()  # route() appended it too
+
+
+@pytest.mark.parametrize(
+    "status, body, words",
+    [
+        (401, "graph/error_401.json", ["HTTP 401 InvalidAuthenticationToken", "Invalid audience"]),
+        (403, "graph/error_403.json", ["HTTP 403 ErrorAccessDenied", "Access is denied"]),
+        (
+            404,
+            "graph/error_mailbox_not_enabled.json",
+            ["MailboxNotEnabledForRESTAPI", "hosted on-premise"],
+        ),
+    ],
+)
+def test_refusals_are_permanent_with_graphs_own_words(graph, status, body, words):
+    _first(graph, "GET", f"^{MBX}/mailFolders/inbox", Reply.file(body, status=status))
+    with pytest.raises(PermanentMailError) as info:
+        list(open_source("graph:jobbank@buf.kk.dk").fetch())
+    for w in words:
+        assert w in info.value.message
+    # Asked once: a refusal is not retried.
+    assert len(graph.requests("GET", "/mailFolders/inbox")) == 1
+
+
+def test_missing_mail_send_names_the_permission(graph):
+    _first(graph, "POST", f"^{MBX}/sendMail$", Reply.file("graph/error_403.json", status=403))
+    src = open_source("graph:jobbank@buf.kk.dk")
+    item = next(src.fetch())
+    receipt = EmailMessage()
+    receipt["To"] = "chef1@buf.kk.dk"
+    receipt["In-Reply-To"] = "<graph-1@buf.kk.dk>"
+    receipt.set_content("Tak")
+    with pytest.raises(PermanentMailError) as info:
+        src.reply(item, receipt)
+    assert "ErrorAccessDenied" in info.value.message and "Mail.Send" in info.value.hint
+
+
+@pytest.mark.parametrize("status", [503, 504])
+def test_503_and_504_are_waited_out(graph, status):
+    _first(
+        graph,
+        "GET",
+        f"^{MBX}/mailFolders/inbox",
+        Reply.file(f"graph/error_{status}.json", status=status, headers={"Retry-After": "0"}),
+        Reply.file("graph/inbox.json"),
+    )
+    items = list(open_source("graph:jobbank@buf.kk.dk").fetch())
+    assert len(items) == 3
+    assert len(graph.requests("GET", "/mailFolders/inbox")) == 2
+
+
+def test_lasting_503_is_temporary_for_watch_mode(graph):
+    _first(
+        graph,
+        "GET",
+        f"^{MBX}/mailFolders/inbox",
+        Reply.file("graph/error_503.json", status=503, headers={"Retry-After": "3600"}),
+    )
+    with pytest.raises(TransientMailError) as info:
+        list(open_source("graph:jobbank@buf.kk.dk").fetch())
+    assert info.value.retry_after == 3600
+
+
+def test_a_receipt_is_sent_at_most_once_even_after_a_504(graph):
+    """A 504 on sendMail may still have sent the mail: never repeated, in this run or the next."""
+    _first(graph, "POST", f"^{MBX}/sendMail$", Reply.file("graph/error_504.json", status=504))
+    src = open_source("graph:jobbank@buf.kk.dk")
+    item = next(src.fetch())
+    receipt = EmailMessage()
+    receipt["To"] = "chef1@buf.kk.dk"
+    receipt["In-Reply-To"] = "<graph-1@buf.kk.dk>"
+    receipt.set_content("Tak")
+    with pytest.raises(TransientMailError):
+        src.reply(item, receipt)
+    src.reply(item, receipt)  # a retry by the caller
+    again = open_source("graph:jobbank@buf.kk.dk")  # the next run, same state
+    again.reply(item, receipt)
+    assert len(graph.requests("POST", "/sendMail")) == 1
+
+
+def test_reference_attachment_is_a_link_not_a_form(graph, hr_structure, tmp_path):
+    from docauto.mail.handle import LINK_REASON
+    from docauto.mail.prepare import prepare
+
+    _first(
+        graph,
+        "GET",
+        f"^{MBX}/messages/{IDS[2]}/attachments",
+        Reply.file("graph/attachments_reference.json"),
+    )
+    items = list(open_source("graph:jobbank@buf.kk.dk").fetch())
+    linked = next(i for i in items if i.id == IDS[2])
+    assert linked.links == ("Ansøgere Amager Øst.xlsx",)
+    assert all(i.links == () for i in items if i is not linked)
+    parsed, decision = prepare(linked, hr_structure, ["chef3@buf.kk.dk"])
+    assert decision.status == "Afvist"
+    assert "vedhæft skemaet som en kopi, ikke som et link" in decision.reason == LINK_REASON
+
+
+def test_national_cloud_scope_comes_from_the_clouds_own_host():
+    from docauto.mail.sources.graph import graph_scope
+
+    assert graph_scope("https://graph.microsoft.us/v1.0") == "https://graph.microsoft.us/.default"
+    assert (
+        graph_scope("https://microsoftgraph.chinacloudapi.cn/v1.0")
+        == "https://microsoftgraph.chinacloudapi.cn/.default"
+    )
+    assert graph_scope("https://graph.microsoft.com/v1.0") == "https://graph.microsoft.com/.default"
+
+
+def test_permanent_graph_error_ends_ingest_with_exit_1(graph, hr_structure_file, hr_registry):
+    from click.testing import CliRunner
+
+    from docauto.cli import cli
+
+    _first(graph, "GET", f"^{MBX}/mailFolders/inbox", Reply.file("graph/error_403.json", 403))
+    args = ["--structure", str(hr_structure_file), "--registry", str(hr_registry)]
+    result = CliRunner().invoke(
+        cli, ["mail", "ingest", "--source", "graph:jobbank@buf.kk.dk", *args]
+    )
+    assert result.exit_code == 1
+    assert "ErrorAccessDenied" in result.output
+    watched = CliRunner().invoke(
+        cli,
+        ["mail", "watch", "--source", "graph:jobbank@buf.kk.dk", *args, "--max-runs", "5"],
+    )
+    assert watched.exit_code == 1 and "ErrorAccessDenied" in watched.output
+    assert len(graph.requests("GET", "/mailFolders/inbox")) == 2  # one per run, no retries

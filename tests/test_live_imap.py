@@ -13,7 +13,7 @@ import pytest
 from docauto.errors import MailError, UsageError
 from docauto.mail.sources import open_source
 from docauto.mail.sources.imap import ImapSource, encode_folder
-from docauto.mail.sources.retry import TransientMailError
+from docauto.mail.sources.retry import PermanentMailError, TransientMailError
 
 pytestmark = pytest.mark.dovecot
 
@@ -311,7 +311,7 @@ def test_xoauth2_sends_the_bearer_token_in_sasl(monkeypatch, tmp_path):
 
     port, t = _serve_once(imap)
     src = ImapSource(f"imap://jobbank%40buf.kk.dk@127.0.0.1:{port}/INBOX?auth=xoauth2")
-    with pytest.raises(MailError, match="refused"):
+    with pytest.raises(PermanentMailError, match=r"afviste login.*AUTHENTICATIONFAILED"):
         list(src.fetch())
     t.join(5)
     import base64
@@ -396,7 +396,10 @@ def test_tls_and_starttls_against_a_server_that_requires_tls(tls_account, monkey
     """Dovecot here has ssl = required: a login succeeds only over TLS, so a mail fetched
     proves the connection was encrypted (implicit TLS, or the STARTTLS upgrade)."""
     server, user = tls_account
-    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))  # trust the test's own certificate
+    # The test CA is in no trust store but the one installed here: the OS store that
+    # truststore reads (OpenSSL's default file on Linux, SSL_CERT_FILE).
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.cert))
+    monkeypatch.setenv("SSL_CERT_DIR", str(server.root / "tls"))
     port = server.tls_port if scheme == "imaps" else server.port
     src = open_source(f"{scheme}://{user}@localhost:{port}/INBOX")
     (item,) = list(src.fetch())
@@ -412,9 +415,70 @@ def test_untrusted_certificate_is_an_error_not_a_retry(tls_account, monkeypatch,
     monkeypatch.setenv("SSL_CERT_FILE", str(empty))
     monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
     src = open_source(f"imaps://{user}@localhost:{server.tls_port}/INBOX")
-    with pytest.raises(MailError, match="not trusted") as info:
+    with pytest.raises(PermanentMailError, match="TLS-certifikatet for localhost") as info:
         list(src.fetch())
-    assert not isinstance(info.value, TransientMailError)
+    # The verification problem itself, as OpenSSL words it, for IT.
+    assert "unable to get local issuer certificate" in info.value.message
+
+
+def test_tls_goes_through_truststore():
+    import truststore
+
+    from docauto.mail.sources.tls import ssl_context
+
+    assert isinstance(ssl_context(), truststore.SSLContext)
+
+
+def test_a_user_whose_acl_forbids_moving_stops_the_run_with_the_servers_words(
+    no_move_account, monkeypatch, tmp_path
+):
+    """IMAP NO on MOVE: exit 1 with Dovecot's own message, not a log line per mail."""
+    from click.testing import CliRunner
+    from conftest_registry import HR, NORD, XLSX, mail, xlsx_form
+
+    from docauto.cli import cli
+
+    server, user, password = no_move_account
+    c = _client(server, user, password)
+    form = xlsx_form(
+        ["Område", "Klynge", "Ansøger", "E-mail", "Nuværende stilling", "Nuværende arbejdssted"],
+        [["Nord", "K01", "Mette Kjær", "mette@buf.test.dk", "Institutionsleder", "Anemonen"]],
+    )
+    raw = mail(
+        "Klyngeleder - Registrering af ansøgningerne",
+        NORD,
+        [("skema.xlsx", XLSX, form)],
+        message_id="<acl-1@x>",
+    )
+    c.append("INBOX", None, None, raw)
+    c.logout()
+    monkeypatch.setenv("DOCAUTO_IMAP_PASSWORD", password)
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
+    structure = tmp_path / "struktur.yaml"
+    import yaml
+    from conftest_registry import STRUCTURE
+
+    structure.write_text(yaml.safe_dump(STRUCTURE, allow_unicode=True), encoding="utf-8")
+    registry = tmp_path / "hr" / "register.xlsx"
+    registry.parent.mkdir()
+    runner = CliRunner()
+    made = runner.invoke(
+        cli, ["registry", "init", "--structure", str(structure), "--registry", str(registry)]
+    )
+    assert made.exit_code == 0, made.output
+    spec = f"imap://{user}@{server.host}:{server.port}/INBOX"
+    args = ["--source", spec, "--structure", str(structure), "--registry", str(registry)]
+    result = runner.invoke(cli, ["mail", "ingest", *args, "--hr-address", HR])
+    assert result.exit_code == 1, result.output
+    assert "afviste MOVE" in result.output and "NOPERM" in result.output
+    # The registry has the mail (it was saved before the move); nothing is lost.
+    from conftest_registry import inbox_by_id
+
+    assert inbox_by_id(registry)["<acl-1@x>"]["Status"] == "Registreret"
+    # Watch mode stops on it too instead of retrying forever.
+    watched = runner.invoke(cli, ["mail", "watch", *args, "--interval", "1", "--max-runs", "3"])
+    assert watched.exit_code == 1, watched.output
+    assert "NOPERM" in watched.output
 
 
 @pytest.mark.live

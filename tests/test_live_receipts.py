@@ -45,9 +45,11 @@ def test_registered_receipt_lists_rows_per_position_and_threads():
         from_address="jobbank@buf.kk.dk",
     )
     body = msg.get_content()
-    assert msg["Subject"] == "Kvittering: Klyngeleder – Registrering af ansøgningerne"
+    assert msg["Subject"] == "SV: Klyngeleder – Registrering af ansøgningerne"
     assert msg["To"] == "Områdechef Øst <chef.oest@buf.kk.dk>"
-    assert msg["From"] == "jobbank@buf.kk.dk"
+    assert msg["From"].addresses[0].addr_spec == "jobbank@buf.kk.dk"
+    assert msg["X-Unsent"] == "1"
+    assert msg["Date"].datetime is not None
     assert msg["In-Reply-To"] == "<abc-1@buf.kk.dk>"
     assert msg["References"] == "<tidligere@buf.kk.dk> <abc-1@buf.kk.dk>"
     assert msg["Auto-Submitted"] == "auto-replied"
@@ -68,16 +70,58 @@ def test_rejected_receipt_says_why_once_and_lists_every_problem():
         Problem(Location("ansøgere.xlsx", "Registrering", 7, "E-mail"), "ugyldig e-mailadresse"),
     ]
     reason = "Skemaet kunne ikke registreres: " + "; ".join(str(p) for p in problems)
-    body = build_receipt(Mail(), "rejected", {"reason": reason, "problems": problems}).get_content()
-    assert "Mailen kunne desværre ikke registreres: Skemaet kunne ikke registreres." in body
+    details = {"reason": reason, "headline": "Skemaet kunne ikke registreres", "problems": problems}
+    body = build_receipt(Mail(), "rejected", details).get_content()
+    assert "kunne ikke registreres" not in body  # no "... registreres: Skemaet kunne ikke ..."
+    assert "Intet i mailen er registreret, fordi der er fejl i de vedhæftede filer:" in body
     assert (
         "- ansøgere.xlsx, ark 'Registrering', række 4, kolonne 'Klynge': ukendt klynge 'Klynge Nye Vesterbro'"
         in body
     )
     assert "række 7, kolonne 'E-mail': ugyldig e-mailadresse" in body
     assert body.count("ukendt klynge") == 1
-    # The mailbox to resend to is the one the mail went to (no From given to build_receipt).
-    assert "send mailen igen til jobbank@buf.kk.dk med samme emne" in body
+    # The mailbox to resend to is the plan's, the one the forms and reminders name.
+    from docauto.recruitment.timeline import load_timeline
+
+    assert f"send hele skemaet igen til {load_timeline().mailbox} med samme emne" in body
+
+
+def test_receipt_text_fits_the_case():
+    """HR handles a senior application by hand: "received", no "I alt: 0 rækker"; a mail that
+    is not a submission is not told to fix and resend."""
+    received = build_receipt(Mail(), "registered", {"text": "received"}).get_content()
+    assert "HR-gruppen behandler den" in received
+    assert "I alt" not in received and "0 rækker" not in received
+    other = build_receipt(
+        Mail(subject="Spørgsmål om frister"),
+        "rejected",
+        {"reason": "Emnet kunne ikke genkendes", "text": "not_submission"},
+    ).get_content()
+    assert "ikke en indberetning" in other
+    assert "Ret venligst" not in other and "send hele skemaet igen" not in other
+
+
+def test_receipt_from_is_the_one_configured_mailbox(tmp_path, monkeypatch):
+    """Forms, reminders and receipts read one setting: mailbox in the recruitment plan."""
+    import shutil
+
+    from docauto.recruitment.timeline import load_timeline
+    from docauto.resources import mapping_path
+
+    folder = tmp_path / "mappings"
+    shutil.copytree(mapping_path("rekrutteringsplan.yaml").parent, folder)
+    plan = folder / "rekrutteringsplan.yaml"
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "mailbox: jobbank@buf.kk.dk", "mailbox: rekruttering@buf.example.dk"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DOCAUTO_MAPPINGS", str(folder))
+    assert load_timeline().mailbox == "rekruttering@buf.example.dk"
+    msg = build_receipt(Mail(), "rejected", {"reason": "Der er intet skema vedhæftet"})
+    assert msg["From"].addresses[0].addr_spec == "rekruttering@buf.example.dk"
+    assert "send hele skemaet igen til rekruttering@buf.example.dk" in msg.get_content()
 
 
 @pytest.mark.parametrize(
@@ -254,7 +298,17 @@ def test_demo_step_writes_danish_receipts(tmp_path):
         f"{len(drafts)} receipts (Danish replies to the senders) as .eml drafts in "
         f"{tmp_path / 'hr' / 'kvitteringer'}"
     ]
+    from docauto.recruitment.timeline import load_timeline
+
+    mailbox = load_timeline().mailbox
     unknown = next(d for d in drafts if "ukendt-klynge" in d.name)
     msg = message_from_bytes(unknown.read_bytes(), policy=default)
-    assert msg["Subject"].startswith("Kvittering: ")
+    assert msg["Subject"].startswith("SV: ")
     assert "ukendt klynge" in msg.get_content()
+    for draft in drafts:  # every receipt opens in Outlook as a draft ready to send
+        m = message_from_bytes(draft.read_bytes(), policy=default)
+        assert m["X-Unsent"] == "1"
+        assert m["From"].addresses[0].addr_spec == mailbox
+        assert "@" in m["To"].addresses[0].addr_spec
+        assert m["Date"] is not None
+        assert "kunne ikke registreres: Skemaet" not in m.get_content()

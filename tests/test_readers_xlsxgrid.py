@@ -18,10 +18,16 @@ DEMO_MAILBOX = data_dir() / "demo" / "indbakke"
 
 
 def openpyxl_grids(data: bytes) -> list[tuple[str, str, dict, list]]:
+    """openpyxl's data_only values; a formula without a cached value gives its text (issue 16)."""
     wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     out = []
     for ws in wb.worksheets:
+        fws = formulas[ws.title]
         cells = {(r, c): cell.value for (r, c), cell in ws._cells.items() if cell.value is not None}
+        for (r, c), cell in fws._cells.items():
+            if (r, c) not in cells and cell.data_type == "f" and isinstance(cell.value, str):
+                cells[(r, c)] = cell.value
         merged = sorted(
             (m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges
         )

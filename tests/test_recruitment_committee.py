@@ -201,7 +201,7 @@ def test_missing_columns_or_data_is_an_input_error(rec_structure_path, tmp_path)
     path = tmp_path / "udvalg.yaml"
     path.write_text("Vurderingsudvalg:\n- Stilling: K001\n  Navn: X\n", encoding="utf-8")
     result = _run(rec_structure_path, path, tmp_path / "out")
-    assert result.exit_code == 1 and "mangler Sæde" in result.output
+    assert result.exit_code == 2 and "mangler Sæde" in result.output
     result = CliRunner().invoke(
         cli,
         [

@@ -84,7 +84,7 @@ def test_generate_pdf_without_libreoffice_says_so_and_writes_nothing(
             "--pdf",
         ],
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "LibreOffice findes ikke" in result.output and "DOCAUTO_SOFFICE" in result.output
     assert not out.exists()
 

@@ -16,12 +16,16 @@ def test_demo_registry_step(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--only", "registry"])
     assert result.exit_code == 0, result.output
     hr_registry = out / "hr" / "register.xlsx"
-    assert "40 mails read: 34 registered, 1 duplicates, 5 rejected, 0 pending" in result.output
+    assert "41 mails read: 34 registered, 1 duplicates, 6 rejected, 0 pending" in result.output
     inbox = sheet(hr_registry, "Indbakke")
-    assert Counter(r["Status"] for r in inbox) == {"Registreret": 34, "Dublet": 1, "Afvist": 5}
+    assert Counter(r["Status"] for r in inbox) == {"Registreret": 34, "Dublet": 1, "Afvist": 6}
     by_id = {r["Message-ID"].split("-", 2)[2].split("@")[0]: r for r in inbox}
     assert by_id["klyngeleder-ansoegere-6-gensendt"]["Status"] == "Dublet"
     assert by_id["uautoriseret-afsender"]["Status"] == "Afvist"
+    # A chief's address forged from outside: Exchange's DMARC check failed (issue 16).
+    forged = by_id["forfalsket-afsender"]
+    assert forged["Status"] == "Afvist"
+    assert forged["Bemærkning"].startswith("Afsenderen er ikke bekræftet")
     assert "Klynge Vesterbro" in by_id["ukendt-klynge"]["Bemærkning"]  # the nearest name
     assert by_id["hr-videresender"]["Status"] == "Registreret"  # HR forwards for an area
     # The formula-looking name is text.
@@ -37,7 +41,7 @@ def test_demo_registry_step(tmp_path: Path) -> None:
     ]
     statuses = Counter(r["Status"] for r in sheet(hr_registry, "Stillinger"))
     assert statuses["Besat"] >= 6 and statuses["Ikke besat"] == 1
-    assert len(list((out / "hr" / "register-karantæne").glob("*.eml"))) == 5
+    assert len(list((out / "hr" / "register-karantæne").glob("*.eml"))) == 6
     # Running the demo again starts from a fresh registry, same result.
     again = CliRunner().invoke(cli, ["demo", "--out", str(out), "--only", "registry"])
-    assert "40 mails read: 34 registered" in again.output
+    assert "41 mails read: 34 registered" in again.output

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest_registry import sheet
+from conftest_registry import NORD, mail, sheet
 
 from docauto.cli import cli
 from docauto.registry import schema
@@ -137,7 +137,9 @@ def test_init_refuses_while_excel_has_it_open(hr_registry: Path, hr_structure_fi
     assert "Excel" in result.output
 
 
-def test_a_missing_owned_column_is_reported_not_guessed(hr_registry: Path, hr_ingest) -> None:
+def test_a_missing_owned_column_is_reported_not_guessed(
+    hr_registry: Path, hr_ingest, hr_mailbox
+) -> None:
     wb = openpyxl.load_workbook(hr_registry)
     wb["Indbakke"]["G1"].value = "Tilstand"
     wb.save(hr_registry)
@@ -146,6 +148,8 @@ def test_a_missing_owned_column_is_reported_not_guessed(hr_registry: Path, hr_in
         cli, ["registry", "init", "--structure", "x.yaml", "--registry", str(hr_registry)]
     )
     assert result.exit_code != 0
+    # A poll with no new mail does not even open the registry; a mail makes it look.
+    hr_mailbox.add(mail("Hej", NORD, message_id="<col@x>"))
     hr_ingest(expect_exit=1)
     assert hr_registry.read_bytes() == before
 

@@ -146,16 +146,17 @@ def test_columns_found_by_header_when_hr_moves_them(
 def test_one_save_per_run_and_a_backup_of_the_previous_file(
     hr_registry: Path, hr_mailbox, hr_ingest, monkeypatch
 ) -> None:
-    from docauto.registry.workbook import RegistryBook, backup_path
+    from docauto.registry.workbook import backup_path
+    from docauto.registry.writer import RegistryWriter
 
     saves = []
-    original = RegistryBook.save
+    original = RegistryWriter.save
 
     def counting(self) -> None:
         saves.append(1)
         original(self)
 
-    monkeypatch.setattr(RegistryBook, "save", counting)
+    monkeypatch.setattr(RegistryWriter, "save", counting)
     before = hr_registry.read_bytes()
     for i in range(5):
         hr_mailbox.add(

@@ -278,12 +278,52 @@ CASES = [
         "docxtpl læser videre til afsnit 3",
     ),
     (
-        "curly-quotes",
-        P(R("{% if navn == ”a” %}ja{% endif %}")),
-        "curly-quotes",
-        WARNING,
+        "curly-quotes-that-break-the-string",
+        P(R("{{ 'it’s' }}")),
+        "syntax-error",
+        ERROR,
         (1, None, None, None),
-        "typografiske anførselstegn (”)",
+        "typografiske anførselstegn",
+    ),
+    (
+        "p-if-across-cells",
+        T([[P(R("{%p if navn %}")), P(R("a"))], [P(R("b")), P(R("{%p endif %}"))]]),
+        "block-across-cells",
+        ERROR,
+        (4, 1, 2, 2),
+        "Word afviser filen",
+    ),
+    (
+        "unknown-test-in-condition",
+        P(R("a")) + P(R("{% if navn is divisibleby3 %}x{% endif %}")),
+        "unknown-test",
+        ERROR,
+        (2, None, None, None),
+        "testen 'divisibleby3' findes ikke (mente du divisibleby",
+    ),
+    (
+        "unknown-filter-in-condition",
+        P(R("{% if navn | lenght > 2 %}x{% endif %}")),
+        "unknown-filter",
+        ERROR,
+        (1, None, None, None),
+        "filteret 'lenght' findes ikke (mente du length",
+    ),
+    (
+        "sandbox-refused",
+        P(R("{{ navn.__class__ }}")),
+        "sandbox-refused",
+        ERROR,
+        (1, None, None, None),
+        "'__class__' er ikke tilladt",
+    ),
+    (
+        "sandbox-refused-mro",
+        P(R("{{ navn.mro() }}")),
+        "sandbox-refused",
+        ERROR,
+        (1, None, None, None),
+        "'mro' er ikke tilladt",
     ),
     (
         "low-quotes",
@@ -613,3 +653,55 @@ def test_footnote_part(tmp_path: Path) -> None:
     findings = check_template(path, fields=["navn"])
     assert [(f.part, f.paragraph, f.code) for f in findings] == [("footnotes", 1, "unclosed-block")]
     assert findings[0].where == "afsnit 1 (fodnoter)"
+
+
+# -- no false alarms ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # text inside {% raw %} is text, even when it looks like a broken tag
+        P(R("{% raw %}Skriv {{ navn }} eller {% if x %} - {{ halv")) + P(R("}}{% endraw %}")),
+        P(R("{% raw %}"))
+        + P(R("{{ ikke en variabel + }}"))
+        + P(R("{% endraw %}"))
+        + P(R("{{ navn }}")),
+        # prose braces (a set of sets) and a lone '{ {'
+        P(R("Mængden { {a, b}, {c} } har to elementer; { { er ikke et mærke")),
+        # curly quotes docxtpl (and the engine) make straight
+        P(R("{% if navn == ”a” %}ja{% endif %}{{ navn | default(“ukendt”) }}")),
+        # summing and grouping as docxtpl templates do
+        P(
+            R(
+                "{% set ns = namespace(n=0) %}{% for x in navn %}{% set ns.n = ns.n + 1 %}{% endfor %}"
+            )
+        )
+        + P(R("{% set l = [] %}{% set _ = l.append(navn) %}{{ l | length }} {{ ns.n }}")),
+        # a plain if across cells of one row: a warning at most, never an error
+        P(R("{{ navn is defined }}")),
+    ],
+    ids=["raw-inline", "raw-paragraphs", "prose-braces", "curly-converted", "sums", "is-defined"],
+)
+def test_no_false_alarms(tmp_path: Path, body: str) -> None:
+    path = docx_with_body(tmp_path / "t.docx", body)
+    findings = check_template(path, fields=["navn", "x", "halv"])
+    assert findings == [], [str(f) for f in findings]
+    # what check passes, render accepts
+    from docauto.office.engine import PreparedTemplate
+
+    PreparedTemplate(path).render({"navn": "abc", "x": 1, "halv": 2})
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ["{{ navn.__class__ }}", "{{ navn.mro() }}", "{% if navn is divisibleby3 %}x{% endif %}"],
+)
+def test_what_check_refuses_render_refuses(tmp_path: Path, tag: str) -> None:
+    from docauto.errors import TemplateError
+    from docauto.office.engine import PreparedTemplate
+
+    path = docx_with_body(tmp_path / "t.docx", P(R(tag)))
+    assert [f.severity for f in check_template(path, fields=["navn"])] == [ERROR]
+    with pytest.raises(TemplateError):
+        PreparedTemplate(path).render({"navn": 6})

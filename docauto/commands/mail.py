@@ -11,6 +11,10 @@ SUBCOMMANDS = {
     ),
     "ingest": ("docauto.commands.mail_ingest:ingest", "Read a mail source into the HR registry."),
     "watch": ("docauto.commands.mail_watch:watch", "Poll a mail source and ingest new mail."),
+    "reprocess": (
+        "docauto.commands.mail_reprocess:reprocess",
+        "Have named mails registered again by the next ingest.",
+    ),
 }
 
 

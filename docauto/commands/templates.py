@@ -41,10 +41,12 @@ def check(
 ) -> None:
     """Check Word templates for broken tags, blocks and variables.
 
-    PATHS are files and/or folders (default: the templates in use). It finds Jinja syntax errors, tags Word split across runs or paragraphs, curly quotes and
-    other autocorrect damage, unbalanced {% if %}/{% for %} blocks (saying where they were
-    opened), row loops closed in another table, variables the document kind does not supply
-    and unknown filters. Prints one line per finding with the paragraph or table cell, then
+    PATHS are files and/or folders (default: the templates in use). It finds Jinja syntax
+    errors, tags Word split across runs or paragraphs, autocorrect damage docxtpl does not
+    repair, unbalanced {% if %}/{% for %} blocks (saying where they were opened), row loops
+    closed in another table, {%p %} blocks opened in one table cell and closed in another,
+    variables the document kind does not supply, unknown filters and tests (plugins' included),
+    and what the renderer's sandbox will refuse. Text inside {% raw %} is text. Prints one line per finding with the paragraph or table cell, then
     a summary. Exit code 1 if any error was found (with --strict: any warning too), else 0.
 
     \b

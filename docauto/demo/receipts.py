@@ -12,12 +12,11 @@ from pathlib import Path
 from docauto.demo.municipality import DemoContext, DemoStep
 from docauto.hookspecs import hookimpl
 
-HR_ADDRESS = "jobbank@buf.demokommune.dk"
-
 
 def run_demo(ctx: DemoContext) -> list[str]:
     import tempfile
 
+    from docauto.demo.registry import write_demo_config
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
     from docauto.registry.init import init_registry
@@ -31,9 +30,10 @@ def run_demo(ctx: DemoContext) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="docauto-kvitteringer-") as scratch:
         registry = Path(scratch) / "register.xlsx"
         init_registry(ctx.structure, registry)
+        write_demo_config(registry)  # the same HR addresses and authenticated origin
         source = open_source(f"dir:{mailbox}?kvitteringer={out}")
         try:
-            ingest(source, ctx.structure, registry, hr_addresses=[HR_ADDRESS], receipts=True)
+            ingest(source, ctx.structure, registry, receipts=True)
         finally:
             source.close()
     written = sorted(out.glob("*.eml"))

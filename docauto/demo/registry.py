@@ -8,7 +8,29 @@ from pathlib import Path
 from docauto.demo.municipality import DemoContext, DemoStep
 from docauto.hookspecs import hookimpl
 
-DEMO_HR_ADDRESS = "jobbank@buf.demokommune.dk"
+# docauto.yaml beside the demo registry. The demo mailbox is delivered by Exchange Online
+# (scripts/make_demo_mailbox.py writes its headers): only mail Exchange vouches for is taken.
+DEMO_CONFIG = """\
+# HR's own addresses may submit for every area; {mailbox} is the jobbank mailbox
+# (mailbox in mappings/rekrutteringsplan.yaml).
+hr_addresses:
+  - {mailbox}
+# Accept a submission only when the organisation's mail server vouches for its sender
+# (docs/mail-authentication.md).
+authenticated_origin:
+  required: true
+  server_ids: [exchange-online]
+  exchange_internal: true
+"""
+
+
+def write_demo_config(registry: Path) -> None:
+    from docauto.mail.authorise import config_path
+    from docauto.output import atomic_write
+    from docauto.recruitment.timeline import load_timeline
+
+    text = DEMO_CONFIG.format(mailbox=load_timeline().mailbox)
+    atomic_write(config_path(registry), text.encode("utf-8"))
 
 
 def demo_mailbox() -> Path:
@@ -32,20 +54,14 @@ def _fresh(registry: Path) -> None:
 
 
 def run_demo(ctx: DemoContext) -> list[str]:
-    from docauto.mail.authorise import config_path
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
-    from docauto.output import atomic_write
     from docauto.registry.init import init_registry
 
     registry = ctx.out_dir / "hr" / "register.xlsx"
     registry.parent.mkdir(parents=True, exist_ok=True)
     _fresh(registry)
-    atomic_write(
-        config_path(registry),
-        f"# HR's own addresses: they may submit for every area.\nhr_addresses:\n"
-        f"  - {DEMO_HR_ADDRESS}\n".encode(),
-    )
+    write_demo_config(registry)
     created = init_registry(ctx.structure, registry)
     source = open_source(f"dir:{demo_mailbox()}")
     try:

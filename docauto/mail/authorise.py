@@ -6,6 +6,9 @@ HR's own addresses (the shared mailbox, HR consultants) come from ``--hr-address
     hr_addresses:
       - jobbank@buf.demokommune.dk
       - hr-konsulent@buf.demokommune.dk
+    authenticated_origin:           # see docauto.mail.origin and docs/mail-authentication.md
+      required: true
+      server_ids: [mx.buf.kk.dk]
 """
 
 from __future__ import annotations
@@ -13,27 +16,52 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docauto.errors import ConfigError
 from docauto.structure.model import Structure, is_email
+
+if TYPE_CHECKING:
+    from docauto.mail.origin import OriginPolicy
 
 CONFIG_NAME = "docauto.yaml"
 
 
 def config_path(registry: Path) -> Path:
-    return Path(registry).with_name(CONFIG_NAME)
+    from docauto.registry.files import RegistryFiles
+
+    return RegistryFiles(registry).config
+
+
+def _config(registry: Path) -> dict:
+    path = config_path(registry)
+    if not path.exists():
+        return {}
+    from docauto.datafiles import read_data
+
+    data = read_data(path, error=ConfigError) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"{path}: forventede en tabel (hr_addresses, authenticated_origin) øverst"
+        )
+    return data
+
+
+def load_origin_policy(registry: Path) -> OriginPolicy:
+    """``authenticated_origin`` of docauto.yaml beside the registry (off when absent)."""
+    from docauto.mail.origin import OriginPolicy
+
+    return OriginPolicy.from_config(
+        _config(registry).get("authenticated_origin"), str(config_path(registry))
+    )
 
 
 def load_hr_addresses(registry: Path, extra: Iterable[str] = ()) -> frozenset[str]:
     """HR's addresses: ``extra`` plus ``hr_addresses`` of docauto.yaml beside the registry."""
     out = {a.strip().lower() for a in extra if a and a.strip()}
     path = config_path(registry)
-    if path.exists():
-        from docauto.datafiles import read_data
-
-        data = read_data(path, error=ConfigError) or {}
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path}: forventede nøglen 'hr_addresses' øverst i filen")
+    data = _config(registry)
+    if data:
         listed = data.get("hr_addresses") or []
         if isinstance(listed, str):
             listed = [listed]

@@ -112,6 +112,7 @@ class Patterns:
     round_kinds: frozenset[str]
     default_round: int | None
     ignore: tuple[re.Pattern[str], ...] = ()
+    report_re: re.Pattern[str] | None = None
 
 
 def _phrases(value: Any, where: str) -> tuple[re.Pattern[str], ...]:
@@ -170,7 +171,19 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
         frozenset(data.get("round_kinds") or ["candidates"]),
         int(default) if default is not None else None,
         _phrases(data.get("ignore"), f"{name}: ignore"),
+        _report_re(data.get("report_prefixes")),
     )
+
+
+def _report_re(prefixes: Any) -> re.Pattern[str] | None:
+    """ "Læst:", "Ikke læst:", ... at the start of a subject, followed by a colon."""
+    reports = [fold(str(p)) for p in prefixes or []]
+    if not reports:
+        return None
+    words = "|".join(
+        _SEP.join(re.escape(w) for w in r.split()) for r in sorted(reports, key=len, reverse=True)
+    )
+    return re.compile(rf"^\s*(?:{words})\s*:")
 
 
 @lru_cache(maxsize=8)
@@ -227,6 +240,23 @@ def _kind_matches(text: str, patterns: Patterns) -> set[str]:
     return kept
 
 
+def is_report_subject(subject: str, patterns: Patterns | None = None) -> bool:
+    """True for "Læst: ...", "Ikke læst: ...", "Read: ...", "Gelesen: ..." and the other read
+    receipt and delivery report prefixes of mappings/emner.yaml (report_prefixes)."""
+    patterns = patterns or load_patterns()
+    if patterns.report_re is None:
+        return False
+    text = fold(decode_subject(subject[: MAX_SUBJECT_CHARS * 4]))[:MAX_SUBJECT_CHARS]
+    for _ in range(5):  # "Læst: SV: ..." and "SV: Læst: ..."
+        if patterns.report_re.match(text):
+            return True
+        stripped = strip_prefixes(text, patterns)
+        if stripped == text:
+            return False
+        text = stripped
+    return False
+
+
 def classify(subject: str, patterns: Patterns | None = None) -> Classification:
     """Role, kind and round of a subject; all None when not sure."""
     patterns = patterns or load_patterns()
@@ -235,6 +265,8 @@ def classify(subject: str, patterns: Patterns | None = None) -> Classification:
         fold(decode_subject(subject[: MAX_SUBJECT_CHARS * 4]))[:MAX_SUBJECT_CHARS], patterns
     )
     if not text.strip() or any(rx.search(text) for rx in patterns.ignore):
+        return UNKNOWN
+    if is_report_subject(subject, patterns):
         return UNKNOWN
     roles = {role for role, rxs in patterns.roles.items() if any(rx.search(text) for rx in rxs)}
     role = next(iter(roles)) if len(roles) == 1 else None

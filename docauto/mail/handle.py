@@ -21,6 +21,7 @@ from docauto.registry import schema
 
 if TYPE_CHECKING:
     from docauto.mail.message import Attachment, ParsedMail
+    from docauto.mail.origin import OriginPolicy
     from docauto.structure.model import Structure
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,11 @@ class Decision:
     )  # RegistryBook.move_position kwargs
     content_hash: str = ""
     counts: dict[str, int] = field(default_factory=dict)  # Stillingstype -> rows, for receipts
+    # Why the sender gets no receipt (Danish, for the Indbakke); "" when a receipt may go.
+    no_receipt: str = ""
+    # Which receipt text fits: "registered", "received" (HR handles it by hand), "rejected"
+    # (fix and resend), "not_submission" (a mail that is not a submission at all).
+    receipt_text: str = ""
 
     @property
     def accepted(self) -> bool:
@@ -160,8 +166,73 @@ def _value(sub: Any, column: str) -> Any:
     return (getattr(getattr(sub, "row", None), "values", None) or {}).get(column)
 
 
-def handle_mail(parsed: ParsedMail, structure: Structure, hr_addresses: Iterable[str]) -> Decision:
-    """Classify, authorise, read and validate one mail (REGISTRY.md §0-§2)."""
+NOT_SUBMISSION = "not_submission"
+
+
+def _who(
+    parsed: ParsedMail,
+    structure: Structure,
+    hr_addresses: Iterable[str],
+    origin: OriginPolicy | None,
+    meta: dict[str, Any],
+) -> tuple[Any, Decision | None]:
+    """The sender the mail system vouches for, or the refusal (which never gets a receipt:
+    answering a forged or unparseable From would send mail to whoever it names)."""
+    from docauto.mail.classify import is_report_subject
+
+    if parsed.report or is_report_subject(parsed.subject or ""):
+        return None, reject(
+            "Mailen er en læsekvittering eller leveringsrapport, ikke en indberetning",
+            no_receipt="automatisk mail (læsekvittering eller leveringsrapport)",
+            receipt_text=NOT_SUBMISSION,
+            **meta,
+        )
+    if parsed.sender_problem:
+        return None, reject(
+            f"Afsenderen kan ikke fastslås: {parsed.sender_problem}",
+            no_receipt="afsenderen kan ikke fastslås",
+            **meta,
+        )
+    sender = identify_sender(structure, parsed.sender, hr_addresses)
+    if not sender.known:
+        return None, reject(
+            "Afsenderen er hverken områdechef eller souschef for et område eller en "
+            "af HR's adresser",
+            no_receipt="afsenderen må ikke indsende til jobbanken",
+            **meta,
+        )
+    if origin is not None and origin.required:
+        from docauto.mail.origin import check_origin
+
+        ok, why = check_origin(parsed.headers, parsed.sender, origin)
+        if not ok:
+            return None, reject(
+                f"Afsenderen er ikke bekræftet: {why}",
+                no_receipt="afsenderen er ikke bekræftet af organisationens mailserver",
+                **meta,
+            )
+    return sender, None
+
+
+def handle_mail(
+    parsed: ParsedMail,
+    structure: Structure,
+    hr_addresses: Iterable[str],
+    origin: OriginPolicy | None = None,
+) -> Decision:
+    """Identify, authorise, classify, read and validate one mail (REGISTRY.md §0-§2)."""
+    decision = _handle(parsed, structure, hr_addresses, origin)
+    if parsed.automatic and not decision.no_receipt:
+        decision.no_receipt = "automatisk mail (autosvar, liste eller robot)"
+    return decision
+
+
+def _handle(
+    parsed: ParsedMail,
+    structure: Structure,
+    hr_addresses: Iterable[str],
+    origin: OriginPolicy | None,
+) -> Decision:
     from docauto.mail.classify import classify
 
     c = classify(parsed.subject or "")
@@ -171,28 +242,44 @@ def handle_mail(parsed: ParsedMail, structure: Structure, hr_addresses: Iterable
         # usually names no role.
         role = "pedagogical_leader"
     meta = {"role": role, "kind": c.kind, "round": c.round}
-    if c.kind is None:
-        return reject("Emnet kunne ikke genkendes som en indberetning til jobbanken", **meta)
-    if role is None and c.kind != "senior":
-        return reject("Emnet siger ikke, om det gælder klyngeleder eller pædagogisk leder", **meta)
-    sender = identify_sender(structure, parsed.sender, hr_addresses)
-    if not sender.known:
+    sender, refused = _who(parsed, structure, hr_addresses, origin, meta)
+    if refused is not None:
+        return refused
+    if parsed.over_bound:
+        # Whole or nothing: what was read of a cut mail is never registered.
         return reject(
-            "Afsenderen er hverken områdechef eller souschef for et område eller en "
-            "af HR's adresser",
+            f"Mailen er afvist i sin helhed, fordi {parsed.over_bound}; intet er registreret",
             **meta,
         )
+    if c.kind is None:
+        return reject(
+            "Emnet kunne ikke genkendes som en indberetning til jobbanken",
+            receipt_text=NOT_SUBMISSION,
+            **meta,
+        )
+    if role is None and c.kind != "senior":
+        return reject("Emnet siger ikke, om det gælder klyngeleder eller pædagogisk leder", **meta)
     when = received_at(parsed)
     if c.kind == "senior":
         return Decision(
             status=schema.REGISTERED,
             reason="Ansøgning om seniorordning: ingen rækker i registret; HR behandler den",
             content_hash=content_hash(role, c.kind, c.round, parsed.attachments),
+            receipt_text="received",
             **meta,
         )
     if c.kind == "job_ad":
         return _job_ads(parsed, structure, sender, when, meta)
     return _forms(parsed, structure, sender, when, meta)
+
+
+LINK_REASON = "Skemaet er sendt som et link: vedhæft skemaet som en kopi, ikke som et link"
+
+
+def _no_file(parsed: ParsedMail, reason: str, meta: dict[str, Any]) -> Decision:
+    if parsed.links:
+        return reject(LINK_REASON, **meta)
+    return reject(reason, **meta)
 
 
 def _place(structure: Structure, cluster_id: str, unit_id: str | None) -> tuple[Any, Any]:
@@ -215,7 +302,7 @@ def _job_ads(
     used = []
     docs = [a for a in parsed.attachments if _ext(a) in JOB_AD_EXTENSIONS]
     if not docs:
-        return reject("Der er ingen stillingsannonce (Word-fil) vedhæftet", **meta)
+        return _no_file(parsed, "Der er ingen stillingsannonce (Word-fil) vedhæftet", meta)
     for att in docs:
         where = Location(file=att.filename or "vedhæftet fil")
         try:
@@ -295,6 +382,7 @@ def _job_ads(
         positions=positions,
         content_hash=content_hash(meta["role"], meta["kind"], meta["round"], used),
         counts={schema.ROLE_LABEL[role]: len(rows)},
+        receipt_text="registered",
         **meta,
     )
 
@@ -308,8 +396,8 @@ def _forms(
     role, kind, rnd = meta["role"], meta["kind"], meta["round"]
     files = [a for a in parsed.attachments if _ext(a) in FORM_EXTENSIONS]
     if not files:
-        return reject(
-            "Der er intet registreringsskema (Excel, CSV eller Word-tabel) vedhæftet", **meta
+        return _no_file(
+            parsed, "Der er intet registreringsskema (Excel, CSV eller Word-tabel) vedhæftet", meta
         )
     problems: list[Problem] = []
     subs: list[Any] = []
@@ -387,5 +475,6 @@ def _forms(
         reason=note,
         content_hash=rows_hash(role, kind, rnd, rows, positions),
         counts={label: len(rows) or len(positions)},
+        receipt_text="received" if kind == "vacancies" else "registered",
         **meta,
     )

@@ -12,7 +12,7 @@ Logs hold Message-IDs, counts and reasons, never applicants' names or addresses.
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,14 +22,19 @@ from typing import TYPE_CHECKING, Any
 
 from docauto.errors import RegistryError
 from docauto.mail.parallel import PreparedStream, default_jobs
+from docauto.mail.prepare import prepare
+from docauto.mail.sources.retry import PermanentMailError
 from docauto.registry import journal, schema
+from docauto.registry.files import RegistryFiles
 from docauto.registry.lock import RegistryLock
 
 if TYPE_CHECKING:
     from docauto.mail.handle import Decision
     from docauto.mail.message import ParsedMail
+    from docauto.mail.origin import OriginPolicy
     from docauto.mail.sources import MailSource, SourceItem
-    from docauto.registry.workbook import RegistryBook
+    from docauto.registry.memory import MailMemory
+    from docauto.registry.writer import RegistryWriter
     from docauto.structure.model import Structure
 
 log = logging.getLogger(__name__)
@@ -91,64 +96,46 @@ class _Handled:
     new: bool  # first time this Message-ID is seen (a receipt is due)
 
 
-def _unparsable(item: SourceItem, reason: str) -> tuple[ParsedMail, Decision]:
-    from docauto.mail.handle import reject
-    from docauto.mail.message import ParsedMail
-
-    mid = f"<{hashlib.sha256(item.raw or b'').hexdigest()}@docauto>"
-    parsed = ParsedMail(
-        message_id=mid,
-        subject="",
-        sender="",
-        sender_name="",
-        date=None,
-        body_text="",
-        attachments=[],
-        raw=bytes(item.raw or b""),
-        defects=[],
-    )
-    return parsed, reject(f"Mailen kan ikke læses: {reason}")
-
-
 class _Run:
     """State of one ingest run; see ``ingest``."""
 
     def __init__(
-        self, structure: Structure, registry: Path, hr: frozenset[str], dry_run: bool
+        self,
+        structure: Structure,
+        registry: Path,
+        hr: frozenset[str],
+        dry_run: bool,
+        origin: OriginPolicy | None = None,
     ) -> None:
         self.structure = structure
         self.registry = registry
         self.hr = hr
+        self.origin = origin
         self.dry_run = dry_run
         self.summary = IngestSummary()
-        self.book: RegistryBook | None = None  # writable registry (None while locked)
+        self.book: RegistryWriter | None = None  # writable registry (None while locked)
+        self.memory: MailMemory | None = None
         self.seen_ids: dict[str, str] = {}  # Message-ID -> Indbakke status
         self.hashes: dict[str, str] = {}  # content hash -> Message-ID
         self.journal_entries: list[dict[str, Any]] = []
         self.applied_entries: list[dict[str, Any]] = []  # this run's, in case the save fails
         self.journal_files: list[Path] = []
         self.applied_from_journal: set[str] = set()
-        self.handled: list[_Handled] = []
+        self.handled: list[_Handled] = []  # this batch's, until it is saved and finished
+        self.batch_rows = 0
+        self.batch_registered = 0
 
     # -- memory of what was seen ----------------------------------------------------------
 
-    def remember_registry(self, book: RegistryBook) -> None:
-        cols = book.columns(schema.INBOX)
-        ws = book.wb[schema.INBOX]
-        mid_i, st_i = cols["Message-ID"] - 1, cols["Status"] - 1
-        for row in ws.iter_rows(min_row=book.header_row(schema.INBOX) + 1, values_only=True):
-            mid = row[mid_i] if mid_i < len(row) else None
-            if mid:
-                self.seen_ids.setdefault(str(mid).strip(), str(row[st_i] or ""))
-        # Indbakke is the memory of what was registered: a hash whose mail HR deleted from
-        # Indbakke (to have it registered again) no longer counts.
-        self.hashes.update(
-            {
-                digest: mid
-                for digest, mid in book.content_hashes().items()
-                if self.seen_ids.get(mid) == schema.REGISTERED
-            }
-        )
+    def remember_registry(self, book: RegistryWriter) -> None:
+        """What the registry's memory holds (docauto's hidden sheet, not HR's Indbakke rows:
+        a deleted row does not make a mail new; ``docauto mail reprocess`` does)."""
+        from docauto.registry.memory import MailMemory
+
+        self.memory = MailMemory.load(book)
+        for mid, status in self.memory.seen().items():
+            self.seen_ids.setdefault(mid, status)
+        self.hashes.update(self.memory.registered_hashes())
 
     def remember_journal(self, entries: list[dict[str, Any]]) -> None:
         for e in entries:
@@ -179,12 +166,14 @@ class _Run:
                     rows_added += 1
                 for move in entry["positions"]:
                     book.move_position(when=when, **move)
-                book.add_content_hash(digest, entry["message_id"])
                 if digest:
                     self.hashes[digest] = entry["message_id"]
         inbox["Status"] = status
         inbox["Rækker"] = rows_added
         book.append(schema.INBOX, inbox)
+        assert self.memory is not None
+        digest = entry.get("content_hash") or "" if status == schema.REGISTERED else ""
+        self.memory.record(book, entry["message_id"], status, digest)
         self.seen_ids[entry["message_id"]] = status
         return rows_added
 
@@ -211,7 +200,9 @@ class _Run:
         """Record one mail's outcome; ``prepared`` is what ``prepare`` gave (maybe in a worker)."""
         from docauto.mail.handle import received_at
 
-        parsed, decision = prepared or prepare(item, self.structure, self.hr, self.seen_ids)
+        parsed, decision = prepared or prepare(
+            item, self.structure, self.hr, self.seen_ids, self.origin
+        )
         mid = parsed.message_id
         if mid in self.seen_ids:
             if mid in self.applied_from_journal:
@@ -236,7 +227,7 @@ class _Run:
             "Runde": decision.round,
             "Status": status,
             "Rækker": 0,
-            "Bemærkning": note,
+            "Bemærkning": _with_no_receipt(note, decision.no_receipt),
         }
         if status == schema.REGISTERED and self.book is None:
             status = schema.PENDING
@@ -257,6 +248,7 @@ class _Run:
         if self.book is not None:  # a dry run applies to the loaded copy and never saves
             written = self.apply(entry)
             self.summary.rows += written
+            self.batch_rows += written
             self.applied_entries.append(entry)
         else:
             self.journal_entries.append(entry)
@@ -280,32 +272,47 @@ class _Run:
 
     def save_or_journal(self) -> None:
         """Save the registry; if that fails (Excel opened it meanwhile, the share went away),
-        this run's outcomes go to the journal instead, so nothing is lost."""
+        this batch's outcomes go to the journal instead, so nothing is lost, and the rest of
+        the run journals too."""
         assert self.book is not None
         try:
-            if self.book.rows_added or self.journal_files or self.book.added_sheets:
+            if self.book.changed or self.journal_files:
                 self.book.save()
+            else:
+                self.book.close()
         except RegistryError as exc:
             log.warning("registry could not be saved (%s); using the journal", exc.message)
-            entries = []
-            for e in self.applied_entries:
-                e = dict(e)
-                if e["status"] == schema.REGISTERED:
-                    e["status"] = schema.PENDING
-                    e["inbox"] = {**e["inbox"], "Status": schema.PENDING}
-                entries.append(e)
-            journal.append_entries(self.registry, entries)
-            # The journal files taken for applying stay on disk; the next run applies them.
-            self.journal_files = []
-            self.summary.pending += self.summary.registered
-            self.summary.registered = 0
-            self.summary.rows = 0
-            self.summary.locked_reason = exc.message
-            for h in self.handled:
-                if h.status == schema.REGISTERED:
-                    h.status = schema.PENDING
+            self._to_journal(exc.message)
             return
         journal.clear(self.journal_files)
+        self.journal_files = []
+        self.applied_entries = []
+        self.batch_rows = 0
+        self.batch_registered = self.summary.registered
+
+    def _to_journal(self, reason: str) -> None:
+        entries = []
+        for e in self.applied_entries:
+            e = dict(e)
+            if e["status"] == schema.REGISTERED:
+                e["status"] = schema.PENDING
+                e["inbox"] = {**e["inbox"], "Status": schema.PENDING}
+            entries.append(e)
+        journal.append_entries(self.registry, entries)
+        # The journal files taken for applying stay on disk; the next run applies them.
+        self.journal_files = []
+        self.applied_entries = []
+        moved = self.summary.registered - self.batch_registered
+        self.summary.pending += moved
+        self.summary.registered -= moved
+        self.summary.rows -= self.batch_rows
+        self.batch_rows = 0
+        self.batch_registered = self.summary.registered
+        self.summary.locked_reason = reason
+        for h in self.handled:
+            if h.status == schema.REGISTERED:
+                h.status = schema.PENDING
+        self.book = None
 
     def _quarantine(
         self, item: SourceItem, parsed: ParsedMail, decision: Decision, when: datetime
@@ -333,42 +340,22 @@ class _Run:
             )
 
 
-def prepare(
-    item: SourceItem,
-    structure: Structure,
-    hr: Iterable[str],
-    skip_ids: Iterable[str] | dict[str, str] = (),
-) -> tuple[ParsedMail, Decision | None]:
-    """Parse a mail and decide what it means (pure; may run in a worker process). A mail whose
-    Message-ID is in ``skip_ids`` is only parsed (decision None): it was seen before."""
-    from docauto.mail.handle import handle_mail, reject
-    from docauto.mail.message import MailParseError, parse_mail
-
-    try:
-        parsed = parse_mail(item.raw, item.name)
-    except MailParseError as exc:
-        return _unparsable(item, exc.message)
-    if parsed.message_id in skip_ids:
-        return parsed, None
-    try:
-        return parsed, handle_mail(parsed, structure, hr)
-    except Exception as exc:
-        log.error(
-            "%s: unexpected %s while reading the mail",
-            parsed.message_id,
-            type(exc).__name__,
-            exc_info=log.isEnabledFor(logging.DEBUG),
-        )
-        return parsed, reject(
-            f"Uventet fejl under læsning af mailen ({type(exc).__name__}); "
-            "kontakt den, der driver docauto"
-        )
+def _with_no_receipt(note: str, why: str) -> str:
+    # The Indbakke says why a sender heard nothing back (no backscatter to forged senders).
+    if not why:
+        return note
+    return f"{note.rstrip('.')}. Ingen kvittering: {why}" if note else f"Ingen kvittering: {why}"
 
 
 def _type_label(decision: Decision) -> str:
     from docauto.mail.handle import type_label
 
     return type_label(decision.role, decision.kind)
+
+
+# Mails handled between two saves of the registry: what a run keeps in memory (the mails, the
+# rows waiting to be written) is bounded by this, not by the size of the mailbox.
+BATCH = 2000
 
 
 def ingest(
@@ -382,49 +369,50 @@ def ingest(
     on_mail: Callable[[ParsedMail, str], None] | None = None,
     dry_run: bool = False,
     jobs: int | None = None,
+    batch: int | None = None,
 ) -> IngestSummary:
     """Read every new mail of ``source`` into the registry at ``registry_path``.
 
     ``hr_addresses`` are added to those in docauto.yaml beside the registry. ``jobs``: worker
     processes for reading a big batch (default: ``docauto.mail.parallel.default_jobs()``). With
     ``dry_run`` everything is read and decided but nothing is written (registry, journal,
-    quarantine) and the source is not told anything.
+    quarantine) and the source is not told anything. The registry is saved (and the source
+    told) every ``batch`` mails (default ``BATCH``) and at the end; a poll that finds no new
+    mail and no waiting journal does not open the registry.
     """
-    from docauto.mail.authorise import load_hr_addresses
-    from docauto.registry.workbook import RegistryBook
+    from docauto.mail.authorise import load_hr_addresses, load_origin_policy
 
     registry = Path(registry_path)
     if not registry.exists():
         raise RegistryError(
             f"{registry}: registret findes ikke", hint="create it with 'docauto registry init'"
         )
-    run = _Run(structure, registry, load_hr_addresses(registry, hr_addresses), dry_run)
+    run = _Run(
+        structure,
+        registry,
+        load_hr_addresses(registry, hr_addresses),
+        dry_run,
+        load_origin_policy(registry),
+    )
     lock = RegistryLock(registry)
     stream = PreparedStream(
-        source.fetch(), structure, run.hr, default_jobs() if jobs is None else jobs
+        source.fetch(), structure, run.hr, default_jobs() if jobs is None else jobs, run.origin
     )
+    size = max(1, batch or BATCH)
     try:
         writable = dry_run or lock.acquire()
+        if writable and not dry_run:
+            RegistryFiles(registry).remove_stale_temps()
         stream.start()  # workers read the first mails while the registry loads
-        if writable:
-            run.book = RegistryBook.open(registry)
-            run.remember_registry(run.book)
-            if dry_run:
-                run.remember_journal(journal.read_pending(registry))
-            else:
-                run.apply_journal()
-        else:
-            run.summary.locked_reason = lock.reason
-            log.warning("registry not writable: %s; using the journal", lock.reason)
-            try:  # reading works while Excel has it open; it only stops writing
-                run.remember_registry(RegistryBook.open(registry))
-            except RegistryError as exc:
-                log.warning(
-                    "registry not readable either (%s); deduplicating by journal only", exc.message
-                )
-            run.remember_journal(journal.read_pending(registry))
-
-        for item, prepared in stream:
+        items = iter(stream)
+        first = next(items, None)
+        if first is None and (dry_run or not _journal_waiting(registry)):
+            # Nothing new: the registry is not loaded, only checked to be a whole zip file
+            # (its last bytes), so a damaged registry is still reported at once.
+            _check_whole(registry)
+            return run.summary
+        _open(run, writable, lock.reason)
+        for item, prepared in itertools.chain([first] if first else [], items):
             if should_stop is not None and should_stop():
                 log.info("stopping on request after %d mails", run.summary.seen)
                 break
@@ -433,19 +421,73 @@ def ingest(
             run.handled.append(handled)
             if on_mail is not None and handled.parsed is not None:
                 on_mail(handled.parsed, OUTCOME[handled.status])
-
+            if not dry_run and len(run.handled) >= size:
+                _commit_batch(run)
+                _finish(source, run, receipts)
+                _reopen(run)
         if dry_run:
             return run.summary
-        if run.book is not None:
-            run.save_or_journal()
-        else:
-            journal.append_entries(registry, run.journal_entries)
+        _commit_batch(run)
     finally:
         stream.close()
         lock.release()
 
     _finish(source, run, receipts)
     return run.summary
+
+
+def _check_whole(registry: Path) -> None:
+    import zipfile
+
+    if not zipfile.is_zipfile(registry):
+        raise RegistryError(
+            f"{registry}: registret kan ikke åbnes (filen er ikke en hel .xlsx)",
+            hint=f"restore {RegistryFiles(registry).backup().name} if the file is damaged",
+        )
+
+
+def _journal_waiting(registry: Path) -> bool:
+    files = RegistryFiles(registry)
+    return files.journal.exists() or bool(files.journals_applying())
+
+
+def _open(run: _Run, writable: bool, locked_reason: str) -> None:
+    from docauto.registry.writer import RegistryWriter
+
+    registry = run.registry
+    if writable:
+        run.book = RegistryWriter.open(registry)
+        run.remember_registry(run.book)
+        if run.dry_run:
+            run.remember_journal(journal.read_pending(registry))
+        else:
+            run.apply_journal()
+        return
+    run.summary.locked_reason = locked_reason
+    log.warning("registry not writable: %s; using the journal", locked_reason)
+    try:  # reading works while Excel has it open; it only stops writing
+        book = RegistryWriter.open(registry)
+        run.remember_registry(book)
+        book.close()
+    except RegistryError as exc:
+        log.warning("registry not readable either (%s); deduplicating by journal only", exc.message)
+    run.remember_journal(journal.read_pending(registry))
+
+
+def _commit_batch(run: _Run) -> None:
+    if run.book is not None:
+        run.save_or_journal()
+    journal.append_entries(run.registry, run.journal_entries)
+    run.journal_entries = []
+
+
+def _reopen(run: _Run) -> None:
+    """A fresh writer on the file just saved (the memory stays as it is in this process)."""
+    from docauto.registry.writer import RegistryWriter
+
+    if run.book is not None:
+        run.book = RegistryWriter.open(run.registry)
+    run.handled = []
 
 
 def _finish(source: MailSource, run: _Run, receipts: bool) -> None:
@@ -460,21 +502,25 @@ def _finish(source: MailSource, run: _Run, receipts: bool) -> None:
         outcome = OUTCOME[h.status]
         try:
             source.done(h.item, outcome)
+        except PermanentMailError:
+            raise  # e.g. no right to move mail: every later mail would fail the same way
         except Exception as exc:
-            log.warning(
-                "%s: source could not mark the mail done: %s", h.item.name, type(exc).__name__
-            )
+            log.warning("%s: source could not mark the mail done: %s", h.item.name, exc)
         if build_receipt is None or not h.new or h.parsed is None or h.decision is None:
             continue
-        if not receipt_allowed(h.parsed):
+        if h.decision.no_receipt or not receipt_allowed(h.parsed):
             continue
         details = {
             "counts": h.decision.counts,
             "problems": h.decision.problems,
             "reason": h.decision.reason,
+            "headline": h.decision.headline,
+            "text": h.decision.receipt_text,
             "rows": len(h.decision.rows) if h.status in (schema.REGISTERED, schema.PENDING) else 0,
         }
         try:
             source.reply(h.item, build_receipt(h.parsed, outcome, details))
+        except PermanentMailError:
+            raise  # missing Mail.Send, a refused login: IT must hear of it, not a log line
         except Exception as exc:
-            log.warning("%s: receipt not sent: %s", h.parsed.message_id, type(exc).__name__)
+            log.warning("%s: receipt not sent: %s", h.parsed.message_id, exc)

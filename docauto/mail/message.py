@@ -78,6 +78,20 @@ class ParsedMail:
     # An automatic reply, bounce or list mail (RFC 3834 Auto-Submitted, Precedence, multipart/
     # report, mailer-daemon): never answer it with a receipt, or two robots talk forever.
     automatic: bool = False
+    # Why the sender cannot be told for certain (Danish), "" when From held exactly one valid
+    # mailbox. ``sender`` is then "" and ``sender_name`` the header's text, for the Indbakke.
+    sender_problem: str = ""
+    # The bound the mail broke (Danish), "" when within every bound: such a mail is refused
+    # whole, never registered from the part that was read.
+    over_bound: str = ""
+    # A read receipt or delivery report (multipart/report; disposition or delivery status).
+    report: bool = False
+    # Links to a cloud copy of a file (OneDrive/SharePoint "share a link", or a Graph
+    # referenceAttachment) instead of the file itself.
+    links: list[str] = field(default_factory=list)
+    # The message's own header fields needed later (Authentication-Results, Exchange stamps),
+    # top to bottom as the servers wrote them.
+    headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 # --- headers ---------------------------------------------------------------------------------
@@ -129,7 +143,7 @@ def _decode_words(value: str) -> str:
             try:
                 out.append(chunk.decode(cs))
                 break
-            except (LookupError, UnicodeError):
+            except (LookupError, UnicodeError, ValueError):
                 continue
     return "".join(out)
 
@@ -168,28 +182,52 @@ def _message_id(msg: Message, raw: bytes, defects: list[str]) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()}@docauto>"
 
 
-def _sender(msg: Message, defects: list[str]) -> tuple[str, str]:
-    from email.utils import getaddresses
+# A mailbox the registry can trust as written: dot-atom local part, a domain of at least two
+# labels. Quoted local parts and address literals are legal but no colleague has one.
+_ADDR = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[^\W_](?:[\w-]{0,62}[^\W_])?(?:\.[^\W_](?:[\w-]{0,62}[^\W_])?)+"
+)
 
+
+def _sender(msg: Message, defects: list[str]) -> tuple[str, str, str]:
+    """(address, display name, problem): the one mailbox of the one From header, read by the
+    strict RFC 5322 parser. Anything else (two From headers, two addresses, a group, text the
+    parser had to guess at) gives no address and a Danish problem, never a best guess: a
+    lenient fallback would take ``chief@kommune.dk <evil@evil.invalid>`` as the chief."""
+    raws = [v for k, v in msg.raw_items() if k.lower() == "from"]
+    shown = _clean(_decode_words(str(raws[0])[:MAX_HEADER_CHARS]))[:200] if raws else ""
+    if not raws:
+        return "", "", "mailen har ingen From-linje"
+    if len(raws) > 1:
+        return "", shown, f"mailen har {len(raws)} From-linjer"
     try:
         header = msg["from"]
-        addresses = getattr(header, "addresses", None)
-        if addresses:
-            a = addresses[0]
-            if "@" in (a.addr_spec or ""):
-                return a.addr_spec.strip().lower(), _clean(a.display_name or "")
+        addresses = list(getattr(header, "addresses", None) or ())
+        bad = [d for d in getattr(header, "defects", ()) if not _harmless(d)]
+        groups = [g for g in getattr(header, "groups", ()) if g.display_name is not None]
     except Exception as exc:
         defects.append(f"from: {type(exc).__name__}")
-    raw = _raw_header(msg, "from") or ""
-    try:
-        decoded = _decode_words(raw[:MAX_HEADER_CHARS])
-        for display, addr in getaddresses([decoded]):
-            if "@" in addr and " " not in addr.strip():
-                return addr.strip().lower(), _clean(display)
-    except Exception as exc:
-        defects.append(f"from: {type(exc).__name__}")
-        decoded = raw
-    return "", _clean(decoded[:200])
+        return "", shown, "afsenderadressen kan ikke læses"
+    if bad or groups:
+        return "", shown, "afsenderadressen kan ikke læses entydigt"
+    if len(addresses) != 1:
+        what = "ingen" if not addresses else f"{len(addresses)}"
+        return "", shown, f"From-linjen har {what} afsenderadresser, ikke én"
+    addr = (addresses[0].addr_spec or "").strip()
+    if not _ADDR.fullmatch(addr):
+        return "", shown, "afsenderadressen er ikke en gyldig e-mailadresse"
+    return addr.lower(), _clean(addresses[0].display_name or ""), ""
+
+
+def _harmless(defect: Exception) -> bool:
+    """Defects that leave the address exact: RFC 5322's obsolete syntax (comments inside the
+    domain), 8-bit or badly spaced encoded words in the display name."""
+    from email import errors
+
+    if isinstance(defect, errors.ObsoleteHeaderDefect | errors.UndecodableBytesDefect):
+        return True
+    return "encoded-word" in str(defect) or "encoded word" in str(defect)
 
 
 def _date(msg: Message, defects: list[str]) -> datetime | None:
@@ -345,6 +383,8 @@ class _Walker:
         self.plain: list[str] = []
         self.html: list[str] = []
         self.stopped = False
+        self.over_bound = ""
+        self.links: list[str] = []
 
     def walk(self, part: Message, depth: int, origin: str, top: bool) -> None:
         if self.stopped:
@@ -352,6 +392,7 @@ class _Walker:
         self.parts += 1
         if self.parts > MAX_PARTS:
             self.defects.append(f"mere end {MAX_PARTS} dele; resten er sprunget over")
+            self.over_bound = self.over_bound or f"mailen har mere end {MAX_PARTS} MIME-dele"
             self.stopped = True
             return
         try:
@@ -373,6 +414,7 @@ class _Walker:
             self._nested(part, depth)
             return
         filename = _filename(part, len(self.attachments) + 1, self.defects)
+        self._note_link(part, filename)
         if _is_attachment(part):
             data = _part_bytes(part)
             if _is_tnef(part, filename):
@@ -394,9 +436,19 @@ class _Walker:
         elif top and ctype == "text/html":
             self.html.append(_part_text(part))
 
+    def _note_link(self, part: Message, filename: str) -> None:
+        # Outlook's "share a link" can come as a .url shortcut instead of the file.
+        if filename.lower().endswith(_LINK_FILE_EXTENSIONS) and _is_attachment(part):
+            link = _link_in(_part_text(part))
+            if link:
+                self.links.append(link)
+
     def _nested(self, part: Message, depth: int) -> None:
         if depth + 1 > MAX_DEPTH:
             self.defects.append("for dybt indlejrede videresendte mails; resten er sprunget over")
+            self.over_bound = self.over_bound or (
+                f"mailen har videresendte mails i mere end {MAX_DEPTH} lag"
+            )
             return
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
@@ -455,7 +507,7 @@ def _html_to_text(html: str) -> str:
 MAX_BOUNDARY_LINES = 5 * MAX_PARTS
 
 
-def _cut_parts(raw: bytes, defects: list[str]) -> bytes:
+def _cut_parts(raw: bytes, defects: list[str], bound: list[str] | None = None) -> bytes:
     count, pos = 0, 0
     while True:
         pos = raw.find(b"\n--", pos)
@@ -464,8 +516,22 @@ def _cut_parts(raw: bytes, defects: list[str]) -> bytes:
         count += 1
         if count > MAX_BOUNDARY_LINES:
             defects.append(f"mere end {MAX_BOUNDARY_LINES} MIME-grænser; resten er sprunget over")
+            if bound is not None:
+                bound.append(f"mailen har mere end {MAX_PARTS} MIME-dele")
             return raw[: pos + 1]
         pos += 3
+
+
+def _walk(msg: Message, defects: list[str], bound: list[str]) -> _Walker:
+    walker = _Walker(defects)
+    try:
+        walker.walk(msg, 0, "", True)
+    except RecursionError:
+        defects.append("for mange indlejrede dele; resten er sprunget over")
+        walker.over_bound = walker.over_bound or "mailen har for mange indlejrede dele"
+    if bound and not walker.over_bound:
+        walker.over_bound = bound[0]
+    return walker
 
 
 def parse_mail(raw: bytes, name: str) -> ParsedMail:
@@ -485,7 +551,8 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
             hint="install the extra: pip install docauto[msg]",
         )
     defects: list[str] = []
-    raw_for_parser = _cut_parts(raw, defects)
+    bound: list[str] = []
+    raw_for_parser = _cut_parts(raw, defects, bound)
     try:
         msg = BytesParser(policy=POLICY).parsebytes(raw_for_parser)
     except RecursionError:
@@ -506,15 +573,11 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
         raise MailParseError(f"{name}: filen er ikke en e-mail (ingen kendte brevhoveder)")
     defects.extend(type(d).__name__ for d in msg.defects)
 
-    walker = _Walker(defects)
-    try:
-        walker.walk(msg, 0, "", True)
-    except RecursionError:
-        defects.append("for mange indlejrede dele; resten er sprunget over")
+    walker = _walk(msg, defects, bound)
     body = "\n".join(walker.plain) if walker.plain else _html_to_text("\n".join(walker.html))
     body = _CONTROL.sub("", body)[:MAX_BODY_CHARS]
 
-    sender, sender_name = _sender(msg, defects)
+    sender, sender_name, sender_problem = _sender(msg, defects)
     automatic = _is_automatic(msg, sender)
     return ParsedMail(
         message_id=_message_id(msg, raw, defects),
@@ -527,6 +590,62 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
         raw=raw,
         defects=defects,
         automatic=automatic,
+        sender_problem=sender_problem,
+        over_bound=walker.over_bound,
+        report=_is_report(msg),
+        links=walker.links + _body_links(body),
+        headers=_trace_headers(msg),
+    )
+
+
+# Where Outlook's "share a link" points: OneDrive for Business / SharePoint, or OneDrive.
+_LINK = re.compile(
+    r"https://(?:[\w-]+(?:-my)?\.sharepoint\.(?:com|de|cn|us)|1drv\.ms|onedrive\.live\.com)"
+    r"/[^\s<>\"')\]]*",
+    re.IGNORECASE,
+)
+_LINK_FILE_EXTENSIONS = (".url", ".webloc")
+MAX_LINKS = 10
+
+
+def _link_in(text: str) -> str:
+    m = _LINK.search(text[:MAX_BODY_CHARS])
+    return m.group(0)[:300] if m else ""
+
+
+def _body_links(body: str) -> list[str]:
+    return [m.group(0)[:300] for m in _LINK.finditer(body[:MAX_BODY_CHARS])][:MAX_LINKS]
+
+
+# The header fields that say who vouches for the mail; kept top to bottom (the topmost was
+# added by the last server, i.e. the organisation's own).
+_TRACE_HEADERS = (
+    "authentication-results",
+    "x-ms-exchange-organization-authas",
+    "x-ms-exchange-organization-authsource",
+)
+MAX_TRACE_HEADERS = 50
+
+
+def _trace_headers(msg: Message) -> list[tuple[str, str]]:
+    out = []
+    for key, value in msg.raw_items():
+        if key.lower() in _TRACE_HEADERS and len(out) < MAX_TRACE_HEADERS:
+            text = value if isinstance(value, str) else str(value)
+            out.append((key.lower(), _clean(text[:MAX_HEADER_CHARS])))
+    return out
+
+
+def _is_report(msg: Message) -> bool:
+    """A read receipt (RFC 8098 MDN), a delivery report (RFC 3464 DSN) or any other report:
+    multipart/report, or a message/disposition-notification / delivery-status part at the top."""
+    if msg.get_content_type() == "multipart/report":
+        return True
+    payload = msg.get_payload() if msg.is_multipart() else []
+    return any(
+        isinstance(p, Message)
+        and p.get_content_type() in ("message/disposition-notification", "message/delivery-status")
+        for p in (payload if isinstance(payload, list) else [])[:10]
     )
 
 

@@ -28,17 +28,57 @@ PARALLEL_MIN = 48  # mails; below this the main process reads them itself
 IN_FLIGHT_PER_JOB = 8  # bounded read-ahead: memory stays small, should_stop stays prompt
 
 _worker: dict[str, Any] = {}
+PARENT_POLL_SECONDS = 1.0
 
 
-def _init(structure: Structure, hr: tuple[str, ...]) -> None:
+def _init(structure: Structure, hr: tuple[str, ...], origin: Any = None) -> None:
     _worker["structure"] = structure
     _worker["hr"] = hr
+    _worker["origin"] = origin
+    _watch_parent()
+
+
+def _watch_parent() -> None:
+    """Exit this worker as soon as the process that started it is gone (killed, crashed):
+    otherwise it lives on forever holding the parent's pipes. Works on Windows too: the
+    parent's sentinel is its process handle there and a pipe that reaches EOF on POSIX."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    first_ppid = os.getppid()
+
+    def watchdog() -> None:
+        from multiprocessing.connection import wait
+
+        sentinel = getattr(parent, "sentinel", None)
+        while True:
+            if sentinel is not None:
+                try:
+                    if wait([sentinel], timeout=PARENT_POLL_SECONDS):
+                        break
+                except OSError:
+                    break
+            elif _sleep_gone(first_ppid):
+                break
+            if os.name != "nt" and os.getppid() != first_ppid:
+                break  # re-parented to init: the parent died
+        os._exit(1)
+
+    threading.Thread(target=watchdog, name="docauto-parent-watchdog", daemon=True).start()
+
+
+def _sleep_gone(first_ppid: int) -> bool:
+    import time
+
+    time.sleep(PARENT_POLL_SECONDS)
+    return os.name != "nt" and os.getppid() != first_ppid
 
 
 def _prepare(item: SourceItem) -> Any:
-    from docauto.mail.ingest import prepare
+    from docauto.mail.prepare import prepare
 
-    return prepare(item, _worker["structure"], _worker["hr"])
+    return prepare(item, _worker["structure"], _worker["hr"], (), _worker.get("origin"))
 
 
 def default_jobs() -> int:
@@ -55,11 +95,17 @@ class PreparedStream:
     None when the caller should prepare the item itself. ``start`` begins reading ahead."""
 
     def __init__(
-        self, items: Iterable[SourceItem], structure: Structure, hr: Iterable[str], jobs: int
+        self,
+        items: Iterable[SourceItem],
+        structure: Structure,
+        hr: Iterable[str],
+        jobs: int,
+        origin: Any = None,
     ) -> None:
         self._items = iter(items)
         self._structure = structure
         self._hr = tuple(hr)
+        self._origin = origin
         self._jobs = jobs
         self._pool: Any = None
         self._queue: deque[tuple[SourceItem, Future | None]] = deque()
@@ -77,7 +123,7 @@ class PreparedStream:
 
         try:
             self._pool = ProcessPoolExecutor(
-                self._jobs, initializer=_init, initargs=(self._structure, self._hr)
+                self._jobs, initializer=_init, initargs=(self._structure, self._hr, self._origin)
             )
         except (OSError, ValueError, NotImplementedError) as exc:  # no multiprocessing here
             log.warning("reading mails in one process (%s)", exc)

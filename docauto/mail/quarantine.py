@@ -14,7 +14,9 @@ from docauto.output import atomic_write
 
 
 def quarantine_dir(registry: Path) -> Path:
-    return Path(registry).with_name(Path(registry).stem + "-karantæne")
+    from docauto.registry.files import RegistryFiles
+
+    return RegistryFiles(registry).quarantine
 
 
 def quarantine_mail(

@@ -8,7 +8,13 @@ server, or write an .eml draft in ``dir:`` mode).
   counts    {position label: rows registered}, e.g. {"Klyngeleder, Amager Øst, Klynge 3": 4}
   problems  [Problem or str]: each row or file that was rejected, with its reason
   reason    str: why the whole mail was rejected (unknown sender, subject not recognised, ...)
+  headline  str: the reason without the problems (what the receipt shows as the reason)
   rows      int: rows accepted (for 'pending'), defaults to the sum of counts
+  text      str: which text fits (Decision.receipt_text): registered, received, not_submission
+
+The receipt is a complete draft from the one jobbank mailbox (``mailbox`` of
+mappings/rekrutteringsplan.yaml, which the forms and reminders use too) with ``X-Unsent: 1``,
+so Outlook opens a ``dir:`` receipt as a draft ready to send.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ class ReceiptDetails:
     problems: list[Any] = field(default_factory=list)
     reason: str = ""
     rows: int | None = None
+    headline: str = ""  # the reason without the problems listed after it
+    text: str = ""  # the decision's receipt_text (see docauto.mail.handle.Decision)
 
 
 @cache
@@ -43,11 +51,10 @@ def _texts(path: str) -> dict[str, str]:
 
     p = template_path(path)
     data = read_data(p, error=ConfigError)
-    missing = [
-        k for k in ("registered", "duplicate", "pending", "rejected") if k not in (data or {})
-    ]
+    # received/not_submission fall back to registered/rejected in an older file.
+    missing = [k for k in OUTCOMES if k not in (data or {})]
     if missing:
-        raise ConfigError(f"{p}: receipt texts lack {', '.join(missing)}")
+        raise ConfigError(f"{p}: kvitteringsteksterne mangler {', '.join(missing)}")
     return data
 
 
@@ -67,6 +74,8 @@ def _details(details: ReceiptDetails | Mapping[str, Any] | None) -> ReceiptDetai
         problems=list(details.get("problems") or []),
         reason=str(details.get("reason") or ""),
         rows=details.get("rows"),
+        headline=str(details.get("headline") or ""),
+        text=str(details.get("text") or ""),
     )
 
 
@@ -95,6 +104,35 @@ def receipt_allowed(mail: Any) -> bool:
     return not _header(raw, "List-Id")
 
 
+def mailbox_address() -> str:
+    """The jobbank mailbox: ``mailbox`` of the recruitment plan (mappings/rekrutteringsplan.yaml),
+    the one setting the forms' "Send til", the reminders and the receipts all read."""
+    from docauto.recruitment.timeline import load_timeline
+
+    return load_timeline().mailbox
+
+
+OUTCOMES = ("registered", "duplicate", "pending", "rejected")
+TEXTS = ("registered", "received", "not_submission", "duplicate", "pending", "rejected")
+
+
+def _text_key(outcome: str, text: str) -> str:
+    """Which text of kvittering.yaml fits: the decision's own choice where it has one
+    (a senior application is 'received', an unknown subject 'not_submission')."""
+    if outcome in ("duplicate", "pending"):
+        return outcome
+    if outcome == "registered":
+        return "received" if text == "received" else "registered"
+    return "not_submission" if text == "not_submission" else "rejected"
+
+
+def _reply_subject(prefix: str, subject: str) -> str:
+    # "SV: SV: ..." helps nobody: one prefix, whatever the original had.
+    if subject.strip().lower().startswith(prefix.strip().lower()):
+        return subject.strip()
+    return prefix + subject.strip()
+
+
 def build_receipt(
     mail: Any,
     outcome: str,
@@ -104,27 +142,20 @@ def build_receipt(
     texts_file: str = RECEIPT_FILE,
 ) -> EmailMessage:
     """The Danish receipt for a mail (a ParsedMail) and its outcome (registered, duplicate,
-    pending or rejected). The source fills in From when from_address is None."""
+    pending or rejected), as a complete draft: From the jobbank mailbox (``from_address``,
+    default: ``mailbox_address()``), To the sender, Date, "SV:" subject, X-Unsent: 1."""
     texts = _texts(texts_file)
-    if outcome not in ("registered", "duplicate", "pending", "rejected"):
+    if outcome not in OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}")
     d = _details(details)
+    mailbox = from_address or mailbox_address()
     counts = [{"stilling": k, "antal": int(v)} for k, v in d.counts.items()]
     total = sum(c["antal"] for c in counts) if d.rows is None else int(d.rows)
     received = ""
     when = getattr(mail, "date", None)
     if when is not None:
         received = f"{when:%d.%m.%Y} kl. {when:%H.%M}"
-    reason = d.reason
-    if d.problems:
-        # The pipeline's reason may already list the problems (for the registry's note);
-        # the receipt lists them one per line below, so keep only the lead-in here.
-        cut = reason.find(": " + str(d.problems[0]))
-        reason = reason[:cut] if cut > 0 else reason
     subject = getattr(mail, "subject", "") or ""
-    mailbox = (
-        from_address or email.utils.parseaddr(_header(getattr(mail, "raw", b"") or b"", "To"))[1]
-    )
     context = {
         "navn": getattr(mail, "sender_name", "") or "",
         "emne": subject,
@@ -132,28 +163,27 @@ def build_receipt(
         "registreret": counts,
         "i_alt": total,
         "problemer": [str(p) for p in d.problems],
-        "grund": reason,
+        "grund": d.headline or d.reason,
         "postkasse": mailbox,
     }
+    key = _text_key(outcome, d.text)
     body = "\n\n".join(
         part
         for part in (
             _render(texts.get("hilsen", ""), context).strip(),
-            _render(texts[outcome], context).strip(),
+            _render(texts.get(key) or texts[outcome], context).strip(),
             _render(texts.get("afslutning", ""), context).strip(),
         )
         if part
     )
 
     msg = EmailMessage()
-    msg["Subject"] = (texts.get("emne_praefiks") or "Kvittering: ") + subject
+    msg["From"] = email.utils.formataddr((texts.get("afsendernavn") or "", mailbox))
     name = getattr(mail, "sender_name", "") or ""
     msg["To"] = email.utils.formataddr((name, getattr(mail, "sender", "") or ""))
-    if from_address:
-        msg["From"] = from_address
+    msg["Subject"] = _reply_subject(texts.get("emne_praefiks") or "SV: ", subject)
     msg["Date"] = email.utils.formatdate(localtime=True)
-    domain = (from_address or "docauto.invalid").rsplit("@", 1)[-1]
-    msg["Message-ID"] = email.utils.make_msgid("kvittering", domain=domain)
+    msg["Message-ID"] = email.utils.make_msgid("kvittering", domain=mailbox.rsplit("@", 1)[-1])
     original_id = getattr(mail, "message_id", "") or ""
     if original_id:
         msg["In-Reply-To"] = original_id
@@ -162,5 +192,7 @@ def build_receipt(
     # RFC 3834: marks the receipt as automatic, so the sender's own auto-reply does not answer it.
     msg["Auto-Submitted"] = "auto-replied"
     msg["X-Auto-Response-Suppress"] = "All"
+    # Outlook opens an .eml with X-Unsent: 1 as a draft ready to send (dir: mode).
+    msg["X-Unsent"] = "1"
     msg.set_content(body + "\n", charset="utf-8")
     return msg

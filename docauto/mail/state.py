@@ -73,3 +73,25 @@ class SourceState:
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps(self.data, indent=1, sort_keys=True).encode("utf-8"))
+
+    def claim_receipt(self, key: str) -> bool:
+        """Record a receipt as sent *before* sending it, so a mail gets at most one receipt
+        whatever is retried (a 504 on send, a crash, the mail fetched again): True the first
+        time for ``key`` (the answered mail's Message-ID), False ever after."""
+        sent: dict[str, int] = dict(self.get("receipts", {}))
+        if key in sent:
+            return False
+        sent[key] = len(sent)
+        if len(sent) > MAX_RECEIPTS_REMEMBERED:  # oldest first out; the Indbakke guards too
+            keep = sorted(sent, key=sent.get)[-MAX_RECEIPTS_REMEMBERED:]
+            sent = {k: i for i, k in enumerate(keep)}
+        self.set("receipts", sent)
+        self.save()
+        return True
+
+
+MAX_RECEIPTS_REMEMBERED = 5000
+
+
+def receipt_key(item_id: str, message: Any) -> str:
+    return str(message.get("In-Reply-To") or "") or item_id

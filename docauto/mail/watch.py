@@ -6,10 +6,13 @@
   (the registry is written atomically, so even that leaves the old file intact).
 - Network errors and throttling (TransientMailError, OSError) close the connection and wait
   with exponential backoff and jitter, at least as long as the server's Retry-After; the
-  next successful poll resets the backoff. Anything else (bad credentials, a broken
-  registry) ends the loop with the error, since retrying it would not help.
+  next successful poll resets the backoff. Anything else ends the loop with the error, since
+  retrying it would not help: PermanentMailError (refused credentials, a missing permission
+  such as Mail.Send or the right to move mail, an unknown mailbox or folder, a certificate the
+  OS does not trust) carries the server's own words for IT, and the command exits 1.
 - Mail is never registered twice across restarts: the source remembers what it moved, and
-  the registry's Indbakke sheet (Message-IDs) catches whatever arrives again.
+  the registry's memory (docauto's hidden sheet, see ``docauto.registry.memory``) catches
+  whatever arrives again. A poll that finds no new mail does not load the registry at all.
 Logs carry counts and error types, never senders, subjects or names.
 """
 

@@ -348,6 +348,53 @@ def _scan_tags(paras: Sequence[_Para]) -> list[_Tag]:
     return tags
 
 
+def _raw_keyword(tag: _Tag) -> str | None:
+    m = re.match(r"\{%[-+]?\s*(raw|endraw)\s*[-+]?%\}$", tag.clean)
+    return m.group(1) if m and tag.kind == "{%" and tag.closed else None
+
+
+def _without_raw(tags: list[_Tag]) -> tuple[list[_Tag], list[_Tag]]:
+    """The tags outside ``{% raw %}...{% endraw %}`` (the raw and endraw tags kept), and one
+    pseudo-tag per raw region: what stands inside is text, however much it looks like a tag."""
+    kept: list[_Tag] = []
+    regions: list[_Tag] = []
+    opened: _Tag | None = None
+    for tag in tags:
+        word = _raw_keyword(tag)
+        if opened is None:
+            kept.append(tag)
+            if word == "raw":
+                opened = tag
+        elif word == "endraw":
+            kept.append(tag)
+            regions.append(_Tag("{%", "", opened.para, opened.start, tag.end_para, tag.end))
+            opened = None
+    return kept, regions
+
+
+# A spaced tag: '{ {' / '{ %' / '} }' / '% }' around what reads as a variable or a statement.
+# Prose such as "{ {a, b} }" (a set of sets) is not a tag and is left alone.
+_SPACED_TAG = re.compile(
+    r"\{\s*\{\s*[A-Za-z_][\w.]*(?:\s*\|\s*\w+(?:\([^)]*\))?)*\s*\}\s*\}"
+    r"|\{\s*%\s*(?:if|for|endif|endfor|else|elif|set|raw|endraw|with|endwith)\b[^%]*%\s*\}"
+)
+_SPACED = re.compile(r"\{\s+[{%]|[%}]\s+\}")
+
+
+def _outside_tags(para: _Para, tags: list[_Tag], order: dict[int, int]) -> str:
+    """The paragraph's text with every tag (and raw region) blanked out."""
+    text = para.text
+    here = order[id(para)]
+    for tag in tags:  # only the text outside tags ("{{ {'a': 1} }}" is fine)
+        first, last = order.get(id(tag.para), -1), order.get(id(tag.end_para), -1)
+        if not first <= here <= last:
+            continue
+        start = tag.start if first == here else 0
+        end = tag.end if last == here else len(text)
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -403,12 +450,12 @@ class _Checker:
 
     def check_part(self, part: _Part) -> None:
         before = len(self.findings)
-        tags = _scan_tags(part.paras)
+        tags, raw_regions = _without_raw(_scan_tags(part.paras))
         for tag in tags:
             self.check_shape(part, tag)
             if tag.closed and tag.para is tag.end_para:
                 self.check_split(part, tag)
-        self.check_stray_text(part, tags)
+        self.check_stray_text(part, tags + raw_regions)
         for tag in tags:
             self.check_characters(part, tag)
         for tag in tags:
@@ -523,21 +570,16 @@ class _Checker:
 
     def check_stray_text(self, part: _Part, tags: list[_Tag]) -> None:
         # "{ {" and "% }": a tag someone typed with a space, which Jinja shows as plain text
+        order = {id(p): i for i, p in enumerate(part.paras)}
         for para in part.paras:
-            text = para.text
-            for tag in tags:  # only the text outside tags ("{{ {'a': 1} }}" is fine)
-                if tag.para is para:
-                    end = tag.end if tag.end_para is para else len(text)
-                    text = text[: tag.start] + " " * (end - tag.start) + text[end:]
-                elif tag.end_para is para:
-                    text = " " * tag.end + text[tag.end :]
-            m = re.search(r"\{\s+[{%]|[%}]\s+\}", text)
+            text = _outside_tags(para, tags, order)
+            m = next((t for t in _SPACED_TAG.finditer(text) if _SPACED.search(t.group())), None)
             if m:
                 self.add(
                     part,
                     para,
                     "spaced-braces",
-                    f"'{m.group()}' ligner et mærke med mellemrum mellem tegnene; Jinja "
+                    f"'{_short(m.group(), 30)}' ligner et mærke med mellemrum mellem tegnene; Jinja "
                     "ser det som almindelig tekst: skriv '{{', '}}', '{%' og '%}' uden mellemrum",
                     severity=WARNING,
                     text=para.text,
@@ -564,17 +606,9 @@ class _Checker:
                 "'Lige anførselstegn med typografiske' fra)",
                 text=tag.text,
             )
-        elif curly_ok:
-            self.add(
-                part,
-                tag.para,
-                "curly-quotes",
-                f"Word har sat typografiske anførselstegn ({' '.join(curly_ok)}) i mærket; "
-                "docxtpl retter dem i de fleste tilfælde, men skriv dem som lige \" eller ' "
-                "(slå Autokorrektur 'Lige anførselstegn med typografiske' fra)",
-                severity=WARNING,
-                text=tag.text,
-            )
+        # “ ” ‘ ’ are made straight by docxtpl itself (as by the engine); if the tag still
+        # does not compile after that, the syntax check says so and mentions them.
+        del curly_ok
         if re.search(r"[{%][–—]|[–—][%}]", t):
             self.add(
                 part,
@@ -652,48 +686,81 @@ class _Checker:
             return  # already explained by a character finding
         prefix, keyword, text = self._parsed(tag)
         if tag.kind == "{%":
-            m = re.match(r"\{%[-+]?\s+(tr|tc|p|r)\s", tag.clean)
-            if m:
+            text = self._statement_source(part, tag, keyword, text)
+            if text is None:
+                return
+        try:
+            self.env.from_string(text)
+        except (TemplateAssertionError, TemplateSyntaxError) as exc:
+            self.add_jinja(part, tag.para, exc, tag.text)
+            return
+        self.check_names(part, tag, text)
+
+    def _statement_source(
+        self, part: _Part, tag: _Tag, keyword: str | None, text: str
+    ) -> str | None:
+        """A statement tag as a complete template Jinja can compile alone, or None when there
+        is nothing (more) to compile (an end tag, a docxtpl-only tag, a reported problem)."""
+        m = re.match(r"\{%[-+]?\s+(tr|tc|p|r)\s", tag.clean)
+        if m:
+            self.add(
+                part,
+                tag.para,
+                "prefix-space",
+                f"'{m.group(1)}' skal stå lige efter '{{%' uden mellemrum og med ét "
+                f"mellemrum efter: '{{%{m.group(1)} ...%}}'",
+                text=tag.text,
+            )
+            return None
+        if keyword in _DOCXTPL_ONLY:
+            m = re.match(r"\{%\s*(?:colspan|cellbg)\s+(.*?)\s*%\}", text)
+            return "{{ " + m.group(1) + " }}" if m else None
+        if keyword is None or keyword == "set=":
+            return text
+        if keyword.startswith("end"):
+            if not re.fullmatch(r"\{%[-+]?\s*end\w+\s*[-+]?%\}", text):
                 self.add(
                     part,
                     tag.para,
-                    "prefix-space",
-                    f"'{m.group(1)}' skal stå lige efter '{{%' uden mellemrum og med ét "
-                    f"mellemrum efter: '{{%{m.group(1)} ...%}}'",
+                    "syntax-error",
+                    f"'{keyword}' skal stå alene i mærket: '{{% {keyword} %}}'",
+                    text=tag.text,
+                )
+            return None
+        if keyword in ("elif", "else"):
+            return "{% if true %}" + text + "{% endif %}"
+        if keyword in _OPENERS and keyword != "raw":
+            return text + "{% end" + keyword + " %}"
+        return text
+
+    def check_names(self, part: _Part, tag: _Tag, text: str) -> None:
+        """Tests and filters Jinja only looks up when the line runs (inside an if), and what
+        the sandbox will refuse at render time: the same rules as the renderer."""
+        from jinja2 import nodes
+
+        from docauto.office.sandbox import refused_attribute
+
+        ast = self.env.parse(text)
+        for node in ast.find_all((nodes.Test, nodes.Filter)):
+            kind = "test" if isinstance(node, nodes.Test) else "filter"
+            known = self.env.tests if kind == "test" else self.env.filters
+            if node.name not in known:
+                self.add_jinja(part, tag.para, _Missing(f"No {kind} named '{node.name}'"), tag.text)
+                return
+        for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+            name = node.attr if isinstance(node, nodes.Getattr) else None
+            if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+                name = node.arg.value if isinstance(node.arg.value, str) else None
+            if name and refused_attribute(name):
+                self.add(
+                    part,
+                    tag.para,
+                    "sandbox-refused",
+                    f"'{name}' er ikke tilladt i en skabelon (sikkerhedsregel); docauto afviser "
+                    "skabelonen, når den udfyldes: brug kun værdierne fra data",
                     text=tag.text,
                 )
                 return
-            if keyword in _DOCXTPL_ONLY:
-                m = re.match(r"\{%\s*(?:colspan|cellbg)\s+(.*?)\s*%\}", text)
-                if not m:
-                    return
-                text = "{{ " + m.group(1) + " }}"
-            elif keyword is None:
-                pass
-            elif keyword.startswith("end"):
-                if not re.fullmatch(r"\{%[-+]?\s*end\w+\s*[-+]?%\}", text):
-                    self.add(
-                        part,
-                        tag.para,
-                        "syntax-error",
-                        f"'{keyword}' skal stå alene i mærket: '{{% {keyword} %}}'",
-                        text=tag.text,
-                    )
-                return
-            elif keyword in ("elif",):
-                text = "{% if true %}" + text + "{% endif %}"
-            elif keyword == "else":
-                text = "{% if true %}" + text + "{% endif %}"
-            elif keyword in _OPENERS and keyword != "raw":
-                text = text + "{% end" + keyword + " %}"
-            elif keyword == "set=":
-                pass
-        try:
-            self.env.from_string(text)
-        except TemplateAssertionError as exc:
-            self.add_jinja(part, tag.para, exc, tag.text)
-        except TemplateSyntaxError as exc:
-            self.add_jinja(part, tag.para, exc, tag.text)
 
     def add_jinja(self, part: _Part, para: _Para | None, exc: Exception, text: str) -> None:
         msg = getattr(exc, "message", None) or str(exc)
@@ -713,7 +780,12 @@ class _Checker:
                 part, para, code, f"{danish} '{m.group(2)}' findes ikke{did}{extra}", text=text
             )
             return
-        self.add(part, para, "syntax-error", f"{_danish(msg)} (Jinja: {msg})", text=text)
+        curly = (
+            "; Word har sat typografiske anførselstegn i mærket: skriv dem som lige \" eller '"
+            if any(c in text for c in "“”‘’")
+            else ""
+        )
+        self.add(part, para, "syntax-error", f"{_danish(msg)}{curly} (Jinja: {msg})", text=text)
 
     def check_blocks(self, part: _Part, tags: list[_Tag]) -> None:
         stack: list[tuple[str, _Tag, str | None, list[_Tag]]] = []
@@ -841,6 +913,22 @@ class _Checker:
                 )
                 return
             if (
+                oprefix in ("p", "r")
+                and opened.para.tc is not None
+                and opened.para.tc is not other.para.tc
+            ):
+                self.add(
+                    part,
+                    other.para,
+                    "block-across-cells",
+                    f"blokken '{{%{oprefix} {kw} %}}' begynder i én tabelcelle "
+                    f"({self.place(opened.para)}) og slutter i {self.place(other.para)}; docxtpl "
+                    "skriver så celler uden afsnit, og Word afviser filen: hold blokken i én celle, "
+                    f"eller brug '{{%tr {kw} ... %}}' om hele rækker",
+                    text=other.text,
+                )
+                return
+            if (
                 not oprefix
                 and opened.para.tc is not None
                 and other.para.tc is not None
@@ -944,6 +1032,14 @@ class _Checker:
         return next((p for p in part.paras if p.number == n), None)
 
 
+class _Missing(Exception):
+    """An unknown test or filter found in the syntax tree, worded as Jinja words it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def _prefix_word(prefix: str | None) -> str:
     return {
         "tr": "som række-mærke ({%tr)",
@@ -995,62 +1091,33 @@ def _danish(msg: str) -> str:
 
 # -- the package ---------------------------------------------------------------------------
 
-_HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-_FOOTER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
-_CORE_TAGS = ("creator", "description", "identifier", "language", "subject", "title")
-
-
-def _parse_xml(blob: bytes) -> Any:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    return etree.fromstring(blob, parser)
-
 
 def _parts(data: bytes) -> tuple[list[_Part], dict[str, str]]:
-    """The parts docauto's engine renders, read for checking; and the core properties."""
+    """The parts docauto's engine renders (``docxparts.template_parts``, the one definition
+    both use), read for checking; and the core properties that hold tags."""
     import io
 
-    from docauto.office.engine import FOOTNOTES_CT, MAIN_CTS
+    from docauto.office import docxparts
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         members = {
             i.filename: zf.read(i) for i in zf.infolist() if i.filename.endswith((".xml", ".rels"))
         }
-    ct = _parse_xml(members["[Content_Types].xml"])
-    overrides = {
-        o.get("PartName", "").lstrip("/"): o.get("ContentType")
-        for o in ct
-        if _local(o) == "Override"
-    }
-    main = next((n for n, t in overrides.items() if t in MAIN_CTS), "word/document.xml")
-    doc = _parse_xml(members[main])
-    body = doc.find(f"{_W}body")
-    if body is None:
-        raise KeyError("w:body")
-    out = [_read_part(main, "body", body)]
-    folder, base = main.rsplit("/", 1)
-    rels = members.get(f"{folder}/_rels/{base}.rels")
-    if rels:
-        for rel in _parse_xml(rels):
-            if rel.get("TargetMode") == "External" or rel.get("Type") not in (
-                _HEADER_REL,
-                _FOOTER_REL,
-            ):
-                continue
-            target = rel.get("Target", "").lstrip("/")
-            member = target if target.startswith("word/") else f"{folder}/{target}"
-            if member in members:
-                out.append(
-                    _read_part(member, member.rsplit("/", 1)[1], _parse_xml(members[member]))
-                )
-    for name, ctype in overrides.items():
-        if ctype == FOOTNOTES_CT and name in members:
-            out.append(_read_part(name, "footnotes", _parse_xml(members[name])))
+    out = []
+    for tp in docxparts.template_parts(members):
+        root = docxparts.parse_xml(members[tp.member])
+        if tp.kind == "body":
+            root = root.find(f"{_W}body")
+            if root is None:
+                raise KeyError("w:body")
+        out.append(_read_part(tp.member, tp.name, root))
     for part in out:
         part.compile_xml = etree.tostring(part.root, encoding="unicode")
     props: dict[str, str] = {}
-    if "docProps/core.xml" in members:
-        for el in _parse_xml(members["docProps/core.xml"]):
-            if _local(el) in _CORE_TAGS and el.text and "{" in el.text:
+    if docxparts.CORE_MEMBER in members:
+        tags = set(docxparts.CORE_PROPS.values())
+        for el in docxparts.parse_xml(members[docxparts.CORE_MEMBER]):
+            if el.tag in tags and el.text and "{" in el.text:
                 props[_local(el)] = el.text
     return out, props
 

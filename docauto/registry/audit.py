@@ -20,7 +20,9 @@ TEXT_KEYS = frozenset({"command", "as_of", "before", "mode", "states"})
 
 
 def audit_path(registry: Path) -> Path:
-    return Path(registry).with_name(Path(registry).stem + ".audit.jsonl")
+    from docauto.registry.files import RegistryFiles
+
+    return RegistryFiles(registry).audit
 
 
 def record(registry: Path, command: str, **fields: Any) -> dict[str, Any]:

@@ -70,7 +70,9 @@ def load_privacy_settings(registry: Path | None = None) -> PrivacySettings:
     data = _yaml(path)
     source = str(path)
     if registry is not None:
-        local = Path(registry).with_name("docauto.yaml")
+        from docauto.registry.files import RegistryFiles
+
+        local = RegistryFiles(registry).config
         if local.exists():
             extra = _yaml(local)
             for key in ("retention_months", "anonymised_name"):

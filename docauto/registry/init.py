@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 from docauto.errors import RegistryError
+from docauto.registry import schema
 from docauto.registry.lock import RegistryLock
 from docauto.registry.workbook import RegistryBook
+from docauto.registry.writer import RegistryWriter
 from docauto.structure.model import Structure
 
 
@@ -48,6 +50,16 @@ def init_registry(structure: Structure, path: Path, *, now: datetime | None = No
     if not lock.acquire():
         raise RegistryError(f"{path}: {lock.reason}", hint="luk den og kør igen")
     try:
+        if path.exists() and _complete(path):
+            # Adding positions to HR's workbook: in place, so nothing HR built is touched.
+            writer = RegistryWriter.open(path)
+            added = writer.add_cluster_positions(structure, when)
+            if added:
+                writer.save()
+            else:
+                writer.close()
+            return InitResult(path, False, added, [])
+        # A new registry, or one missing a sheet: openpyxl makes what is missing.
         created = not path.exists()
         book = RegistryBook.create(path) if created else RegistryBook.open(path)
         added = book.add_cluster_positions(structure, when)
@@ -56,3 +68,15 @@ def init_registry(structure: Structure, path: Path, *, now: datetime | None = No
         return InitResult(path, created, added, list(book.added_sheets))
     finally:
         lock.release()
+
+
+def _complete(path: Path) -> bool:
+    """Every owned sheet is there (a damaged file is reported by the writer)."""
+    try:
+        writer = RegistryWriter.open(path, sheets={})
+    except RegistryError:
+        return True
+    try:
+        return all(writer.has_sheet(name) for name in schema.SHEETS)
+    finally:
+        writer.close()

@@ -20,11 +20,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from docauto.registry.files import RegistryFiles
+
 log = logging.getLogger(__name__)
 
 
 def journal_path(registry: Path) -> Path:
-    return registry.with_name(registry.stem + ".journal.jsonl")
+    return RegistryFiles(registry).journal
 
 
 def _encode(value: Any) -> Any:
@@ -86,7 +88,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 
 def _applying_files(registry: Path) -> list[Path]:
-    return sorted(registry.parent.glob(registry.stem + ".journal.applying-*.jsonl"))
+    return RegistryFiles(registry).journals_applying()
 
 
 def read_pending(registry: Path) -> list[dict[str, Any]]:
@@ -105,8 +107,8 @@ def take_for_applying(registry: Path) -> tuple[list[Path], list[dict[str, Any]]]
     """
     live = journal_path(registry)
     if live.exists():
-        target = registry.with_name(
-            f"{registry.stem}.journal.applying-{os.getpid()}-{int(time.time() * 1000)}.jsonl"
+        target = RegistryFiles(registry).journal_applying(
+            f"{os.getpid()}-{int(time.time() * 1000)}"
         )
         for attempt in range(10):
             try:

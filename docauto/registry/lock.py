@@ -1,7 +1,9 @@
 """Who may write the registry right now.
 
-Two things stop a write: Excel (or LibreOffice) holding the file open, which leaves a ``~$``
-owner file beside it, and another docauto run, which holds ``<registry>.lock``. The lock file
+Two things stop a write: Excel or LibreOffice holding the file open, which leaves an owner file
+beside it (Excel's ``~$<name>``, LibreOffice's ``.~lock.<name>#``), and another docauto run,
+which holds ``<registry>.lock``. Either way the run writes the journal instead: when the
+other program saves its copy, rows written meanwhile would be lost. The lock file
 is created with O_EXCL (atomic on Windows too) and holds the owner's host and pid, so a lock
 left behind by a killed run is recognised as stale and taken over.
 """
@@ -17,7 +19,7 @@ import time
 from pathlib import Path
 
 from docauto.errors import RegistryError
-from docauto.output import is_open_elsewhere, owner_file
+from docauto.registry.files import RegistryFiles
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +29,7 @@ STALE_AFTER_SECONDS = 6 * 3600
 
 
 def lock_path(registry: Path) -> Path:
-    return registry.with_name(registry.name + ".lock")
+    return RegistryFiles(registry).lock
 
 
 def _pid_alive(pid: int) -> bool:
@@ -80,8 +82,10 @@ class RegistryLock:
         self.reason = ""
 
     def acquire(self) -> bool:
-        if is_open_elsewhere(self.registry):
-            self.reason = f"registret er åbent i Excel ({owner_file(self.registry).name} findes)"
+        held = RegistryFiles(self.registry).held_by()
+        if held is not None:
+            program = "LibreOffice" if held.name.startswith(".~lock.") else "Excel"
+            self.reason = f"registret er åbent i {program} ({held.name} findes)"
             return False
         for _attempt in range(2):
             try:

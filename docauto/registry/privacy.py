@@ -17,6 +17,8 @@ Where: every file the tool keeps beside the registry —
   - its quarantine ``<stem>-karantæne/``: rejected mails received before the cut-off are
     deleted with their reason files (an attachment cannot be edited faithfully), and newer
     ones that mention a purged person are deleted too;
+  - temporary copies of the registry a killed run left (``.~docauto-<stem>-*.xlsx``): deleted,
+    since they hold everything the registry held (the lock is held, so none is a live run's);
   - ``Indbakke``: the details of a rejection (after the first ': ') received before the
     cut-off are dropped, since they may quote rows of a form that was never registered.
 The audit log (``<stem>.audit.jsonl``) holds counts only.
@@ -68,6 +70,7 @@ class PurgeResult:
     backups: int = 0
     journal_entries: int = 0
     quarantine_deleted: int = 0
+    temp_copies: int = 0
     inbox_notes: int = 0
     kept_recent: int = 0
     dry_run: bool = False
@@ -80,6 +83,7 @@ class PurgeResult:
             "backups": self.backups,
             "journal_entries": self.journal_entries,
             "quarantine_deleted": self.quarantine_deleted,
+            "temp_copies": self.temp_copies,
             "inbox_notes": self.inbox_notes,
             "kept_recent": self.kept_recent,
         }
@@ -432,7 +436,9 @@ def _purge_quarantine(registry: Path, redact: Redactor, before: dt.date, dry_run
 
 
 def backup_files(registry: Path) -> list[Path]:
-    return sorted(p for p in registry.parent.glob(registry.stem + ".backup*.xlsx"))
+    from docauto.registry.files import RegistryFiles
+
+    return RegistryFiles(registry).backups()
 
 
 def purge(
@@ -502,7 +508,17 @@ def purge(
         for j in journals:
             result.journal_entries += _rewrite_journal(j, redact, keys, anonymised_name, dry_run)
         result.quarantine_deleted = _purge_quarantine(registry, redact, before, dry_run)
+        result.temp_copies = _purge_temp_copies(registry, dry_run)
     return result
+
+
+def _purge_temp_copies(registry: Path, dry_run: bool) -> int:
+    from docauto.registry.files import RegistryFiles
+
+    files = RegistryFiles(registry)
+    if dry_run:
+        return len(files.temp_files())
+    return len(files.remove_stale_temps())
 
 
 # --- export of one person -------------------------------------------------------------------

@@ -17,8 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
-import time
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from docauto.errors import RegistryError
 from docauto.output import is_open_elsewhere
 from docauto.registry import schema
+from docauto.registry.files import RegistryFiles
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -51,8 +50,7 @@ def _norm(value: Any) -> str:
 
 
 def backup_path(registry: Path, n: int = 1) -> Path:
-    suffix = ".backup.xlsx" if n == 1 else f".backup-{n}.xlsx"
-    return registry.with_name(registry.stem + suffix)
+    return RegistryFiles(registry).backup(n)
 
 
 def clean_surrogates(text: str) -> str:
@@ -117,6 +115,17 @@ def _add_sheet(wb: Workbook, name: str) -> Worksheet:
     return ws
 
 
+def _add_memory_sheet(wb: Workbook) -> None:
+    """docauto's memory of handled mails (see ``docauto.registry.memory``), made at init so
+    that ingest never has to add a sheet to HR's workbook."""
+    from docauto.registry.memory import HEADERS
+
+    ws = wb.create_sheet(schema.STATE_SHEET)
+    ws.append(HEADERS)
+    # Not HR's to edit; Excel shows it only to someone who goes looking with VBA.
+    ws.sheet_state = "veryHidden"
+
+
 def initial_positions(structure: Structure) -> list[Cluster]:
     """Clusters that get a cluster-leader position at init: municipal and self-governing
     clusters. A network has a coordinator, not a cluster leader; its row appears when a
@@ -148,6 +157,7 @@ class RegistryBook:
         wb.remove(wb.active)
         for name in schema.SHEETS:
             _add_sheet(wb, name)
+        _add_memory_sheet(wb)
         book = cls(path, wb)
         book.check()
         return book
@@ -416,35 +426,21 @@ class RegistryBook:
 
     def save(self) -> None:
         """Atomically replace the registry (keeping backups); RegistryError if it cannot."""
+        from docauto.registry.writer import commit
+
         path = self.path
-        if is_open_elsewhere(path):
+        files = RegistryFiles(path)
+        held = files.held_by()
+        if held is not None:
             raise RegistryError(
-                f"{path}: registret er åbent i Excel", hint="close it and run again"
+                f"{path}: registret er åbent i Excel eller LibreOffice ({held.name} findes)",
+                hint="close it and run again",
             )
         self._extend_filters()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".~docauto-", suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
+        tmp = files.new_temp()
         try:
             self.wb.save(tmp)
-            _fsync(tmp)
-            _copy_mode(path, tmp)
-            if path.exists():
-                _rotate_backups(path)
-            pause = os.environ.get(PAUSE_ENV)
-            if pause:
-                Path(pause).write_text(str(os.getpid()), encoding="utf-8")
-                time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 120))
-            try:
-                os.replace(tmp, path)
-            except PermissionError:
-                raise RegistryError(
-                    f"{path}: registret kan ikke overskrives; det er måske åbent "
-                    "i et andet program",
-                    hint="close it and run again",
-                ) from None
-            _fsync_dir(path.parent)
+            commit(path, tmp, files)
         except BaseException:
             try:
                 tmp.unlink()
@@ -497,8 +493,7 @@ def _rotate_backups(path: Path) -> None:
                 os.replace(older, backup_path(path, n))
             except OSError as exc:
                 log.warning("cannot rotate backup %s: %s", older.name, exc)
-    fd, tmp_name = tempfile.mkstemp(prefix=".~docauto-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
+    tmp_name = RegistryFiles(path).new_temp()
     try:
         shutil.copyfile(path, tmp_name)
         _copy_mode(path, Path(tmp_name))

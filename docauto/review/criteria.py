@@ -217,11 +217,12 @@ def write_report_workbook(results: list[CriteriaResult]) -> bytes:
     rows = report_rows(results)
     for row in rows:
         ws.append([row[h] for h in REPORT_COLUMNS])
-        for cell in ws[ws.max_row]:
+        r = ws._current_row  # the row just appended; max_row would scan every cell each time
+        for cell in next(ws.iter_rows(min_row=r, max_row=r, max_col=len(REPORT_COLUMNS))):
             if isinstance(cell.value, str):
                 cell.data_type = "s"
         if row["Resultat"] != "OK":
-            ws.cell(ws.max_row, REPORT_COLUMNS.index("Resultat") + 1).fill = red
+            ws.cell(ws._current_row, REPORT_COLUMNS.index("Resultat") + 1).fill = red
     for i, h in enumerate(REPORT_COLUMNS, start=1):
         width = max([len(h)] + [len(str(r[h] or "")) for r in rows]) + 2
         ws.column_dimensions[get_column_letter(i)].width = min(width, 70)

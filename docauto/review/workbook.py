@@ -64,7 +64,7 @@ def write_schedule_workbook(schedule: Schedule) -> bytes:
                 "; ".join(p.name for p in m.meeting.participants),
             ]
         )
-        ws.cell(ws.max_row, 2).number_format = "DD-MM-YYYY"
+        ws.cell(ws._current_row, 2).number_format = "DD-MM-YYYY"  # not max_row: O(n) each
     people = wb.create_sheet(PEOPLE_SHEET)
     people.append(list(PEOPLE_COLUMNS))
     for m in schedule.meetings:

@@ -552,7 +552,9 @@ def write_structure_workbook(structure: Structure) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             ws.append([row[h] for h in headers])
-            for cell in ws[ws.max_row]:
+            # _current_row: the row just appended (max_row would scan every cell each time)
+            r = ws._current_row
+            for cell in next(ws.iter_rows(min_row=r, max_row=r, max_col=len(headers))):
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
         for i, h in enumerate(headers, start=1):

@@ -2,7 +2,9 @@
 
 Sheet ``Registrering`` if the workbook has one, else the first sheet with a recognisable
 header row. Cells are read as values (``data_only``): a formula gives its cached result and is
-never copied as a formula. A merged cell gives every cell it covers the top-left value.
+never copied as a formula; a formula without a cached result (a form a program wrote) gives
+its formula text, which the registry stores as text. A merged cell gives every cell it covers
+the top-left value.
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ MAX_COLUMNS = 60
 _SHEET_ROWS = MAX_ROWS + 100
 
 
-def _sheet_rows(ws: Any) -> list[tuple[int, list[Any]]]:
-    """The rows of an openpyxl worksheet (the slow path; see xlsxgrid for the fast one)."""
+def _sheet_rows(ws: Any, formulas: Any = None) -> list[tuple[int, list[Any]]]:
+    """The rows of an openpyxl worksheet (the slow path; see xlsxgrid for the fast one).
+    ``formulas``: the same sheet loaded with its formulas; a formula cell without a cached
+    value gives its formula text, as in xlsxgrid."""
     max_row = min(ws.max_row or 0, _SHEET_ROWS)
     max_col = min(ws.max_column or 0, MAX_COLUMNS)
     if max_row == 0 or max_col == 0:
@@ -42,6 +46,9 @@ def _sheet_rows(ws: Any) -> list[tuple[int, list[Any]]]:
         for (r, c), cell in stored.items():
             if r <= max_row and c <= max_col and cell.value is not None:
                 grid[(r, c)] = cell.value
+        for (r, c), cell in getattr(formulas, "_cells", {}).items():
+            if (r, c) not in grid and r <= max_row and c <= max_col and cell.data_type == "f":
+                grid[(r, c)] = cell.value if isinstance(cell.value, str) else None
     else:  # pragma: no cover - other openpyxl internals
         for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
             for cell in row:
@@ -118,6 +125,9 @@ class XlsxReader:
             wb = openpyxl.load_workbook(
                 io.BytesIO(attachment.data), read_only=False, data_only=True, keep_links=False
             )
+            with_formulas = openpyxl.load_workbook(
+                io.BytesIO(attachment.data), read_only=False, data_only=False, keep_links=False
+            )
         except Exception as exc:  # openpyxl raises many types for a broken package
             raise InputError(
                 f"{name}: regnearket kan ikke åbnes ({type(exc).__name__})",
@@ -128,11 +138,13 @@ class XlsxReader:
             for ws in sheets:
                 if not hasattr(ws, "merged_cells"):  # a chart sheet
                     continue
-                result = table_result(_sheet_rows(ws), kind, file=name, sheet=ws.title)
+                rows = _sheet_rows(ws, with_formulas[ws.title])
+                result = table_result(rows, kind, file=name, sheet=ws.title)
                 if result is not None:
                     return result
         finally:
             wb.close()
+            with_formulas.close()
         return ReadResult(source=name, file=name, problems=[no_header_problem(name, kind)])
 
 

@@ -92,6 +92,14 @@ def _split_ref(ref: str) -> tuple[int, int]:
     return coordinate_to_tuple(ref.replace("$", ""))
 
 
+def _formula_text(c: Any) -> str | None:
+    """A formula cell without a cached value (a program wrote the form and nothing computed
+    it): its formula text, e.g. '=HYPERLINK("http://…","Klik her")'. It is text from here on;
+    the registry stores it as text, never as a live formula."""
+    text = c.findtext(f"{NS}f")
+    return "=" + text.strip() if text and text.strip() else None
+
+
 def read_grids(data: bytes, max_row: int, max_col: int) -> list[SheetGrid] | None:
     """Every worksheet's values, or None when openpyxl should read this file instead."""
     try:
@@ -182,6 +190,8 @@ def _read(data: bytes, max_row: int, max_col: int) -> list[SheetGrid]:
                         elif kind == "d":
                             value = from_ISO8601(value)
                         # "str" (a formula's text result) and "e" (an error) stay text
+                    else:
+                        value = _formula_text(c)
                 if value is not None:
                     grid.cells[(row, col)] = value
             for m in root.iterfind(f"{NS}mergeCells/{NS}mergeCell"):

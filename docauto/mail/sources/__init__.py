@@ -48,6 +48,8 @@ class SourceItem:
     id: str  # stable within the source: file name, IMAP UID, Graph immutable id, EWS item id
     raw: bytes  # the RFC 5322 message
     name: str  # for messages and logs, e.g. 'indbakke/mail-017.eml' or 'imap:INBOX/4711'
+    # Cloud links the source found outside the MIME (Graph referenceAttachment names).
+    links: tuple[str, ...] = ()
 
 
 @runtime_checkable

@@ -7,7 +7,10 @@ it off for good on 1 April 2027; use ``graph:`` there. exchangelib is imported l
 Options (query string):
   endpoint=URL      the EWS URL, e.g. https://mail.kommune.dk/EWS/Exchange.asmx (or server=HOST);
                     plain http only to 127.0.0.1/localhost (tests)
-  auth=ntlm|basic|oauth   default: whatever the server offers (exchangelib asks it)
+  auth=ntlm|basic|kerberos|sspi|oauth   default: whatever the server offers (exchangelib
+                    asks it). kerberos (GSSAPI, extra docauto[ews-kerberos]) and sspi (Windows'
+                    own logon of the service account, extra docauto[ews-sspi]) need no password
+                    in docauto; oauth is Exchange Online's and only for hybrid set-ups
   folder=inbox      the distinguished folder to read (default inbox)
   done=PATH, rejected=PATH   folders under the mailbox root (created when missing; default
                     docauto/Registreret and docauto/Afvist)
@@ -31,12 +34,33 @@ from urllib.parse import urlsplit
 from docauto.errors import ConfigError, MailError, UsageError
 from docauto.mail import credentials
 from docauto.mail.sources import DEFAULT_DONE, DEFAULT_REJECTED, SourceItem, spec_options
-from docauto.mail.sources.retry import TransientMailError
+from docauto.mail.sources.retry import PermanentMailError, TransientMailError
 from docauto.mail.sources.since import parse_since
+from docauto.mail.sources.tls import certificate_error, certificate_problem
 from docauto.mail.state import SourceState, state_path_for
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PAGE_SIZE = 50
+# auth= -> (exchangelib's auth type name, the extra that brings its requests plugin)
+AUTH_TYPES = {
+    "ntlm": ("NTLM", "ews"),
+    "basic": ("BASIC", "ews"),
+    "kerberos": ("GSSAPI", "ews-kerberos"),
+    "sspi": ("SSPI", "ews-sspi"),
+    "oauth": ("OAUTH2", "ews"),
+}
+# Exchange's answers that waiting does not change: a missing right, an unknown mailbox.
+_PERMANENT = (
+    "ErrorAccessDenied",
+    "ErrorNonExistentMailbox",
+    "ErrorImpersonateUserDenied",
+    "ErrorImpersonationDenied",
+    "ErrorImpersonationFailed",
+    "ErrorSendAsDenied",
+    "ErrorFolderNotFound",
+    "ErrorInvalidUser",
+    "ErrorMailRecipientNotFound",
+)
 
 
 class EwsSource:
@@ -65,8 +89,8 @@ class EwsSource:
             raise UsageError("EWS endpoint must be https:// (plain http only on loopback)")
         self.endpoint = endpoint
         self.auth = opts.get("auth", "").lower() or None
-        if self.auth not in (None, "ntlm", "basic", "oauth"):
-            raise UsageError(f"unknown EWS auth '{self.auth}'", hint="ntlm, basic or oauth")
+        if self.auth not in (None, *AUTH_TYPES):
+            raise UsageError(f"unknown EWS auth '{self.auth}'", hint=", ".join(sorted(AUTH_TYPES)))
         self.folder = opts.get("folder", "inbox").lower()
         self.done_path = opts.get("done", DEFAULT_DONE)
         self.rejected_path = opts.get("rejected", DEFAULT_REJECTED)
@@ -86,6 +110,9 @@ class EwsSource:
 
     def _credentials(self) -> Any:
         import exchangelib
+
+        if self.auth in ("kerberos", "sspi"):
+            return None  # the process's own Windows / Kerberos identity
 
         if self.auth == "oauth":
             return exchangelib.OAuth2Credentials(
@@ -108,12 +135,8 @@ class EwsSource:
             raise ConfigError(
                 "the ews: source needs exchangelib: pip install 'docauto[ews]'"
             ) from None
-        auth_type = {
-            "ntlm": exchangelib.NTLM,
-            "basic": exchangelib.BASIC,
-            "oauth": exchangelib.OAUTH2,
-            None: None,
-        }[self.auth]
+        auth_type = _auth_type(exchangelib, self.auth)
+        _use_os_trust_store()
         config = exchangelib.Configuration(
             service_endpoint=self.endpoint,
             credentials=self._credentials(),
@@ -148,26 +171,42 @@ class EwsSource:
                 raise TransientMailError(
                     "Exchange is busy (ErrorServerBusy)", retry_after=wait
                 ) from None
-            except ews_errors.UnauthorizedError:
-                raise MailError(
-                    f"Exchange refused the login for {self.mailbox}",
+            except ews_errors.UnauthorizedError as exc:
+                raise PermanentMailError(
+                    f"Exchange afviste login for {self.mailbox}: {_said(exc)}",
                     hint="check DOCAUTO_EWS_USERNAME / DOCAUTO_EWS_PASSWORD and auth=",
                 ) from None
             except ews_errors.ErrorItemNotFound:
                 raise _NotFound() from None
             except ews_errors.ResponseMessageError as exc:
-                raise MailError(f"Exchange refused the operation ({type(exc).__name__})") from None
-            except (ews_errors.TransportError, ews_errors.CASError, OSError) as exc:
-                self._account = None
-                raise TransientMailError(f"Exchange unreachable ({type(exc).__name__})") from None
-            except Exception as exc:  # requests' ConnectionError/Timeout are OSErrors? not all
-                if type(exc).__module__.startswith(("requests", "urllib3")):
-                    self._account = None
-                    raise TransientMailError(
-                        f"Exchange unreachable ({type(exc).__name__})"
-                    ) from None
-                raise
+                raise self._refused(exc) from None
+            except Exception as exc:
+                raise self._unreachable(exc) from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _refused(self, exc: Exception) -> MailError:
+        name = type(exc).__name__
+        text = f"Exchange afviste handlingen for {self.mailbox}: {name}: {_said(exc)}"
+        if name in _PERMANENT:
+            return PermanentMailError(
+                text,
+                hint="the service account needs FullAccess (or ApplicationImpersonation) on "
+                "the mailbox; check the address",
+            )
+        return MailError(text)
+
+    def _unreachable(self, exc: Exception) -> Exception:
+        """Network trouble is temporary; a certificate the OS store does not trust is not."""
+        from exchangelib import errors as ews_errors
+
+        problem = certificate_problem(exc)
+        if problem:
+            return certificate_error(urlsplit(self.endpoint).hostname or self.endpoint, problem)
+        network = isinstance(exc, ews_errors.TransportError | ews_errors.CASError | OSError)
+        if network or type(exc).__module__.startswith(("requests", "urllib3")):
+            self._account = None
+            return TransientMailError(f"Exchange unreachable ({type(exc).__name__})")
+        return exc
 
     def _inbox(self) -> Any:
         if self._source_folder is None:
@@ -277,7 +316,7 @@ class EwsSource:
         self._moved.add(item_id)
         for r in result or []:
             if isinstance(r, Exception) and type(r).__name__ != "ErrorItemNotFound":
-                raise MailError(f"Exchange could not move the mail ({type(r).__name__})")
+                raise self._refused(r)
 
     def _retry_moves(self) -> None:
         done = self.state.get("done", {})
@@ -291,11 +330,14 @@ class EwsSource:
         from exchangelib import Message
 
         from docauto.mail.receipts import receipt_allowed
+        from docauto.mail.state import receipt_key
 
         if not receipt_allowed(item.raw):
             return
         if "From" not in message:
             message["From"] = self.mailbox
+        if not self.state.claim_receipt(receipt_key(item.id, message)):
+            return  # at most one receipt per mail, whatever is retried
         account = self._connect()
         sent = self._call(lambda: account.sent)
         mail = Message(account=account, folder=sent, mime_content=message.as_bytes())
@@ -309,6 +351,37 @@ class EwsSource:
                 account.protocol.close()
             except Exception:
                 pass
+
+
+def _said(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
+def _auth_type(exchangelib: Any, auth: str | None) -> Any:
+    if auth is None:
+        return None
+    name, extra = AUTH_TYPES[auth]
+    from exchangelib import transport
+
+    if auth in ("kerberos", "sspi") and getattr(exchangelib, name) not in transport.AUTH_TYPE_MAP:
+        raise ConfigError(
+            f"EWS auth={auth} needs its plugin: pip install 'docauto[{extra}]'",
+            hint="sspi works on Windows only",
+        )
+    return getattr(exchangelib, name)
+
+
+def _use_os_trust_store() -> None:
+    """exchangelib talks through requests, which trusts certifi's public CAs only; an
+    Exchange Server certificate from the municipality's own CA is in the OS store."""
+    from exchangelib.protocol import BaseProtocol
+
+    from docauto.mail.sources.tls import requests_adapter_class
+
+    if not getattr(BaseProtocol.HTTP_ADAPTER_CLS, "docauto_trust_store", False):
+        adapter = requests_adapter_class()
+        adapter.docauto_trust_store = True
+        BaseProtocol.HTTP_ADAPTER_CLS = adapter
 
 
 class _NotFound(MailError):

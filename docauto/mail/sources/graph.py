@@ -14,6 +14,15 @@ Immutable ids (``Prefer: IdType="ImmutableId"``) keep a message's id stable acro
 429 and 503 answers are retried after their Retry-After; paging links are only followed on the
 Graph host itself, so the token never goes elsewhere.
 
+Errors: 401/403 (a missing permission such as Mail.Send, a refused app), an unknown mailbox,
+``MailboxNotEnabledForRESTAPI`` (on-premises or inactive mailbox) and certificate failures are
+permanent (exit 1 with Graph's own code and message; watch mode stops); 429/503/504 are
+waited out. A receipt is recorded before ``sendMail`` and that call is never repeated after a
+503/504, so no mail gets two receipts. TLS verifies against the OS trust store (truststore).
+The token's scope is the Graph host's own (national clouds: set DOCAUTO_GRAPH_BASE_URL and
+DOCAUTO_GRAPH_LOGIN_URL, e.g. https://graph.microsoft.us/v1.0 and
+https://login.microsoftonline.us).
+
 Options: done=PATH, rejected=PATH (folder paths under the mailbox root, created when missing;
 default docauto/Registreret and docauto/Afvist), done_id=ID, rejected_id=ID (folder ids
 instead), since=YYYY-MM-DD (ignore older mail), state=PATH. DOCAUTO_GRAPH_BASE_URL overrides https://graph.microsoft.com/v1.0.
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -34,12 +44,34 @@ from typing import Any
 from docauto.errors import MailError, UsageError
 from docauto.mail import credentials
 from docauto.mail.sources import DEFAULT_DONE, DEFAULT_REJECTED, SourceItem, spec_options
-from docauto.mail.sources.retry import TransientMailError, parse_retry_after
+from docauto.mail.sources.retry import PermanentMailError, TransientMailError, parse_retry_after
 from docauto.mail.sources.since import parse_since
+from docauto.mail.sources.tls import certificate_error, certificate_problem, ssl_context
 from docauto.mail.state import SourceState, state_path_for
 
 DEFAULT_BASE = "https://graph.microsoft.com/v1.0"
 PAGE_SIZE = 50
+# A form-like attachment in the MIME; without one, the attachment list is asked for links.
+_FORM_NAME = re.compile(rb"(?i)name\*?=[^\r\n;]*\.(?:xlsx|xlsm|xls|csv|txt|docx|doc)\b")
+REFERENCE = "#microsoft.graph.referenceAttachment"
+# What each kind of request needs, for the message when Graph answers 403.
+_PERMISSION = (
+    ("/sendMail", "Mail.Send"),
+    ("/send", "Mail.Send"),
+    ("/move", "Mail.ReadWrite"),
+    ("/childFolders", "Mail.ReadWrite"),
+)
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def graph_scope(base: str) -> str:
+    """The ``.default`` scope of the Graph host in use: a national cloud's own host
+    (graph.microsoft.us, dod-graph.microsoft.us, microsoftgraph.chinacloudapi.cn), since a
+    token for the global host gets 401 there. A loopback test server stands for the global."""
+    parts = urllib.parse.urlsplit(base)
+    if not parts.hostname or parts.hostname in _LOOPBACK:
+        return "https://graph.microsoft.com/.default"
+    return f"https://{parts.hostname}/.default"
 
 
 class GraphSource:
@@ -81,7 +113,7 @@ class GraphSource:
         if static:
             return static
         if self._token_provider is None:
-            self._token_provider = msauth.AppTokenProvider("https://graph.microsoft.com/.default")
+            self._token_provider = msauth.AppTokenProvider(graph_scope(self.base))
         return self._token_provider.token()
 
     def _url(self, path_or_url: str) -> str:
@@ -105,7 +137,10 @@ class GraphSource:
         content_type: str = "application/json",
         headers: dict[str, str] | None = None,
         expect_json: bool = True,
+        retry: bool = True,
     ) -> tuple[int, Any]:
+        """One Graph call. ``retry=False`` for what must not happen twice (sending a receipt):
+        a 503/504 there may still have been carried out, so it is not repeated."""
         url = self._url(path)
         data = (
             raw_body
@@ -125,24 +160,29 @@ class GraphSource:
             if data is not None:
                 req.add_header("Content-Type", content_type)
             try:
-                with urllib.request.urlopen(req, timeout=120) as resp:
+                with urllib.request.urlopen(req, timeout=120, context=self._ssl()) as resp:
                     payload = resp.read()
                     status = resp.status
             except urllib.error.HTTPError as exc:
                 status, payload = exc.code, exc.read()
                 if status in (429, 503, 504):
                     wait = parse_retry_after(exc.headers.get("Retry-After"))
-                    if attempt < self.retries and (wait or 0) <= self.max_retry_wait:
+                    again = retry or status == 429  # 429: refused before doing anything
+                    if again and attempt < self.retries and (wait or 0) <= self.max_retry_wait:
                         # Graph asks for exactly this pause; without a header, back off ourselves.
                         self._sleep(
                             wait if wait is not None else min(2**attempt, self.max_retry_wait)
                         )
                         continue
                     raise TransientMailError(
-                        f"Graph throttled {method} (HTTP {status})", retry_after=wait
+                        f"Graph throttled {method} (HTTP {status} {_code(payload)})",
+                        retry_after=wait,
                     ) from None
-                raise self._error(method, status, payload) from None
+                raise self._error(method, path, status, payload) from None
             except (urllib.error.URLError, OSError) as exc:
+                problem = certificate_problem(exc)
+                if problem:
+                    raise certificate_error(urllib.parse.urlsplit(url).netloc, problem) from None
                 raise TransientMailError(
                     f"Graph unreachable ({getattr(exc, 'reason', exc)})"
                 ) from None
@@ -151,24 +191,35 @@ class GraphSource:
             return status, (json.loads(payload) if payload else {})
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _error(self, method: str, status: int, payload: bytes) -> MailError:
-        try:
-            err = json.loads(payload).get("error", {})
-        except (ValueError, AttributeError):
-            err = {}
-        code = err.get("code", "")
+    def _ssl(self):
+        if getattr(self, "_context", None) is None:
+            self._context = ssl_context()
+        return self._context
+
+    def _error(self, method: str, path: str, status: int, payload: bytes) -> MailError:
+        """Graph's answer as an error: its own code and message, for IT."""
+        code, text = _code(payload), _message(payload)
+        said = f"HTTP {status} {code}" + (f": {text}" if text else "")
         if status == 410:
             return _DeltaExpired(code)
         if status in (500, 502):
-            return TransientMailError(f"Graph server error on {method} (HTTP {status} {code})")
-        if status in (401, 403):
-            return MailError(
-                f"Graph refused access to {self.mailbox} (HTTP {status} {code})",
-                hint="check Mail.ReadWrite consent and the application access policy",
-            )
-        if status == 404:
+            return TransientMailError(f"Graph server error on {method} ({said})")
+        if status == 404 and code in ("ErrorItemNotFound", ""):
             return _NotFound(code)
-        return MailError(f"Graph {method} failed (HTTP {status} {code})")
+        if status in (401, 403):
+            need = next((perm for part, perm in _PERMISSION if part in path), "Mail.ReadWrite")
+            return PermanentMailError(
+                f"Graph afviste adgangen til {self.mailbox} ({method} {_short(path)}; {said})",
+                hint=f"the app needs the {need} application permission with admin consent, "
+                "and the mailbox in its application access policy / RBAC scope",
+            )
+        if code == "MailboxNotEnabledForRESTAPI":
+            return PermanentMailError(
+                f"Postkassen {self.mailbox} kan ikke læses gennem Graph ({said})",
+                hint="an on-premises, inactive or soft-deleted mailbox: use ews: for Exchange "
+                "Server, or check the address",
+            )
+        return PermanentMailError(f"Graph {method} {_short(path)} mislykkedes ({said})")
 
     # --- folders ----------------------------------------------------------------------------
 
@@ -224,7 +275,7 @@ class GraphSource:
                 )
                 parent = made["id"]
             else:
-                raise MailError(f"Graph folder '{path}' not found in {self.mailbox}")
+                raise PermanentMailError(f"Graph folder '{path}' not found in {self.mailbox}")
         self._remember_folder(path, parent)
         return parent
 
@@ -256,7 +307,9 @@ class GraphSource:
                 )
             except _DeltaExpired:
                 if not link:
-                    raise MailError("Graph refused the initial delta request (410)") from None
+                    raise PermanentMailError(
+                        "Graph refused the initial delta request (410)"
+                    ) from None
                 # The sync state expired: start a full round; handled mail is no longer in
                 # the folder, and the registry drops anything it has already seen.
                 self.state.set("delta_link", None)
@@ -292,7 +345,29 @@ class GraphSource:
             except _NotFound:
                 self._dequeue(mid)  # deleted or moved away by a person meanwhile
                 continue
-            yield SourceItem(id=mid, raw=raw, name=f"graph:{self.folder}/{mid[-12:]}")
+            yield SourceItem(
+                id=mid,
+                raw=raw,
+                name=f"graph:{self.folder}/{mid[-12:]}",
+                links=self._reference_attachments(mid, raw),
+            )
+
+    def _reference_attachments(self, mid: str, raw: bytes) -> tuple[str, ...]:
+        """Names of cloud links attached instead of files (Outlook's "share a link"): they are
+        not in the MIME, so a mail without a form attachment has its attachment list read."""
+        if _FORM_NAME.search(raw[:2_000_000]):
+            return ()
+        try:
+            _, found = self._request(
+                "GET", f"{self._mbx()}/messages/{urllib.parse.quote(mid)}/attachments?$select=name"
+            )
+        except _NotFound:
+            return ()
+        return tuple(
+            str(a.get("name") or "link")[:200]
+            for a in found.get("value", [])
+            if a.get("@odata.type") == REFERENCE
+        )
 
     def _dequeue(self, mid: str) -> None:
         queue = self.state.get("queue", {})
@@ -330,21 +405,49 @@ class GraphSource:
     def reply(self, item: SourceItem, message: EmailMessage) -> None:
         """Send the receipt from the mailbox (needs Mail.Send): Graph takes MIME, base64."""
         from docauto.mail.receipts import receipt_allowed
+        from docauto.mail.state import receipt_key
 
         if not receipt_allowed(item.raw):
             return
         if "From" not in message:
             message["From"] = self.mailbox
+        # Recorded before sending and never retried after a 503/504 (Graph may have sent it):
+        # at most one receipt per mail.
+        if not self.state.claim_receipt(receipt_key(item.id, message)):
+            return
         self._request(
             "POST",
             f"{self._mbx()}/sendMail",
             raw_body=base64.b64encode(message.as_bytes()),
             content_type="text/plain",
             expect_json=False,
+            retry=False,
         )
 
     def close(self) -> None:
         pass
+
+
+def _json_error(payload: bytes) -> dict:
+    try:
+        err = json.loads(payload).get("error", {})
+    except (ValueError, AttributeError):
+        return {}
+    return err if isinstance(err, dict) else {}
+
+
+def _code(payload: bytes) -> str:
+    return str(_json_error(payload).get("code", ""))[:100]
+
+
+def _message(payload: bytes) -> str:
+    return " ".join(str(_json_error(payload).get("message", "")).split())[:300]
+
+
+def _short(path: str) -> str:
+    # The request without ids and query: "/users/…/messages/…/move".
+    path = urllib.parse.urlsplit(path).path
+    return re.sub(r"/(messages|mailFolders|childFolders|users)/[^/]+", r"/\1/…", path)
 
 
 class _DeltaExpired(MailError):

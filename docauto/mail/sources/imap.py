@@ -26,11 +26,12 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from docauto.errors import MailError, UsageError
+from docauto.errors import UsageError
 from docauto.mail import credentials
 from docauto.mail.sources import DEFAULT_DONE, DEFAULT_REJECTED, SourceItem, spec_options
-from docauto.mail.sources.retry import TransientMailError
+from docauto.mail.sources.retry import PermanentMailError, TransientMailError
 from docauto.mail.sources.since import parse_since
+from docauto.mail.sources.tls import certificate_error, ssl_context
 from docauto.mail.state import SourceState, state_path_for
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -69,6 +70,27 @@ def _response_code(data: list) -> str:
     )
     m = re.search(r"\[([A-Z-]+)", text)
     return m.group(1) if m else ""
+
+
+def _server_text(data: object) -> str:
+    """The server's own words from a tagged response or an imaplib error, for IT."""
+    items = data if isinstance(data, list) else [data]
+    parts = []
+    for d in items:
+        if isinstance(d, bytes):
+            parts.append(d.decode("utf-8", "replace"))
+        elif d is not None:
+            parts.append(str(d))
+    text = " ".join(p for p in parts if p).strip()
+    return re.sub(r"^b?['\"]|['\"]$", "", text)[:300]
+
+
+def _hint(code: str) -> str | None:
+    if code in ("NOPERM", "AUTHORIZATIONFAILED"):
+        return "give the mailbox user the right to create folders and move (ACL: i, t, e, k)"
+    if code in ("NONEXISTENT", "TRYCREATE"):
+        return "check the folder name in the source spec"
+    return None
 
 
 class ImapSource:
@@ -117,7 +139,7 @@ class ImapSource:
     def _connect(self) -> imaplib.IMAP4:
         if self._conn is not None:
             return self._conn
-        ctx = ssl.create_default_context()
+        ctx = ssl_context()
         try:
             if self.tls:
                 conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
@@ -129,16 +151,14 @@ class ImapSource:
                     conn.starttls(ssl_context=ctx)
                 elif not self.loopback:
                     conn.shutdown()
-                    raise MailError(
+                    raise PermanentMailError(
                         f"{self.host} offers no STARTTLS; docauto will not send the "
                         "password unencrypted",
                         hint="use imaps://",
                     )
         except ssl.SSLCertVerificationError as exc:
             # Not transient: a wrong or self-signed certificate does not heal by waiting.
-            raise MailError(
-                f"TLS certificate of {self.host} not trusted ({exc.verify_message})"
-            ) from None
+            raise certificate_error(self.host, exc.verify_message or str(exc)) from None
         except (OSError, imaplib.IMAP4.abort) as exc:
             raise TransientMailError(
                 f"IMAP server {self.host}:{self.port} unreachable ({exc})"
@@ -159,8 +179,8 @@ class ImapSource:
             code = _response_code([str(exc)])
             if code in _TRANSIENT_CODES:
                 raise TransientMailError(f"IMAP server busy at login ({code})") from None
-            raise MailError(
-                f"IMAP login as {self.user} refused by {self.host}",
+            raise PermanentMailError(
+                f"IMAP-serveren {self.host} afviste login som {self.user}: {_server_text(exc)}",
                 hint="check the user name and DOCAUTO_IMAP_PASSWORD / the token",
             ) from None
         typ, data = conn.capability()
@@ -193,12 +213,19 @@ class ImapSource:
             self._drop()
             raise TransientMailError(f"IMAP connection lost during {what} ({exc})") from None
         except imaplib.IMAP4.error as exc:
-            raise MailError(f"IMAP {what} failed ({exc})") from None
+            raise PermanentMailError(
+                f"IMAP-serveren {self.host} afviste {what} for {self.user}: {_server_text(exc)}"
+            ) from None
         if typ != "OK":
             code = _response_code(data)
             if code in _TRANSIENT_CODES:
                 raise TransientMailError(f"IMAP server busy during {what} ({code})")
-            raise MailError(f"IMAP {what} refused ({code or typ})")
+            # NO/BAD that waiting does not change: no right to move (ACL), an unknown folder.
+            raise PermanentMailError(
+                f"IMAP-serveren {self.host} afviste {what} for {self.user}: "
+                f"{_server_text(data) or typ}",
+                hint=_hint(code),
+            )
         return data
 
     def _drop(self) -> None:
@@ -221,8 +248,10 @@ class ImapSource:
         if not (typ == "OK" and data and data[0]):
             typ, data = conn.create(box)
             if typ != "OK" and "ALREADYEXISTS" not in _response_code(data):
-                raise MailError(
-                    f"cannot create IMAP folder '{name}' ({_response_code(data) or typ})"
+                raise PermanentMailError(
+                    f"IMAP-serveren {self.host} afviste at oprette mappen '{name}' for "
+                    f"{self.user}: {_server_text(data) or typ}",
+                    hint=_hint(_response_code(data)),
                 )
             conn.subscribe(box)  # so Outlook and webmail show it
         self._created.add(name)
@@ -312,11 +341,14 @@ class ImapSource:
 
     def reply(self, item: SourceItem, message: EmailMessage) -> None:
         from docauto.mail.receipts import receipt_allowed
+        from docauto.mail.state import receipt_key
 
         if not receipt_allowed(item.raw):
             return
         if "From" not in message:
             message["From"] = self.user if "@" in self.user else f"{self.user}@{self.host}"
+        if not self.state.claim_receipt(receipt_key(item.id, message)):
+            return  # sent (or tried) before: at most one receipt per mail
         if self.smtp:
             self._send_smtp(message)
             return
@@ -336,7 +368,7 @@ class ImapSource:
 
         host, _, port_text = self.smtp.partition(":")
         port = int(port_text or 587)
-        ctx = ssl.create_default_context()
+        ctx = ssl_context()
         try:
             if port == 465:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, context=ctx, timeout=self.timeout)
@@ -347,7 +379,7 @@ class ImapSource:
                     smtp.starttls(context=ctx)
                     smtp.ehlo()
                 elif host not in LOOPBACK:
-                    raise MailError(f"SMTP server {host} offers no STARTTLS")
+                    raise PermanentMailError(f"SMTP server {host} offers no STARTTLS")
             with smtp:
                 if smtp.has_extn("auth"):
                     if self.auth == "xoauth2":
@@ -367,10 +399,12 @@ class ImapSource:
                             ),
                         )
                 smtp.send_message(message)
+        except ssl.SSLCertVerificationError as exc:
+            raise certificate_error(host, exc.verify_message or str(exc)) from None
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             raise TransientMailError(f"SMTP server {host} unreachable ({exc})") from None
         except smtplib.SMTPException as exc:
-            raise MailError(f"SMTP server {host} refused the receipt ({exc})") from None
+            raise PermanentMailError(f"SMTP-serveren {host} afviste kvitteringen: {exc}") from None
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

@@ -25,7 +25,7 @@ from typing import Any
 
 from docauto.errors import ConfigError, MailError
 from docauto.mail import credentials
-from docauto.mail.sources.retry import TransientMailError, parse_retry_after
+from docauto.mail.sources.retry import PermanentMailError, TransientMailError, parse_retry_after
 
 DEFAULT_LOGIN = "https://login.microsoftonline.com"
 
@@ -58,8 +58,10 @@ class UrllibHttpClient:
         return url
 
     def _send(self, req: urllib.request.Request) -> _Response:
+        from docauto.mail.sources.tls import certificate_error, certificate_problem, ssl_context
+
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with urllib.request.urlopen(req, timeout=self.timeout, context=ssl_context()) as resp:
                 return _Response(
                     resp.status, resp.read().decode("utf-8", "replace"), dict(resp.headers)
                 )
@@ -68,6 +70,10 @@ class UrllibHttpClient:
                 exc.code, exc.read().decode("utf-8", "replace"), dict(exc.headers or {})
             )
         except (urllib.error.URLError, OSError) as exc:
+            problem = certificate_problem(exc)
+            if problem:
+                host = urllib.parse.urlsplit(req.full_url).netloc
+                raise certificate_error(host, problem) from None
             raise TransientMailError(
                 f"Microsoft login unreachable ({getattr(exc, 'reason', exc)})"
             ) from None
@@ -125,7 +131,8 @@ def _client_credential(prefix: str) -> Any:
             raise ConfigError(
                 f"certificate {path} must hold the private key and the certificate (PEM)"
             )
-        # msal derives the SHA-256 thumbprint from the public certificate (msal >= 1.35).
+        # msal derives the SHA-256 thumbprint from the public certificate; msal before 1.35
+        # could not sign in with a PEM without thumbprint (pyproject requires >= 1.35).
         cred = {"private_key": text, "public_certificate": text}
     if passphrase:
         cred["passphrase"] = passphrase
@@ -196,8 +203,8 @@ class AppTokenProvider:
                 f"Microsoft login failed temporarily: {code}",
                 retry_after=parse_retry_after(str(result.get("retry_after") or "")),
             )
-        raise MailError(
-            f"Microsoft login refused the app: {code}" + (f" ({desc[0]})" if desc else ""),
+        raise PermanentMailError(
+            f"Microsoft-login afviste appen: {code}" + (f" ({desc[0]})" if desc else ""),
             hint="check tenant id, client id and secret/certificate",
         )
 

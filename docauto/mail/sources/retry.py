@@ -2,8 +2,8 @@
 
 A source raises TransientMailError for what will probably pass by itself (a dropped
 connection, a timeout, throttling with or without a Retry-After); watch mode catches it, waits
-and tries again. Everything else (bad credentials, an unknown folder) is a plain MailError that
-stops the run, because retrying it only fills the server's log.
+and tries again. PermanentMailError (bad credentials, missing permissions, an unknown folder,
+an untrusted certificate) stops the run, because retrying it only fills the server's log.
 """
 
 from __future__ import annotations
@@ -15,6 +15,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from docauto.errors import MailError
+
+
+class PermanentMailError(MailError):
+    """The server said no in a way that waiting does not change: missing permissions, refused
+    credentials, an unknown mailbox or folder, an untrusted certificate. The run ends with
+    exit 1 and the server's own words; watch mode stops instead of retrying."""
 
 
 class TransientMailError(MailError):

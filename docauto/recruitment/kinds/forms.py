@@ -285,11 +285,11 @@ def build_form(
     rows.extend((name, str(texts.get("kolonner", {}).get(name, ""))) for name in columns)
     for label, value in rows:
         guide.append([label or None, value or None])
-        for cell in guide[guide.max_row]:
+        for cell in (guide.cell(guide._current_row, c) for c in (1, 2)):  # not max_row: O(n)
             if isinstance(cell.value, str):
                 cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        guide.cell(row=guide.max_row, column=1).font = Font(bold=True)
+        guide.cell(row=guide._current_row, column=1).font = Font(bold=True)
     guide["B1"].font = Font(bold=True, size=14)
     guide["B5"].font = Font(bold=True)
     guide.protection.sheet = True

@@ -1,0 +1,421 @@
+"""Edit an .xlsx in place: append rows to and change cells of a few worksheets, copying every
+other part of the package byte for byte.
+
+openpyxl rewrites a whole workbook from its own model, and drops what it does not model
+(pictures, shapes, slicers, sparklines, threaded comments, x14 validations in ``extLst``...).
+Here the package is a zip of parts: a part nobody changed is copied as its compressed bytes,
+unread; a changed worksheet is rewritten as text, and only between and around its rows: the
+rows before the new ones are copied as they are, and what follows ``</sheetData>`` (filters,
+validations, conditional formats, ``extLst``) is kept except for the ranges that must grow.
+
+Written cells are inline strings (``t="inlineStr"``), so ``sharedStrings.xml`` is not rewritten;
+text is always a string, never a formula. A new cell takes the style of the cell above it.
+Rows below the data that total it (an Excel table's totals row, or a row of ``SUM``s HR typed)
+move down to stay below the new rows, their ranges grown to cover them.
+
+The grammar handled is the one Excel, LibreOffice, openpyxl and the OpenXML SDK write
+(optionally namespace-prefixed elements, rows and cells with or without ``r``).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+import struct
+import zipfile
+from datetime import date, datetime, time, timedelta
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKSHEET_TYPE = DOC_REL_NS + "/worksheet"
+TABLE_TYPE = DOC_REL_NS + "/table"
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+MAX_CELL_TEXT = 32_000  # Excel's limit is 32,767 characters per cell
+# Fast deflate: a changed sheet is compressed on every save; size grows ~15% over level 6.
+COMPRESS_LEVEL = 1
+
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_REF = re.compile(rb"^\$?([A-Z]{1,3})\$?(\d+)$")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_UNESCAPE_X = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
+_AGGREGATE = re.compile(
+    rb"\b(SUM|SUBTOTAL|AGGREGATE|COUNTA?|COUNTBLANK|COUNTIFS?|SUMIFS?|AVERAGE|AVERAGEIFS?|MAX|MIN)\s*\(",
+    re.I,
+)
+_DATE_CODES = set(range(14, 23)) | {45, 46, 47}
+_EPOCH = datetime(1899, 12, 30)
+_EPOCH_1904 = datetime(1904, 1, 1)
+
+
+class PackageError(Exception):
+    """The file is not an .xlsx this module can edit (message in Danish for the user)."""
+
+
+# -- small helpers -----------------------------------------------------------------------------
+
+
+def attrs(tag: bytes) -> dict[str, str]:
+    """The attributes of an element's start tag (or of the text inside it)."""
+    return {
+        k.decode(): _unescape((v1 if v1 is not None else v2).decode("utf-8"))
+        for k, v1, v2 in _ATTR.findall(tag)
+    }
+
+
+def _unescape(text: str) -> str:
+    if "&" not in text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e.startswith("#x"):
+            return chr(int(e[2:], 16))
+        if e.startswith("#"):
+            return chr(int(e[1:]))
+        return {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}[e]
+
+    return _ENTITY.sub(one, text)
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def col_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """'$B$12' -> (column 2, row 12)."""
+    m = _REF.match(ref.encode())
+    if not m:
+        raise ValueError(ref)
+    return col_index(m.group(1).decode()), int(m.group(2))
+
+
+def clean_text(text: str) -> str:
+    """Text an .xlsx can hold: no surrogates (a broken mail header's bytes become the UTF-8
+    they usually were, or U+FFFD), no control characters, at most Excel's cell size."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        if all(not 0xD800 <= ord(ch) < 0xDC80 for ch in text):
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        else:
+            text = text.encode("utf-8", "replace").decode("utf-8")
+    return _ILLEGAL.sub("", text)[:MAX_CELL_TEXT]
+
+
+def text_xml(text: str) -> bytes:
+    """Escaped element text. A literal ``_xHHHH_`` is written as it is, as openpyxl writes it:
+    the programs that read the registry read it back unchanged."""
+    return _xml_escape(text).encode("utf-8")
+
+
+def _decode_text(raw: bytes) -> str:
+    text = _unescape(raw.decode("utf-8"))
+    if "_x" in text:
+        text = _UNESCAPE_X.sub(lambda m: chr(int(m.group(1), 16)), text)
+    return text
+
+
+def excel_serial(value: datetime | date, date1904: bool = False) -> float:
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time())
+    delta: timedelta = value.replace(tzinfo=None) - (_EPOCH_1904 if date1904 else _EPOCH)
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+# -- the package ---------------------------------------------------------------------------------
+
+
+def _strip_zip64(extra: bytes) -> bytes:
+    out = b""
+    i = 0
+    while i + 4 <= len(extra):
+        hid, size = struct.unpack("<HH", extra[i : i + 4])
+        if hid != 0x0001:
+            out += extra[i : i + 4 + size]
+        i += 4 + size
+    return out
+
+
+class Package:
+    """A zip package opened for in-place changes; ``save_to`` writes the changed copy."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self._zf = zipfile.ZipFile(self.path)
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise PackageError(f"filen er ikke en gyldig .xlsx ({exc})") from None
+        self._infos = self._zf.infolist()
+        self._names = {i.filename for i in self._infos}
+        self._changed: dict[str, bytes] = {}
+        self._added: list[str] = []
+
+    def close(self) -> None:
+        self._zf.close()
+
+    def has(self, name: str) -> bool:
+        return name in self._names or name in self._changed
+
+    def read(self, name: str) -> bytes:
+        if name in self._changed:
+            return self._changed[name]
+        try:
+            return self._zf.read(name)
+        except KeyError:
+            raise PackageError(f"delen {name} mangler i filen") from None
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise PackageError(f"delen {name} kan ikke læses ({exc})") from None
+
+    def write(self, name: str, data: bytes) -> None:
+        if name not in self._names and name not in self._changed:
+            self._added.append(name)
+        self._changed[name] = data
+
+    @property
+    def changed(self) -> list[str]:
+        return sorted(self._changed)
+
+    def save_to(self, dest: Path) -> None:
+        """Unchanged parts as their compressed bytes, in their order; changed ones deflated."""
+        with open(self.path, "rb") as src, zipfile.ZipFile(dest, "w") as out:
+            for info in self._infos:
+                if info.filename in self._changed:
+                    self._write_new(out, info.filename, info)
+                else:
+                    _copy_raw(src, info, out)
+            for name in self._added:
+                self._write_new(out, name, None)
+
+    def _write_new(self, out: zipfile.ZipFile, name: str, old: zipfile.ZipInfo | None) -> None:
+        info = zipfile.ZipInfo(name, date_time=old.date_time if old else (1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        if old is not None:
+            info.external_attr = old.external_attr
+        out.writestr(info, self._changed[name], compresslevel=COMPRESS_LEVEL)
+
+
+def _copy_raw(src: Any, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    src.seek(info.header_offset)
+    header = src.read(30)
+    if header[:4] != b"PK\x03\x04":
+        raise PackageError(f"delen {info.filename} er beskadiget")
+    n, m = struct.unpack("<HH", header[26:30])
+    src.seek(info.header_offset + 30 + n + m)
+    data = src.read(info.compress_size)
+    new = copy.copy(info)
+    new.flag_bits &= ~0x08  # sizes go in the local header; no data descriptor follows
+    new.extra = _strip_zip64(info.extra)
+    new.header_offset = out.fp.tell()  # type: ignore[union-attr]
+    out.fp.write(new.FileHeader(None))  # type: ignore[union-attr]
+    out.fp.write(data)  # type: ignore[union-attr]
+    out.filelist.append(new)
+    out.NameToInfo[new.filename] = new
+    out.start_dir = out.fp.tell()  # type: ignore[union-attr, attr-defined]
+    out._didModify = True  # type: ignore[attr-defined]
+
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = []
+    for piece in (str(PurePosixPath(base_part).parent) + "/" + target).split("/"):
+        if piece in ("", "."):
+            continue
+        if piece == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def rels_part(part: str) -> str:
+    p = PurePosixPath(part)
+    return str(p.parent / "_rels" / (p.name + ".rels"))
+
+
+def relationships(pkg: Package, part: str) -> list[dict[str, str]]:
+    """The relationships of ``part`` with ``Target`` resolved to a part name (``part``)."""
+    name = rels_part(part)
+    if not pkg.has(name):
+        return []
+    out = []
+    for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*?)/?>", pkg.read(name)):
+        a = attrs(m.group(1))
+        if a.get("TargetMode") != "External" and "Target" in a:
+            a["part"] = _resolve(part, a["Target"])
+        out.append(a)
+    return out
+
+
+# -- shared strings and styles ---------------------------------------------------------------
+
+
+def _si_text(si: bytes) -> str:
+    si = re.sub(rb"<(\w+:)?rPh\b.*?</(\w+:)?rPh>", b"", si, flags=re.S)
+    return "".join(
+        _decode_text(t) for t in re.findall(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", si, re.S)
+    )
+
+
+def read_shared_strings(data: bytes) -> list[str]:
+    return (
+        [
+            _si_text(m.group(1))
+            for m in re.finditer(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", data, re.S)
+        ]
+        if data
+        else []
+    )
+
+
+class Styles:
+    """cellXfs of styles.xml, and new ones derived from them (a date format, a quote prefix)."""
+
+    def __init__(self, pkg: Package, part: str | None) -> None:
+        self.pkg = pkg
+        self.part = part
+        self.data = pkg.read(part) if part else b""
+        self._derived: dict[tuple[int, str | None, bool], int] = {}
+        self.xfs: list[bytes] = []
+        self.numfmts: dict[int, str] = {}
+        m = re.search(rb"<((?:\w+:)?)cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", self.data, re.S)
+        self.prefix = m.group(1) if m else b""
+        if m:
+            self.xfs = re.findall(
+                rb"<(?:\w+:)?xf\b[^>]*?(?:/>|>.*?</(?:\w+:)?xf>)", m.group(2), re.S
+            )
+        for nm in re.finditer(rb"<(?:\w+:)?numFmt\b([^>]*?)/?>", self.data):
+            a = attrs(nm.group(1))
+            if a.get("numFmtId", "").isdigit():
+                self.numfmts[int(a["numFmtId"])] = a.get("formatCode", "")
+        self.changed = False
+
+    def _numfmt_id(self, index: int) -> int:
+        if not 0 <= index < len(self.xfs):
+            return 0
+        v = attrs(self.xfs[index].split(b">", 1)[0]).get("numFmtId", "0")
+        return int(v) if v.isdigit() else 0
+
+    def is_date(self, index: int) -> bool:
+        fid = self._numfmt_id(index)
+        if fid in _DATE_CODES:
+            return True
+        code = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", self.numfmts.get(fid, "")).lower()
+        return any(ch in code for ch in "dmyh") and "0" not in code.replace("00", "")
+
+    def derive(self, index: int, number_format: str | None, quote: bool) -> int:
+        """The index of an xf like ``index`` with that number format and/or quote prefix."""
+        key = (index, number_format, quote)
+        if key in self._derived:
+            return self._derived[key]
+        if not self.xfs:
+            return index
+        base = self.xfs[index] if 0 <= index < len(self.xfs) else self.xfs[0]
+        start, rest = re.match(rb"(<[^>]*?)(/?>.*)$", base, re.S).groups()  # type: ignore[union-attr]
+        start = re.sub(rb"\s(numFmtId|applyNumberFormat|quotePrefix)\s*=\s*\"[^\"]*\"", b"", start)
+        if number_format is not None:
+            start += b' numFmtId="%d" applyNumberFormat="1"' % self._format_id(number_format)
+        else:
+            start += b' numFmtId="%d"' % self._numfmt_id(index)
+        if quote:
+            start += b' quotePrefix="1"'
+        self.xfs.append(start + rest)
+        self.changed = True
+        self._derived[key] = len(self.xfs) - 1
+        return self._derived[key]
+
+    def _format_id(self, code: str) -> int:
+        for fid, existing in self.numfmts.items():
+            if existing == code:
+                return fid
+        fid = max([163, *self.numfmts]) + 1
+        self.numfmts[fid] = code
+        self._new_formats = [*getattr(self, "_new_formats", []), (fid, code)]
+        return fid
+
+    def flush(self) -> None:
+        if not self.changed or not self.part:
+            return
+        p = self.prefix
+        data = re.sub(
+            rb"(<(?:\w+:)?cellXfs\b)[^>]*>.*?(</(?:\w+:)?cellXfs>)",
+            lambda m: (
+                m.group(1) + b' count="%d">' % len(self.xfs) + b"".join(self.xfs) + m.group(2)
+            ),
+            self.data,
+            count=1,
+            flags=re.S,
+        )
+        new = getattr(self, "_new_formats", [])
+        if new:
+            items = b"".join(
+                b'<%snumFmt numFmtId="%d" formatCode="%s"/>' % (p, fid, _attr_xml(code))
+                for fid, code in new
+            )
+            if re.search(rb"<(?:\w+:)?numFmts\b[^>]*/>", data):
+                data = re.sub(
+                    rb"<(?:\w+:)?numFmts\b[^>]*/>",
+                    lambda m: (
+                        b'<%snumFmts count="%d">' % (p, len(new)) + items + b"</%snumFmts>" % p
+                    ),
+                    data,
+                    count=1,
+                )
+            elif re.search(rb"<(?:\w+:)?numFmts\b", data):
+                data = re.sub(
+                    rb"(<(?:\w+:)?numFmts\b[^>]*>)(.*?)(</(?:\w+:)?numFmts>)",
+                    lambda m: _grow_numfmts(m, items),
+                    data,
+                    count=1,
+                    flags=re.S,
+                )
+            else:
+                data = re.sub(
+                    rb"(<(?:\w+:)?styleSheet\b[^>]*>)",
+                    lambda m: (
+                        m.group(1)
+                        + b'<%snumFmts count="%d">' % (p, len(new))
+                        + items
+                        + b"</%snumFmts>" % p
+                    ),
+                    data,
+                    count=1,
+                )
+        self.pkg.write(self.part, data)
+
+
+def _grow_numfmts(m: re.Match[bytes], items: bytes) -> bytes:
+    start = re.sub(rb'\scount="\d+"', b"", m.group(1)[:-1])
+    body = m.group(2) + items
+    total = len(re.findall(rb"<(?:\w+:)?numFmt\b", body))
+    return start + b' count="%d">' % total + body + m.group(3)
+
+
+def _attr_xml(text: str) -> bytes:
+    return _xml_escape(text, {'"': "&quot;"}).encode("utf-8")

@@ -1,0 +1,599 @@
+"""One worksheet of a package, edited as text: rows appended, cells changed, the ranges that
+must grow grown. See ``docauto.registry.ooxml`` for why, and for the package around it.
+
+A sheet is three pieces: what comes before the rows (``head``, ends with ``<sheetData>``), the
+rows (``body``) and what follows them (``tail``, starts with ``</sheetData>``). Reading walks
+the rows with regular expressions, forwards for the header and backwards for the last used
+row, so appending to a sheet of 50,000 rows looks at a handful of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from docauto.registry.ooxml import (
+    Package,
+    PackageError,
+    Styles,
+    _decode_text,
+    _number_text,
+    attrs,
+    clean_text,
+    col_index,
+    col_letters,
+    excel_serial,
+    split_ref,
+    text_xml,
+)
+
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+DATE_FORMAT = "dd-mm-yyyy"
+_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+_CELL_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Z]{1,3})\$?(\d+)["']""")
+_ROW_NUM = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
+_STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
+_TYPE = re.compile(rb"""\st\s*=\s*["'](\w+)["']""")
+_A1 = re.compile(rb"(?<![A-Za-z0-9_.!'\]\[])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\d(A-Za-z_!])")
+_RANGE = re.compile(
+    rb"(?<![A-Za-z0-9_.!'\]\[])(\$?[A-Z]{1,3}\$?)(\d+):(\$?[A-Z]{1,3}\$?)(\d+)(?![\d(A-Za-z_!])"
+)
+_AGGREGATE = re.compile(
+    rb"\b(SUM|SUBTOTAL|AGGREGATE|COUNTA?|COUNTBLANK|COUNTIFS?|SUMIFS?|AVERAGE|AVERAGEIFS?|"
+    rb"MAX|MIN|_xlfn\.[A-Z.]+)\s*\(",
+    re.I,
+)
+
+
+_HAS_V = re.compile(rb"<(\w+:)?v>[^<]")
+_HAS_T = re.compile(rb"<(\w+:)?t\b[^>]*>[^<]")
+_HAS_F = re.compile(rb"<(\w+:)?f\b")
+_IS = re.compile(rb"<(?:\w+:)?is\b[^>]*>(.*?)</(?:\w+:)?is>", re.S)
+_RPH = re.compile(rb"<(\w+:)?rPh\b.*?</(\w+:)?rPh>", re.S)
+_T = re.compile(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", re.S)
+_V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_CELL_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _cell_pattern(pfx: bytes) -> re.Pattern[bytes]:
+    if pfx not in _CELL_PATTERNS:
+        _CELL_PATTERNS[pfx] = re.compile(rb"<%sc\b([^>]*?)(?:/>|>(.*?)</%sc>)" % (pfx, pfx), re.S)
+    return _CELL_PATTERNS[pfx]
+
+
+@dataclass
+class Cell:
+    col: int
+    start: bytes  # the start tag's attribute text
+    inner: bytes  # what is between <c ...> and </c> (b"" for <c .../>)
+
+    @property
+    def style(self) -> int:
+        m = _STYLE.search(self.start)
+        return int(m.group(1)) if m else 0
+
+    @property
+    def type(self) -> str:
+        m = _TYPE.search(self.start)
+        return m.group(1).decode() if m else "n"
+
+    def has_value(self) -> bool:
+        inner = self.inner
+        return bool(inner) and (
+            _HAS_V.search(inner) is not None
+            or _HAS_T.search(inner) is not None
+            or _HAS_F.search(inner) is not None
+        )
+
+    def formula(self) -> bytes:
+        m = re.search(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", self.inner, re.S)
+        return m.group(1) if m else b""
+
+
+@dataclass
+class Row:
+    num: int
+    start_tag: bytes  # attribute text of <row ...>
+    inner: bytes | None  # None: <row .../>
+    begin: int  # offsets of the element in the body
+    end: int
+    _cells: list[Cell] | None = field(default=None, repr=False)
+
+    def cells(self, pfx: bytes) -> list[Cell]:
+        if self._cells is None:
+            self._cells = _parse_cells(self.inner or b"", pfx)
+        return self._cells
+
+    def is_empty(self, pfx: bytes) -> bool:
+        return not any(c.has_value() for c in self.cells(pfx))
+
+
+def _parse_cells(inner: bytes, pfx: bytes) -> list[Cell]:
+    out: list[Cell] = []
+    col = 0
+    for m in _cell_pattern(pfx).finditer(inner):
+        ref = _CELL_REF.search(m.group(1))
+        col = col_index(ref.group(1).decode()) if ref else col + 1
+        out.append(Cell(col, m.group(1), m.group(2) or b""))
+    return out
+
+
+def cell_value(cell: Cell, shared: Any) -> Any:
+    """The value as text, number or bool (numbers are not turned into dates here)."""
+    t = cell.type
+    inner = cell.inner
+    if t == "inlineStr":
+        is_ = _IS.search(inner)
+        if not is_:
+            return None
+        body = _RPH.sub(b"", is_.group(1)) if b"rPh" in is_.group(1) else is_.group(1)
+        return "".join(_decode_text(x) for x in _T.findall(body))
+    v = _V.search(inner)
+    if not v:
+        return None
+    raw = v.group(1)
+    if t == "s":
+        try:
+            return shared()[int(raw)]
+        except (ValueError, IndexError):
+            return None
+    if t in ("str", "e"):
+        return _decode_text(raw)
+    if t == "b":
+        return raw.strip() == b"1"
+    try:
+        number = float(raw)
+    except ValueError:
+        return _decode_text(raw)
+    return int(number) if number.is_integer() and b"." not in raw and b"E" not in raw else number
+
+
+def shift_formula(formula: bytes, last_data: int, k: int) -> bytes:
+    """References below ``last_data`` move down k rows; a range ending at ``last_data``
+    grows by k rows (so a total of the data covers the new rows too)."""
+
+    def one_range(m: re.Match[bytes]) -> bytes:
+        r1, r2 = int(m.group(2)), int(m.group(4))
+        if r1 > last_data:
+            r1 += k
+        if r2 >= last_data:
+            r2 += k
+        return b"%s%d:%s%d" % (m.group(1), r1, m.group(3), r2)
+
+    parts = re.split(rb'("[^"]*")', formula)  # not inside string literals
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            placeholder: list[bytes] = []
+
+            def keep(m: re.Match[bytes], placeholder: list[bytes] = placeholder) -> bytes:
+                placeholder.append(one_range(m))
+                return b"\x00%d\x00" % (len(placeholder) - 1)
+
+            part = _RANGE.sub(keep, part)
+            part = _A1.sub(
+                lambda m: (
+                    m.group(1)
+                    + m.group(2)
+                    + m.group(3)
+                    + (b"%d" % (int(m.group(4)) + k) if int(m.group(4)) > last_data else m.group(4))
+                ),
+                part,
+            )
+            part = re.sub(
+                rb"\x00(\d+)\x00",
+                lambda m, placeholder=placeholder: placeholder[int(m.group(1))],
+                part,
+            )
+        out.append(part)
+    return b"".join(out)
+
+
+def _shift_ref(ref: str, last_data: int, k: int) -> str:
+    return shift_formula(ref.encode(), last_data, k).decode()
+
+
+class SheetEditor:
+    """Appends and updates for one worksheet part; ``render`` gives the new part."""
+
+    def __init__(self, pkg: Package, name: str, part: str) -> None:
+        self.pkg = pkg
+        self.name = name
+        self.part = part
+        data = pkg.read(part)
+        m = re.search(rb"<((?:\w+:)?)sheetData\b[^>]*?(/?)>", data)
+        if not m:
+            raise PackageError(f"arket '{name}' har ingen rækker (sheetData mangler)")
+        self.pfx = m.group(1)
+        if m.group(2):
+            self.head = data[: m.start()] + b"<%ssheetData>" % self.pfx
+            self.body = b""
+            self.tail = b"</%ssheetData>" % self.pfx + data[m.end() :]
+        else:
+            close = data.find(b"</%ssheetData>" % self.pfx, m.end())
+            if close < 0:
+                raise PackageError(f"arket '{name}' er beskadiget (sheetData slutter ikke)")
+            self.head, self.body, self.tail = data[: m.end()], data[m.end() : close], data[close:]
+        self._row_re = re.compile(
+            rb"<%srow\b([^>]*?)(?:/>|>(.*?)</%srow>)" % (self.pfx, self.pfx), re.S
+        )
+        self._index: list[Row] | None = None
+        self.appends: list[dict[int, Any]] = []
+        self.updates: dict[int, dict[int, Any]] = {}
+        self._tail_info: tuple[int, list[Row]] | None = None
+        self.header_row = 0
+        self.table_totals: set[int] = set()  # rows that are an Excel table's totals row
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _make_row(self, m: re.Match[bytes], previous: int) -> Row:
+        num = _ROW_NUM.search(b" " + m.group(1))
+        return Row(int(num.group(1)) if num else previous + 1, m.group(1), m.group(2), *m.span())
+
+    def rows(self) -> list[Row]:
+        """Every row element, in order (computed once)."""
+        if self._index is None:
+            out: list[Row] = []
+            previous = 0
+            for m in self._row_re.finditer(self.body):
+                row = self._make_row(m, previous)
+                previous = row.num
+                out.append(row)
+            self._index = out
+        return self._index
+
+    def first_rows(self, n: int) -> Iterator[Row]:
+        previous = 0
+        for i, m in enumerate(self._row_re.finditer(self.body)):
+            if i >= n:
+                return
+            row = self._make_row(m, previous)
+            previous = row.num
+            yield row
+
+    def _rows_backward(self) -> Iterator[Row]:
+        end = len(self.body)
+        opener = b"<%srow" % self.pfx
+        while True:
+            pos = self.body.rfind(opener, 0, end)
+            while pos >= 0 and self.body[pos + len(opener) : pos + len(opener) + 1] not in (
+                b" ",
+                b">",
+                b"/",
+                b"\t",
+                b"\n",
+                b"\r",
+            ):
+                pos = self.body.rfind(opener, 0, pos)
+            if pos < 0:
+                return
+            m = self._row_re.match(self.body, pos)
+            if m is None:
+                return
+            if not _ROW_NUM.search(b" " + m.group(1)):
+                # Rows without numbers count from the top; number them all once.
+                yield from reversed([r for r in self.rows() if r.begin <= pos])
+                return
+            yield self._make_row(m, 0)
+            end = pos
+
+    def column_rows(self, wanted: set[int], shared: Any) -> Iterator[tuple[int, dict[int, Any]]]:
+        """(row number, {column: value}) for the ``wanted`` columns of every row, in one scan
+        of the cells (no row parsing): reading docauto's memory of 50,000 mails is quick."""
+        if not self.body or not _CELL_REF.search(self.body[:4096]):
+            for row in self.rows():  # cells without references: count them row by row
+                yield row.num, {c: v for c, v in self.values(row, shared).items() if c in wanted}
+            return
+        current, values = 0, {}
+        for m in _cell_pattern(self.pfx).finditer(self.body):
+            ref = _CELL_REF.search(m.group(1))
+            if ref is None:
+                continue
+            num = int(ref.group(2))
+            if num != current:
+                if current:
+                    yield current, values
+                current, values = num, {}
+            col = col_index(ref.group(1).decode())
+            if col in wanted:
+                values[col] = cell_value(Cell(col, m.group(1), m.group(2) or b""), shared)
+        if current:
+            yield current, values
+
+    def values(self, row: Row, shared: Any) -> dict[int, Any]:
+        return {c.col: cell_value(c, shared) for c in row.cells(self.pfx)}
+
+    def _is_totals(self, row: Row) -> bool:
+        if row.num in self.table_totals:
+            return True
+        for c in row.cells(self.pfx):
+            f = c.formula()
+            if f and _AGGREGATE.search(f):
+                for m in _RANGE.finditer(f):
+                    if int(m.group(4)) < row.num:
+                        return True
+        return False
+
+    def tail_info(self) -> tuple[int, list[Row]]:
+        """(last row with data, the rows after it: empty ones and totals) — totals count as
+        not-data wherever they are in the trailing block."""
+        if self._tail_info is None:
+            trailing: list[Row] = []
+            last = self.header_row
+            for row in self._rows_backward():
+                if row.num <= self.header_row:
+                    break
+                if row.is_empty(self.pfx) or self._is_totals(row):
+                    trailing.append(row)
+                    continue
+                last = row.num
+                break
+            self._tail_info = (last, list(reversed(trailing)))
+        return self._tail_info
+
+    def last_data_row(self) -> int:
+        return self.tail_info()[0]
+
+    def has_totals(self) -> bool:
+        return any(not r.is_empty(self.pfx) for r in self.tail_info()[1])
+
+    # -- changing --------------------------------------------------------------------------
+
+    def append(self, values: dict[int, Any]) -> int:
+        self.appends.append(dict(values))
+        return self.last_data_row() + len(self.appends)
+
+    def update(self, row: int, values: dict[int, Any]) -> None:
+        last = self.last_data_row()
+        if last < row <= last + len(self.appends):
+            self.appends[row - last - 1].update(values)
+            return
+        self.updates.setdefault(row, {}).update(values)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.appends or self.updates)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def render(self, styles: Styles, date1904: bool) -> bytes:
+        last, trailing = self.tail_info()
+        k = len(self.appends)
+        writer = _CellWriter(self, styles, date1904, self._column_styles(last))
+        body = self.body
+        pieces: list[bytes] = []
+        pos = 0
+        # Updates of existing rows (above the trailing block), in order.
+        for row in self.rows() if self.updates else ():
+            if row.num in self.updates and row.num <= last:
+                pieces.append(body[pos : row.begin])
+                pieces.append(self._row_xml(row, self.updates[row.num], writer))
+                pos = row.end
+        cut = trailing[0].begin if trailing else len(body)
+        pieces.append(body[pos:cut])
+        shift = self.has_totals()
+        new_rows = {last + 1 + i: values for i, values in enumerate(self.appends)}
+        if shift:
+            pieces.extend(self._new_row_xml(n, v, writer) for n, v in new_rows.items())
+            pieces.extend(self._shifted(row, last, k) for row in trailing)
+        else:
+            existing = {r.num: r for r in trailing}
+            for n in sorted(set(existing) | set(new_rows)):
+                if n in new_rows and n in existing:
+                    pieces.append(self._row_xml(existing[n], new_rows[n], writer))
+                elif n in new_rows:
+                    pieces.append(self._new_row_xml(n, new_rows[n], writer))
+                else:
+                    row = existing[n]
+                    pieces.append(body[row.begin : row.end])
+        if trailing:
+            pieces.append(body[trailing[-1].end :])
+        new_body = b"".join(pieces)
+        max_row = max(
+            [last + k, *(r.num + (k if shift else 0) for r in trailing)], default=last + k
+        )
+        head = self._grow_dimension(self.head, max_row, writer.max_col)
+        tail = self._grow_tail(self.tail, last, k, shift)
+        return head + new_body + tail
+
+    def _column_styles(self, last: int) -> dict[int, int]:
+        """Style of each column's cell in the row above the new ones (a data row), else of
+        the column (``<cols>``)."""
+        styles: dict[int, int] = {}
+        for m in re.finditer(rb"<(?:\w+:)?col\b([^>]*?)/?>", self.head):
+            a = attrs(m.group(1))
+            if a.get("style", "").isdigit() and a.get("min", "").isdigit():
+                for c in range(int(a["min"]), int(a.get("max", a["min"])) + 1):
+                    styles[c] = int(a["style"])
+        if last > self.header_row:
+            row = next((r for r in self._rows_backward() if r.num == last), None)
+            if row is not None:
+                for cell in row.cells(self.pfx):
+                    styles[cell.col] = cell.style
+        return styles
+
+    def _new_row_xml(self, num: int, values: dict[int, Any], writer: _CellWriter) -> bytes:
+        cells = b"".join(
+            writer.cell(num, col, values[col], None) for col in sorted(values) if _has(values[col])
+        )
+        return b'<%srow r="%d">%s</%srow>' % (self.pfx, num, cells, self.pfx)
+
+    def _row_xml(self, row: Row, values: dict[int, Any], writer: _CellWriter) -> bytes:
+        """An existing row with some cells set (each keeps its own style)."""
+        cells = {c.col: c for c in row.cells(self.pfx)}
+        out = []
+        for col in sorted(set(cells) | {c for c, v in values.items() if _has(v) or c in cells}):
+            if col in values:
+                out.append(writer.cell(row.num, col, values[col], cells.get(col)))
+            else:
+                c = cells[col]
+                out.append(b"<%sc%s>%s</%sc>" % (self.pfx, c.start, c.inner, self.pfx))
+        start = row.start_tag
+        if not _ROW_NUM.search(b" " + start):
+            start = b' r="%d"' % row.num + start
+        return b"<%srow%s>%s</%srow>" % (self.pfx, start, b"".join(out), self.pfx)
+
+    def _shifted(self, row: Row, last: int, k: int) -> bytes:
+        """A totals (or empty) row moved k rows down, its formulas following."""
+        num = row.num + k
+        start = _ROW_NUM.sub(b' r="%d"' % num, row.start_tag, count=1)
+        if not _ROW_NUM.search(b" " + start):
+            start = b' r="%d"' % num + start
+        out = []
+        for c in row.cells(self.pfx):
+            cstart = _CELL_REF.sub(b' r="%s%d"' % (col_letters(c.col).encode(), num), c.start)
+            inner = re.sub(
+                rb"(<(?:\w+:)?f\b[^>]*>)(.*?)(</(?:\w+:)?f>)",
+                lambda m: m.group(1) + shift_formula(m.group(2), last, k) + m.group(3),
+                c.inner,
+                flags=re.S,
+            )
+            inner = re.sub(
+                rb"""(<(?:\w+:)?f\b[^>]*\sref=")([^"]*)(")""",
+                lambda m: m.group(1) + shift_formula(m.group(2), last, k) + m.group(3),
+                inner,
+            )
+            out.append(b"<%sc%s>%s</%sc>" % (self.pfx, cstart, inner, self.pfx))
+        return b"<%srow%s>%s</%srow>" % (self.pfx, start, b"".join(out), self.pfx)
+
+    def _grow_dimension(self, head: bytes, max_row: int, max_col: int) -> bytes:
+        def grow(m: re.Match[bytes]) -> bytes:
+            ref = m.group(2).decode()
+            first, _, end = ref.partition(":")
+            try:
+                c2, r2 = split_ref(end or first)
+            except ValueError:
+                return m.group(0)
+            new_end = f"{col_letters(max(c2, max_col))}{max(r2, max_row)}"
+            return m.group(1) + f"{first}:{new_end}".encode() + m.group(3)
+
+        return re.sub(rb"""(<(?:\w+:)?dimension\b[^>]*\sref=")([^"]*)(")""", grow, head, count=1)
+
+    def _grow_tail(self, tail: bytes, last: int, k: int, shift: bool) -> bytes:
+        if not k:
+            return tail
+        stop = len(tail)
+        for marker in (b"customSheetViews", b"extLst"):
+            i = re.search(rb"<(?:\w+:)?" + marker + rb"\b", tail)
+            if i:
+                stop = min(stop, i.start())
+        head, rest = tail[:stop], tail[stop:]
+        head = re.sub(
+            rb"""(<(?:\w+:)?autoFilter\b[^>]*\sref=")([^"]*)(")""",
+            lambda m: m.group(1) + grow_range(m.group(2).decode(), last, k).encode() + m.group(3),
+            head,
+            count=1,
+        )
+        if shift:
+            head = re.sub(
+                rb"""(<(?:\w+:)?mergeCell\b[^>]*\sref=")([^"]*)(")""",
+                lambda m: (
+                    m.group(1) + _shift_ref(m.group(2).decode(), last, k).encode() + m.group(3)
+                ),
+                head,
+            )
+        return head + rest
+
+
+def grow_range(ref: str, last: int, k: int, totals: int = 0) -> str:
+    """A filter's or table's range after k rows were added below row ``last``: one ending
+    at the data's last row (or at the header row of an empty sheet) grows with them; with
+    ``totals`` rows at its end, those move down."""
+    try:
+        first, end = ref.split(":")
+        c1, r1 = split_ref(first)
+        c2, r2 = split_ref(end)
+    except ValueError:
+        return ref
+    data_end = r2 - totals
+    if totals and r2 > last:
+        r2 += k
+    elif last <= data_end < last + k or (data_end == last and r1 <= last):
+        r2 = last + k + totals
+    return f"{col_letters(c1)}{r1}:{col_letters(c2)}{r2}"
+
+
+def _has(value: Any) -> bool:
+    return value is not None and value != ""
+
+
+class _CellWriter:
+    """Cell XML for values, styled after the column above."""
+
+    def __init__(
+        self, sheet: SheetEditor, styles: Styles, date1904: bool, column_styles: dict[int, int]
+    ) -> None:
+        self.pfx = sheet.pfx
+        self.styles = styles
+        self.date1904 = date1904
+        self.column_styles = column_styles
+        self.max_col = 0
+
+    def cell(self, row: int, col: int, value: Any, old: Cell | None) -> bytes:
+        self.max_col = max(self.max_col, col)
+        base = old.style if old is not None else self.column_styles.get(col, 0)
+        ref = b"%s%d" % (col_letters(col).encode(), row)
+        p = self.pfx
+        if not _has(value):
+            return b'<%sc r="%s"%s/>' % (p, ref, _s(base))
+        if isinstance(value, bool):
+            return b'<%sc r="%s"%s t="b"><%sv>%d</%sv></%sc>' % (
+                p,
+                ref,
+                _s(base),
+                p,
+                int(value),
+                p,
+                p,
+            )
+        if isinstance(value, datetime | date):
+            style = base
+            if not self.styles.is_date(base):
+                fmt = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+                style = self.styles.derive(base, fmt, False)
+            serial = _number_text(excel_serial(value, self.date1904))
+            return b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
+                p,
+                ref,
+                _s(style),
+                p,
+                serial.encode(),
+                p,
+                p,
+            )
+        if isinstance(value, int | float):
+            return b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
+                p,
+                ref,
+                _s(base),
+                p,
+                _number_text(value).encode(),
+                p,
+                p,
+            )
+        text = clean_text(str(value))
+        style = base
+        if text.startswith(_RISKY_START):
+            # Excel keeps it text even when someone edits the cell later.
+            style = self.styles.derive(base, None, True)
+        return (
+            b'<%sc r="%s"%s t="inlineStr"><%sis><%st xml:space="preserve">%s</%st></%sis></%sc>'
+            % (
+                p,
+                ref,
+                _s(style),
+                p,
+                p,
+                text_xml(text),
+                p,
+                p,
+                p,
+            )
+        )
+
+
+def _s(style: int) -> bytes:
+    return b' s="%d"' % style if style else b""
