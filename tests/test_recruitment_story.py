@@ -117,7 +117,58 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     hires(reg)
     assert reg.ingest()["registered"] == 3
+    pedagogical_round(reg, tmp)
     return out
+
+
+PL = "pedagogical_leader"
+SOEREN = ["Søren Sørensen", "ss@buf.test.dk", "Souschef", "Solsikken"]
+TINE = ["Tine Tang", "tt@buf.test.dk", "Souschef", "Regnbuen"]
+
+
+def pedagogical_round(reg: RegistryFixture, tmp: Path) -> None:
+    """December: a vacancy report, the ads for the opened positions, applicants, hires."""
+    m = reg.mailbox
+    m.send(
+        "Valby",
+        PL,
+        "vacancies",
+        [["Valby", "Klynge Valby Syd", "Troldehøjen", "Lederen går på pension 31.12.2010"]],
+        D(2010, 12, 3),
+        subject="Indberetning af vakante stillinger",
+    )
+    assert reg.ingest()["registered"] == 1
+    generate(
+        reg,
+        "stillingsopslag",
+        tmp / "pl-opslag",
+        "rolle=paedagogisk_leder",
+        f"register={reg.path}",
+        "dato=2010-12-03",
+        data=False,
+    )
+    m.send(
+        "Amager",
+        PL,
+        "applicants",
+        [["Amager", "Klynge Amager Strand", "Solsikken", *SOEREN]],
+        D(2010, 12, 6),
+    )
+    m.send(
+        "Nørrebro",
+        PL,
+        "applicants",
+        [["Nørrebro", "Klynge Nørrebro Park", "Regnbuen", *TINE]],
+        D(2010, 12, 7),
+    )
+    m.send(
+        "Amager",
+        PL,
+        "hires",
+        [["Amager", "Klynge Amager Strand", "Solsikken", *SOEREN[:2], D(2011, 1, 1)]],
+        D(2010, 12, 15),
+    )
+    assert reg.ingest()["registered"] == 3
 
 
 def generate(reg: RegistryFixture, kind: str, out: Path, *options: str, data: bool = True) -> Any:
@@ -465,3 +516,64 @@ def test_kknet_announcement_only_when_every_area_has_reported(story: dict[str, A
         "Eva Eng, Klynge Nørrebro Park (Nørrebro)",
     ):
         assert line in final
+
+
+# --- positions that open, and the pedagogical-leader round on them -----------------------------------
+
+
+def test_a_unit_leaders_hire_and_a_vacancy_report_open_positions_with_a_reason(
+    story: dict[str, Any],
+) -> None:
+    from docauto.registry import read_registry
+
+    rows = {
+        r["Stillings-ID"]: r
+        for r in read_registry(story["reg"].path)["Stillinger"]
+        if r["Stillings-ID"].startswith("PL-")
+    }
+    assert sorted(rows) == ["PL-E001", "PL-E003", "PL-E004", "PL-E005"]
+    assert rows["PL-E003"]["Årsag"] == (
+        "Lederen Carl Ærø er ansat som klyngeleder i Klynge Valby Syd; "
+        "Æblehaven skal have en pædagogisk leder"
+    )
+    assert rows["PL-E003"]["Oprettet"].date() == D(2010, 11, 30)
+    assert rows["PL-E004"]["Årsag"] == (
+        "Indberettet vakant (ansættelsesstop): Lederen går på pension 31.12.2010"
+    )
+    assert rows["PL-E004"]["Enhed"] == "Troldehøjen"
+    # Bent Bak, Dorte Dahl and the others were not hired: their units open nothing.
+    assert "PL-E002" not in rows and "PL-E006" not in rows
+
+
+def test_pedagogical_leaders_as_of_three_dates(story: dict[str, Any]) -> None:
+    reg = story["reg"]
+    assert counts(status(reg, "2010-11-28"), PL) == {}
+    assert counts(status(reg, "2010-12-02"), PL) == {
+        "Amager": {"Opslået": 1},
+        "Valby": {"Opslået": 1},
+        "Nørrebro": {"Opslået": 1},
+    }
+    s = status(reg, "2010-12-16")
+    assert counts(s, PL) == {
+        "Amager": {"Besat": 1},
+        "Valby": {"Opslået": 2},
+        "Nørrebro": {"Ansøgere registreret": 1},
+    }
+    # The deadlines of the pedagogical-leader plan are chased for the opened positions.
+    assert [(m["area"], m["kind"]) for m in s["missing"] if m["role"] == PL] == [
+        ("Valby", "job_ad"),
+        ("Valby", "applicants"),
+        ("Valby", "unfilled"),
+        ("Nørrebro", "unfilled"),
+    ]
+
+
+def test_pedagogical_leader_ads_for_the_positions_the_registry_has(story: dict[str, Any]) -> None:
+    docs = texts(story["tmp"] / "pl-opslag")
+    assert sorted(docs) == [
+        "stillingsopslag-paedagogisk-leder-E001.docx",
+        "stillingsopslag-paedagogisk-leder-E003.docx",
+        "stillingsopslag-paedagogisk-leder-E004.docx",
+        "stillingsopslag-paedagogisk-leder-E005.docx",
+    ]
+    assert "Troldehøjen" in docs["stillingsopslag-paedagogisk-leder-E004.docx"]

@@ -387,6 +387,22 @@ def _job_ads(
     )
 
 
+def _opened(
+    structure: Structure, role: str, kind: str, sub: Any, move: dict[str, Any], cluster: str
+) -> list[dict[str, Any]]:
+    """Positions an event opens (issue 14, registry/events.py): a vacancy report keeps its
+    remark as the reason; a cluster-leader hire of a unit's leader opens that unit."""
+    from docauto.registry.events import hire_opens, vacancy_reason
+
+    if kind == "vacancies":
+        move["reason"] = vacancy_reason(_value(sub, "Bemærkning"))
+        return []
+    if kind != "hires":
+        return []
+    opened = hire_opens(structure, role, _value(sub, "Navn"), _value(sub, "E-mail"), cluster)
+    return [opened] if opened else []
+
+
 def _forms(
     parsed: ParsedMail, structure: Structure, sender: Any, when: datetime, meta: dict[str, Any]
 ) -> Decision:
@@ -465,6 +481,7 @@ def _forms(
         if kind == "hires":
             move["hired"] = _value(sub, "Navn")
         positions.append(move)
+        positions.extend(_opened(structure, role, kind, sub, move, cluster_name))
     note = ""
     if kind == "vacancies":
         note = f"{len(positions)} vakante stillinger indberettet"

@@ -147,6 +147,8 @@ class _Run:
 
     def apply(self, entry: dict[str, Any]) -> int:
         """Write one mail's outcome into the open registry; returns data rows added."""
+        from docauto.registry.events import apply_move
+
         book = self.book
         assert book is not None
         status = entry["status"]
@@ -165,7 +167,7 @@ class _Run:
                     book.append(sheet, values)
                     rows_added += 1
                 for move in entry["positions"]:
-                    book.move_position(when=when, **move)
+                    apply_move(book, move, when)  # positions opened by events say why
                 if digest:
                     self.hashes[digest] = entry["message_id"]
         inbox["Status"] = status

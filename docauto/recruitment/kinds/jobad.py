@@ -275,6 +275,33 @@ def _plan_readvertisement(request: GenerateRequest) -> Iterator[PlannedDocument]
     yield from docs
 
 
+def registry_units(request: GenerateRequest, areas: set[str]) -> list[Unit]:
+    """The units whose pedagogical-leader position is open in the registry (Opslået or
+    Genopslag) as of --set dato: the ones hires and vacancy reports opened, not guessed from
+    empty Leder cells in the structure."""
+    from docauto.office.filters import to_date
+    from docauto.registry import schema
+    from docauto.registry.data import RegistryView
+
+    raw = request.options.get("dato")
+    as_of = to_date(raw) if raw else dt.date.today()
+    view = RegistryView.load(Path(str(request.options["register"]))).at(as_of)
+    structure = request.structure
+    only = {k.casefold() for k in request.only}
+    out: list[Unit] = []
+    for p in view.positions():
+        if p.role != PEDAGOGICAL_LEADER or p.status not in (schema.OPSLAAET, schema.GENOPSLAG):
+            continue
+        cluster = structure.find_cluster(p.cluster)
+        unit = structure.find_unit(p.unit, cluster) if cluster and p.unit else None
+        if unit is None or cluster.area not in areas or unit in out:
+            continue
+        if only and not only & {unit.id.casefold(), unit.name.casefold(), cluster.id.casefold()}:
+            continue
+        out.append(unit)
+    return out
+
+
 def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.recruitment.adtexts import load_challenge_texts
     from docauto.recruitment.profiles import load_profile
@@ -292,7 +319,10 @@ def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
     docs: list[PlannedDocument] = []
     for role in roles:
         profile = load_profile(role)
-        positions = select_positions(structure, role, request.only, areas, which == "ledige")
+        if options.get("register") and role == PEDAGOGICAL_LEADER:
+            positions = registry_units(request, areas)
+        else:
+            positions = select_positions(structure, role, request.only, areas, which == "ledige")
         for position in positions:
             context, props = build_ad_context(
                 structure, role, position, profile, plan, texts, options
@@ -341,7 +371,9 @@ def docauto_kinds() -> list[Kind]:
             "id -> text, an .xlsx with Klynge-ID/Enheds-ID and Tekst, or a folder of "
             "<id>.txt/.docx. --set genopslag=REGISTER.xlsx [--set dato=YYYY-MM-DD]: new ads "
             "for the positions to re-advertise (timetable from the plan step 'genopslag' or "
-            "--set opslagsdato=/frist=); the positions are set to Genopslag",
+            "--set opslagsdato=/frist=); the positions are set to Genopslag. "
+            "--set register=REGISTER.xlsx with rolle=paedagogisk_leder: ads for the "
+            "pedagogical-leader positions open in the registry (as of --set dato)",
             planner=_plan,
             after_write=_mark_readvertised,
         )
