@@ -577,3 +577,84 @@ def test_pedagogical_leader_ads_for_the_positions_the_registry_has(story: dict[s
         "stillingsopslag-paedagogisk-leder-E005.docx",
     ]
     assert "Troldehøjen" in docs["stillingsopslag-paedagogisk-leder-E004.docx"]
+
+
+# --- senior arrangements ------------------------------------------------------------------------------
+
+
+def test_senior_application_form_sheet_and_receipt(tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    from docauto.mail.receipts import _text_key, _texts
+    from docauto.office.engine import render_text
+    from docauto.resources import template_path
+
+    reg = RegistryFixture(tmp_path, STRUCTURE)
+    generate(reg, "seniorskemaer", tmp_path / "senior", data=False)
+    form = tmp_path / "senior" / "seniorordning-amager.xlsx"
+    wb = openpyxl.load_workbook(form)
+    ws = wb["Seniorordning"]
+    assert [c.value for c in ws[4]][:2] == ["Område", "Navn"]
+    assert "Klyngeleder – Ansøgning om seniorordning" in ws["A2"].value
+    ws["B5"], ws["C5"], ws["D5"] = "Inge Ipsen", "ii@buf.test.dk", "Leder"
+    ws["E5"], ws["F5"], ws["G5"] = "Mælkebøtten", "Nedsat tid", dt.datetime(2011, 1, 1)
+    ws["H5"] = '=HYPERLINK("x")'
+    ws["H5"].data_type = "s"  # text that looks like a formula stays text in the registry
+    buf = io.BytesIO()
+    wb.save(buf)
+
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    msg = EmailMessage()
+    msg["From"] = "Hanne Holm <hh@buf.test.dk>"
+    msg["To"] = "jobbank@buf.kk.dk"
+    msg["Subject"] = "VS: Klyngeleder – Ansøgning om seniorordning"
+    msg["Date"] = format_datetime(dt.datetime(2010, 10, 20, 9, 0).astimezone())
+    msg["Message-ID"] = make_msgid(domain="test.dk")
+    msg.set_content("Vedhæftet ansøgningen.\n")
+    msg.add_attachment(
+        buf.getvalue(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename="seniorordning-amager.xlsx",
+    )
+    reg.mailbox.send_raw(msg)
+    summary = reg.ingest()
+    assert summary["registered"] == 1 and summary["rows"] == 1
+    book = openpyxl.load_workbook(reg.path)
+    ws = book["Seniorordninger"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == [
+        "Område",
+        "Navn",
+        "E-mail",
+        "Nuværende stilling",
+        "Nuværende arbejdssted",
+        "Ønsket ordning",
+        "Ønskes fra",
+        "Bemærkning",
+        "Status",
+        "Modtaget",
+        "Kilde",
+    ]
+    assert rows[1][:7] == [
+        "Amager",
+        "Inge Ipsen",
+        "ii@buf.test.dk",
+        "Leder",
+        "Mælkebøtten",
+        "Nedsat tid",
+        dt.datetime(2011, 1, 1),
+    ]
+    assert rows[1][7] == '=HYPERLINK("x")' and ws.cell(row=2, column=8).data_type == "s"
+    assert rows[1][8] == "Modtaget"
+    inbox = [[c.value for c in r] for r in book["Indbakke"].iter_rows(min_row=2)]
+    assert inbox[0][6] == "Registreret"
+    # The receipt says what happens next.
+    assert _text_key("registered", "senior") == "senior"
+    texts = _texts(str(template_path("tekster/kvittering.yaml")))
+    body = render_text(texts["senior"], {"modtaget": "", "emne": "x", "i_alt": 1}, where="t")
+    assert "registreret (1 ansøger)" in body and "Sådan går det videre" in body
