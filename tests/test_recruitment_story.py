@@ -658,3 +658,64 @@ def test_senior_application_form_sheet_and_receipt(tmp_path: Path) -> None:
     texts = _texts(str(template_path("tekster/kvittering.yaml")))
     body = render_text(texts["senior"], {"modtaget": "", "emne": "x", "i_alt": 1}, where="t")
     assert "registreret (1 ansøger)" in body and "Sådan går det videre" in body
+
+
+def _listed_units(xlsx: bytes) -> list[str]:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx))
+    return [r[2] for r in wb["Lister"].iter_rows(min_row=2, values_only=True) if r[2]]
+
+
+def test_pedagogical_leader_forms_and_reminders_list_the_open_positions(
+    story: dict[str, Any],
+) -> None:
+    reg, tmp = story["reg"], story["tmp"]
+    generate(
+        reg,
+        "registreringsskemaer",
+        tmp / "pl-skemaer",
+        "rolle=paedagogisk_leder",
+        f"register={reg.path}",
+        "dato=2010-12-04",
+        data=False,
+    )
+    forms = {p.name: p.read_bytes() for p in (tmp / "pl-skemaer").glob("*.xlsx")}
+    norre = [n for n in forms if "rrebro" in n and "ansoeg" in n]
+    assert norre, sorted(forms)
+    assert _listed_units(forms[norre[0]]) == ["Regnbuen"]  # the only open position there
+    # A vacancy can be reported for any unit: that form lists them all.
+    vacancies = [n for n in forms if "rrebro" in n and "vakan" in n]
+    assert vacancies and _listed_units(forms[vacancies[0]]) == [
+        "Regnbuen",
+        "Skovmusen",
+        "Myretuen",
+        "Humlebien",
+    ]
+    amager = [n for n in forms if "amager" in n and "ansoeg" in n]
+    assert _listed_units(forms[amager[0]]) == ["Solsikken"]  # Mælkebøtten has a leader
+
+    r = reg.cli(
+        "remind",
+        "--structure",
+        str(STRUCTURE),
+        "--registry",
+        str(reg.path),
+        "--as-of",
+        "2010-12-16",
+        "--out",
+        str(tmp / "paamindelser"),
+        "--overdue-only",
+    )
+    assert r.exit_code == 0, r.output
+    # Nørrebro owes its report of positions not filled: the form lists Regnbuen only, not
+    # the area's three other units (they have leaders; no position is open there).
+    drafts = sorted((tmp / "paamindelser").glob("*n*rrebro*paedagogisk*.eml"))
+    assert len(drafts) == 1, sorted(p.name for p in (tmp / "paamindelser").iterdir())
+    msg = email.message_from_bytes(drafts[0].read_bytes(), policy=email.policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert "Klynge Nørrebro Park, Regnbuen" in body
+    [form] = [a.get_content() for a in msg.iter_attachments()]
+    assert _listed_units(form) == ["Regnbuen"]

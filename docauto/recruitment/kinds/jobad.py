@@ -276,30 +276,15 @@ def _plan_readvertisement(request: GenerateRequest) -> Iterator[PlannedDocument]
 
 
 def registry_units(request: GenerateRequest, areas: set[str]) -> list[Unit]:
-    """The units whose pedagogical-leader position is open in the registry (Opslået or
-    Genopslag) as of --set dato: the ones hires and vacancy reports opened, not guessed from
-    empty Leder cells in the structure."""
+    """--set register=: the units whose pedagogical-leader position is open in the registry
+    as of --set dato (default today)."""
     from docauto.office.filters import to_date
-    from docauto.registry import schema
-    from docauto.registry.data import RegistryView
+    from docauto.recruitment.openpositions import open_units
 
     raw = request.options.get("dato")
     as_of = to_date(raw) if raw else dt.date.today()
-    view = RegistryView.load(Path(str(request.options["register"]))).at(as_of)
-    structure = request.structure
-    only = {k.casefold() for k in request.only}
-    out: list[Unit] = []
-    for p in view.positions():
-        if p.role != PEDAGOGICAL_LEADER or p.status not in (schema.OPSLAAET, schema.GENOPSLAG):
-            continue
-        cluster = structure.find_cluster(p.cluster)
-        unit = structure.find_unit(p.unit, cluster) if cluster and p.unit else None
-        if unit is None or cluster.area not in areas or unit in out:
-            continue
-        if only and not only & {unit.id.casefold(), unit.name.casefold(), cluster.id.casefold()}:
-            continue
-        out.append(unit)
-    return out
+    path = Path(str(request.options["register"]))
+    return open_units(request.structure, path, as_of, areas, request.only)
 
 
 def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
