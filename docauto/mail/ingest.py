@@ -146,6 +146,9 @@ class _Run:
 
     def apply(self, entry: dict[str, Any]) -> int:
         """Write one mail's outcome into the open registry; returns data rows added."""
+        from docauto.registry.events import apply_move
+        from docauto.registry.senior import append_row
+
         book = self.book
         assert book is not None
         status = entry["status"]
@@ -161,10 +164,10 @@ class _Run:
                 status = schema.REGISTERED
                 when = entry["when"]
                 for sheet, values in entry["rows"]:
-                    book.append(sheet, values)
+                    append_row(book, sheet, values)  # makes Seniorordninger when first needed
                     rows_added += 1
                 for move in entry["positions"]:
-                    book.move_position(when=when, **move)
+                    apply_move(book, move, when)  # positions opened by events say why
                 if digest:
                     self.hashes[digest] = entry["message_id"]
         inbox["Status"] = status
