@@ -24,6 +24,7 @@ from docauto.mail.ingest import ingest
 from docauto.mail.sources import open_source
 from docauto.mail.sources.retry import Backoff, TransientMailError
 from docauto.mail.watch import StopRequest, watch_loop
+from docauto.registry.files import RegistryFiles
 from docauto.resources import data_dir
 from docauto.structure.model import load_structure
 
@@ -361,12 +362,25 @@ def test_sigterm_stops_the_command_cleanly(tmp_path, monkeypatch):
         str(registry),
     ]
     before = signal.getsignal(signal.SIGTERM)
-    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
-    timer.start()
+    done = threading.Event()
+
+    def terminate_once_handled() -> None:
+        # Send SIGTERM once the command's handler is in place (a fixed pause is not enough on
+        # a loaded machine), then a second later, during the first poll or the wait after it.
+        deadline = time.monotonic() + 60
+        while signal.getsignal(signal.SIGTERM) == before and time.monotonic() < deadline:
+            if done.wait(0.01):
+                return
+        if not done.wait(1.0):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    killer = threading.Thread(target=terminate_once_handled, daemon=True)
+    killer.start()
     try:
         result = CliRunner().invoke(cli, [*args, "--interval", "3600"])
     finally:
-        timer.cancel()
+        done.set()
+        killer.join()
     assert result.exit_code == 0, result.output
     assert "stoppet af SIGTERM" in result.output
     assert signal.getsignal(signal.SIGTERM) == before  # handlers restored
@@ -476,7 +490,13 @@ def test_sigterm_mid_batch_leaves_registry_and_mailbox_agreeing(mailbox, tmp_pat
     registry = _registry(tmp_path)
     _append(server, user, password, MAILS)
     proc = _watch_process(spec, registry, "--interval", "1")
-    time.sleep(1.2)
+    # Land the signal mid-batch: once the run holds the registry's lock (its signal handlers
+    # are in place by then), not after a fixed pause that a loaded machine may not honour.
+    lock = RegistryFiles(registry).lock
+    deadline = time.monotonic() + 60
+    while not lock.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err.decode()
