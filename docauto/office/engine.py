@@ -171,32 +171,34 @@ class _Part:
 
 # docxtpl's fix_tables parses the rendered body with recover=True; the same, without entities.
 _RECOVERING = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
-_TABLE_TOKENS = re.compile(r"<w:p[ >]|</w:p>|<w:tbl[ >]|</w:tbl>|<w:tc[ >]|</w:tc>|\{%|\{\{")
+_TABLE_TOKENS = re.compile(r"<w:p[ >]|</w:p>|<w:tbl[ >]|</w:tbl>|<w:tr[ >]|</w:tr>|\{%|\{\{")
 
 
 def _needs_table_fix(source: str, uniform_tables: bool) -> bool:
     """Whether docxtpl's fix_tables (grid columns after cell loops and merges) can change
-    anything. A tag inside a paragraph changes text only. A tag in a cell but outside its
-    paragraphs ({%tc %}, {% hm %}, {% vm %}, {% colspan %}, {% cellbg %}) can add, drop or
-    span cells. A tag between rows ({%tr for %}, {%tr if %}) repeats or drops whole rows,
-    which changes nothing for a table whose rows all have as many cells as its grid."""
-    para = table = cell = 0
+    anything. A tag inside a paragraph changes text only. A tag in a row but outside its
+    paragraphs ({%tc %}, which docxtpl puts between the cells, {% hm %}, {% vm %},
+    {% colspan %}, {% cellbg %}) can add, drop or span cells. A tag between rows
+    ({%tr for %}, {%tr if %}) repeats or drops whole rows, which changes nothing for a table
+    whose rows all have as many cells as its grid."""
+    para = table = row = 0
     row_level = False
     for m in _TABLE_TOKENS.finditer(source):
         token = m.group()
         if token in ("{%", "{{"):
             if table > 0 and para <= 0:
-                if cell > 0:
+                if row > 0:
                     return True
                 row_level = True
             continue
         step = -1 if token.startswith("</") else 1
-        if token[2:5] == "w:p" or token[1:4] == "w:p":
+        name = token.strip("</ >")
+        if name == "w:p":
             para += step
-        elif "w:tbl" in token:
+        elif name == "w:tbl":
             table += step
         else:
-            cell += step
+            row += step
     return row_level and not uniform_tables
 
 
