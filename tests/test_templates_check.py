@@ -512,7 +512,7 @@ def test_unknown_kind_is_an_error(tmp_path: Path, kind_for_opslag: Kind) -> None
     path = clean_template(tmp_path / "andet.docx")
     result = invoke(str(path), "--kind", "testopslg")
     assert result.exit_code == 2
-    assert "unknown kind 'testopslg'" in result.output
+    assert "ukendt dokumenttype 'testopslg'" in result.output
 
 
 def test_fields_option_and_suggestion(tmp_path: Path) -> None:
