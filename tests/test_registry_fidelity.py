@@ -407,10 +407,12 @@ def test_temp_copies_are_private_and_leftovers_are_removed(
     assert (tmp.stat().st_mode & 0o777) == 0o600
     legacy = hr_registry.with_name(".~docauto-abc123.xlsx")  # from a version before
     legacy.write_bytes(hr_registry.read_bytes())
+    other = RegistryFiles(hr_registry.with_name("andet.xlsx")).new_temp()  # another registry's
     assert set(files.temp_files()) == {tmp, legacy}
     hr_mailbox.add(_applicant_mail(1))
     hr_ingest()
     assert files.temp_files() == []
+    assert other.exists()
 
 
 def test_registry_init_completes_positions_in_place(
