@@ -405,7 +405,7 @@ def test_temp_copies_are_private_and_leftovers_are_removed(
     files = RegistryFiles(hr_registry)
     tmp = files.new_temp()
     assert (tmp.stat().st_mode & 0o777) == 0o600
-    legacy = hr_registry.with_name(".~docauto-abc123.xlsx")  # from a version before
+    legacy = hr_registry.with_name(".~docauto-k2j9x_q1.xlsx")  # from a version before
     legacy.write_bytes(hr_registry.read_bytes())
     other = RegistryFiles(hr_registry.with_name("andet.xlsx")).new_temp()  # another registry's
     assert set(files.temp_files()) == {tmp, legacy}
