@@ -121,6 +121,8 @@ def generate_documents(
 
         require_soffice()  # say so before writing anything, not after
     result.paths = _write_staged(writer, docs, progress)
+    if kind.after_write is not None and not dry_run and docs:
+        result.report.extend(kind.after_write(request, docs))
     if pdf and not dry_run:
         from docauto.office.pdf import convert_to_pdf
 

@@ -66,6 +66,9 @@ class Kind:
     data_help: str | None = None  # what --data means for this kind; None: it takes no data
     planner: Callable[[GenerateRequest], Iterable[PlannedDocument]] | None = None
     needs_structure: bool = True
+    # Called once every file is written (not on a dry run), for a kind whose documents change
+    # a record (re-advertised positions move to Genopslag); returns lines for the report.
+    after_write: Callable[[GenerateRequest, list[PlannedDocument]], list[str]] | None = None
 
     def plan(self, request: GenerateRequest) -> list[PlannedDocument]:
         """All documents for the request. Raise a DocautoError before anything is written."""

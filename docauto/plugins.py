@@ -36,6 +36,8 @@ DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("recruitment-forms", "docauto.recruitment.kinds.forms"),
     ("recruitment-jobad", "docauto.recruitment.kinds.jobad"),
     ("recruitment-committee", "docauto.recruitment.kinds.committee"),
+    ("recruitment-letters", "docauto.recruitment.kinds.letters"),
+    ("recruitment-areameetings", "docauto.recruitment.kinds.areameetings"),
     ("recruitment-demo", "docauto.demo.recruitment"),
     ("mail-sources", "docauto.mail.sources.builtin"),
     ("reader-xlsx", "docauto.mail.readers.xlsx"),

@@ -223,6 +223,13 @@ def main() -> None:
     para(doc, "{%p else %}")
     para(doc, "Der er endnu ingen ansættelser at meddele.")
     para(doc, "{%p endif %}")
+    para(doc, "{%p for m in meddelelse_mangler %}")
+    para(
+        doc,
+        "{{ m.titel }}: meddelelsen laves, når alle områder har indsendt deres ansættelser. "
+        "Mangler fra: {{ m.omraader }}.",
+    )
+    para(doc, "{%p endfor %}")
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
     doc.save(OUT)

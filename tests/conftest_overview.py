@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 STRUCTURE = Path(__file__).parent / "data" / "struktur-lille.yaml"
 # Area chiefs of the small structure (tests/data/struktur-lille.yaml).
-CHIEF = {"Amager": "hh@buf.test.dk", "Valby": "ll@buf.test.dk"}
+CHIEF = {"Amager": "hh@buf.test.dk", "Valby": "ll@buf.test.dk", "Nørrebro": "nn@buf.test.dk"}
 PREFIX = {"cluster_leader": "Klyngeleder", "pedagogical_leader": "Pædagogisk Leder"}
 KIND_TEXT = {
     "applicants": "Registrering af ansøgningerne",
@@ -129,14 +129,14 @@ def run_cli(args: list[str]) -> Any:
 
 
 class RegistryFixture:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, structure: Path = STRUCTURE) -> None:
         self.dir = tmp / "register"
         self.dir.mkdir(parents=True)
         self.path = self.dir / "register.xlsx"
         self.mailbox = Mailbox(tmp / "indbakke")
-        self.structure = STRUCTURE
+        self.structure = structure
         r = run_cli(
-            ["registry", "init", "--structure", str(STRUCTURE), "--registry", str(self.path)]
+            ["registry", "init", "--structure", str(structure), "--registry", str(self.path)]
         )
         assert r.exit_code == 0, r.output
 
@@ -150,7 +150,7 @@ class RegistryFixture:
                 "--source",
                 f"dir:{self.mailbox.folder}",
                 "--structure",
-                str(STRUCTURE),
+                str(self.structure),
                 "--registry",
                 str(self.path),
                 "--json",

@@ -164,6 +164,9 @@ def test_receipt_wording_is_hr_data(tmp_path, monkeypatch):
         (b"From: chef@buf.kk.dk\r\nPrecedence: bulk\r\n\r\nx", False),
         (b"From: nyhedsbrev@buf.kk.dk\r\nList-Id: <nyt.buf.kk.dk>\r\n\r\nx", False),
         (b"From: ikke en adresse\r\n\r\nx", False),
+        (b"From: chef@buf.kk.dk <evil@evil.invalid>\r\n\r\nx", False),
+        (b"From: chef@buf.kk.dk, evil@evil.invalid\r\n\r\nx", False),
+        (b"From: chef@buf.kk.dk\r\nFrom: evil@evil.invalid\r\n\r\nx", False),
     ],
 )
 def test_receipt_allowed(raw, allowed):
@@ -312,3 +315,13 @@ def test_demo_step_writes_danish_receipts(tmp_path):
         assert "@" in m["To"].addresses[0].addr_spec
         assert m["Date"] is not None
         assert "kunne ikke registreres: Skemaet" not in m.get_content()
+    names = {d.name.split("-", 2)[-1] for d in drafts}
+    # No receipt to an unauthorised or forged sender (the Indbakke says why).
+    assert not any("uautoriseret-afsender" in n or "forfalsket-afsender" in n for n in names)
+    by_slug = {d.name: d for d in drafts}
+    senior = next(v for k, v in by_slug.items() if "seniorordning" in k)
+    text = message_from_bytes(senior.read_bytes(), policy=default).get_content()
+    assert "HR-gruppen behandler den" in text and "I alt" not in text
+    other = next(v for k, v in by_slug.items() if "andet-emne" in k)
+    text = message_from_bytes(other.read_bytes(), policy=default).get_content()
+    assert "ikke en indberetning" in text and "Ret venligst" not in text

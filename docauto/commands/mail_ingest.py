@@ -60,6 +60,13 @@ def ingest(
     are kept in <registry>-karantæne/. If Excel has the registry open, nothing is written to
     it: the submissions wait in <registry name>.journal.jsonl beside it and the next run applies them.
 
+    A sender counts only as the one address of a single From line; with authenticated_origin
+    in docauto.yaml, only when the organisation's mail server vouches for it
+    (docs/mail-authentication.md). No receipt goes to automatic, unauthorised or forged
+    senders. When the mail server refuses docauto (missing permission such as Mail.Send or
+    the right to move mail, refused credentials, unknown mailbox or folder, a certificate the
+    OS does not trust), the run stops with exit 1 and the server's own message.
+
     \b
     Example:
       docauto mail ingest --source dir:indbakke/ --structure struktur.xlsx --registry register.xlsx

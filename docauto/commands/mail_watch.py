@@ -60,7 +60,9 @@ def watch(
     """Poll a mailbox every --interval seconds and ingest new mail into the registry.
 
     Stops cleanly on Ctrl-C or SIGTERM (between two mails, after saving); survives network
-    errors and throttling by waiting longer each time. Mail is never registered twice, also
+    errors and throttling by waiting longer each time. Stops with exit 1 and the server's own
+    message on what waiting cannot fix: a missing permission, refused credentials, an unknown
+    mailbox or folder, a certificate the OS does not trust. Mail is never registered twice, also
     across restarts. With --json, one line per poll with the counts of 'mail ingest --json'.
 
     \b

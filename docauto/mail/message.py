@@ -220,6 +220,11 @@ def _sender(msg: Message, defects: list[str]) -> tuple[str, str, str]:
     return addr.lower(), _clean(addresses[0].display_name or ""), ""
 
 
+def strict_sender(msg: Message) -> str:
+    """The one valid sender address of a message's headers, or "" (see ``_sender``)."""
+    return _sender(msg, [])[0]
+
+
 def _harmless(defect: Exception) -> bool:
     """Defects that leave the address exact: RFC 5322's obsolete syntax (comments inside the
     domain), 8-bit or badly spaced encoded words in the display name."""

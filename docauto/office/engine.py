@@ -553,7 +553,12 @@ class PreparedTemplate:
                 for n, b in host.finish(rendered)
             ]
             replaced.update({k: v for k, v in rendered.items() if k == docxparts.CORE_MEMBER})
-            return self._write_all(members, replaced, properties)
+            blob = self._write_all(members, replaced, properties)
+            # docxcompose hands out the relationships here; check the whole package once
+            from docauto.office.packagecheck import check_package
+
+            check_package(blob, f"{self.path}")
+            return blob
         edits = PackageEdits(self._member_map, self._defaults)
         rendered = self._render_parts(context, _Session(edits))
         if "markup" in seen:  # escaped text cannot write r:id; only markup values can

@@ -13,44 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from docauto.registry import schema
+from docauto.registry.cells import norm, role_of, text, to_date
 
-
-def norm(value: Any) -> str:
-    """Whitespace-collapsed, case-folded text: how names and areas are compared."""
-    return " ".join(str(value or "").split()).casefold()
-
-
-def text(value: Any) -> str:
-    return " ".join(str(value).split()) if value not in (None, "") else ""
-
-
-def to_date(value: Any) -> dt.date | None:
-    """A registry date cell (datetime, date, ISO text or dd-mm-yyyy text) as a date."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    s = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y %H:%M"):
-        try:
-            return dt.datetime.strptime(s, fmt).date()
-        except ValueError:
-            continue
-    try:
-        return dt.datetime.fromisoformat(s).date()
-    except ValueError:
-        return None
-
-
-def role_of(label: Any) -> str | None:
-    """'Klyngeleder' / 'Pædagogisk leder' (any case) -> role id."""
-    key = norm(label)
-    for lab, role in schema.LABEL_ROLE.items():
-        if norm(lab) == key:
-            return role
-    return None
+__all__ = ["Position", "Received", "RegistryView", "norm", "role_of", "text", "to_date"]
 
 
 def _type_map() -> dict[str, tuple[str | None, str]]:
@@ -92,6 +57,18 @@ class RegistryView:
     path: Path
     sheets: dict[str, list[dict[str, Any]]]
     pending: list[dict[str, Any]] = field(default_factory=list)
+    # The date this view is the registry as of (None: everything it holds now).
+    as_of: dt.date | None = None
+    # The whole registry this view was cut from (so a later date can be asked of it too).
+    full: RegistryView | None = field(default=None, repr=False)
+
+    def at(self, as_of: dt.date | None) -> RegistryView:
+        """The registry as it stood at the end of ``as_of`` (see ``pointintime``)."""
+        if as_of is None or as_of == self.as_of:
+            return self
+        from docauto.registry.pointintime import view_at
+
+        return view_at(self, as_of)
 
     @classmethod
     def load(cls, path: str | Path) -> RegistryView:

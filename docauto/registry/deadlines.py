@@ -121,6 +121,7 @@ def owed_submissions(
     as_of: dt.date,
 ) -> list[Owed]:
     """Every submission an area owes as of the date, overdue or not, in deadline order."""
+    view = view.at(as_of)
     positions = [p for p in view.positions() if p.role and p.area]
     received = view.received(structure)
     area_order = list(structure.areas) if structure is not None else []
@@ -129,7 +130,6 @@ def owed_submissions(
             area_order.append(p.area)
     earlier_round_rows = _rows_by_position(view, "candidates", 1, as_of)
     hired_rows = _rows_by_position(view, "hires", as_of=as_of, rnd=None)
-    all_hired = _rows_by_position(view, "hires", None, dt.date.max)
     # A position has moved past its ad once anything later about it was received by the date.
     moved_on = set().union(
         *(
@@ -145,8 +145,9 @@ def owed_submissions(
     )
 
     def filled(p: Position) -> bool:
-        # By a hires row received by the date; a position HR marked Besat by hand counts too.
-        return _has_row(hired_rows, p) or (p.status == schema.BESAT and not _has_row(all_hired, p))
+        # By a hires row received by the date; a position HR marked Besat by hand counts too
+        # (the view as of the date has the status as it stood then).
+        return _has_row(hired_rows, p) or p.status == schema.BESAT
 
     out: list[Owed] = []
     for step in plan.iter_deadlines():

@@ -27,7 +27,7 @@ from docauto.registry import schema
 if TYPE_CHECKING:
     from docauto.registry.writer import RegistryWriter
 
-HEADERS = ["Message-ID", "Indhold", "Status"]
+HEADERS = schema.STATE_HEADERS
 FORGOTTEN = "Glemt"
 
 

@@ -76,40 +76,19 @@ def format_deadlines(owed: list[Owed], as_of: dt.date) -> str:
 def _readvertise(
     view: RegistryView, plan: RecruitmentPlan, settings: OverviewSettings, as_of: dt.date
 ) -> list[dict[str, str]]:
-    """Positions to re-advertise: no applicants after the applicants deadline, no suitable
-    candidate after the last recommendation deadline, or reported not filled."""
-    out = []
-    for p in view.positions():
-        if not p.role:
-            continue
-        reason = ""
-        if p.status in settings.readvertise_statuses:
-            reason = "Meldt ikke besat" if p.status == schema.IKKE_BESAT else "Genopslået"
-        elif p.status == schema.OPSLAAET:
-            step = plan.find_submission(p.role, "applicants")
-            if step and step.deadline and step.deadline < as_of:
-                reason = "Ingen ansøgere"
-        elif p.status == schema.ANSOEGERE:
-            steps = [
-                s
-                for s in plan.submissions(p.role)
-                if s.kind in ("candidates", "unfilled") and s.deadline
-            ]
-            last = max((s.deadline for s in steps), default=None)
-            if last and last < as_of:
-                reason = "Ingen egnet kandidat"
-        if reason:
-            out.append(
-                {
-                    "stillingstype": schema.ROLE_LABEL.get(p.role, p.role),
-                    "omraade": p.area,
-                    "klynge": p.cluster,
-                    "enhed": p.unit,
-                    "status": p.status,
-                    "aarsag": reason,
-                }
-            )
-    return out
+    from docauto.registry.readvertise import to_readvertise
+
+    return [
+        {
+            "stillingstype": schema.ROLE_LABEL.get(r.position.role, r.position.role),
+            "omraade": r.position.area,
+            "klynge": r.position.cluster,
+            "enhed": r.position.unit,
+            "status": r.position.status,
+            "aarsag": r.reason,
+        }
+        for r in to_readvertise(view, plan, settings, as_of)
+    ]
 
 
 def _hires(view: RegistryView, structure: Structure | None) -> list[dict[str, Any]]:
@@ -153,6 +132,7 @@ def report_context(
     """Everything the report shows, as plain data (Danish keys: the Word template uses them)."""
     from docauto.office.filters import dato
 
+    view = view.at(status.as_of)
     roller = []
     for role, areas in status.positions.items():
         rows = []
@@ -197,23 +177,7 @@ def report_context(
         fordeling[-1]["ansatte"].append(
             {**h, "tiltraeder": dato(h["tiltraeder"]) if h["tiltraeder"] else ""}
         )
-    meddelelse = []
-    for role in schema.ROLE_LABEL:
-        people = [h for h in hires if h["rolle"] == role]
-        if people:
-            meddelelse.append(
-                {
-                    "titel": _plural(role),
-                    "ansatte": [
-                        {
-                            "tekst": f"{h['navn']}, {h['klynge']}"
-                            + (f", {h['enhed']}" if h["enhed"] else "")
-                            + f" ({h['omraade']})"
-                        }
-                        for h in people
-                    ],
-                }
-            )
+    meddelelse, mangler_ansaettelser = _announcement(view, structure, hires, status.as_of)
     return {
         "dato": dato(status.as_of),
         "as_of": status.as_of,
@@ -253,7 +217,57 @@ def report_context(
         ],
         "fordeling": fordeling,
         "meddelelse": meddelelse,
+        # Why the announcement is not offered yet: per role, the areas whose hires are missing.
+        "meddelelse_mangler": mangler_ansaettelser,
     }
+
+
+def _hires_final(
+    view: RegistryView, structure: Structure | None, role: str, as_of: dt.date
+) -> list[str]:
+    """The areas with positions of the role that have not sent their hires by the date."""
+    areas = []
+    for p in view.positions():
+        if p.role == role and p.area and p.area not in areas:
+            areas.append(p.area)
+    sent = {
+        norm(a)
+        for r in view.received(structure)
+        if r.role == role and r.kind == "hires" and (r.when is None or r.when <= as_of)
+        for a in r.areas
+    }
+    return [a for a in areas if norm(a) not in sent]
+
+
+def _announcement(
+    view: RegistryView, structure: Structure | None, hires: list[dict[str, Any]], as_of: dt.date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The KKnet announcement, per role, once the hires are final: every area with positions
+    of the role has sent its hires (the seed's 'overview of hires'). Until then the role is
+    left out and named with the areas still missing, so no one announces 6 of 66."""
+    groups, waiting = [], []
+    for role in schema.ROLE_LABEL:
+        people = [h for h in hires if h["rolle"] == role]
+        missing_areas = _hires_final(view, structure, role, as_of)
+        if missing_areas:
+            if people or any(p.role == role for p in view.positions()):
+                waiting.append({"titel": _plural(role), "omraader": ", ".join(missing_areas)})
+            continue
+        if people:
+            groups.append(
+                {
+                    "titel": _plural(role),
+                    "ansatte": [
+                        {
+                            "tekst": f"{h['navn']}, {h['klynge']}"
+                            + (f", {h['enhed']}" if h["enhed"] else "")
+                            + f" ({h['omraade']})"
+                        }
+                        for h in people
+                    ],
+                }
+            )
+    return groups, waiting
 
 
 def _key(status: str) -> str:

@@ -4,13 +4,14 @@ still owes (REGISTRY.md §5), as one JSON-ready object and as a readable table."
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from docauto.registry import schema
 from docauto.registry.conflicts import Conflict, find_conflicts
 from docauto.registry.data import RegistryView
 from docauto.registry.deadlines import Owed, missing, owed_submissions
+from docauto.registry.nocandidate import WithoutCandidate, without_candidate
 
 if TYPE_CHECKING:
     from docauto.recruitment.timeline import RecruitmentPlan
@@ -24,6 +25,7 @@ class Status:
     positions: dict[str, dict[str, dict[str, int]]]  # role -> area -> Status -> count
     conflicts: list[Conflict]
     owed: list[Owed]
+    without_candidate: list[WithoutCandidate] = field(default_factory=list)
 
     @property
     def missing(self) -> list[Owed]:
@@ -35,6 +37,7 @@ class Status:
             "positions": self.positions,
             "conflicts": [c.as_json() for c in self.conflicts],
             "missing": [o.as_missing() for o in self.missing],
+            "without_candidate": [w.as_json() for w in self.without_candidate],
         }
 
 
@@ -74,11 +77,13 @@ def build_status(
     from docauto.registry.config import load_privacy_settings
 
     anonymised = load_privacy_settings(view.path).anonymised_name
+    view = view.at(as_of)
     return Status(
         as_of=as_of,
         positions=position_counts(view, structure),
         conflicts=find_conflicts(view.recommendations(), (anonymised, "Anonymiseret")),
         owed=owed_submissions(view, structure, plan, settings, as_of),
+        without_candidate=without_candidate(view, plan, as_of, structure),
     )
 
 
@@ -127,6 +132,23 @@ def format_status(status: Status) -> str:
     else:
         lines.append("Ingen konflikter.")
     lines.append("")
+    if status.without_candidate:
+        lines.append("Stillinger med ansøgere, men uden indstillet kandidat")
+        lines += _table(
+            ["Område", "Stillingstype", "Klynge", "Enhed", "Runde", "Ansøgere"],
+            [
+                [
+                    w.area,
+                    schema.ROLE_LABEL.get(w.role, w.role),
+                    w.cluster,
+                    w.unit or "",
+                    str(w.round),
+                    str(w.applicants),
+                ]
+                for w in status.without_candidate
+            ],
+        )
+        lines.append("")
     if status.missing:
         lines.append("Mangler (fristen er overskredet)")
         lines += _table(

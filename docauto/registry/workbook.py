@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -118,10 +119,8 @@ def _add_sheet(wb: Workbook, name: str) -> Worksheet:
 def _add_memory_sheet(wb: Workbook) -> None:
     """docauto's memory of handled mails (see ``docauto.registry.memory``), made at init so
     that ingest never has to add a sheet to HR's workbook."""
-    from docauto.registry.memory import HEADERS
-
     ws = wb.create_sheet(schema.STATE_SHEET)
-    ws.append(HEADERS)
+    ws.append(schema.STATE_HEADERS)
     # Not HR's to edit; Excel shows it only to someone who goes looking with VBA.
     ws.sheet_state = "veryHidden"
 
@@ -426,7 +425,6 @@ class RegistryBook:
 
     def save(self) -> None:
         """Atomically replace the registry (keeping backups); RegistryError if it cannot."""
-        from docauto.registry.writer import commit
 
         path = self.path
         files = RegistryFiles(path)
@@ -447,6 +445,26 @@ class RegistryBook:
             except OSError:
                 pass
             raise
+
+
+def commit(path: Path, tmp: Path, files: RegistryFiles) -> None:
+    """Put the finished copy ``tmp`` in place of the registry, keeping backups."""
+    _fsync(tmp)
+    _copy_mode(path, tmp)
+    if path.exists():
+        _rotate_backups(path)
+    pause = os.environ.get(PAUSE_ENV)
+    if pause:
+        Path(pause).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 120))
+    try:
+        os.replace(tmp, path)
+    except PermissionError:
+        raise RegistryError(
+            f"{path}: registret kan ikke overskrives; det er måske åbent i et andet program",
+            hint="close it and run again",
+        ) from None
+    _fsync_dir(path.parent)
 
 
 def _copy_mode(original: Path, new: Path) -> None:

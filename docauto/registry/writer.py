@@ -23,9 +23,7 @@ renamed owned sheet, or a header HR renamed, stops ``open`` with a Danish messag
 from __future__ import annotations
 
 import logging
-import os
 import re
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -47,12 +45,11 @@ from docauto.registry.ooxml import (
     text_xml,
 )
 from docauto.registry.sheetedit import SheetEditor, grow_range
+from docauto.registry.workbook import commit
 
 log = logging.getLogger(__name__)
 
 HEADER_SEARCH_ROWS = 10
-PAUSE_ENV = "DOCAUTO_TEST_PAUSE_BEFORE_REPLACE"
-PAUSE_SECONDS_ENV = "DOCAUTO_TEST_PAUSE_SECONDS"
 
 
 def _norm(value: Any) -> str:
@@ -495,28 +492,6 @@ class RegistryWriter:
             raise
         finally:
             self.pkg.close()
-
-
-def commit(path: Path, tmp: Path, files: RegistryFiles) -> None:
-    """Put the finished copy ``tmp`` in place of the registry, keeping backups."""
-    from docauto.registry.workbook import _copy_mode, _fsync, _fsync_dir, _rotate_backups
-
-    _fsync(tmp)
-    _copy_mode(path, tmp)
-    if path.exists():
-        _rotate_backups(path)
-    pause = os.environ.get(PAUSE_ENV)
-    if pause:
-        Path(pause).write_text(str(os.getpid()), encoding="utf-8")
-        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 120))
-    try:
-        os.replace(tmp, path)
-    except PermissionError:
-        raise RegistryError(
-            f"{path}: registret kan ikke overskrives; det er måske åbent i et andet program",
-            hint="close it and run again",
-        ) from None
-    _fsync_dir(path.parent)
 
 
 def _missing_sheet(name: str, present: Mapping[str, str]) -> str:

@@ -149,48 +149,52 @@ class GraphSource:
             else (json.dumps(body).encode() if body is not None else None)
         )
         for attempt in range(self.retries + 1):
-            req = urllib.request.Request(url, data=data, method=method)
-            req.add_header("Authorization", f"Bearer {self._token()}")
-            prefer = ['IdType="ImmutableId"']
-            for k, v in (headers or {}).items():
-                if k.lower() == "prefer":
-                    prefer.append(v)  # one Prefer header, comma-separated (RFC 7240)
-                else:
-                    req.add_header(k, v)
-            req.add_header("Prefer", ", ".join(prefer))
-            if data is not None:
-                req.add_header("Content-Type", content_type)
+            req = self._build(url, method, data, headers, content_type)
             try:
                 with urllib.request.urlopen(req, timeout=120, context=self._ssl()) as resp:
                     payload = resp.read()
                     status = resp.status
             except urllib.error.HTTPError as exc:
                 status, payload = exc.code, exc.read()
-                if status in (429, 503, 504):
-                    wait = parse_retry_after(exc.headers.get("Retry-After"))
-                    again = retry or status == 429  # 429: refused before doing anything
-                    if again and attempt < self.retries and (wait or 0) <= self.max_retry_wait:
-                        # Graph asks for exactly this pause; without a header, back off ourselves.
-                        self._sleep(
-                            wait if wait is not None else min(2**attempt, self.max_retry_wait)
-                        )
-                        continue
-                    raise TransientMailError(
-                        f"Graph throttled {method} (HTTP {status} {_code(payload)})",
-                        retry_after=wait,
-                    ) from None
-                raise self._error(method, path, status, payload) from None
-            except (urllib.error.URLError, OSError) as exc:
-                problem = certificate_problem(exc)
-                if problem:
-                    raise certificate_error(urllib.parse.urlsplit(url).netloc, problem) from None
+                if status not in (429, 503, 504):
+                    raise self._error(method, path, status, payload) from None
+                wait = parse_retry_after(exc.headers.get("Retry-After"))
+                again = retry or status == 429  # 429: refused before doing anything
+                if again and attempt < self.retries and (wait or 0) <= self.max_retry_wait:
+                    # Graph asks for exactly this pause; without a header, back off ourselves.
+                    self._sleep(wait if wait is not None else min(2**attempt, self.max_retry_wait))
+                    continue
                 raise TransientMailError(
-                    f"Graph kan ikke nås ({getattr(exc, 'reason', exc)})"
+                    f"Graph beder om en pause: {method} (HTTP {status} {_code(payload)})",
+                    retry_after=wait,
                 ) from None
+            except (urllib.error.URLError, OSError) as exc:
+                raise _unreachable(url, exc) from None
             if not expect_json:
                 return status, payload
             return status, (json.loads(payload) if payload else {})
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _build(
+        self,
+        url: str,
+        method: str,
+        data: bytes | None,
+        headers: dict[str, str] | None,
+        content_type: str,
+    ) -> urllib.request.Request:
+        req = urllib.request.Request(url, data=data, method=method)
+        req.add_header("Authorization", f"Bearer {self._token()}")
+        prefer = ['IdType="ImmutableId"']
+        for k, v in (headers or {}).items():
+            if k.lower() == "prefer":
+                prefer.append(v)  # one Prefer header, comma-separated (RFC 7240)
+            else:
+                req.add_header(k, v)
+        req.add_header("Prefer", ", ".join(prefer))
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        return req
 
     def _ssl(self):
         if getattr(self, "_context", None) is None:
@@ -427,6 +431,14 @@ class GraphSource:
 
     def close(self) -> None:
         pass
+
+
+def _unreachable(url: str, exc: Exception) -> MailError:
+    """Network trouble is temporary; a certificate the OS store does not trust is not."""
+    problem = certificate_problem(exc)
+    if problem:
+        return certificate_error(urllib.parse.urlsplit(url).netloc, problem)
+    return TransientMailError(f"Graph kan ikke nås ({getattr(exc, 'reason', exc)})")
 
 
 def _json_error(payload: bytes) -> dict:

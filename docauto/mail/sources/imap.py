@@ -276,7 +276,9 @@ class ImapSource:
         self._uidvalidity = uv[0].decode() if uv and uv[0] else ""
         if self.state.get("uidvalidity") != self._uidvalidity:
             # New UIDVALIDITY: the old UIDs mean nothing any more (RFC 3501 §2.3.1.1).
-            self.state.data = {"uidvalidity": self._uidvalidity, "done": {}}
+            # Receipts are keyed by Message-ID, which keeps its meaning.
+            receipts = self.state.get("receipts", {})
+            self.state.data = {"uidvalidity": self._uidvalidity, "done": {}, "receipts": receipts}
             self.state.save()
 
     # --- MailSource -------------------------------------------------------------------------

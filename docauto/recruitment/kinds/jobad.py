@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docauto.errors import UsageError
@@ -162,7 +163,119 @@ def _fmt(value: dt.date) -> str:
     return dato(value)
 
 
+def _readvertise_options(
+    options: Mapping[str, Any], plan: RecruitmentPlan, role: str
+) -> dict[str, Any]:
+    """The new timetable: --set opslagsdato/frist, else the plan's step 'genopslag'."""
+    step = next((s for s in plan.steps(role) if s.id == "genopslag"), None)
+    out = dict(options)
+    for key, default in (
+        ("opslagsdato", step.start if step else None),
+        ("frist", step.deadline if step else None),
+    ):
+        if options.get(key) in (None, ""):
+            if default is None:
+                raise UsageError(
+                    f"genopslag: rekrutteringsplanen har intet trin 'genopslag' med {key}",
+                    hint=f"give the new date with --set {key}=YYYY-MM-DD",
+                )
+            out[key] = default.isoformat()
+    return out
+
+
+def _readvertised_positions(
+    request: GenerateRequest, role: str, areas: set[str]
+) -> list[tuple[Cluster | Unit, str]]:
+    """(cluster or unit, Stillings-ID) of the positions to re-advertise, from the registry."""
+    from docauto.office.filters import to_date
+    from docauto.recruitment.timeline import load_timeline
+    from docauto.registry.config import load_overview_settings
+    from docauto.registry.data import RegistryView
+    from docauto.registry.readvertise import to_readvertise
+
+    path = Path(str(request.options["genopslag"]))
+    raw = request.options.get("dato")
+    as_of = to_date(raw) if raw else dt.date.today()
+    view = RegistryView.load(path)
+    structure = request.structure
+    only = {k.casefold() for k in request.only}
+    out: list[tuple[Cluster | Unit, str]] = []
+    for r in to_readvertise(view, load_timeline(), load_overview_settings(), as_of):
+        p = r.position
+        cluster = structure.find_cluster(p.cluster)
+        if p.role != role or cluster is None or cluster.area not in areas:
+            continue
+        target = cluster if role == CLUSTER_LEADER else structure.find_unit(p.unit, cluster)
+        if target is None:
+            continue
+        if only and not only & {target.id.casefold(), target.name.casefold(), p.id.casefold()}:
+            continue
+        out.append((target, p.id))
+    return out
+
+
+def _mark_readvertised(request: GenerateRequest, docs: list[PlannedDocument]) -> list[str]:
+    import datetime
+
+    from docauto.registry.readvertise import mark_readvertised
+
+    if not request.options.get("genopslag"):
+        return []
+    ids = [
+        d.properties["docauto.stillings_id"]
+        for d in docs
+        if d.properties.get("docauto.stillings_id")
+    ]
+    path = Path(str(request.options["genopslag"]))
+    # The moment the positions count as re-advertised: the run's date (--set dato) if given.
+    when = datetime.datetime.now().replace(microsecond=0)
+    if request.options.get("dato"):
+        from docauto.office.filters import to_date
+
+        when = datetime.datetime.combine(to_date(request.options["dato"]), when.time())
+    n = mark_readvertised(path, ids, when)
+    return [f"{n} stillinger er sat til Genopslag i {path.name}"]
+
+
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    if request.options.get("genopslag"):
+        yield from _plan_readvertisement(request)
+        return
+    yield from _plan_ads(request)
+
+
+def _plan_readvertisement(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    from docauto.recruitment.adtexts import load_challenge_texts
+    from docauto.recruitment.profiles import load_profile
+    from docauto.recruitment.timeline import load_timeline
+
+    structure = request.structure
+    roles = parse_roles(request.options.get("rolle"), (CLUSTER_LEADER,))
+    areas = selected_areas(structure, request.areas)
+    plan = load_timeline()
+    texts = load_challenge_texts(request.data, structure) if request.data else {}
+    docs: list[PlannedDocument] = []
+    for role in roles:
+        profile = load_profile(role)
+        options = _readvertise_options(request.options, plan, role)
+        for position, pid in _readvertised_positions(request, role, areas):
+            context, props = build_ad_context(
+                structure, role, position, profile, plan, texts, options
+            )
+            docs.append(
+                PlannedDocument(
+                    f"genopslag-{SLUGS[role]}-{position.id}.docx",
+                    template=TEMPLATES[role],
+                    context={**context, "genopslag": True},
+                    properties={**props, "docauto.stillings_id": pid, "docauto.genopslag": "1"},
+                )
+            )
+    if not docs:
+        raise UsageError("registret har ingen stillinger, der skal genopslås")
+    yield from docs
+
+
+def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.recruitment.adtexts import load_challenge_texts
     from docauto.recruitment.profiles import load_profile
     from docauto.recruitment.timeline import load_timeline
@@ -226,7 +339,10 @@ def docauto_kinds() -> list[Kind]:
             ),
             data_help="the area chiefs' texts on each cluster's (or unit's) challenges: YAML/JSON "
             "id -> text, an .xlsx with Klynge-ID/Enheds-ID and Tekst, or a folder of "
-            "<id>.txt/.docx",
+            "<id>.txt/.docx. --set genopslag=REGISTER.xlsx [--set dato=YYYY-MM-DD]: new ads "
+            "for the positions to re-advertise (timetable from the plan step 'genopslag' or "
+            "--set opslagsdato=/frist=); the positions are set to Genopslag",
             planner=_plan,
+            after_write=_mark_readvertised,
         )
     ]

@@ -1,0 +1,215 @@
+"""Build the Word templates of the letters to applicants and the meetings across areas into
+templates/ (issue 14): the letter to an applicant (one template; the wording per letter is in
+templates/tekster/ansoegerbreve.yaml), the list of applicants per position, the invitation
+to a meeting across areas, and HR's case list for the follow-up meeting.
+
+Run after changing the layout:  .venv/bin/python scripts/build_letter_templates.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from build_recruitment_templates import (  # noqa: E402
+    OUT,
+    bullets,
+    facts_table,
+    loop_table,
+    new_document,
+    para,
+    paragraphs,
+)
+from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
+
+HEADER = "Børne- og Ungdomsforvaltningen – Område {{ omraade.navn }}"
+
+
+def recipient_block(doc) -> None:
+    para(doc, "{{ modtager.navn }}")
+    para(doc, "{%p if modtager.stilling %}")
+    para(doc, "{{ modtager.stilling }}")
+    para(doc, "{%p endif %}")
+    paragraphs(doc, "linje in modtager.adresse", "linje")
+    para(doc, "{%p if modtager.email %}")
+    para(doc, "{{ modtager.email }}")
+    para(doc, "{%p endif %}")
+    p = para(doc, "{{ dato | dato }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def applicant_letter() -> None:
+    doc = new_document("Brev til ansøger", HEADER)
+    recipient_block(doc)
+    para(doc, "{{ titel }}", style="Title")
+    paragraphs(doc, "a in afsnit", "a")
+    bullets(doc, "s in stillinger", "s")
+    para(doc, "{%p if samtale %}")
+    facts_table(
+        doc,
+        [
+            ("Stilling:", "{{ samtale.stilling }}"),
+            ("Samtalerunde:", "{{ samtale.runde }}. runde"),
+            ("Dato:", "{{ samtale.dato }}"),
+            ("Tidspunkt:", "kl. {{ samtale.tid }}"),
+            ("Sted:", "{{ samtale.sted }}"),
+        ],
+    )
+    para(doc, "{%p endif %}")
+    paragraphs(doc, "a in efter", "a")
+    para(doc, "Med venlig hilsen")
+    para(doc, "{{ omraade.chef }}")
+    para(doc, "{{ omraade.titel }}")
+    doc.save(OUT / "brev-ansoeger.docx")
+
+
+def applicant_list() -> None:
+    doc = new_document("Ansøgerfortegnelse", HEADER)
+    para(doc, "Ansøgerfortegnelse", style="Title")
+    para(doc, "{{ titel }}", style="Subtitle")
+    facts_table(
+        doc,
+        [
+            ("Område:", "{{ omraade.navn }}"),
+            ("Stilling:", "{{ stillingstype | capitalize }}, {{ stilling }}"),
+            ("Ansøgningsfrist:", "{{ frist }}"),
+            ("Opgjort pr.:", "{{ dato | dato }}"),
+            ("Antal ansøgere:", "{{ ansoegere | length }}"),
+        ],
+    )
+    loop_table(
+        doc,
+        ["Nr.", "Navn", "Nuværende stilling", "Arbejdssted", "E-mail", "Modtaget"],
+        "{%tr for a in ansoegere %}",
+        [
+            "{{ a.nr }}",
+            "{{ a.navn }}",
+            "{{ a.stilling }}",
+            "{{ a.arbejdssted }}",
+            "{{ a.email }}",
+            "{{ a.modtaget }}",
+        ],
+    )
+    para(
+        doc,
+        "Fortroligt. Fortegnelsen er til vurderingsudvalgets brug; medlemmerne har tavshedspligt "
+        "om, hvem der har søgt. Den afleveres til formanden, når udvalgets arbejde er slut.",
+        italic=True,
+    )
+    para(doc, "{{ omraade.chef }}, områdechef, område {{ omraade.navn }}")
+    doc.save(OUT / "ansoegerfortegnelse.docx")
+
+
+def meeting_invitation() -> None:
+    doc = new_document("Invitation til områdemøde", "Børne- og Ungdomsforvaltningen – HR-gruppen")
+    para(doc, "Til områdecheferne og souscheferne")
+    p = para(doc, "{{ dato | dato }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    para(doc, "{{ moede.titel }}", style="Title")
+    para(doc, "Invitation", style="Subtitle")
+    para(doc, "{{ moede.indledning }}")
+    facts_table(
+        doc,
+        [
+            ("Dato:", "{{ moede.dag | dato_ugedag }}"),
+            ("Tidspunkt:", "kl. {{ moede.start }}-{{ moede.slut }}"),
+            ("Sted:", "{{ moede.sted }}"),
+            ("Mødeleder:", "{{ moede.leder }}"),
+        ],
+    )
+    para(doc, "Dagsorden", style="Heading 1")
+    para(doc, "{%p for punkt in moede.dagsorden %}")
+    para(doc, "{{ loop.index }}. {{ punkt }}")
+    para(doc, "{%p endfor %}")
+    para(doc, "Deltagere", style="Heading 1")
+    loop_table(
+        doc,
+        ["Område", "Navn", "Funktion"],
+        "{%tr for d in deltagere %}",
+        ["{{ d.omraade }}", "{{ d.navn }}", "{{ d.funktion }}"],
+    )
+    para(doc, "{%p if moede.sagsliste %}")
+    para(
+        doc,
+        "HR-gruppen sender sagslisten (kandidater, som flere områdechefer ønsker at ansætte, og "
+        "stillinger uden egnet kandidat) dagen før mødet.",
+    )
+    para(doc, "{%p endif %}")
+    para(doc, "En kalenderinvitation (.ics) er vedlagt.")
+    para(doc, "Med venlig hilsen")
+    para(doc, "HR-gruppen, {{ postkasse }}")
+    doc.save(OUT / "omraademoede-invitation.docx")
+
+
+def case_list() -> None:
+    doc = new_document("Sagsliste", "Børne- og Ungdomsforvaltningen – HR-gruppen")
+    para(doc, "Sagsliste til {{ moede.titel | lower }}", style="Title")
+    para(doc, "{{ moede.dag | dato_ugedag }}, opgjort pr. {{ dato | dato }}", style="Subtitle")
+    para(
+        doc,
+        "Listen er lavet ud fra registret, som det så ud ved udgangen af {{ dato | dato }}: "
+        "kun indstillinger og ansøgere, HR-gruppen havde modtaget til og med den dag.",
+    )
+    para(doc, "1. Kandidater, som flere områdechefer ønsker at ansætte", style="Heading 1")
+    para(doc, "{%p if konflikter %}")
+    loop_table(
+        doc,
+        ["Runde", "Kandidat", "E-mail", "Indstillet af", "Stillinger (prioritet)"],
+        "{%tr for k in konflikter %}",
+        [
+            "{{ k.runde }}",
+            "{{ k.kandidat }}",
+            "{{ k.email }}",
+            "{{ k.omraader }}",
+            "{{ k.steder }}",
+        ],
+    )
+    para(doc, "{%p else %}")
+    para(doc, "Ingen kandidat er indstillet af mere end ét område i samme runde.")
+    para(doc, "{%p endif %}")
+    para(doc, "2. Stillinger med ansøgere, men uden egnet kandidat", style="Heading 1")
+    para(doc, "{%p if uden_kandidat %}")
+    loop_table(
+        doc,
+        ["Område", "Stillingstype", "Klynge", "Enhed", "Ansøgere", "Efter runde"],
+        "{%tr for u in uden_kandidat %}",
+        [
+            "{{ u.omraade }}",
+            "{{ u.stillingstype }}",
+            "{{ u.klynge }}",
+            "{{ u.enhed }}",
+            "{{ u.ansoegere }}",
+            "{{ u.runde }}",
+        ],
+    )
+    para(doc, "{%p else %}")
+    para(doc, "Alle stillinger med ansøgere har en indstillet kandidat.")
+    para(doc, "{%p endif %}")
+    para(doc, "3. Stillinger uden ansøgere", style="Heading 1")
+    para(doc, "{%p if uden_ansoegere %}")
+    bullets(doc, "s in uden_ansoegere", "s")
+    para(doc, "{%p else %}")
+    para(doc, "Ingen.")
+    para(doc, "{%p endif %}")
+    para(doc, "HR-gruppen, {{ postkasse }}")
+    doc.save(OUT / "sagsliste.docx")
+
+
+def main() -> None:
+    applicant_letter()
+    applicant_list()
+    meeting_invitation()
+    case_list()
+    for name in (
+        "brev-ansoeger.docx",
+        "ansoegerfortegnelse.docx",
+        "omraademoede-invitation.docx",
+        "sagsliste.docx",
+    ):
+        print(OUT / name)
+
+
+if __name__ == "__main__":
+    main()
