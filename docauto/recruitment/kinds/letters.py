@@ -448,7 +448,18 @@ def _invitations(request: GenerateRequest) -> Iterator[PlannedDocument]:
 def docauto_kinds() -> list[Kind]:
     from docauto.recruitment.letters import LETTER_TEMPLATE
 
-    letter_fields = ("dato", "modtager", "omraade", "titel", "afsnit", "stillinger", "efter")
+    # base_context's names as well, so templates check knows every name a letter may use.
+    base_fields = ("rolle", "stillingstype", "frist", "samtaleuger", "ikrafttraeden", "samtale")
+    letter_fields = (
+        "dato",
+        "modtager",
+        "omraade",
+        "titel",
+        "afsnit",
+        "stillinger",
+        "efter",
+        *base_fields,
+    )
     common = {"data_help": REGISTRY_HELP, "fields": letter_fields}
     return [
         Kind(
@@ -463,7 +474,7 @@ def docauto_kinds() -> list[Kind]:
             name="ansoegerfortegnelser",
             description="Ansøgerfortegnelse pr. stilling til vurderingsudvalget, fra registret",
             templates=(LIST_TEMPLATE,),
-            fields=("dato", "omraade", "titel", "stilling", "ansoegere"),
+            fields=("dato", "omraade", "titel", "stilling", "ansoegere", *base_fields),
             data_help=REGISTRY_HELP,
             planner=_applicant_lists,
         ),
