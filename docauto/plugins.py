@@ -46,6 +46,7 @@ DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("mail-receipts", "docauto.demo.receipts"),
     ("registry-demo", "docauto.demo.registry"),
     ("overview-demo", "docauto.demo.overview"),
+    ("letters-demo", "docauto.demo.letters"),
 )
 
 

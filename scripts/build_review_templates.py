@@ -7,78 +7,21 @@ The texts themselves (agenda, themes, fact-sheet wording) live in templates/teks
 
 from __future__ import annotations
 
-from pathlib import Path
+from templatebuild import (
+    TEMPLATES,
+    facts_table,
+    keep_block,
+    label_value,
+    letter_head,
+    loop_table,
+    mark,
+    new_document,
+    para,
+    save,
+    signature,
+)
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Pt, RGBColor
-
-OUT = Path(__file__).resolve().parent.parent / "templates"
-
-
-def new_document(title: str):
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    doc.core_properties.title = title
-    doc.core_properties.author = "Børne- og Ungdomsforvaltningen"
-    doc.core_properties.language = "da-DK"
-    header = doc.sections[0].header.paragraphs[0]
-    header.text = "Børne- og Ungdomsforvaltningen"
-    return doc
-
-
-def para(
-    doc,
-    text: str = "",
-    style: str | None = None,
-    bold: bool = False,
-    italic: bool = False,
-    grey: bool = False,
-):
-    p = doc.add_paragraph(style=style)
-    if text:
-        run = p.add_run(text)
-        run.bold = bold
-        run.italic = italic
-        if grey:
-            run.font.color.rgb = RGBColor(0x70, 0x70, 0x70)
-    return p
-
-
-def label_value(doc, label: str, value: str):
-    p = doc.add_paragraph()
-    p.add_run(label + " ").bold = True
-    p.add_run(value)
-    return p
-
-
-def facts_table(doc, rows: list[tuple[str, str]]):
-    t = doc.add_table(rows=0, cols=2)
-    t.style = "Table Grid"
-    for label, value in rows:
-        cells = t.add_row().cells
-        cells[0].paragraphs[0].add_run(label).bold = True
-        cells[1].paragraphs[0].add_run(value)
-    doc.add_paragraph()
-    return t
-
-
-def loop_table(doc, headers: list[str], loop: str, cells: list[str], end: str = "{%tr endfor %}"):
-    """A table with a header row and one docxtpl-repeated row."""
-    t = doc.add_table(rows=1, cols=len(headers))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, h in zip(t.rows[0].cells, headers, strict=True):
-        cell.paragraphs[0].add_run(h).bold = True
-    t.add_row().cells[0].paragraphs[0].add_run(loop)
-    row = t.add_row().cells
-    for cell, text in zip(row, cells, strict=True):
-        cell.paragraphs[0].add_run(text)
-    t.add_row().cells[0].paragraphs[0].add_run(end)
-    doc.add_paragraph()
-    return t
+OUT = TEMPLATES
 
 
 MEETING_FACTS = [
@@ -125,7 +68,8 @@ def participants(doc):
 
 
 def invitation() -> None:
-    doc = new_document("Invitation: strukturel gennemgang")
+    doc = new_document("Invitation: strukturel gennemgang", "Invitation")
+    letter_head(doc)
     para(doc, "Invitation: {{ møde.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS)
@@ -145,13 +89,12 @@ def invitation() -> None:
     para(doc, "Fakta om {{ klynge.bestemt }}", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
     units_table(doc)
-    para(doc, "Med venlig hilsen")
-    para(doc, "{{ møde.arrangør }}")
-    doc.save(OUT / "strukturgennemgang-invitation.docx")
+    signature(doc, "{{ møde.arrangør }}")
+    save(doc, OUT / "strukturgennemgang-invitation.docx")
 
 
 def minutes_form() -> None:
-    doc = new_document("Referatskabelon: strukturel gennemgang")
+    doc = new_document("Referatskabelon: strukturel gennemgang", "Referat")
     para(doc, "Referat: {{ møde.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
@@ -182,11 +125,11 @@ def minutes_form() -> None:
         "{%tr for r in tomme_rækker %}",
         ["", "", ""],
     )
-    doc.save(OUT / "referatskabelon.docx")
+    save(doc, OUT / "referatskabelon.docx")
 
 
 def minutes() -> None:
-    doc = new_document("Referat: strukturel gennemgang")
+    doc = new_document("Referat: strukturel gennemgang", "Referat")
     para(doc, "Referat: {{ møde.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
@@ -215,7 +158,7 @@ def minutes() -> None:
     para(doc, "Der er ikke aftalt opfølgning.")
     para(doc, "{%p endif %}")
     para(doc, "{{ tekster.referat }}", italic=True)
-    doc.save(OUT / "referat.docx")
+    save(doc, OUT / "referat.docx")
 
 
 def action_plan() -> None:
@@ -247,6 +190,7 @@ def action_plan() -> None:
     para(doc, "{%p endif %}")
     para(doc, "Temaer", style="Heading 1")
     para(doc, "{%p for t in temaer %}")
+    theme = mark(doc)
     para(doc, "{{ t.nr }}. {{ t.titel }}", style="Heading 2")
     para(doc, "{%p if t.tekst %}")
     para(doc, "{{ t.tekst }}", italic=True)
@@ -256,6 +200,7 @@ def action_plan() -> None:
     para(doc, "{%p endfor %}")
     para(doc, "Arbejdsgruppens svar:", bold=True)
     para(doc, "")
+    keep_block(doc, theme)  # a theme's questions and its answer field on one page
     para(doc, "{%p endfor %}")
     para(doc, "{%p if besparelse %}")
     para(doc, "{{ besparelse.titel }}", style="Heading 1")
@@ -291,11 +236,11 @@ def action_plan() -> None:
         "{%tr for r in handlinger.rækker %}",
         ["", "", "", ""],
     )
-    doc.save(OUT / "handleplan.docx")
+    save(doc, OUT / "handleplan.docx")
 
 
 def fact_sheet() -> None:
-    doc = new_document("Faktaark til forældre")
+    doc = new_document("Faktaark til forældre", "Faktaark til forældre")
     para(doc, "{{ tekst.titel }}", style="Title")
     para(doc, "{{ enhed.navn }}", style="Subtitle")
     para(doc, "Hvilken klynge er vores institution en del af?", style="Heading 1")
@@ -331,7 +276,7 @@ def fact_sheet() -> None:
     para(doc, "{{ tekst.hvad_sker.tekst }}")
     para(doc, "{{ tekst.mere.overskrift }}", style="Heading 1")
     para(doc, "{{ tekst.mere.tekst }}")
-    doc.save(OUT / "faktaark.docx")
+    save(doc, OUT / "faktaark.docx")
 
 
 def main() -> None:

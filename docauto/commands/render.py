@@ -71,7 +71,7 @@ def render(
 
     \b
     Example:
-      docauto render templates/stillingsopslag-klyngeleder.docx data.yaml --out out/
+      docauto render brev.docx data.yaml --out out/
       docauto render brev.docx modtagere.xlsx --out breve/ --name "{{ Navn }}" --pdf
       docauto render brev.docx modtagere.csv --out breve/ --where "Område == 'Amager'" --dry-run
     """

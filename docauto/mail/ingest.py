@@ -122,6 +122,7 @@ class _Run:
         self.handled: list[_Handled] = []  # this batch's, until it is saved and finished
         self.batch_rows = 0
         self.batch_registered = 0
+        self.saved = False  # a batch of this run was saved already
 
     # -- memory of what was seen ----------------------------------------------------------
 
@@ -145,6 +146,9 @@ class _Run:
 
     def apply(self, entry: dict[str, Any]) -> int:
         """Write one mail's outcome into the open registry; returns data rows added."""
+        from docauto.registry.events import apply_move
+        from docauto.registry.senior import append_row
+
         book = self.book
         assert book is not None
         status = entry["status"]
@@ -160,10 +164,10 @@ class _Run:
                 status = schema.REGISTERED
                 when = entry["when"]
                 for sheet, values in entry["rows"]:
-                    book.append(sheet, values)
+                    append_row(book, sheet, values)  # makes Seniorordninger when first needed
                     rows_added += 1
                 for move in entry["positions"]:
-                    book.move_position(when=when, **move)
+                    apply_move(book, move, when)  # positions opened by events say why
                 if digest:
                     self.hashes[digest] = entry["message_id"]
         inbox["Status"] = status
@@ -275,7 +279,9 @@ class _Run:
         assert self.book is not None
         try:
             if self.book.changed or self.journal_files:
-                self.book.save()
+                # One backup per run: it keeps the registry as it was before this run.
+                self.book.save(backup=not self.saved)
+                self.saved = True
             else:
                 self.book.close()
         except RegistryError as exc:
@@ -353,7 +359,7 @@ def _type_label(decision: Decision) -> str:
 
 # Mails handled between two saves of the registry: what a run keeps in memory (the mails, the
 # rows waiting to be written) is bounded by this, not by the size of the mailbox.
-BATCH = 2000
+BATCH = 1000
 
 
 def ingest(
@@ -416,9 +422,9 @@ def ingest(
                 break
             run.summary.seen += 1
             handled = run.handle(item, prepared)
-            run.handled.append(handled)
             if on_mail is not None and handled.parsed is not None:
                 on_mail(handled.parsed, OUTCOME[handled.status])
+            run.handled.append(handled if receipts else _slim(handled))
             if not dry_run and len(run.handled) >= size:
                 _commit_batch(run)
                 _finish(source, run, receipts)
@@ -432,6 +438,15 @@ def ingest(
 
     _finish(source, run, receipts)
     return run.summary
+
+
+def _slim(h: _Handled) -> _Handled:
+    """What telling the source needs, without the mail itself (receipts need the mail): a
+    batch of handled mails then costs a few hundred bytes each, not the mails' size."""
+    import dataclasses
+
+    item = dataclasses.replace(h.item, raw=b"") if dataclasses.is_dataclass(h.item) else h.item
+    return _Handled(item, None, h.status, None, h.new)
 
 
 def _check_whole(registry: Path) -> None:
@@ -485,6 +500,8 @@ def _reopen(run: _Run) -> None:
 
     if run.book is not None:
         run.book = RegistryWriter.open(run.registry)
+        if run.memory is not None:
+            run.memory.attach(run.book)
     run.handled = []
 
 

@@ -140,7 +140,7 @@ def _text_key(outcome: str, text: str) -> str:
     if outcome in ("duplicate", "pending"):
         return outcome
     if outcome == "registered":
-        return "received" if text == "received" else "registered"
+        return text if text in ("received", "senior") else "registered"
     return "not_submission" if text == "not_submission" else "rejected"
 
 

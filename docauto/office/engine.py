@@ -21,7 +21,7 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -527,8 +527,12 @@ class PreparedTemplate:
         replace_media: Mapping[bytes | str | Path, bytes | str | Path] | None = None,
         replace_embedded: Mapping[bytes | str | Path, bytes | str | Path] | None = None,
         replace_zipnames: Mapping[str, bytes | str | Path] | None = None,
+        finish: Callable[[dict[str, bytes]], None] | None = None,
     ) -> bytes:
         """Render to the bytes of a .docx. Pure: nothing is written to disk.
+
+        ``finish`` gets the rendered parts (member name -> bytes) last, and may change them or
+        replace other members (the house style's logo and core properties: housestyle.py).
 
         ``replace_pictures`` swaps a template picture, found by its name, title or alt text,
         for another of the same format (docxtpl's replace_pic; the size in the document is
@@ -553,6 +557,8 @@ class PreparedTemplate:
                 for n, b in host.finish(rendered)
             ]
             replaced.update({k: v for k, v in rendered.items() if k == docxparts.CORE_MEMBER})
+            if finish is not None:
+                finish(replaced)
             blob = self._write_all(members, replaced, properties)
             # docxcompose hands out the relationships here; check the whole package once
             from docauto.office.packagecheck import check_package
@@ -565,7 +571,13 @@ class PreparedTemplate:
             self._check_references(rendered, edits)
         replaced.update(rendered)
         replaced.update(edits.changed())
+        if finish is not None:
+            finish(replaced)
         return self._write_appended(replaced, properties)
+
+    def member(self, name: str) -> bytes | None:
+        """The template's bytes of one package member (None if it has none by that name)."""
+        return self._member_map.get(name)
 
     def _check_references(self, rendered: Mapping[str, bytes], edits: Any) -> None:
         for part in self._parts:

@@ -447,11 +447,11 @@ class RegistryBook:
             raise
 
 
-def commit(path: Path, tmp: Path, files: RegistryFiles) -> None:
+def commit(path: Path, tmp: Path, files: RegistryFiles, *, backup: bool = True) -> None:
     """Put the finished copy ``tmp`` in place of the registry, keeping backups."""
     _fsync(tmp)
     _copy_mode(path, tmp)
-    if path.exists():
+    if backup and path.exists():
         _rotate_backups(path)
     pause = os.environ.get(PAUSE_ENV)
     if pause:

@@ -69,8 +69,10 @@ class _Workbook:
         self.sheets: dict[str, str] = {}  # name -> part
         self.states: dict[str, str] = {}
         self.sheet_ids: list[int] = []
+        self.order: list[str] = []  # sheet names in workbook order (localSheetId)
         for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*?)/?>", self.xml):
             a = attrs(m.group(1))
+            self.order.append(a.get("name", ""))
             rid = next((v for k, v in a.items() if k.endswith(":id")), "")
             rel = self.rels.get(rid)
             if rel and "part" in rel:
@@ -80,6 +82,37 @@ class _Workbook:
                 self.sheet_ids.append(int(a["sheetId"]))
         pr = re.search(rb"<(?:\w+:)?workbookPr\b([^>]*?)/?>", self.xml)
         self.date1904 = bool(pr) and attrs(pr.group(1)).get("date1904") in ("1", "true")
+
+    def set_filter_database(self, sheet: str, ref: str) -> None:
+        """The hidden name ``_xlnm._FilterDatabase`` of a sheet follows its filter range:
+        LibreOffice takes the filter's range from this name, not from the sheet."""
+        if sheet not in self.order:
+            return
+        index = self.order.index(sheet)
+        a, _, b = ref.partition(":")
+        absolute = "$" + "$".join(re.match(r"([A-Z]+)(\d+)", a).groups())  # type: ignore[union-attr]
+        if b:
+            absolute += ":$" + "$".join(re.match(r"([A-Z]+)(\d+)", b).groups())  # type: ignore[union-attr]
+
+        def one(m: re.Match[bytes]) -> bytes:
+            if attrs(m.group(1)).get("localSheetId") != str(index):
+                return m.group(0)
+            target = m.group(2)
+            bang = target.rfind(b"!")
+            if bang < 0:
+                return m.group(0)
+            return m.group(0).replace(
+                b">" + target + b"<", b">" + target[: bang + 1] + absolute.encode() + b"<", 1
+            )
+
+        new = re.sub(
+            rb"<(?:\w+:)?definedName\b([^>]*_xlnm\._FilterDatabase[^>]*)>([^<]*)<",
+            one,
+            self.xml,
+        )
+        if new != self.xml:
+            self.xml = new
+            self.pkg.write(self.part, new)
 
     def related(self, kind: str) -> str | None:
         return next(
@@ -141,6 +174,7 @@ class _Workbook:
         self.sheets[name] = part
         self.states[name] = state
         self.sheet_ids.append(sheet_id)
+        self.order.append(name)
         return part
 
 
@@ -439,6 +473,8 @@ class RegistryWriter:
             self.pkg.write(ws.part, ws.render(self.styles, self.workbook.date1904))
             if k:
                 self._grow_tables(name, last, k)
+            if ws.filter_ref:
+                self.workbook.set_filter_database(name, ws.filter_ref)
         if self._styles is not None:
             self._styles.flush()
 
@@ -469,9 +505,10 @@ class RegistryWriter:
             if new != xml:
                 self.pkg.write(part, new)
 
-    def save(self) -> None:
+    def save(self, *, backup: bool = True) -> None:
         """Write the changes atomically (temporary copy, backup, replace); RegistryError if
-        another program holds the file or it cannot be replaced."""
+        another program holds the file or it cannot be replaced. ``backup=False`` for the
+        later saves of one run, so the backups keep the registry as it was before the run."""
         path = self.path
         held = self.files.held_by()
         if held is not None:
@@ -483,7 +520,7 @@ class RegistryWriter:
         tmp = self.files.new_temp()
         try:
             self.pkg.save_to(tmp)
-            commit(path, tmp, self.files)
+            commit(path, tmp, self.files, backup=backup)
         except BaseException:
             try:
                 tmp.unlink()

@@ -569,7 +569,6 @@ def load_structure(path: str | Path) -> Structure:
 
 def write_structure_workbook(structure: Structure) -> bytes:
     """The structure as the HR workbook of REGISTRY.md §0 (bytes of an .xlsx)."""
-    import io
 
     import openpyxl
     from openpyxl.styles import Font
@@ -600,9 +599,9 @@ def write_structure_workbook(structure: Structure) -> bytes:
             tab = Table(displayName=tname, ref=ref)
             tab.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
             ws.add_table(tab)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    return workbook_bytes(wb, "Strukturen: områder, klynger og enheder")
 
 
 def write_structure_yaml(structure: Structure, header: str | None = None) -> bytes:

@@ -255,7 +255,6 @@ def docauto_kinds() -> list[Kind]:
             description="Invitation med dagsorden (.docx og .ics) til områdemøderne på tværs "
             "af områderne; med registret som --data også HR's sagsliste til det opfølgende møde",
             templates=(INVITATION, CASE_LIST),
-            # The case list's names too (only with --data): templates check reads both.
             fields=(
                 "dato",
                 "moede",

@@ -129,7 +129,13 @@ def committee_documents(
             PlannedDocument(
                 f"udpegningsbrev-{pid}-{m.seat.file}{suffix}.docx",
                 template=LETTER,
-                context={**base, "medlem": ctx},
+                # dato and modtager: the house style's letter head (docauto.office.housestyle)
+                context={
+                    **base,
+                    "medlem": ctx,
+                    "dato": letter_date,
+                    "modtager": {"navn": m.name, "email": m.email},
+                },
                 properties=props,
             )
         )
