@@ -132,7 +132,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
             pm.register(plugin, name=ep.name)
         except Exception as exc:
             warnings.warn(
-                f"docauto: plugin '{ep.name}' ({ep.value}) could not be loaded: "
+                f"docauto: udvidelsen '{ep.name}' ({ep.value}) kunne ikke indlæses: "
                 f"{type(exc).__name__}: {exc}",
                 PluginWarning,
                 stacklevel=2,
@@ -162,7 +162,7 @@ def _call(hook: str, **kwargs: Any) -> list[Any]:
                 results.append(impl.function(**kwargs))
             except Exception as exc:
                 warnings.warn(
-                    f"docauto: plugin '{impl.plugin_name}' failed in {hook}: {exc}",
+                    f"docauto: udvidelsen '{impl.plugin_name}' fejlede i {hook}: {exc}",
                     PluginWarning,
                     stacklevel=2,
                 )
@@ -178,7 +178,7 @@ def kinds() -> dict[str, Kind]:
     for kind in _call("docauto_kinds"):
         if kind.name in out:
             warnings.warn(
-                f"docauto: kind '{kind.name}' is defined twice; the first one wins",
+                f"docauto: dokumenttypen '{kind.name}' er defineret to gange; den første gælder",
                 PluginWarning,
                 stacklevel=2,
             )
@@ -223,7 +223,7 @@ def register_commands(cli: Any) -> None:
             impl.function(cli=cli)
         except Exception as exc:
             warnings.warn(
-                f"docauto: plugin '{impl.plugin_name}' could not add commands: {exc}",
+                f"docauto: udvidelsen '{impl.plugin_name}' kunne ikke tilføje kommandoer: {exc}",
                 PluginWarning,
                 stacklevel=2,
             )

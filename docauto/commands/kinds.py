@@ -43,8 +43,8 @@ def kinds(as_json: bool) -> None:
     for k in found.values():
         click.echo(click.style(k.name, bold=True) + f"  {k.description}")
         if k.templates:
-            click.echo(f"    templates: {', '.join(k.templates)}")
+            click.echo(f"    skabeloner: {', '.join(k.templates)}")
         if k.fields:
-            click.echo(f"    fields:    {', '.join(k.fields)}")
+            click.echo(f"    felter:     {', '.join(k.fields)}")
         if k.data_help:
-            click.echo(f"    --data:    {k.data_help}")
+            click.echo(f"    --data:     {k.data_help}")

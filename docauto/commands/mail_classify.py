@@ -30,8 +30,9 @@ def classify(subjects: tuple[str, ...], as_json: bool) -> None:
         for r in results:
             click.echo(json.dumps(r, ensure_ascii=False))
         return
-    headers = ("role", "kind", "round", "subject")
-    rows = [tuple("-" if r[h] is None else str(r[h]) for h in headers) for r in results]
+    keys = ("role", "kind", "round", "subject")
+    headers = ("rolle", "type", "runde", "emne")  # the values are the codes of REGISTRY.md §1
+    rows = [tuple("-" if r[k] is None else str(r[k]) for k in keys) for r in results]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers[:-1])]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
     click.echo(fmt.format(*headers))
