@@ -719,3 +719,30 @@ def test_pedagogical_leader_forms_and_reminders_list_the_open_positions(
     assert "Klynge Nørrebro Park, Regnbuen" in body
     [form] = [a.get_content() for a in msg.iter_attachments()]
     assert _listed_units(form) == ["Regnbuen"]
+
+
+def test_a_batch_run_reports_as_of_its_date(story: dict[str, Any], tmp_path: Path) -> None:
+    """A batch made for the 23.10 status shows the registry of 23.10, though it runs later."""
+    import openpyxl
+
+    from docauto.batch import load_batch, run_batch
+
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(
+        f"name: Status 23.10\nstructure: {STRUCTURE}\nout: {tmp_path / 'ud'}\nsteps:\n"
+        f"  - status: true\n    registry: {story['reg'].path}\n    as_of: '2010-10-23'\n"
+        f"  - report: oversigt\n    registry: {story['reg'].path}\n    as_of: '2010-10-23'\n",
+        encoding="utf-8",
+    )
+    results = run_batch(load_batch(plan_file))
+    notes = "\n".join(n for r in results for n in r.notes)
+    assert "Status pr. 23. oktober 2010" in notes and "Carl Ærø" in notes
+    wb = openpyxl.load_workbook(tmp_path / "ud" / "oversigt.xlsx")
+    statuses = [r[4] for r in wb["Stillinger"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(statuses) == [
+        "Ansøgere registreret",
+        "Kandidat indstillet",
+        "Kandidat indstillet",
+        "Opslået",
+    ]
+    assert [r for r in wb["Fordeling"].iter_rows(min_row=2, values_only=True)] == []
