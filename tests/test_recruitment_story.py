@@ -509,6 +509,16 @@ def test_kknet_announcement_only_when_every_area_has_reported(story: dict[str, A
         bodies[as_of] = "\n".join(docx_text(docx.read_bytes()).body)
     assert "Mangler fra: Nørrebro." in bodies["2010-11-30"]
     assert "Anne Ager, Klynge Amager Strand (Amager)" not in bodies["2010-11-30"]
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp / "rapport-2010-12-02" / "oversigt.xlsx")
+    rows = {(r[2], r[3]): r for r in wb["Stillinger"].iter_rows(min_row=2, values_only=True)}
+    assert rows[("Klynge Valby Syd", "Æblehaven")][4:] == (
+        "Opslået",
+        None,
+        "Lederen Carl Ærø er ansat som klyngeleder i Klynge Valby Syd; "
+        "Æblehaven skal have en pædagogisk leder",
+    )
     final = bodies["2010-12-02"]
     for line in (
         "Anne Ager, Klynge Amager Strand (Amager)",
