@@ -756,3 +756,21 @@ def test_a_batch_run_reports_as_of_its_date(story: dict[str, Any], tmp_path: Pat
         "Opslået",
     ]
     assert [r for r in wb["Fordeling"].iter_rows(min_row=2, values_only=True)] == []
+
+
+def test_a_position_first_named_by_a_form_says_so(tmp_path: Path) -> None:
+    from docauto.registry import read_registry
+
+    reg = RegistryFixture(tmp_path, STRUCTURE)
+    reg.mailbox.send(
+        "Amager",
+        PL,
+        "applicants",
+        [["Amager", "Klynge Amager Strand", "Mælkebøtten", *SOEREN]],
+        D(2010, 11, 25),
+    )
+    assert reg.ingest()["registered"] == 1
+    [row] = [r for r in read_registry(reg.path)["Stillinger"] if r["Stillings-ID"] == "PL-E002"]
+    assert row["Årsag"] == "Første indberetning om stillingen: Registrering af ansøgningerne"
+    assert row["Oprettet"].date() == D(2010, 11, 25)
+    assert row["Status"] == "Ansøgere registreret"
