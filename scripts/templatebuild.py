@@ -39,6 +39,7 @@ LANG = "da-DK"
 BODY_PT = 10.5
 SMALL_PT = 8
 TABLE_PT = 9
+TABLE_STYLE = "Tabeltekst"  # the paragraph style of every table cell
 BLUE = RGBColor(0x1F, 0x4E, 0x78)
 GREY = RGBColor(0x59, 0x59, 0x59)
 RULE = "8EAADB"
@@ -158,6 +159,14 @@ def _setup_styles(doc) -> None:
         el = title_rpr.find(qn(tag))
         if el is not None:
             title_rpr.remove(el)
+    from docx.enum.style import WD_STYLE_TYPE
+
+    table_text = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = doc.styles["Normal"]
+    table_text.font.size = Pt(TABLE_PT)
+    tf = table_text.paragraph_format
+    tf.space_before, tf.space_after, tf.line_spacing = Pt(0), Pt(0), 1.0
+    _fonts_and_language(_style_rpr(table_text.element))
     bullet = doc.styles["List Bullet"].paragraph_format
     bullet.space_after = Pt(2)
     sub_rpr = doc.styles["Subtitle"].element.find(qn("w:rPr"))
@@ -332,7 +341,8 @@ def new_document(
     _page_numbers(later, text_width(doc))
     cp = doc.core_properties
     cp.title, cp.subject = title, subject
-    cp.author = "{{ afsender.forvaltning }}"
+    # author, dates and language are set at render time (docauto.office.housestyle)
+    cp.author = ""
     cp.language = LANG
     cp.comments = ""
     return doc
@@ -583,12 +593,12 @@ def _grid(table) -> None:
 
 def _cell_text(cell, text: str, *, bold: bool = False, size: float = TABLE_PT) -> None:
     p = cell.paragraphs[0]
-    p.paragraph_format.space_after = Pt(0)
-    p.paragraph_format.line_spacing = 1.0
+    p.style = TABLE_STYLE  # size and spacing from the style: one place to change them
     if text:
         run = p.add_run(text)
         run.bold = bold
-        run.font.size = Pt(size)
+        if size != TABLE_PT:
+            run.font.size = Pt(size)
 
 
 def _spacer(doc) -> None:
@@ -686,9 +696,31 @@ def _clean_package(data: bytes) -> bytes:
                 blob = re.sub(rb'<Default Extension="jpeg"[^>]*/>', b"", blob)
             if info.filename == "docProps/core.xml":
                 blob = re.sub(rb"<dc:description>[^<]*</dc:description>", b"", blob)
+            if info.filename == "[Content_Types].xml":
+                blob = blob.replace(b"</Types>", _CUSTOM_CT + b"</Types>")
+            if info.filename == "_rels/.rels":
+                blob = blob.replace(b"</Relationships>", _CUSTOM_REL + b"</Relationships>")
             zi = copy.copy(info)
             dst.writestr(zi, blob)
+        # An empty custom-properties part: each render then only fills it in (docauto's
+        # properties) instead of also rewriting the content types and relationships.
+        dst.writestr("docProps/custom.xml", _CUSTOM_XML)
     return out.getvalue()
+
+
+_CUSTOM_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+)
+_CUSTOM_CT = (
+    b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+)
+_CUSTOM_REL = (
+    b'<Relationship Id="rIdCustomProps" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>'
+)
 
 
 def save(doc, path: Path) -> None:
