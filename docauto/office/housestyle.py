@@ -142,6 +142,14 @@ def sender() -> dict[str, Any]:
     return hit
 
 
+def style_files() -> list[Path]:
+    """The files besides the template that change how a Word document looks (for batch runs,
+    which rewrite a document only when what it is made from changed)."""
+    from docauto.resources import templates_dir
+
+    return [p for p in (_sender_path(), templates_dir() / LOGO_FILE) if p.is_file()]
+
+
 def document_context(context: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
     """The kind's context with the house fields every template may use."""
     ctx = dict(context)
