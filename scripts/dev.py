@@ -3,6 +3,7 @@
 
     python scripts/dev.py demo      # make .venv, install docauto, run the demo into demo-out/
     python scripts/dev.py test      # the same venv, plus test tools; run the test suite
+    python scripts/dev.py lint      # ruff check and ruff format --check (CI runs it first)
     python scripts/dev.py bench     # run scripts/bench.py in the venv
 
 Works on Windows, macOS and Linux. When CI=true (or --system-deps) on a Debian/Ubuntu
@@ -93,7 +94,7 @@ def install_system_packages() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("demo", "test", "bench"):
+    if not argv or argv[0] not in ("demo", "test", "lint", "bench"):
         print(__doc__)
         return 2
     what, rest = argv[0], argv[1:]
@@ -107,6 +108,11 @@ def main(argv: list[str]) -> int:
         if system:
             install_system_packages()
         cmd = [str(py), "-m", "pytest", *rest]
+    elif what == "lint":
+        py = ensure_venv("test")
+        check = subprocess.run([str(py), "-m", "ruff", "check", "."], cwd=ROOT).returncode
+        fmt = subprocess.run([str(py), "-m", "ruff", "format", "--check", "."], cwd=ROOT)
+        return check or fmt.returncode
     else:
         py = ensure_venv("test")
         cmd = [str(py), str(ROOT / "scripts" / "bench.py"), *rest]

@@ -119,7 +119,7 @@ def read_schedule_workbook(
         if plan_ws is None:
             raise InputError(
                 f"{path}: arket '{PLAN_SHEET}' mangler",
-                hint="pass the workbook 'review schedule' wrote",
+                hint="angiv den projektmappe, 'review schedule' skrev",
             )
         rows = list(plan_ws.iter_rows(values_only=True))
         people_ws = sheets.get(PEOPLE_SHEET.casefold())

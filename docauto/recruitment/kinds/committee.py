@@ -149,14 +149,16 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.recruitment.timeline import load_timeline
 
     if request.data is None:
-        raise UsageError("udpegningsbreve needs --data: the committee members (.xlsx or .yaml)")
+        raise UsageError(
+            "udpegningsbreve skal have --data: udvalgenes medlemmer (.xlsx eller .yaml)"
+        )
     structure = request.structure
     raw_date = request.options.get("brevdato")
     try:
         letter_date = to_date(raw_date) if raw_date else dt.date.today()
     except ValueError:
         raise UsageError(
-            f"--set brevdato={raw_date}: ikke en dato", hint="use YYYY-MM-DD"
+            f"--set brevdato={raw_date}: ikke en dato", hint="brug ÅÅÅÅ-MM-DD"
         ) from None
     seats = load_seats()
     plan = load_timeline()
