@@ -701,10 +701,11 @@ def _clean_package(data: bytes) -> bytes:
             if info.filename == "_rels/.rels":
                 blob = blob.replace(b"</Relationships>", _CUSTOM_REL + b"</Relationships>")
             zi = copy.copy(info)
+            zi.date_time = (1980, 1, 1, 0, 0, 0)  # the same bytes on every build: clean merges
             dst.writestr(zi, blob)
         # An empty custom-properties part: each render then only fills it in (docauto's
         # properties) instead of also rewriting the content types and relationships.
-        dst.writestr("docProps/custom.xml", _CUSTOM_XML)
+        dst.writestr(zipfile.ZipInfo("docProps/custom.xml", (1980, 1, 1, 0, 0, 0)), _CUSTOM_XML)
     return out.getvalue()
 
 
