@@ -157,6 +157,10 @@ def document_hashes(doc: PlannedDocument, extra: str) -> dict[str, str]:
     from docauto.resources import template_path
 
     template = file_hash(template_path(doc.template)) if doc.template else ""
+    if doc.template:  # the letterhead data and the logo are part of every Word document
+        from docauto.office.housestyle import style_files
+
+        template = _sha("".join([template, *map(file_hash, style_files())]).encode())
     inputs = [file_hash(Path(p)) for p in doc.inputs]
     data = doc.context if doc.build is None else doc.fingerprint
     if doc.build is not None and doc.fingerprint is None:

@@ -39,6 +39,7 @@ LANG = "da-DK"
 BODY_PT = 10.5
 SMALL_PT = 8
 TABLE_PT = 9
+TABLE_STYLE = "Tabeltekst"  # the paragraph style of every table cell
 BLUE = RGBColor(0x1F, 0x4E, 0x78)
 GREY = RGBColor(0x59, 0x59, 0x59)
 RULE = "8EAADB"
@@ -114,57 +115,63 @@ def _style_rpr(style_el):
     return rpr
 
 
-def _setup_styles(doc) -> None:
+def _remove(parent, *tags: str) -> None:
+    for tag in tags:
+        el = parent.find(qn(tag)) if parent is not None else None
+        if el is not None:
+            parent.remove(el)
+
+
+def _explicit_fonts(doc) -> None:
+    """Calibri and da-DK in the defaults and every style; no theme colours or fonts (Word and
+    LibreOffice resolve themes differently)."""
     styles_el = doc.styles.element
     defaults = styles_el.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _fonts_and_language(rpr)
+    _fonts_and_language(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
     for style_el in styles_el.findall(qn("w:style")):
-        _fonts_and_language(_style_rpr(style_el))
-        for tag in ("w:color",):  # theme colours differ between Word and LibreOffice
-            el = _style_rpr(style_el).find(qn(tag))
-            if el is not None and el.get(qn("w:themeColor")):
-                for attr in ("themeColor", "themeShade", "themeTint"):
-                    el.attrib.pop(qn("w:" + attr), None)
+        rpr = _style_rpr(style_el)
+        _fonts_and_language(rpr)
+        color = rpr.find(qn("w:color"))
+        if color is not None:
+            for attr in ("themeColor", "themeShade", "themeTint"):
+                color.attrib.pop(qn("w:" + attr), None)
 
+
+def _heading(doc, name: str, size: float, before: float, after: float, color=BLUE) -> None:
+    st = doc.styles[name]
+    st.font.size, st.font.bold, st.font.italic = Pt(size), True, False
+    st.font.color.rgb = color
+    f = st.paragraph_format
+    f.space_before, f.space_after = Pt(before), Pt(after)
+    f.keep_with_next = f.keep_together = True
+
+
+def _setup_styles(doc) -> None:
+    _explicit_fonts(doc)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(BODY_PT)
     pf = normal.paragraph_format
     pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(4), 1.05
     pf.widow_control = True
-
-    def heading(name: str, size: float, before: float, after: float, color=BLUE) -> None:
-        st = doc.styles[name]
-        st.font.size, st.font.bold, st.font.italic = Pt(size), True, False
-        st.font.color.rgb = color
-        f = st.paragraph_format
-        f.space_before, f.space_after = Pt(before), Pt(after)
-        f.keep_with_next = f.keep_together = True
-
-    heading("Title", 15, 0, 1)
-    heading("Subtitle", 11, 0, 8, GREY)
+    _heading(doc, "Title", 15, 0, 1)
+    _heading(doc, "Subtitle", 11, 0, 8, GREY)
     doc.styles["Subtitle"].font.bold = False
-    heading("Heading 1", 12.5, 9, 2)
-    heading("Heading 2", 11, 8, 2)
-    heading("Heading 3", 10.5, 6, 2)
-    title_ppr = doc.styles["Title"].element.find(qn("w:pPr"))
-    if title_ppr is not None:  # python-docx's Title has a border and a spacing of its own
-        for tag in ("w:pBdr", "w:contextualSpacing"):
-            el = title_ppr.find(qn(tag))
-            if el is not None:
-                title_ppr.remove(el)
-    title_rpr = doc.styles["Title"].element.find(qn("w:rPr"))
-    for tag in ("w:spacing", "w:kern"):
-        el = title_rpr.find(qn(tag))
-        if el is not None:
-            title_rpr.remove(el)
-    bullet = doc.styles["List Bullet"].paragraph_format
-    bullet.space_after = Pt(2)
-    sub_rpr = doc.styles["Subtitle"].element.find(qn("w:rPr"))
-    for tag in ("w:spacing", "w:i"):
-        el = sub_rpr.find(qn(tag)) if sub_rpr is not None else None
-        if el is not None:
-            sub_rpr.remove(el)
+    _heading(doc, "Heading 1", 12.5, 9, 2)
+    _heading(doc, "Heading 2", 11, 8, 2)
+    _heading(doc, "Heading 3", 10.5, 6, 2)
+    # python-docx's Title has a border, letter spacing and kerning of its own; Subtitle too
+    _remove(doc.styles["Title"].element.find(qn("w:pPr")), "w:pBdr", "w:contextualSpacing")
+    _remove(doc.styles["Title"].element.find(qn("w:rPr")), "w:spacing", "w:kern")
+    _remove(doc.styles["Subtitle"].element.find(qn("w:rPr")), "w:spacing", "w:i")
+    from docx.enum.style import WD_STYLE_TYPE
+
+    table_text = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = doc.styles["Normal"]
+    table_text.font.size = Pt(TABLE_PT)
+    tf = table_text.paragraph_format
+    tf.space_before, tf.space_after, tf.line_spacing = Pt(0), Pt(0), 1.0
+    _fonts_and_language(_style_rpr(table_text.element))
+    doc.styles["List Bullet"].paragraph_format.space_after = Pt(2)
     for name in ("Header", "Footer"):
         st = doc.styles[name]
         st.font.size = Pt(SMALL_PT)
@@ -332,7 +339,8 @@ def new_document(
     _page_numbers(later, text_width(doc))
     cp = doc.core_properties
     cp.title, cp.subject = title, subject
-    cp.author = "{{ afsender.forvaltning }}"
+    # author, dates and language are set at render time (docauto.office.housestyle)
+    cp.author = ""
     cp.language = LANG
     cp.comments = ""
     return doc
@@ -480,7 +488,7 @@ def letter_head(doc) -> None:
 # How wide a value of a field usually is (characters), by a word in its tag: the tables'
 # columns are sized from this, so an e-mail address gets the room it needs and never breaks.
 _CONTENT_HINTS = [  # (word in the tag, typical width, longest word that must not break)
-    (r"email|e-mail", 38, 42),
+    (r"email|e-mail", 36, 38),
     (r"adresse", 26, 16),
     (r"telefon", 11, 11),
     (r"\bnr\b", 4, 3),
@@ -518,6 +526,11 @@ def _content_chars(header: str, cell: str) -> tuple[int, int]:
     return max(typical, 14), max(longest_word, 12)
 
 
+def _unbreakable(cell: str) -> bool:
+    """A value with no space to wrap at: an e-mail address, a date, a number."""
+    return bool(re.search(r"email|e-mail|\bnr\b|dato|modtaget|telefon|\|\s*tal|antal", cell))
+
+
 def column_widths(headers: Sequence[str], cells: Sequence[str], total: int, pt: float) -> list[int]:
     """Column widths (twips) that add up to ``total``: each column gets at least its longest
     word (header or typical content: an e-mail address never breaks), the rest of the width
@@ -527,6 +540,15 @@ def column_widths(headers: Sequence[str], cells: Sequence[str], total: int, pt: 
     needs = [_content_chars(h, c) for h, c in zip(headers, cells, strict=True)]
     minimum = [int(word * char + pad) for _, word in needs]
     if sum(minimum) >= total:
+        # Too narrow for every column's longest word: e-mail addresses, dates and numbers keep
+        # theirs (they cannot wrap), the text columns give way and wrap at their spaces.
+        hard = [_unbreakable(c) for c in cells]
+        soft = sum(m for m, h in zip(minimum, hard, strict=True) if not h)
+        room = total - sum(m for m, h in zip(minimum, hard, strict=True) if h)
+        if soft and room > soft * 0.5:
+            minimum = [m if h else int(m * room / soft) for m, h in zip(minimum, hard, strict=True)]
+            minimum[minimum.index(max(minimum))] += total - sum(minimum)
+            return minimum
         return [int(total * m / sum(minimum)) for m in minimum]
     wanted = [max(int(t * char + pad), m) for (t, _), m in zip(needs, minimum, strict=True)]
     if sum(wanted) <= total:  # room to spare: share it in proportion
@@ -583,12 +605,12 @@ def _grid(table) -> None:
 
 def _cell_text(cell, text: str, *, bold: bool = False, size: float = TABLE_PT) -> None:
     p = cell.paragraphs[0]
-    p.paragraph_format.space_after = Pt(0)
-    p.paragraph_format.line_spacing = 1.0
+    p.style = TABLE_STYLE  # size and spacing from the style: one place to change them
     if text:
         run = p.add_run(text)
         run.bold = bold
-        run.font.size = Pt(size)
+        if size != TABLE_PT:
+            run.font.size = Pt(size)
 
 
 def _spacer(doc) -> None:
@@ -686,9 +708,32 @@ def _clean_package(data: bytes) -> bytes:
                 blob = re.sub(rb'<Default Extension="jpeg"[^>]*/>', b"", blob)
             if info.filename == "docProps/core.xml":
                 blob = re.sub(rb"<dc:description>[^<]*</dc:description>", b"", blob)
+            if info.filename == "[Content_Types].xml":
+                blob = blob.replace(b"</Types>", _CUSTOM_CT + b"</Types>")
+            if info.filename == "_rels/.rels":
+                blob = blob.replace(b"</Relationships>", _CUSTOM_REL + b"</Relationships>")
             zi = copy.copy(info)
+            zi.date_time = (1980, 1, 1, 0, 0, 0)  # the same bytes on every build: clean merges
             dst.writestr(zi, blob)
+        # An empty custom-properties part: each render then only fills it in (docauto's
+        # properties) instead of also rewriting the content types and relationships.
+        dst.writestr(zipfile.ZipInfo("docProps/custom.xml", (1980, 1, 1, 0, 0, 0)), _CUSTOM_XML)
     return out.getvalue()
+
+
+_CUSTOM_XML = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"'
+    b' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"/>'
+)
+_CUSTOM_CT = (
+    b'<Override PartName="/docProps/custom.xml" ContentType="application/'
+    b'vnd.openxmlformats-officedocument.custom-properties+xml"/>'
+)
+_CUSTOM_REL = (
+    b'<Relationship Id="rIdCustomProps" Type="http://schemas.openxmlformats.org/'
+    b'officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>'
+)
 
 
 def save(doc, path: Path) -> None:
@@ -696,7 +741,9 @@ def save(doc, path: Path) -> None:
     buf = io.BytesIO()
     doc.save(buf)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_clean_package(buf.getvalue()))
+    tmp = path.with_name(f".~{path.name}.tmp")  # a reader never sees half a template
+    tmp.write_bytes(_clean_package(buf.getvalue()))
+    tmp.replace(path)
 
 
 __all__ = [

@@ -416,3 +416,22 @@ def test_workbooks_as_pdf(pdfs: dict[str, Path], kind: str) -> None:
     assert re.search(rf"Side 1 af {pages}", text[0]), kind
     if kind == "hr-oversigt":  # the dashboard with both charts is one page
         assert "HR-oversigt pr." in text[0] and "Side 1 af" in text[0]
+
+
+def test_batch_runs_notice_a_new_sender_or_logo(tmp_path: Path, monkeypatch) -> None:
+    """A batch rewrites Word documents when the letterhead data or the logo changed."""
+    from docauto.batch import document_hashes
+    from docauto.kinds import PlannedDocument
+    from docauto.resources import mappings_dir
+
+    doc = PlannedDocument("x.docx", template="faktaark.docx", context={"a": 1})
+    before = document_hashes(doc, "")
+    maps = tmp_path / "mappings"
+    shutil.copytree(mappings_dir(), maps)
+    sender = maps / "afsender.yaml"
+    sender.write_text(
+        sender.read_text(encoding="utf-8").replace("33 66 33 66", "70 10 10 10"), encoding="utf-8"
+    )
+    monkeypatch.setenv("DOCAUTO_MAPPINGS", str(maps))
+    after = document_hashes(doc, "")
+    assert after["template"] != before["template"] and after["data"] == before["data"]

@@ -16,6 +16,7 @@ refers to is checked to exist before the document is returned.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import threading
@@ -291,6 +292,17 @@ def _pictures(members: Mapping[str, bytes], parts: list[docxparts.TemplatePart])
     return out
 
 
+def _plain(value: Any) -> bool:
+    """Data only (no picture, link or sub-document that a render adds to the package)."""
+    if value is None or type(value) in (str, int, float, bool, dt.date, dt.datetime):
+        return True
+    if type(value) in (list, tuple):
+        return all(_plain(v) for v in value)
+    if type(value) is dict:
+        return all(_plain(v) for v in value.values())
+    return False
+
+
 class _Session:
     """What the rich values of one render talk to: the part being rendered and the package."""
 
@@ -354,6 +366,10 @@ class PreparedTemplate:
         self._doc_head = self._doc_tail = ""
         self._bases: dict[frozenset[str], bytes] = {}
         self._base_lock = threading.Lock()
+        # A header or footer rendered from equal plain values (the house style's letterhead
+        # data, the same for every document) is the same XML: part -> (names, values, bytes).
+        self._memo: dict[str, tuple[tuple[str, ...], tuple[Any, ...], bytes]] = {}
+        self._names: dict[str, frozenset[str]] = {}
         try:
             self._load(data)
         except TemplateError:
@@ -430,6 +446,15 @@ class PreparedTemplate:
                 hint="åbn skabelonen i Word og ret feltet",
             ) from None
         return part
+
+    def _part_names(self, part: _Part) -> frozenset[str]:
+        names = self._names.get(part.name)
+        if names is None:
+            from jinja2 import meta
+
+            names = frozenset(meta.find_undeclared_variables(self.env.parse(part.source)))
+            self._names[part.name] = names
+        return names
 
     @property
     def variables(self) -> set[str]:
@@ -570,8 +595,17 @@ class PreparedTemplate:
         try:
             for part in self._parts:
                 session.member = part.name
+                hit = self._memo.get(part.name)
+                if hit and all(context.get(n, hit) == v for n, v in zip(*hit[:2], strict=True)):
+                    rendered[part.name] = hit[2]
+                    continue
                 xml = session.resolve_links(self._run(part, context))
                 rendered[part.name] = self._finish_part(part, xml)
+                if part.kind in ("header", "footer"):
+                    names = tuple(sorted(self._part_names(part)))
+                    values = tuple(context.get(n) for n in names)
+                    if all(_plain(v) for v in values):  # rich values add to the package
+                        self._memo[part.name] = (names, values, rendered[part.name])
         finally:
             _SESSION.reset(token)
         if self._core and self._core_xml is not None:

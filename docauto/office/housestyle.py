@@ -23,6 +23,7 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +56,26 @@ _PNG = b"\x89PNG\r\n\x1a\n"
 
 
 # -- the letterhead data ----------------------------------------------------------------------
+
+_STAT_TTL = 1.0  # seconds: a batch renders hundreds of documents a second; one stat will do
+_stats: dict[str, tuple[float, tuple[str, int] | None]] = {}
+
+
+def _file_key(path: Path) -> tuple[str, int] | None:
+    """(path, mtime) of a file, looked up at most once a second; None when it is missing."""
+    import time
+
+    now = time.monotonic()
+    hit = _stats.get(str(path))
+    if hit is not None and now - hit[0] < _STAT_TTL:
+        return hit[1]
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        key = None
+    _stats[str(path)] = (now, key)
+    return key
+
 
 _SENDER_CACHE: dict[tuple[str, int], dict[str, Any]] = {}
 _LOCK = threading.Lock()
@@ -105,9 +126,8 @@ def sender() -> dict[str, Any]:
     from docauto.datafiles import read_mapping
 
     path = _sender_path()
-    try:
-        key = (str(path), path.stat().st_mtime_ns)
-    except FileNotFoundError:
+    key = _file_key(path)
+    if key is None:
         raise ConfigError(
             f"{path}: filen med brevhovedet (afsender) findes ikke",
             hint="copy mappings/afsender.yaml from docauto's own mappings",
@@ -120,6 +140,14 @@ def sender() -> dict[str, Any]:
             _SENDER_CACHE.clear()
             _SENDER_CACHE[key] = hit
     return hit
+
+
+def style_files() -> list[Path]:
+    """The files besides the template that change how a Word document looks (for batch runs,
+    which rewrite a document only when what it is made from changed)."""
+    from docauto.resources import templates_dir
+
+    return [p for p in (_sender_path(), templates_dir() / LOGO_FILE) if p.is_file()]
 
 
 def document_context(context: Mapping[str, Any], today: dt.date | None = None) -> dict[str, Any]:
@@ -214,9 +242,8 @@ def logo() -> tuple[bytes, tuple[int, int]] | None:
     from docauto.resources import templates_dir
 
     path = templates_dir() / LOGO_FILE
-    try:
-        key = (str(path), path.stat().st_mtime_ns)
-    except FileNotFoundError:
+    key = _file_key(path)
+    if key is None:
         return None
     with _LOCK:
         hit = _LOGO_CACHE.get(key)
@@ -258,17 +285,23 @@ def generation_time() -> str:
 
 def finisher(prepared: PreparedTemplate, afsender: Mapping[str, Any]):
     """The engine's ``finish`` step for one render: logo, then core properties."""
-    from docauto.office.docprops import core_properties_xml
-
     author = str(afsender.get("forvaltning") or "")
     when = generation_time()
 
     def finish(parts: dict[str, bytes]) -> None:
         _swap_logo(prepared, parts)
         core = parts.get("docProps/core.xml") or prepared.member("docProps/core.xml")
-        parts["docProps/core.xml"] = core_properties_xml(core, author=author, when=when)
+        parts["docProps/core.xml"] = _core_xml(core, author, when)
 
     return finish
+
+
+@lru_cache(maxsize=64)
+def _core_xml(core: bytes | None, author: str, when: str) -> bytes:
+    # The same for every document of a template made in the same second.
+    from docauto.office.docprops import core_properties_xml
+
+    return core_properties_xml(core, author=author, when=when)
 
 
 def render_docx(
