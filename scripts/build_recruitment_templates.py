@@ -78,6 +78,22 @@ def paragraphs(doc, loop: str, item: str) -> None:
     para(doc, "{%p endfor %}")
 
 
+def specific_part(doc) -> None:
+    """The area chief's text: a .docx as a sub-document (its own formatting), else the
+    blocks of a plain text, each a paragraph or a bullet."""
+    para(doc, "{%p if udfordringer_dok %}")
+    para(doc, "{{p udfordringer_dok }}")
+    para(doc, "{%p else %}")
+    para(doc, "{%p for b in udfordringer %}")
+    para(doc, "{%p if b.punkt %}")
+    para(doc, "{{ b.tekst }}", style="List Bullet")
+    para(doc, "{%p else %}")
+    para(doc, "{{ b.tekst }}")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+
+
 def general_part(doc) -> None:
     para(doc, "Stillingen", style="Heading 1")
     paragraphs(doc, "afsnit in profil.generelt", "afsnit")
@@ -147,7 +163,7 @@ def job_ad_cluster_leader() -> None:
     para(doc, "Klyngens enheder", style="Heading 2")
     units_table(doc)
     para(doc, "Klyngens udfordringer", style="Heading 2")
-    paragraphs(doc, "afsnit in udfordringer", "afsnit")
+    specific_part(doc)
     how_to_apply(
         doc,
         "Du skriver én ansøgning pr. område og angiver i ansøgningen, hvilke klynger i "
@@ -182,7 +198,7 @@ def job_ad_pedagogical_leader() -> None:
         ],
     )
     para(doc, "Enhedens opgaver og udfordringer", style="Heading 2")
-    paragraphs(doc, "afsnit in udfordringer", "afsnit")
+    specific_part(doc)
     para(doc, "Klyngen", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
     para(doc, "Klyngens enheder", style="Heading 2")
