@@ -216,18 +216,19 @@ def appointment_letter() -> None:
         "Udpegning til vurderingsudvalg",
         "Børne- og Ungdomsforvaltningen – Område {{ område.navn }}",
     )
-    para(doc, "{{ medlem.navn }}")
-    para(doc, "{%p if medlem.email %}")
-    para(doc, "{{ medlem.email }}")
+    para(doc, "{{ modtager.navn }}")
+    para(doc, "{%p if modtager.email %}")
+    para(doc, "{{ modtager.email }}")
     para(doc, "{%p endif %}")
-    para(doc, "{{ brevdato | dato }}")
+    para(doc, "{{ dato | dato }}")
     para(doc, "Udpegning til vurderingsudvalg", style="Title")
     para(doc, "{{ stilling.titel }}", style="Subtitle")
     para(doc, "Kære {{ medlem.navn }}")
     para(
         doc,
         "Du er udpeget som {{ medlem.sæde_navn }} i vurderingsudvalget for stillingen som "
-        "{{ stilling.titel_lille }}. Du er udpeget af {{ medlem.udpeget_af }}.",
+        "{{ stilling.titel_lille }}.{% if medlem.udpeget_af %} Du er udpeget af "
+        "{{ medlem.udpeget_af }}.{% endif %}",
     )
     para(doc, "{%p if medlem.uden_stemmeret %}")
     para(doc, "Som HR-konsulent deltager du efter behov og uden stemmeret.")
@@ -251,9 +252,9 @@ def appointment_letter() -> None:
     para(doc, "Udvalget arbejder efter denne tidsplan:")
     loop_table(
         doc,
-        ["Hvornår", "Hvad", "Frist"],
+        ["Hvornår", "Hvad"],
         "{%tr for t in tidsplan %}",
-        ["{{ t.hvornår }}", "{{ t.hvad }}", "{{ t.frist }}"],
+        ["{{ t.hvornår }}", "{{ t.hvad }}"],
     )
     para(doc, "Tavshedspligt", style="Heading 1")
     para(
@@ -269,12 +270,12 @@ def appointment_letter() -> None:
         doc,
         ["Sæde", "Navn", "Udpeget af"],
         "{%tr for m in medlemmer %}",
-        ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af }}"],
+        ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af or '–' }}"],
     )
     para(doc, "Tak, fordi du vil bidrage til at finde den rette kandidat.")
     para(doc, "Med venlig hilsen")
     para(doc, "{{ formand.navn }}")
-    para(doc, "{{ formand.titel }}, område {{ område.navn }}")
+    para(doc, "{{ formand.titel | capitalize }}, område {{ område.navn }}")
     doc.save(OUT / "udpegningsbrev.docx")
 
 
@@ -292,7 +293,8 @@ def committee_overview() -> None:
             ("Formand:", "{{ formand.navn }}, {{ formand.titel }}"),
             ("Ansøgningsfrist:", "{{ ansøgningsfrist | dato_ugedag }}"),
             ("Ansættelsessamtaler:", "{{ samtaleuger }}"),
-            ("Dato:", "{{ brevdato | dato }}"),
+            ("Til:", "{{ modtager.navn }}"),
+            ("Dato:", "{{ dato | dato }}"),
         ],
     )
     para(doc, "Medlemmer", style="Heading 1")
@@ -303,7 +305,7 @@ def committee_overview() -> None:
         [
             "{{ m.sæde }}",
             "{{ m.navn }}",
-            "{{ m.udpeget_af }}",
+            "{{ m.udpeget_af or '–' }}",
             "{{ m.email or '–' }}",
             "{{ m.telefon or '–' }}",
         ],

@@ -134,7 +134,7 @@ def test_pedagogical_leader_ads_for_vacant_units_with_unit_id(rec_structure_path
     # The network K003 gets neither a cluster-leader ad nor ads for its institutions.
     names = sorted(p.name for p in (tmp_path / "all").iterdir())
     assert not [n for n in names if "K003" in n]
-    assert len(names) == 2 + len([u for c in ("K001", "K002") for u in _units(c)])
+    assert len(names) == 3 + len([u for c in ("K001", "K002", "K004") for u in _units(c)])
 
 
 def _units(cluster_id: str) -> list[str]:
