@@ -93,7 +93,7 @@ CLUSTER_FACTS = [
     ("Område:", "{{ klynge.område }}"),
     ("Paraplyorganisation:", "{{ klynge.paraplyorganisation or '–' }}"),
     ("Model:", "{{ klynge.model or '–' }}"),
-    ("{{ klynge.leder_rolle }}:", "{{ klynge.leder or 'ikke udpeget' }}"),
+    ("{{ klynge.leder_rolle }}:", "{{ klynge.leder_tekst }}"),
     ("Antal enheder:", "{{ klynge.antal_enheder }}"),
     ("Antal børn:", "{{ klynge.børn | tal }}"),
     ("Aldersgruppe:", "{{ klynge.aldersgruppe or '–' }}"),
@@ -222,6 +222,7 @@ def action_plan() -> None:
     doc = new_document("Lokal handleplan")
     para(doc, "Lokal handleplan", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "Skabelon af {{ dato | dato }}", italic=True)
     para(doc, "{{ tekster.indledning }}")
     para(doc, "Fakta om {{ klynge.bestemt }}", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
@@ -275,9 +276,9 @@ def action_plan() -> None:
     para(doc, "{{ tidsplan.titel }}", style="Heading 1")
     loop_table(
         doc,
-        ["Dato", "Milepæl"],
+        ["Hvornår", "Milepæl"],
         "{%tr for m in tidsplan.milepæle %}",
-        ["{{ m.dato | dato }}", "{{ m.tekst }}"],
+        ["{{ m.hvornår }}", "{{ m.tekst }}"],
     )
     para(doc, "{{ handlinger.titel }}", style="Heading 1")
     loop_table(
@@ -298,7 +299,13 @@ def fact_sheet() -> None:
     doc = new_document("Faktaark til forældre")
     para(doc, "{{ tekst.titel }}", style="Title")
     para(doc, "{{ enhed.navn }}", style="Subtitle")
-    para(doc, "Hvilken klynge er vores institution en del af?", style="Heading 1")
+    para(doc, "{{ dato | dato }}", italic=True)
+    para(
+        doc,
+        "{{ 'Hvilket netværk' if klynge.netværk else 'Hvilken klynge' }} er vores institution "
+        "en del af?",
+        style="Heading 1",
+    )
     para(
         doc,
         "{{ enhed.navn }} er en del af {{ klynge.ubestemt }} {{ klynge.navn }} i område "
@@ -308,17 +315,11 @@ def fact_sheet() -> None:
     para(doc, "De andre institutioner i {{ klynge.bestemt }} er {{ andre_enheder | opremsning }}.")
     para(doc, "{%p endif %}")
     para(doc, "Hvem leder?", style="Heading 1")
-    para(
-        doc, "{{ klynge.leder_rolle }}: {{ klynge.leder or 'udpeges senere' }}", style="List Bullet"
-    )
-    para(
-        doc,
-        "Pædagogisk leder i {{ enhed.navn }}: {{ enhed.leder or 'udpeges senere' }}",
-        style="List Bullet",
-    )
-    para(doc, "Områdechef for {{ klynge.område }}: {{ områdechef }}", style="List Bullet")
-    para(doc, "{{ tekst.hvad_er.overskrift }}", style="Heading 1")
-    para(doc, "{{ tekst.hvad_er.tekst }}")
+    para(doc, "{%p for x in ledelse %}")
+    para(doc, "{{ x }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ hvad_er.overskrift }}", style="Heading 1")
+    para(doc, "{{ hvad_er.tekst }}")
     para(doc, "{{ tekst.ændres.overskrift }}", style="Heading 1")
     para(doc, "{%p for x in ændres %}")
     para(doc, "{{ x }}", style="List Bullet")
@@ -327,8 +328,8 @@ def fact_sheet() -> None:
     para(doc, "{%p for x in uændret %}")
     para(doc, "{{ x }}", style="List Bullet")
     para(doc, "{%p endfor %}")
-    para(doc, "{{ tekst.hvad_sker.overskrift }}", style="Heading 1")
-    para(doc, "{{ tekst.hvad_sker.tekst }}")
+    para(doc, "{{ hvad_sker.overskrift }}", style="Heading 1")
+    para(doc, "{{ hvad_sker.tekst }}")
     para(doc, "{{ tekst.mere.overskrift }}", style="Heading 1")
     para(doc, "{{ tekst.mere.tekst }}")
     doc.save(OUT / "faktaark.docx")
