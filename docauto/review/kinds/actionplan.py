@@ -95,12 +95,11 @@ def action_plan_context(
 
 
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    from docauto.dates import parse_date
+    from docauto.recruitment.leaders import document_date, load_leaders
     from docauto.review.criteria import check_cluster, load_models
     from docauto.review.settings import texts
     from docauto.structure.model import select_clusters
-
-    from docauto.dates import parse_date
-    from docauto.recruitment.leaders import document_date, load_leaders
 
     data = texts("handleplan.yaml")
     day = document_date(request.options, parse_date(data.get("dato") or "2010-10-01"))
