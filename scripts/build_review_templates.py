@@ -124,8 +124,29 @@ def participants(doc):
     para(doc, "{%p endfor %}")
 
 
+def recipient(doc) -> None:
+    """The addressee and the date (the context contract: modtager, dato)."""
+    para(doc, "{{ modtager.navn }}")
+    para(doc, "{%p if modtager.stilling %}")
+    para(doc, "{{ modtager.stilling }}")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if modtager.email %}")
+    para(doc, "{{ modtager.email }}")
+    para(doc, "{%p endif %}")
+    para(doc, "{{ dato | dato }}")
+
+
+def contact(doc) -> None:
+    para(
+        doc,
+        "Spørgsmål kan rettes til {{ kontakt.navn }}{% if kontakt.telefon %}, telefon "
+        "{{ kontakt.telefon }}{% endif %}{% if kontakt.email %}, {{ kontakt.email }}{% endif %}.",
+    )
+
+
 def invitation() -> None:
     doc = new_document("Invitation: strukturel gennemgang")
+    recipient(doc)
     para(doc, "Invitation: {{ møde.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS)
@@ -145,6 +166,7 @@ def invitation() -> None:
     para(doc, "Fakta om {{ klynge.bestemt }}", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
     units_table(doc)
+    contact(doc)
     para(doc, "Med venlig hilsen")
     para(doc, "{{ møde.arrangør }}")
     doc.save(OUT / "strukturgennemgang-invitation.docx")

@@ -109,15 +109,53 @@ def meeting_facts(
     }
 
 
-def invitation_context(meeting: ScheduledMeeting, settings: ReviewSettings) -> dict[str, Any]:
-    t = texts("dagsorden.yaml")
+def meeting_type(cluster: Cluster) -> str:
+    """The key of the texts per kind of meeting in dagsorden.yaml."""
+    if cluster.is_network:
+        return "netværk"
+    return "selvejende_klynge" if cluster.is_self_governing else "kommunal_klynge"
+
+
+def _typed(value: Any, key: str) -> str:
+    return str((value.get(key) if isinstance(value, dict) else value) or "").strip()
+
+
+def addressee(cluster: Cluster) -> dict[str, Any]:
+    """The cluster leader of a cluster, the coordinator of a network (``modtager``)."""
+    role = "netværkskoordinator" if cluster.is_network else "klyngeleder"
+    out: dict[str, Any] = {
+        "navn": cluster.leader or f"{role.capitalize()} for {cluster.name}",
+        "stilling": f"{role.capitalize()}, {cluster.name}",
+    }
+    if cluster.email:
+        out["email"] = cluster.email
+    return out
+
+
+def contact_context(settings: ReviewSettings) -> dict[str, str]:
+    c = settings.contact
     return {
+        "navn": c.get("navn") or settings.organizer_name,
+        "telefon": c.get("telefon", ""),
+        "email": c.get("e-mail") or settings.organizer_email,
+    }
+
+
+def invitation_context(
+    meeting: ScheduledMeeting, settings: ReviewSettings, letter_date: Any = None
+) -> dict[str, Any]:
+    import datetime as dt
+
+    t = texts("dagsorden.yaml")
+    kind = meeting_type(meeting.cluster)
+    return {
+        "dato": letter_date or settings.letter_date or dt.date.today(),
+        "modtager": addressee(meeting.cluster),
+        "kontakt": contact_context(settings),
         "møde": meeting_facts(meeting, settings, participant_dicts(meeting.meeting.participants)),
         "klynge": cluster_context(meeting.cluster),
         "dagsorden": agenda_context(agenda(meeting.cluster.type)),
-        "tekster": {
-            k: str(t.get(k) or "").strip() for k in ("indledning", "forberedelse", "referat")
-        },
+        "tekster": {k: _typed(t.get(k), kind) for k in ("indledning", "forberedelse", "referat")},
     }
 
 
