@@ -229,14 +229,17 @@ def minutes() -> None:
     para(doc, "{%p if opfølgning.rækker %}")
     loop_table(
         doc,
-        ["Hvad", "Hvem", "Hvornår", "Bemærkning"],
+        [
+            "{{ opfølgning.kolonner[0] }}",
+            "{{ opfølgning.kolonner[1] }}",
+            "{{ opfølgning.kolonner[2] }}",
+        ],
         "{%tr for r in opfølgning.rækker %}",
-        ["{{ r.hvad }}", "{{ r.hvem }}", "{{ r.hvornår }}", "{{ r.bemærkning }}"],
+        ["{{ r.hvad }}", "{{ r.hvem }}", "{{ r.hvornår }}"],
     )
     para(doc, "{%p else %}")
     para(doc, "Der er ikke aftalt opfølgning.")
     para(doc, "{%p endif %}")
-    para(doc, "{{ tekster.referat }}", italic=True)
     doc.save(OUT / "referat.docx")
 
 

@@ -259,7 +259,7 @@ def test_demo_step(tmp_path):
     assert len(list((tmp_path / "faktaark").glob("*.docx"))) == len(structure.units)
     (minutes,) = (review / "referater").glob("referat-N004-*.docx")
     assert (
-        "Forslag til klubbens forankring | Områdechefen | 31.01.2013 | "
+        "Forslag til klubbens forankring | Områdechefen | 31. januar 2013"
         in docx_text(minutes.read_bytes()).body
     )
     (n004,) = (tmp_path / "handleplaner").glob("handleplan-N004-*.docx")
