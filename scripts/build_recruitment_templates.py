@@ -217,7 +217,7 @@ def appointment_letter() -> None:
         "Børne- og Ungdomsforvaltningen – Område {{ område.navn }}",
     )
     para(doc, "{{ modtager.navn }}")
-    para(doc, "{%p if modtager.email %}")
+    para(doc, "{%p if modtager.email is defined and modtager.email %}")
     para(doc, "{{ modtager.email }}")
     para(doc, "{%p endif %}")
     para(doc, "{{ dato | dato }}")

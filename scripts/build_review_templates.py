@@ -127,10 +127,10 @@ def participants(doc):
 def recipient(doc) -> None:
     """The addressee and the date (the context contract: modtager, dato)."""
     para(doc, "{{ modtager.navn }}")
-    para(doc, "{%p if modtager.stilling %}")
+    para(doc, "{%p if modtager.stilling is defined and modtager.stilling %}")
     para(doc, "{{ modtager.stilling }}")
     para(doc, "{%p endif %}")
-    para(doc, "{%p if modtager.email %}")
+    para(doc, "{%p if modtager.email is defined and modtager.email %}")
     para(doc, "{{ modtager.email }}")
     para(doc, "{%p endif %}")
     para(doc, "{{ dato | dato }}")
@@ -360,6 +360,96 @@ def fact_sheet() -> None:
     doc.save(OUT / "faktaark.docx")
 
 
+def info_meeting() -> None:
+    doc = new_document("Invitation: informationsmøde om den strukturelle gennemgang")
+    recipient(doc)
+    para(doc, "{{ tekst.titel }}", style="Title")
+    para(doc, "Område {{ område.navn }}", style="Subtitle")
+    facts_table(doc, [("Tid:", "{{ møde.tid_tekst }}"), ("Sted:", "{{ møde.sted }}")])
+    para(doc, "{{ tekst.indledning }}")
+    para(doc, "Forløbet", style="Heading 1")
+    para(doc, "{%p for x in tekst.forløb %}")
+    para(doc, "{{ x }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "Inviterede institutioner", style="Heading 1")
+    loop_table(
+        doc,
+        ["Institution", "Leder", "Klynge eller netværk"],
+        "{%tr for i in institutioner %}",
+        ["{{ i.navn }}", "{{ i.leder }}", "{{ i.klynge }} ({{ i.type | lower }})"],
+    )
+    contact(doc)
+    para(doc, "Med venlig hilsen")
+    para(doc, "{{ område.chef }}")
+    para(doc, "Områdechef, område {{ område.navn }}")
+    doc.save(OUT / "informationsmoede-invitation.docx")
+
+
+def proposal() -> None:
+    doc = new_document("Forvaltningens udspil: strukturel gennemgang")
+    recipient(doc)
+    para(doc, "{{ tekst.titel }}", style="Title")
+    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ tekst.indledning }}")
+    para(doc, "Kapacitet og børnetal", style="Heading 1")
+    facts_table(
+        doc,
+        [
+            ("Antal børn i alt:", "{{ klynge.børn | tal }}"),
+            ("Antal enheder:", "{{ klynge.antal_enheder }}"),
+            ("Aldersgruppe:", "{{ klynge.aldersgruppe or '–' }}"),
+        ],
+    )
+    units_table(doc)
+    para(doc, "Ledelsesstruktur", style="Heading 1")
+    facts_table(
+        doc,
+        [
+            ("Type:", "{{ klynge.type }}"),
+            ("Paraplyorganisation:", "{{ klynge.paraplyorganisation or '–' }}"),
+            ("Model:", "{{ kriterietjek.model if kriterietjek else (klynge.model or '–') }}"),
+            ("{{ klynge.leder_rolle }}:", "{{ klynge.leder_tekst }}"),
+        ],
+    )
+    para(doc, "{%p if kriterietjek %}")
+    para(doc, "Modellens kriterier", style="Heading 1")
+    label_value(doc, "Kriterier:", "{{ kriterietjek.kriterier or 'ingen skriftlige kriterier' }}")
+    label_value(doc, "Resultat:", "{{ kriterietjek.resultat }}")
+    para(doc, "{%p for a in kriterietjek.afvigelser %}")
+    para(doc, "Afvigelse: {{ a }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p for b in kriterietjek.bemærkninger %}")
+    para(doc, "Bemærkning: {{ b }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+    para(doc, "{{ tekst.vurdering_overskrift }}", style="Heading 1")
+    para(doc, "{%p for v in vurdering %}")
+    para(doc, "{{ v }}", style="Heading 2")
+    para(doc, "[Områdets vurdering og forslag]", grey=True)
+    para(doc, "{%p endfor %}")
+    contact(doc)
+    doc.save(OUT / "udspil.docx")
+
+
+def joint_input() -> None:
+    doc = new_document("Fælles oplæg: strukturel gennemgang")
+    recipient(doc)
+    para(doc, "{{ tekst.titel }}", style="Title")
+    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ tekst.indledning }}")
+    para(doc, "{%p for p in dagsorden %}")
+    para(doc, "{{ p.nr }}. {{ p.titel }}", style="Heading 2")
+    para(doc, "{%p if p.tekst %}")
+    para(doc, "{{ p.tekst }}", italic=True)
+    para(doc, "{%p endif %}")
+    para(doc, "{{ tekst.pladsholder }}", grey=True)
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ tekst.udspil_overskrift }}", style="Heading 1")
+    para(doc, "{{ tekst.pladsholder }}", grey=True)
+    contact(doc)
+    doc.save(OUT / "faelles-oplaeg.docx")
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     invitation()
@@ -367,7 +457,10 @@ def main() -> None:
     minutes()
     action_plan()
     fact_sheet()
-    print(f"wrote 5 templates to {OUT}")
+    info_meeting()
+    proposal()
+    joint_input()
+    print(f"wrote 8 templates to {OUT}")
 
 
 if __name__ == "__main__":
