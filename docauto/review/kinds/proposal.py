@@ -66,9 +66,9 @@ def info_meeting_context(
         from docauto.dates import parse_date
         from docauto.office.filters import dato_ugedag
 
-        when_text = f"{dato_ugedag(parse_date(when))}, kl. {meetings.get('tid') or ''}".rstrip(
-            ", kl. "
-        )
+        when_text = dato_ugedag(parse_date(when))
+        if meetings.get("tid"):
+            when_text += f", kl. {meetings['tid']}"
     else:
         when_text = "aftales med området"
     return {
