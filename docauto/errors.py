@@ -107,6 +107,13 @@ class RegistryError(DocautoError):
     """The registry workbook is missing, locked, or not in the expected shape."""
 
 
+class MissingRegistryError(RegistryError):
+    """The registry workbook does not exist (exit 2: the invocation names a file that is not
+    there)."""
+
+    exit_code = 2
+
+
 class MailError(DocautoError):
     """A mail source cannot be read."""
 

@@ -37,11 +37,18 @@ class PlannedDocument:
     fingerprint: Any = None
 
     def render(self) -> bytes:
+        # Both paths go through the house style (docauto.office.housestyle): Word output gets
+        # the letterhead data, logo and properties; a workbook without print set-up gets it.
         if self.build is not None:
-            return self.build()
-        from docauto.office.engine import prepare
+            data = self.build()
+            if self.filename.lower().endswith(".xlsx"):
+                from docauto.office.housestyle import ensure_print_setup
 
-        return prepare(self.template).render(self.context, properties=self.properties)
+                data = ensure_print_setup(data, Path(self.filename).stem)
+            return data
+        from docauto.office.housestyle import render_docx
+
+        return render_docx(self.template, self.context, self.properties)
 
 
 @dataclass

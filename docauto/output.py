@@ -70,7 +70,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     path = Path(path)
     if is_open_elsewhere(path):
         raise OutputError(
-            f"{path}: filen er åben i et andet program", hint="close it in Word/Excel and run again"
+            f"{path}: filen er åben i et andet program", hint="luk den i Word/Excel og kør igen"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".~docauto-", suffix=".tmp", dir=path.parent)
@@ -86,7 +86,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
             # Windows refuses to replace a file that another process has open.
             raise OutputError(
                 f"{path}: kan ikke overskrives; filen er måske åben i et andet program",
-                hint="close it and run again",
+                hint="luk den og kør igen",
             ) from None
     except BaseException:
         try:
@@ -132,5 +132,5 @@ class Writer:
             if is_open_elsewhere(path):
                 raise OutputError(
                     f"{path}: filen er åben i et andet program",
-                    hint="close it in Word/Excel and run again",
+                    hint="luk den i Word/Excel og kør igen",
                 )

@@ -47,6 +47,7 @@ DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("mail-receipts", "docauto.demo.receipts"),
     ("registry-demo", "docauto.demo.registry"),
     ("overview-demo", "docauto.demo.overview"),
+    ("letters-demo", "docauto.demo.letters"),
 )
 
 
@@ -168,7 +169,7 @@ def _call(hook: str, **kwargs: Any) -> list[Any]:
                 )
         return _collect(list(reversed(results)), hook)
     except AttributeError as exc:  # pragma: no cover - spec missing is a programming error
-        raise PluginError(f"unknown hook {hook}") from exc
+        raise PluginError(f"ukendt hook {hook}") from exc
 
 
 @cache
@@ -193,8 +194,8 @@ def get_kind(name: str) -> Kind:
         import difflib
 
         near = difflib.get_close_matches(name, list(all_kinds), n=3)
-        hint = f"did you mean {', '.join(near)}?" if near else "see 'docauto kinds'"
-        raise PluginError(f"unknown kind '{name}'", hint=hint)
+        hint = f"mente du {', '.join(near)}?" if near else "se 'docauto kinds'"
+        raise PluginError(f"ukendt dokumenttype '{name}'", hint=hint)
     return all_kinds[name]
 
 

@@ -8,41 +8,25 @@ Run after changing the layout:  .venv/bin/python scripts/build_letter_templates.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from build_recruitment_templates import (  # noqa: E402
-    OUT,
+from templatebuild import (
+    TEMPLATES,
     bullets,
     facts_table,
+    letter_head,
     loop_table,
     new_document,
     para,
     paragraphs,
+    save,
+    signature,
 )
-from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 
-HEADER = "Børne- og Ungdomsforvaltningen – Område {{ omraade.navn }}"
-
-
-def recipient_block(doc) -> None:
-    para(doc, "{{ modtager.navn }}")
-    para(doc, "{%p if modtager.stilling %}")
-    para(doc, "{{ modtager.stilling }}")
-    para(doc, "{%p endif %}")
-    paragraphs(doc, "linje in modtager.adresse", "linje")
-    para(doc, "{%p if modtager.email %}")
-    para(doc, "{{ modtager.email }}")
-    para(doc, "{%p endif %}")
-    p = para(doc, "{{ dato | dato }}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+OUT = TEMPLATES
 
 
 def applicant_letter() -> None:
-    doc = new_document("Brev til ansøger", HEADER)
-    recipient_block(doc)
+    doc = new_document("Brev til ansøger", "Brev til ansøger")
+    letter_head(doc)
     para(doc, "{{ titel }}", style="Title")
     paragraphs(doc, "a in afsnit", "a")
     bullets(doc, "s in stillinger", "s")
@@ -59,14 +43,12 @@ def applicant_letter() -> None:
     )
     para(doc, "{%p endif %}")
     paragraphs(doc, "a in efter", "a")
-    para(doc, "Med venlig hilsen")
-    para(doc, "{{ omraade.chef }}")
-    para(doc, "{{ omraade.titel }}")
-    doc.save(OUT / "brev-ansoeger.docx")
+    signature(doc, "{{ omraade.chef }}", "{{ omraade.titel }}")
+    save(doc, OUT / "brev-ansoeger.docx")
 
 
 def applicant_list() -> None:
-    doc = new_document("Ansøgerfortegnelse", HEADER)
+    doc = new_document("Ansøgerfortegnelse", "Ansøgerfortegnelse")
     para(doc, "Ansøgerfortegnelse", style="Title")
     para(doc, "{{ titel }}", style="Subtitle")
     facts_table(
@@ -99,14 +81,13 @@ def applicant_list() -> None:
         italic=True,
     )
     para(doc, "{{ omraade.chef }}, områdechef, område {{ omraade.navn }}")
-    doc.save(OUT / "ansoegerfortegnelse.docx")
+    save(doc, OUT / "ansoegerfortegnelse.docx")
 
 
 def meeting_invitation() -> None:
-    doc = new_document("Invitation til områdemøde", "Børne- og Ungdomsforvaltningen – HR-gruppen")
+    doc = new_document("Invitation til områdemøde", "Invitation til områdemøde")
+    letter_head(doc)  # the date at the right; the kind gives no single addressee
     para(doc, "Til områdecheferne og souscheferne")
-    p = para(doc, "{{ dato | dato }}")
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     para(doc, "{{ moede.titel }}", style="Title")
     para(doc, "Invitation", style="Subtitle")
     para(doc, "{{ moede.indledning }}")
@@ -138,13 +119,12 @@ def meeting_invitation() -> None:
     )
     para(doc, "{%p endif %}")
     para(doc, "En kalenderinvitation (.ics) er vedlagt.")
-    para(doc, "Med venlig hilsen")
-    para(doc, "HR-gruppen, {{ postkasse }}")
-    doc.save(OUT / "omraademoede-invitation.docx")
+    signature(doc, "HR-gruppen, {{ postkasse }}")
+    save(doc, OUT / "omraademoede-invitation.docx")
 
 
 def case_list() -> None:
-    doc = new_document("Sagsliste", "Børne- og Ungdomsforvaltningen – HR-gruppen")
+    doc = new_document("Sagsliste", "Sagsliste")
     para(doc, "Sagsliste til {{ moede.titel | lower }}", style="Title")
     para(doc, "{{ moede.dag | dato_ugedag }}, opgjort pr. {{ dato | dato }}", style="Subtitle")
     para(
@@ -194,7 +174,7 @@ def case_list() -> None:
     para(doc, "Ingen.")
     para(doc, "{%p endif %}")
     para(doc, "HR-gruppen, {{ postkasse }}")
-    doc.save(OUT / "sagsliste.docx")
+    save(doc, OUT / "sagsliste.docx")
 
 
 def main() -> None:

@@ -7,61 +7,15 @@ uses are those of docauto.registry.report.report_context.
 
 from __future__ import annotations
 
-from pathlib import Path
+from templatebuild import TEMPLATES, loop_table, new_document, para, save
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt, RGBColor
-
-OUT = Path(__file__).resolve().parent.parent / "templates" / "hr-oversigt.docx"
-
-
-def para(doc, text: str = "", style: str | None = None, bold: bool = False, grey: bool = False):
-    p = doc.add_paragraph(style=style)
-    if text:
-        run = p.add_run(text)
-        run.bold = bold
-        if grey:
-            run.font.color.rgb = RGBColor(0x70, 0x70, 0x70)
-    return p
-
-
-def loop_table(
-    doc, headers: list[str], loop: str, cells: list[str], bold_last: str | None = None
-) -> None:
-    """A table with a header row and one row per item ({%tr for %} ... {%tr endfor %})."""
-    t = doc.add_table(rows=1, cols=len(headers))
-    t.style = "Table Grid"
-    for cell, h in zip(t.rows[0].cells, headers, strict=True):
-        run = cell.paragraphs[0].add_run(h)
-        run.bold = True
-        run.font.size = Pt(9)
-    t.add_row().cells[0].paragraphs[0].add_run("{%tr for " + loop + " %}")
-    for cell, value in zip(t.add_row().cells, cells, strict=True):
-        cell.paragraphs[0].add_run(value).font.size = Pt(9)
-    t.add_row().cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    if bold_last:
-        for cell, value in zip(t.add_row().cells, bold_last.split("|"), strict=True):
-            run = cell.paragraphs[0].add_run(value)
-            run.bold = True
-            run.font.size = Pt(9)
+OUT = TEMPLATES / "hr-oversigt.docx"
 
 
 def main() -> None:
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(10.5)
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2))
-    doc.core_properties.title = "HR-oversigt over rekrutteringen"
-    doc.core_properties.author = "Børne- og Ungdomsforvaltningen, HR-gruppen"
-    doc.core_properties.language = "da-DK"
-    section.header.paragraphs[0].text = "Børne- og Ungdomsforvaltningen – HR-gruppen"
-    section.footer.paragraphs[0].text = "HR-oversigt pr. {{ dato }}"
+    doc = new_document(
+        "HR-oversigt over rekrutteringen", "HR-oversigt pr. {{ dato }}", landscape=True
+    )
 
     para(doc, "HR-oversigt: rekruttering af klyngeledere og pædagogiske ledere", style="Title")
     para(
@@ -231,8 +185,7 @@ def main() -> None:
     )
     para(doc, "{%p endfor %}")
 
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(OUT)
+    save(doc, OUT)
     print(OUT)
 
 

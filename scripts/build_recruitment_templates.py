@@ -7,75 +7,20 @@ The job profiles (the ads' general part) live in templates/profiler/*.yaml, not 
 
 from __future__ import annotations
 
-from pathlib import Path
+from templatebuild import (
+    TEMPLATES,
+    bullets,
+    facts_table,
+    letter_head,
+    loop_table,
+    new_document,
+    para,
+    paragraphs,
+    save,
+    signature,
+)
 
-from docx import Document
-from docx.shared import Pt, RGBColor
-
-OUT = Path(__file__).resolve().parent.parent / "templates"
-
-
-def new_document(title: str, header: str):
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    doc.core_properties.title = title
-    doc.core_properties.author = "Børne- og Ungdomsforvaltningen"
-    doc.core_properties.language = "da-DK"
-    doc.sections[0].header.paragraphs[0].text = header
-    return doc
-
-
-def para(
-    doc,
-    text: str = "",
-    style: str | None = None,
-    bold: bool = False,
-    italic: bool = False,
-    grey: bool = False,
-):
-    p = doc.add_paragraph(style=style)
-    if text:
-        run = p.add_run(text)
-        run.bold, run.italic = bold, italic
-        if grey:
-            run.font.color.rgb = RGBColor(0x70, 0x70, 0x70)
-    return p
-
-
-def facts_table(doc, rows: list[tuple[str, str]]) -> None:
-    t = doc.add_table(rows=0, cols=2)
-    t.style = "Table Grid"
-    for label, value in rows:
-        cells = t.add_row().cells
-        cells[0].paragraphs[0].add_run(label).bold = True
-        cells[1].paragraphs[0].add_run(value)
-    doc.add_paragraph()
-
-
-def loop_table(doc, headers: list[str], loop: str, cells: list[str]) -> None:
-    t = doc.add_table(rows=1, cols=len(headers))
-    t.style = "Table Grid"
-    for cell, h in zip(t.rows[0].cells, headers, strict=True):
-        cell.paragraphs[0].add_run(h).bold = True
-    t.add_row().cells[0].paragraphs[0].add_run(loop)
-    for cell, text in zip(t.add_row().cells, cells, strict=True):
-        cell.paragraphs[0].add_run(text)
-    t.add_row().cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    doc.add_paragraph()
-
-
-def bullets(doc, loop: str, item: str) -> None:
-    para(doc, "{%p for " + loop + " %}")
-    para(doc, "{{ " + item + " }}", style="List Bullet")
-    para(doc, "{%p endfor %}")
-
-
-def paragraphs(doc, loop: str, item: str) -> None:
-    para(doc, "{%p for " + loop + " %}")
-    para(doc, "{{ " + item + " }}")
-    para(doc, "{%p endfor %}")
+OUT = TEMPLATES
 
 
 def specific_part(doc) -> None:
@@ -146,9 +91,7 @@ def how_to_apply(doc, extra: str) -> None:
 
 
 def job_ad_cluster_leader() -> None:
-    doc = new_document(
-        "Stillingsopslag: klyngeleder", "Børne- og Ungdomsforvaltningen – Stillingsopslag"
-    )
+    doc = new_document("Stillingsopslag: klyngeleder", "Stillingsopslag")
     para(doc, "Klyngeleder til {{ klynge.navn }}", style="Title")
     para(doc, "Område {{ område.navn }} · {{ klynge.type_tekst }}", style="Subtitle")
     para(
@@ -170,13 +113,11 @@ def job_ad_cluster_leader() -> None:
         "området du ønsker at komme i betragtning til. Du kan frit søge stillinger i "
         "flere områder.",
     )
-    doc.save(OUT / "stillingsopslag-klyngeleder.docx")
+    save(doc, OUT / "stillingsopslag-klyngeleder.docx")
 
 
 def job_ad_pedagogical_leader() -> None:
-    doc = new_document(
-        "Stillingsopslag: pædagogisk leder", "Børne- og Ungdomsforvaltningen – Stillingsopslag"
-    )
+    doc = new_document("Stillingsopslag: pædagogisk leder", "Stillingsopslag")
     para(doc, "Pædagogisk leder til {{ enhed.navn }}", style="Title")
     para(doc, "{{ klynge.navn }} · område {{ område.navn }}", style="Subtitle")
     para(
@@ -208,19 +149,12 @@ def job_ad_pedagogical_leader() -> None:
         "Du kan frit søge flere stillinger i alle områder. Skriv i ansøgningen, "
         "hvilken eller hvilke stillinger du søger.",
     )
-    doc.save(OUT / "stillingsopslag-paedagogisk-leder.docx")
+    save(doc, OUT / "stillingsopslag-paedagogisk-leder.docx")
 
 
 def appointment_letter() -> None:
-    doc = new_document(
-        "Udpegning til vurderingsudvalg",
-        "Børne- og Ungdomsforvaltningen – Område {{ område.navn }}",
-    )
-    para(doc, "{{ modtager.navn }}")
-    para(doc, "{%p if modtager.email is defined and modtager.email %}")
-    para(doc, "{{ modtager.email }}")
-    para(doc, "{%p endif %}")
-    para(doc, "{{ dato | dato }}")
+    doc = new_document("Udpegning til vurderingsudvalg", "Udpegning til vurderingsudvalg")
+    letter_head(doc)
     para(doc, "Udpegning til vurderingsudvalg", style="Title")
     para(doc, "{{ stilling.titel }}", style="Subtitle")
     para(doc, "Kære {{ medlem.navn }}")
@@ -248,14 +182,8 @@ def appointment_letter() -> None:
             ("Ansættelsessamtaler:", "{{ samtaleuger }}"),
         ],
     )
-    para(doc, "Tidsplan", style="Heading 1")
-    para(doc, "Udvalget arbejder efter denne tidsplan:")
-    loop_table(
-        doc,
-        ["Hvornår", "Hvad"],
-        "{%tr for t in tidsplan %}",
-        ["{{ t.hvornår }}", "{{ t.hvad }}"],
-    )
+    # The committee's whole timetable is in the overview (vurderingsudvalg-oversigt.docx):
+    # a letter of appointment fits on one page.
     para(doc, "Tavshedspligt", style="Heading 1")
     para(
         doc,
@@ -273,16 +201,13 @@ def appointment_letter() -> None:
         ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af or '–' }}"],
     )
     para(doc, "Tak, fordi du vil bidrage til at finde den rette kandidat.")
-    para(doc, "Med venlig hilsen")
-    para(doc, "{{ formand.navn }}")
-    para(doc, "{{ formand.titel | capitalize }}, område {{ område.navn }}")
-    doc.save(OUT / "udpegningsbrev.docx")
+    signature(doc, "{{ formand.navn }}", "{{ formand.titel | capitalize }}, område {{ område.navn }}")
+    save(doc, OUT / "udpegningsbrev.docx")
 
 
 def committee_overview() -> None:
-    doc = new_document(
-        "Vurderingsudvalg: oversigt", "Børne- og Ungdomsforvaltningen – Område {{ område.navn }}"
-    )
+    # Landscape: the members' table has their e-mail addresses, which must not break.
+    doc = new_document("Vurderingsudvalg: oversigt", "Vurderingsudvalg: oversigt", landscape=True)
     para(doc, "Vurderingsudvalg", style="Title")
     para(doc, "{{ stilling.titel }}", style="Subtitle")
     facts_table(
@@ -326,7 +251,7 @@ def committee_overview() -> None:
         "{%tr for t in tidsplan %}",
         ["{{ t.hvornår }}", "{{ t.hvad }}", "{{ t.frist }}"],
     )
-    doc.save(OUT / "vurderingsudvalg-oversigt.docx")
+    save(doc, OUT / "vurderingsudvalg-oversigt.docx")
 
 
 if __name__ == "__main__":

@@ -7,78 +7,21 @@ The texts themselves (agenda, themes, fact-sheet wording) live in templates/teks
 
 from __future__ import annotations
 
-from pathlib import Path
+from templatebuild import (
+    TEMPLATES,
+    facts_table,
+    keep_block,
+    label_value,
+    letter_head,
+    loop_table,
+    mark,
+    new_document,
+    para,
+    save,
+    signature,
+)
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.shared import Pt, RGBColor
-
-OUT = Path(__file__).resolve().parent.parent / "templates"
-
-
-def new_document(title: str):
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "Calibri"
-    normal.font.size = Pt(11)
-    doc.core_properties.title = title
-    doc.core_properties.author = "Børne- og Ungdomsforvaltningen"
-    doc.core_properties.language = "da-DK"
-    header = doc.sections[0].header.paragraphs[0]
-    header.text = "Børne- og Ungdomsforvaltningen"
-    return doc
-
-
-def para(
-    doc,
-    text: str = "",
-    style: str | None = None,
-    bold: bool = False,
-    italic: bool = False,
-    grey: bool = False,
-):
-    p = doc.add_paragraph(style=style)
-    if text:
-        run = p.add_run(text)
-        run.bold = bold
-        run.italic = italic
-        if grey:
-            run.font.color.rgb = RGBColor(0x70, 0x70, 0x70)
-    return p
-
-
-def label_value(doc, label: str, value: str):
-    p = doc.add_paragraph()
-    p.add_run(label + " ").bold = True
-    p.add_run(value)
-    return p
-
-
-def facts_table(doc, rows: list[tuple[str, str]]):
-    t = doc.add_table(rows=0, cols=2)
-    t.style = "Table Grid"
-    for label, value in rows:
-        cells = t.add_row().cells
-        cells[0].paragraphs[0].add_run(label).bold = True
-        cells[1].paragraphs[0].add_run(value)
-    doc.add_paragraph()
-    return t
-
-
-def loop_table(doc, headers: list[str], loop: str, cells: list[str], end: str = "{%tr endfor %}"):
-    """A table with a header row and one docxtpl-repeated row."""
-    t = doc.add_table(rows=1, cols=len(headers))
-    t.style = "Table Grid"
-    t.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, h in zip(t.rows[0].cells, headers, strict=True):
-        cell.paragraphs[0].add_run(h).bold = True
-    t.add_row().cells[0].paragraphs[0].add_run(loop)
-    row = t.add_row().cells
-    for cell, text in zip(row, cells, strict=True):
-        cell.paragraphs[0].add_run(text)
-    t.add_row().cells[0].paragraphs[0].add_run(end)
-    doc.add_paragraph()
-    return t
+OUT = TEMPLATES
 
 
 MEETING_FACTS = [
@@ -124,18 +67,6 @@ def participants(doc):
     para(doc, "{%p endfor %}")
 
 
-def recipient(doc) -> None:
-    """The addressee and the date (the context contract: modtager, dato)."""
-    para(doc, "{{ modtager.navn }}")
-    para(doc, "{%p if modtager.stilling is defined and modtager.stilling %}")
-    para(doc, "{{ modtager.stilling }}")
-    para(doc, "{%p endif %}")
-    para(doc, "{%p if modtager.email is defined and modtager.email %}")
-    para(doc, "{{ modtager.email }}")
-    para(doc, "{%p endif %}")
-    para(doc, "{{ dato | dato }}")
-
-
 def contact(doc) -> None:
     para(
         doc,
@@ -145,8 +76,8 @@ def contact(doc) -> None:
 
 
 def invitation() -> None:
-    doc = new_document("Invitation: strukturel gennemgang")
-    recipient(doc)
+    doc = new_document("Invitation: strukturel gennemgang", "Invitation")
+    letter_head(doc)
     para(doc, "Invitation: {{ møde.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS)
@@ -167,13 +98,12 @@ def invitation() -> None:
     facts_table(doc, CLUSTER_FACTS)
     units_table(doc)
     contact(doc)
-    para(doc, "Med venlig hilsen")
-    para(doc, "{{ møde.arrangør }}")
-    doc.save(OUT / "strukturgennemgang-invitation.docx")
+    signature(doc, "{{ møde.arrangør }}")
+    save(doc, OUT / "strukturgennemgang-invitation.docx")
 
 
 def minutes_form() -> None:
-    doc = new_document("Referatskabelon: strukturel gennemgang")
+    doc = new_document("Referatskabelon: strukturel gennemgang", "Referat")
     para(doc, "Referat: {{ møde.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
@@ -204,11 +134,11 @@ def minutes_form() -> None:
         "{%tr for r in tomme_rækker %}",
         ["", "", ""],
     )
-    doc.save(OUT / "referatskabelon.docx")
+    save(doc, OUT / "referatskabelon.docx")
 
 
 def minutes() -> None:
-    doc = new_document("Referat: strukturel gennemgang")
+    doc = new_document("Referat: strukturel gennemgang", "Referat")
     para(doc, "Referat: {{ møde.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
@@ -240,7 +170,7 @@ def minutes() -> None:
     para(doc, "{%p else %}")
     para(doc, "Der er ikke aftalt opfølgning.")
     para(doc, "{%p endif %}")
-    doc.save(OUT / "referat.docx")
+    save(doc, OUT / "referat.docx")
 
 
 def action_plan() -> None:
@@ -273,6 +203,7 @@ def action_plan() -> None:
     para(doc, "{%p endif %}")
     para(doc, "Temaer", style="Heading 1")
     para(doc, "{%p for t in temaer %}")
+    theme = mark(doc)
     para(doc, "{{ t.nr }}. {{ t.titel }}", style="Heading 2")
     para(doc, "{%p if t.tekst %}")
     para(doc, "{{ t.tekst }}", italic=True)
@@ -282,6 +213,7 @@ def action_plan() -> None:
     para(doc, "{%p endfor %}")
     para(doc, "Arbejdsgruppens svar:", bold=True)
     para(doc, "")
+    keep_block(doc, theme)  # a theme's questions and its answer field on one page
     para(doc, "{%p endfor %}")
     para(doc, "{%p if besparelse %}")
     para(doc, "{{ besparelse.titel }}", style="Heading 1")
@@ -317,11 +249,11 @@ def action_plan() -> None:
         "{%tr for r in handlinger.rækker %}",
         ["", "", "", ""],
     )
-    doc.save(OUT / "handleplan.docx")
+    save(doc, OUT / "handleplan.docx")
 
 
 def fact_sheet() -> None:
-    doc = new_document("Faktaark til forældre")
+    doc = new_document("Faktaark til forældre", "Faktaark til forældre")
     para(doc, "{{ tekst.titel }}", style="Title")
     para(doc, "{{ enhed.navn }}", style="Subtitle")
     para(doc, "{{ dato | dato }}", italic=True)
@@ -357,12 +289,12 @@ def fact_sheet() -> None:
     para(doc, "{{ hvad_sker.tekst }}")
     para(doc, "{{ tekst.mere.overskrift }}", style="Heading 1")
     para(doc, "{{ tekst.mere.tekst }}")
-    doc.save(OUT / "faktaark.docx")
+    save(doc, OUT / "faktaark.docx")
 
 
 def info_meeting() -> None:
-    doc = new_document("Invitation: informationsmøde om den strukturelle gennemgang")
-    recipient(doc)
+    doc = new_document("Invitation: informationsmøde om den strukturelle gennemgang", "Invitation")
+    letter_head(doc)
     para(doc, "{{ tekst.titel }}", style="Title")
     para(doc, "Område {{ område.navn }}", style="Subtitle")
     facts_table(doc, [("Tid:", "{{ møde.tid_tekst }}"), ("Sted:", "{{ møde.sted }}")])
@@ -379,15 +311,13 @@ def info_meeting() -> None:
         ["{{ i.navn }}", "{{ i.leder }}", "{{ i.klynge }} ({{ i.type | lower }})"],
     )
     contact(doc)
-    para(doc, "Med venlig hilsen")
-    para(doc, "{{ område.chef }}")
-    para(doc, "Områdechef, område {{ område.navn }}")
-    doc.save(OUT / "informationsmoede-invitation.docx")
+    signature(doc, "{{ område.chef }}", "Områdechef, område {{ område.navn }}")
+    save(doc, OUT / "informationsmoede-invitation.docx")
 
 
 def proposal() -> None:
-    doc = new_document("Forvaltningens udspil: strukturel gennemgang")
-    recipient(doc)
+    doc = new_document("Forvaltningens udspil: strukturel gennemgang", "Udspil")
+    letter_head(doc)
     para(doc, "{{ tekst.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     para(doc, "{{ tekst.indledning }}")
@@ -428,12 +358,12 @@ def proposal() -> None:
     para(doc, "[Områdets vurdering og forslag]", grey=True)
     para(doc, "{%p endfor %}")
     contact(doc)
-    doc.save(OUT / "udspil.docx")
+    save(doc, OUT / "udspil.docx")
 
 
 def joint_input() -> None:
-    doc = new_document("Fælles oplæg: strukturel gennemgang")
-    recipient(doc)
+    doc = new_document("Fælles oplæg: strukturel gennemgang", "Fælles oplæg")
+    letter_head(doc)
     para(doc, "{{ tekst.titel }}", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
     para(doc, "{{ tekst.indledning }}")
@@ -447,7 +377,7 @@ def joint_input() -> None:
     para(doc, "{{ tekst.udspil_overskrift }}", style="Heading 1")
     para(doc, "{{ tekst.pladsholder }}", grey=True)
     contact(doc)
-    doc.save(OUT / "faelles-oplaeg.docx")
+    save(doc, OUT / "faelles-oplaeg.docx")
 
 
 def main() -> None:

@@ -3,11 +3,13 @@
 
     python scripts/dev.py demo      # make .venv, install docauto, run the demo into demo-out/
     python scripts/dev.py test      # the same venv, plus test tools; run the test suite
+    python scripts/dev.py lint      # ruff check and ruff format --check (CI runs it first)
     python scripts/dev.py bench     # run scripts/bench.py in the venv
 
 Works on Windows, macOS and Linux. When CI=true (or --system-deps) on a Debian/Ubuntu
 machine where we may use apt-get, it also installs what the tests need from the system's
-packages: LibreOffice (PDF tests) and Dovecot (IMAP tests). Elsewhere those tests skip.
+packages: LibreOffice, poppler-utils and the Carlito/Caladea fonts (PDF tests) and Dovecot
+(IMAP tests). Elsewhere those tests skip.
 """
 
 from __future__ import annotations
@@ -22,11 +24,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
+# What the tests need, keyed by a command or a file that shows it is already there.
 SYSTEM_PACKAGES = {
     "soffice": ["libreoffice-writer-nogui", "libreoffice-calc-nogui"],
     "dovecot": ["dovecot-imapd"],
-    "pdftotext": ["poppler-utils"],  # pdftotext/pdfimages: tests read the PDFs back
+    # pdfinfo/pdftotext/pdfimages: tests read the PDFs back (page size, text, pictures)
+    "pdftotext": ["poppler-utils"],
+    # Calibri's and Cambria's metric-compatible stand-ins, so LibreOffice lays out documents
+    # line for line as Word does (see docs/house-style.md)
+    "/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf": [
+        "fonts-crosextra-carlito",
+        "fonts-crosextra-caladea",
+    ],
 }
+
+
+def _present(tool: str) -> bool:
+    if tool.startswith("/"):
+        return Path(tool).exists()
+    return bool(shutil.which(tool) or Path(f"/usr/sbin/{tool}").exists())
 
 
 def venv_python() -> Path:
@@ -66,12 +82,7 @@ def ensure_venv(extras: str) -> Path:
 
 
 def install_system_packages() -> None:
-    missing = [
-        pkg
-        for tool, pkgs in SYSTEM_PACKAGES.items()
-        if not (shutil.which(tool) or Path(f"/usr/sbin/{tool}").exists())
-        for pkg in pkgs
-    ]
+    missing = [pkg for tool, pkgs in SYSTEM_PACKAGES.items() if not _present(tool) for pkg in pkgs]
     if not missing:
         return
     if not shutil.which("apt-get") or (hasattr(os, "geteuid") and os.geteuid() != 0):
@@ -83,7 +94,7 @@ def install_system_packages() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("demo", "test", "bench"):
+    if not argv or argv[0] not in ("demo", "test", "lint", "bench"):
         print(__doc__)
         return 2
     what, rest = argv[0], argv[1:]
@@ -97,6 +108,11 @@ def main(argv: list[str]) -> int:
         if system:
             install_system_packages()
         cmd = [str(py), "-m", "pytest", *rest]
+    elif what == "lint":
+        py = ensure_venv("test")
+        check = subprocess.run([str(py), "-m", "ruff", "check", "."], cwd=ROOT).returncode
+        fmt = subprocess.run([str(py), "-m", "ruff", "format", "--check", "."], cwd=ROOT)
+        return check or fmt.returncode
     else:
         py = ensure_venv("test")
         cmd = [str(py), str(ROOT / "scripts" / "bench.py"), *rest]

@@ -60,7 +60,9 @@ class Route:
 
 
 class RecordedServer:
-    def __init__(self) -> None:
+    def __init__(self, tls_folder: Path | None = None) -> None:
+        """``tls_folder``: serve HTTPS with a certificate for 127.0.0.1 issued by a test CA
+        (its certificate is ``self.ca``), as an internal CA would issue it."""
         self.routes: list[Route] = []
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
@@ -98,7 +100,19 @@ class RecordedServer:
             do_GET = do_POST = do_PATCH = do_DELETE = _handle
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.ca: Path | None = None
+        scheme = "http"
+        if tls_folder is not None:
+            import ssl
+
+            from conftest_dovecot import _self_signed
+
+            self.ca = _self_signed(tls_folder)
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(tls_folder / "cert.pem", tls_folder / "key.pem")
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+            scheme = "https"
+        self.base = f"{scheme}://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -147,6 +161,17 @@ class RecordedServer:
 @pytest.fixture
 def recorded_http():
     server = RecordedServer()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def recorded_https(tmp_path):
+    """Like recorded_http, over HTTPS with a certificate from a test CA (``server.ca``)."""
+    pytest.importorskip("cryptography")
+    server = RecordedServer(tmp_path / "tls")
     try:
         yield server
     finally:

@@ -175,7 +175,10 @@ def test_failed_step_stops_plan_and_keeps_earlier_outputs(tmp_path: Path) -> Non
     [
         ("steps:\n  - generate: stillingsopslag\n", "'structure'"),
         ("structure: x.yaml\nsteps:\n  - frobnicate: 1\n", "præcis én af"),
-        ("structure: x.yaml\nsteps:\n  - generate: opslag-der-ikke-findes\n", "unknown kind"),
+        (
+            "structure: x.yaml\nsteps:\n  - generate: opslag-der-ikke-findes\n",
+            "ukendt dokumenttype",
+        ),
         ("bare: tekst\n", "'steps'"),
     ],
 )

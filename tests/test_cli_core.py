@@ -121,7 +121,7 @@ def test_unknown_kind_suggests(tmp_path: Path) -> None:
     )
     assert (
         result.exit_code == 2
-        and "unknown kind 'strukturr'" in result.output
+        and "ukendt dokumenttype 'strukturr'" in result.output
         and "struktur" in result.output
     )
 

@@ -311,6 +311,16 @@ def _pictures(blob: bytes) -> list[str]:
     return sorted(out)
 
 
+def _embedded(blob: bytes) -> list[str]:
+    """sha1 of every embedded object (replace_embedded / replace_zipname swap these)."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        return sorted(
+            hashlib.sha1(zf.read(n)).hexdigest()
+            for n in zf.namelist()
+            if n.startswith("word/embeddings/")
+        )
+
+
 def _missing_styles(blob: bytes) -> set[str]:
     """Style and numbering ids the body uses that styles.xml / numbering.xml do not define."""
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -412,6 +422,7 @@ def test_upstream_script(script: str, tmp_path: Path, monkeypatch: pytest.Monkey
         assert got.footers == ref.footers
         assert got.footnotes == ref.footnotes
         assert _pictures(ours) == _pictures(call.reference), "not the same pictures"
+        assert _embedded(ours) == _embedded(call.reference), "not the same embedded objects"
         # styles and bullets the sub-documents and rich texts use are defined in docauto's
         # document (docxtpl's own output may lack some: those are not asked of docauto)
         assert _missing_styles(ours) <= _missing_styles(call.reference)

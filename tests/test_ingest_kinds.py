@@ -583,7 +583,7 @@ def test_readable_summary_and_json_agree(
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert (
-        "2 mails read: 1 registered, 0 duplicates, 1 rejected, 0 pending; 1 registry rows added"
+        "2 mails læst: 1 registreret, 0 dubletter, 1 afvist, 0 afventer; 1 rækker tilføjet registret"
         in result.output
     )
     again = CliRunner().invoke(cli, [*args, "--json"])

@@ -548,7 +548,7 @@ def test_save_failing_at_the_end_sends_the_run_to_the_journal(
     hr_mailbox.add(mail("Hej", NORD, message_id="<s2@x>"))
     before = hr_registry.read_bytes()
 
-    def fail(self) -> None:
+    def fail(self, **kw) -> None:
         raise RegistryError("registret er åbent i Excel")
 
     monkeypatch.setattr(RegistryWriter, "save", fail)

@@ -202,10 +202,10 @@ def test_refused_login_is_an_error_not_a_retry(recorded_http, monkeypatch, tmp_p
 @pytest.mark.parametrize(
     "spec, message",
     [
-        ("ews:jobbank@kommune.dk", "endpoint=URL or server=HOST"),
+        ("ews:jobbank@kommune.dk", "endpoint=URL eller server=VÆRT"),
         ("ews:jobbank@kommune.dk?endpoint=http://mail.kommune.dk/EWS/Exchange.asmx", "https"),
-        ("ews:jobbank@kommune.dk?server=mail.kommune.dk&auth=digest", "unknown EWS auth"),
-        ("ews:jobbank?server=mail.kommune.dk", "mailbox address"),
+        ("ews:jobbank@kommune.dk?server=mail.kommune.dk&auth=digest", "ukendt EWS-godkendelse"),
+        ("ews:jobbank?server=mail.kommune.dk", "postkasseadresse"),
     ],
 )
 def test_bad_specs(spec, message, monkeypatch, tmp_path):
@@ -286,3 +286,35 @@ def test_kerberos_and_sspi_map_to_exchangelibs_auth_types(ews, monkeypatch):
     assert _auth_type(exchangelib, "kerberos") == exchangelib.GSSAPI == "gssapi"
     assert _auth_type(exchangelib, "sspi") == exchangelib.SSPI == "sspi"
     assert EwsSource(_spec(ews) + "&auth=sspi")._credentials() is None  # Windows' own logon
+
+
+def test_ews_certificate_failure_is_permanent_and_named(recorded_https, monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCAUTO_EWS_USERNAME", "KOMMUNE\\svc-jobbank")
+    monkeypatch.setenv("DOCAUTO_EWS_PASSWORD", "recorded-password")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
+    empty = tmp_path / "no-ca.pem"
+    empty.write_text("")
+    monkeypatch.setenv("SSL_CERT_FILE", str(empty))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    spec = f"ews:jobbank@kommune.dk?endpoint={recorded_https.base}/EWS/Exchange.asmx&auth=basic"
+    with pytest.raises(PermanentMailError) as info:
+        list(open_source(spec).fetch())
+    assert "TLS-certifikatet for 127.0.0.1" in info.value.message
+    assert "certificate" in info.value.message.lower()
+    assert "unable to get local issuer certificate" in info.value.message
+
+
+def test_ews_trusts_a_ca_from_the_os_trust_store(recorded_https, monkeypatch, tmp_path):
+    """The CA is only in the store truststore reads, not in certifi's bundle: the TLS
+    handshake succeeds and the server's answer (a 401 here) is what stops the run."""
+    monkeypatch.setenv("DOCAUTO_EWS_USERNAME", "KOMMUNE\\svc-jobbank")
+    monkeypatch.setenv("DOCAUTO_EWS_PASSWORD", "recorded-password")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(recorded_https.ca))
+    recorded_https.route(
+        "POST", EWS, Reply(401, "", headers={"WWW-Authenticate": 'Basic realm="ex"'})
+    )
+    spec = f"ews:jobbank@kommune.dk?endpoint={recorded_https.base}/EWS/Exchange.asmx&auth=basic"
+    with pytest.raises(PermanentMailError, match="Exchange afviste login"):
+        list(open_source(spec).fetch())
+    assert recorded_https.requests("POST")  # the request went through TLS

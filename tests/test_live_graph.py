@@ -224,7 +224,7 @@ def test_links_to_other_hosts_are_not_followed(graph, monkeypatch):
             Reply(200, '{"value": [], "@odata.nextLink": "https://evil.example/steal"}'),
         ),
     )
-    with pytest.raises(MailError, match="another host"):
+    with pytest.raises(MailError, match="en anden vært"):
         list(open_source("graph:jobbank@buf.kk.dk").fetch())
 
 
@@ -283,7 +283,7 @@ def test_a_world_readable_token_cache_is_refused(graph, monkeypatch, tmp_path):
     path = credentials.token_cache_path("x")
     path.write_text("{}")
     os.chmod(path, 0o644)
-    with pytest.raises(ConfigError, match="readable by other users"):
+    with pytest.raises(ConfigError, match="kan læses af andre brugere"):
         credentials.read_token_cache(path)
 
 
@@ -496,3 +496,49 @@ def test_permanent_graph_error_ends_ingest_with_exit_1(graph, hr_structure_file,
     )
     assert watched.exit_code == 1 and "ErrorAccessDenied" in watched.output
     assert len(graph.requests("GET", "/mailFolders/inbox")) == 2  # one per run, no retries
+
+
+@pytest.fixture
+def graph_tls(recorded_https, monkeypatch, tmp_path):
+    s = recorded_https
+    monkeypatch.setenv("DOCAUTO_GRAPH_BASE_URL", s.base + "/v1.0")
+    monkeypatch.setenv("DOCAUTO_GRAPH_ACCESS_TOKEN", "recorded-token")
+    monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
+    s.route("GET", f"^{MBX}/mailFolders/inbox(\\?|$)", Reply.file("graph/inbox.json"))
+    s.route(
+        "GET",
+        f"^{MBX}/mailFolders/{INBOX}/messages/delta",
+        Reply(200, '{"value": [], "@odata.deltaLink": "{{BASE}}/v1.0/delta?$deltatoken=X"}'),
+    )
+    return s
+
+
+def test_graph_trusts_a_ca_from_the_os_trust_store(graph_tls, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", str(graph_tls.ca))  # the store truststore reads
+    assert list(open_source("graph:jobbank@buf.kk.dk").fetch()) == []
+    assert graph_tls.requests("GET", "/messages/delta")
+
+
+def test_graph_certificate_failure_is_permanent_and_named(
+    graph_tls, monkeypatch, tmp_path, hr_structure_file, hr_registry
+):
+    from click.testing import CliRunner
+
+    from docauto.cli import cli
+
+    empty = tmp_path / "no-ca.pem"
+    empty.write_text("")
+    monkeypatch.setenv("SSL_CERT_FILE", str(empty))
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    with pytest.raises(PermanentMailError) as info:
+        list(open_source("graph:jobbank@buf.kk.dk").fetch())
+    assert "TLS-certifikatet for 127.0.0.1" in info.value.message
+    assert "unable to get local issuer certificate" in info.value.message
+    # Watch mode stops on it instead of calling the server unreachable and retrying forever.
+    args = ["--structure", str(hr_structure_file), "--registry", str(hr_registry)]
+    watched = CliRunner().invoke(
+        cli,
+        ["mail", "watch", "--source", "graph:jobbank@buf.kk.dk", *args, "--max-runs", "5"],
+    )
+    assert watched.exit_code == 1
+    assert "TLS-certifikatet" in watched.output

@@ -234,9 +234,9 @@ def test_plaintext_to_a_non_loopback_name_without_starttls_is_refused(monkeypatc
 @pytest.mark.parametrize(
     "spec, message",
     [
-        ("imap://127.0.0.1/INBOX", "needs a user"),
-        ("imaps://jobbank:secret@mail.example/INBOX", "not in the source spec"),
-        ("imaps://jobbank@mail.example/INBOX?auth=kerberos", "unknown IMAP auth"),
+        ("imap://127.0.0.1/INBOX", "mangler en bruger"),
+        ("imaps://jobbank:secret@mail.example/INBOX", "ikke i kildeangivelsen"),
+        ("imaps://jobbank@mail.example/INBOX?auth=kerberos", "ukendt IMAP-godkendelse"),
     ],
 )
 def test_bad_specs(spec, message, tmp_path, monkeypatch):

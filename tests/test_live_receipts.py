@@ -164,6 +164,9 @@ def test_receipt_wording_is_hr_data(tmp_path, monkeypatch):
         (b"From: chef@buf.kk.dk\r\nPrecedence: bulk\r\n\r\nx", False),
         (b"From: nyhedsbrev@buf.kk.dk\r\nList-Id: <nyt.buf.kk.dk>\r\n\r\nx", False),
         (b"From: ikke en adresse\r\n\r\nx", False),
+        (b"From: chef@buf.kk.dk <evil@evil.invalid>\r\n\r\nx", False),
+        (b"From: chef@buf.kk.dk, evil@evil.invalid\r\n\r\nx", False),
+        (b"From: chef@buf.kk.dk\r\nFrom: evil@evil.invalid\r\n\r\nx", False),
     ],
 )
 def test_receipt_allowed(raw, allowed):
@@ -230,21 +233,21 @@ def test_secret_from_keyring(monkeypatch):
 
 def test_certificate_inside_the_repository_or_readable_by_others_is_refused(tmp_path, monkeypatch):
     repo_file = Path(credentials.__file__).resolve().parent / "no-such-cert.pem"
-    with pytest.raises(ConfigError, match="not found"):
+    with pytest.raises(ConfigError, match="findes ikke"):
         credentials.check_private_file(repo_file, what="certificate")
     registry_dir = tmp_path / "HR"
     registry_dir.mkdir()
     cert = registry_dir / "app.pem"
     cert.write_text("x")
     os.chmod(cert, 0o600)
-    with pytest.raises(ConfigError, match="must not lie inside"):
+    with pytest.raises(ConfigError, match="må ikke ligge i"):
         credentials.check_private_file(cert, what="certificate", forbidden=[registry_dir])
     private = tmp_path / "private" / "app.pem"
     private.parent.mkdir()
     private.write_text("x")
     if os.name == "posix":
         os.chmod(private, 0o644)
-        with pytest.raises(ConfigError, match="readable by other users"):
+        with pytest.raises(ConfigError, match="kan læses af andre brugere"):
             credentials.check_private_file(private, what="certificate")
         os.chmod(private, 0o600)
     assert credentials.check_private_file(private, what="certificate") == private
@@ -272,7 +275,7 @@ def test_state_file_round_trip_and_names_without_secrets(tmp_path, monkeypatch):
     p.write_text("{broken")
     from docauto.errors import MailError
 
-    with pytest.raises(MailError, match="unreadable"):
+    with pytest.raises(MailError, match="kan ikke læses"):
         SourceState(p)
 
 
@@ -312,3 +315,13 @@ def test_demo_step_writes_danish_receipts(tmp_path):
         assert "@" in m["To"].addresses[0].addr_spec
         assert m["Date"] is not None
         assert "kunne ikke registreres: Skemaet" not in m.get_content()
+    names = {d.name.split("-", 2)[-1] for d in drafts}
+    # No receipt to an unauthorised or forged sender (the Indbakke says why).
+    assert not any("uautoriseret-afsender" in n or "forfalsket-afsender" in n for n in names)
+    by_slug = {d.name: d for d in drafts}
+    senior = next(v for k, v in by_slug.items() if "seniorordning" in k)
+    text = message_from_bytes(senior.read_bytes(), policy=default).get_content()
+    assert "HR-gruppen behandler den" in text and "I alt" not in text
+    other = next(v for k, v in by_slug.items() if "andet-emne" in k)
+    text = message_from_bytes(other.read_bytes(), policy=default).get_content()
+    assert "ikke en indberetning" in text and "Ret venligst" not in text

@@ -368,7 +368,7 @@ def test_sigterm_stops_the_command_cleanly(tmp_path, monkeypatch):
     finally:
         timer.cancel()
     assert result.exit_code == 0, result.output
-    assert "stopped by SIGTERM" in result.output
+    assert "stoppet af SIGTERM" in result.output
     assert signal.getsignal(signal.SIGTERM) == before  # handlers restored
     first = _inbox_ids(registry)
     assert first and len(first) == len(set(first))
@@ -451,7 +451,7 @@ def test_a_certificate_beside_the_registry_stops_watch_with_a_reason(tmp_path, m
     assert (
         result.exit_code == 2
     )  # a configuration that puts a secret beside the registry is a wrong invocation
-    assert "must not lie inside" in result.output and str(registry.parent) in result.output
+    assert "må ikke ligge i" in result.output and str(registry.parent) in result.output
 
 
 def _folder_ids(server, user, password, folder) -> set[str]:

@@ -117,7 +117,58 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     hires(reg)
     assert reg.ingest()["registered"] == 3
+    pedagogical_round(reg, tmp)
     return out
+
+
+PL = "pedagogical_leader"
+SOEREN = ["Søren Sørensen", "ss@buf.test.dk", "Souschef", "Solsikken"]
+TINE = ["Tine Tang", "tt@buf.test.dk", "Souschef", "Regnbuen"]
+
+
+def pedagogical_round(reg: RegistryFixture, tmp: Path) -> None:
+    """December: a vacancy report, the ads for the opened positions, applicants, hires."""
+    m = reg.mailbox
+    m.send(
+        "Valby",
+        PL,
+        "vacancies",
+        [["Valby", "Klynge Valby Syd", "Troldehøjen", "Lederen går på pension 31.12.2010"]],
+        D(2010, 12, 3),
+        subject="Indberetning af vakante stillinger",
+    )
+    assert reg.ingest()["registered"] == 1
+    generate(
+        reg,
+        "stillingsopslag",
+        tmp / "pl-opslag",
+        "rolle=paedagogisk_leder",
+        f"register={reg.path}",
+        "dato=2010-12-03",
+        data=False,
+    )
+    m.send(
+        "Amager",
+        PL,
+        "applicants",
+        [["Amager", "Klynge Amager Strand", "Solsikken", *SOEREN]],
+        D(2010, 12, 6),
+    )
+    m.send(
+        "Nørrebro",
+        PL,
+        "applicants",
+        [["Nørrebro", "Klynge Nørrebro Park", "Regnbuen", *TINE]],
+        D(2010, 12, 7),
+    )
+    m.send(
+        "Amager",
+        PL,
+        "hires",
+        [["Amager", "Klynge Amager Strand", "Solsikken", *SOEREN[:2], D(2011, 1, 1)]],
+        D(2010, 12, 15),
+    )
+    assert reg.ingest()["registered"] == 3
 
 
 def generate(reg: RegistryFixture, kind: str, out: Path, *options: str, data: bool = True) -> Any:
@@ -465,3 +516,206 @@ def test_kknet_announcement_only_when_every_area_has_reported(story: dict[str, A
         "Eva Eng, Klynge Nørrebro Park (Nørrebro)",
     ):
         assert line in final
+
+
+# --- positions that open, and the pedagogical-leader round on them -----------------------------------
+
+
+def test_a_unit_leaders_hire_and_a_vacancy_report_open_positions_with_a_reason(
+    story: dict[str, Any],
+) -> None:
+    from docauto.registry import read_registry
+
+    rows = {
+        r["Stillings-ID"]: r
+        for r in read_registry(story["reg"].path)["Stillinger"]
+        if r["Stillings-ID"].startswith("PL-")
+    }
+    assert sorted(rows) == ["PL-E001", "PL-E003", "PL-E004", "PL-E005"]
+    assert rows["PL-E003"]["Årsag"] == (
+        "Lederen Carl Ærø er ansat som klyngeleder i Klynge Valby Syd; "
+        "Æblehaven skal have en pædagogisk leder"
+    )
+    assert rows["PL-E003"]["Oprettet"].date() == D(2010, 11, 30)
+    assert rows["PL-E004"]["Årsag"] == (
+        "Indberettet vakant (ansættelsesstop): Lederen går på pension 31.12.2010"
+    )
+    assert rows["PL-E004"]["Enhed"] == "Troldehøjen"
+    # Bent Bak, Dorte Dahl and the others were not hired: their units open nothing.
+    assert "PL-E002" not in rows and "PL-E006" not in rows
+
+
+def test_pedagogical_leaders_as_of_three_dates(story: dict[str, Any]) -> None:
+    reg = story["reg"]
+    assert counts(status(reg, "2010-11-28"), PL) == {}
+    assert counts(status(reg, "2010-12-02"), PL) == {
+        "Amager": {"Opslået": 1},
+        "Valby": {"Opslået": 1},
+        "Nørrebro": {"Opslået": 1},
+    }
+    s = status(reg, "2010-12-16")
+    assert counts(s, PL) == {
+        "Amager": {"Besat": 1},
+        "Valby": {"Opslået": 2},
+        "Nørrebro": {"Ansøgere registreret": 1},
+    }
+    # The deadlines of the pedagogical-leader plan are chased for the opened positions.
+    assert [(m["area"], m["kind"]) for m in s["missing"] if m["role"] == PL] == [
+        ("Valby", "job_ad"),
+        ("Valby", "applicants"),
+        ("Valby", "unfilled"),
+        ("Nørrebro", "unfilled"),
+    ]
+
+
+def test_pedagogical_leader_ads_for_the_positions_the_registry_has(story: dict[str, Any]) -> None:
+    docs = texts(story["tmp"] / "pl-opslag")
+    assert sorted(docs) == [
+        "stillingsopslag-paedagogisk-leder-E001.docx",
+        "stillingsopslag-paedagogisk-leder-E003.docx",
+        "stillingsopslag-paedagogisk-leder-E004.docx",
+        "stillingsopslag-paedagogisk-leder-E005.docx",
+    ]
+    assert "Troldehøjen" in docs["stillingsopslag-paedagogisk-leder-E004.docx"]
+
+
+# --- senior arrangements ------------------------------------------------------------------------------
+
+
+def test_senior_application_form_sheet_and_receipt(tmp_path: Path) -> None:
+    import io
+
+    import openpyxl
+
+    from docauto.mail.receipts import _text_key, _texts
+    from docauto.office.engine import render_text
+    from docauto.resources import template_path
+
+    reg = RegistryFixture(tmp_path, STRUCTURE)
+    generate(reg, "seniorskemaer", tmp_path / "senior", data=False)
+    form = tmp_path / "senior" / "seniorordning-amager.xlsx"
+    wb = openpyxl.load_workbook(form)
+    ws = wb["Seniorordning"]
+    assert [c.value for c in ws[4]][:2] == ["Område", "Navn"]
+    assert "Klyngeleder – Ansøgning om seniorordning" in ws["A2"].value
+    ws["B5"], ws["C5"], ws["D5"] = "Inge Ipsen", "ii@buf.test.dk", "Leder"
+    ws["E5"], ws["F5"], ws["G5"] = "Mælkebøtten", "Nedsat tid", dt.datetime(2011, 1, 1)
+    ws["H5"] = '=HYPERLINK("x")'
+    ws["H5"].data_type = "s"  # text that looks like a formula stays text in the registry
+    buf = io.BytesIO()
+    wb.save(buf)
+
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    msg = EmailMessage()
+    msg["From"] = "Hanne Holm <hh@buf.test.dk>"
+    msg["To"] = "jobbank@buf.kk.dk"
+    msg["Subject"] = "VS: Klyngeleder – Ansøgning om seniorordning"
+    msg["Date"] = format_datetime(dt.datetime(2010, 10, 20, 9, 0).astimezone())
+    msg["Message-ID"] = make_msgid(domain="test.dk")
+    msg.set_content("Vedhæftet ansøgningen.\n")
+    msg.add_attachment(
+        buf.getvalue(),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename="seniorordning-amager.xlsx",
+    )
+    reg.mailbox.send_raw(msg)
+    summary = reg.ingest()
+    assert summary["registered"] == 1 and summary["rows"] == 1
+    book = openpyxl.load_workbook(reg.path)
+    ws = book["Seniorordninger"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == [
+        "Område",
+        "Navn",
+        "E-mail",
+        "Nuværende stilling",
+        "Nuværende arbejdssted",
+        "Ønsket ordning",
+        "Ønskes fra",
+        "Bemærkning",
+        "Status",
+        "Modtaget",
+        "Kilde",
+    ]
+    assert rows[1][:7] == [
+        "Amager",
+        "Inge Ipsen",
+        "ii@buf.test.dk",
+        "Leder",
+        "Mælkebøtten",
+        "Nedsat tid",
+        dt.datetime(2011, 1, 1),
+    ]
+    assert rows[1][7] == '=HYPERLINK("x")' and ws.cell(row=2, column=8).data_type == "s"
+    assert rows[1][8] == "Modtaget"
+    inbox = [[c.value for c in r] for r in book["Indbakke"].iter_rows(min_row=2)]
+    assert inbox[0][6] == "Registreret"
+    # The receipt says what happens next.
+    assert _text_key("registered", "senior") == "senior"
+    texts = _texts(str(template_path("tekster/kvittering.yaml")))
+    body = render_text(texts["senior"], {"modtaget": "", "emne": "x", "i_alt": 1}, where="t")
+    assert "registreret (1 ansøger)" in body and "Sådan går det videre" in body
+
+
+def _listed_units(xlsx: bytes) -> list[str]:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx))
+    return [r[2] for r in wb["Lister"].iter_rows(min_row=2, values_only=True) if r[2]]
+
+
+def test_pedagogical_leader_forms_and_reminders_list_the_open_positions(
+    story: dict[str, Any],
+) -> None:
+    reg, tmp = story["reg"], story["tmp"]
+    generate(
+        reg,
+        "registreringsskemaer",
+        tmp / "pl-skemaer",
+        "rolle=paedagogisk_leder",
+        f"register={reg.path}",
+        "dato=2010-12-04",
+        data=False,
+    )
+    forms = {p.name: p.read_bytes() for p in (tmp / "pl-skemaer").glob("*.xlsx")}
+    norre = [n for n in forms if "rrebro" in n and "ansoeg" in n]
+    assert norre, sorted(forms)
+    assert _listed_units(forms[norre[0]]) == ["Regnbuen"]  # the only open position there
+    # A vacancy can be reported for any unit: that form lists them all.
+    vacancies = [n for n in forms if "rrebro" in n and "vakan" in n]
+    assert vacancies and _listed_units(forms[vacancies[0]]) == [
+        "Regnbuen",
+        "Skovmusen",
+        "Myretuen",
+        "Humlebien",
+    ]
+    amager = [n for n in forms if "amager" in n and "ansoeg" in n]
+    assert _listed_units(forms[amager[0]]) == ["Solsikken"]  # Mælkebøtten has a leader
+
+    r = reg.cli(
+        "remind",
+        "--structure",
+        str(STRUCTURE),
+        "--registry",
+        str(reg.path),
+        "--as-of",
+        "2010-12-16",
+        "--out",
+        str(tmp / "paamindelser"),
+        "--overdue-only",
+    )
+    assert r.exit_code == 0, r.output
+    # Nørrebro owes its report of positions not filled: the form lists Regnbuen only, not
+    # the area's three other units (they have leaders; no position is open there).
+    drafts = sorted((tmp / "paamindelser").glob("*n*rrebro*paedagogisk*.eml"))
+    assert len(drafts) == 1, sorted(p.name for p in (tmp / "paamindelser").iterdir())
+    msg = email.message_from_bytes(drafts[0].read_bytes(), policy=email.policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert "Klynge Nørrebro Park, Regnbuen" in body
+    [form] = [a.get_content() for a in msg.iter_attachments()]
+    assert _listed_units(form) == ["Regnbuen"]

@@ -16,7 +16,7 @@ def test_demo_registry_step(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--only", "registry"])
     assert result.exit_code == 0, result.output
     hr_registry = out / "hr" / "register.xlsx"
-    assert "41 mails read: 34 registered, 1 duplicates, 6 rejected, 0 pending" in result.output
+    assert "41 mails læst: 34 registreret, 1 dubletter, 6 afvist, 0 afventer" in result.output
     inbox = sheet(hr_registry, "Indbakke")
     assert Counter(r["Status"] for r in inbox) == {"Registreret": 34, "Dublet": 1, "Afvist": 6}
     by_id = {r["Message-ID"].split("-", 2)[2].split("@")[0]: r for r in inbox}
@@ -44,4 +44,4 @@ def test_demo_registry_step(tmp_path: Path) -> None:
     assert len(list((out / "hr" / "register-karantæne").glob("*.eml"))) == 6
     # Running the demo again starts from a fresh registry, same result.
     again = CliRunner().invoke(cli, ["demo", "--out", str(out), "--only", "registry"])
-    assert "41 mails read: 34 registered" in again.output
+    assert "41 mails læst: 34 registreret" in again.output

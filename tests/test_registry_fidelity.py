@@ -196,6 +196,18 @@ def edit_by_hand(path: Path) -> None:
             z.writestr(name, data)
 
 
+def _Workbook_part(path: Path) -> str:  # noqa: N802
+    pkg = Package(path)
+    try:
+        return _Workbook(pkg).part
+    finally:
+        pkg.close()
+
+
+def _without_filter_names(xml: bytes) -> bytes:
+    return re.sub(rb"(_xlnm\._FilterDatabase[^>]*>)[^<]*<", rb"\1<", xml)
+
+
 def _Workbook_sheet_parts(path: Path) -> dict[str, str]:  # noqa: N802
     pkg = Package(path)
     try:
@@ -294,10 +306,12 @@ def test_ten_ingests_keep_every_part_hr_made(
     after = parts(hr_registry)
     assert set(after) == set(before)
     changed = {n for n in before if before[n] != after[n]}
-    assert changed - owned <= {"xl/styles.xml"}, changed - owned
+    workbook = _Workbook_part(hr_registry)
+    assert changed - owned <= {"xl/styles.xml", workbook}, changed - owned
     if "xl/styles.xml" in changed:
         assert _styles_only_grew(before["xl/styles.xml"], after["xl/styles.xml"])
-    assert "xl/workbook.xml" not in changed
+    # workbook.xml: only the hidden names holding the filters' ranges follow the new rows.
+    assert _without_filter_names(before[workbook]) == _without_filter_names(after[workbook])
 
     expected = ["Tidligere Ansøger"]
     for i in range(RUNS):
@@ -322,6 +336,10 @@ def test_ten_ingests_keep_every_part_hr_made(
         assert total_row > last
         assert ws.cell(total_row, 5).value == f"=COUNTA(E2:E{last})"
         assert ws["K2"].value == "Ringet op 14/10"
+        # The yellow HR gave one person's cell stays there and does not spread to new rows.
+        assert ws["E2"].fill.fgColor.rgb == "FFFFFF00"
+        assert ws["E3"].fill.fgColor.rgb != "FFFFFF00"
+        assert (ws["E3"].font.name, ws["E3"].font.sz) == (ws["E2"].font.name, ws["E2"].font.sz)
     positions = {r["Stillings-ID"]: r["Status"] for r in sheet(hr_registry, "Stillinger")}
     assert positions["KL-K01"] == schema.ANSOEGERE
     assert len(sheet(hr_registry, "Indbakke")) == RUNS
@@ -407,7 +425,10 @@ def test_registry_init_completes_positions_in_place(
     assert result.exit_code == 0, result.output
     after = parts(hr_registry)
     changed = {n for n in before if before[n] != after[n]}
-    assert changed - owned <= {"xl/styles.xml"}
+    assert changed - owned <= {"xl/styles.xml", "xl/workbook.xml"}
+    assert _without_filter_names(before["xl/workbook.xml"]) == _without_filter_names(
+        after["xl/workbook.xml"]
+    )
     assert any(n.startswith("xl/media/") for n in after)
     assert [r["Stillings-ID"] for r in sheet(hr_registry, "Stillinger")] == [
         "KL-K01",

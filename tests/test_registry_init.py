@@ -235,7 +235,7 @@ def test_ingest_without_a_registry_says_how_to_make_one(
             str(tmp_path / "mangler.xlsx"),
         ],
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "registret findes ikke" in result.output and "registry init" in result.output
     assert not (tmp_path / "mangler.xlsx").exists()
 

@@ -152,9 +152,9 @@ def test_one_save_per_run_and_a_backup_of_the_previous_file(
     saves = []
     original = RegistryWriter.save
 
-    def counting(self) -> None:
+    def counting(self, **kw) -> None:
         saves.append(1)
-        original(self)
+        original(self, **kw)
 
     monkeypatch.setattr(RegistryWriter, "save", counting)
     before = hr_registry.read_bytes()

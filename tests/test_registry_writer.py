@@ -216,3 +216,52 @@ def test_a_missing_sheet_is_named_in_danish(hr_registry: Path) -> None:
         RegistryWriter.open(hr_registry)
     assert "arket 'Ikke besatte' mangler" in err.value.message
     assert "Intet er skrevet" in err.value.message
+
+
+def test_a_big_run_is_saved_in_batches(
+    hr_registry: Path, hr_mailbox, hr_structure_file: Path, monkeypatch
+) -> None:
+    from docauto.mail.ingest import ingest
+    from docauto.mail.sources import open_source
+    from docauto.structure.model import load_structure
+
+    saves = []
+    original = RegistryWriter.save
+
+    def counting(self, **kw) -> None:
+        saves.append(self.rows_added)
+        original(self, **kw)
+
+    monkeypatch.setattr(RegistryWriter, "save", counting)
+    header = [
+        "Område",
+        "Klynge",
+        "Ansøger",
+        "E-mail",
+        "Nuværende stilling",
+        "Nuværende arbejdssted",
+    ]
+    for i in range(7):
+        form = xlsx_form(
+            header, [["Nord", "Klynge Nordhavn", f"A {i}", f"a{i}@buf.test.dk", "L", "H"]]
+        )
+        hr_mailbox.add(
+            mail("Klyngeleder – Registrering af ansøgningerne", NORD, [("s.xlsx", XLSX, form)])
+        )
+    source = open_source(hr_mailbox.spec)
+    summary = ingest(
+        source,
+        load_structure(hr_structure_file),
+        hr_registry,
+        hr_addresses=["jobbank@buf.test.dk"],
+        batch=3,
+    )
+    source.close()
+    assert summary.registered == 7 and summary.rows == 7
+    assert len(saves) == 3  # after 3, after 6, and the last one
+    assert [r["Ansøger"] for r in sheet(hr_registry, "Ansøgninger")] == [f"A {i}" for i in range(7)]
+    assert len(sheet(hr_registry, "Indbakke")) == 7
+    # The backup is the registry as it was before the run, not after its first batch.
+    from docauto.registry.workbook import backup_path
+
+    assert sheet(backup_path(hr_registry), "Ansøgninger") == []

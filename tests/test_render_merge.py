@@ -108,9 +108,9 @@ def test_default_names_from_first_column_and_sheet_option(
 
 
 def test_csv_from_danish_excel(tmp_path: Path) -> None:
-    tpl = _template(tmp_path / "brev.docx", "Kære {{ Navn }} i {{ By }}")
+    tpl = _template(tmp_path / "brev.docx", "Kære {{ Navn }} i {{ By }}{{ række['Tlf.'] }}")
     csv_file = tmp_path / "liste.csv"
-    csv_file.write_bytes("Navn;By\r\nSøren Ærø;Østerbro\r\nÅse;Valby\r\n".encode("cp1252"))
+    csv_file.write_bytes("Navn;By;Tlf.\r\nSøren Ærø;Østerbro;\r\nÅse;Valby;\r\n".encode("cp1252"))
     result = invoke(tpl, csv_file, "--out", tmp_path / "ud")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["Søren-Ærø.docx", "Åse.docx"]

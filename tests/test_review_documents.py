@@ -181,7 +181,7 @@ def test_criteria_report_command(review_structure_path, tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert "N2  Netværk Ringen Lille: Afvigelser" in res.output
-    assert "4 checked, 2 with deviations" in res.output
+    assert "4 tjekket, 2 med afvigelser" in res.output
     ws = openpyxl.load_workbook(tmp_path / "kriterietjek.xlsx")["Kriterietjek"]
     rows = list(ws.iter_rows(values_only=True))
     by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}

@@ -454,8 +454,8 @@ def test_cli_check_demo(tmp_path: Path) -> None:
     result = run("check", "--structure", str(demo_structure_path()))
     assert result.exit_code == 0, result.output
     assert re.search(
-        r"8 areas, 66 clusters \(62 municipal, 4 self-governing\), 14 networks, "
-        r"330 units",
+        r"8 områder, 66 klynger \(62 kommunale, 4 selvejende\), 14 netværk, "
+        r"330 enheder",
         result.stdout,
     )
     result = run("check", "--structure", str(demo_structure_path()), "--json")
@@ -487,7 +487,7 @@ def test_cli_export_round_trip(first: str, second: str, demo: Structure, tmp_pat
     for src, dst in ((demo_structure_path(), a), (a, b)):
         result = run("export", "--structure", str(src), "--out", str(dst))
         assert result.exit_code == 0, result.output
-        assert f"Wrote {dst}" in result.stdout
+        assert f"skrev {dst}" in result.stdout
     same(load_structure(b), demo)
     if second == "xlsx":
         ws = openpyxl.load_workbook(b)["Områder"]
@@ -506,12 +506,12 @@ def test_cli_export_dry_run_and_refusals(tmp_path: Path) -> None:
     result = run(
         "export", "--structure", str(demo_structure_path()), "--out", str(out), "--dry-run"
     )
-    assert result.exit_code == 0 and f"Would write {out}" in result.stdout
+    assert result.exit_code == 0 and f"ville skrive {out}" in result.stdout
     assert not out.exists()
     result = run(
         "export", "--structure", str(demo_structure_path()), "--out", str(tmp_path / "s.csv")
     )
-    assert result.exit_code == 2 and ".xlsx, .yaml or .yml" in err(result)
+    assert result.exit_code == 2 and ".xlsx, .yaml eller .yml" in err(result)
     # A structure with problems is not exported.
     result = run("export", "--structure", str(bad_yaml(tmp_path / "bad.yaml")), "--out", str(out))
     assert result.exit_code == 1 and not out.exists()

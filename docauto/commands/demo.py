@@ -19,7 +19,13 @@ import click
     "--pdf", is_flag=True, help="Also convert the Word documents to PDF (needs LibreOffice)."
 )
 @click.option("--only", "only_steps", multiple=True, help="Run only these steps (by name).")
-def demo(out_dir: Path, pdf: bool, only_steps: tuple[str, ...]) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print {"out", "structure", "steps": [{"name", "seconds", "lines"}]} (docs/json.md).',
+)
+def demo(out_dir: Path, pdf: bool, only_steps: tuple[str, ...], as_json: bool) -> None:
     """Run the main job on the bundled demo municipality.
 
     Writes the structure workbook, every document kind, ingests the demo mailbox into a
@@ -39,17 +45,26 @@ def demo(out_dir: Path, pdf: bool, only_steps: tuple[str, ...]) -> None:
     workbook = out_dir / "struktur.xlsx"
     atomic_write(workbook, write_structure_workbook(structure))
     ctx = DemoContext(out_dir=out_dir, structure=structure, structure_path=workbook, pdf=pdf)
-    click.echo(
-        f"Demo municipality: {len(structure.areas)} areas, {len(structure.clusters)} "
-        f"clusters and networks, {len(structure.units)} units -> {workbook}"
+    say = (lambda text: None) if as_json else click.echo
+    say(
+        f"Demokommune: {len(structure.areas)} områder, {len(structure.clusters)} "
+        f"klynger og netværk, {len(structure.units)} enheder -> {workbook}"
     )
     steps = plugins.demo_steps()
     if only_steps:
         steps = [s for s in steps if s.name in only_steps]
+    done = []
     for step in steps:
         t0 = time.perf_counter()
         lines = step.run(ctx)
-        click.echo(f"{step.name} ({time.perf_counter() - t0:.1f} s)")
+        seconds = round(time.perf_counter() - t0, 1)
+        done.append({"name": step.name, "seconds": seconds, "lines": list(lines)})
+        say(f"{step.name} ({seconds:.1f} s)".replace(".", ",", 1))
         for line in lines:
-            click.echo(f"  {line}")
-    click.echo(f"Done. Everything is in {out_dir.resolve()}")
+            say(f"  {line}")
+    if as_json:
+        from docauto.commands.output import echo_json
+
+        echo_json({"out": str(out_dir.resolve()), "structure": str(workbook), "steps": done})
+        return
+    say(f"Færdig. Det hele ligger i {out_dir.resolve()}")

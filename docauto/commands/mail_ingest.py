@@ -60,6 +60,13 @@ def ingest(
     are kept in <registry>-karantæne/. If Excel has the registry open, nothing is written to
     it: the submissions wait in <registry name>.journal.jsonl beside it and the next run applies them.
 
+    A sender counts only as the one address of a single From line; with authenticated_origin
+    in docauto.yaml, only when the organisation's mail server vouches for it
+    (docs/mail-authentication.md). No receipt goes to automatic, unauthorised or forged
+    senders. When the mail server refuses docauto (missing permission such as Mail.Send or
+    the right to move mail, refused credentials, unknown mailbox or folder, a certificate the
+    OS does not trust), the run stops with exit 1 and the server's own message.
+
     \b
     Example:
       docauto mail ingest --source dir:indbakke/ --structure struktur.xlsx --registry register.xlsx
@@ -68,6 +75,7 @@ def ingest(
     import json
     import logging
 
+    from docauto.commands.output import mail_counter, progress_bar
     from docauto.mail.ingest import ingest as run_ingest
     from docauto.mail.sources import open_source
     from docauto.structure.model import load_structure
@@ -77,21 +85,23 @@ def ingest(
     structure = load_structure(structure_path)
     source = open_source(source_spec)
     try:
-        summary = run_ingest(
-            source,
-            structure,
-            registry_path,
-            hr_addresses=hr_addresses,
-            receipts=receipts,
-            dry_run=dry_run,
-            jobs=jobs,
-        )
+        with progress_bar("mails") as progress:
+            summary = run_ingest(
+                source,
+                structure,
+                registry_path,
+                hr_addresses=hr_addresses,
+                receipts=receipts,
+                dry_run=dry_run,
+                jobs=jobs,
+                on_mail=mail_counter(progress),
+            )
     finally:
         source.close()
     if as_json:
         click.echo(json.dumps(summary.as_json()))
         return
     if dry_run:
-        click.echo("Dry run: nothing was written.")
+        click.echo("Tørkørsel: intet er skrevet.")
     for line in summary.lines():
         click.echo(line)

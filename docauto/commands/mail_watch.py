@@ -60,7 +60,9 @@ def watch(
     """Poll a mailbox every --interval seconds and ingest new mail into the registry.
 
     Stops cleanly on Ctrl-C or SIGTERM (between two mails, after saving); survives network
-    errors and throttling by waiting longer each time. Mail is never registered twice, also
+    errors and throttling by waiting longer each time. Stops with exit 1 and the server's own
+    message on what waiting cannot fix: a missing permission, refused credentials, an unknown
+    mailbox or folder, a certificate the OS does not trust. Mail is never registered twice, also
     across restarts. With --json, one line per poll with the counts of 'mail ingest --json'.
 
     \b
@@ -73,6 +75,7 @@ def watch(
     import json
     import logging
 
+    from docauto.commands.output import mail_counter, progress_bar
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
     from docauto.mail.watch import StopRequest, signals_stop, watch_loop
@@ -96,15 +99,21 @@ def watch(
     structure()  # a broken structure file stops us before the first poll
     open_source(source_spec).close()  # so does a bad spec
 
+    polls = {"n": 0}
+
     def run_once(source, should_stop):
-        return ingest(
-            source,
-            structure(),
-            registry_path,
-            hr_addresses=hr_addresses,
-            receipts=receipts,
-            should_stop=should_stop,
-        )
+        polls["n"] += 1
+        # The first poll may read a full mailbox: it gets a progress count on a terminal.
+        with progress_bar("mails" if polls["n"] == 1 else "") as progress:
+            return ingest(
+                source,
+                structure(),
+                registry_path,
+                hr_addresses=hr_addresses,
+                receipts=receipts,
+                should_stop=should_stop,
+                on_mail=mail_counter(progress) if polls["n"] == 1 else None,
+            )
 
     def on_poll(summary) -> None:
         if as_json:
@@ -123,8 +132,8 @@ def watch(
     if not as_json:
         c = totals.counts
         click.echo(
-            f"{totals.polls} polls ({totals.failures} failed): {c['seen']} mails read, "
-            f"{c['registered']} registered, {c['duplicates']} duplicates, "
-            f"{c['rejected']} rejected, {c['pending']} pending; {c['rows']} rows added"
-            + (f"; stopped by {totals.stopped_by}" if totals.stopped_by else "")
+            f"{totals.polls} kørsler ({totals.failures} fejlede): {c['seen']} mails læst, "
+            f"{c['registered']} registreret, {c['duplicates']} dubletter, "
+            f"{c['rejected']} afvist, {c['pending']} afventer; {c['rows']} rækker tilføjet"
+            + (f"; stoppet af {totals.stopped_by}" if totals.stopped_by else "")
         )

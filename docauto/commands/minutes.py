@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docauto.commands import dry_run_option, out_option, structure_option
+from docauto.commands import dry_run_option, json_option, out_option, structure_option
 
 schedule_option = click.option(
     "--schedule",
@@ -37,6 +37,7 @@ def minutes() -> None:
 )
 @click.option("--area", "areas", multiple=True, help="Only these areas; repeatable.")
 @dry_run_option
+@json_option
 def draft(
     structure_path: Path,
     out_dir: Path,
@@ -44,6 +45,7 @@ def draft(
     only: tuple[str, ...],
     areas: tuple[str, ...],
     dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Write a pre-filled Word minutes form per meeting for the cluster leader / coordinator.
 
@@ -54,6 +56,7 @@ def draft(
     Example:
       docauto minutes draft --structure struktur.xlsx --schedule mødeplan.xlsx --out skabeloner/ --only N004
     """
+    from docauto.commands.output import echo_json, files_json, written_summary
     from docauto.generate import generate_documents
     from docauto.kinds import GenerateRequest
     from docauto.plugins import get_kind
@@ -63,9 +66,10 @@ def draft(
         structure=load_structure(structure_path), data=schedule_path, only=only, areas=areas
     )
     result = generate_documents(get_kind("referatskabelon"), request, out_dir, dry_run=dry_run)
-    click.echo(
-        f"{'would write' if dry_run else 'wrote'} {len(result.paths)} minutes form(s) in {out_dir}"
-    )
+    if as_json:
+        echo_json(files_json(result.paths, out_dir, dry_run=dry_run))
+        return
+    click.echo(written_summary(len(result.paths), out_dir, dry_run=dry_run, what="referatskemaer"))
 
 
 def _report(name: str, problems: list) -> None:
@@ -81,17 +85,21 @@ def _report(name: str, problems: list) -> None:
 
 
 @minutes.command("finish")
-@click.argument("forms", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "forms", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @structure_option
 @out_option
 @schedule_option
 @dry_run_option
+@json_option
 def finish(
     forms: tuple[Path, ...],
     structure_path: Path,
     out_dir: Path,
     schedule_path: Path | None,
     dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Read filled minutes forms back and write the finished minutes (referat-<id>.docx).
 
@@ -103,6 +111,7 @@ def finish(
     Example:
       docauto minutes finish udfyldt/referatskabelon-N004.docx --structure struktur.xlsx --out referater/
     """
+    from docauto.commands.output import echo_json, echo_written, files_json
     from docauto.kinds import PlannedDocument
     from docauto.output import Writer, slug
     from docauto.review.kinds.meetings import finished_context
@@ -136,20 +145,28 @@ def finish(
     writer.check_targets(d.filename for d in docs)
     rendered = [(d.filename, d.render()) for d in docs]
     paths = [writer.write(name, blob) for name, blob in rendered]
-    for p in paths:
-        click.echo(f"{'would write' if dry_run else 'wrote'} {p}")
+    if as_json:
+        echo_json(files_json(paths, out_dir, dry_run=dry_run, failed=failed))
+    else:
+        echo_written(paths, dry_run=dry_run)
     if failed:
         raise SystemExit(1)
 
 
 @minutes.command("from-notes")
-@click.argument("notes", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("notes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @structure_option
 @out_option
 @schedule_option
 @dry_run_option
+@json_option
 def from_notes(
-    notes: Path, structure_path: Path, out_dir: Path, schedule_path: Path | None, dry_run: bool
+    notes: Path,
+    structure_path: Path,
+    out_dir: Path,
+    schedule_path: Path | None,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Write finished minutes from notes (YAML or a workbook), for scripted runs.
 
@@ -162,6 +179,7 @@ def from_notes(
     Example:
       docauto minutes from-notes noter-N004.yaml --structure struktur.xlsx --schedule mødeplan.xlsx --out referater/
     """
+    from docauto.commands.output import echo_json, echo_written
     from docauto.generate import generate_documents
     from docauto.kinds import GenerateRequest
     from docauto.plugins import get_kind
@@ -170,9 +188,11 @@ def from_notes(
     options = {"mødeplan": str(schedule_path)} if schedule_path else {}
     request = GenerateRequest(structure=load_structure(structure_path), data=notes, options=options)
     result = generate_documents(get_kind("referat"), request, out_dir, dry_run=dry_run)
-    for p in result.paths:
-        click.echo(f"{'would write' if dry_run else 'wrote'} {p}")
-    for line in result.report:
-        click.echo(line, err=True)
+    if as_json:
+        echo_json(result.as_json("referat", out_dir, dry_run=dry_run))
+    else:
+        echo_written(result.paths, dry_run=dry_run)
+        for line in result.report:
+            click.echo(line, err=True)
     if result.failed:
         raise SystemExit(1)

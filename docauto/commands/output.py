@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -61,6 +61,10 @@ def progress_bar(label: str) -> Iterator[Progress]:
     state: dict[str, Any] = {"bar": None}
 
     def update(done: int, total: int) -> None:
+        if total <= 0:  # the total is not known (a mailbox being read): a running count
+            click.echo(f"\r{label}: {done}", nl=False, err=True)
+            state["count"] = True
+            return
         bar = state["bar"]
         if bar is None:
             if total < 2:
@@ -75,6 +79,19 @@ def progress_bar(label: str) -> Iterator[Progress]:
     finally:
         if state["bar"] is not None:
             state["bar"].__exit__(None, None, None)
+        if state.get("count"):
+            click.echo("", err=True)
+
+
+def mail_counter(progress: Progress) -> Callable[..., None]:
+    """An ``on_mail`` callback for ingest that counts the mails into ``progress``."""
+    seen = {"n": 0}
+
+    def on_mail(*_args: Any) -> None:
+        seen["n"] += 1
+        progress(seen["n"], 0)
+
+    return on_mail
 
 
 def iter_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
@@ -87,3 +104,15 @@ def iter_progress(items: Iterable[T], total: int, label: str) -> Iterable[T]:
 def _bar(items: Iterable[T], total: int, label: str) -> Iterator[T]:
     with click.progressbar(items, length=total, label=label, file=sys.stderr) as bar:
         yield from bar
+
+
+def files_json(
+    paths: Iterable[Path], out_dir: Path | str | None, *, dry_run: bool, **extra: Any
+) -> dict[str, Any]:
+    """The shape every file-writing command's --json has: out, dry_run, files (+ extras)."""
+    return {
+        "out": None if out_dir is None else str(out_dir),
+        "dry_run": dry_run,
+        "files": [str(p) for p in paths],
+        **extra,
+    }

@@ -19,7 +19,14 @@ from docauto.commands.overview_options import registry_option
     default=None,
     help="Write the export to this .json file instead of printing it.",
 )
-def person(address: str, registry_path: Path, out_file: Path | None) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='With --out: print {"file", "found"} instead of a line (without --out the export '
+    "itself is JSON).",
+)
+def person(address: str, registry_path: Path, out_file: Path | None, as_json: bool) -> None:
     """Export everything the tool holds about the person with this e-mail, as JSON.
 
     The rows of every sheet of the registry (HR's own columns included) that hold the
@@ -45,7 +52,11 @@ def person(address: str, registry_path: Path, out_file: Path | None) -> None:
     data = json.dumps(export, ensure_ascii=False, indent=2)
     if out_file:
         atomic_write(out_file, (data + "\n").encode("utf-8"))
-        click.echo(f"{out_file}: {sum(export_counts(export).values())} fund")
+        found = sum(export_counts(export).values())
+        if as_json:
+            click.echo(json.dumps({"file": str(out_file), "found": found}))
+        else:
+            click.echo(f"{out_file}: {found} fund")
     else:
         click.echo(data)
     record(registry_path, "registry person", **export_counts(export))

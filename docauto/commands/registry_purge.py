@@ -57,7 +57,7 @@ def purge(
         raise UsageError(
             f"--before {cutoff} ligger inden for opbevaringsperioden på "
             f"{settings.retention_months} måneder (seneste skæringsdato: {latest})",
-            hint=f"use --force to purge earlier, or change retention_months in {settings.source}",
+            hint=f"brug --force for at slette tidligere, eller ret retention_months i {settings.source}",
         )
     result = run_purge(
         registry_path, cutoff, anonymised_name=settings.anonymised_name, dry_run=dry_run

@@ -8,13 +8,7 @@ from pathlib import Path
 import click
 
 from docauto.commands import dry_run_option, json_option, structure_option
-from docauto.commands.overview_options import (
-    as_date,
-    as_of_option,
-    load_inputs,
-    plan_option,
-    registry_option,
-)
+from docauto.commands.overview_options import as_date, as_of_option, plan_option, registry_option
 
 
 @click.command()
@@ -60,61 +54,34 @@ def remind(
       docauto remind --structure struktur.xlsx --registry register.xlsx --as-of 2010-10-14 --out påmindelser/
       docauto remind --structure struktur.xlsx --registry register.xlsx --send-via graph:jobbank@buf.kk.dk
     """
-    import json
-
-    from docauto.errors import UsageError
-    from docauto.output import Writer
-    from docauto.registry.audit import record
-    from docauto.registry.deadlines import owed_submissions
-    from docauto.registry.remind import build_reminders
+    from docauto.commands.output import echo_json
+    from docauto.registry.jobs import load_inputs, send_or_write_reminders
 
     if not out_dir and not send_via:
-        raise UsageError("say where the reminders go", hint="--out FOLDER or --send-via SPEC")
-    structure, view, plan, settings = load_inputs(structure_path, registry_path, plan_path)
-    day = as_date(as_of)
-    states = ("overdue",) if overdue_only else ("overdue", "due")
-    owed = owed_submissions(view, structure, plan, settings, day)
-    reminders = build_reminders(owed, structure, plan, states)  # all built before any write
-    sent = 0
-    written: list[str] = []
-    if send_via and not dry_run:
-        from docauto.registry.remind import send_reminders
+        from docauto.errors import UsageError
 
-        sent = send_reminders(send_via, reminders)
-    elif out_dir:
-        writer = Writer(out_dir, dry_run=dry_run)
-        writer.check_targets(r.filename for r in reminders)
-        written = [str(writer.write(r.filename, bytes(r.message))) for r in reminders]
-    if not dry_run:
-        record(
-            registry_path,
-            "remind",
-            as_of=day,
-            states=",".join(states),
-            reminders=len(reminders),
-            sent=sent,
+        raise UsageError(
+            "sig hvor påmindelserne skal hen", hint="--out MAPPE eller --send-via SPEC"
         )
+    inputs = load_inputs(structure_path, registry_path, plan_path)
+    result = send_or_write_reminders(
+        inputs,
+        as_date(as_of),
+        out_dir=out_dir,
+        send_via=send_via,
+        overdue_only=overdue_only,
+        dry_run=dry_run,
+    )
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "as_of": day.isoformat(),
-                    "reminders": [
-                        {**r.owed.as_json(), "to": r.to, "file": r.filename} for r in reminders
-                    ],
-                    "sent": sent,
-                },
-                ensure_ascii=False,
-            )
-        )
+        echo_json(result.as_json())
         return
-    if not reminders:
+    if not result.reminders:
         click.echo("Ingen områder skylder noget, der skal rykkes for.")
-    for r in reminders:
+    for r in result.reminders:
         click.echo(f"{r.owed.area}: {r.message['Subject']}")
     if dry_run:
-        click.echo("Dry run: nothing was written or sent.")
+        click.echo("Tørkørsel: intet er skrevet eller sendt.")
     elif send_via:
-        click.echo(f"{sent} påmindelser sendt via {send_via.split(':', 1)[0]}.")
-    elif written:
-        click.echo(f"{len(written)} påmindelser skrevet i {out_dir}.")
+        click.echo(f"{result.sent} påmindelser sendt via {send_via.split(':', 1)[0]}.")
+    elif result.written:
+        click.echo(f"{len(result.written)} påmindelser skrevet i {out_dir}.")

@@ -71,7 +71,7 @@ def render(
 
     \b
     Example:
-      docauto render templates/stillingsopslag.docx data.yaml --out out/
+      docauto render brev.docx data.yaml --out out/
       docauto render brev.docx modtagere.xlsx --out breve/ --name "{{ Navn }}" --pdf
       docauto render brev.docx modtagere.csv --out breve/ --where "Område == 'Amager'" --dry-run
     """
@@ -119,7 +119,8 @@ def _load_items(context: Path, sheet: str | None) -> tuple[list[tuple[str, dict]
     try:
         if suffix in mergedata.SPREADSHEET_SUFFIXES:
             rows = mergedata.read_rows(context, sheet)
-            return [(f"række {n}", row) for n, row in rows], {}
+            # 'række' holds the whole row, for headers that are not names: række['Fulde navn']
+            return [(f"række {n}", {**row, "række": row.get("række", row)}) for n, row in rows], {}
         if sheet:
             raise UsageError("--sheet gælder kun et regneark (.xlsx)")
         data, replace = mergedata.read_context_file(context)

@@ -27,7 +27,7 @@ def _hours(value: str | None) -> dict[str, str]:
         return {}
     parts = value.replace("–", "-").split("-")
     if len(parts) != 2:
-        raise UsageError(f"--hours expects FROM-TO such as 09:00-15:30, got '{value}'")
+        raise UsageError(f"--hours skal have formen FRA-TIL, fx 09:00-15:30, ikke '{value}'")
     return {"dag_fra": parts[0].strip(), "dag_til": parts[1].strip()}
 
 
@@ -83,6 +83,7 @@ def schedule(
     """
     import json
 
+    from docauto.commands.output import written_summary
     from docauto.generate import generate_documents
     from docauto.kinds import GenerateRequest
     from docauto.plugins import get_kind
@@ -118,11 +119,10 @@ def schedule(
             )
         )
         return
-    verb = "would write" if dry_run else "wrote"
     if planned.meetings:
         first, last = planned.meetings[0].day, planned.meetings[-1].day
-        click.echo(f"{len(planned.meetings)} meetings planned, {first:%d.%m.%Y} to {last:%d.%m.%Y}")
-    click.echo(f"{verb} {len(result.paths)} file(s) in {out_dir}")
+        click.echo(f"{len(planned.meetings)} møder planlagt, {first:%d.%m.%Y} til {last:%d.%m.%Y}")
+    click.echo(written_summary(len(result.paths), out_dir, dry_run=dry_run))
 
 
 @review.command("criteria")
@@ -168,6 +168,6 @@ def criteria(
             )
         bad = sum(1 for r in results if not r.ok)
         click.echo(
-            f"{len(results)} checked, {bad} with deviations"
-            + (f"; report: {path}" if out_dir is not None else "")
+            f"{len(results)} tjekket, {bad} med afvigelser"
+            + (f"; rapport: {path}" if out_dir is not None else "")
         )

@@ -16,7 +16,7 @@ def _out_format(out: Path) -> str:
 
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
-        raise UsageError(f"{out}: --out must end in .xlsx, .yaml or .yml")
+        raise UsageError(f"{out}: --out skal ende på .xlsx, .yaml eller .yml")
     return fmt
 
 
@@ -30,14 +30,18 @@ def _encode(structure, fmt: str) -> bytes:
     )
 
 
-def _write(out: Path, data: bytes, dry_run: bool) -> None:
+def _write(out: Path, data: bytes, dry_run: bool, as_json: bool) -> None:
+    from docauto.commands.output import echo_json, files_json
     from docauto.output import atomic_write
 
-    if dry_run:
-        click.echo(f"Would write {out} ({len(data):,} bytes)")
-        return
-    atomic_write(out, data)
-    click.echo(f"Wrote {out}")
+    if not dry_run:
+        atomic_write(out, data)
+    if as_json:
+        echo_json(files_json([out], out.parent, dry_run=dry_run, bytes=len(data)))
+    elif dry_run:
+        click.echo(f"ville skrive {out} ({len(data):,} bytes)".replace(",", "."))
+    else:
+        click.echo(f"skrev {out}")
 
 
 def summary(structure) -> dict[str, int]:
@@ -95,10 +99,10 @@ def check(structure_path: Path, as_json: bool) -> None:
         click.echo(json.dumps({"file": str(structure_path), **n}, ensure_ascii=False))
         return
     click.echo(
-        f"OK {structure_path}: {n['areas']} areas, {n['clusters']} clusters "
-        f"({n['municipal_clusters']} municipal, {n['self_governing_clusters']} "
-        f"self-governing), {n['networks']} networks, {n['units']} units, "
-        f"{n['children']} children"
+        f"OK {structure_path}: {n['areas']} områder, {n['clusters']} klynger "
+        f"({n['municipal_clusters']} kommunale, {n['self_governing_clusters']} "
+        f"selvejende), {n['networks']} netværk, {n['units']} enheder, "
+        f"{n['children']} børn"
     )
 
 
@@ -112,7 +116,8 @@ def check(structure_path: Path, as_json: bool) -> None:
     help="The file to write: .xlsx (HR's workbook) or .yaml.",
 )
 @dry_run_option
-def export(structure_path: Path, out: Path, dry_run: bool) -> None:
+@json_option
+def export(structure_path: Path, out: Path, dry_run: bool, as_json: bool) -> None:
     """Convert the structure between the workbook and YAML.
 
     The structure is validated first; nothing is written if it has problems. Columns HR
@@ -127,7 +132,7 @@ def export(structure_path: Path, out: Path, dry_run: bool) -> None:
 
     fmt = _out_format(out)
     s = load_structure(structure_path)
-    _write(out, _encode(s, fmt), dry_run)
+    _write(out, _encode(s, fmt), dry_run, as_json)
 
 
 @structure.command()
@@ -139,7 +144,8 @@ def export(structure_path: Path, out: Path, dry_run: bool) -> None:
     help="The file to write: .xlsx or .yaml.",
 )
 @dry_run_option
-def demo(out: Path, dry_run: bool) -> None:
+@json_option
+def demo(out: Path, dry_run: bool, as_json: bool) -> None:
     """Write the bundled demo municipality, to see the shape HR's structure must have.
 
     Demokommune is fictional: 8 areas, 80 clusters and networks, 330 units; every person
@@ -159,4 +165,4 @@ def demo(out: Path, dry_run: bool) -> None:
         data = demo_structure_path().read_bytes()
     else:
         data = _encode(load_structure(demo_structure_path()), fmt)
-    _write(out, data, dry_run)
+    _write(out, data, dry_run, as_json)

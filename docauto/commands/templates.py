@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from docauto.commands import json_option
+from docauto.commands import complete_kind, json_option
 
 
 @click.group()
@@ -26,6 +26,7 @@ def templates() -> None:
     "--kind",
     "kind_name",
     metavar="NAME",
+    shell_complete=complete_kind,
     help="Check variables against this document kind's fields (default: the kind "
     "whose templates list the file's name).",
 )
@@ -52,7 +53,7 @@ def check(
     \b
     Example:
       docauto templates check
-      docauto templates check templates/stillingsopslag.docx
+      docauto templates check templates/stillingsopslag-klyngeleder.docx
       docauto templates check mine-skabeloner/ --kind stillingsopslag
       docauto templates check brev.docx --fields navn,dato,klynge --json
     """
@@ -64,14 +65,14 @@ def check(
     from docauto.resources import templates_dir
 
     if kind_name and fields is not None:
-        raise UsageError("give either --kind or --fields, not both")
+        raise UsageError("angiv enten --kind eller --fields, ikke begge")
     kind = get_kind(kind_name) if kind_name else None
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields is not None else None
     if not paths:
         try:
             paths = (templates_dir(),)
         except FileNotFoundError as exc:
-            raise UsageError(f"no templates folder: {exc}") from None
+            raise UsageError(f"ingen skabelonmappe: {exc}") from None
     files, findings = templatecheck.check_paths(paths, kind=kind, fields=field_list)
     errors = [f for f in findings if f.severity == templatecheck.ERROR]
     warnings = [f for f in findings if f.severity != templatecheck.ERROR]

@@ -41,16 +41,16 @@ def demo_mailbox() -> Path:
 
 def _fresh(registry: Path) -> None:
     """The demo starts from an empty registry each time it runs into the same folder."""
-    from docauto.mail.quarantine import quarantine_dir
-    from docauto.registry.journal import journal_path
+    from docauto.registry.files import RegistryFiles
 
-    for path in registry.parent.glob(registry.stem + ".backup*.xlsx"):
+    files = RegistryFiles(registry)
+    for path in [*files.backups(), *files.journals_applying(), *files.temp_files()]:
         path.unlink()
-    for path in (registry, journal_path(registry)):
+    for path in (registry, files.journal):
         if path.exists():
             path.unlink()
-    if quarantine_dir(registry).is_dir():
-        shutil.rmtree(quarantine_dir(registry))
+    if files.quarantine.is_dir():
+        shutil.rmtree(files.quarantine)
 
 
 def run_demo(ctx: DemoContext) -> list[str]:

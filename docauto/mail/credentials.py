@@ -54,12 +54,12 @@ def get_secret(name: str, *, account: str | None = None, required: bool = True) 
         return value
     if required:
         where = (
-            f"keyring service '{KEYRING_SERVICE}', user '{name}:{account}' or '{name}'"
+            f"nøgleringstjeneste '{KEYRING_SERVICE}', bruger '{name}:{account}' eller '{name}'"
             if account
-            else f"keyring service '{KEYRING_SERVICE}', user '{name}'"
+            else f"nøgleringstjeneste '{KEYRING_SERVICE}', bruger '{name}'"
         )
         raise ConfigError(
-            f"missing secret: set {env_name(name)} or store it in the OS keyring ({where})"
+            f"hemmelighed mangler: sæt {env_name(name)} eller gem den i styresystemets nøglering ({where})"
         )
     return None
 
@@ -109,15 +109,15 @@ def forbidden_secret_dirs(extra: list[Path] | None = None) -> list[Path]:
 def check_private_file(path: Path, *, what: str, forbidden: list[Path] | None = None) -> Path:
     """Refuse a secret file inside a forbidden folder or readable by group/others (POSIX)."""
     if not path.is_file():
-        raise ConfigError(f"{what} not found: {path}")
+        raise ConfigError(f"{what} findes ikke: {path}")
     for folder in forbidden_secret_dirs(forbidden):
         if _is_within(path, folder):
             raise ConfigError(
-                f"{what} must not lie inside {folder} (the repository or the registry "
-                "folder); move it to a private folder and point the variable there"
+                f"{what} må ikke ligge i {folder} (projektet eller registrets mappe); "
+                "flyt den til en privat mappe og lad variablen pege derhen"
             )
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise ConfigError(f"{what} {path} is readable by other users", hint=f"chmod 600 {path}")
+        raise ConfigError(f"{what} {path} kan læses af andre brugere", hint=f"chmod 600 {path}")
     return path
 
 
@@ -153,8 +153,8 @@ def read_token_cache(path: Path) -> str | None:
         return None
     if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise ConfigError(
-            f"token cache {path} is readable by other users; delete it "
-            "(it is recreated with safe permissions)"
+            f"token-cachen {path} kan læses af andre brugere; slet den "
+            "(den bliver lavet igen med sikre rettigheder)"
         )
     return path.read_text(encoding="utf-8")
 

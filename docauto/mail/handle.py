@@ -261,13 +261,7 @@ def _handle(
         return reject("Emnet siger ikke, om det gælder klyngeleder eller pædagogisk leder", **meta)
     when = received_at(parsed)
     if c.kind == "senior":
-        return Decision(
-            status=schema.REGISTERED,
-            reason="Ansøgning om seniorordning: ingen rækker i registret; HR behandler den",
-            content_hash=content_hash(role, c.kind, c.round, parsed.attachments),
-            receipt_text="received",
-            **meta,
-        )
+        return _senior(parsed, sender, when, meta)
     if c.kind == "job_ad":
         return _job_ads(parsed, structure, sender, when, meta)
     return _forms(parsed, structure, sender, when, meta)
@@ -387,6 +381,45 @@ def _job_ads(
     )
 
 
+def _senior(parsed: ParsedMail, sender: Any, when: datetime, meta: dict[str, Any]) -> Decision:
+    """A senior application: the form's rows go to Seniorordninger (registry/senior.py); a
+    mail without the form is still received, for HR to handle by hand."""
+    from docauto.registry.senior import SHEET, read_senior_forms
+
+    rows, problems = read_senior_forms(
+        parsed.attachments, sender.may_submit_for, when, parsed.message_id
+    )
+    if problems:
+        return reject("Ansøgningen om seniorordning kunne ikke registreres", problems, **meta)
+    return Decision(
+        status=schema.REGISTERED,
+        rows=[(SHEET, r) for r in rows],
+        reason=f"{len(rows)} ansøgninger om seniorordning registreret"
+        if rows
+        else "Ansøgning om seniorordning uden skema: ingen rækker i registret; HR behandler den",
+        content_hash=content_hash(meta["role"], meta["kind"], meta["round"], parsed.attachments),
+        counts={"Seniorordning": len(rows)} if rows else {},
+        receipt_text="senior" if rows else "received",
+        **meta,
+    )
+
+
+def _opened(
+    structure: Structure, role: str, kind: str, sub: Any, move: dict[str, Any], cluster: str
+) -> list[dict[str, Any]]:
+    """Positions an event opens (issue 14, registry/events.py): a vacancy report keeps its
+    remark as the reason; a cluster-leader hire of a unit's leader opens that unit."""
+    from docauto.registry.events import hire_opens, vacancy_reason
+
+    if kind == "vacancies":
+        move["reason"] = vacancy_reason(_value(sub, "Bemærkning"))
+        return []
+    if kind != "hires":
+        return []
+    opened = hire_opens(structure, role, _value(sub, "Navn"), _value(sub, "E-mail"), cluster)
+    return [opened] if opened else []
+
+
 def _forms(
     parsed: ParsedMail, structure: Structure, sender: Any, when: datetime, meta: dict[str, Any]
 ) -> Decision:
@@ -465,6 +498,7 @@ def _forms(
         if kind == "hires":
             move["hired"] = _value(sub, "Navn")
         positions.append(move)
+        positions.extend(_opened(structure, role, kind, sub, move, cluster_name))
     note = ""
     if kind == "vacancies":
         note = f"{len(positions)} vakante stillinger indberettet"

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docauto.errors import RegistryError
+from docauto.errors import MissingRegistryError, RegistryError
 from docauto.mail.parallel import PreparedStream, default_jobs
 from docauto.mail.prepare import prepare
 from docauto.mail.sources.retry import PermanentMailError
@@ -69,21 +69,19 @@ class IngestSummary:
 
     def lines(self) -> list[str]:
         out = [
-            f"{self.seen} mails read: {self.registered} registered, {self.duplicates} "
-            f"duplicates, {self.rejected} rejected, {self.pending} pending; "
-            f"{self.rows} registry rows added"
+            f"{self.seen} mails læst: {self.registered} registreret, {self.duplicates} "
+            f"dubletter, {self.rejected} afvist, {self.pending} afventer; "
+            f"{self.rows} rækker tilføjet registret"
         ]
         if self.journal_applied:
-            out.append(f"{self.journal_applied} waiting submissions from the journal applied")
+            out.append(f"{self.journal_applied} ventende indsendelser fra journalen skrevet ind")
         if self.locked_reason:
             out.append(
-                f"registry not written ({self.locked_reason}); the submissions wait in "
-                "the journal and are applied by the next run"
+                f"registret er ikke skrevet ({self.locked_reason}); indsendelserne venter i "
+                "journalen og skrives ind ved næste kørsel"
             )
         if self.quarantined:
-            out.append(
-                f"{len(self.quarantined)} rejected mails kept in {self.quarantined[0].parent}"
-            )
+            out.append(f"{len(self.quarantined)} afviste mails gemt i {self.quarantined[0].parent}")
         return out
 
 
@@ -124,6 +122,7 @@ class _Run:
         self.handled: list[_Handled] = []  # this batch's, until it is saved and finished
         self.batch_rows = 0
         self.batch_registered = 0
+        self.saved = False  # a batch of this run was saved already
 
     # -- memory of what was seen ----------------------------------------------------------
 
@@ -147,6 +146,9 @@ class _Run:
 
     def apply(self, entry: dict[str, Any]) -> int:
         """Write one mail's outcome into the open registry; returns data rows added."""
+        from docauto.registry.events import apply_move
+        from docauto.registry.senior import append_row
+
         book = self.book
         assert book is not None
         status = entry["status"]
@@ -162,10 +164,10 @@ class _Run:
                 status = schema.REGISTERED
                 when = entry["when"]
                 for sheet, values in entry["rows"]:
-                    book.append(sheet, values)
+                    append_row(book, sheet, values)  # makes Seniorordninger when first needed
                     rows_added += 1
                 for move in entry["positions"]:
-                    book.move_position(when=when, **move)
+                    apply_move(book, move, when)  # positions opened by events say why
                 if digest:
                     self.hashes[digest] = entry["message_id"]
         inbox["Status"] = status
@@ -277,7 +279,9 @@ class _Run:
         assert self.book is not None
         try:
             if self.book.changed or self.journal_files:
-                self.book.save()
+                # One backup per run: it keeps the registry as it was before this run.
+                self.book.save(backup=not self.saved)
+                self.saved = True
             else:
                 self.book.close()
         except RegistryError as exc:
@@ -355,7 +359,7 @@ def _type_label(decision: Decision) -> str:
 
 # Mails handled between two saves of the registry: what a run keeps in memory (the mails, the
 # rows waiting to be written) is bounded by this, not by the size of the mailbox.
-BATCH = 2000
+BATCH = 1000
 
 
 def ingest(
@@ -384,8 +388,8 @@ def ingest(
 
     registry = Path(registry_path)
     if not registry.exists():
-        raise RegistryError(
-            f"{registry}: registret findes ikke", hint="create it with 'docauto registry init'"
+        raise MissingRegistryError(
+            f"{registry}: registret findes ikke", hint="opret det med 'docauto registry init'"
         )
     run = _Run(
         structure,
@@ -418,9 +422,9 @@ def ingest(
                 break
             run.summary.seen += 1
             handled = run.handle(item, prepared)
-            run.handled.append(handled)
             if on_mail is not None and handled.parsed is not None:
                 on_mail(handled.parsed, OUTCOME[handled.status])
+            run.handled.append(handled if receipts else _slim(handled))
             if not dry_run and len(run.handled) >= size:
                 _commit_batch(run)
                 _finish(source, run, receipts)
@@ -434,6 +438,15 @@ def ingest(
 
     _finish(source, run, receipts)
     return run.summary
+
+
+def _slim(h: _Handled) -> _Handled:
+    """What telling the source needs, without the mail itself (receipts need the mail): a
+    batch of handled mails then costs a few hundred bytes each, not the mails' size."""
+    import dataclasses
+
+    item = dataclasses.replace(h.item, raw=b"") if dataclasses.is_dataclass(h.item) else h.item
+    return _Handled(item, None, h.status, None, h.new)
 
 
 def _check_whole(registry: Path) -> None:
@@ -487,6 +500,8 @@ def _reopen(run: _Run) -> None:
 
     if run.book is not None:
         run.book = RegistryWriter.open(run.registry)
+        if run.memory is not None:
+            run.memory.attach(run.book)
     run.handled = []
 
 

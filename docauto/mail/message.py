@@ -220,6 +220,11 @@ def _sender(msg: Message, defects: list[str]) -> tuple[str, str, str]:
     return addr.lower(), _clean(addresses[0].display_name or ""), ""
 
 
+def strict_sender(msg: Message) -> str:
+    """The one valid sender address of a message's headers, or "" (see ``_sender``)."""
+    return _sender(msg, [])[0]
+
+
 def _harmless(defect: Exception) -> bool:
     """Defects that leave the address exact: RFC 5322's obsolete syntax (comments inside the
     domain), 8-bit or badly spaced encoded words in the display name."""
@@ -548,7 +553,7 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise MailParseError(
             f"{name}: en Outlook-fil (.msg), der ikke kunne omsættes til en mail",
-            hint="install the extra: pip install docauto[msg]",
+            hint="installér tilføjelsen: pip install docauto[msg]",
         )
     defects: list[str] = []
     bound: list[str] = []

@@ -89,11 +89,19 @@ def _header(raw: bytes, name: str) -> str:
 
 def receipt_allowed(mail: Any) -> bool:
     """False for mail that must never get an automatic answer (RFC 3834): auto-replies,
-    bounces, lists, or a sender we cannot parse. Accepts a ParsedMail or raw bytes."""
-    raw = mail if isinstance(mail, bytes | bytearray) else getattr(mail, "raw", b"")
-    sender = "" if isinstance(mail, bytes | bytearray) else (getattr(mail, "sender", "") or "")
+    bounces, read receipts, lists, or a From that is not exactly one valid mailbox (read the
+    strict way, as docauto.mail.message does). Accepts a ParsedMail or raw bytes."""
+    if not isinstance(mail, bytes | bytearray):
+        if getattr(mail, "automatic", False) or getattr(mail, "report", False):
+            return False
+        if getattr(mail, "sender_problem", ""):
+            return False
+        raw = getattr(mail, "raw", b"") or b""
+        sender = getattr(mail, "sender", "") or ""
+    else:
+        raw, sender = bytes(mail), ""
     if not sender:
-        sender = email.utils.parseaddr(_header(raw, "From"))[1].lower()
+        sender = _strict_sender(raw)
     if not sender or "@" not in sender or sender.split("@")[0] in _AUTOMATED_SENDERS:
         return False
     auto = _header(raw, "Auto-Submitted").strip().lower()
@@ -102,6 +110,16 @@ def receipt_allowed(mail: Any) -> bool:
     if _header(raw, "Precedence").strip().lower() in ("bulk", "list", "junk"):
         return False
     return not _header(raw, "List-Id")
+
+
+def _strict_sender(raw: bytes) -> str:
+    from docauto.mail.message import POLICY, strict_sender
+
+    try:
+        headers = BytesHeaderParser(policy=POLICY).parsebytes(raw[:200_000])
+    except Exception:
+        return ""
+    return strict_sender(headers)
 
 
 def mailbox_address() -> str:
@@ -122,7 +140,7 @@ def _text_key(outcome: str, text: str) -> str:
     if outcome in ("duplicate", "pending"):
         return outcome
     if outcome == "registered":
-        return "received" if text == "received" else "registered"
+        return text if text in ("received", "senior") else "registered"
     return "not_submission" if text == "not_submission" else "rejected"
 
 

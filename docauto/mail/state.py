@@ -58,8 +58,8 @@ class SourceState:
                 self.data = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise MailError(
-                    f"source state {self.path} is unreadable ({exc})",
-                    hint="delete it: the registry still prevents double registration",
+                    f"kildens tilstandsfil {self.path} kan ikke læses ({exc})",
+                    hint="slet den: registret forhindrer stadig dobbeltregistrering",
                 ) from None
 
     def get(self, key: str, default: Any = None) -> Any:

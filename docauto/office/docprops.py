@@ -91,3 +91,63 @@ def read_custom_properties(data: bytes) -> dict[str, str]:
         if name is not None and len(p):
             out[name] = p[0].text or ""
     return out
+
+
+# -- core properties (docProps/core.xml) ------------------------------------------------------
+
+CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+# Left by python-docx's default template; a recipient should not see how a letter was made.
+_TOOL_TRACES = ("python-docx", "openpyxl", "docxtpl")
+
+
+def core_properties_xml(
+    existing: bytes | None,
+    *,
+    author: str,
+    when: str,
+    language: str = "da-DK",
+    title: str | None = None,
+    subject: str | None = None,
+) -> bytes:
+    """docProps/core.xml with author, created/modified = ``when`` (W3CDTF) and the language set.
+
+    The template's (rendered) title and subject are kept unless given; a description or
+    keyword that only names the tool that built the template is removed.
+    """
+    nsmap = {"cp": CP_NS, "dc": DC_NS, "dcterms": DCTERMS_NS, "xsi": XSI_NS}
+    if existing:
+        root = etree.fromstring(existing)
+    else:
+        root = etree.Element(f"{{{CP_NS}}}coreProperties", nsmap=nsmap)
+
+    def put(tag: str, text: str | None, w3c: bool = False) -> None:
+        el = root.find(tag)
+        if text is None:
+            if el is not None:
+                root.remove(el)
+            return
+        if el is None:
+            el = etree.SubElement(root, tag)
+        el.text = text
+        if w3c:
+            el.set(f"{{{XSI_NS}}}type", "dcterms:W3CDTF")
+
+    for tag in (f"{{{DC_NS}}}description", f"{{{CP_NS}}}keywords", f"{{{CP_NS}}}category"):
+        el = root.find(tag)
+        if el is not None and (not el.text or any(t in el.text for t in _TOOL_TRACES)):
+            root.remove(el)
+    if title is not None:
+        put(f"{{{DC_NS}}}title", title)
+    if subject is not None:
+        put(f"{{{DC_NS}}}subject", subject)
+    put(f"{{{DC_NS}}}creator", author)
+    put(f"{{{CP_NS}}}lastModifiedBy", author)
+    put(f"{{{CP_NS}}}revision", "1")
+    put(f"{{{DCTERMS_NS}}}created", when, w3c=True)
+    put(f"{{{DCTERMS_NS}}}modified", when, w3c=True)
+    put(f"{{{DC_NS}}}language", language)
+    put(f"{{{CP_NS}}}lastPrinted", None)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -21,7 +21,7 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -106,7 +106,7 @@ def render_text(source: str, context: Mapping[str, Any], *, where: str) -> str:
         return _text_template(source).render(**context)
     except JinjaTemplateError as exc:
         raise ConfigError(
-            f"{where}: fejl i teksten ({exc})", hint="correct the text file in templates/tekster/"
+            f"{where}: fejl i teksten ({exc})", hint="ret tekstfilen i templates/tekster/"
         ) from None
 
 
@@ -372,7 +372,7 @@ class PreparedTemplate:
         except TemplateSyntaxError as exc:
             raise TemplateError(
                 f"{self.path}: syntaksfejl i skabelonen ({_where(part, exc.lineno)}): {exc.message}",
-                hint="open the template in Word and correct the tag",
+                hint="åbn skabelonen i Word og ret feltet",
             ) from None
         return part
 
@@ -437,9 +437,9 @@ class PreparedTemplate:
             what = f"mangler værdien '{m.group(1)}'" if m else f"mangler en værdi ({exc})"
             raise TemplateError(
                 f"{self.path}: {what} ({_where(part, line)})",
-                hint="add it to the data; where it may be missing, write "
-                "'{% if name is defined %}' or '{{ name | default(\"\") }}' in the template "
-                "(or render with --lenient, as docxtpl does)",
+                hint="tilføj den i data; hvor den kan mangle, skriv "
+                "'{% if name is defined %}' eller '{{ name | default(\"\") }}' i skabelonen "
+                "(eller kør med --lenient, som docxtpl gør)",
             ) from None
         except SecurityError as exc:
             raise TemplateError(
@@ -481,8 +481,8 @@ class PreparedTemplate:
                 # cannot repair; say so instead of crashing.
                 raise TemplateError(
                     f"{self.path}: skabelonen giver et ugyldigt dokument ({type(exc).__name__}: {exc})",
-                    hint="run 'docauto templates check' on it: a {%tr %} or {% for %} is probably "
-                    "opened in one table and closed outside it",
+                    hint="kør 'docauto templates check' på den: et {%tr %} eller {% for %} er nok "
+                    "åbnet i én tabel og lukket uden for den",
                 ) from None
             for n, elt in enumerate(tree.iter(_WP_DOCPR), start=1001):
                 elt.attrib["id"] = str(n)
@@ -527,8 +527,12 @@ class PreparedTemplate:
         replace_media: Mapping[bytes | str | Path, bytes | str | Path] | None = None,
         replace_embedded: Mapping[bytes | str | Path, bytes | str | Path] | None = None,
         replace_zipnames: Mapping[str, bytes | str | Path] | None = None,
+        finish: Callable[[dict[str, bytes]], None] | None = None,
     ) -> bytes:
         """Render to the bytes of a .docx. Pure: nothing is written to disk.
+
+        ``finish`` gets the rendered parts (member name -> bytes) last, and may change them or
+        replace other members (the house style's logo and core properties: housestyle.py).
 
         ``replace_pictures`` swaps a template picture, found by its name, title or alt text,
         for another of the same format (docxtpl's replace_pic; the size in the document is
@@ -553,14 +557,27 @@ class PreparedTemplate:
                 for n, b in host.finish(rendered)
             ]
             replaced.update({k: v for k, v in rendered.items() if k == docxparts.CORE_MEMBER})
-            return self._write_all(members, replaced, properties)
+            if finish is not None:
+                finish(replaced)
+            blob = self._write_all(members, replaced, properties)
+            # docxcompose hands out the relationships here; check the whole package once
+            from docauto.office.packagecheck import check_package
+
+            check_package(blob, f"{self.path}")
+            return blob
         edits = PackageEdits(self._member_map, self._defaults)
         rendered = self._render_parts(context, _Session(edits))
         if "markup" in seen:  # escaped text cannot write r:id; only markup values can
             self._check_references(rendered, edits)
         replaced.update(rendered)
         replaced.update(edits.changed())
+        if finish is not None:
+            finish(replaced)
         return self._write_appended(replaced, properties)
+
+    def member(self, name: str) -> bytes | None:
+        """The template's bytes of one package member (None if it has none by that name)."""
+        return self._member_map.get(name)
 
     def _check_references(self, rendered: Mapping[str, bytes], edits: Any) -> None:
         for part in self._parts:
@@ -693,7 +710,7 @@ def prepare(template: str | Path, *, lenient: bool = False) -> PreparedTemplate:
         st = path.stat()
     except FileNotFoundError:
         raise TemplateError(
-            f"{path}: skabelonen findes ikke", hint="see 'docauto kinds' for template names"
+            f"{path}: skabelonen findes ikke", hint="se skabelonernes navne med 'docauto kinds'"
         ) from None
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size, lenient)
     with _CACHE_LOCK:

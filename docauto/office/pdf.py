@@ -79,10 +79,10 @@ def require_soffice() -> Path:
     if override:
         raise ConfigError(
             f"{_MISSING}: {ENV_SOFFICE}={override} findes ikke",
-            hint=f"set {ENV_SOFFICE} to the full path of soffice(.exe)",
+            hint=f"sæt {ENV_SOFFICE} til den fulde sti til soffice(.exe)",
         )
     raise ConfigError(
-        _MISSING, hint=f"install LibreOffice, put soffice on PATH or set {ENV_SOFFICE}"
+        _MISSING, hint=f"installér LibreOffice, læg soffice på PATH eller sæt {ENV_SOFFICE}"
     )
 
 
@@ -163,7 +163,7 @@ def _run(soffice: Path, files: list[Path], stage: Path, timeout: float) -> str:
             _kill(proc)
             raise OutputError(
                 f"LibreOffice svarede ikke inden for {timeout:.0f} sekunder ({len(files)} filer)",
-                hint=f"raise {ENV_TIMEOUT} or convert fewer files at a time",
+                hint=f"hæv {ENV_TIMEOUT} eller konvertér færre filer ad gangen",
             ) from None
         return (out or b"").decode("utf-8", "replace")
 
@@ -209,7 +209,7 @@ def convert_to_pdf(
         if target in targets:
             raise OutputError(
                 f"{targets[target].name} og {f.name} ville begge blive til {target}",
-                hint="rename one of them",
+                hint="omdøb en af dem",
             )
         targets[target] = f
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -235,7 +235,7 @@ def convert_to_pdf(
                 raise OutputError(
                     f"LibreOffice lavede ingen PDF af {_names(missing)}"
                     + (f" ({tail})" if tail else ""),
-                    hint="open the file in LibreOffice or Word to see whether it is damaged",
+                    hint="åbn filen i LibreOffice eller Word for at se, om den er beskadiget",
                 )
 
         # Each process has its own profile and staging folder; one per core at most.

@@ -57,7 +57,7 @@ def check_attachment_zip(data: bytes, name: str) -> None:
                 raise InputError(
                     f"{name}: filen indeholder XML-erklæringer, som Office aldrig "
                     f"skriver (mulig XML-bombe) i {info.filename}",
-                    hint="save the file again in Excel/Word and resend it",
+                    hint="gem filen igen i Excel/Word og send den igen",
                 )
             member = info.filename.lower()
             if member.startswith("xl/worksheets/") or member == "word/document.xml":
@@ -96,7 +96,7 @@ def _check_extents(xml: bytes, name: str, part: str) -> None:
         if total > MAX_MERGED_CELLS:
             raise InputError(
                 f"{name}: flettede celler eller links dækker urimeligt mange celler i {part}",
-                hint="unmerge the cells / remove the links and resend the form",
+                hint="ophæv flettede celler / fjern kæderne og send skemaet igen",
             )
     for m in _SPAN.finditer(xml):
         if int(m.group(1)) > MAX_GRID_SPAN:

@@ -56,11 +56,9 @@ def refused_attribute(name: str) -> bool:
 
 
 def _opaque(obj: Any) -> bool:
-    from docauto.office import richvalues
-
-    if isinstance(obj, richvalues.Image | richvalues.Subdoc):
-        return True
     module = type(obj).__module__ or ""
+    if module == "docauto.office.richvalues":
+        return type(obj).__name__ in ("Image", "Subdoc")
     return module.split(".", 1)[0] in _OPAQUE_PACKAGES
 
 

@@ -999,7 +999,10 @@ class _Checker:
         if self.fields is None:
             return
         used = meta.find_undeclared_variables(ast) - set(self.env.globals)
-        for name in sorted(used - self.fields):
+        # The house style gives every document these, whatever its kind.
+        from docauto.office.housestyle import HOUSE_FIELDS
+
+        for name in sorted(used - self.fields - set(HOUSE_FIELDS)):
             using = [t for t in tags if t.closed and name in _names(self.env, t)]
             tag = using[0] if using else None
             near = difflib.get_close_matches(name, sorted(self.fields), n=2)

@@ -45,7 +45,7 @@ def _as_bytes(source: str | Path | bytes) -> tuple[bytes, str]:
     try:
         return path.read_bytes(), str(path)
     except FileNotFoundError:
-        raise InputError(f"{path}: filen findes ikke", hint="check the path") from None
+        raise InputError(f"{path}: filen findes ikke", hint="tjek stien") from None
     except OSError as exc:
         raise InputError(f"{path}: kan ikke læses ({exc.strerror})") from None
 
@@ -55,7 +55,7 @@ def check_office_zip(data: bytes, name: str, limits: ZipLimits = DEFAULT_LIMITS)
     if data[:8] == OLE_MAGIC:
         raise InputError(
             f"{name}: filen er krypteret eller i det gamle binære Office-format",
-            hint="save it again without a password, as .xlsx/.docx",
+            hint="gem den igen uden adgangskode, som .xlsx/.docx",
         )
     if not data[:4] == b"PK\x03\x04":
         raise InputError(f"{name}: filen er ikke en gyldig Office-fil (ikke et zip-arkiv)")
@@ -73,7 +73,7 @@ def check_office_zip(data: bytes, name: str, limits: ZipLimits = DEFAULT_LIMITS)
         total = 0
         for info in infos:
             if info.flag_bits & 0x1:
-                raise InputError(f"{name}: filen er krypteret", hint="remove the password")
+                raise InputError(f"{name}: filen er krypteret", hint="fjern adgangskoden")
             if info.file_size > limits.max_member_uncompressed:
                 raise InputError(f"{name}: delen {info.filename} er for stor udpakket")
             ratio = info.file_size / max(info.compress_size, 1)

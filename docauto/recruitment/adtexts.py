@@ -120,7 +120,7 @@ def _from_folder(path: Path) -> list[tuple[Location, str, Any]]:
                 text = f.read_text(encoding="utf-8-sig")
             except UnicodeDecodeError:
                 raise InputError(
-                    f"{f}: filen er ikke UTF-8-tekst", hint="save it as UTF-8"
+                    f"{f}: filen er ikke UTF-8-tekst", hint="gem den som UTF-8"
                 ) from None
         elif suffix == ".docx":
             data, _ = read_docx_bytes(f)
@@ -151,7 +151,7 @@ def load_challenge_texts(path: Path, structure: Structure) -> dict[str, Specific
     else:
         raise InputError(
             f"{path}: ukendt filtype '{path.suffix}'",
-            hint="use .yaml, .json, .xlsx or a folder of <id>.txt/.docx",
+            hint="brug .yaml, .json, .xlsx eller en mappe med <id>.txt/.docx",
         )
     problems: list[Problem] = []
     texts: dict[str, SpecificText] = {}

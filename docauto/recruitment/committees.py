@@ -219,7 +219,7 @@ def _rows_from_workbook(path: Path) -> list[tuple[Location, dict[str, str]]]:
             return out
     raise InputError(
         f"{path}: ark '{title}': fandt ingen overskriftsrække med " + ", ".join(REQUIRED),
-        hint="the columns are: " + ", ".join(COLUMNS),
+        hint="kolonnerne er: " + ", ".join(COLUMNS),
     )
 
 
@@ -272,7 +272,7 @@ def read_members(path: str | Path) -> list[tuple[Location, dict[str, str]]]:
         return _rows_from_workbook(path)
     if suffix in (".yaml", ".yml", ".json"):
         return _rows_from_yaml(path)
-    raise InputError(f"{path}: ukendt filtype '{suffix}'", hint="use .xlsx or .yaml")
+    raise InputError(f"{path}: ukendt filtype '{suffix}'", hint="brug .xlsx eller .yaml")
 
 
 def _who_is(structure: Structure, member: Member) -> list[tuple[Area, str]]:

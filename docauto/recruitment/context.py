@@ -70,6 +70,6 @@ def selected_areas(structure: Structure, keys: tuple[str, ...]) -> set[str]:
     for key in keys:
         area = structure.find_area(key)
         if area is None:
-            raise UsageError(f"ukendt område '{key}'", hint="one of: " + ", ".join(structure.areas))
+            raise UsageError(f"ukendt område '{key}'", hint="en af: " + ", ".join(structure.areas))
         out.add(area.name)
     return out or set(structure.areas)

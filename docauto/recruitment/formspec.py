@@ -44,7 +44,7 @@ def columns(kind: str, role: str | None = None) -> list[str]:
     (without a role: every column a reader should accept)."""
     if kind not in FORM_COLUMNS:
         raise UsageError(
-            f"'{kind}' has no registration form", hint=f"one of {', '.join(FORM_KINDS)}"
+            f"'{kind}' har intet registreringsskema", hint=f"en af {', '.join(FORM_KINDS)}"
         )
     return [
         name

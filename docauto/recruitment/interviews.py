@@ -10,7 +10,6 @@ ever goes to a person registered as an applicant for that position.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,7 +88,9 @@ def build_plan(
         set_cell(c, name)
         c.font = Font(bold=True, color="FFFFFFFF")
         c.fill = PatternFill("solid", start_color="FF1F4E78")
-        ws.column_dimensions[get_column_letter(j)].width = 12 if j in (1, 8, 9) else 24
+        ws.column_dimensions[get_column_letter(j)].width = {1: 8, 7: 32, 8: 12, 9: 11, 10: 30}.get(
+            j, 22
+        )
     for i, (person, place) in enumerate(rows, start=head + 1):
         values = [round, area, role_label, place.cluster, place.unit, person.name, person.email]
         for j, v in enumerate(values, start=1):
@@ -101,10 +102,12 @@ def build_plan(
             cell.protection = Protection(locked=False)
             cell.alignment = Alignment(horizontal="left")
         ws.cell(row=i, column=8).number_format = "dd-mm-yyyy"
+    for i in range(head + 1, head + 1 + len(rows)):
+        ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    return workbook_bytes(wb, title, header_rows={SHEET: head})
 
 
 def _header(rows: list[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:

@@ -239,6 +239,7 @@ def letter_documents(
 ) -> list[PlannedDocument]:
     """The .docx of one letter and, when the recipient has an e-mail, its .eml draft."""
     from docauto.kinds import PlannedDocument
+    from docauto.resources import template_path
 
     ctx = letter_context(letter, context)
     docx = PlannedDocument(
@@ -263,7 +264,7 @@ def letter_documents(
                 filename + ".eml",
                 build=build,
                 fingerprint={"letter": letter, "context": repr(sorted(ctx.items()))},
-                inputs=(LETTER_TEMPLATE,),
+                inputs=(str(template_path(LETTER_TEMPLATE)),),
             )
         )
     return out

@@ -35,12 +35,12 @@ def parse_roles(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     if key not in _OPTION_VALUES:
         raise UsageError(
             f"ukendt rolle '{value}'",
-            hint="use --set rolle=klyngeleder, paedagogisk_leder or begge",
+            hint="brug --set rolle=klyngeleder, paedagogisk_leder eller begge",
         )
     return _OPTION_VALUES[key]
 
 
 def check_role(role: str) -> str:
     if role not in ROLES:
-        raise UsageError(f"unknown role '{role}'", hint=f"one of {', '.join(ROLES)}")
+        raise UsageError(f"ukendt rolle '{role}'", hint=f"en af {', '.join(ROLES)}")
     return role

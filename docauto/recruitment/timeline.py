@@ -90,7 +90,7 @@ class RecruitmentPlan:
         except KeyError:
             raise ConfigError(
                 f"{self.source}: rekrutteringsplanen har ingen rolle '{role}'",
-                hint=f"roles: {', '.join(self.roles)}",
+                hint=f"roller: {', '.join(self.roles)}",
             ) from None
 
     def steps(self, role: str) -> list[TimelineStep]:
@@ -343,7 +343,7 @@ def parse_timeline(data: Any, source: str) -> RecruitmentPlan:
         raise ConfigError(
             f"{source}: rekrutteringsplanen har {len(c.problems)} fejl:\n  - "
             + "\n  - ".join(c.problems),
-            hint="correct the file (mappings/rekrutteringsplan.yaml)",
+            hint="ret filen (mappings/rekrutteringsplan.yaml)",
         )
     return plan
 

@@ -43,7 +43,7 @@ def load_overview_settings(path: Path | None = None) -> OverviewSettings:
     bad = [f"{k}: {v}" for k, v in owed.items() if v not in RULES]
     if bad:
         raise ConfigError(
-            f"{path}: ukendt regel i owed_by ({'; '.join(bad)})", hint=f"rules: {', '.join(RULES)}"
+            f"{path}: ukendt regel i owed_by ({'; '.join(bad)})", hint=f"regler: {', '.join(RULES)}"
         )
     days = data.get("due_within_days", 7)
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:

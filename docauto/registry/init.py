@@ -63,6 +63,11 @@ def init_registry(structure: Structure, path: Path, *, now: datetime | None = No
         created = not path.exists()
         book = RegistryBook.create(path) if created else RegistryBook.open(path)
         added = book.add_cluster_positions(structure, when)
+        if created:
+            # Print set-up only on a new registry: an existing one's layout is HR's.
+            from docauto.office.housestyle import finish_workbook
+
+            finish_workbook(book.wb, "HR-register: rekruttering", fit=False)
         if created or added or book.added_sheets:
             book.save()
         return InitResult(path, created, added, list(book.added_sheets))

@@ -103,7 +103,7 @@ class RegistryLock:
             except OSError as exc:  # a read-only folder, a network share that refuses
                 raise RegistryError(
                     f"{self.path}: låsefilen kan ikke oprettes ({exc.strerror})",
-                    hint="check that you may write in the registry's folder",
+                    hint="tjek, at du må skrive i registrets mappe",
                 ) from None
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(

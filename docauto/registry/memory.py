@@ -27,7 +27,7 @@ from docauto.registry import schema
 if TYPE_CHECKING:
     from docauto.registry.writer import RegistryWriter
 
-HEADERS = ["Message-ID", "Indhold", "Status"]
+HEADERS = schema.STATE_HEADERS
 FORGOTTEN = "Glemt"
 
 
@@ -40,6 +40,7 @@ class MailMemory:
         self._seed: list[tuple[str, str]] = []  # from Indbakke, written at the first save
         self._needs_header = False
         self._needs_sheet = False
+        self._columns: tuple[int, dict[str, int]] = (1, {h: i for i, h in enumerate(HEADERS, 1)})
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -57,8 +58,7 @@ class MailMemory:
                 if v
             }
             complete = "Status" in cols
-            writer.define_columns(
-                sheet,
+            mem._columns = (
                 header.num if header else 1,
                 {
                     "Message-ID": cols.get("Message-ID", 1),
@@ -66,6 +66,7 @@ class MailMemory:
                     "Status": cols.get("Status", 3),
                 },
             )
+            mem.attach(writer)
             for _row, v in writer.iter_rows(sheet):
                 mem._add(str(v["Message-ID"] or "").strip(), v["Status"], v["Indhold"])
             mem._needs_header = not complete
@@ -74,6 +75,10 @@ class MailMemory:
         if not complete:
             mem._seed_from_inbox(writer)
         return mem
+
+    def attach(self, writer: RegistryWriter) -> None:
+        """Use this memory with another writer on the same registry (the next batch's)."""
+        writer.define_columns(schema.STATE_SHEET, *self._columns)
 
     def _add(self, mid: str, status: object, digest: object) -> None:
         if not mid:

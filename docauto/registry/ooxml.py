@@ -350,6 +350,24 @@ class Styles:
         self._derived[key] = len(self.xfs) - 1
         return self._derived[key]
 
+    def has_fill(self, index: int) -> bool:
+        """A fill of its own (fills 0 and 1 are the two every styles.xml starts with)."""
+        if not 0 <= index < len(self.xfs):
+            return False
+        return attrs(self.xfs[index].split(b">", 1)[0]).get("fillId", "0") not in ("0", "1")
+
+    def without_fill(self, index: int) -> int:
+        """An xf like ``index`` but without its fill (a colour HR gave one row)."""
+        key = (index, "-fill", False)
+        if key not in self._derived:
+            base = self.xfs[index]
+            start, rest = re.match(rb"(<[^>]*?)(/?>.*)$", base, re.S).groups()  # type: ignore[union-attr]
+            start = re.sub(rb"\s(fillId|applyFill)\s*=\s*\"[^\"]*\"", b"", start)
+            self.xfs.append(start + b' fillId="0"' + rest)
+            self.changed = True
+            self._derived[key] = len(self.xfs) - 1
+        return self._derived[key]
+
     def _format_id(self, code: str) -> int:
         for fid, existing in self.numfmts.items():
             if existing == code:

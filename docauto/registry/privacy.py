@@ -459,7 +459,7 @@ def purge(
         if not lock.acquired:
             raise RegistryError(
                 f"{registry}: kan ikke anonymisere nu: {lock.reason}",
-                hint="close the registry and run again",
+                hint="luk registret og kør igen",
             )
         sources = [read_registry(registry)]
         backups = backup_files(registry)

@@ -68,13 +68,13 @@ def mark_readvertised(path: Path, position_ids: list[str], when: dt.datetime) ->
     """
     from docauto.errors import RegistryError
     from docauto.registry.lock import RegistryLock
-    from docauto.registry.workbook import RegistryBook
+    from docauto.registry.writer import RegistryWriter
 
     lock = RegistryLock(path)
     if not lock.acquire():
         raise RegistryError(f"{path}: {lock.reason}", hint="close it and run again")
     try:
-        book = RegistryBook.open(path)
+        book = RegistryWriter.open(path)  # in place: what HR built in the workbook stays
         rows = book.positions()
         changed = 0
         for pid in position_ids:
@@ -88,6 +88,8 @@ def mark_readvertised(path: Path, position_ids: list[str], when: dt.datetime) ->
             changed += 1
         if changed:
             book.save()
+        else:
+            book.close()
         return changed
     finally:
         lock.release()

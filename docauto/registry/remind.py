@@ -83,7 +83,7 @@ def build_reminder(
     if area is None or not area.email:
         raise UsageError(
             f"området '{o.area}' står ikke i strukturen med en e-mail til områdechefen",
-            hint="add it to the structure's sheet Områder",
+            hint="tilføj det i strukturens ark Områder",
         )
     t = texts()
     jobs = t.get("opgaver") or {}
@@ -117,9 +117,31 @@ def build_reminder(
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(_render(t["tekst"], context).strip() + "\n", charset="utf-8")
     if form_name:
-        data = build_form(structure, area.name, o.role, o.kind, o.round, plan=plan)
+        data = build_form(
+            structure,
+            area.name,
+            o.role,
+            o.kind,
+            o.round,
+            plan=plan,
+            only_units=_units(o, structure),
+        )
         msg.add_attachment(data, maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=form_name)
     return Reminder(o, area.email, reminder_filename(o), msg)
+
+
+def _units(o: Owed, structure: Structure) -> set[str] | None:
+    """A pedagogical-leader form lists the units of the positions the reminder is about (the
+    registry's open positions), not every unit of the area."""
+    if o.role != "pedagogical_leader" or not o.positions or o.kind == "vacancies":
+        return None
+    labels = set(o.positions)
+    return {
+        u.id
+        for c in structure.clusters_in(o.area)
+        for u in c.units
+        if f"{c.name}, {u.name}" in labels
+    } or None
 
 
 def build_reminders(

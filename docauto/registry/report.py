@@ -10,7 +10,6 @@ area chiefs, and the announcement of the hires for the intranet (KKnet).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import TYPE_CHECKING, Any
 
 from docauto.registry import schema
@@ -297,6 +296,7 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from docauto.office.housestyle import wrap_header
     from docauto.registry.workbook import set_cell
 
     wb = openpyxl.Workbook()
@@ -313,6 +313,7 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
             set_cell(c, name)
             c.font, c.fill = head_font, head_fill
             sheet.column_dimensions[get_column_letter(j)].width = (widths or {}).get(j, 18)
+        wrap_header(sheet, row)  # "Ansøgere registreret" on two lines, not cut off
 
     set_cell(ws.cell(row=1, column=1), f"HR-oversigt pr. {ctx['dato']}")
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
@@ -387,7 +388,7 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
             [s["stillingstype"], s["omraade"], s["klynge"], s["enhed"], s["status"], s["ansat"]]
             for s in ctx["stillinger"]
         ],
-        {2: 22, 3: 30, 4: 26, 5: 22, 6: 26},
+        {2: 26, 3: 30, 4: 26, 5: 22, 6: 26},
     )
     table(
         "Genopslag",
@@ -396,7 +397,7 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
             [g["stillingstype"], g["omraade"], g["klynge"], g["enhed"], g["status"], g["aarsag"]]
             for g in ctx["genopslag"]
         ],
-        {2: 22, 3: 30, 4: 26, 5: 22, 6: 24},
+        {2: 26, 3: 30, 4: 26, 5: 22, 6: 24},
     )
     table(
         "Konflikter",
@@ -441,19 +442,27 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
         ],
         {1: 22, 3: 30, 4: 26, 5: 26, 6: 30, 7: 20},
     )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    # Status is a dashboard (tables and charts side by side): one landscape page, no header row.
+    return workbook_bytes(
+        wb,
+        f"HR-oversigt pr. {ctx['dato']}",
+        header_rows={"Status": None},
+        fit_height={"Status": 1},
+    )
 
 
 # --- the Word document ----------------------------------------------------------------------
 
 
 def render_word(ctx: dict[str, Any], template: str | None = None) -> bytes:
-    from docauto.office.engine import prepare
+    from docauto.office.housestyle import render_docx
     from docauto.resources import template_path
 
     path = template_path(template or TEMPLATE)
-    return prepare(path).render(
-        ctx, properties={"docauto.kind": "hr-oversigt", "docauto.dato": ctx["as_of"].isoformat()}
+    return render_docx(
+        path,
+        ctx,
+        {"docauto.kind": "hr-oversigt", "docauto.dato": ctx["as_of"].isoformat()},
     )

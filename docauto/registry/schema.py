@@ -12,6 +12,8 @@ JOB_ADS = "Stillingsannoncer"
 INBOX = "Indbakke"
 # The tool's own memory (content hashes of registered mails), a very hidden sheet.
 STATE_SHEET = "_docauto"
+# Columns of the hidden memory sheet (see docauto.registry.memory).
+STATE_HEADERS = ["Message-ID", "Indhold", "Status"]
 
 SHEETS: dict[str, tuple[str, ...]] = {
     POSITIONS: (

@@ -226,6 +226,7 @@ class SheetEditor:
         self._tail_info: tuple[int, list[Row]] | None = None
         self.header_row = 0
         self.table_totals: set[int] = set()  # rows that are an Excel table's totals row
+        self.filter_ref = ""  # the sheet's filter range after render, when it grew
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -362,7 +363,7 @@ class SheetEditor:
     def render(self, styles: Styles, date1904: bool) -> bytes:
         last, trailing = self.tail_info()
         k = len(self.appends)
-        writer = _CellWriter(self, styles, date1904, self._column_styles(last))
+        writer = _CellWriter(self, styles, date1904, self._column_styles(last, styles))
         body = self.body
         pieces: list[bytes] = []
         pos = 0
@@ -399,21 +400,36 @@ class SheetEditor:
         tail = self._grow_tail(self.tail, last, k, shift)
         return head + new_body + tail
 
-    def _column_styles(self, last: int) -> dict[int, int]:
+    def _column_styles(self, last: int, styles: Styles) -> dict[int, int]:
         """Style of each column's cell in the row above the new ones (a data row), else of
-        the column (``<cols>``)."""
-        styles: dict[int, int] = {}
+        the column (``<cols>``). A fill that only the row above has is left out: it is a
+        colour HR gave that row (a person called, a row to check), not the column's."""
+        out: dict[int, int] = {}
         for m in re.finditer(rb"<(?:\w+:)?col\b([^>]*?)/?>", self.head):
             a = attrs(m.group(1))
             if a.get("style", "").isdigit() and a.get("min", "").isdigit():
                 for c in range(int(a["min"]), int(a.get("max", a["min"])) + 1):
-                    styles[c] = int(a["style"])
-        if last > self.header_row:
-            row = next((r for r in self._rows_backward() if r.num == last), None)
-            if row is not None:
-                for cell in row.cells(self.pfx):
-                    styles[cell.col] = cell.style
-        return styles
+                    out[c] = int(a["style"])
+        above = self._data_rows_above(last, 2)
+        if not above:
+            return out
+        before = {c.col: c.style for c in above[1].cells(self.pfx)} if len(above) > 1 else {}
+        for cell in above[0].cells(self.pfx):
+            style = cell.style
+            if styles.has_fill(style) and before.get(cell.col) != style:
+                style = styles.without_fill(style)
+            out[cell.col] = style
+        return out
+
+    def _data_rows_above(self, last: int, n: int) -> list[Row]:
+        """The last ``n`` rows with data, from row ``last`` up (not the header)."""
+        out: list[Row] = []
+        for row in self._rows_backward():
+            if row.num <= self.header_row or len(out) >= n:
+                break
+            if row.num <= last and not row.is_empty(self.pfx):
+                out.append(row)
+        return out
 
     def _new_row_xml(self, num: int, values: dict[int, Any], writer: _CellWriter) -> bytes:
         cells = b"".join(
@@ -481,11 +497,15 @@ class SheetEditor:
             if i:
                 stop = min(stop, i.start())
         head, rest = tail[:stop], tail[stop:]
+
+        def grow_filter(m: re.Match[bytes]) -> bytes:
+            new = grow_range(m.group(2).decode(), last, k)
+            if new != m.group(2).decode():
+                self.filter_ref = new
+            return m.group(1) + new.encode() + m.group(3)
+
         head = re.sub(
-            rb"""(<(?:\w+:)?autoFilter\b[^>]*\sref=")([^"]*)(")""",
-            lambda m: m.group(1) + grow_range(m.group(2).decode(), last, k).encode() + m.group(3),
-            head,
-            count=1,
+            rb"""(<(?:\w+:)?autoFilter\b[^>]*\sref=")([^"]*)(")""", grow_filter, head, count=1
         )
         if shift:
             head = re.sub(

@@ -17,12 +17,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docauto.errors import RegistryError
+from docauto.errors import MissingRegistryError, RegistryError
 from docauto.output import is_open_elsewhere
 from docauto.registry import schema
 from docauto.registry.files import RegistryFiles
@@ -118,10 +119,8 @@ def _add_sheet(wb: Workbook, name: str) -> Worksheet:
 def _add_memory_sheet(wb: Workbook) -> None:
     """docauto's memory of handled mails (see ``docauto.registry.memory``), made at init so
     that ingest never has to add a sheet to HR's workbook."""
-    from docauto.registry.memory import HEADERS
-
     ws = wb.create_sheet(schema.STATE_SHEET)
-    ws.append(HEADERS)
+    ws.append(schema.STATE_HEADERS)
     # Not HR's to edit; Excel shows it only to someone who goes looking with VBA.
     ws.sheet_state = "veryHidden"
 
@@ -171,15 +170,15 @@ class RegistryBook:
 
         path = Path(path)
         if not path.exists():
-            raise RegistryError(
-                f"{path}: registret findes ikke", hint="create it with 'docauto registry init'"
+            raise MissingRegistryError(
+                f"{path}: registret findes ikke", hint="opret det med 'docauto registry init'"
             )
         try:
             wb = openpyxl.load_workbook(path, rich_text=True)
         except Exception as exc:
             raise RegistryError(
                 f"{path}: registret kan ikke åbnes ({type(exc).__name__}: {exc})",
-                hint=f"restore {backup_path(path).name} if the file is damaged",
+                hint=f"gendan {backup_path(path).name}, hvis filen er beskadiget",
             ) from None
         book = cls(path, wb)
         if repair:
@@ -219,7 +218,7 @@ class RegistryBook:
         if missing:
             raise RegistryError(
                 f"{self.path}: registret har ikke den forventede form: " + "; ".join(missing),
-                hint="restore the sheet or its header row",
+                hint="gendan arket eller dets overskriftsrække",
             )
 
     # -- reading ---------------------------------------------------------------------------
@@ -428,7 +427,6 @@ class RegistryBook:
 
     def save(self) -> None:
         """Atomically replace the registry (keeping backups); RegistryError if it cannot."""
-        from docauto.registry.writer import commit
 
         path = self.path
         files = RegistryFiles(path)
@@ -436,7 +434,7 @@ class RegistryBook:
         if held is not None:
             raise RegistryError(
                 f"{path}: registret er åbent i Excel eller LibreOffice ({held.name} findes)",
-                hint="close it and run again",
+                hint="luk den og kør igen",
             )
         self._extend_filters()
         tmp = files.new_temp()
@@ -449,6 +447,26 @@ class RegistryBook:
             except OSError:
                 pass
             raise
+
+
+def commit(path: Path, tmp: Path, files: RegistryFiles, *, backup: bool = True) -> None:
+    """Put the finished copy ``tmp`` in place of the registry, keeping backups."""
+    _fsync(tmp)
+    _copy_mode(path, tmp)
+    if backup and path.exists():
+        _rotate_backups(path)
+    pause = os.environ.get(PAUSE_ENV)
+    if pause:
+        Path(pause).write_text(str(os.getpid()), encoding="utf-8")
+        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 120))
+    try:
+        os.replace(tmp, path)
+    except PermissionError:
+        raise RegistryError(
+            f"{path}: registret kan ikke overskrives; det er måske åbent i et andet program",
+            hint="close it and run again",
+        ) from None
+    _fsync_dir(path.parent)
 
 
 def _copy_mode(original: Path, new: Path) -> None:
@@ -513,7 +531,7 @@ def _load_read_only(path: Path):
     import openpyxl
 
     if not path.exists():
-        raise RegistryError(f"{path}: registret findes ikke")
+        raise MissingRegistryError(f"{path}: registret findes ikke")
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:

@@ -23,9 +23,7 @@ renamed owned sheet, or a header HR renamed, stops ``open`` with a Danish messag
 from __future__ import annotations
 
 import logging
-import os
 import re
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -47,12 +45,11 @@ from docauto.registry.ooxml import (
     text_xml,
 )
 from docauto.registry.sheetedit import SheetEditor, grow_range
+from docauto.registry.workbook import commit
 
 log = logging.getLogger(__name__)
 
 HEADER_SEARCH_ROWS = 10
-PAUSE_ENV = "DOCAUTO_TEST_PAUSE_BEFORE_REPLACE"
-PAUSE_SECONDS_ENV = "DOCAUTO_TEST_PAUSE_SECONDS"
 
 
 def _norm(value: Any) -> str:
@@ -72,8 +69,10 @@ class _Workbook:
         self.sheets: dict[str, str] = {}  # name -> part
         self.states: dict[str, str] = {}
         self.sheet_ids: list[int] = []
+        self.order: list[str] = []  # sheet names in workbook order (localSheetId)
         for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*?)/?>", self.xml):
             a = attrs(m.group(1))
+            self.order.append(a.get("name", ""))
             rid = next((v for k, v in a.items() if k.endswith(":id")), "")
             rel = self.rels.get(rid)
             if rel and "part" in rel:
@@ -83,6 +82,37 @@ class _Workbook:
                 self.sheet_ids.append(int(a["sheetId"]))
         pr = re.search(rb"<(?:\w+:)?workbookPr\b([^>]*?)/?>", self.xml)
         self.date1904 = bool(pr) and attrs(pr.group(1)).get("date1904") in ("1", "true")
+
+    def set_filter_database(self, sheet: str, ref: str) -> None:
+        """The hidden name ``_xlnm._FilterDatabase`` of a sheet follows its filter range:
+        LibreOffice takes the filter's range from this name, not from the sheet."""
+        if sheet not in self.order:
+            return
+        index = self.order.index(sheet)
+        a, _, b = ref.partition(":")
+        absolute = "$" + "$".join(re.match(r"([A-Z]+)(\d+)", a).groups())  # type: ignore[union-attr]
+        if b:
+            absolute += ":$" + "$".join(re.match(r"([A-Z]+)(\d+)", b).groups())  # type: ignore[union-attr]
+
+        def one(m: re.Match[bytes]) -> bytes:
+            if attrs(m.group(1)).get("localSheetId") != str(index):
+                return m.group(0)
+            target = m.group(2)
+            bang = target.rfind(b"!")
+            if bang < 0:
+                return m.group(0)
+            return m.group(0).replace(
+                b">" + target + b"<", b">" + target[: bang + 1] + absolute.encode() + b"<", 1
+            )
+
+        new = re.sub(
+            rb"<(?:\w+:)?definedName\b([^>]*_xlnm\._FilterDatabase[^>]*)>([^<]*)<",
+            one,
+            self.xml,
+        )
+        if new != self.xml:
+            self.xml = new
+            self.pkg.write(self.part, new)
 
     def related(self, kind: str) -> str | None:
         return next(
@@ -144,6 +174,7 @@ class _Workbook:
         self.sheets[name] = part
         self.states[name] = state
         self.sheet_ids.append(sheet_id)
+        self.order.append(name)
         return part
 
 
@@ -442,6 +473,8 @@ class RegistryWriter:
             self.pkg.write(ws.part, ws.render(self.styles, self.workbook.date1904))
             if k:
                 self._grow_tables(name, last, k)
+            if ws.filter_ref:
+                self.workbook.set_filter_database(name, ws.filter_ref)
         if self._styles is not None:
             self._styles.flush()
 
@@ -472,9 +505,10 @@ class RegistryWriter:
             if new != xml:
                 self.pkg.write(part, new)
 
-    def save(self) -> None:
+    def save(self, *, backup: bool = True) -> None:
         """Write the changes atomically (temporary copy, backup, replace); RegistryError if
-        another program holds the file or it cannot be replaced."""
+        another program holds the file or it cannot be replaced. ``backup=False`` for the
+        later saves of one run, so the backups keep the registry as it was before the run."""
         path = self.path
         held = self.files.held_by()
         if held is not None:
@@ -486,7 +520,7 @@ class RegistryWriter:
         tmp = self.files.new_temp()
         try:
             self.pkg.save_to(tmp)
-            commit(path, tmp, self.files)
+            commit(path, tmp, self.files, backup=backup)
         except BaseException:
             try:
                 tmp.unlink()
@@ -495,28 +529,6 @@ class RegistryWriter:
             raise
         finally:
             self.pkg.close()
-
-
-def commit(path: Path, tmp: Path, files: RegistryFiles) -> None:
-    """Put the finished copy ``tmp`` in place of the registry, keeping backups."""
-    from docauto.registry.workbook import _copy_mode, _fsync, _fsync_dir, _rotate_backups
-
-    _fsync(tmp)
-    _copy_mode(path, tmp)
-    if path.exists():
-        _rotate_backups(path)
-    pause = os.environ.get(PAUSE_ENV)
-    if pause:
-        Path(pause).write_text(str(os.getpid()), encoding="utf-8")
-        time.sleep(float(os.environ.get(PAUSE_SECONDS_ENV) or 120))
-    try:
-        os.replace(tmp, path)
-    except PermissionError:
-        raise RegistryError(
-            f"{path}: registret kan ikke overskrives; det er måske åbent i et andet program",
-            hint="close it and run again",
-        ) from None
-    _fsync_dir(path.parent)
 
 
 def _missing_sheet(name: str, present: Mapping[str, str]) -> str:

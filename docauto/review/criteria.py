@@ -216,8 +216,6 @@ def report_rows(results: list[CriteriaResult]) -> list[dict[str, Any]]:
 
 
 def write_report_workbook(results: list[CriteriaResult]) -> bytes:
-    import io
-
     import openpyxl
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -243,6 +241,6 @@ def write_report_workbook(results: list[CriteriaResult]) -> bytes:
         ws.column_dimensions[get_column_letter(i)].width = min(width, 70)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    return workbook_bytes(wb, "Kriterietjek: netværk og selvejende klynger")

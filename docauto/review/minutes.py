@@ -262,11 +262,11 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
         raise InputError(
             f"{name}: dokumentet er ikke en referatskabelon fra docauto "
             "(klyngens id findes hverken i dokumentets egenskaber eller undertitel)",
-            hint="pass a form written by 'docauto minutes draft'",
+            hint="brug et skema skrevet af 'docauto minutes draft'",
         )
     if not ctype:
         raise InputError(
-            f"{name}: klyngetypen kendes ikke", hint="pass --structure so the cluster can be found"
+            f"{name}: klyngetypen kendes ikke", hint="angiv --structure, så klyngen kan findes"
         )
     items = agenda(ctype)
     if facts.get("dagsorden"):
@@ -524,7 +524,7 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
     if cluster is None:
         raise InputError(
             f"{where}: ukendt klynge '{cid}'" if cid else f"{where}: 'klynge' mangler",
-            hint="name the cluster or network by its Klynge-ID",
+            hint="angiv klyngen eller netværket med dets Klynge-ID",
         )
     items = agenda(cluster.type)
     t = texts("dagsorden.yaml")
@@ -651,7 +651,7 @@ def _notes_from_workbook(path: Path) -> list[dict[str, Any]]:
         wb.close()
     if "referat" not in sheets:
         raise InputError(
-            f"{path}: arket 'Referat' mangler", hint="columns Klynge-ID, Punkt, Konklusion"
+            f"{path}: arket 'Referat' mangler", hint="kolonnerne Klynge-ID, Punkt, Konklusion"
         )
 
     def table(rows: list[tuple]) -> list[dict[str, Any]]:

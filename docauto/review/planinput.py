@@ -319,7 +319,7 @@ def load_plan_input(path: str | Path | None) -> PlanInput:
     elif suffix in (".yaml", ".yml", ".json"):
         result = _from_yaml(path, problems)
     else:
-        raise InputError(f"{path}: ukendt filtype '{suffix}'", hint="use .yaml or .xlsx")
+        raise InputError(f"{path}: ukendt filtype '{suffix}'", hint="brug .yaml eller .xlsx")
     if problems:
         raise ValidationError(f"{path}: planlægningsfilen har {len(problems)} fejl", problems)
     return result

@@ -320,7 +320,7 @@ def plan_schedule(
         raise ScheduleError(
             f"{len(never)} deltager(e) kan ikke deltage på nogen dag",
             never,
-            hint="remove some blocked dates or widen the window",
+            hint="fjern nogle blokerede datoer eller gør perioden længere",
         )
     slots = [(d, s, e) for d in days for s, e in slots_per_day]
     busy: dict[str, set[int]] = {}
@@ -350,7 +350,7 @@ def plan_schedule(
             f"perioden {window} er for kort: {len(unplaced)} af {n} møder kan ikke placeres "
             f"({len(days)} arbejdsdage med {len(slots_per_day)} mødetider hver)",
             problems,
-            hint="widen the window (--from/--to), the working hours, or remove blocked dates",
+            hint="gør perioden (--from/--to) eller arbejdstiden længere, eller fjern blokerede datoer",
         )
     placed.sort(key=lambda sm: (sm.day, sm.start, sm.id))
     return Schedule(placed, settings)

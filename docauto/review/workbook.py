@@ -4,7 +4,6 @@ meeting moved by hand in Excel is what the invitations and minutes forms use."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +51,8 @@ def write_schedule_workbook(schedule: Schedule) -> bytes:
                 m.id,
                 m.day,
                 _WEEKDAYS[m.day.weekday()],
-                m.start.strftime("%H:%M"),
-                m.end.strftime("%H:%M"),
+                m.start,
+                m.end,
                 m.day.isocalendar().week,
                 c.id,
                 c.name,
@@ -65,6 +64,9 @@ def write_schedule_workbook(schedule: Schedule) -> bytes:
             ]
         )
         ws.cell(ws._current_row, 2).number_format = "DD-MM-YYYY"  # not max_row: O(n) each
+        # Real time cells (Excel sorts and sums them), shown as 09:00.
+        ws.cell(ws._current_row, 4).number_format = "HH:MM"
+        ws.cell(ws._current_row, 5).number_format = "HH:MM"
     people = wb.create_sheet(PEOPLE_SHEET)
     people.append(list(PEOPLE_COLUMNS))
     for m in schedule.meetings:
@@ -79,14 +81,20 @@ def write_schedule_workbook(schedule: Schedule) -> bytes:
                     cell.data_type = "s"  # a name starting with '=' stays text
         for i, h in enumerate(cols, start=1):
             values = [len(str(h))] + [
-                len(str(r[i - 1] or "")) for r in sheet.iter_rows(min_row=2, values_only=True)
+                _width(r[i - 1]) for r in sheet.iter_rows(min_row=2, values_only=True)
             ]
             sheet.column_dimensions[get_column_letter(i)].width = min(max(values) + 2, 60)
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = sheet.dimensions
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    return workbook_bytes(wb, "Mødeplan: strukturel gennemgang")
+
+
+def _width(value: Any) -> int:
+    if isinstance(value, dt.date | dt.time):
+        return 10  # shown as 01-11-2010 or 09:00, not as Python prints them
+    return len(str(value or ""))
 
 
 def _columns(header: tuple, wanted: tuple[str, ...]) -> dict[str, int | None]:
@@ -111,7 +119,7 @@ def read_schedule_workbook(
         if plan_ws is None:
             raise InputError(
                 f"{path}: arket '{PLAN_SHEET}' mangler",
-                hint="pass the workbook 'review schedule' wrote",
+                hint="angiv den projektmappe, 'review schedule' skrev",
             )
         rows = list(plan_ws.iter_rows(values_only=True))
         people_ws = sheets.get(PEOPLE_SHEET.casefold())

@@ -233,6 +233,38 @@ def _find_header(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> int |
     return best if best is not None else first_nonempty
 
 
+def _sheet_rows(
+    path: Path, sheet: str, headers: tuple[str, ...], all_rows: list[tuple], problems: list[Problem]
+) -> list[_Row]:
+    """The rows under the sheet's header row, by column name; missing columns are problems."""
+    h = _find_header(all_rows, headers)
+    header_row = (h + 1) if h is not None else 1
+    colmap: dict[str, int] = {}
+    if h is not None:
+        for j, v in enumerate(all_rows[h]):
+            if _text(v):
+                colmap.setdefault(_norm_header(v), j)
+    wanted = {col: colmap.get(_norm_header(col)) for col in headers}
+    for col, j in wanted.items():
+        if j is None:
+            problems.append(
+                Problem(
+                    Location(str(path), sheet, header_row, col),
+                    "kolonnen mangler i overskriftsrækken",
+                )
+            )
+    present = {col: j for col, j in wanted.items() if j is not None}
+    items = []
+    start = h + 1 if h is not None else len(all_rows)
+    for i in range(start, len(all_rows)):
+        row = all_rows[i]
+        if not any(_text(v) for v in row):
+            continue
+        values = {col: (row[j] if j < len(row) else None) for col, j in present.items()}
+        items.append(_Row(sheet, i + 1, values))
+    return items
+
+
 def _rows_from_workbook(path: Path, problems: list[Problem]) -> dict[str, list[_Row]]:
     from docauto.office.xlsxio import load_workbook_checked
 
@@ -249,33 +281,9 @@ def _rows_from_workbook(path: Path, problems: list[Problem]) -> dict[str, list[_
                 # Some programs write a wrong <dimension>; read-only openpyxl trusts it and
                 # would silently drop the rows beyond it.
                 ws.reset_dimensions()
-            all_rows = list(ws.iter_rows(values_only=True))
-            h = _find_header(all_rows, headers)
-            header_row = (h + 1) if h is not None else 1
-            colmap: dict[str, int] = {}
-            if h is not None:
-                for j, v in enumerate(all_rows[h]):
-                    if _text(v):
-                        colmap.setdefault(_norm_header(v), j)
-            wanted = {col: colmap.get(_norm_header(col)) for col in headers}
-            for col, j in wanted.items():
-                if j is None:
-                    problems.append(
-                        Problem(
-                            Location(str(path), sheet, header_row, col),
-                            "kolonnen mangler i overskriftsrækken",
-                        )
-                    )
-            present = {col: j for col, j in wanted.items() if j is not None}
-            items = []
-            start = h + 1 if h is not None else len(all_rows)
-            for i in range(start, len(all_rows)):
-                row = all_rows[i]
-                if not any(_text(v) for v in row):
-                    continue
-                values = {col: (row[j] if j < len(row) else None) for col, j in present.items()}
-                items.append(_Row(sheet, i + 1, values))
-            out[sheet] = items
+            out[sheet] = _sheet_rows(
+                path, sheet, headers, list(ws.iter_rows(values_only=True)), problems
+            )
     finally:
         wb.close()
     return out
@@ -368,158 +376,183 @@ def _canonical(value: str, allowed: tuple[str, ...]) -> str | None:
     return next((a for a in allowed if a.casefold() == key), None)
 
 
-def _build(rows: dict[str, list[_Row]], src: str, problems: list[Problem]) -> Structure:
-    def loc(r: _Row, col: str | None = None) -> Location:
-        return Location(src, r.sheet, r.number, col, f"linje {r.line}" if r.line else None)
+class _Builder:
+    """Builds a Structure from the sheets' rows, collecting every problem (not only the first)."""
 
-    def required(r: _Row, col: str) -> str:
+    def __init__(self, rows: dict[str, list[_Row]], src: str, problems: list[Problem]) -> None:
+        self.rows, self.src, self.problems = rows, src, problems
+        # A missing sheet or key column is one problem; it must not turn into one "unknown
+        # area/cluster" or "no units" per row on the other sheets.
+        self.have_areas = self._linkable("Områder", "Område")
+        self.have_clusters = self._linkable("Klynger", "Klynge-ID")
+        self.have_units = self._linkable("Enheder", "Klynge-ID")
+        self.s = Structure(source=src)
+        self.cluster_rows: dict[str, tuple[_Row, dict[str, str]]] = {}
+        self.units_by_cluster: dict[str, list[Unit]] = {}
+        self.unit_rows: dict[str, _Row] = {}
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _linkable(self, sheet: str, col: str) -> bool:
+        return sheet in self.rows and all(col in r.values for r in self.rows[sheet])
+
+    def loc(self, r: _Row, col: str | None = None) -> Location:
+        return Location(self.src, r.sheet, r.number, col, f"linje {r.line}" if r.line else None)
+
+    def problem(self, r: _Row, col: str, message: str) -> None:
+        self.problems.append(Problem(self.loc(r, col), message))
+
+    def required(self, r: _Row, col: str) -> str:
         v = _text(r.values.get(col))
         if not v and col in r.values:  # a missing column is reported once, with the header
-            problems.append(Problem(loc(r, col), "mangler en værdi"))
+            self.problem(r, col, "mangler en værdi")
         return v
 
-    def email(r: _Row, col: str, needed: bool) -> str:
+    def email(self, r: _Row, col: str, needed: bool) -> str:
         v = _text(r.values.get(col))
         if not v:
             if needed and col in r.values:
-                problems.append(Problem(loc(r, col), "e-mailadressen mangler"))
+                self.problem(r, col, "e-mailadressen mangler")
         elif not is_email(v):
-            problems.append(Problem(loc(r, col), f"'{v}' er ikke en gyldig e-mailadresse"))
+            self.problem(r, col, f"'{v}' er ikke en gyldig e-mailadresse")
         return v
 
-    def linkable(sheet: str, col: str) -> bool:
-        return sheet in rows and all(col in r.values for r in rows[sheet])
+    def canonical(self, r: _Row, col: str, value: str, allowed: tuple[str, ...], what: str) -> str:
+        """The allowed spelling of ``value``; an unknown one is a problem (and kept as given).
 
-    # A missing sheet or key column is one problem; it must not turn into one "unknown
-    # area/cluster" or "no units" per row on the other sheets.
-    have_areas = linkable("Områder", "Område")
-    have_clusters = linkable("Klynger", "Klynge-ID")
-    have_units = linkable("Enheder", "Klynge-ID")
+        ``what`` is the message before the list, e.g. "ukendt type '{value}' (tilladt".
+        """
+        if not value:
+            return value
+        found = _canonical(value, allowed)
+        if found is None:
+            self.problem(r, col, what.format(value=value) + ": " + ", ".join(allowed) + ")")
+            return value
+        return found
 
-    s = Structure(source=src)
-    for r in rows.get("Områder", []):
-        name = required(r, "Område")
-        a = Area(
-            name=name,
-            chief=required(r, "Områdechef"),
-            email=email(r, "E-mail", True),
-            deputy=_text(r.values.get("Souschef")),
-            deputy_email=email(r, "Souschef e-mail", False),
-        )
-        if name in s.areas:
-            problems.append(Problem(loc(r, "Område"), f"området '{name}' står der to gange"))
-        elif name:
-            s.areas[name] = a
+    # -- sheets -----------------------------------------------------------------------------
 
-    cluster_rows: dict[str, tuple[_Row, dict[str, str]]] = {}
-    for r in rows.get("Klynger", []):
-        cid = required(r, "Klynge-ID")
+    def areas(self) -> None:
+        for r in self.rows.get("Områder", []):
+            name = self.required(r, "Område")
+            a = Area(
+                name=name,
+                chief=self.required(r, "Områdechef"),
+                email=self.email(r, "E-mail", True),
+                deputy=_text(r.values.get("Souschef")),
+                deputy_email=self.email(r, "Souschef e-mail", False),
+            )
+            if name in self.s.areas:
+                self.problem(r, "Område", f"området '{name}' står der to gange")
+            elif name:
+                self.s.areas[name] = a
+
+    def _cluster_fields(self, r: _Row) -> dict[str, str]:
         f = {
-            "id": cid,
-            "name": required(r, "Klynge"),
-            "area": required(r, "Område"),
-            "type": required(r, "Type"),
+            "id": self.required(r, "Klynge-ID"),
+            "name": self.required(r, "Klynge"),
+            "area": self.required(r, "Område"),
+            "type": self.required(r, "Type"),
             "umbrella": _text(r.values.get("Paraplyorganisation")),
             "model": _text(r.values.get("Model")),
             "leader": _text(r.values.get("Klyngeleder")),
-            "email": email(r, "E-mail", False),
+            "email": self.email(r, "E-mail", False),
         }
-        if f["area"] and have_areas and f["area"] not in s.areas:
-            problems.append(Problem(loc(r, "Område"), f"ukendt område '{f['area']}'"))
-        if f["type"]:
-            canonical = _canonical(f["type"], CLUSTER_TYPES)
-            if canonical is None:
-                problems.append(
-                    Problem(
-                        loc(r, "Type"),
-                        f"ukendt type '{f['type']}' (tilladt: " + ", ".join(CLUSTER_TYPES) + ")",
-                    )
-                )
-            else:
-                f["type"] = canonical
-        if f["umbrella"]:
-            canonical = _canonical(f["umbrella"], UMBRELLAS)
-            if canonical is None:
-                problems.append(
-                    Problem(
-                        loc(r, "Paraplyorganisation"),
-                        f"ukendt paraplyorganisation '{f['umbrella']}' (kendte: "
-                        + ", ".join(UMBRELLAS)
-                        + ")",
-                    )
-                )
-            else:
-                f["umbrella"] = canonical
-        if cid in cluster_rows:
-            first = cluster_rows[cid][0].number
-            problems.append(
-                Problem(loc(r, "Klynge-ID"), f"Klynge-ID '{cid}' findes også i række {first}")
-            )
-        elif cid:
-            cluster_rows[cid] = (r, f)
+        if f["area"] and self.have_areas and f["area"] not in self.s.areas:
+            self.problem(r, "Område", f"ukendt område '{f['area']}'")
+        f["type"] = self.canonical(
+            r, "Type", f["type"], CLUSTER_TYPES, "ukendt type '{value}' (tilladt"
+        )
+        f["umbrella"] = self.canonical(
+            r,
+            "Paraplyorganisation",
+            f["umbrella"],
+            UMBRELLAS,
+            "ukendt paraplyorganisation '{value}' (kendte",
+        )
+        return f
 
-    units_by_cluster: dict[str, list[Unit]] = {cid: [] for cid in cluster_rows}
-    unit_rows: dict[str, _Row] = {}
-    for r in rows.get("Enheder", []):
-        uid = required(r, "Enheds-ID")
-        cid = required(r, "Klynge-ID")
-        raw_children = r.values.get("Antal børn")
-        children = _int(raw_children)
+    def clusters(self) -> None:
+        for r in self.rows.get("Klynger", []):
+            f = self._cluster_fields(r)
+            cid = f["id"]
+            if cid in self.cluster_rows:
+                first = self.cluster_rows[cid][0].number
+                self.problem(r, "Klynge-ID", f"Klynge-ID '{cid}' findes også i række {first}")
+            elif cid:
+                self.cluster_rows[cid] = (r, f)
+        self.units_by_cluster = {cid: [] for cid in self.cluster_rows}
+
+    def _children(self, r: _Row) -> int:
+        raw = r.values.get("Antal børn")
+        children = _int(raw)
         if children is None:
-            if _text(raw_children):
-                problems.append(
-                    Problem(loc(r, "Antal børn"), f"'{_text(raw_children)}' er ikke et helt tal")
-                )
+            if _text(raw):
+                self.problem(r, "Antal børn", f"'{_text(raw)}' er ikke et helt tal")
             elif "Antal børn" in r.values:
-                problems.append(Problem(loc(r, "Antal børn"), "mangler en værdi"))
-            children = 0
-        elif children < 0:
-            problems.append(
-                Problem(loc(r, "Antal børn"), f"antal børn kan ikke være negativt ({children})")
-            )
+                self.problem(r, "Antal børn", "mangler en værdi")
+            return 0
+        if children < 0:
+            self.problem(r, "Antal børn", f"antal børn kan ikke være negativt ({children})")
+        return children
+
+    def _unit(self, r: _Row) -> Unit:
+        uid = self.required(r, "Enheds-ID")
+        cid = self.required(r, "Klynge-ID")
+        children = self._children(r)
         age = _text(r.values.get("Aldersgruppe"))
         if age and not AGE_RE.match(age):
-            problems.append(
-                Problem(loc(r, "Aldersgruppe"), f"'{age}' er ikke en aldersgruppe som '0-6'")
-            )
-        u = Unit(
+            self.problem(r, "Aldersgruppe", f"'{age}' er ikke en aldersgruppe som '0-6'")
+        return Unit(
             id=uid,
-            name=required(r, "Enhed"),
+            name=self.required(r, "Enhed"),
             cluster_id=cid,
             address=_text(r.values.get("Adresse")),
             children=children,
             age_group=age,
             leader=_text(r.values.get("Leder")),
-            email=email(r, "E-mail", False),
+            email=self.email(r, "E-mail", False),
         )
-        if cid and have_clusters and cid not in cluster_rows:
-            problems.append(Problem(loc(r, "Klynge-ID"), f"ukendt Klynge-ID '{cid}'"))
-        if uid in unit_rows:
-            problems.append(
-                Problem(
-                    loc(r, "Enheds-ID"),
-                    f"Enheds-ID '{uid}' findes også i række {unit_rows[uid].number}",
-                )
-            )
-        elif uid:
-            unit_rows[uid] = r
-            s.units[uid] = u
-            if cid in units_by_cluster:
-                units_by_cluster[cid].append(u)
 
-    for cid, (r, f) in cluster_rows.items():
-        units = tuple(units_by_cluster.get(cid, ()))
-        if not units and have_units:
-            problems.append(Problem(loc(r, "Klynge-ID"), f"klyngen '{cid}' har ingen enheder"))
-        s.clusters[cid] = Cluster(units=units, **f)
-    return s
+    def units(self) -> None:
+        for r in self.rows.get("Enheder", []):
+            u = self._unit(r)
+            uid, cid = u.id, u.cluster_id
+            if cid and self.have_clusters and cid not in self.cluster_rows:
+                self.problem(r, "Klynge-ID", f"ukendt Klynge-ID '{cid}'")
+            if uid in self.unit_rows:
+                first = self.unit_rows[uid].number
+                self.problem(r, "Enheds-ID", f"Enheds-ID '{uid}' findes også i række {first}")
+            elif uid:
+                self.unit_rows[uid] = r
+                self.s.units[uid] = u
+                if cid in self.units_by_cluster:
+                    self.units_by_cluster[cid].append(u)
+
+    def finish(self) -> Structure:
+        for cid, (r, f) in self.cluster_rows.items():
+            units = tuple(self.units_by_cluster.get(cid, ()))
+            if not units and self.have_units:
+                self.problem(r, "Klynge-ID", f"klyngen '{cid}' har ingen enheder")
+            self.s.clusters[cid] = Cluster(units=units, **f)
+        return self.s
+
+
+def _build(rows: dict[str, list[_Row]], src: str, problems: list[Problem]) -> Structure:
+    b = _Builder(rows, src, problems)
+    b.areas()
+    b.clusters()
+    b.units()
+    return b.finish()
 
 
 def load_structure(path: str | Path) -> Structure:
     """Load and validate the structure from a .xlsx workbook or a .yaml/.yml/.json file."""
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{path}: strukturfilen findes ikke", hint="pass --structure FILE")
+        raise InputError(
+            f"{path}: strukturfilen findes ikke", hint="angiv strukturen med --structure FIL"
+        )
     problems: list[Problem] = []
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -527,7 +560,7 @@ def load_structure(path: str | Path) -> Structure:
     elif suffix in (".yaml", ".yml", ".json"):
         rows = _rows_from_yaml(path, problems)
     else:
-        raise InputError(f"{path}: ukendt filtype '{suffix}'", hint="use .xlsx or .yaml")
+        raise InputError(f"{path}: ukendt filtype '{suffix}'", hint="brug .xlsx eller .yaml")
     structure = _build(rows, str(path), problems)
     if problems:
         raise StructureError(f"{path}: strukturen har {len(problems)} fejl", problems)
@@ -536,7 +569,6 @@ def load_structure(path: str | Path) -> Structure:
 
 def write_structure_workbook(structure: Structure) -> bytes:
     """The structure as the HR workbook of REGISTRY.md §0 (bytes of an .xlsx)."""
-    import io
 
     import openpyxl
     from openpyxl.styles import Font
@@ -567,9 +599,9 @@ def write_structure_workbook(structure: Structure) -> bytes:
             tab = Table(displayName=tname, ref=ref)
             tab.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
             ws.add_table(tab)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    return workbook_bytes(wb, "Strukturen: områder, klynger og enheder")
 
 
 def write_structure_yaml(structure: Structure, header: str | None = None) -> bytes:

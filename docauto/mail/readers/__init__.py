@@ -276,7 +276,7 @@ def read_submission(attachment: Attachment, role: str, kind: str) -> ReadResult:
             return reader.read(attachment, kind)
     raise InputError(
         f"{name}: filtypen kan ikke læses som registreringsskema",
-        hint="send the form as .xlsx, .docx or .csv",
+        hint="send skemaet som .xlsx, .docx eller .csv",
     )
 
 

@@ -131,7 +131,7 @@ class XlsxReader:
         except Exception as exc:  # openpyxl raises many types for a broken package
             raise InputError(
                 f"{name}: regnearket kan ikke åbnes ({type(exc).__name__})",
-                hint="open it in Excel, save it as .xlsx and send it again",
+                hint="åbn den i Excel, gem den som .xlsx og send den igen",
             ) from None
         try:
             sheets = sorted(wb.worksheets, key=lambda ws: _sheet_order(ws.title, ws.sheet_state))

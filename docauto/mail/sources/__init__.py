@@ -86,5 +86,5 @@ def open_source(spec: str) -> MailSource:
     factories = plugins.mail_sources()
     if scheme not in factories:
         known = ", ".join(sorted(factories)) or "none"
-        raise UsageError(f"unknown mail source '{scheme}:' in '{spec}'", hint=f"known: {known}")
+        raise UsageError(f"ukendt mailkilde '{scheme}:' i '{spec}'", hint=f"kendte: {known}")
     return factories[scheme](spec)

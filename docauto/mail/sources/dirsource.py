@@ -38,7 +38,7 @@ def parse_spec(spec: str) -> tuple[Path, Path | None]:
         value = (options.get("kvitteringer") or options.get("receipts") or [None])[0]
         receipts = Path(value) if value else None
     if not text.strip():
-        raise UsageError(f"mail source '{spec}' names no folder", hint="use dir:PATH")
+        raise UsageError(f"mailkilden '{spec}' angiver ingen mappe", hint="brug dir:STI")
     return Path(text), receipts
 
 
@@ -115,7 +115,7 @@ class DirSource:
         self.receipts = receipts or self.folder.resolve().parent / RECEIPTS_FOLDER
         self.name = f"dir:{self.folder}"
         if not self.folder.is_dir():
-            raise UsageError(f"mail folder '{self.folder}' does not exist or is not a folder")
+            raise UsageError(f"mailmappen '{self.folder}' findes ikke eller er ikke en mappe")
 
     def _files(self) -> list[tuple[str, Path]]:
         """(id, path) of every mail file in the folder and its subfolders, sorted by id."""

@@ -74,7 +74,7 @@ class EwsSource:
         mailbox = mailbox.strip("/")
         if "@" not in mailbox:
             raise UsageError(
-                f"EWS spec needs a mailbox address: '{spec}'",
+                f"EWS-angivelsen mangler en postkasseadresse: '{spec}'",
                 hint="ews:jobbank@kommune.dk?endpoint=https://mail.kommune.dk/EWS/Exchange.asmx",
             )
         opts = spec_options(query)
@@ -83,14 +83,18 @@ class EwsSource:
         if not endpoint and opts.get("server"):
             endpoint = f"https://{opts['server']}/EWS/Exchange.asmx"
         if not endpoint:
-            raise UsageError("EWS spec needs endpoint=URL or server=HOST (no autodiscover)")
+            raise UsageError(
+                "EWS-angivelsen skal have endpoint=URL eller server=VÆRT (ingen autodiscover)"
+            )
         parts = urlsplit(endpoint)
         if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
-            raise UsageError("EWS endpoint must be https:// (plain http only on loopback)")
+            raise UsageError("EWS-adressen skal være https:// (http kun på loopback)")
         self.endpoint = endpoint
         self.auth = opts.get("auth", "").lower() or None
         if self.auth not in (None, *AUTH_TYPES):
-            raise UsageError(f"unknown EWS auth '{self.auth}'", hint=", ".join(sorted(AUTH_TYPES)))
+            raise UsageError(
+                f"ukendt EWS-godkendelse '{self.auth}'", hint=", ".join(sorted(AUTH_TYPES))
+            )
         self.folder = opts.get("folder", "inbox").lower()
         self.done_path = opts.get("done", DEFAULT_DONE)
         self.rejected_path = opts.get("rejected", DEFAULT_REJECTED)
@@ -133,7 +137,7 @@ class EwsSource:
             import exchangelib
         except ImportError:
             raise ConfigError(
-                "the ews: source needs exchangelib: pip install 'docauto[ews]'"
+                "ews:-kilden kræver exchangelib: pip install 'docauto[ews]'"
             ) from None
         auth_type = _auth_type(exchangelib, self.auth)
         _use_os_trust_store()
@@ -169,12 +173,12 @@ class EwsSource:
                     self._sleep(wait if wait is not None else min(2**attempt, self.max_retry_wait))
                     continue
                 raise TransientMailError(
-                    "Exchange is busy (ErrorServerBusy)", retry_after=wait
+                    "Exchange er optaget (ErrorServerBusy)", retry_after=wait
                 ) from None
             except ews_errors.UnauthorizedError as exc:
                 raise PermanentMailError(
                     f"Exchange afviste login for {self.mailbox}: {_said(exc)}",
-                    hint="check DOCAUTO_EWS_USERNAME / DOCAUTO_EWS_PASSWORD and auth=",
+                    hint="tjek DOCAUTO_EWS_USERNAME / DOCAUTO_EWS_PASSWORD og auth=",
                 ) from None
             except ews_errors.ErrorItemNotFound:
                 raise _NotFound() from None
@@ -190,8 +194,8 @@ class EwsSource:
         if name in _PERMANENT:
             return PermanentMailError(
                 text,
-                hint="the service account needs FullAccess (or ApplicationImpersonation) on "
-                "the mailbox; check the address",
+                hint="tjenestekontoen skal have FullAccess (eller ApplicationImpersonation) på "
+                "postkassen; tjek adressen",
             )
         return MailError(text)
 
@@ -205,7 +209,7 @@ class EwsSource:
         network = isinstance(exc, ews_errors.TransportError | ews_errors.CASError | OSError)
         if network or type(exc).__module__.startswith(("requests", "urllib3")):
             self._account = None
-            return TransientMailError(f"Exchange unreachable ({type(exc).__name__})")
+            return TransientMailError(f"Exchange kan ikke nås ({type(exc).__name__})")
         return exc
 
     def _inbox(self) -> Any:
@@ -365,7 +369,7 @@ def _auth_type(exchangelib: Any, auth: str | None) -> Any:
 
     if auth in ("kerberos", "sspi") and getattr(exchangelib, name) not in transport.AUTH_TYPE_MAP:
         raise ConfigError(
-            f"EWS auth={auth} needs its plugin: pip install 'docauto[{extra}]'",
+            f"EWS auth={auth} kræver sit tilføjelsesmodul: pip install 'docauto[{extra}]'",
             hint="sspi works on Windows only",
         )
     return getattr(exchangelib, name)

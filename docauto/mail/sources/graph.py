@@ -85,7 +85,8 @@ class GraphSource:
         mailbox, _, folder = body.strip("/").partition("/")
         if "@" not in mailbox:
             raise UsageError(
-                f"Graph spec needs a mailbox address: '{spec}'", hint="graph:jobbank@buf.kk.dk"
+                f"Graph-angivelsen mangler en postkasseadresse: '{spec}'",
+                hint="graph:jobbank@buf.kk.dk",
             )
         opts = spec_options(query)
         self.mailbox = mailbox
@@ -122,7 +123,7 @@ class GraphSource:
             theirs = urllib.parse.urlsplit(path_or_url)
             if (theirs.scheme, theirs.netloc) != (mine.scheme, mine.netloc):
                 raise MailError(
-                    f"Graph sent a link to another host ({theirs.netloc}); not followed"
+                    f"Graph sendte et link til en anden vært ({theirs.netloc}); det følges ikke"
                 )
             return path_or_url
         return self.base + path_or_url
@@ -148,48 +149,52 @@ class GraphSource:
             else (json.dumps(body).encode() if body is not None else None)
         )
         for attempt in range(self.retries + 1):
-            req = urllib.request.Request(url, data=data, method=method)
-            req.add_header("Authorization", f"Bearer {self._token()}")
-            prefer = ['IdType="ImmutableId"']
-            for k, v in (headers or {}).items():
-                if k.lower() == "prefer":
-                    prefer.append(v)  # one Prefer header, comma-separated (RFC 7240)
-                else:
-                    req.add_header(k, v)
-            req.add_header("Prefer", ", ".join(prefer))
-            if data is not None:
-                req.add_header("Content-Type", content_type)
+            req = self._build(url, method, data, headers, content_type)
             try:
                 with urllib.request.urlopen(req, timeout=120, context=self._ssl()) as resp:
                     payload = resp.read()
                     status = resp.status
             except urllib.error.HTTPError as exc:
                 status, payload = exc.code, exc.read()
-                if status in (429, 503, 504):
-                    wait = parse_retry_after(exc.headers.get("Retry-After"))
-                    again = retry or status == 429  # 429: refused before doing anything
-                    if again and attempt < self.retries and (wait or 0) <= self.max_retry_wait:
-                        # Graph asks for exactly this pause; without a header, back off ourselves.
-                        self._sleep(
-                            wait if wait is not None else min(2**attempt, self.max_retry_wait)
-                        )
-                        continue
-                    raise TransientMailError(
-                        f"Graph throttled {method} (HTTP {status} {_code(payload)})",
-                        retry_after=wait,
-                    ) from None
-                raise self._error(method, path, status, payload) from None
-            except (urllib.error.URLError, OSError) as exc:
-                problem = certificate_problem(exc)
-                if problem:
-                    raise certificate_error(urllib.parse.urlsplit(url).netloc, problem) from None
+                if status not in (429, 503, 504):
+                    raise self._error(method, path, status, payload) from None
+                wait = parse_retry_after(exc.headers.get("Retry-After"))
+                again = retry or status == 429  # 429: refused before doing anything
+                if again and attempt < self.retries and (wait or 0) <= self.max_retry_wait:
+                    # Graph asks for exactly this pause; without a header, back off ourselves.
+                    self._sleep(wait if wait is not None else min(2**attempt, self.max_retry_wait))
+                    continue
                 raise TransientMailError(
-                    f"Graph unreachable ({getattr(exc, 'reason', exc)})"
+                    f"Graph beder om en pause: {method} (HTTP {status} {_code(payload)})",
+                    retry_after=wait,
                 ) from None
+            except (urllib.error.URLError, OSError) as exc:
+                raise _unreachable(url, exc) from None
             if not expect_json:
                 return status, payload
             return status, (json.loads(payload) if payload else {})
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _build(
+        self,
+        url: str,
+        method: str,
+        data: bytes | None,
+        headers: dict[str, str] | None,
+        content_type: str,
+    ) -> urllib.request.Request:
+        req = urllib.request.Request(url, data=data, method=method)
+        req.add_header("Authorization", f"Bearer {self._token()}")
+        prefer = ['IdType="ImmutableId"']
+        for k, v in (headers or {}).items():
+            if k.lower() == "prefer":
+                prefer.append(v)  # one Prefer header, comma-separated (RFC 7240)
+            else:
+                req.add_header(k, v)
+        req.add_header("Prefer", ", ".join(prefer))
+        if data is not None:
+            req.add_header("Content-Type", content_type)
+        return req
 
     def _ssl(self):
         if getattr(self, "_context", None) is None:
@@ -203,21 +208,21 @@ class GraphSource:
         if status == 410:
             return _DeltaExpired(code)
         if status in (500, 502):
-            return TransientMailError(f"Graph server error on {method} ({said})")
+            return TransientMailError(f"Graph-serverfejl ved {method} ({said})")
         if status == 404 and code in ("ErrorItemNotFound", ""):
             return _NotFound(code)
         if status in (401, 403):
             need = next((perm for part, perm in _PERMISSION if part in path), "Mail.ReadWrite")
             return PermanentMailError(
                 f"Graph afviste adgangen til {self.mailbox} ({method} {_short(path)}; {said})",
-                hint=f"the app needs the {need} application permission with admin consent, "
-                "and the mailbox in its application access policy / RBAC scope",
+                hint=f"programmet skal have applikationstilladelsen {need} med administratorsamtykke, "
+                "og postkassen i sin adgangspolitik / RBAC-afgrænsning",
             )
         if code == "MailboxNotEnabledForRESTAPI":
             return PermanentMailError(
                 f"Postkassen {self.mailbox} kan ikke læses gennem Graph ({said})",
-                hint="an on-premises, inactive or soft-deleted mailbox: use ews: for Exchange "
-                "Server, or check the address",
+                hint="en lokal, inaktiv eller slettet postkasse: brug ews: til Exchange Server, "
+                "eller tjek adressen",
             )
         return PermanentMailError(f"Graph {method} {_short(path)} mislykkedes ({said})")
 
@@ -275,7 +280,7 @@ class GraphSource:
                 )
                 parent = made["id"]
             else:
-                raise PermanentMailError(f"Graph folder '{path}' not found in {self.mailbox}")
+                raise PermanentMailError(f"Graph-mappen '{path}' findes ikke i {self.mailbox}")
         self._remember_folder(path, parent)
         return parent
 
@@ -308,7 +313,7 @@ class GraphSource:
             except _DeltaExpired:
                 if not link:
                     raise PermanentMailError(
-                        "Graph refused the initial delta request (410)"
+                        "Graph afviste den første delta-forespørgsel (410)"
                     ) from None
                 # The sync state expired: start a full round; handled mail is no longer in
                 # the folder, and the registry drops anything it has already seen.
@@ -426,6 +431,14 @@ class GraphSource:
 
     def close(self) -> None:
         pass
+
+
+def _unreachable(url: str, exc: Exception) -> MailError:
+    """Network trouble is temporary; a certificate the OS store does not trust is not."""
+    problem = certificate_problem(exc)
+    if problem:
+        return certificate_error(urllib.parse.urlsplit(url).netloc, problem)
+    return TransientMailError(f"Graph kan ikke nås ({getattr(exc, 'reason', exc)})")
 
 
 def _json_error(payload: bytes) -> dict:

@@ -99,7 +99,7 @@ class ImapSource:
     def __init__(self, spec: str, *, timeout: float = 60.0) -> None:
         parts = urlsplit(spec)
         if parts.scheme not in ("imap", "imaps") or not parts.hostname:
-            raise UsageError(f"not an IMAP spec: '{spec}'", hint="imaps://user@host/INBOX")
+            raise UsageError(f"ikke en IMAP-angivelse: '{spec}'", hint="imaps://bruger@vært/INBOX")
         opts = spec_options(parts.query)
         self.spec = spec
         self.tls = parts.scheme == "imaps"
@@ -108,17 +108,20 @@ class ImapSource:
         self.user = unquote(parts.username or "")
         if not self.user:
             raise UsageError(
-                f"IMAP spec needs a user: '{spec}'", hint="imaps://jobbank%40buf.kk.dk@host/INBOX"
+                f"IMAP-angivelsen mangler en bruger: '{spec}'",
+                hint="imaps://jobbank%40buf.kk.dk@host/INBOX",
             )
         if parts.password:
             raise UsageError(
-                "put the IMAP password in DOCAUTO_IMAP_PASSWORD or the OS keyring, "
-                "not in the source spec (it would end up in logs and task definitions)"
+                "læg IMAP-adgangskoden i DOCAUTO_IMAP_PASSWORD eller nøgleringen, ikke i "
+                "kildeangivelsen (den ville havne i logfiler og opgavedefinitioner)"
             )
         self.folder = unquote(parts.path.lstrip("/")) or "INBOX"
         self.auth = opts.get("auth", "password").lower()
         if self.auth not in ("password", "xoauth2"):
-            raise UsageError(f"unknown IMAP auth '{self.auth}'", hint="password or xoauth2")
+            raise UsageError(
+                f"ukendt IMAP-godkendelse '{self.auth}'", hint="password eller xoauth2"
+            )
         self.done_folder = opts.get("done", DEFAULT_DONE)
         self.rejected_folder = opts.get("rejected", DEFAULT_REJECTED)
         self.drafts_folder = opts.get("drafts", DEFAULT_DRAFTS)
@@ -152,16 +155,16 @@ class ImapSource:
                 elif not self.loopback:
                     conn.shutdown()
                     raise PermanentMailError(
-                        f"{self.host} offers no STARTTLS; docauto will not send the "
-                        "password unencrypted",
-                        hint="use imaps://",
+                        f"{self.host} tilbyder ikke STARTTLS; docauto sender ikke "
+                        "adgangskoden ukrypteret",
+                        hint="brug imaps://",
                     )
         except ssl.SSLCertVerificationError as exc:
             # Not transient: a wrong or self-signed certificate does not heal by waiting.
             raise certificate_error(self.host, exc.verify_message or str(exc)) from None
         except (OSError, imaplib.IMAP4.abort) as exc:
             raise TransientMailError(
-                f"IMAP server {self.host}:{self.port} unreachable ({exc})"
+                f"IMAP-serveren {self.host}:{self.port} kan ikke nås ({exc})"
             ) from None
         try:
             if self.auth == "xoauth2":
@@ -178,10 +181,10 @@ class ImapSource:
         except imaplib.IMAP4.error as exc:
             code = _response_code([str(exc)])
             if code in _TRANSIENT_CODES:
-                raise TransientMailError(f"IMAP server busy at login ({code})") from None
+                raise TransientMailError(f"IMAP-serveren er optaget ved login ({code})") from None
             raise PermanentMailError(
                 f"IMAP-serveren {self.host} afviste login som {self.user}: {_server_text(exc)}",
-                hint="check the user name and DOCAUTO_IMAP_PASSWORD / the token",
+                hint="tjek brugernavnet og DOCAUTO_IMAP_PASSWORD / tokenet",
             ) from None
         typ, data = conn.capability()
         self._caps = (
@@ -211,7 +214,9 @@ class ImapSource:
             typ, data = fn(*args)
         except (imaplib.IMAP4.abort, OSError) as exc:
             self._drop()
-            raise TransientMailError(f"IMAP connection lost during {what} ({exc})") from None
+            raise TransientMailError(
+                f"IMAP-forbindelsen blev afbrudt under {what} ({exc})"
+            ) from None
         except imaplib.IMAP4.error as exc:
             raise PermanentMailError(
                 f"IMAP-serveren {self.host} afviste {what} for {self.user}: {_server_text(exc)}"
@@ -219,7 +224,7 @@ class ImapSource:
         if typ != "OK":
             code = _response_code(data)
             if code in _TRANSIENT_CODES:
-                raise TransientMailError(f"IMAP server busy during {what} ({code})")
+                raise TransientMailError(f"IMAP-serveren er optaget under {what} ({code})")
             # NO/BAD that waiting does not change: no right to move (ACL), an unknown folder.
             raise PermanentMailError(
                 f"IMAP-serveren {self.host} afviste {what} for {self.user}: "
@@ -271,7 +276,9 @@ class ImapSource:
         self._uidvalidity = uv[0].decode() if uv and uv[0] else ""
         if self.state.get("uidvalidity") != self._uidvalidity:
             # New UIDVALIDITY: the old UIDs mean nothing any more (RFC 3501 §2.3.1.1).
-            self.state.data = {"uidvalidity": self._uidvalidity, "done": {}}
+            # Receipts are keyed by Message-ID, which keeps its meaning.
+            receipts = self.state.get("receipts", {})
+            self.state.data = {"uidvalidity": self._uidvalidity, "done": {}, "receipts": receipts}
             self.state.save()
 
     # --- MailSource -------------------------------------------------------------------------
@@ -379,7 +386,7 @@ class ImapSource:
                     smtp.starttls(context=ctx)
                     smtp.ehlo()
                 elif host not in LOOPBACK:
-                    raise PermanentMailError(f"SMTP server {host} offers no STARTTLS")
+                    raise PermanentMailError(f"SMTP-serveren {host} tilbyder ikke STARTTLS")
             with smtp:
                 if smtp.has_extn("auth"):
                     if self.auth == "xoauth2":
@@ -402,7 +409,7 @@ class ImapSource:
         except ssl.SSLCertVerificationError as exc:
             raise certificate_error(host, exc.verify_message or str(exc)) from None
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
-            raise TransientMailError(f"SMTP server {host} unreachable ({exc})") from None
+            raise TransientMailError(f"SMTP-serveren {host} kan ikke nås ({exc})") from None
         except smtplib.SMTPException as exc:
             raise PermanentMailError(f"SMTP-serveren {host} afviste kvitteringen: {exc}") from None
 

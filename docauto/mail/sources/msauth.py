@@ -75,7 +75,7 @@ class UrllibHttpClient:
                 host = urllib.parse.urlsplit(req.full_url).netloc
                 raise certificate_error(host, problem) from None
             raise TransientMailError(
-                f"Microsoft login unreachable ({getattr(exc, 'reason', exc)})"
+                f"Microsoft-login kan ikke nås ({getattr(exc, 'reason', exc)})"
             ) from None
 
     def post(
@@ -118,10 +118,11 @@ def _client_credential(prefix: str) -> Any:
     cert = credentials.get_setting(f"{prefix}-cert-path")
     if not cert:
         raise ConfigError(
-            f"no credential for Microsoft Entra: set {credentials.env_name(prefix + '-client-secret')} "
-            f"or {credentials.env_name(prefix + '-cert-path')}"
+            f"ingen legitimation til Microsoft Entra: sæt "
+            f"{credentials.env_name(prefix + '-client-secret')} "
+            f"eller {credentials.env_name(prefix + '-cert-path')}"
         )
-    path = credentials.check_private_file(Path(cert).expanduser(), what="certificate")
+    path = credentials.check_private_file(Path(cert).expanduser(), what="certifikatet")
     passphrase = credentials.get_secret(f"{prefix}-cert-passphrase", required=False)
     if path.suffix.lower() in (".pfx", ".p12"):
         cred: dict[str, Any] = {"private_key_pfx_path": str(path)}
@@ -129,7 +130,7 @@ def _client_credential(prefix: str) -> Any:
         text = path.read_text(encoding="ascii", errors="replace")
         if "PRIVATE KEY" not in text or "CERTIFICATE" not in text:
             raise ConfigError(
-                f"certificate {path} must hold the private key and the certificate (PEM)"
+                f"certifikatet {path} skal indeholde både den private nøgle og certifikatet (PEM)"
             )
         # msal derives the SHA-256 thumbprint from the public certificate; msal before 1.35
         # could not sign in with a PEM without thumbprint (pyproject requires >= 1.35).
@@ -155,9 +156,7 @@ class AppTokenProvider:
         try:
             import msal
         except ImportError:
-            raise ConfigError(
-                "Microsoft sign-in needs msal: pip install 'docauto[graph]'"
-            ) from None
+            raise ConfigError("Microsoft-login kræver msal: pip install 'docauto[graph]'") from None
         tenant = credentials.get_setting(f"{self.prefix}-tenant-id")
         client_id = credentials.get_setting(f"{self.prefix}-client-id")
         if not tenant or not client_id:
@@ -200,12 +199,12 @@ class AppTokenProvider:
         desc = (result.get("error_description") or "").splitlines()[0:1]
         if code in ("temporarily_unavailable", "server_error"):
             raise TransientMailError(
-                f"Microsoft login failed temporarily: {code}",
+                f"Microsoft-login fejlede midlertidigt: {code}",
                 retry_after=parse_retry_after(str(result.get("retry_after") or "")),
             )
         raise PermanentMailError(
             f"Microsoft-login afviste appen: {code}" + (f" ({desc[0]})" if desc else ""),
-            hint="check tenant id, client id and secret/certificate",
+            hint="tjek tenant-id, client-id og hemmelighed/certifikat",
         )
 
 

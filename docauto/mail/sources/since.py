@@ -14,4 +14,4 @@ def parse_since(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"since={value} is not a date", hint="since=2010-09-01") from None
+        raise UsageError(f"since={value} er ikke en dato", hint="since=2010-09-01") from None

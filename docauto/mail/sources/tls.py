@@ -46,8 +46,8 @@ def certificate_problem(exc: BaseException) -> str | None:
 def certificate_error(host: str, problem: str) -> PermanentMailError:
     return PermanentMailError(
         f"TLS-certifikatet for {host} kan ikke godkendes: {problem}",
-        hint="install the organisation's CA in the operating system's certificate store "
-        "(docauto trusts what the OS trusts), or fix the server's certificate",
+        hint="installér organisationens CA i styresystemets certifikatlager "
+        "(docauto stoler på det, styresystemet stoler på), eller ret serverens certifikat",
     )
 
 

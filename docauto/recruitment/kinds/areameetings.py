@@ -255,7 +255,15 @@ def docauto_kinds() -> list[Kind]:
             description="Invitation med dagsorden (.docx og .ics) til områdemøderne på tværs "
             "af områderne; med registret som --data også HR's sagsliste til det opfølgende møde",
             templates=(INVITATION, CASE_LIST),
-            fields=("dato", "moede", "deltagere", "postkasse"),
+            fields=(
+                "dato",
+                "moede",
+                "deltagere",
+                "postkasse",
+                "konflikter",
+                "uden_kandidat",
+                "uden_ansoegere",
+            ),
             data_help="(optional) the registry workbook, for the follow-up meeting's case list "
             "as of the day before the meeting (--set dato=YYYY-MM-DD for another day)",
             planner=_plan,

@@ -184,6 +184,7 @@ def committee_documents(
             PlannedDocument(
                 f"udpegningsbrev-{pid}-{m.seat.file}{suffix}.docx",
                 template=LETTER,
+                # dato and modtager: the house style's letter head (docauto.office.housestyle)
                 context={**letters, "medlem": ctx, "modtager": receiver},
                 properties=props,
             )
@@ -198,7 +199,9 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.recruitment.timeline import load_timeline
 
     if request.data is None:
-        raise UsageError("udpegningsbreve needs --data: the committee members (.xlsx or .yaml)")
+        raise UsageError(
+            "udpegningsbreve skal have --data: udvalgenes medlemmer (.xlsx eller .yaml)"
+        )
     structure = request.structure
     # The letters are dated by the plan for each role unless --set dato= (or brevdato=) says.
     key = "dato" if request.options.get("dato") else "brevdato"

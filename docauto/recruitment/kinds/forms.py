@@ -10,8 +10,7 @@ Other parts build a single form with :func:`build_form` (the demo mailbox does).
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +99,7 @@ def build_form(
     kind: str,
     round: int | None = None,
     plan: RecruitmentPlan | None = None,
+    only_units: Collection[str] | None = None,
 ) -> bytes:
     """The bytes of one registration form (.xlsx) for an area, role and submission kind.
 
@@ -120,7 +120,7 @@ def build_form(
     area = structure.find_area(area_name)
     if area is None:
         raise UsageError(
-            f"ukendt område '{area_name}'", hint="one of: " + ", ".join(structure.areas)
+            f"ukendt område '{area_name}'", hint="en af: " + ", ".join(structure.areas)
         )
     if kind == "candidates" and round is None:
         round = 1
@@ -137,7 +137,8 @@ def build_form(
     # Only positions the municipality recruits: no network or self-governing institution.
     scope = load_scope()
     clusters = [c for c in structure.clusters_in(area.name) if scope.recruits(c)]
-    units = [u for c in clusters for u in c.units]
+    # Pedagogical-leader forms may list only the units with an open position (the registry's).
+    units = [u for c in clusters for u in c.units if only_units is None or u.id in only_units]
     title = f"{TITLES[role]} – {kind_text['titel']}" + (f", {round}. runde" if round == 2 else "")
 
     wb = openpyxl.Workbook()
@@ -265,8 +266,6 @@ def build_form(
     ws.oddHeader.left.text = hf(f"{title} – {area.name}")
     ws.oddHeader.right.text = hf(f"Frist: {deadline_text}")
     ws.oddFooter.left.text = hf(f"Send til {plan.mailbox}, emnefelt: {subject}")
-    ws.page_setup.orientation = "landscape"
-    ws.print_title_rows = "1:1"
 
     # -- the guide: what to send where and by when
     guide.column_dimensions["A"].width = 24
@@ -310,9 +309,10 @@ def build_form(
     ):
         if value:
             wb.custom_doc_props.append(StringProperty(name=name, value=value))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    # The guide is label/text pairs, not a table: no header row to repeat.
+    return workbook_bytes(wb, f"{title} – {area.name}", header_rows={GUIDE_SHEET: None})
 
 
 def planned_forms(
@@ -338,7 +338,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
         for key in request.areas:
             area = structure.find_area(key)
             if area is None:
-                raise UsageError(f"ukendt område '{key}'", hint="one of: " + ", ".join(areas))
+                raise UsageError(f"ukendt område '{key}'", hint="en af: " + ", ".join(areas))
             wanted.append(area.name)
         areas = wanted
     if request.only:
@@ -351,11 +351,31 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     # An area with only networks and self-governing clusters has nothing to register.
     recruiting = {c.area for c in load_scope().clusters(structure)}
     areas = [a for a in areas if a in recruiting]
+    units = _registry_units(request)
     for area, role, kind, rnd in planned_forms(structure, roles, areas, plan):
+        only = units if role == PEDAGOGICAL_LEADER and kind != "vacancies" else None
         yield PlannedDocument(
             form_filename(area, role, kind, rnd),
-            build=lambda a=area, r=role, k=kind, n=rnd: build_form(structure, a, r, k, n, plan),
+            build=lambda a=area, r=role, k=kind, n=rnd, o=only: build_form(
+                structure, a, r, k, n, plan, only_units=o
+            ),
         )
+
+
+def _registry_units(request: GenerateRequest) -> set[str] | None:
+    """--set register=FILE [--set dato=]: pedagogical-leader forms list the open positions."""
+    import datetime as dt
+    from pathlib import Path
+
+    from docauto.office.filters import to_date
+    from docauto.recruitment.openpositions import open_units
+
+    if not request.options.get("register"):
+        return None
+    raw = request.options.get("dato")
+    as_of = to_date(raw) if raw else dt.date.today()
+    path = Path(str(request.options["register"]))
+    return {u.id for u in open_units(request.structure, path, as_of)}
 
 
 @hookimpl

@@ -46,13 +46,13 @@ def _date_option(options: Mapping[str, Any], key: str, default: dt.date | None) 
         if default is None:
             raise UsageError(
                 f"rekrutteringsplanen har ingen dato for '{key}'",
-                hint=f"give it with --set {key}=YYYY-MM-DD",
+                hint=f"angiv den med --set {key}=ÅÅÅÅ-MM-DD",
             )
         return default
     try:
         return to_date(value)
     except ValueError:
-        raise UsageError(f"--set {key}={value}: ikke en dato", hint="use YYYY-MM-DD") from None
+        raise UsageError(f"--set {key}={value}: ikke en dato", hint="brug ÅÅÅÅ-MM-DD") from None
 
 
 def _contact(area: Area, options: Mapping[str, Any]) -> dict[str, str]:
@@ -336,6 +336,18 @@ def _plan_readvertisement(request: GenerateRequest) -> Iterator[PlannedDocument]
     yield from docs
 
 
+def registry_units(request: GenerateRequest, areas: set[str]) -> list[Unit]:
+    """--set register=: the units whose pedagogical-leader position is open in the registry
+    as of --set dato (default today)."""
+    from docauto.office.filters import to_date
+    from docauto.recruitment.openpositions import open_units
+
+    raw = request.options.get("dato")
+    as_of = to_date(raw) if raw else dt.date.today()
+    path = Path(str(request.options["register"]))
+    return open_units(request.structure, path, as_of, areas, request.only)
+
+
 def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.recruitment.adtexts import load_challenge_texts
     from docauto.recruitment.profiles import load_profile
@@ -353,7 +365,10 @@ def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
     docs: list[PlannedDocument] = []
     for role in roles:
         profile = load_profile(role)
-        positions = select_positions(structure, role, request.only, areas, which == "ledige")
+        if options.get("register") and role == PEDAGOGICAL_LEADER:
+            positions = registry_units(request, areas)
+        else:
+            positions = select_positions(structure, role, request.only, areas, which == "ledige")
         request.notes.extend(specific_parts(positions, texts, options))
         for position in positions:
             context, props = build_ad_context(
@@ -370,8 +385,8 @@ def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
     if not docs:
         raise UsageError(
             "der er ingen stillinger at skrive opslag til",
-            hint="pedagogical-leader ads are for units without a leader; name units "
-            "with --only or use --set stillinger=alle",
+            hint="opslag for pædagogiske ledere gælder enheder uden leder; angiv enheder "
+            "med --only eller brug --set stillinger=alle",
         )
     yield from docs
 
@@ -406,7 +421,9 @@ def docauto_kinds() -> list[Kind]:
             "id -> text, an .xlsx with Klynge-ID/Enheds-ID and Tekst, or a folder of "
             "<id>.txt/.docx. --set genopslag=REGISTER.xlsx [--set dato=YYYY-MM-DD]: new ads "
             "for the positions to re-advertise (timetable from the plan step 'genopslag' or "
-            "--set opslagsdato=/frist=); the positions are set to Genopslag",
+            "--set opslagsdato=/frist=); the positions are set to Genopslag. "
+            "--set register=REGISTER.xlsx with rolle=paedagogisk_leder: ads for the "
+            "pedagogical-leader positions open in the registry (as of --set dato)",
             planner=_plan,
             after_write=_mark_readvertised,
         )

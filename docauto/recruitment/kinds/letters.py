@@ -444,11 +444,40 @@ def _invitations(request: GenerateRequest) -> Iterator[PlannedDocument]:
     yield from docs
 
 
+# --- senior arrangements ----------------------------------------------------------------------------
+
+
+def _senior_forms(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    """One application form for senior arrangements per area (it needs no registry)."""
+    from docauto.recruitment.context import selected_areas
+    from docauto.recruitment.timeline import load_timeline
+    from docauto.registry.senior import build_senior_form
+
+    plan = load_timeline()
+    step = plan.find_submission(CLUSTER_LEADER, "senior")
+    subject = step.subject if step and step.subject else "Ansøgning om seniorordning"
+    for area in sorted(selected_areas(request.structure, request.areas), key=str.casefold):
+        yield PlannedDocument(
+            f"seniorordning-{_file_part(area)}.xlsx",
+            build=lambda a=area: build_senior_form(request.structure, a, plan.mailbox, subject),
+            fingerprint=[area, plan.mailbox, subject],
+        )
+
+
 @hookimpl
 def docauto_kinds() -> list[Kind]:
     from docauto.recruitment.letters import LETTER_TEMPLATE
 
-    letter_fields = ("dato", "modtager", "omraade", "titel", "afsnit", "stillinger", "efter")
+    letter_fields = (
+        "dato",
+        "modtager",
+        "omraade",
+        "titel",
+        "afsnit",
+        "stillinger",
+        "efter",
+        "samtale",
+    )
     common = {"data_help": REGISTRY_HELP, "fields": letter_fields}
     return [
         Kind(
@@ -463,7 +492,7 @@ def docauto_kinds() -> list[Kind]:
             name="ansoegerfortegnelser",
             description="Ansøgerfortegnelse pr. stilling til vurderingsudvalget, fra registret",
             templates=(LIST_TEMPLATE,),
-            fields=("dato", "omraade", "titel", "stilling", "ansoegere"),
+            fields=("dato", "omraade", "titel", "stilling", "stillingstype", "frist", "ansoegere"),
             data_help=REGISTRY_HELP,
             planner=_applicant_lists,
         ),
@@ -481,6 +510,12 @@ def docauto_kinds() -> list[Kind]:
             templates=(LETTER_TEMPLATE,),
             planner=_invitations,
             **common,
+        ),
+        Kind(
+            name="seniorskemaer",
+            description="Skema til ansøgning om seniorordning pr. område, som områdechefen "
+            "udfylder og sender til jobbank",
+            planner=_senior_forms,
         ),
         Kind(
             name="afslagsbreve",

@@ -131,7 +131,7 @@ def _plan_minutes(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.review.source import settings_with
 
     if request.data is None:
-        raise UsageError("referat needs --data NOTES (YAML or .xlsx with the meeting notes)")
+        raise UsageError("referat skal have --data NOTER (YAML eller .xlsx med mødets noter)")
     structure = request.structure
     settings = settings_with(request.options)
     schedule = None

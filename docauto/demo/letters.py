@@ -1,0 +1,105 @@
+"""The letters' and meetings' part of ``docauto demo`` (issue 14), on the demo registry: the
+meetings across areas with the 04.11 case list, acknowledgements, applicant lists, an
+interview plan filled in as an area would and the invitations from it, rejections and
+appointment letters, and the re-advertisement (which sets positions to Genopslag, so it runs
+last, on a copy of the registry)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from docauto.demo.municipality import DemoContext, DemoStep
+from docauto.hookspecs import hookimpl
+
+FOLDER = "breve"
+# The days each document is made on in the recruitment of 2010.
+ACKNOWLEDGED = "2010-10-16"
+INTERVIEWS_PLANNED = "2010-10-16"
+APPOINTED = "2010-12-02"
+READVERTISED = "2010-11-13"
+
+
+def _generate(ctx: DemoContext, kind: str, folder: Path, data: Path | None, **options: str):
+    from docauto.generate import generate_documents
+    from docauto.kinds import GenerateRequest
+    from docauto.plugins import get_kind
+
+    request = GenerateRequest(structure=ctx.structure, data=data, options=options)
+    return generate_documents(get_kind(kind), request, folder, pdf=False)
+
+
+def fill_interview_plan(path: Path, first_day: dt.date) -> int:
+    """Fill Dato, Tidspunkt and Sted as an area would: one hour each from 9.00, the
+    candidates of one position on one day, the next position the day after."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Samtaler"]
+    day, slot, last, filled = first_day, 0, None, 0
+    for row in ws.iter_rows(min_row=5):
+        if row[5].value in (None, ""):
+            continue
+        position = (row[3].value, row[4].value)
+        if last is not None and position != last:
+            day, slot = day + dt.timedelta(days=1), 0
+        last = position
+        row[7].value = dt.datetime.combine(day, dt.time())
+        row[8].value = f"{9 + slot:02d}:00"
+        row[9].value = "Områdekontoret, mødelokale 2"
+        slot, filled = slot + 1, filled + 1
+    wb.save(path)
+    return filled
+
+
+def run(ctx: DemoContext) -> list[str]:
+    registry = ctx.shared.get("registry")
+    if registry is None:
+        return ["skipped: no registry (the registry step did not run)"]
+    registry = Path(registry)
+    out = ctx.out_dir / FOLDER
+    lines: list[str] = []
+    made: dict[str, list[Path]] = {}
+
+    def step(kind: str, sub: str, data: Path | None = registry, **options: str) -> list[Path]:
+        result = _generate(ctx, kind, out / sub, data, **options)
+        made[kind] = result.paths
+        lines.append(f"{kind}: {len(result.paths)} files -> {out / sub}")
+        lines.extend(f"  {line}" for line in result.report)
+        return result.paths
+
+    step("omraademoeder", "omraademoeder", brevdato="2010-09-30")
+    step("ansoegningskvitteringer", "kvitteringer", dato=ACKNOWLEDGED)
+    step("ansoegerfortegnelser", "ansoegerfortegnelser", dato=ACKNOWLEDGED)
+    plans = step("samtaleplaner", "samtaleplaner", dato=INTERVIEWS_PLANNED, runde="1")
+    filled = sum(fill_interview_plan(p, dt.date(2010, 10, 18)) for p in plans)
+    lines.append(f"  the plans filled in as an area would ({filled} interviews, week 42)")
+    step(
+        "samtaleindkaldelser",
+        "samtaleindkaldelser",
+        dato=INTERVIEWS_PLANNED,
+        samtaler=str(out / "samtaleplaner"),
+    )
+    step("afslagsbreve", "afslag", dato=APPOINTED)
+    step("ansaettelsesbreve", "ansaettelser", dato=APPOINTED)
+    copy = out / "genopslag" / "register-genopslag.xlsx"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(registry, copy)
+    try:
+        step("stillingsopslag", "genopslag", data=None, genopslag=str(copy), dato=READVERTISED)
+    except Exception as exc:  # noqa: BLE001 - a demo registry with nothing to re-advertise
+        lines.append(f"stillingsopslag (genopslag): {exc}")
+    if ctx.pdf:
+        from docauto.office.pdf import convert_to_pdf
+
+        docs = [p for paths in made.values() for p in paths if p.suffix == ".docx"]
+        pdfs = convert_to_pdf(docs, out)
+        lines.append(f"{len(pdfs)} PDFs beside the documents")
+    ctx.shared["letters"] = made
+    return lines
+
+
+@hookimpl
+def docauto_demo_steps() -> list[DemoStep]:
+    return [DemoStep(name="letters", order=75, run=run)]

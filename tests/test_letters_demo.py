@@ -1,0 +1,57 @@
+"""The letters' step of `docauto demo` (issue 14): every new document kind, on the demo
+registry."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from docauto.cli import cli
+
+
+def test_demo_letters_step_makes_every_new_kind(tmp_path: Path) -> None:
+    from docauto.office.docxtext import docx_text
+
+    out = tmp_path / "demo-out"
+    result = CliRunner().invoke(
+        cli, ["demo", "--out", str(out), "--only", "registry", "--only", "letters"]
+    )
+    assert result.exit_code == 0, result.output
+    breve = out / "breve"
+    for kind in (
+        "omraademoeder",
+        "ansoegningskvitteringer",
+        "ansoegerfortegnelser",
+        "samtaleplaner",
+        "samtaleindkaldelser",
+        "afslagsbreve",
+        "ansaettelsesbreve",
+        "stillingsopslag",
+    ):
+        assert f"{kind}: " in result.output
+    assert sorted(p.suffix for p in (breve / "omraademoeder").iterdir()) == [
+        ".docx",
+        ".docx",
+        ".docx",
+        ".ics",
+        ".ics",
+    ]
+    case_list = "\n".join(
+        docx_text((breve / "omraademoeder" / "sagsliste-opfoelgningsmoede.docx").read_bytes()).body
+    )
+    # The demo mailbox's candidate wanted by two areas in round 1.
+    assert "mette.andersen@buf.demokommune.dk" in case_list
+    invitations = sorted((breve / "samtaleindkaldelser").glob("*.eml"))
+    plans = sorted((breve / "samtaleplaner").glob("*.xlsx"))
+    assert invitations and plans
+    msg = email.message_from_bytes(invitations[0].read_bytes(), policy=email.policy.default)
+    assert msg["From"].addresses[0].addr_spec.endswith("@buf.demokommune.dk")
+    assert "Indkaldelse til ansættelsessamtale" in msg["Subject"]
+    for folder in ("kvitteringer", "afslag", "ansaettelser"):
+        docs = sorted((breve / folder).glob("*.docx"))
+        emls = sorted((breve / folder).glob("*.eml"))
+        assert docs and len(emls) == len(docs)
+    assert sorted((breve / "genopslag").glob("genopslag-klyngeleder-*.docx"))
