@@ -201,7 +201,9 @@ def appointment_letter() -> None:
         ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af or '–' }}"],
     )
     para(doc, "Tak, fordi du vil bidrage til at finde den rette kandidat.")
-    signature(doc, "{{ formand.navn }}", "{{ formand.titel | capitalize }}, område {{ område.navn }}")
+    signature(
+        doc, "{{ formand.navn }}", "{{ formand.titel | capitalize }}, område {{ område.navn }}"
+    )
     save(doc, OUT / "udpegningsbrev.docx")
 
 
