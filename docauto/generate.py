@@ -114,6 +114,7 @@ def generate_documents(
         docs = kind.plan(request)
     except PartialFailure as exc:
         docs, result.report, result.failed = exc.documents, [exc.message, *exc.report], True
+    result.report[:0] = request.notes
     writer = Writer(out_dir, dry_run=dry_run)
     writer.check_targets(d.filename for d in docs)
     if pdf and not dry_run:

@@ -60,6 +60,9 @@ class GenerateRequest:
     only: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Lines a kind's planner wants the user to read although nothing failed (Danish), e.g.
+    # how many ads got the neutral paragraph; generate_documents passes them on.
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -32,6 +32,7 @@ DEFAULT_PLUGINS: tuple[tuple[str, str], ...] = (
     ("review-meetings", "docauto.review.kinds.meetings"),
     ("review-actionplan", "docauto.review.kinds.actionplan"),
     ("review-factsheet", "docauto.review.kinds.factsheet"),
+    ("review-proposal", "docauto.review.kinds.proposal"),
     ("review-demo", "docauto.demo.review"),
     ("recruitment-forms", "docauto.recruitment.kinds.forms"),
     ("recruitment-jobad", "docauto.recruitment.kinds.jobad"),

@@ -23,6 +23,22 @@ from templatebuild import (
 OUT = TEMPLATES
 
 
+def specific_part(doc) -> None:
+    """The area chief's text: a .docx as a sub-document (its own formatting), else the
+    blocks of a plain text, each a paragraph or a bullet."""
+    para(doc, "{%p if udfordringer_dok %}")
+    para(doc, "{{p udfordringer_dok }}")
+    para(doc, "{%p else %}")
+    para(doc, "{%p for b in udfordringer %}")
+    para(doc, "{%p if b.punkt %}")
+    para(doc, "{{ b.tekst }}", style="List Bullet")
+    para(doc, "{%p else %}")
+    para(doc, "{{ b.tekst }}")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+
+
 def general_part(doc) -> None:
     para(doc, "Stillingen", style="Heading 1")
     paragraphs(doc, "afsnit in profil.generelt", "afsnit")
@@ -90,7 +106,7 @@ def job_ad_cluster_leader() -> None:
     para(doc, "Klyngens enheder", style="Heading 2")
     units_table(doc)
     para(doc, "Klyngens udfordringer", style="Heading 2")
-    paragraphs(doc, "afsnit in udfordringer", "afsnit")
+    specific_part(doc)
     how_to_apply(
         doc,
         "Du skriver én ansøgning pr. område og angiver i ansøgningen, hvilke klynger i "
@@ -123,7 +139,7 @@ def job_ad_pedagogical_leader() -> None:
         ],
     )
     para(doc, "Enhedens opgaver og udfordringer", style="Heading 2")
-    paragraphs(doc, "afsnit in udfordringer", "afsnit")
+    specific_part(doc)
     para(doc, "Klyngen", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
     para(doc, "Klyngens enheder", style="Heading 2")
@@ -145,7 +161,8 @@ def appointment_letter() -> None:
     para(
         doc,
         "Du er udpeget som {{ medlem.sæde_navn }} i vurderingsudvalget for stillingen som "
-        "{{ stilling.titel_lille }}. Du er udpeget af {{ medlem.udpeget_af }}.",
+        "{{ stilling.titel_lille }}.{% if medlem.udpeget_af %} Du er udpeget af "
+        "{{ medlem.udpeget_af }}.{% endif %}",
     )
     para(doc, "{%p if medlem.uden_stemmeret %}")
     para(doc, "Som HR-konsulent deltager du efter behov og uden stemmeret.")
@@ -181,10 +198,12 @@ def appointment_letter() -> None:
         doc,
         ["Sæde", "Navn", "Udpeget af"],
         "{%tr for m in medlemmer %}",
-        ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af }}"],
+        ["{{ m.sæde }}", "{{ m.navn }}", "{{ m.udpeget_af or '–' }}"],
     )
     para(doc, "Tak, fordi du vil bidrage til at finde den rette kandidat.")
-    signature(doc, "{{ formand.navn }}", "{{ formand.titel }}, område {{ område.navn }}")
+    signature(
+        doc, "{{ formand.navn }}", "{{ formand.titel | capitalize }}, område {{ område.navn }}"
+    )
     save(doc, OUT / "udpegningsbrev.docx")
 
 
@@ -201,7 +220,8 @@ def committee_overview() -> None:
             ("Formand:", "{{ formand.navn }}, {{ formand.titel }}"),
             ("Ansøgningsfrist:", "{{ ansøgningsfrist | dato_ugedag }}"),
             ("Ansættelsessamtaler:", "{{ samtaleuger }}"),
-            ("Dato:", "{{ brevdato | dato }}"),
+            ("Til:", "{{ modtager.navn }}"),
+            ("Dato:", "{{ dato | dato }}"),
         ],
     )
     para(doc, "Medlemmer", style="Heading 1")
@@ -212,7 +232,7 @@ def committee_overview() -> None:
         [
             "{{ m.sæde }}",
             "{{ m.navn }}",
-            "{{ m.udpeget_af }}",
+            "{{ m.udpeget_af or '–' }}",
             "{{ m.email or '–' }}",
             "{{ m.telefon or '–' }}",
         ],

@@ -36,7 +36,7 @@ CLUSTER_FACTS = [
     ("Område:", "{{ klynge.område }}"),
     ("Paraplyorganisation:", "{{ klynge.paraplyorganisation or '–' }}"),
     ("Model:", "{{ klynge.model or '–' }}"),
-    ("{{ klynge.leder_rolle }}:", "{{ klynge.leder or 'ikke udpeget' }}"),
+    ("{{ klynge.leder_rolle }}:", "{{ klynge.leder_tekst }}"),
     ("Antal enheder:", "{{ klynge.antal_enheder }}"),
     ("Antal børn:", "{{ klynge.børn | tal }}"),
     ("Aldersgruppe:", "{{ klynge.aldersgruppe or '–' }}"),
@@ -67,6 +67,14 @@ def participants(doc):
     para(doc, "{%p endfor %}")
 
 
+def contact(doc) -> None:
+    para(
+        doc,
+        "Spørgsmål kan rettes til {{ kontakt.navn }}{% if kontakt.telefon %}, telefon "
+        "{{ kontakt.telefon }}{% endif %}{% if kontakt.email %}, {{ kontakt.email }}{% endif %}.",
+    )
+
+
 def invitation() -> None:
     doc = new_document("Invitation: strukturel gennemgang", "Invitation")
     letter_head(doc)
@@ -89,6 +97,7 @@ def invitation() -> None:
     para(doc, "Fakta om {{ klynge.bestemt }}", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
     units_table(doc)
+    contact(doc)
     signature(doc, "{{ møde.arrangør }}")
     save(doc, OUT / "strukturgennemgang-invitation.docx")
 
@@ -150,14 +159,17 @@ def minutes() -> None:
     para(doc, "{%p if opfølgning.rækker %}")
     loop_table(
         doc,
-        ["Hvad", "Hvem", "Hvornår", "Bemærkning"],
+        [
+            "{{ opfølgning.kolonner[0] }}",
+            "{{ opfølgning.kolonner[1] }}",
+            "{{ opfølgning.kolonner[2] }}",
+        ],
         "{%tr for r in opfølgning.rækker %}",
-        ["{{ r.hvad }}", "{{ r.hvem }}", "{{ r.hvornår }}", "{{ r.bemærkning }}"],
+        ["{{ r.hvad }}", "{{ r.hvem }}", "{{ r.hvornår }}"],
     )
     para(doc, "{%p else %}")
     para(doc, "Der er ikke aftalt opfølgning.")
     para(doc, "{%p endif %}")
-    para(doc, "{{ tekster.referat }}", italic=True)
     save(doc, OUT / "referat.docx")
 
 
@@ -165,6 +177,7 @@ def action_plan() -> None:
     doc = new_document("Lokal handleplan")
     para(doc, "Lokal handleplan", style="Title")
     para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "Skabelon af {{ dato | dato }}", italic=True)
     para(doc, "{{ tekster.indledning }}")
     para(doc, "Fakta om {{ klynge.bestemt }}", style="Heading 1")
     facts_table(doc, CLUSTER_FACTS)
@@ -220,9 +233,9 @@ def action_plan() -> None:
     para(doc, "{{ tidsplan.titel }}", style="Heading 1")
     loop_table(
         doc,
-        ["Dato", "Milepæl"],
+        ["Hvornår", "Milepæl"],
         "{%tr for m in tidsplan.milepæle %}",
-        ["{{ m.dato | dato }}", "{{ m.tekst }}"],
+        ["{{ m.hvornår }}", "{{ m.tekst }}"],
     )
     para(doc, "{{ handlinger.titel }}", style="Heading 1")
     loop_table(
@@ -243,7 +256,13 @@ def fact_sheet() -> None:
     doc = new_document("Faktaark til forældre", "Faktaark til forældre")
     para(doc, "{{ tekst.titel }}", style="Title")
     para(doc, "{{ enhed.navn }}", style="Subtitle")
-    para(doc, "Hvilken klynge er vores institution en del af?", style="Heading 1")
+    para(doc, "{{ dato | dato }}", italic=True)
+    para(
+        doc,
+        "{{ 'Hvilket netværk' if klynge.netværk else 'Hvilken klynge' }} er vores institution "
+        "en del af?",
+        style="Heading 1",
+    )
     para(
         doc,
         "{{ enhed.navn }} er en del af {{ klynge.ubestemt }} {{ klynge.navn }} i område "
@@ -253,17 +272,11 @@ def fact_sheet() -> None:
     para(doc, "De andre institutioner i {{ klynge.bestemt }} er {{ andre_enheder | opremsning }}.")
     para(doc, "{%p endif %}")
     para(doc, "Hvem leder?", style="Heading 1")
-    para(
-        doc, "{{ klynge.leder_rolle }}: {{ klynge.leder or 'udpeges senere' }}", style="List Bullet"
-    )
-    para(
-        doc,
-        "Pædagogisk leder i {{ enhed.navn }}: {{ enhed.leder or 'udpeges senere' }}",
-        style="List Bullet",
-    )
-    para(doc, "Områdechef for {{ klynge.område }}: {{ områdechef }}", style="List Bullet")
-    para(doc, "{{ tekst.hvad_er.overskrift }}", style="Heading 1")
-    para(doc, "{{ tekst.hvad_er.tekst }}")
+    para(doc, "{%p for x in ledelse %}")
+    para(doc, "{{ x }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ hvad_er.overskrift }}", style="Heading 1")
+    para(doc, "{{ hvad_er.tekst }}")
     para(doc, "{{ tekst.ændres.overskrift }}", style="Heading 1")
     para(doc, "{%p for x in ændres %}")
     para(doc, "{{ x }}", style="List Bullet")
@@ -272,11 +285,99 @@ def fact_sheet() -> None:
     para(doc, "{%p for x in uændret %}")
     para(doc, "{{ x }}", style="List Bullet")
     para(doc, "{%p endfor %}")
-    para(doc, "{{ tekst.hvad_sker.overskrift }}", style="Heading 1")
-    para(doc, "{{ tekst.hvad_sker.tekst }}")
+    para(doc, "{{ hvad_sker.overskrift }}", style="Heading 1")
+    para(doc, "{{ hvad_sker.tekst }}")
     para(doc, "{{ tekst.mere.overskrift }}", style="Heading 1")
     para(doc, "{{ tekst.mere.tekst }}")
     save(doc, OUT / "faktaark.docx")
+
+
+def info_meeting() -> None:
+    doc = new_document("Invitation: informationsmøde om den strukturelle gennemgang", "Invitation")
+    letter_head(doc)
+    para(doc, "{{ tekst.titel }}", style="Title")
+    para(doc, "Område {{ område.navn }}", style="Subtitle")
+    facts_table(doc, [("Tid:", "{{ møde.tid_tekst }}"), ("Sted:", "{{ møde.sted }}")])
+    para(doc, "{{ tekst.indledning }}")
+    para(doc, "Forløbet", style="Heading 1")
+    para(doc, "{%p for x in tekst.forløb %}")
+    para(doc, "{{ x }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "Inviterede institutioner", style="Heading 1")
+    loop_table(
+        doc,
+        ["Institution", "Leder", "Klynge eller netværk"],
+        "{%tr for i in institutioner %}",
+        ["{{ i.navn }}", "{{ i.leder }}", "{{ i.klynge }} ({{ i.type | lower }})"],
+    )
+    contact(doc)
+    signature(doc, "{{ område.chef }}", "Områdechef, område {{ område.navn }}")
+    save(doc, OUT / "informationsmoede-invitation.docx")
+
+
+def proposal() -> None:
+    doc = new_document("Forvaltningens udspil: strukturel gennemgang", "Udspil")
+    letter_head(doc)
+    para(doc, "{{ tekst.titel }}", style="Title")
+    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ tekst.indledning }}")
+    para(doc, "Kapacitet og børnetal", style="Heading 1")
+    facts_table(
+        doc,
+        [
+            ("Antal børn i alt:", "{{ klynge.børn | tal }}"),
+            ("Antal enheder:", "{{ klynge.antal_enheder }}"),
+            ("Aldersgruppe:", "{{ klynge.aldersgruppe or '–' }}"),
+        ],
+    )
+    units_table(doc)
+    para(doc, "Ledelsesstruktur", style="Heading 1")
+    facts_table(
+        doc,
+        [
+            ("Type:", "{{ klynge.type }}"),
+            ("Paraplyorganisation:", "{{ klynge.paraplyorganisation or '–' }}"),
+            ("Model:", "{{ kriterietjek.model if kriterietjek else (klynge.model or '–') }}"),
+            ("{{ klynge.leder_rolle }}:", "{{ klynge.leder_tekst }}"),
+        ],
+    )
+    para(doc, "{%p if kriterietjek %}")
+    para(doc, "Modellens kriterier", style="Heading 1")
+    label_value(doc, "Kriterier:", "{{ kriterietjek.kriterier or 'ingen skriftlige kriterier' }}")
+    label_value(doc, "Resultat:", "{{ kriterietjek.resultat }}")
+    para(doc, "{%p for a in kriterietjek.afvigelser %}")
+    para(doc, "Afvigelse: {{ a }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p for b in kriterietjek.bemærkninger %}")
+    para(doc, "Bemærkning: {{ b }}", style="List Bullet")
+    para(doc, "{%p endfor %}")
+    para(doc, "{%p endif %}")
+    para(doc, "{{ tekst.vurdering_overskrift }}", style="Heading 1")
+    para(doc, "{%p for v in vurdering %}")
+    para(doc, "{{ v }}", style="Heading 2")
+    para(doc, "[Områdets vurdering og forslag]", grey=True)
+    para(doc, "{%p endfor %}")
+    contact(doc)
+    save(doc, OUT / "udspil.docx")
+
+
+def joint_input() -> None:
+    doc = new_document("Fælles oplæg: strukturel gennemgang", "Fælles oplæg")
+    letter_head(doc)
+    para(doc, "{{ tekst.titel }}", style="Title")
+    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ tekst.indledning }}")
+    para(doc, "{%p for p in dagsorden %}")
+    para(doc, "{{ p.nr }}. {{ p.titel }}", style="Heading 2")
+    para(doc, "{%p if p.tekst %}")
+    para(doc, "{{ p.tekst }}", italic=True)
+    para(doc, "{%p endif %}")
+    para(doc, "{{ tekst.pladsholder }}", grey=True)
+    para(doc, "{%p endfor %}")
+    para(doc, "{{ tekst.udspil_overskrift }}", style="Heading 1")
+    para(doc, "{{ tekst.pladsholder }}", grey=True)
+    contact(doc)
+    save(doc, OUT / "faelles-oplaeg.docx")
 
 
 def main() -> None:
@@ -286,7 +387,10 @@ def main() -> None:
     minutes()
     action_plan()
     fact_sheet()
-    print(f"wrote 5 templates to {OUT}")
+    info_meeting()
+    proposal()
+    joint_input()
+    print(f"wrote 8 templates to {OUT}")
 
 
 if __name__ == "__main__":

@@ -7,12 +7,12 @@
 Writes, next to struktur.yaml:
 
 - ``vurderingsudvalg.yaml``: assessment committees (REGISTRY-style rows: Stilling, Navn, Sæde,
-  Udpeget af, E-mail, Telefon) for every cluster-leader position in two areas and for the
+  Udpeget af, E-mail, Telefon) for every cluster-leader position (municipal clusters only) in two areas and for the
   vacant pedagogical-leader positions below, plus ONE committee that deliberately breaks the
   rule (its chair is another area's chief, and two people sit in one employee seat), so the
   demo shows the report;
-- ``udfordringer.yaml``: the area chiefs' own texts on a few clusters' challenges (the other
-  ads get the profile's neutral paragraph);
+- ``udfordringer.yaml``: the area chiefs' own texts for the specific part of every ad (each
+  municipal cluster and each vacant unit), some with bullets ("- " lines);
 - ``rekruttering.yaml``: which pedagogical-leader positions are vacant in the demo.
 
 Every person is invented; the output is deterministic (fixed seed, sorted input).
@@ -122,6 +122,34 @@ class Names:
                 return name, f"{_ascii(name)}@{domain}"
 
 
+BULLETS = [
+    "- Fælles mål for sprogarbejdet i alle enheder",
+    "- Gode overgange fra vuggestue til børnehave og videre til skole",
+    "- Et stærkt samarbejde med forældrebestyrelsen",
+    "- Fælles administration og økonomistyring",
+    "- Inddragelse af medarbejderne i forandringen",
+]
+
+UNIT_TEXTS = [
+    "Enheden har et stabilt personale og et godt forældresamarbejde. Den pædagogiske leder "
+    "skal videreudvikle den pædagogiske praksis i tæt samarbejde med klyngelederen.",
+    "Enheden flytter i nye lokaler i 2011. Den pædagogiske leder skal lede personalet gennem "
+    "flytningen og samtidig holde fokus på børnenes hverdag.",
+]
+
+
+def challenge_text(i: int, name: str, children: int, units: int) -> str:
+    """A cluster's specific part: a paragraph on the cluster, and every other one bullets."""
+    text = (
+        f"{name} har {units} enheder med i alt {children} børn. "
+        + CHALLENGES[i % len(CHALLENGES)].split("\n\n")[0]
+    )
+    if i % 2 == 0:
+        picked = [BULLETS[(i + k) % len(BULLETS)] for k in range(3)]
+        text += "\n\nKlyngen skal især arbejde med:\n" + "\n".join(picked)
+    return text
+
+
 def committee(
     position: str, chair: tuple[str, str], names: Names, rng: random.Random, where: str
 ) -> list[dict]:
@@ -135,12 +163,22 @@ def committee(
             "Telefon": "",
         }
     ]
+    # Who appoints whom as Bilag 7 says: the institution's cooperation committee or staff
+    # meeting, and the *existing* parent boards (in 2010 the cluster has none of its own).
     seats = [
-        ("Lokal ledelsesrepræsentant", "Ledergruppen i " + where, "buf.demokommune.dk"),
-        ("Medarbejderrepræsentant 1", "MED-udvalget i " + where, "buf.demokommune.dk"),
+        ("Lokal ledelsesrepræsentant", "Lederne i " + where, "buf.demokommune.dk"),
+        ("Medarbejderrepræsentant 1", "Samarbejdsudvalget i " + where, "buf.demokommune.dk"),
         ("Medarbejderrepræsentant 2", "Personalemødet i " + where, "buf.demokommune.dk"),
-        ("Forældrerepræsentant 1", "Forældrebestyrelsen i " + where, "foraeldre.demokommune.dk"),
-        ("Forældrerepræsentant 2", "Forældrebestyrelsen i " + where, "foraeldre.demokommune.dk"),
+        (
+            "Forældrerepræsentant 1",
+            "De eksisterende forældrebestyrelser",
+            "foraeldre.demokommune.dk",
+        ),
+        (
+            "Forældrerepræsentant 2",
+            "De eksisterende forældrebestyrelser",
+            "foraeldre.demokommune.dk",
+        ),
         ("Pædagogisk konsulent", "Områdechefen", "buf.demokommune.dk"),
     ]
     if rng.random() < 0.5:
@@ -170,11 +208,16 @@ def build() -> dict[str, str]:
     for a in areas.values():
         names.used |= {a["Områdechef"], a["Souschef"]}
 
-    vacant = [u["Enheds-ID"] for u in units[VACANT_EVERY - 1 :: VACANT_EVERY]]
+    # The municipality recruits in its own clusters only (no network, no self-governing
+    # institution: docauto.recruitment.scope).
+    municipal = [c for c in clusters if c["Type"] == "Kommunal klynge"]
+    municipal_ids = {c["Klynge-ID"] for c in municipal}
+    own_units = [u for u in units if u["Klynge-ID"] in municipal_ids]
+    vacant = [u["Enheds-ID"] for u in own_units[VACANT_EVERY - 1 :: VACANT_EVERY]]
     cluster_of = {u["Enheds-ID"]: u["Klynge-ID"] for u in units}
     area_of = {c["Klynge-ID"]: c["Område"] for c in clusters}
     rows: list[dict] = []
-    for i, c in enumerate(c for c in clusters if c["Område"] in COMMITTEE_AREAS):
+    for i, c in enumerate(c for c in municipal if c["Område"] in COMMITTEE_AREAS):
         a = areas[c["Område"]]
         chair = (
             (a["Områdechef"], a["E-mail"]) if i % 2 == 0 else (a["Souschef"], a["Souschef e-mail"])
@@ -186,7 +229,7 @@ def build() -> dict[str, str]:
         rows += committee(uid, (a["Områdechef"], a["E-mail"]), names, rng, unit_names[uid])
     # The deliberately broken committee: chaired by another area's chief, and two people in
     # the seat "Medarbejderrepræsentant 1".
-    bad_cluster = next(c for c in clusters if c["Område"] == BAD_AREA)
+    bad_cluster = next(c for c in municipal if c["Område"] == BAD_AREA)
     wrong = areas[BAD_CHAIR_AREA]
     bad = committee(
         bad_cluster["Klynge-ID"],
@@ -200,10 +243,19 @@ def build() -> dict[str, str]:
             r["Sæde"] = "Medarbejderrepræsentant 1"
     rows += bad
 
+    children = {}
+    count = {}
+    for u in units:
+        children[u["Klynge-ID"]] = children.get(u["Klynge-ID"], 0) + int(u["Antal børn"])
+        count[u["Klynge-ID"]] = count.get(u["Klynge-ID"], 0) + 1
     texts = {
-        c["Klynge-ID"]: CHALLENGES[i % len(CHALLENGES)]
-        for i, c in enumerate(clusters[:: len(clusters) // 6][:6])
+        c["Klynge-ID"]: challenge_text(
+            i, c["Klynge"], children[c["Klynge-ID"]], count[c["Klynge-ID"]]
+        )
+        for i, c in enumerate(municipal)
     }
+    for i, uid in enumerate(vacant):
+        texts[uid] = f"{unit_names[uid]}: " + UNIT_TEXTS[i % len(UNIT_TEXTS)]
     head = (
         "# Demo: {what}. Genereret af scripts/make_demo_recruitment.py; ret ikke i hånden, "
         "men i scriptet, og kør det igen. Alle personer er opdigtede.\n"
@@ -219,7 +271,8 @@ def build() -> dict[str, str]:
         )
         + dump({"Vurderingsudvalg": rows}),
         "udfordringer.yaml": head.format(
-            what="områdechefernes egne tekster om klyngernes udfordringer (Klynge-ID: tekst)"
+            what="områdechefernes tekster til stillingsopslagenes specifikke del "
+            "(Klynge-ID eller Enheds-ID: tekst; linjer med '- ' bliver punkter)"
         )
         + dump(texts),
         "rekruttering.yaml": head.format(what="ledige stillinger som pædagogisk leder")

@@ -55,6 +55,16 @@ SMALL_STRUCTURE = {
             "Klyngeleder": "",
             "E-mail": "",
         },
+        {
+            "Klynge-ID": "K004",
+            "Klynge": "Klynge Vesterbro Syd",
+            "Område": "Vesterbro",
+            "Type": "Kommunal klynge",
+            "Paraplyorganisation": "",
+            "Model": "",
+            "Klyngeleder": "",
+            "E-mail": "",
+        },
     ],
     "Enheder": [
         {
@@ -115,6 +125,16 @@ SMALL_STRUCTURE = {
             "Antal børn": 120,
             "Aldersgruppe": "0-6",
             "Leder": "Hans Holm",
+            "E-mail": "",
+        },
+        {
+            "Enheds-ID": "E0007",
+            "Enhed": "Børnehuset Sønder Boulevard",
+            "Klynge-ID": "K004",
+            "Adresse": "Sønder Boulevard 9",
+            "Antal børn": 70,
+            "Aldersgruppe": "0-6",
+            "Leder": "Ida Iversen",
             "E-mail": "",
         },
     ],

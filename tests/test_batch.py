@@ -27,7 +27,12 @@ def _plan(tmp_path: Path) -> Path:
         "steps": [
             {
                 "generate": "stillingsopslag",
-                "set": {"rolle": "begge", "stillinger": "alle", "opslagsdato": "2010-10-01"},
+                "set": {
+                    "rolle": "begge",
+                    "stillinger": "alle",
+                    "opslagsdato": "2010-10-01",
+                    "standardtekst": "ja",  # no area chief's texts here: asked for explicitly
+                },
                 "areas": ["Valby"],
                 "out": "opslag",
             },

@@ -51,40 +51,46 @@ def _text(path: Path) -> list[str]:
 
 def test_letters_name_seat_chair_weeks_and_confidentiality(rec_structure_path, tmp_path):
     data = write_committees(
-        tmp_path / "u.yaml", committee_rows("K001") + committee_rows("E0006", **VESTERBRO_DEPUTY)
+        tmp_path / "u.yaml", committee_rows("K001") + committee_rows("E0007", **VESTERBRO_DEPUTY)
     )
     out = tmp_path / "out"
     result = _run(rec_structure_path, data, out)
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert len(names) == 2 * (8 + 1)
+    # 8 members each, but the chair gets the overview instead of a letter appointing herself.
+    assert len(names) == 2 * (7 + 1)
+    assert not [n for n in names if "formand" in n]
     lines = _text(out / "udpegningsbrev-K001-medarbejderrepraesentant-2.docx")
     # The letter head: addressee at the left, the letter's date at the right.
     assert lines[0] == "Mia Medarbejder K001 / mia.K001@buf.example.dk | 27. september 2010"
     assert any(
         "Du er udpeget som lokal medarbejderrepræsentant i vurderingsudvalget for stillingen "
-        "som klyngeleder i Klynge Sundby, Nord (K001). Du er udpeget af Personalemødet." == ln
+        "som klyngeleder i Klynge Sundby, Nord (K001). Du er udpeget af personalemødet." == ln
         for ln in lines
     )
     assert "Udvalgets formand er Anne Andersen, områdechef i område Amager." in lines
     assert "Ansættelsessamtaler: | uge 42 og 45" in lines
     assert "Ansøgningsfrist: | fredag den 8. oktober 2010" in lines
-    # The committee's timetable is in the overview, not in the one-page letter.
-    assert not any(ln.startswith("Uge 42 | 1. samtalerunde") for ln in lines)
+    # The committee's timetable is in the overview, not in the one-page letter; the letter
+    # names none of HR's internal steps.
+    assert not any("indsender" in ln or "Registrering af" in ln for ln in lines)
     assert "Tavshedspligt" in lines and any("tavshedspligt om alt" in ln for ln in lines)
     # A pedagogical-leader committee chaired by the area's deputy.
-    lines = _text(out / "udpegningsbrev-E0006-hr-konsulent.docx")
+    lines = _text(out / "udpegningsbrev-E0007-hr-konsulent.docx")
     assert "Udvalgets formand er Dorte Dahl, souschef i område Vesterbro." in lines
     assert "Som HR-konsulent deltager du efter behov og uden stemmeret." in lines
     assert "Ansættelsessamtaler: | uge 48" in lines
+    # Only dates the plan has: week 47/48/50, not Fridays computed from them.
+    assert not any(d in " ".join(lines) for d in ("26. november", "3. december", "17. december"))
     overview = _text(out / "vurderingsudvalg-K001-oversigt.docx")
     assert "Formand: | Anne Andersen, områdechef" in overview
+    assert "Til: | Anne Andersen" in overview
     assert any(
         ln.startswith("Uge 42 | 1. samtalerunde") and ln.endswith("| 22. oktober 2010")
         for ln in overview
     )
     assert (
-        "lokal ledelsesrepræsentant | Lene Leder K001 | Ledergruppen | "
+        "lokal ledelsesrepræsentant | Lene Leder K001 | ledergruppen | "
         "lene.K001@buf.example.dk | 33 66 00 01"
     ) in overview
 
@@ -175,7 +181,7 @@ def test_violation_is_reported_and_that_committee_gets_no_letters(
     assert "1 vurderingsudvalg opfylder ikke reglen" in result.output
     names = [p.name for p in out.iterdir()]
     assert not [n for n in names if "K002" in n or "K999" in n]
-    assert len([n for n in names if "-K001-" in n]) == 9  # the good committee is written
+    assert len([n for n in names if "-K001-" in n]) == 8  # the good committee is written
 
 
 def test_workbook_input_with_title_row_and_located_rows(rec_structure_path, tmp_path):
@@ -196,7 +202,7 @@ def test_workbook_input_with_title_row_and_located_rows(rec_structure_path, tmp_
     assert result.exit_code == 1
     # Row 13 of the list is Excel row 3 + 13 = 16.
     assert "udvalg.xlsx, ark 'Vurderingsudvalg', række 16" in result.output
-    assert len(list(out.glob("udpegningsbrev-K001-*.docx"))) == 8
+    assert len(list(out.glob("udpegningsbrev-K001-*.docx"))) == 7  # no letter to the chair
 
 
 def test_missing_columns_or_data_is_an_input_error(rec_structure_path, tmp_path):
@@ -222,14 +228,14 @@ def test_missing_columns_or_data_is_an_input_error(rec_structure_path, tmp_path)
     ("args", "expected"),
     [
         (["--only", "K001"], {"K001"}),
-        (["--area", "Vesterbro"], {"E0006"}),
+        (["--area", "Vesterbro"], {"E0007"}),
         (["--only", "Klynge Kastrupvej"], set()),  # the broken one alone: reported, nothing written
     ],
 )
 def test_only_and_area_select_committees(rec_structure_path, tmp_path, args, expected):
     rows = (
         committee_rows("K001")
-        + committee_rows("E0006", **VESTERBRO_DEPUTY)
+        + committee_rows("E0007", **VESTERBRO_DEPUTY)
         + _break(committee_rows("K002"), "two in one seat")
     )
     data = write_committees(tmp_path / "u.yaml", rows)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
+import yaml
 from click.testing import CliRunner
 
 from docauto.cli import cli
@@ -35,8 +36,20 @@ def test_demo_step_writes_ads_letters_forms_and_reports_the_bad_committee(tmp_pa
     structure = load_structure(demo_structure_path())
     ads = sorted((out / "stillingsopslag").glob("*.docx"))
     cl_ads = [p for p in ads if "-klyngeleder-" in p.name]
-    assert len(cl_ads) == len(structure.clusters)
-    assert len(ads) - len(cl_ads) == 16
+    # Only the municipal clusters: networks and self-governing clusters hire their own.
+    municipal = [c for c in structure.clusters.values() if not c.is_self_governing]
+    assert len(cl_ads) == len(municipal)
+    assert not [
+        p
+        for p in ads
+        if any(f"-{c.id}." in p.name for c in structure.clusters.values() if c.is_self_governing)
+    ]
+    vacant = yaml.safe_load(
+        (demo_structure_path().parent / "rekruttering.yaml").read_text(encoding="utf-8")
+    )["vakante_enheder"]
+    assert len(ads) - len(cl_ads) == len(vacant)
+    # Every ad has the area chief's specific part, none the neutral filler.
+    assert not [p for p in ads if "uddyber gerne" in docx_text(p.read_bytes()).all]
     props = read_custom_properties(
         (out / "stillingsopslag" / "stillingsopslag-klyngeleder-K001.docx").read_bytes()
     )
@@ -52,7 +65,8 @@ def test_demo_step_writes_ads_letters_forms_and_reports_the_bad_committee(tmp_pa
     assert "2 personer i samme sæde" in result.output
     letters = [p.name for p in (out / "udpegningsbreve").iterdir()]
     assert not [n for n in letters if "-K006-" in n]
-    assert len([n for n in letters if n.endswith("-oversigt.docx")]) == 24
+    assert len([n for n in letters if n.endswith("-oversigt.docx")]) == 19
+    assert not [n for n in letters if "-formand" in n]  # the chair gets the overview
 
     forms = sorted((out / "registreringsskemaer").glob("*.xlsx"))
     assert len(forms) == len(structure.areas) * 8
@@ -60,4 +74,5 @@ def test_demo_step_writes_ads_letters_forms_and_reports_the_bad_committee(tmp_pa
         out / "registreringsskemaer" / "registreringsskema-klyngeleder-ansoegere-valby.xlsx"
     )
     klynger = [c.value for c in wb["Lister"]["B"][1:] if c.value]
-    assert klynger == [c.name for c in structure.clusters_in("Valby")]
+    # The drop-down lists the municipal clusters only (not the SBBU cluster or the networks).
+    assert klynger == [c.name for c in structure.clusters_in("Valby") if not c.is_self_governing]

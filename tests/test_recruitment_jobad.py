@@ -22,6 +22,11 @@ def _run(*args: str):
     return CliRunner().invoke(cli, ["generate", "stillingsopslag", *args])
 
 
+def _run_neutral(*args: str):
+    """Without the area chiefs' texts: the neutral paragraph, asked for explicitly."""
+    return _run(*args, "--set", "standardtekst=ja")
+
+
 def _text(path: Path) -> list[str]:
     return docx_text(path.read_bytes()).all.splitlines()
 
@@ -41,7 +46,7 @@ def test_ad_holds_every_responsibility_competency_and_unit(
     rec_structure_path, rec_structure, tmp_path, role_opt, profile, filename
 ):
     out = tmp_path / "out"
-    result = _run(
+    result = _run_neutral(
         "--structure",
         str(rec_structure_path),
         "--out",
@@ -67,26 +72,28 @@ def test_ad_holds_every_responsibility_competency_and_unit(
 
 def test_cluster_leader_ad_specifics_and_properties(rec_structure_path, tmp_path):
     out = tmp_path / "out"
-    result = _run("--structure", str(rec_structure_path), "--out", str(out), "--only", "K003")
+    result = _run_neutral(
+        "--structure", str(rec_structure_path), "--out", str(out), "--only", "K002"
+    )
     assert result.exit_code == 0, result.output
-    path = out / "stillingsopslag-klyngeleder-K003.docx"
+    path = out / "stillingsopslag-klyngeleder-K002.docx"
     lines = _text(path)
-    assert "Klyngeleder til Netværk Enghave" in lines
-    assert "Type: | Netværk (MDI)" in lines
+    assert "Klyngeleder til Klynge Kastrupvej" in lines
+    assert "Type: | Kommunal klynge" in lines
     assert any("senest fredag den 8. oktober 2010" in ln for ln in lines)
     assert any("uge 42 og 45" in ln for ln in lines)
     assert "Opslået den 1. oktober 2010." in lines
     assert any("én ansøgning pr. område" in ln for ln in lines)
     props = read_custom_properties(path.read_bytes())
     assert props["docauto.rolle"] == "cluster_leader"
-    assert props["docauto.klynge_id"] == "K003"
+    assert props["docauto.klynge_id"] == "K002"
     assert props["docauto.kind"] == "job_ad"
     assert "docauto.enheds_id" not in props
 
 
 def test_pedagogical_leader_ads_for_vacant_units_with_unit_id(rec_structure_path, tmp_path):
     out = tmp_path / "out"
-    result = _run(
+    result = _run_neutral(
         "--structure",
         str(rec_structure_path),
         "--out",
@@ -113,7 +120,7 @@ def test_pedagogical_leader_ads_for_vacant_units_with_unit_id(rec_structure_path
     lines = _text(out / "stillingsopslag-paedagogisk-leder-E0004.docx")
     assert "Pædagogisk leder til Børnehaven Solsikken" in lines
     assert any("senest mandag den 22. november 2010" in ln for ln in lines)
-    result = _run(
+    result = _run_neutral(
         "--structure",
         str(rec_structure_path),
         "--out",
@@ -124,7 +131,16 @@ def test_pedagogical_leader_ads_for_vacant_units_with_unit_id(rec_structure_path
         "stillinger=alle",
     )
     assert result.exit_code == 0, result.output
-    assert len(list((tmp_path / "all").iterdir())) == 3 + 6
+    # The network K003 gets neither a cluster-leader ad nor ads for its institutions.
+    names = sorted(p.name for p in (tmp_path / "all").iterdir())
+    assert not [n for n in names if "K003" in n]
+    assert len(names) == 3 + len([u for c in ("K001", "K002", "K004") for u in _units(c)])
+
+
+def _units(cluster_id: str) -> list[str]:
+    from conftest_recruitment import SMALL_STRUCTURE
+
+    return [u["Enheds-ID"] for u in SMALL_STRUCTURE["Enheder"] if u["Klynge-ID"] == cluster_id]
 
 
 def _challenge_inputs(tmp_path: Path) -> dict[str, Path]:
@@ -163,7 +179,9 @@ def test_area_chiefs_text_from_data(rec_structure_path, tmp_path, source):
         "--only",
         "K001",
         "--only",
-        "K003",
+        "K002",
+        "--set",
+        "standardtekst=ja",
     )
     assert result.exit_code == 0, result.output
     lines = _text(out / "stillingsopslag-klyngeleder-K001.docx")
@@ -172,12 +190,16 @@ def test_area_chiefs_text_from_data(rec_structure_path, tmp_path, source):
         "Klyngen skal samle tre traditioner.",
         "Anden paragraf om forældrene.",
     ]
-    # No text for K003: the profile's neutral paragraph.
-    default = yaml.safe_load(
-        (ROOT / "templates/profiler/klyngeleder.yaml").read_text(encoding="utf-8")
-    )["standardtekst_udfordringer"]
-    lines = _text(out / "stillingsopslag-klyngeleder-K003.docx")
-    assert lines[lines.index("Klyngens udfordringer") + 1] == default
+    lines = _text(out / "stillingsopslag-klyngeleder-K002.docx")
+    if source == "folder":  # K002.txt
+        assert lines[lines.index("Klyngens udfordringer") + 1] == "Tekst til Kastrupvej."
+    else:  # no text for K002: the profile's neutral paragraph, as asked, and counted
+        default = yaml.safe_load(
+            (ROOT / "templates/profiler/klyngeleder.yaml").read_text(encoding="utf-8")
+        )["standardtekst_udfordringer"]
+        assert lines[lines.index("Klyngens udfordringer") + 1] == default
+        assert "1 af 2 stillingsopslag har fået standardteksten" in result.output
+        assert "K002" in result.output
 
 
 def test_unknown_cluster_in_text_file_is_named_and_nothing_written(rec_structure_path, tmp_path):
@@ -225,7 +247,7 @@ def test_bad_structure_is_named_located_and_nothing_written(tmp_path, mutate, ex
 
 def test_options_and_dry_run(rec_structure_path, tmp_path):
     out = tmp_path / "out"
-    result = _run(
+    result = _run_neutral(
         "--structure",
         str(rec_structure_path),
         "--out",
@@ -239,7 +261,7 @@ def test_options_and_dry_run(rec_structure_path, tmp_path):
         "--dry-run",
     )
     assert result.exit_code == 0 and not out.exists()
-    result = _run(
+    result = _run_neutral(
         "--structure",
         str(rec_structure_path),
         "--out",

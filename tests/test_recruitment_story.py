@@ -113,6 +113,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         tmp / "genopslag",
         f"genopslag={reg.path}",
         "dato=2010-11-13",
+        "standardtekst=ja",  # no area chief's texts in this story (issue 12: asked for)
         data=False,
     )
     hires(reg)
@@ -145,6 +146,7 @@ def pedagogical_round(reg: RegistryFixture, tmp: Path) -> None:
         "rolle=paedagogisk_leder",
         f"register={reg.path}",
         "dato=2010-12-03",
+        "standardtekst=ja",
         data=False,
     )
     m.send(

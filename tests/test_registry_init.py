@@ -96,15 +96,41 @@ def test_init_creates_exact_sheets_columns_and_look(hr_registry: Path) -> None:
     assert wb["Indbakke"].column_dimensions["D"].width == schema.WIDTHS["Emne"]
 
 
-def test_init_one_position_per_municipal_and_self_governing_cluster(hr_registry: Path) -> None:
+def test_init_one_position_per_municipal_cluster(hr_registry: Path) -> None:
     rows = sheet(hr_registry, "Stillinger")
     assert [
         (r["Stillings-ID"], r["Stillingstype"], r["Område"], r["Klynge"], r["Status"]) for r in rows
     ] == [
         ("KL-K01", "Klyngeleder", "Nord", "Klynge Nordhavn", "Opslået"),
-        ("KL-K02", "Klyngeleder", "Nord", "Klynge Nordvest", "Opslået"),
         ("KL-K03", "Klyngeleder", "Syd", "Klynge Sydhavn", "Opslået"),
-    ]  # the network N01 has a coordinator, not a cluster leader
+    ]  # the network N01 has a coordinator; the SBBU cluster K02 hires its own (setting off)
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("true", ["KL-K01", "KL-K02", "KL-K03"]),
+        ("[k02]", ["KL-K01", "KL-K02", "KL-K03"]),
+        ("[S999]", ["KL-K01", "KL-K03"]),
+    ],
+)
+def test_init_self_governing_clusters_only_where_the_setting_says(
+    hr_structure_file: Path, tmp_path: Path, monkeypatch, setting: str, expected: list[str]
+) -> None:
+    import shutil
+
+    from docauto.resources import mappings_dir
+
+    mappings = tmp_path / "mappings"
+    shutil.copytree(mappings_dir(), mappings)
+    (mappings / "rekruttering.yaml").write_text(f"selvejende_klynger: {setting}\n", "utf-8")
+    monkeypatch.setenv("DOCAUTO_MAPPINGS", str(mappings))
+    target = tmp_path / "r.xlsx"
+    result = CliRunner().invoke(
+        cli, ["registry", "init", "--structure", str(hr_structure_file), "--registry", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert [r["Stillings-ID"] for r in sheet(target, "Stillinger")] == expected
 
 
 def test_init_again_changes_nothing_and_restores_a_deleted_sheet(
@@ -123,7 +149,7 @@ def test_init_again_changes_nothing_and_restores_a_deleted_sheet(
     wb = openpyxl.load_workbook(hr_registry)
     assert "Ikke besatte" in wb.sheetnames
     assert wb["Stillinger"]["F2"].value == "Besat"
-    assert wb["Stillinger"].max_row == 4
+    assert wb["Stillinger"].max_row == 3
 
 
 def test_init_refuses_while_excel_has_it_open(hr_registry: Path, hr_structure_file: Path) -> None:
@@ -189,7 +215,7 @@ def test_init_creates_the_folder(tmp_path: Path, hr_structure_file: Path) -> Non
         cli, ["registry", "init", "--structure", str(hr_structure_file), "--registry", str(target)]
     )
     assert result.exit_code == 0, result.output
-    assert len(sheet(target, "Stillinger")) == 3
+    assert len(sheet(target, "Stillinger")) == 2
 
 
 def test_ingest_without_a_registry_says_how_to_make_one(

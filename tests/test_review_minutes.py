@@ -120,10 +120,22 @@ def test_filled_form_reads_back_into_minutes(review_structure_path, review_struc
     for lines_in in CONCLUSIONS.values():
         for line in lines_in:
             assert line in lines
-    for what, who, when in FOLLOWUPS:
-        assert f"{what} | {who} | {when} | " in lines
+    # The same columns as the form, dates in Danish.
+    assert "Hvad | Hvem | Hvornår" in lines
+    assert "Funktionsbeskrivelse | Lis Lille | 14. december 2012" in lines
+    assert "Forslag om klubben | Bent Syd | 31. januar 2013" in lines
     assert "Strukturen fortsætter med tilpasninger." in lines
     assert "[Skriv konklusionen her]" not in "\n".join(lines)
+    # The minutes end with the follow-up, not with the invitation's sentence about them.
+    assert not any("samles i et referat" in ln for ln in lines)
+
+
+def test_empty_form_is_an_error_naming_the_file(review_structure_path, tmp_path):
+    form = _draft(review_structure_path, tmp_path / "forms")
+    res = _finish(form, review_structure_path, tmp_path / "done")
+    assert res.exit_code == 2, res.output
+    assert form.name in res.output and "ikke udfyldt" in res.output
+    assert not (tmp_path / "done").exists() or not list((tmp_path / "done").iterdir())
 
 
 def test_broken_form_keeps_what_it_can(review_structure_path, review_structure, tmp_path):
@@ -179,7 +191,7 @@ def test_broken_form_keeps_what_it_can(review_structure_path, review_structure, 
     (done,) = (tmp_path / "done").glob("referat-N2-*.docx")
     lines = docx_text(done.read_bytes()).body
     assert "Netværksaftalen er fulgt." in lines
-    assert "Mødeplan for bestyrelser | Lis Lille | 01.12.2012 | Status: I gang" in lines
+    assert "Mødeplan for bestyrelser (Status: I gang) | Lis Lille | 1. december 2012" in lines
 
 
 def test_form_with_unknown_section_and_deleted_table(
@@ -253,7 +265,7 @@ def test_notes_with_unknown_item_keep_the_rest(review_structure_path, tmp_path):
     assert "Sammensætningen er god." in lines
     assert "Skrevet med ae: findes ikke." in lines
     assert "Overgang til model B." in lines
-    assert "Forslag til model B | Frede Fri | 01.12.2012 | " in lines
+    assert "Forslag til model B | Frede Fri | 1. december 2012" in lines
 
 
 def test_notes_from_workbook(review_structure_path, tmp_path):
@@ -287,7 +299,7 @@ def test_notes_from_workbook(review_structure_path, tmp_path):
     assert "1. Kapacitet / børnetal" in lines and "Kapaciteten udvides med 20 pladser." in lines
     assert "Én klyngeleder fortsætter." in lines
     assert "3. Eventuelt" in lines and "Intet noteret." in lines
-    assert "Plan for nye pladser | Sofie Selv | 01.02.2013 | " in lines
+    assert "Plan for nye pladser | Sofie Selv | 1. februar 2013" in lines
 
 
 @pytest.mark.parametrize("bad", ["klynge: X9\npunkter: {}\n", "punkter: {status: x}\n"])

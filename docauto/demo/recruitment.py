@@ -9,7 +9,6 @@ from docauto.demo.municipality import DemoContext, DemoStep
 from docauto.hookspecs import hookimpl
 
 FOLDER = "rekruttering"
-LETTER_DATE = "2010-09-27"  # week 39: the committees are set up in weeks 35-40
 
 
 def _generate(kind_name: str, ctx: DemoContext, folder: Path, **request_args):
@@ -45,6 +44,7 @@ def run(ctx: DemoContext) -> list[str]:
         ctx,
         out / "stillingsopslag",
         only=tuple(vacant),
+        data=demo / "udfordringer.yaml",
         options={"rolle": "paedagogisk_leder"},
     )
     written += ads.paths + ped.paths
@@ -58,8 +58,7 @@ def run(ctx: DemoContext) -> list[str]:
         ctx,
         out / "udpegningsbreve",
         data=demo / "vurderingsudvalg.yaml",
-        options={"brevdato": LETTER_DATE},
-    )
+    )  # dated by the plan for each role
     written += letters.paths
     overviews = sum(1 for p in letters.paths if p.name.endswith("-oversigt.docx"))
     lines.append(

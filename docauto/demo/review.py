@@ -1,5 +1,7 @@
-"""The review's part of ``docauto demo``: schedule and .ics files, invitations, minutes forms,
-an example of finished minutes from notes, the criteria report, action plans and fact sheets."""
+"""The review's part of ``docauto demo``: schedule and .ics files, the information meetings per
+area, the administration's proposals and the joint-input forms, invitations, minutes forms,
+an example of finished minutes from notes, the criteria report, and the 2010 action plans and
+fact sheets (dated, naming only the leaders the demo registry had hired by their date)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,15 @@ def run(ctx: DemoContext) -> list[str]:
         f"{len(plan.paths) - 1} review meetings planned (blocked dates from {plan_input.name}) -> {workbook} and "
         f"{ctx.out_dir / review / 'kalender'} (.ics)"
     )
+    info = _generate("informationsmøde", ctx, f"{review}/informationsmøder")
+    lines.append(
+        f"{len(info.paths)} information-meeting invitations (one per area) -> "
+        f"{ctx.out_dir / review / 'informationsmøder'}"
+    )
+    proposals = _generate("udspil", ctx, f"{review}/udspil")
+    lines.append(f"{len(proposals.paths)} proposals (udspil) -> {ctx.out_dir / review / 'udspil'}")
+    joint = _generate("fællesoplæg", ctx, f"{review}/fælles-oplæg")
+    lines.append(f"{len(joint.paths)} joint-input forms -> {ctx.out_dir / review / 'fælles-oplæg'}")
     inv = _generate("dagsorden", ctx, f"{review}/invitationer", data=workbook)
     lines.append(
         f"{len(inv.paths)} invitations with agenda -> {ctx.out_dir / review / 'invitationer'}"
@@ -46,14 +57,18 @@ def run(ctx: DemoContext) -> list[str]:
     results = check_all(ctx.structure)
     report = ctx.out_dir / review / "kriterietjek.xlsx"
     atomic_write(report, write_report_workbook(results))
-    bad = [r.cluster.id for r in results if not r.ok]
+    bad = [r.cluster.id for r in results if r.deviations]
+    talk = [r.cluster.id for r in results if not r.deviations and not r.ok]
     lines.append(
         f"criteria check: {len(results)} checked, {len(bad)} with deviations "
-        f"({', '.join(bad) or 'none'}) -> {report}"
+        f"({', '.join(bad) or 'none'}), {len(talk)} needing discussion "
+        f"({', '.join(talk) or 'none'}) -> {report}"
     )
-    plans = _generate("handleplan", ctx, "handleplaner")
+    # The 2010 documents name a leader only when the registry has the hire by their date.
+    dated = {"register": str(ctx.shared["registry"])} if ctx.shared.get("registry") else {}
+    plans = _generate("handleplan", ctx, "handleplaner", options=dated)
     lines.append(f"{len(plans.paths)} action-plan skeletons -> {ctx.out_dir / 'handleplaner'}")
-    sheets = _generate("faktaark", ctx, "faktaark")
+    sheets = _generate("faktaark", ctx, "faktaark", options=dated)
     lines.append(f"{len(sheets.paths)} fact sheets for parents -> {ctx.out_dir / 'faktaark'}")
     ctx.shared["review_schedule"] = workbook
     return lines
@@ -61,4 +76,5 @@ def run(ctx: DemoContext) -> list[str]:
 
 @hookimpl
 def docauto_demo_steps():
-    return [DemoStep(name="review", order=60, run=run)]
+    # After the registry step (60): the 2010 documents read its hires.
+    return [DemoStep(name="review", order=62, run=run)]

@@ -7,13 +7,16 @@ Accepted (``--data`` of ``stillingsopslag``):
 - a workbook (.xlsx): first sheet, a header row with an id column and ``Tekst``;
 - a folder of ``<id>.txt`` (UTF-8) or ``<id>.docx`` files, one per cluster or unit.
 
-Every id is checked against the structure before anything is written; a blank line in a text
-starts a new paragraph.
+Every id is checked against the structure before anything is written. In a YAML/JSON/.txt or
+workbook text every line is a paragraph and a line starting with "- " (or "* ", "• ") is a
+bullet; a .docx keeps its own paragraphs, bullets, bold/italic and tables (it is embedded in
+the ad as a sub-document).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,10 +29,28 @@ ID_HEADERS = ("klynge-id", "enheds-id", "id", "klynge", "enhed")
 TEXT_HEADERS = ("tekst", "udfordringer", "beskrivelse")
 
 
-def paragraphs(text: str) -> list[str]:
-    """Paragraphs of a text: split at blank lines; line breaks inside one become spaces."""
-    parts = re.split(r"\n\s*\n", str(text).replace("\r\n", "\n").strip())
-    return [re.sub(r"\s*\n\s*", " ", p).strip() for p in parts if p.strip()]
+_BULLET = re.compile(r"^\s*[-*•–]\s+")
+
+
+def blocks(text: str) -> list[dict[str, Any]]:
+    """A plain text as the ad's blocks: one per non-empty line, ``{"tekst", "punkt"}``;
+    ``punkt`` is true for a line that starts with "- ", "* ", "• " or "– " (a bullet)."""
+    out = []
+    for line in str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not line.strip():
+            continue
+        bullet = bool(_BULLET.match(line))
+        out.append({"tekst": _BULLET.sub("", line).strip(), "punkt": bullet})
+    return out
+
+
+@dataclass
+class SpecificText:
+    """The area chief's text for one position: plain blocks, or a .docx kept as it is."""
+
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    docx: bytes | None = None
+    source: str = ""
 
 
 def _resolve(structure: Structure, key: str) -> str | None:
@@ -103,15 +124,19 @@ def _from_folder(path: Path) -> list[tuple[Location, str, Any]]:
                 ) from None
         elif suffix == ".docx":
             data, _ = read_docx_bytes(f)
-            text = "\n\n".join(line for line in docx_text(data).body if line.strip())
+            if not any(line.strip() for line in docx_text(data).body):
+                text = ""  # an empty document is no text
+            else:
+                out.append((Location(str(f)), f.stem, data))
+                continue
         else:
             continue
         out.append((Location(str(f)), f.stem, text))
     return out
 
 
-def load_challenge_texts(path: Path, structure: Structure) -> dict[str, list[str]]:
-    """Cluster/unit id -> paragraphs. Unknown ids and non-text values are all reported."""
+def load_challenge_texts(path: Path, structure: Structure) -> dict[str, SpecificText]:
+    """Cluster/unit id -> its specific text. Unknown ids and non-text values are all reported."""
     from docauto.datafiles import read_data as load_data_file
 
     path = Path(path)
@@ -129,7 +154,7 @@ def load_challenge_texts(path: Path, structure: Structure) -> dict[str, list[str
             hint="brug .yaml, .json, .xlsx eller en mappe med <id>.txt/.docx",
         )
     problems: list[Problem] = []
-    texts: dict[str, list[str]] = {}
+    texts: dict[str, SpecificText] = {}
     for loc, key, value in rows:
         if not key:
             problems.append(Problem(loc, "mangler Klynge-ID eller Enheds-ID"))
@@ -141,14 +166,17 @@ def load_challenge_texts(path: Path, structure: Structure) -> dict[str, list[str
             )
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
-            continue  # no text: the ad gets the profile's neutral paragraph
-        if not isinstance(value, str | int | float):
+            continue  # no text: the position counts as lacking one
+        if not isinstance(value, str | int | float | bytes):
             problems.append(Problem(loc, "teksten skal være tekst"))
             continue
         if ident in texts:
             problems.append(Problem(loc, f"der er allerede en tekst til '{ident}'"))
             continue
-        texts[ident] = paragraphs(str(value))
+        if isinstance(value, bytes):
+            texts[ident] = SpecificText(docx=value, source=str(loc))
+        else:
+            texts[ident] = SpecificText(blocks=blocks(str(value)), source=str(loc))
     if problems:
         raise ValidationError(
             f"{path}: teksterne til stillingsopslagene har {len(problems)} fejl", problems

@@ -61,6 +61,7 @@ class SeatType:
     voting: bool = True
     chair: bool = False
     synonyms: tuple[str, ...] = ()
+    appointed_by: str = ""  # the seed's appointing body, used when the file gives none
 
 
 def load_seats(path: str | Path | None = None) -> list[SeatType]:
@@ -95,6 +96,7 @@ def load_seats(path: str | Path | None = None) -> list[SeatType]:
                 voting=bool(raw.get("stemmeret", True)),
                 chair=bool(raw.get("formand", False)),
                 synonyms=tuple(_norm(s) for s in [raw["navn"], *syn]),
+                appointed_by=str(raw.get("udpeges_af") or ""),
             )
         )
     if sum(s.chair for s in seats) != 1:
@@ -290,6 +292,33 @@ def _who_is(structure: Structure, member: Member) -> list[tuple[Area, str]]:
     return out
 
 
+# Words that name a body or a title, not a person: written lower-case mid-sentence in Danish
+# ("udpeget af områdechefen"), whatever case the file has. Acronyms (MED-udvalget,
+# HR-gruppen) keep theirs.
+_COMMON_NOUNS = (
+    "områdechef",
+    "souschef",
+    "forældrebestyrelse",
+    "bestyrelse",
+    "de eksisterende",
+    "samarbejdsudvalg",
+    "personalemøde",
+    "ledergruppe",
+    "lederteam",
+    "institution",
+    "klyngeleder",
+    "pædagogisk",
+)
+
+
+def mid_sentence(text: str) -> str:
+    """'Områdechefen' -> 'områdechefen' for use after 'udpeget af'; names are kept."""
+    t = text.strip()
+    if len(t) > 1 and t[1].islower() and t.casefold().startswith(_COMMON_NOUNS):
+        return t[0].lower() + t[1:]
+    return t
+
+
 def chair_title(structure: Structure, committee: Committee) -> str:
     """'områdechef' or 'souschef' for a valid committee's chair."""
     for area, title in _who_is(structure, committee.chair):
@@ -302,9 +331,11 @@ def check_committees(
     path: str | Path, structure: Structure, seats: list[SeatType] | None = None
 ) -> tuple[list[Committee], list[Violation]]:
     """All committees of the file, and every violation of the rule (empty: all fine)."""
+    from docauto.recruitment.scope import load_scope
     from docauto.structure.model import is_email
 
     seats = seats or load_seats()
+    scope = load_scope()
     committees: dict[str, Committee] = {}
     for loc, values in read_members(path):
         key = values.get("Stilling", "")
@@ -342,6 +373,10 @@ def check_committees(
         c.unit = unit
         c.role = PEDAGOGICAL_LEADER if unit else CLUSTER_LEADER
         c.area = structure.areas.get(c.cluster.area)
+        if not scope.recruits(c.cluster):
+            # A network or a self-governing institution hires its own leaders: no committee.
+            bad("–", scope.why_not(c.cluster), *all_locs)
+            continue
 
         by_seat: dict[str, list[Member]] = {}
         for m in c.members:

@@ -126,10 +126,12 @@ def _add_memory_sheet(wb: Workbook) -> None:
 
 
 def initial_positions(structure: Structure) -> list[Cluster]:
-    """Clusters that get a cluster-leader position at init: municipal and self-governing
-    clusters. A network has a coordinator, not a cluster leader; its row appears when a
-    cluster-leader submission names it."""
-    return [c for c in structure.clusters.values() if not c.is_network]
+    """Clusters that get a cluster-leader position at init: the municipal clusters, and the
+    self-governing clusters HR's setting names (docauto.recruitment.scope). A network has a
+    coordinator, not a cluster leader, and gets none."""
+    from docauto.recruitment.scope import load_scope
+
+    return load_scope().clusters(structure)
 
 
 class RegistryBook:

@@ -12,10 +12,15 @@ from docauto.review.settings import AgendaItem, ReviewSettings, agenda, texts
 from docauto.structure.model import Cluster, Structure
 
 
-def cluster_context(cluster: Cluster) -> dict[str, Any]:
+def cluster_context(cluster: Cluster, leaders: Any = None) -> dict[str, Any]:
+    """The cluster as the review documents see it. ``leaders`` (docauto.recruitment.leaders)
+    dates the leader names: without it the structure's columns are used (the 2012 review
+    happens after the structure took effect)."""
     network = cluster.is_network
     units = sorted(cluster.units, key=lambda u: u.id)
     ages = cluster.age_range
+    head = leaders.cluster_leader(cluster) if leaders is not None else cluster.leader
+    role = "Netværkskoordinator" if network else "Klyngeleder"
     return {
         "id": cluster.id,
         "navn": cluster.name,
@@ -23,27 +28,40 @@ def cluster_context(cluster: Cluster) -> dict[str, Any]:
         "område": cluster.area,
         "paraplyorganisation": cluster.umbrella,
         "model": cluster.model,
-        "leder": cluster.leader,
-        "leder_email": cluster.email,
-        "leder_rolle": "Netværkskoordinator" if network else "Klyngeleder",
+        "leder": head,
+        "leder_tekst": head or _not_yet(cluster, leaders),
+        "leder_email": cluster.email if head == cluster.leader else "",
+        "leder_rolle": role,
         "bestemt": "netværket" if network else "klyngen",
         "ubestemt": "netværket" if network else "klyngen",
         "børn": cluster.children,
         "antal_enheder": len(units),
         "aldersgruppe": f"{ages[0]}-{ages[1]} år" if ages else "",
         "selvejende": cluster.is_self_governing,
+        "netværk": network,
         "enheder": [
             {
                 "id": u.id,
                 "navn": u.name,
                 "børn": u.children,
                 "aldersgruppe": u.age_group,
-                "leder": u.leader,
+                "leder": leaders.unit_leader(cluster, u) if leaders is not None else u.leader,
                 "adresse": u.address,
             }
             for u in units
         ],
     }
+
+
+def _not_yet(cluster: Cluster, leaders: Any) -> str:
+    """What a document says instead of a name not known on its date."""
+    if leaders is None:
+        return "ikke angivet"
+    if cluster.is_self_governing:
+        return "fra den 1. januar 2011"
+    from docauto.recruitment.roles import CLUSTER_LEADER
+
+    return leaders.appointment_text(CLUSTER_LEADER)
 
 
 def agenda_context(items: list[AgendaItem]) -> list[dict[str, Any]]:
@@ -91,15 +109,53 @@ def meeting_facts(
     }
 
 
-def invitation_context(meeting: ScheduledMeeting, settings: ReviewSettings) -> dict[str, Any]:
-    t = texts("dagsorden.yaml")
+def meeting_type(cluster: Cluster) -> str:
+    """The key of the texts per kind of meeting in dagsorden.yaml."""
+    if cluster.is_network:
+        return "netværk"
+    return "selvejende_klynge" if cluster.is_self_governing else "kommunal_klynge"
+
+
+def _typed(value: Any, key: str) -> str:
+    return str((value.get(key) if isinstance(value, dict) else value) or "").strip()
+
+
+def addressee(cluster: Cluster) -> dict[str, Any]:
+    """The cluster leader of a cluster, the coordinator of a network (``modtager``)."""
+    role = "netværkskoordinator" if cluster.is_network else "klyngeleder"
+    out: dict[str, Any] = {
+        "navn": cluster.leader or f"{role.capitalize()} for {cluster.name}",
+        "stilling": f"{role.capitalize()}, {cluster.name}",
+    }
+    if cluster.email:
+        out["email"] = cluster.email
+    return out
+
+
+def contact_context(settings: ReviewSettings) -> dict[str, str]:
+    c = settings.contact
     return {
+        "navn": c.get("navn") or settings.organizer_name,
+        "telefon": c.get("telefon", ""),
+        "email": c.get("e-mail") or settings.organizer_email,
+    }
+
+
+def invitation_context(
+    meeting: ScheduledMeeting, settings: ReviewSettings, letter_date: Any = None
+) -> dict[str, Any]:
+    import datetime as dt
+
+    t = texts("dagsorden.yaml")
+    kind = meeting_type(meeting.cluster)
+    return {
+        "dato": letter_date or settings.letter_date or dt.date.today(),
+        "modtager": addressee(meeting.cluster),
+        "kontakt": contact_context(settings),
         "møde": meeting_facts(meeting, settings, participant_dicts(meeting.meeting.participants)),
         "klynge": cluster_context(meeting.cluster),
         "dagsorden": agenda_context(agenda(meeting.cluster.type)),
-        "tekster": {
-            k: str(t.get(k) or "").strip() for k in ("indledning", "forberedelse", "referat")
-        },
+        "tekster": {k: _typed(t.get(k), kind) for k in ("indledning", "forberedelse", "referat")},
     }
 
 

@@ -21,14 +21,22 @@ class CriteriaResult:
     deviations: list[str] = field(default_factory=list)
     remarks: list[str] = field(default_factory=list)
     criteria: list[str] = field(default_factory=list)  # the model's criteria, as text
+    # The administration's assessment of the model (paraplymodeller.yaml), "" if none given.
+    assessment: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.deviations
+        """Meets the criteria and the model is recommended; a model that needs discussion
+        (Frie Børnehaver A) is not OK until it has been discussed."""
+        return not self.deviations and self.assessment != "kræver drøftelse"
 
     @property
     def verdict(self) -> str:
-        return "OK" if self.ok else "Afvigelser"
+        if self.deviations:
+            return "Afvigelser"
+        if self.assessment == "kræver drøftelse":
+            return "Kræver nærmere drøftelser"
+        return "OK"
 
 
 def load_models(path: Any = None) -> dict[str, dict[str, Any]]:
@@ -67,6 +75,23 @@ def _find_model(models: dict[str, Any], name: str) -> tuple[str, dict[str, Any]]
         if key in (k2, f"model {k2}") or key.removeprefix("model ").strip() == k2:
             return str(k), v or {}
     return None
+
+
+def _assess_model(result: CriteriaResult, cluster: Cluster, name: str, m: dict[str, Any]) -> None:
+    """The administration's view of the model, named as the umbrella does ("Frie Børnehaver
+    model A", "SBBU model 3")."""
+    result.model_text = str(m.get("tekst") or name)
+    result.assessment = str(m.get("vurdering") or "")
+    label = f"{cluster.umbrella} model {name} ({result.model_text})"
+    if result.assessment == "opfylder ikke principperne":
+        result.deviations.append(
+            f"{label}: ledelsesstrukturen lever efter forvaltningens vurdering ikke op til de "
+            "principper, politikerne ønsker at forfølge"
+        )
+    elif result.assessment == "kræver drøftelse":
+        result.remarks.append(f"{label} kræver nærmere drøftelser")
+    elif result.assessment == "anbefales":
+        result.remarks.append(f"{label} anbefales af forvaltningen")
 
 
 def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> CriteriaResult:
@@ -124,17 +149,7 @@ def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> Criter
                     f"{result.umbrella_name} (kendte: {', '.join(map(str, modeller))})"
                 )
             else:
-                name, m = found
-                result.model_text = str(m.get("tekst") or name)
-                if m.get("vurdering") == "opfylder ikke principperne":
-                    result.deviations.append(
-                        f"model {name} ({result.model_text}) lever efter "
-                        "forvaltningens vurdering ikke op til principperne"
-                    )
-                elif m.get("vurdering") == "kræver drøftelse":
-                    result.remarks.append(
-                        f"model {name} ({result.model_text}) kræver nærmere drøftelser"
-                    )
+                _assess_model(result, cluster, *found)
     return result
 
 

@@ -298,7 +298,23 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
         minutes.considerations = sections["__overvejelser"]
     else:
         problems.append(Problem(where, f"afsnittet '{consider_title}' blev ikke fundet"))
+    if not _anything_written(minutes):
+        # Minutes saying "Intet noteret" under every point help nobody: the form was not
+        # filled in (or the wrong file was sent).
+        raise InputError(
+            f"{name}: referatskabelonen er ikke udfyldt: der står intet under dagsordenens "
+            "punkter, de fremadrettede overvejelser eller den aftalte opfølgning",
+            hint="udfyld skabelonen og gem den, eller send den udfyldte fil",
+        )
     return minutes
+
+
+def _anything_written(minutes: Minutes) -> bool:
+    return (
+        any(s.lines for s in minutes.items + minutes.extra)
+        or bool(minutes.considerations)
+        or bool(minutes.followups)
+    )
 
 
 def _read_sections(
@@ -572,6 +588,22 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
     return m
 
 
+def danish_date_text(text: str) -> str:
+    """'2012-12-14' or '14.12.2012' -> '14. december 2012'; other text ('januar', 'løbende')
+    is kept as written."""
+    import re as _re
+
+    if not text or not _re.search(r"\d", text):
+        return text
+    from docauto.dates import parse_date
+    from docauto.office.filters import dato
+
+    try:
+        return dato(parse_date(text.strip()))
+    except ValueError:
+        return text
+
+
 def _when_text(value: Any) -> str:
     import datetime as dt
 
@@ -671,12 +703,19 @@ def minutes_context(
             },
             "opfølgning": {
                 "titel": opfølgning_texts(t)["titel"],
+                # The form's columns (Hvad, Hvem, Hvornår); an extra column's content
+                # stays with its row, after the text of Hvad.
+                "kolonner": opfølgning_texts(t)["kolonner"],
                 "rækker": [
-                    {"hvad": f.what, "hvem": f.who, "hvornår": f.when, "bemærkning": f.note}
+                    {
+                        "hvad": f"{f.what} ({f.note})" if f.note else f.what,
+                        "hvem": f.who,
+                        "hvornår": danish_date_text(f.when),
+                    }
                     for f in minutes.followups
                 ],
             },
-            "tekster": {"referat": str(t.get("referat") or "").strip()},
+            "tekster": {},
         }
     )
     return ctx

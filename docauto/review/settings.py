@@ -71,6 +71,9 @@ class ReviewSettings:
     fixed: tuple[FixedParticipant, ...] = ()
     title: str = "Strukturel gennemgang"
     holiday_categories: tuple[str, ...] = ("public", "optional")
+    letter_date: dt.date | None = None
+    contact: dict[str, str] = field(default_factory=dict)
+    info_meetings: dict[str, Any] = field(default_factory=dict)
 
     def place_for(self, area: str) -> str:
         return self.places.get(area) or self.place
@@ -133,6 +136,9 @@ def load_settings(path: Path | None = None) -> ReviewSettings:
             fixed=fixed,
             title=str(data.get("titel") or "Strukturel gennemgang"),
             holiday_categories=_categories(data.get("fridage"), path),
+            letter_date=parse_date(data["brevdato"]) if data.get("brevdato") else None,
+            contact={str(k): str(v) for k, v in (data.get("kontakt") or {}).items()},
+            info_meetings=dict(data.get("informationsmøder") or {}),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{path}: indstillingerne kan ikke læses: {exc}") from None

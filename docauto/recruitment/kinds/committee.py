@@ -29,19 +29,77 @@ COMMITTEE_STEPS = ("opslag", "opfoelgningsmoede", "indkaldelse")
 
 
 def _timetable(plan: RecruitmentPlan, role: str) -> list[dict[str, str]]:
+    """The area chief's timetable (the overview): the plan's steps; a deadline is shown only
+    where the plan has the date itself, not a Friday it was computed from a week."""
     from docauto.office.filters import dato
 
     rows = []
     for s in plan.steps(role):
         if s.kind in COMMITTEE_KINDS or s.id in COMMITTEE_STEPS:
+            shown = s.deadline and s.kind and not s.deadline_note
             rows.append(
                 {
                     "hvornår": s.when,
                     "hvad": s.description,
-                    "frist": dato(s.deadline) if s.deadline and s.kind else "",
+                    "frist": dato(s.deadline) if shown else "",
                 }
             )
     return rows
+
+
+def member_timetable(plan: RecruitmentPlan, role: str) -> list[dict[str, str]]:
+    """The members' timetable (templates/tekster/udpegning.yaml): what the committee meets,
+    without the area chiefs' submissions to HR, with the plan's own dates and weeks only."""
+    from docauto.errors import ConfigError
+    from docauto.office.filters import dato
+    from docauto.review.settings import texts
+
+    timeline = plan.timeline(role)
+    steps = {s.id: s for s in timeline.steps}
+    rows = []
+    for i, row in enumerate(texts("udpegning.yaml").get(role) or [], start=1):
+        step_id, text = str(row.get("trin") or ""), str(row.get("tekst") or "")
+        if step_id == "ansøgningsfrist":
+            when = dato(timeline.application_deadline) if timeline.application_deadline else ""
+        elif step_id in steps:
+            s = steps[step_id]
+            how = row.get("hvornår", "uge")
+            day = s.start if how == "start" else s.deadline if how == "frist" else None
+            when = dato(day) if day else s.week_text or s.when
+        else:
+            raise ConfigError(f"udpegning.yaml: {role}[{i}]: trinnet '{step_id}' findes ikke")
+        if when:
+            rows.append({"hvornår": when, "hvad": text})
+    return rows
+
+
+def letter_date(plan: RecruitmentPlan, role: str) -> dt.date:
+    """The appointment letters' date: the plan's date for setting up the committee, else the
+    Friday of its last week (cluster leaders: weeks 35-40 -> 8 October 2010)."""
+    step = next((s for s in plan.steps(role) if s.id == "vurderingsudvalg"), None)
+    if step is not None and step.deadline and not step.deadline_note:
+        return step.deadline
+    weeks = step.weeks if step is not None and step.weeks else plan.timeline(role).committee_weeks
+    if not weeks:
+        from docauto.errors import ConfigError
+
+        raise ConfigError(f"rekrutteringsplanen har ingen uger for vurderingsudvalget ({role})")
+    return dt.date.fromisocalendar(plan.year, max(weeks), 5)
+
+
+def _member_context(m: Any, counts: dict[str, int]) -> dict[str, Any]:
+    from docauto.recruitment.committees import mid_sentence
+
+    return {
+        "navn": m.name,
+        "sæde": _seat_label(m, counts),
+        "sæde_navn": m.seat.name,
+        "udpeget_af": mid_sentence(m.appointed_by or m.seat.appointed_by),
+        "email": m.email,
+        "telefon": m.phone,
+        "uden_stemmeret": not m.seat.voting,
+        "formand": m.seat.chair,
+    }
 
 
 def _seat_label(member: Any, counts: dict[str, int]) -> str:
@@ -56,13 +114,14 @@ def committee_documents(
     committee: Committee,
     seats: list[SeatType],
     plan: RecruitmentPlan,
-    letter_date: dt.date,
+    when: dt.date | None = None,
 ) -> list[PlannedDocument]:
     from docauto.recruitment.committees import chair_title
     from docauto.recruitment.context import area_context, weeks_text
 
     role = committee.role
     timeline = plan.timeline(role)
+    day = when or letter_date(plan, role)
     order = {s.id: i for i, s in enumerate(seats)}
     members = sorted(committee.members, key=lambda m: (order[m.seat.id], m.seat_number or 0))
     counts: dict[str, int] = {}
@@ -73,18 +132,12 @@ def committee_documents(
     else:
         title = f"Pædagogisk leder i {committee.unit.name} ({committee.unit.id})"
     chair = committee.chair
-    member_ctx = [
-        {
-            "navn": m.name,
-            "sæde": _seat_label(m, counts),
-            "sæde_navn": m.seat.name,
-            "udpeget_af": m.appointed_by or "–",
-            "email": m.email,
-            "telefon": m.phone,
-            "uden_stemmeret": not m.seat.voting,
-        }
-        for m in members
-    ]
+    member_ctx = [_member_context(m, counts) for m in members]
+    chair_ctx = {
+        "navn": chair.name,
+        "titel": chair_title(structure, committee),
+        "email": chair.email,
+    }
     base = {
         "område": area_context(committee.area),
         "stilling": {
@@ -94,16 +147,13 @@ def committee_documents(
             "klynge": f"{committee.cluster.name} ({committee.cluster.id})",
             "rolle": role,
         },
-        "formand": {
-            "navn": chair.name,
-            "titel": chair_title(structure, committee),
-            "email": chair.email,
-        },
+        "formand": chair_ctx,
         "ansøgningsfrist": timeline.application_deadline,
         "samtaleuger": weeks_text(timeline.interview_weeks),
         "tidsplan": _timetable(plan, role),
         "medlemmer": member_ctx,
-        "brevdato": letter_date,
+        "brevdato": day,
+        "dato": day,
     }
     props = {
         "docauto.kind": "committee_letter",
@@ -113,29 +163,29 @@ def committee_documents(
     if committee.unit:
         props["docauto.enheds_id"] = committee.unit.id
     pid = committee.position_id
+    # The chair (the area chief or deputy) gets the overview, not a letter appointing herself.
     docs = [
         PlannedDocument(
             f"vurderingsudvalg-{pid}-oversigt.docx",
             template=OVERVIEW,
-            context=base,
+            context={**base, "modtager": {"navn": chair.name, "email": chair.email}},
             properties={**props, "docauto.kind": "committee_overview"},
         )
     ]
+    letters = {**base, "tidsplan": member_timetable(plan, role)}
     for m, ctx in zip(members, member_ctx, strict=True):
+        if m.seat.chair:
+            continue
         suffix = f"-{m.seat_number}" if counts[m.seat.id] > 1 and m.seat_number else ""
         if counts[m.seat.id] > 1 and not m.seat_number:
             suffix = f"-{[x for x in members if x.seat.id == m.seat.id].index(m) + 1}"
+        receiver = {"navn": m.name, **({"email": m.email} if m.email else {})}
         docs.append(
             PlannedDocument(
                 f"udpegningsbrev-{pid}-{m.seat.file}{suffix}.docx",
                 template=LETTER,
                 # dato and modtager: the house style's letter head (docauto.office.housestyle)
-                context={
-                    **base,
-                    "medlem": ctx,
-                    "dato": letter_date,
-                    "modtager": {"navn": m.name, "email": m.email},
-                },
+                context={**letters, "medlem": ctx, "modtager": receiver},
                 properties=props,
             )
         )
@@ -153,13 +203,13 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
             "udpegningsbreve skal have --data: udvalgenes medlemmer (.xlsx eller .yaml)"
         )
     structure = request.structure
-    raw_date = request.options.get("brevdato")
+    # The letters are dated by the plan for each role unless --set dato= (or brevdato=) says.
+    key = "dato" if request.options.get("dato") else "brevdato"
+    raw_date = request.options.get(key)
     try:
-        letter_date = to_date(raw_date) if raw_date else dt.date.today()
+        fixed_date = to_date(raw_date) if raw_date else None
     except ValueError:
-        raise UsageError(
-            f"--set brevdato={raw_date}: ikke en dato", hint="brug ÅÅÅÅ-MM-DD"
-        ) from None
+        raise UsageError(f"--set {key}={raw_date}: ikke en dato", hint="brug ÅÅÅÅ-MM-DD") from None
     seats = load_seats()
     plan = load_timeline()
     committees, violations = check_committees(request.data, structure, seats)
@@ -186,7 +236,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     docs: list[PlannedDocument] = []
     for c in committees:
         if c.label not in bad:
-            docs.extend(committee_documents(structure, c, seats, plan, letter_date))
+            docs.extend(committee_documents(structure, c, seats, plan, fixed_date))
     if violations:
         raise PartialFailure(
             f"{len(bad)} vurderingsudvalg opfylder ikke reglen og har ikke fået breve; "

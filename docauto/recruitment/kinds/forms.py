@@ -132,7 +132,11 @@ def build_form(
     deadline = step.deadline if step else None
     texts = _texts()
     kind_text = texts["typer"][kind]
-    clusters = structure.clusters_in(area.name)
+    from docauto.recruitment.scope import load_scope
+
+    # Only positions the municipality recruits: no network or self-governing institution.
+    scope = load_scope()
+    clusters = [c for c in structure.clusters_in(area.name) if scope.recruits(c)]
     # Pedagogical-leader forms may list only the units with an open position (the registry's).
     units = [u for c in clusters for u in c.units if only_units is None or u.id in only_units]
     title = f"{TITLES[role]} – {kind_text['titel']}" + (f", {round}. runde" if round == 2 else "")
@@ -342,6 +346,11 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
 
         keep = {c.area for c in select_clusters(structure, request.only)}
         areas = [a for a in areas if a in keep]
+    from docauto.recruitment.scope import load_scope
+
+    # An area with only networks and self-governing clusters has nothing to register.
+    recruiting = {c.area for c in load_scope().clusters(structure)}
+    areas = [a for a in areas if a in recruiting]
     units = _registry_units(request)
     for area, role, kind, rnd in planned_forms(structure, roles, areas, plan):
         only = units if role == PEDAGOGICAL_LEADER and kind != "vacancies" else None

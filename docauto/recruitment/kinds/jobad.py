@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docauto.errors import UsageError
+from docauto.errors import InputError, UsageError
 from docauto.hookspecs import hookimpl
 from docauto.kinds import GenerateRequest, Kind, PlannedDocument
 from docauto.recruitment.context import (
@@ -26,7 +26,9 @@ from docauto.recruitment.context import (
 from docauto.recruitment.roles import CLUSTER_LEADER, PEDAGOGICAL_LEADER, SLUGS, parse_roles
 
 if TYPE_CHECKING:
+    from docauto.recruitment.adtexts import SpecificText
     from docauto.recruitment.profiles import JobProfile
+    from docauto.recruitment.scope import RecruitmentScope
     from docauto.recruitment.timeline import RecruitmentPlan
     from docauto.structure.model import Area, Cluster, Structure, Unit
 
@@ -64,44 +66,88 @@ def _contact(area: Area, options: Mapping[str, Any]) -> dict[str, str]:
     return {"titel": "områdechef", "navn": area.chief, "email": area.email}
 
 
-def select_positions(
-    structure: Structure, role: str, only: tuple[str, ...], areas: set[str], vacant_only: bool
-) -> list[Cluster] | list[Unit]:
-    """The clusters (cluster leaders) or units (pedagogical leaders) to write ads for."""
-    if only:
-        clusters: list[Cluster] = []
-        units: list[Unit] = []
-        for key in only:
-            cluster = structure.find_cluster(key)
-            unit = None if cluster else structure.find_unit(key)
-            if cluster is None and unit is None:
-                import difflib
+def _named_positions(
+    structure: Structure, role: str, only: tuple[str, ...]
+) -> tuple[list[Cluster], list[Unit]]:
+    """The clusters and units --only names (ids or names); unknown names are refused."""
+    clusters: list[Cluster] = []
+    units: list[Unit] = []
+    for key in only:
+        cluster = structure.find_cluster(key)
+        unit = None if cluster else structure.find_unit(key)
+        if cluster is None and unit is None:
+            import difflib
 
-                near = difflib.get_close_matches(key, [*structure.clusters, *structure.units], n=3)
-                raise UsageError(
-                    f"ukendt klynge eller enhed '{key}'"
-                    + (f"; mente du {', '.join(near)}?" if near else "")
-                )
-            if role == CLUSTER_LEADER:
-                c = cluster or structure.cluster_of(unit.id)
-                if c not in clusters:
-                    clusters.append(c)
-            else:
-                for u in cluster.units if cluster else (unit,):
-                    if u not in units:
-                        units.append(u)
+            near = difflib.get_close_matches(key, [*structure.clusters, *structure.units], n=3)
+            raise UsageError(
+                f"ukendt klynge eller enhed '{key}'"
+                + (f"; mente du {', '.join(near)}?" if near else "")
+            )
+        c = cluster or structure.cluster_of(unit.id)
+        if role == CLUSTER_LEADER:
+            if c not in clusters:
+                clusters.append(c)
+        else:
+            units.extend(u for u in (cluster.units if cluster else (unit,)) if u not in units)
+    return clusters, units
+
+
+def select_positions(
+    structure: Structure,
+    role: str,
+    only: tuple[str, ...],
+    areas: set[str],
+    vacant_only: bool,
+    scope: RecruitmentScope | None = None,
+) -> list[Cluster] | list[Unit]:
+    """The clusters (cluster leaders) or units (pedagogical leaders) to write ads for: only
+    where the municipality recruits (docauto.recruitment.scope); naming a network or a
+    self-governing cluster with --only is refused with the reason."""
+    from docauto.recruitment.scope import load_scope
+
+    scope = scope or load_scope()
+    if only:
+        clusters, units = _named_positions(structure, role, only)
+        named = clusters or [structure.cluster_of(u.id) for u in units]
+        refused = list(dict.fromkeys(c for c in named if not scope.recruits(c)))
+        if refused:
+            raise UsageError(
+                "kommunen rekrutterer ikke ledere her: "
+                + "; ".join(scope.why_not(c) for c in refused)
+            )
         if role == CLUSTER_LEADER:
             return [c for c in clusters if c.area in areas]
         return [u for u in units if structure.cluster_of(u.id).area in areas]
+    recruited = [c for c in scope.clusters(structure) if c.area in areas]
     if role == CLUSTER_LEADER:
-        return [c for c in structure.clusters.values() if c.area in areas]
-    return [
-        u
-        for c in structure.clusters.values()
-        if c.area in areas
-        for u in c.units
-        if not (vacant_only and u.leader)
-    ]
+        return recruited
+    return [u for c in recruited for u in c.units if not (vacant_only and u.leader)]
+
+
+def specific_parts(
+    positions: list[Cluster] | list[Unit],
+    texts: Mapping[str, SpecificText],
+    options: Mapping[str, Any],
+) -> list[str]:
+    """Check that every position has the area chief's specific text (Bilag 7: the ad's second
+    part). Missing texts stop the run with the list, unless ``--set standardtekst=ja`` asks
+    for the neutral paragraph; then the notes say how many ads got it."""
+    missing = [p for p in positions if p.id not in texts]
+    if not missing:
+        return []
+    neutral = str(options.get("standardtekst", "")).strip().casefold()
+    if neutral in ("ja", "yes", "true", "1"):
+        return [
+            f"{len(missing)} af {len(positions)} stillingsopslag har fået standardteksten i "
+            "stedet for områdechefens specifikke del: " + ", ".join(p.id for p in missing)
+        ]
+    listed = ", ".join(f"{p.id} ({p.name})" for p in missing)
+    raise InputError(
+        f"{len(missing)} af {len(positions)} stillinger mangler områdechefens tekst til "
+        f"opslagets specifikke del: {listed}",
+        hint="giv teksterne med --data (id: tekst, et regneark eller en mappe med "
+        "<id>.docx/.txt), eller skriv standardteksten med --set standardtekst=ja",
+    )
 
 
 def build_ad_context(
@@ -110,7 +156,7 @@ def build_ad_context(
     position: Cluster | Unit,
     profile: JobProfile,
     plan: RecruitmentPlan,
-    texts: Mapping[str, list[str]],
+    texts: Mapping[str, SpecificText],
     options: Mapping[str, Any],
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """(template context, custom properties) for one ad."""
@@ -135,7 +181,12 @@ def build_ad_context(
         "område": area_context(area),
         "klynge": cluster_context(cluster),
         "enhed": unit_context(unit) if unit else None,
-        "udfordringer": own or [profile.default_challenges],
+        # The specific part: the area chief's blocks (paragraphs/bullets), or the .docx as a
+        # sub-document, or (only when asked for) the profile's neutral paragraph.
+        "udfordringer": own.blocks
+        if own
+        else [{"tekst": profile.default_challenges, "punkt": False}],
+        "udfordringer_dok": _subdoc(own),
         "egen_tekst": bool(own),
         "opslagsdato": _date_option(options, "opslagsdato", timeline.posting_date),
         "ansøgningsfrist": _date_option(options, "frist", timeline.application_deadline),
@@ -155,6 +206,14 @@ def build_ad_context(
     if unit is not None:
         props["docauto.enheds_id"] = unit.id
     return context, props
+
+
+def _subdoc(own: SpecificText | None) -> Any:
+    if own is None or own.docx is None:
+        return None
+    from docauto.office.richvalues import Subdoc
+
+    return Subdoc(own.docx, field="udfordringer_dok")
 
 
 def _fmt(value: dt.date) -> str:
@@ -258,7 +317,9 @@ def _plan_readvertisement(request: GenerateRequest) -> Iterator[PlannedDocument]
     for role in roles:
         profile = load_profile(role)
         options = _readvertise_options(request.options, plan, role)
-        for position, pid in _readvertised_positions(request, role, areas):
+        chosen = _readvertised_positions(request, role, areas)
+        request.notes.extend(specific_parts([p for p, _ in chosen], texts, request.options))
+        for position, pid in chosen:
             context, props = build_ad_context(
                 structure, role, position, profile, plan, texts, options
             )
@@ -308,6 +369,7 @@ def _plan_ads(request: GenerateRequest) -> Iterator[PlannedDocument]:
             positions = registry_units(request, areas)
         else:
             positions = select_positions(structure, role, request.only, areas, which == "ledige")
+        request.notes.extend(specific_parts(positions, texts, options))
         for position in positions:
             context, props = build_ad_context(
                 structure, role, position, profile, plan, texts, options
@@ -344,6 +406,7 @@ def docauto_kinds() -> list[Kind]:
                 "klynge",
                 "enhed",
                 "udfordringer",
+                "udfordringer_dok",
                 "opslagsdato",
                 "ansøgningsfrist",
                 "samtaleuger",
@@ -352,7 +415,9 @@ def docauto_kinds() -> list[Kind]:
                 "kontakt",
                 "postkasse",
             ),
-            data_help="the area chiefs' texts on each cluster's (or unit's) challenges: YAML/JSON "
+            data_help="required: the area chiefs' texts for each ad's specific part (without "
+            "them the run stops with the positions lacking one; --set standardtekst=ja writes "
+            "the neutral paragraph instead): YAML/JSON "
             "id -> text, an .xlsx with Klynge-ID/Enheds-ID and Tekst, or a folder of "
             "<id>.txt/.docx. --set genopslag=REGISTER.xlsx [--set dato=YYYY-MM-DD]: new ads "
             "for the positions to re-advertise (timetable from the plan step 'genopslag' or "

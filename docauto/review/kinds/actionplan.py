@@ -28,39 +28,64 @@ def _criteria_context(result: Any) -> dict[str, Any]:
     }
 
 
-def action_plan_context(
-    cluster: Any, texts: dict[str, Any], criteria: Any | None
-) -> dict[str, Any]:
+def _theme(t: dict[str, Any], selfgov: bool, fill: dict[str, str]) -> dict[str, Any]:
+    text = t.get("tekst_selvejende") if selfgov and t.get("tekst_selvejende") else t.get("tekst")
+    questions = t.get("spørgsmål_selvejende") if selfgov and t.get("spørgsmål_selvejende") else None
+    return {
+        "id": t.get("id", ""),
+        "titel": t.get("titel", ""),
+        "tekst": str(text or "").strip().format(**fill),
+        "spørgsmål": [str(q).format(**fill) for q in questions or t.get("spørgsmål") or []],
+    }
+
+
+def _milestones(texts: dict[str, Any], selfgov: bool) -> list[dict[str, Any]]:
     from docauto.dates import parse_date
+    from docauto.office.filters import dato
+
+    out = []
+    for m in texts.get("tidsplan") or []:
+        if (m.get("kun_kommunal") and selfgov) or (m.get("kun_selvejende") and not selfgov):
+            continue
+        when = dato(parse_date(m["dato"])) if m.get("dato") else str(m.get("hvornår") or "")
+        out.append({"hvornår": when, "tekst": str(m.get("tekst") or "")})
+    return out
+
+
+def action_plan_context(
+    cluster: Any, texts: dict[str, Any], criteria: Any | None, leaders: Any = None
+) -> dict[str, Any]:
+    from docauto.recruitment.leaders import load_leaders
     from docauto.review.context import cluster_context
 
+    if leaders is None:
+        from docauto.dates import parse_date
+
+        leaders = load_leaders(parse_date(texts.get("dato") or "2010-10-01"))
+    selfgov = cluster.is_self_governing
+    fill = {"bestemt": "netværket" if cluster.is_network else "klyngen", "navn": cluster.name}
     themes, savings = [], None
     for t in texts.get("temaer") or []:
-        entry = {
-            "id": t.get("id", ""),
-            "titel": t.get("titel", ""),
-            "tekst": str(t.get("tekst") or "").strip(),
-            "spørgsmål": [str(q) for q in t.get("spørgsmål") or []],
-        }
+        entry = _theme(t, selfgov, fill)
         if t.get("kun_selvejende"):
-            if cluster.is_self_governing and savings is None:
+            if selfgov and savings is None:
                 savings = entry
             continue
         themes.append(entry)
     for i, t in enumerate(themes, start=1):
         t["nr"] = i
-    milestones = [
-        {"dato": parse_date(m["dato"]), "tekst": str(m.get("tekst") or "")}
-        for m in texts.get("tidsplan") or []
-    ]
     cols = list(texts.get("handlinger_kolonner") or ["Hvad", "Hvem", "Hvornår", "Status"])
     return {
-        "klynge": cluster_context(cluster),
-        "tekster": {"indledning": str(texts.get("indledning") or "").strip()},
+        "dato": leaders.as_of,
+        "klynge": cluster_context(cluster, leaders),
+        "tekster": {"indledning": str(texts.get("indledning") or "").strip().format(**fill)},
         "temaer": themes,
         "besparelse": savings,
         "kriterietjek": _criteria_context(criteria) if criteria is not None else None,
-        "tidsplan": {"titel": texts.get("tidsplan_titel", "Tidsplan"), "milepæle": milestones},
+        "tidsplan": {
+            "titel": texts.get("tidsplan_titel", "Tidsplan"),
+            "milepæle": _milestones(texts, selfgov),
+        },
         "handlinger": {
             "titel": texts.get("handlinger_titel", "Handlinger"),
             "kolonner": (cols + ["", "", "", ""])[:4],
@@ -70,11 +95,15 @@ def action_plan_context(
 
 
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    from docauto.dates import parse_date
+    from docauto.recruitment.leaders import document_date, load_leaders
     from docauto.review.criteria import check_cluster, load_models
     from docauto.review.settings import texts
     from docauto.structure.model import select_clusters
 
     data = texts("handleplan.yaml")
+    day = document_date(request.options, parse_date(data.get("dato") or "2010-10-01"))
+    leaders = load_leaders(day, request.options.get("register"))
     models = load_models()
     clusters = select_clusters(request.structure, request.only)
     if request.areas:
@@ -87,7 +116,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
         yield PlannedDocument(
             f"handleplan-{c.id}-{slug(c.name)}.docx",
             template="handleplan.docx",
-            context=action_plan_context(c, data, criteria),
+            context=action_plan_context(c, data, criteria, leaders),
             properties={"docauto.kind": "handleplan", "docauto.klynge_id": c.id},
         )
 
@@ -98,9 +127,10 @@ def docauto_kinds():
         Kind(
             name="handleplan",
             description="Skabelon til lokal handleplan pr. klynge/netværk (temaer, spørgsmål, besparelse, "
-            "tidsplan, handlinger, afvigelser fra paraplymodellen)",
+            "tidsplan, handlinger, afvigelser fra paraplymodellen; --set dato=, --set register=)",
             templates=("handleplan.docx",),
             fields=(
+                "dato",
                 "klynge",
                 "tekster",
                 "temaer",

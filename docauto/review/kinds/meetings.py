@@ -51,14 +51,18 @@ def plan_schedule_documents(
 
 
 def _plan_invitations(request: GenerateRequest) -> Iterator[PlannedDocument]:
+    import datetime as dt
+
+    from docauto.recruitment.leaders import document_date
     from docauto.review.context import invitation_context
 
     schedule, meetings = _schedule(request)
+    day = document_date(request.options, schedule.settings.letter_date or dt.date.today())
     for m in meetings:
         yield PlannedDocument(
             f"invitation-{m.cluster.id}-{slug(m.cluster.name)}.docx",
             template="strukturgennemgang-invitation.docx",
-            context=invitation_context(m, schedule.settings),
+            context=invitation_context(m, schedule.settings, day),
             properties={"docauto.kind": "dagsorden", "docauto.klynge_id": m.cluster.id},
         )
 
@@ -170,7 +174,7 @@ def docauto_kinds():
             name="dagsorden",
             description="Invitation med dagsorden til den strukturelle gennemgang, pr. klynge/netværk",
             templates=("strukturgennemgang-invitation.docx",),
-            fields=("møde", "klynge", "dagsorden", "tekster"),
+            fields=("dato", "modtager", "kontakt", "møde", "klynge", "dagsorden", "tekster"),
             data_help=SCHEDULE_HELP,
             planner=_plan_invitations,
         ),
