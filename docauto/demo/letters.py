@@ -87,10 +87,11 @@ def run(ctx: DemoContext) -> list[str]:
     copy = out / "genopslag" / "register-genopslag.xlsx"
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(registry, copy)
-    try:
-        step("stillingsopslag", "genopslag", data=None, genopslag=str(copy), dato=READVERTISED)
-    except Exception as exc:  # noqa: BLE001 - a demo registry with nothing to re-advertise
-        lines.append(f"stillingsopslag (genopslag): {exc}")
+    from docauto.resources import data_dir
+
+    # The new ads carry the area chiefs' own texts, as the first ads did.
+    texts = data_dir() / "demo" / "udfordringer.yaml"
+    step("stillingsopslag", "genopslag", data=texts, genopslag=str(copy), dato=READVERTISED)
     if ctx.pdf:
         from docauto.office.pdf import convert_to_pdf
 
