@@ -221,20 +221,7 @@ def test_letterhead_and_logo_come_from_mappings_and_templates(tmp_path: Path, mo
     monkeypatch.setenv("DOCAUTO_MAPPINGS", str(maps))
     monkeypatch.setenv("DOCAUTO_TEMPLATES", str(tpls))
 
-    ctx = {
-        "tekst": {
-            "titel": "Ny struktur",
-            **{k: {"overskrift": k, "tekst": "x"} for k in ("hvad_er", "hvad_sker", "mere")},
-            **{k: {"overskrift": k} for k in ("ændres", "uændret")},
-        },
-        "enhed": {"navn": "Dukkehuset", "leder": None},
-        "klynge": {"navn": "K", "ubestemt": "en klynge", "bestemt": "klyngen", "område": "Nord"},
-        "andre_enheder": [],
-        "områdechef": "Ida",
-        "ændres": [],
-        "uændret": [],
-    }
-    ctx["klynge"].update(leder_rolle="Klyngeleder", leder=None)
+    ctx = _fact_sheet_context()
     data = housestyle.render_docx(tpls / "faktaark.docx", ctx)
     text = docx_text(data)
     headers, footers = "\n".join(text.headers), "\n".join(text.footers)
@@ -245,6 +232,18 @@ def test_letterhead_and_logo_come_from_mappings_and_templates(tmp_path: Path, mo
         assert zf.read(slot.media) == wide
         header = zf.read(slot.headers[0]).decode()
     assert f'cx="{round(slot.cy * 4)}"' in header  # same height, width of the new picture
+
+
+def _fact_sheet_context() -> dict:
+    """A real fact sheet's context, from the demo municipality."""
+    from docauto import plugins
+    from docauto.demo.municipality import demo_structure_path
+    from docauto.kinds import GenerateRequest
+    from docauto.structure.model import load_structure
+
+    structure = load_structure(demo_structure_path())
+    docs = plugins.get_kind("faktaark").plan(GenerateRequest(structure))
+    return dict(docs[0].context)
 
 
 def _png(width: int, height: int) -> bytes:

@@ -80,12 +80,12 @@ def build_senior_form(structure: Structure, area: str, mailbox: str, subject: st
     ws.add_data_validation(dv)
     dv.add(f"G{head + 1}:G{head + 20}")
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from docauto.office.housestyle import workbook_bytes
+
+    # the house print set-up: A4, one page wide, header row 4 repeated
+    return workbook_bytes(
+        wb, f"Ansøgning om seniorordning – område {area}", header_rows={FORM_SHEET: head}
+    )
 
 
 def _rows(data: bytes) -> list[tuple[Any, ...]]:
