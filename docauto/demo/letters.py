@@ -87,7 +87,11 @@ def run(ctx: DemoContext) -> list[str]:
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(registry, copy)
     try:
-        step("stillingsopslag", "genopslag", data=None, genopslag=str(copy), dato=READVERTISED)
+        # The re-advertisement keeps the area chiefs' specific part (the demo's texts).
+        from docauto.resources import data_dir
+
+        texts = data_dir() / "demo" / "udfordringer.yaml"
+        step("stillingsopslag", "genopslag", data=texts, genopslag=str(copy), dato=READVERTISED)
     except Exception as exc:  # noqa: BLE001 - a demo registry with nothing to re-advertise
         lines.append(f"stillingsopslag (genopslag): {exc}")
     if ctx.pdf:
