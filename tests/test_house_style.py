@@ -229,12 +229,17 @@ def test_letterhead_and_logo_come_from_mappings_and_templates(tmp_path: Path, mo
         },
         "enhed": {"navn": "Dukkehuset", "leder": None},
         "klynge": {"navn": "K", "ubestemt": "en klynge", "bestemt": "klyngen", "område": "Nord"},
+        # issue 12: the fact sheet is dated and worded per type
+        "dato": dt.date(2010, 9, 8),
+        "hvad_er": {"overskrift": "hvad_er", "tekst": "x"},
+        "hvad_sker": {"overskrift": "hvad_sker", "tekst": "x"},
+        "ledelse": ["Klyngelederen udpeges den 1. december 2010."],
         "andre_enheder": [],
         "områdechef": "Ida",
         "ændres": [],
         "uændret": [],
     }
-    ctx["klynge"].update(leder_rolle="Klyngeleder", leder=None)
+    ctx["klynge"].update(leder_rolle="Klyngeleder", leder=None, netværk=False)
     data = housestyle.render_docx(tpls / "faktaark.docx", ctx)
     text = docx_text(data)
     headers, footers = "\n".join(text.headers), "\n".join(text.footers)
