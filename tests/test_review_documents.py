@@ -293,3 +293,17 @@ def test_demo_schedule_keeps_the_demo_blocked_dates(tmp_path):
     assert valby and all(not dt.date(2012, 11, 5) <= m.day <= dt.date(2012, 11, 9) for m in valby)
     n009 = [p.name for p in schedule.by_cluster("N009").meeting.participants]
     assert "Lone Olsen" in n009 and "Jakob Jensen" not in n009
+
+
+def test_proposal_is_the_administrations_and_states_the_deviations(review_structure_path, tmp_path):
+    docs = _generate("udspil", review_structure_path, tmp_path / "us")
+    bad = _doc(docs, "udspil-N2-")
+    assert not any("Områdets vurdering" in ln for ln in bad)
+    assert any(ln.startswith("[Forvaltningens vurdering: ") for ln in bad)
+    assert any(ln.startswith("[Forvaltningens forslag: ") for ln in bad)
+    (stated,) = [ln for ln in bad if "afviger fra" in ln]
+    assert stated.startswith("Netværket afviger fra ")
+    assert "120 børn er under modellens minimum på 200" in stated
+    good = _doc(docs, "udspil-N1-")
+    assert not any("afviger fra" in ln for ln in good)
+    assert any("opfylder kriterierne i" in ln for ln in good)

@@ -16,7 +16,11 @@ from docauto.output import slug
 def _criteria_context(result: Any) -> dict[str, Any]:
     c = result.cluster
     model = c.model
-    if result.model_text:
+    # The description often repeats the name ("Forpligtende netværk (Forpligtende netværk
+    # inspireret af SESAM-modeller)"): show the name once, the description only if it adds.
+    if result.model_text and c.model.casefold() in result.model_text.casefold():
+        model = result.model_text
+    elif result.model_text:
         model = f"{c.model} ({result.model_text})"
     return {
         "paraply": result.umbrella_name or c.umbrella,

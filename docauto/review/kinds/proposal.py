@@ -129,6 +129,7 @@ def proposal_context(
 
     fill = _fill(cluster)
     points = (t.get("vurdering_punkter") or {}).get("netværk" if cluster.is_network else "klynge")
+    criteria_text = _criteria_sentence(t, fill, criteria)
     return {
         "dato": day,
         "modtager": addressee(cluster),
@@ -140,7 +141,31 @@ def proposal_context(
             "indledning": str(t.get("indledning") or "").strip().format(**fill),
             "vurdering_overskrift": t.get("vurdering_overskrift", ""),
         },
-        "vurdering": [str(p) for p in points or []],
+        "vurdering": [_point(p, criteria_text) for p in points or []],
+    }
+
+
+def _criteria_sentence(t: dict[str, Any], fill: dict[str, str], criteria: Any) -> str:
+    """What the criteria check supports saying in the proposal: the deviations from the
+    umbrella organisation's model, or that the cluster meets its criteria ("" if unchecked)."""
+    if criteria is None or not criteria.criteria and not criteria.deviations:
+        return ""
+    values = {**fill, "paraply": criteria.umbrella_name or criteria.cluster.umbrella}
+    if criteria.deviations:
+        deviations = "; ".join(d.rstrip(".") for d in criteria.deviations)
+        return str(t.get("afvigelser_tekst") or "").format(afvigelser=deviations, **values)
+    return str(t.get("ingen_afvigelser_tekst") or "").format(**values)
+
+
+def _point(point: Any, criteria_text: str) -> dict[str, str]:
+    """One section of the assessment: its heading, what the data supports pre-filling and the
+    placeholder for what the administration writes (a bare string is a heading)."""
+    if not isinstance(point, dict):
+        point = {"overskrift": point}
+    return {
+        "overskrift": str(point.get("overskrift") or ""),
+        "tekst": criteria_text if point.get("kriterier") else "",
+        "pladsholder": str(point.get("pladsholder") or "[Forvaltningens vurdering og forslag]"),
     }
 
 
