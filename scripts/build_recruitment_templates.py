@@ -191,7 +191,7 @@ def appointment_letter() -> None:
         "om ansøgerne. Du har tavshedspligt om alt, hvad du får kendskab til gennem arbejdet i "
         "udvalget, herunder hvem der har søgt, og hvad der bliver drøftet. Tavshedspligten "
         "gælder også, efter at ansættelsen er afsluttet. Ansøgningsmateriale må ikke videregives "
-        "eller kopieres og afleveres til formanden, når udvalgets arbejde er slut.",
+        "eller kopieres, og det skal afleveres til formanden, når udvalgets arbejde er slut.",
     )
     para(doc, "Udvalgets medlemmer", style="Heading 1")
     loop_table(

@@ -240,10 +240,11 @@ def test_committee_letters_follow_the_seed(tmp_path):
     assert not [n for n in names if "N001" in n or "formand" in n]
     docs = {p.name: docx_text(p.read_bytes()).body for p in out.iterdir()}
     staff = docs["udpegningsbrev-K001-medarbejderrepraesentant-1.docx"]
-    # Dated by the plan: cluster-leader committees in weeks 35-40, pedagogical in weeks 45/46.
-    assert staff[0].endswith("| 8. oktober 2010")  # the letter head: addressee | date
+    # Dated by the plan, no later than the advertisement they announce: cluster-leader
+    # committees in weeks 35-40 (posts out 1 October), pedagogical in weeks 45/46 (15 November).
+    assert staff[0].endswith("| 1. oktober 2010")  # the letter head: addressee | date
     assert docs["udpegningsbrev-E102-medarbejderrepraesentant-1.docx"][0].endswith(
-        "| 22. november 2010"
+        "| 15. november 2010"
     )
     joined = "\n".join(staff)
     assert "Du er udpeget af institutionens samarbejdsudvalg eller personalemøde." in joined

@@ -75,6 +75,7 @@ def test_letters_name_seat_chair_weeks_and_confidentiality(rec_structure_path, t
     # names none of HR's internal steps.
     assert not any("indsender" in ln or "Registrering af" in ln for ln in lines)
     assert "Tavshedspligt" in lines and any("tavshedspligt om alt" in ln for ln in lines)
+    assert any("kopieres, og det skal afleveres til formanden, når" in ln for ln in lines)
     # A pedagogical-leader committee chaired by the area's deputy.
     lines = _text(out / "udpegningsbrev-E0007-hr-konsulent.docx")
     assert "Udvalgets formand er Dorte Dahl, souschef i område Vesterbro." in lines
@@ -258,3 +259,33 @@ def test_only_and_area_select_committees(rec_structure_path, tmp_path, args, exp
     assert written == expected
     assert result.exit_code == (0 if expected else 1)
     assert ("K002" in result.output) == (not expected)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("cluster_leader", "2010-10-01"), ("pedagogical_leader", "2010-11-15")],
+)
+def test_letters_are_dated_before_the_dates_they_announce(role, expected):
+    import datetime as dt
+
+    from docauto.recruitment.kinds.committee import letter_date
+    from docauto.recruitment.timeline import load_timeline
+
+    plan = load_timeline()
+    day = letter_date(plan, role)
+    assert day == dt.date.fromisoformat(expected)
+    timeline = plan.timeline(role)
+    assert day < timeline.application_deadline
+    assert all(day <= s.start for s in timeline.steps if s.id == "opslag" and s.start)
+
+
+def test_appointed_by_reads_mid_sentence():
+    from docauto.recruitment.committees import mid_sentence
+
+    units = {"Fritidsinstitutionen Isbjørnen"}
+    assert mid_sentence("Lederne i Klynge Valby", units) == "lederne i Klynge Valby"
+    assert (
+        mid_sentence("Lederne i Fritidsinstitutionen Isbjørnen", units)
+        == "lederen af Fritidsinstitutionen Isbjørnen"
+    )
+    assert mid_sentence("MED-udvalget", units) == "MED-udvalget"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -308,12 +309,25 @@ _COMMON_NOUNS = (
     "institution",
     "klyngeleder",
     "pædagogisk",
+    "lederne",
+    "lederen",
+    "personalet",
 )
 
 
-def mid_sentence(text: str) -> str:
-    """'Områdechefen' -> 'områdechefen' for use after 'udpeget af'; names are kept."""
+def mid_sentence(text: str, units: Collection[str] = ()) -> str:
+    """'Områdechefen' -> 'områdechefen' for use after 'udpeget af'; names are kept.
+
+    A single institution has one leader: "Lederne i Fritidsinstitutionen Isbjørnen" (a unit
+    in ``units``) becomes "lederen af Fritidsinstitutionen Isbjørnen"."""
     t = text.strip()
+    head, sep, rest = t.partition(" i ")
+    if (
+        sep
+        and head.casefold() == "lederne"
+        and rest.strip().casefold() in {u.casefold() for u in units}
+    ):
+        return f"lederen af {rest.strip()}"
     if len(t) > 1 and t[1].islower() and t.casefold().startswith(_COMMON_NOUNS):
         return t[0].lower() + t[1:]
     return t

@@ -74,8 +74,19 @@ def member_timetable(plan: RecruitmentPlan, role: str) -> list[dict[str, str]]:
 
 
 def letter_date(plan: RecruitmentPlan, role: str) -> dt.date:
-    """The appointment letters' date: the plan's date for setting up the committee, else the
+    """The appointment letters' date: the committee is set up by the time the post is
+    advertised, so the letters never look back on a date they announce (the advertisement,
+    the application deadline). Else the plan's date for setting up the committee, or the
     Friday of its last week (cluster leaders: weeks 35-40 -> 8 October 2010)."""
+    latest = _committee_deadline(plan, role)
+    timeline = plan.timeline(role)
+    announced = [s.start for s in timeline.steps if s.id == "opslag" and s.start]
+    if timeline.application_deadline:
+        announced.append(timeline.application_deadline)
+    return min([latest, *announced])
+
+
+def _committee_deadline(plan: RecruitmentPlan, role: str) -> dt.date:
     step = next((s for s in plan.steps(role) if s.id == "vurderingsudvalg"), None)
     if step is not None and step.deadline and not step.deadline_note:
         return step.deadline
@@ -87,14 +98,14 @@ def letter_date(plan: RecruitmentPlan, role: str) -> dt.date:
     return dt.date.fromisocalendar(plan.year, max(weeks), 5)
 
 
-def _member_context(m: Any, counts: dict[str, int]) -> dict[str, Any]:
+def _member_context(m: Any, counts: dict[str, int], units: set[str]) -> dict[str, Any]:
     from docauto.recruitment.committees import mid_sentence
 
     return {
         "navn": m.name,
         "sæde": _seat_label(m, counts),
         "sæde_navn": m.seat.name,
-        "udpeget_af": mid_sentence(m.appointed_by or m.seat.appointed_by),
+        "udpeget_af": mid_sentence(m.appointed_by or m.seat.appointed_by, units),
         "email": m.email,
         "telefon": m.phone,
         "uden_stemmeret": not m.seat.voting,
@@ -132,7 +143,8 @@ def committee_documents(
     else:
         title = f"Pædagogisk leder i {committee.unit.name} ({committee.unit.id})"
     chair = committee.chair
-    member_ctx = [_member_context(m, counts) for m in members]
+    unit_names = {u.name for u in structure.units.values()}
+    member_ctx = [_member_context(m, counts, unit_names) for m in members]
     chair_ctx = {
         "navn": chair.name,
         "titel": chair_title(structure, committee),
