@@ -280,3 +280,20 @@ def test_options_and_dry_run(rec_structure_path, tmp_path):
     assert result.exit_code == 2 and "ukendt rolle 'chef'" in result.output
     result = _run("--structure", str(rec_structure_path), "--out", str(out), "--only", "K404")
     assert result.exit_code == 2 and "ukendt klynge eller enhed 'K404'" in result.output
+
+
+def test_profiles_and_reminders_read_as_prose():
+    import re
+
+    import yaml
+
+    from docauto.resources import templates_dir
+
+    for path in sorted((templates_dir() / "profiler").glob("*.yaml")):
+        text = yaml.safe_dump(yaml.safe_load(path.read_text(encoding="utf-8")), allow_unicode=True)
+        # "administrative/økonomiske" from the source reads as a form, not a job ad
+        # ("og/eller" is ordinary Danish)
+        assert not re.search(r"[a-zæøå]/[a-zæøå]", text.replace("og/eller", "")), path.name
+    reminder = (templates_dir() / "tekster" / "paamindelse.yaml").read_text(encoding="utf-8")
+    body = "\n".join(ln for ln in reminder.splitlines() if not ln.lstrip().startswith("#"))
+    assert "docauto" not in body  # a chief is not told the name of the tool

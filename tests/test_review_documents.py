@@ -307,3 +307,16 @@ def test_proposal_is_the_administrations_and_states_the_deviations(review_struct
     good = _doc(docs, "udspil-N1-")
     assert not any("afviger fra" in ln for ln in good)
     assert any("opfylder kriterierne i" in ln for ln in good)
+
+
+def test_criteria_summary_counts_model_a_apart():
+    from docauto.commands.review import criteria_summary
+
+    models = load_models()
+    us = (Unit("E1", "A", "N9", children=100, age_group="0-6"),)
+    results = [
+        check_cluster(Cluster("N9", "N", "Nord", "Netværk", "Frie Børnehaver", m, units=us), models)
+        for m in ("A", "B", "C")
+    ]
+    assert criteria_summary(results) == "3 tjekket, 1 med afvigelser, 1 kræver nærmere drøftelser"
+    assert criteria_summary(results[1:]) == "2 tjekket, 1 med afvigelser"
