@@ -79,7 +79,7 @@ def invitation() -> None:
     doc = new_document("Invitation: strukturel gennemgang", "Invitation")
     letter_head(doc)
     para(doc, "Invitation: {{ møde.titel }}", style="Title")
-    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ klynge.overskrift }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS)
     para(doc, "{{ tekster.indledning }}")
     para(doc, "Deltagere", style="Heading 1")
@@ -105,7 +105,7 @@ def invitation() -> None:
 def minutes_form() -> None:
     doc = new_document("Referatskabelon: strukturel gennemgang", "Referat")
     para(doc, "Referat: {{ møde.titel }}", style="Title")
-    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ klynge.overskrift }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
     para(
         doc,
@@ -140,7 +140,7 @@ def minutes_form() -> None:
 def minutes() -> None:
     doc = new_document("Referat: strukturel gennemgang", "Referat")
     para(doc, "Referat: {{ møde.titel }}", style="Title")
-    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ klynge.overskrift }} ({{ klynge.id }})", style="Subtitle")
     facts_table(doc, MEETING_FACTS + [("Referent:", "{{ klynge.leder or klynge.leder_rolle }}")])
     para(doc, "Deltagere", style="Heading 1")
     participants(doc)
@@ -176,7 +176,7 @@ def minutes() -> None:
 def action_plan() -> None:
     doc = new_document("Lokal handleplan")
     para(doc, "Lokal handleplan", style="Title")
-    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ klynge.overskrift }} ({{ klynge.id }})", style="Subtitle")
     para(doc, "Skabelon af {{ dato | dato }}", italic=True)
     para(doc, "{{ tekster.indledning }}")
     para(doc, "Fakta om {{ klynge.bestemt }}", style="Heading 1")
@@ -265,8 +265,7 @@ def fact_sheet() -> None:
     )
     para(
         doc,
-        "{{ enhed.navn }} er en del af {{ klynge.ubestemt }} {{ klynge.navn }} i område "
-        "{{ klynge.område }}.",
+        "{{ enhed.navn }} er en del af {{ klynge.betegnelse }} i område {{ klynge.område }}.",
     )
     para(doc, "{%p if andre_enheder %}")
     para(doc, "De andre institutioner i {{ klynge.bestemt }} er {{ andre_enheder | opremsning }}.")
@@ -308,7 +307,7 @@ def info_meeting() -> None:
         doc,
         ["Institution", "Leder", "Klynge eller netværk"],
         "{%tr for i in institutioner %}",
-        ["{{ i.navn }}", "{{ i.leder }}", "{{ i.klynge }} ({{ i.type | lower }})"],
+        ["{{ i.navn }}", "{{ i.leder }}", "{{ i.klynge }}{{ i.type_tekst }}"],
     )
     contact(doc)
     signature(doc, "{{ område.chef }}", "Områdechef, område {{ område.navn }}")
@@ -319,7 +318,7 @@ def proposal() -> None:
     doc = new_document("Forvaltningens udspil: strukturel gennemgang", "Udspil")
     letter_head(doc)
     para(doc, "{{ tekst.titel }}", style="Title")
-    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ klynge.overskrift }} ({{ klynge.id }})", style="Subtitle")
     para(doc, "{{ tekst.indledning }}")
     para(doc, "Kapacitet og børnetal", style="Heading 1")
     facts_table(
@@ -368,7 +367,7 @@ def joint_input() -> None:
     doc = new_document("Fælles oplæg: strukturel gennemgang", "Fælles oplæg")
     letter_head(doc)
     para(doc, "{{ tekst.titel }}", style="Title")
-    para(doc, "{{ klynge.type }}: {{ klynge.navn }} ({{ klynge.id }})", style="Subtitle")
+    para(doc, "{{ klynge.overskrift }} ({{ klynge.id }})", style="Subtitle")
     para(doc, "{{ tekst.indledning }}")
     para(doc, "{%p for p in dagsorden %}")
     para(doc, "{{ p.nr }}. {{ p.titel }}", style="Heading 2")

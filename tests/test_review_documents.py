@@ -45,6 +45,9 @@ def test_invitation_for_a_cluster_and_a_network(review_structure_path, tmp_path)
     network = _doc(docs, "invitation-N1-")
     numbered = [ln for ln in network if ln[:2] in ("1.", "2.", "3.", "4.", "5.")]
     assert len(numbered) == 5 and numbered[3] == "4. Bestyrelsesnetværk"
+    assert "Netværk Ringen Nord (N1)" in network and not any(
+        "Netværk: Netværk" in ln for ln in network
+    )
     assert any("netværksaftale, evt. forklæde og handleplaner" in ln for ln in network)
     assert "Niels Netværk, Netværkskoordinator, Netværk Ringen Nord" in network
     assert "Carla Cirkel, Leder, Børnehaven Cirklen (netværkets anden repræsentant)" in network
@@ -195,7 +198,7 @@ def test_fact_sheets_per_unit(review_structure_path, tmp_path):
     docs = _generate("faktaark", review_structure_path, tmp_path / "fa")
     assert len(docs) == 11
     municipal = _doc(docs, "faktaark-E02-")
-    assert "Vuggestuen Molen er en del af klyngen Klynge Nordhavn i område Nord." in municipal
+    assert "Vuggestuen Molen er en del af Klynge Nordhavn i område Nord." in municipal
     assert "De andre institutioner i klyngen er Børnehuset Havnen." in municipal
     # Dated 8 September 2010 (when the fact sheets were published): no leader is known yet.
     assert "8. september 2010" in municipal

@@ -12,6 +12,18 @@ from docauto.review.settings import AgendaItem, ReviewSettings, agenda, texts
 from docauto.structure.model import Cluster, Structure
 
 
+def _names_its_type(cluster: Cluster) -> bool:
+    """Whether the name already says what it is ("Netværk MDI Amager", "Klynge Valby")."""
+    noun = "netværk" if cluster.is_network else "klynge"
+    return noun in cluster.name.casefold()
+
+
+def type_label(type_name: str, name: str) -> str:
+    """'(netværk)' after a name only when the name does not say so already."""
+    noun = type_name.split()[-1].casefold() if type_name else ""
+    return "" if not noun or noun in name.casefold() else f" ({type_name.lower()})"
+
+
 def cluster_context(cluster: Cluster, leaders: Any = None) -> dict[str, Any]:
     """The cluster as the review documents see it. ``leaders`` (docauto.recruitment.leaders)
     dates the leader names: without it the structure's columns are used (the 2012 review
@@ -21,9 +33,16 @@ def cluster_context(cluster: Cluster, leaders: Any = None) -> dict[str, Any]:
     ages = cluster.age_range
     head = leaders.cluster_leader(cluster) if leaders is not None else cluster.leader
     role = "Netværkskoordinator" if network else "Klyngeleder"
+    word = "netværket" if network else "klyngen"
     return {
         "id": cluster.id,
         "navn": cluster.name,
+        # "en del af Klynge Amager Strand", not "en del af klyngen Klynge Amager Strand"
+        "betegnelse": cluster.name if _names_its_type(cluster) else f"{word} {cluster.name}",
+        # the subtitle: "Netværk MDI Amager", "Selvejende klynge: Klynge SBBU Syd"
+        "overskrift": cluster.name
+        if cluster.type.casefold() in cluster.name.casefold()
+        else f"{cluster.type}: {cluster.name}",
         "type": cluster.type,
         "område": cluster.area,
         "paraplyorganisation": cluster.umbrella,

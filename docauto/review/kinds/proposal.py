@@ -57,7 +57,7 @@ def review_clusters(request: GenerateRequest) -> list[Any]:
 def info_meeting_context(
     structure: Any, area: Any, settings: Any, day: dt.date, t: dict[str, Any]
 ) -> dict[str, Any]:
-    from docauto.review.context import contact_context
+    from docauto.review.context import contact_context, type_label
 
     clusters = [c for c in structure.clusters_in(area.name) if c.is_self_governing]
     meetings = settings.info_meetings or {}
@@ -85,7 +85,13 @@ def info_meeting_context(
             "forløb": [str(x) for x in t.get("forløb") or []],
         },
         "institutioner": [
-            {"navn": u.name, "leder": u.leader or "–", "klynge": c.name, "type": c.type}
+            {
+                "navn": u.name,
+                "leder": u.leader or "–",
+                "klynge": c.name,
+                "type": c.type,
+                "type_tekst": type_label(c.type, c.name),
+            }
             for c in clusters
             for u in sorted(c.units, key=lambda u: u.id)
         ],
