@@ -94,6 +94,11 @@ def test_action_plan_sections(review_structure_path, tmp_path):
     docs = _generate("handleplan", review_structure_path, tmp_path / "hp")
     municipal = _doc(docs, "handleplan-K1-")
     selfgov = _doc(docs, "handleplan-S1-")
+    network = "\n".join(_doc(docs, "handleplan-N1-"))
+    # self-governing institutions: no cluster level or leader team, each its own employer
+    assert "klyngeniveau" not in network and "lederteam" not in network
+    assert "selvstændig arbejdsgiver" in network
+    assert "Netværkskoordinator: | udpeges senest 1. januar 2011" in network
     for doc in (municipal, selfgov):
         assert "1. Den nye ledelsesstruktur og rollerne" in doc
         assert "Tidsplan frem til 1. januar 2011" in doc

@@ -77,7 +77,8 @@ def _not_yet(cluster: Cluster, leaders: Any) -> str:
     if leaders is None:
         return "ikke angivet"
     if cluster.is_self_governing:
-        return "fra den 1. januar 2011"
+        # the seed: the institutions appoint their coordinator by the time the model applies
+        return "udpeges senest 1. januar 2011"
     from docauto.recruitment.roles import CLUSTER_LEADER
 
     return leaders.appointment_text(CLUSTER_LEADER)
