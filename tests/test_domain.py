@@ -358,6 +358,10 @@ def test_information_meeting_per_area_for_all_self_governing_leaders(tmp_path):
     assert "Solsikken" not in amager  # a municipal unit
     assert "Lederne af de selvejende institutioner i område Amager" in amager
     assert "Kapacitetsstyring" in amager
+    # sent before the invitations to the individual meetings (21 August 2012) it precedes
+    assert docs["informationsmoede-amager.docx"][0].endswith("| 14. august 2012")
+    assert "Tidspunkt og sted meddeles af området." in amager
+    assert "aftales med området" not in amager
 
 
 def test_proposal_is_prefilled_per_cluster_and_network(tmp_path):

@@ -29,6 +29,19 @@ def _letter_date(request: GenerateRequest, settings: Any) -> dt.date:
     return document_date(request.options, settings.letter_date or dt.date.today())
 
 
+def _info_letter_date(request: GenerateRequest, settings: Any) -> dt.date:
+    """The information meeting comes first: its invitation has its own date, before the
+    invitations to the individual meetings (strukturgennemgang.yaml)."""
+    from docauto.dates import parse_date
+    from docauto.recruitment.leaders import document_date
+
+    raw = (settings.info_meetings or {}).get("brevdato")
+    if not raw:
+        return _letter_date(request, settings)
+    own = raw if isinstance(raw, dt.date) else parse_date(str(raw))
+    return document_date(request.options, own)
+
+
 def _fill(cluster: Any) -> dict[str, str]:
     word = "netværket" if cluster.is_network else "klyngen"
     return {"bestemt": word, "bestemt_stort": word.capitalize(), "navn": cluster.name}
@@ -70,7 +83,7 @@ def info_meeting_context(
         if meetings.get("tid"):
             when_text += f", kl. {meetings['tid']}"
     else:
-        when_text = "aftales med området"
+        when_text = ""  # the template says "Tidspunkt og sted meddeles af området"
     return {
         "dato": day,
         "modtager": {
@@ -107,7 +120,7 @@ def _plan_info_meetings(request: GenerateRequest) -> Iterator[PlannedDocument]:
     s = request.structure
     settings = settings_with(request.options)
     t = texts("udspil.yaml").get("informationsmøde") or {}
-    day = _letter_date(request, settings)
+    day = _info_letter_date(request, settings)
     areas = selected_areas(s, request.areas)
     docs = [
         PlannedDocument(
