@@ -65,7 +65,12 @@ def job_ad_template_and_contexts(n: int) -> tuple[Path, list[dict]]:
     kind = get_kind("stillingsopslag")
     docs = [
         d
-        for d in kind.plan(GenerateRequest(structure=load_structure(demo_structure_path())))
+        for d in kind.plan(
+            GenerateRequest(
+                structure=load_structure(demo_structure_path()),
+                options={"standardtekst": "ja"},  # the area chiefs' texts are not part of it
+            )
+        )
         if d.template
     ]
     base = docs[0].template
