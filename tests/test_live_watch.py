@@ -476,7 +476,13 @@ def test_sigterm_mid_batch_leaves_registry_and_mailbox_agreeing(mailbox, tmp_pat
     registry = _registry(tmp_path)
     _append(server, user, password, MAILS)
     proc = _watch_process(spec, registry, "--interval", "1")
-    time.sleep(1.2)
+    # Signal once the first ingest holds the registry's lock (mid-batch), not after a fixed
+    # delay: on a busy machine start-up alone can take longer than any fixed delay, and a
+    # SIGTERM before the handler is installed kills the process instead of stopping it.
+    lock = registry.with_name(registry.name + ".lock")
+    deadline = time.monotonic() + 30
+    while not lock.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err.decode()
