@@ -196,9 +196,15 @@ _PEAK_CODE = (
     "import sys\n"
     "from docauto.cli import main\n"
     "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-    "try:\n    import resource  # POSIX only; Windows reports no peak\n"
-    "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-    "except ImportError:\n    pass\n"
+    # VmHWM is this program's own peak; ru_maxrss would include the benchmark process it was
+    # forked from (Linux keeps it across exec).
+    "try:\n"
+    "    hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+    "    print('PEAK', hwm[0].split()[1], file=sys.stderr)\n"
+    "except OSError:\n"
+    "    try:\n        import resource  # other POSIX; Windows reports no peak\n"
+    "        print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    "    except ImportError:\n        pass\n"
 )
 
 

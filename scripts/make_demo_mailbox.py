@@ -1,5 +1,5 @@
-"""Write the demo mailbox: ~40 .eml mails to jobbank@buf.demokommune.dk across the recruitment
-of autumn 2010, from the demo municipality's area chiefs and deputies.
+"""Write the demo mailbox: ~40 .eml mails to the jobbank mailbox (the recruitment plan's)
+across the recruitment of autumn 2010, from the demo municipality's area chiefs and deputies.
 
     python scripts/make_demo_mailbox.py            # -> docauto/data/demo/indbakke/
     python scripts/make_demo_mailbox.py --out DIR
@@ -9,7 +9,11 @@ a resend of the same form with a new Message-ID, a mail from a private address, 
 a cluster that does not exist, a form with rows for another area, one candidate recommended by
 two areas in the same round, a form with a title above the header and synonym columns, a CSV,
 a Word table, a damaged attachment, a name that looks like an Excel formula, a senior
-application, and a mail about something else entirely. All people are made up.
+application, a mail about something else entirely, and a forged mail from outside with an area
+chief's address in From. Each mail carries the headers Exchange Online writes on delivery
+(Authentication-Results, X-MS-Exchange-Organization-AuthAs), so the demo's authenticated-origin
+setting (docs/mail-authentication.md) takes the chiefs' mails and refuses the forged one. All
+people are made up.
 """
 
 from __future__ import annotations

@@ -282,3 +282,46 @@ def test_plain_texts_use_the_same_rules_without_html_escaping() -> None:
     assert out == "Frist fredag den 15. oktober 2010 for Børn & Unge <HR>"
     with pytest.raises(ConfigError, match="paamindelse.yaml.*'mangler'"):
         render_text("{{ mangler }}", {}, where="paamindelse.yaml")
+
+
+def _grid(blob: bytes) -> list[int]:
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(blob)).read("word/document.xml"))
+    return [len(t.findall(f"{w}tblGrid/{w}gridCol")) for t in root.iter(f"{w}tbl")]
+
+
+@pytest.mark.parametrize(
+    "cells,fix",
+    [
+        (
+            [
+                ["A", "B"],
+                ["{%tr for x in xs %}", ""],
+                ["{{ x }}", "{{ x * 2 }}"],
+                ["{%tr endfor %}", ""],
+            ],
+            False,
+        ),
+        ([["A", "{%tc for x in xs %}"], ["{{ x }}", "{%tc endfor %}"]], True),
+    ],
+    ids=["row-loop-keeps-the-grid", "cell-loop-changes-it"],
+)
+def test_table_grid_fixed_only_when_cells_can_change(
+    tmp_path: Path, cells: list[list[str]], fix: bool
+) -> None:
+    doc = Document()
+    table = doc.add_table(rows=len(cells), cols=len(cells[0]))
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    path = tmp_path / "tabel.docx"
+    doc.save(path)
+    prepared = PreparedTemplate(path)
+    assert prepared._parts[0].fix_tables is fix
+    for xs in ([1, 2, 3], []):
+        ours = prepared.render({"xs": xs})
+        ref = _docxtpl_reference(path, {"xs": xs})
+        assert docx_text(ours).body == docx_text(ref).body
+        assert _grid(ours) == _grid(ref)

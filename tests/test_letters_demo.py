@@ -27,6 +27,7 @@ def test_demo_letters_step_makes_every_new_kind(tmp_path: Path) -> None:
         "ansoegerfortegnelser",
         "samtaleplaner",
         "samtaleindkaldelser",
+        "seniorskemaer",
         "afslagsbreve",
         "ansaettelsesbreve",
         "stillingsopslag",
@@ -55,3 +56,4 @@ def test_demo_letters_step_makes_every_new_kind(tmp_path: Path) -> None:
         emls = sorted((breve / folder).glob("*.eml"))
         assert docs and len(emls) == len(docs)
     assert sorted((breve / "genopslag").glob("genopslag-klyngeleder-*.docx"))
+    assert len(list((breve / "seniorordning").glob("seniorordning-*.xlsx"))) == 8  # one per area

@@ -24,6 +24,7 @@ from docauto.mail.ingest import ingest
 from docauto.mail.sources import open_source
 from docauto.mail.sources.retry import Backoff, TransientMailError
 from docauto.mail.watch import StopRequest, watch_loop
+from docauto.registry.files import RegistryFiles
 from docauto.resources import data_dir
 from docauto.structure.model import load_structure
 
@@ -345,9 +346,10 @@ def test_a_permanent_error_ends_the_loop_and_closes_the_source():
     not hasattr(signal, "SIGTERM") or os.name == "nt", reason="POSIX signal delivery"
 )
 def test_sigterm_stops_the_command_cleanly(tmp_path, monkeypatch):
-    """SIGTERM after a second lands during the first poll or in the wait after it; either way
-    the command saves what it handled, exits 0, restores the handlers, and a second run
-    completes the mailbox with no mail registered twice."""
+    """SIGTERM after a second lands while the command starts, during the first poll or in the
+    wait after it (the handlers are in place from the start); either way the command saves
+    what it handled, exits 0, restores the handlers, and a second run completes the mailbox
+    with no mail registered twice."""
     registry = _registry(tmp_path)
     monkeypatch.setenv("DOCAUTO_STATE_DIR", str(tmp_path / "state"))
     args = [
@@ -361,17 +363,30 @@ def test_sigterm_stops_the_command_cleanly(tmp_path, monkeypatch):
         str(registry),
     ]
     before = signal.getsignal(signal.SIGTERM)
-    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
-    timer.start()
+    done = threading.Event()
+
+    def terminate_once_handled() -> None:
+        # Send SIGTERM once the command's handler is in place (a fixed pause is not enough on
+        # a loaded machine), then a second later, during the first poll or the wait after it.
+        deadline = time.monotonic() + 60
+        while signal.getsignal(signal.SIGTERM) == before and time.monotonic() < deadline:
+            if done.wait(0.01):
+                return
+        if not done.wait(1.0):
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    killer = threading.Thread(target=terminate_once_handled, daemon=True)
+    killer.start()
     try:
         result = CliRunner().invoke(cli, [*args, "--interval", "3600"])
     finally:
-        timer.cancel()
+        done.set()
+        killer.join()
     assert result.exit_code == 0, result.output
     assert "stoppet af SIGTERM" in result.output
     assert signal.getsignal(signal.SIGTERM) == before  # handlers restored
     first = _inbox_ids(registry)
-    assert first and len(first) == len(set(first))
+    assert len(first) == len(set(first))  # empty when it landed before the first poll
 
     result = CliRunner().invoke(cli, [*args, "--max-runs", "1"])
     assert result.exit_code == 0, result.output
@@ -476,13 +491,13 @@ def test_sigterm_mid_batch_leaves_registry_and_mailbox_agreeing(mailbox, tmp_pat
     registry = _registry(tmp_path)
     _append(server, user, password, MAILS)
     proc = _watch_process(spec, registry, "--interval", "1")
-    # Signal once the first ingest holds the registry's lock (mid-batch), not after a fixed
-    # delay: on a busy machine start-up alone can take longer than any fixed delay, and a
-    # SIGTERM before the handler is installed kills the process instead of stopping it.
-    lock = registry.with_name(registry.name + ".lock")
-    deadline = time.monotonic() + 30
+    # Land the signal mid-batch: once the run holds the registry's lock (its signal handlers
+    # are in place by then), not after a fixed pause that a loaded machine may not honour.
+    lock = RegistryFiles(registry).lock
+    deadline = time.monotonic() + 60
     while not lock.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
+        time.sleep(0.02)
+    time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err.decode()

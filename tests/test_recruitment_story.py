@@ -509,6 +509,16 @@ def test_kknet_announcement_only_when_every_area_has_reported(story: dict[str, A
         bodies[as_of] = "\n".join(docx_text(docx.read_bytes()).body)
     assert "Mangler fra: Nørrebro." in bodies["2010-11-30"]
     assert "Anne Ager, Klynge Amager Strand (Amager)" not in bodies["2010-11-30"]
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp / "rapport-2010-12-02" / "oversigt.xlsx")
+    rows = {(r[2], r[3]): r for r in wb["Stillinger"].iter_rows(min_row=2, values_only=True)}
+    assert rows[("Klynge Valby Syd", "Æblehaven")][4:] == (
+        "Opslået",
+        None,
+        "Lederen Carl Ærø er ansat som klyngeleder i Klynge Valby Syd; "
+        "Æblehaven skal have en pædagogisk leder",
+    )
     final = bodies["2010-12-02"]
     for line in (
         "Anne Ager, Klynge Amager Strand (Amager)",
@@ -719,3 +729,48 @@ def test_pedagogical_leader_forms_and_reminders_list_the_open_positions(
     assert "Klynge Nørrebro Park, Regnbuen" in body
     [form] = [a.get_content() for a in msg.iter_attachments()]
     assert _listed_units(form) == ["Regnbuen"]
+
+
+def test_a_batch_run_reports_as_of_its_date(story: dict[str, Any], tmp_path: Path) -> None:
+    """A batch made for the 23.10 status shows the registry of 23.10, though it runs later."""
+    import openpyxl
+
+    from docauto.batch import load_batch, run_batch
+
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text(
+        f"name: Status 23.10\nstructure: {STRUCTURE}\nout: {tmp_path / 'ud'}\nsteps:\n"
+        f"  - status: true\n    registry: {story['reg'].path}\n    as_of: '2010-10-23'\n"
+        f"  - report: oversigt\n    registry: {story['reg'].path}\n    as_of: '2010-10-23'\n",
+        encoding="utf-8",
+    )
+    results = run_batch(load_batch(plan_file))
+    notes = "\n".join(n for r in results for n in r.notes)
+    assert "Status pr. 23. oktober 2010" in notes and "Carl Ærø" in notes
+    wb = openpyxl.load_workbook(tmp_path / "ud" / "oversigt.xlsx")
+    statuses = [r[4] for r in wb["Stillinger"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(statuses) == [
+        "Ansøgere registreret",
+        "Kandidat indstillet",
+        "Kandidat indstillet",
+        "Opslået",
+    ]
+    assert [r for r in wb["Fordeling"].iter_rows(min_row=2, values_only=True)] == []
+
+
+def test_a_position_first_named_by_a_form_says_so(tmp_path: Path) -> None:
+    from docauto.registry import read_registry
+
+    reg = RegistryFixture(tmp_path, STRUCTURE)
+    reg.mailbox.send(
+        "Amager",
+        PL,
+        "applicants",
+        [["Amager", "Klynge Amager Strand", "Mælkebøtten", *SOEREN]],
+        D(2010, 11, 25),
+    )
+    assert reg.ingest()["registered"] == 1
+    [row] = [r for r in read_registry(reg.path)["Stillinger"] if r["Stillings-ID"] == "PL-E002"]
+    assert row["Årsag"] == "Første indberetning om stillingen: Registrering af ansøgningerne"
+    assert row["Oprettet"].date() == D(2010, 11, 25)
+    assert row["Status"] == "Ansøgere registreret"

@@ -25,6 +25,7 @@ import openpyxl
 import pytest
 from conftest_registry import NORD, XLSX, mail, sheet, xlsx_form
 
+from docauto.errors import RegistryError
 from docauto.registry import schema
 from docauto.registry.ooxml import Package, relationships
 from docauto.registry.writer import _Workbook
@@ -369,6 +370,13 @@ def test_a_renamed_owned_sheet_stops_the_run_and_writes_nothing(
     hr_ingest(expect_exit=1)
     assert hr_registry.read_bytes() == before
     assert "Ansøgninger" not in openpyxl.load_workbook(hr_registry).sheetnames
+    from docauto.registry.writer import RegistryWriter
+
+    with pytest.raises(RegistryError) as err:
+        RegistryWriter.open(hr_registry)
+    message = err.value.message
+    assert "arket 'Ansøgninger' mangler" in message and "Ansøgere" in message
+    assert "giv arket navnet 'Ansøgninger' igen" in message and "Intet er skrevet" in message
 
 
 def test_libreoffice_lock_file_means_journal(hr_registry: Path, hr_mailbox, hr_ingest) -> None:
@@ -397,12 +405,14 @@ def test_temp_copies_are_private_and_leftovers_are_removed(
     files = RegistryFiles(hr_registry)
     tmp = files.new_temp()
     assert (tmp.stat().st_mode & 0o777) == 0o600
-    legacy = hr_registry.with_name(".~docauto-abc123.xlsx")  # from a version before
+    legacy = hr_registry.with_name(".~docauto-k2j9x_q1.xlsx")  # from a version before
     legacy.write_bytes(hr_registry.read_bytes())
+    other = RegistryFiles(hr_registry.with_name("andet.xlsx")).new_temp()  # another registry's
     assert set(files.temp_files()) == {tmp, legacy}
     hr_mailbox.add(_applicant_mail(1))
     hr_ingest()
     assert files.temp_files() == []
+    assert other.exists()
 
 
 def test_registry_init_completes_positions_in_place(

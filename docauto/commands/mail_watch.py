@@ -72,55 +72,58 @@ def watch(
       docauto mail watch --source graph:jobbank@buf.kk.dk --structure struktur.xlsx \\
           --registry register.xlsx --max-runs 1
     """
-    import json
-    import logging
-
-    from docauto.commands.output import mail_counter, progress_bar
-    from docauto.mail.ingest import ingest
-    from docauto.mail.sources import open_source
     from docauto.mail.watch import StopRequest, signals_stop, watch_loop
-    from docauto.structure.model import load_structure
 
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    loaded = {"mtime": None, "structure": None}
-
-    def structure():
-        mtime = structure_path.stat().st_mtime_ns
-        if mtime != loaded["mtime"]:
-            loaded["structure"], loaded["mtime"] = load_structure(structure_path), mtime
-        return loaded["structure"]
-
-    from docauto.mail.credentials import forbid_dir
-
-    forbid_dir(registry_path.resolve().parent)  # no certificate may sit beside the registry
-    structure()  # a broken structure file stops us before the first poll
-    open_source(source_spec).close()  # so does a bad spec
-
-    polls = {"n": 0}
-
-    def run_once(source, should_stop):
-        polls["n"] += 1
-        # The first poll may read a full mailbox: it gets a progress count on a terminal.
-        with progress_bar("mails" if polls["n"] == 1 else "") as progress:
-            return ingest(
-                source,
-                structure(),
-                registry_path,
-                hr_addresses=hr_addresses,
-                receipts=receipts,
-                should_stop=should_stop,
-                on_mail=mail_counter(progress) if polls["n"] == 1 else None,
-            )
-
-    def on_poll(summary) -> None:
-        if as_json:
-            click.echo(json.dumps(summary.as_json()), nl=True)
-
+    # The stop signals are caught from the start: a SIGTERM while the structure loads ends the
+    # run cleanly (exit 0, nothing read) instead of killing it.
     stop = StopRequest()
     with signals_stop(stop):
+        import json
+        import logging
+
+        from docauto.commands.output import mail_counter, progress_bar
+        from docauto.mail.ingest import ingest
+        from docauto.mail.sources import open_source
+        from docauto.structure.model import load_structure
+
+        logging.basicConfig(
+            level=logging.INFO if verbose else logging.WARNING,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        loaded = {"mtime": None, "structure": None}
+
+        def structure():
+            mtime = structure_path.stat().st_mtime_ns
+            if mtime != loaded["mtime"]:
+                loaded["structure"], loaded["mtime"] = load_structure(structure_path), mtime
+            return loaded["structure"]
+
+        from docauto.mail.credentials import forbid_dir
+
+        forbid_dir(registry_path.resolve().parent)  # no certificate may sit beside the registry
+        structure()  # a broken structure file stops us before the first poll
+        open_source(source_spec).close()  # so does a bad spec
+
+        polls = {"n": 0}
+
+        def run_once(source, should_stop):
+            polls["n"] += 1
+            # The first poll may read a full mailbox: it gets a progress count on a terminal.
+            with progress_bar("mails" if polls["n"] == 1 else "") as progress:
+                return ingest(
+                    source,
+                    structure(),
+                    registry_path,
+                    hr_addresses=hr_addresses,
+                    receipts=receipts,
+                    should_stop=should_stop,
+                    on_mail=mail_counter(progress) if polls["n"] == 1 else None,
+                )
+
+        def on_poll(summary) -> None:
+            if as_json:
+                click.echo(json.dumps(summary.as_json()), nl=True)
+
         totals = watch_loop(
             lambda: open_source(source_spec),
             run_once,

@@ -1,7 +1,7 @@
 """The letters' and meetings' part of ``docauto demo`` (issue 14), on the demo registry: the
 meetings across areas with the 04.11 case list, acknowledgements, applicant lists, an
-interview plan filled in as an area would and the invitations from it, rejections and
-appointment letters, and the re-advertisement (which sets positions to Genopslag, so it runs
+interview plan filled in as an area would and the invitations from it, the senior-arrangement
+forms, rejections and appointment letters, and the re-advertisement (which sets positions to Genopslag, so it runs
 last, on a copy of the registry)."""
 
 from __future__ import annotations
@@ -81,6 +81,7 @@ def run(ctx: DemoContext) -> list[str]:
         dato=INTERVIEWS_PLANNED,
         samtaler=str(out / "samtaleplaner"),
     )
+    step("seniorskemaer", "seniorordning", data=None)
     step("afslagsbreve", "afslag", dato=APPOINTED)
     step("ansaettelsesbreve", "ansaettelser", dato=APPOINTED)
     copy = out / "genopslag" / "register-genopslag.xlsx"

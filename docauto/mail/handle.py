@@ -414,6 +414,8 @@ def _opened(
     if kind == "vacancies":
         move["reason"] = vacancy_reason(_value(sub, "Bemærkning"))
         return []
+    if role == "pedagogical_leader":  # used only if this report is the first about it
+        move["reason"] = f"Første indberetning om stillingen: {schema.KIND_LABEL[kind]}"
     if kind != "hires":
         return []
     opened = hire_opens(structure, role, _value(sub, "Navn"), _value(sub, "E-mail"), cluster)

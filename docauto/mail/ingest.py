@@ -205,7 +205,9 @@ class _Run:
         parsed, decision = prepared or prepare(
             item, self.structure, self.hr, self.seen_ids, self.origin
         )
-        mid = parsed.message_id
+        # Plain str: the email package's header values are str subclasses that keep their
+        # whole parse tree (~25 KiB a mail), and a run remembers every Message-ID it saw.
+        mid = str(parsed.message_id)
         if mid in self.seen_ids:
             if mid in self.applied_from_journal:
                 log.info("%s: registered from the journal", mid)
@@ -223,8 +225,8 @@ class _Run:
         inbox = {
             "Message-ID": mid,
             "Modtaget": when,
-            "Afsender": parsed.sender,
-            "Emne": parsed.subject,
+            "Afsender": str(parsed.sender),
+            "Emne": str(parsed.subject),
             "Type": _type_label(decision),
             "Runde": decision.round,
             "Status": status,

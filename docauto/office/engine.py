@@ -166,6 +166,59 @@ class _Part:
     source: str  # patched XML, one paragraph per line
     template: Any  # compiled jinja template
     kind: str  # body | header | footer | footnotes
+    fix_tables: bool = True  # whether a render can change a table's number of cells
+
+
+# docxtpl's fix_tables parses the rendered body with recover=True; the same, without entities.
+_RECOVERING = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+_TABLE_TOKENS = re.compile(r"<w:p[ >]|</w:p>|<w:tbl[ >]|</w:tbl>|<w:tr[ >]|</w:tr>|\{%|\{\{")
+
+
+def _needs_table_fix(source: str, uniform_tables: bool) -> bool:
+    """Whether docxtpl's fix_tables (grid columns after cell loops and merges) can change
+    anything. A tag inside a paragraph changes text only. A tag in a row but outside its
+    paragraphs ({%tc %}, which docxtpl puts between the cells, {% hm %}, {% vm %},
+    {% colspan %}, {% cellbg %}) can add, drop or span cells. A tag between rows
+    ({%tr for %}, {%tr if %}) repeats or drops whole rows, which changes nothing for a table
+    whose rows all have as many cells as its grid."""
+    para = table = row = 0
+    row_level = False
+    for m in _TABLE_TOKENS.finditer(source):
+        token = m.group()
+        if token in ("{%", "{{"):
+            if table > 0 and para <= 0:
+                if row > 0:
+                    return True
+                row_level = True
+            continue
+        step = -1 if token.startswith("</") else 1
+        name = token.strip("</ >")
+        if name == "w:p":
+            para += step
+        elif name == "w:tbl":
+            table += step
+        else:
+            row += step
+    return row_level and not uniform_tables
+
+
+def _uniform_tables(body: Any) -> bool:
+    """Every table has as many cells (with their spans) in each row as grid columns, and no
+    table holds another."""
+    w = f"{{{W_NS}}}"
+    for tbl in body.iter(f"{w}tbl"):
+        if tbl.find(f".//{w}tbl") is not None:
+            return False
+        grid = len(tbl.findall(f"{w}tblGrid/{w}gridCol"))
+        rows = tbl.findall(f"{w}tr")
+        if not rows or len(rows) != len(list(tbl.iter(f"{w}tr"))):
+            return False
+        for tr in rows:
+            spans = [tc.find(f"{w}tcPr/{w}gridSpan") for tc in tr.findall(f"{w}tc")]
+            cells = sum(int(sp.get(f"{w}val", "1")) if sp is not None else 1 for sp in spans)
+            if cells != grid:
+                return False
+    return True
 
 
 def _template_frames(tb: TracebackType | None) -> int | None:
@@ -347,7 +400,9 @@ class PreparedTemplate:
         whole = etree.tostring(doc_root, encoding="unicode")
         head, tail = whole.split("<DOCAUTO_BODY_MARKER/>")
         self._doc_head, self._doc_tail = XML_DECL + head, tail
-        return self._compile(tp.member, tp.label, _dt().patch_xml(body_xml), "body")
+        part = self._compile(tp.member, tp.label, _dt().patch_xml(body_xml), "body")
+        part.fix_tables = _needs_table_fix(part.source, _uniform_tables(body))
+        return part
 
     def _load_core(self, members: Mapping[str, bytes]) -> None:
         if docxparts.CORE_MEMBER not in members:
@@ -475,7 +530,12 @@ class PreparedTemplate:
     def _finish_part(self, part: _Part, xml: str) -> bytes:
         if part.kind == "body":
             try:
-                tree = _dt().fix_tables(xml)
+                # The parse alone also proves the rendered body is well-formed XML.
+                tree = (
+                    _dt().fix_tables(xml)
+                    if part.fix_tables
+                    else etree.fromstring(xml, _RECOVERING)  # as forgiving as fix_tables
+                )
             except (AttributeError, TypeError, ValueError, etree.XMLSyntaxError) as exc:
                 # A block opened in one table and closed outside it leaves XML docxtpl
                 # cannot repair; say so instead of crashing.

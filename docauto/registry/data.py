@@ -38,6 +38,8 @@ class Position:
     unit: str
     status: str
     hired: str
+    # Why the position exists, when an event opened it (the optional column Årsag).
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class RegistryView:
                     unit=text(r.get("Enhed")),
                     status=text(r.get("Status")),
                     hired=text(r.get("Ansat")),
+                    reason=text(r.get("Årsag")),
                 )
             )
         return out

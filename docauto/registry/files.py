@@ -94,7 +94,9 @@ class RegistryFiles:
         """Temporary copies of this registry in its folder, whichever run made them (also the
         ``.~docauto-*.xlsx`` of versions before the prefix named the registry)."""
         found = set(self.folder.glob(glob.escape(self.temp_prefix) + "*"))
-        found |= set(self.folder.glob(TEMP_PREFIX + "*.xlsx"))
+        # Old names were the prefix and mkstemp's 8 random characters; never another
+        # registry's new-style copy, which may belong to a run in progress.
+        found |= set(self.folder.glob(TEMP_PREFIX + "?" * 8 + ".xlsx"))
         return sorted(p for p in found if p.is_file())
 
     def remove_stale_temps(self, older_than: float = 0.0) -> list[Path]:

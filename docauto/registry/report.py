@@ -165,6 +165,7 @@ def report_context(
             "status": p.status,
             "ansat": p.hired,
             "besat": p.status == schema.BESAT,
+            "aarsag": p.reason,
         }
         for p in positions
     ]
@@ -383,12 +384,20 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
 
     table(
         "Stillinger",
-        ["Stillingstype", "Område", "Klynge", "Enhed", "Status", "Ansat"],
+        ["Stillingstype", "Område", "Klynge", "Enhed", "Status", "Ansat", "Årsag"],
         [
-            [s["stillingstype"], s["omraade"], s["klynge"], s["enhed"], s["status"], s["ansat"]]
+            [
+                s["stillingstype"],
+                s["omraade"],
+                s["klynge"],
+                s["enhed"],
+                s["status"],
+                s["ansat"],
+                s.get("aarsag", ""),
+            ]
             for s in ctx["stillinger"]
         ],
-        {2: 26, 3: 30, 4: 26, 5: 22, 6: 26},
+        {2: 26, 3: 30, 4: 26, 5: 22, 6: 26, 7: 60},
     )
     table(
         "Genopslag",

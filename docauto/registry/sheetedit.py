@@ -364,8 +364,8 @@ class SheetEditor:
         last, trailing = self.tail_info()
         k = len(self.appends)
         writer = _CellWriter(self, styles, date1904, self._column_styles(last, styles))
-        body = self.body
-        pieces: list[bytes] = []
+        body = memoryview(self.body)  # slices of the rows are not copied until the join
+        pieces: list[bytes | memoryview] = []
         pos = 0
         # Updates of existing rows (above the trailing block), in order.
         for row in self.rows() if self.updates else ():
@@ -392,13 +392,12 @@ class SheetEditor:
                     pieces.append(body[row.begin : row.end])
         if trailing:
             pieces.append(body[trailing[-1].end :])
-        new_body = b"".join(pieces)
         max_row = max(
             [last + k, *(r.num + (k if shift else 0) for r in trailing)], default=last + k
         )
         head = self._grow_dimension(self.head, max_row, writer.max_col)
         tail = self._grow_tail(self.tail, last, k, shift)
-        return head + new_body + tail
+        return b"".join([head, *pieces, tail])
 
     def _column_styles(self, last: int, styles: Styles) -> dict[int, int]:
         """Style of each column's cell in the row above the new ones (a data row), else of

@@ -534,7 +534,10 @@ class RegistryWriter:
 def _missing_sheet(name: str, present: Mapping[str, str]) -> str:
     others = [n for n in present if n not in schema.SHEETS and not n.startswith("_")]
     hint = f" (er det omdøbt? andre ark: {', '.join(others)})" if others else ""
-    return f"arket '{name}' mangler{hint}"
+    return (
+        f"arket '{name}' mangler{hint}; giv arket navnet '{name}' igen, eller kør "
+        "'docauto registry init' for at oprette det tomt"
+    )
 
 
 def _new_sheet_xml(headers: list[str]) -> bytes:
