@@ -776,3 +776,23 @@ def test_a_position_first_named_by_a_form_says_so(tmp_path: Path) -> None:
     assert row["Årsag"] == "Første indberetning om stillingen: Registrering af ansøgningerne"
     assert row["Oprettet"].date() == D(2010, 11, 25)
     assert row["Status"] == "Ansøgere registreret"
+
+
+def test_a_formula_name_gets_no_letter_but_a_report_line(tmp_path: Path) -> None:
+    # The mail reader keeps a "name" like =HYPERLINK(...) as text; it is no person's name.
+    reg = RegistryFixture(tmp_path, STRUCTURE)
+    bad = ['=HYPERLINK("http://cv.test/x","Se mit CV")', "cv@buf.test.dk", "Leder", "Mælkebøtten"]
+    strand = "Klynge Amager Strand"
+    reg.mailbox.send_job_ad("Amager", KL, "K001", D(2010, 9, 28))
+    reg.mailbox.send(
+        "Amager", KL, "applicants", [["Amager", strand, *p] for p in (ANNE, bad)], D(2010, 10, 13)
+    )
+    reg.ingest()
+    r = generate(reg, "ansoegningskvitteringer", tmp_path / "kv", "dato=2010-10-16")
+    names = sorted(p.name for p in (tmp_path / "kv").iterdir())
+    assert names == [
+        "kvittering-klyngeleder-amager-anne-ager.docx",
+        "kvittering-klyngeleder-amager-anne-ager.eml",
+    ]
+    assert "Område Amager, Klynge Amager Strand" in r.output
+    assert "Ret navnet i registret" in r.output

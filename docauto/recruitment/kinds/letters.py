@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,12 @@ class Inputs:
     areas: set[str]
     only: set[str]
     plan: RecruitmentPlan
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, line: str) -> None:
+        """A Danish report line, once however often the registry is read."""
+        if line not in self.notes:
+            self.notes.append(line)
 
     def area(self, name: str) -> Area | None:
         area = self.structure.find_area(name)
@@ -94,6 +100,7 @@ def inputs(request: GenerateRequest) -> Inputs:
         areas=selected_areas(request.structure, request.areas),
         only={k.casefold() for k in request.only},
         plan=load_timeline(),
+        notes=request.notes,
     )
 
 
@@ -125,8 +132,14 @@ def _file_part(text: str) -> str:
     return slug(text)[:40]
 
 
+def _formula_note(name: str, where: str) -> str:
+    return (
+        f"{where}: navnet '{name}' er formeltekst, ikke et navn; intet brev. Ret navnet i registret"
+    )
+
+
 def _applicants(inp: Inputs, role: str) -> Iterator[tuple[Area, Applicant, list[Place]]]:
-    from docauto.recruitment.letters import applicants_by_area
+    from docauto.recruitment.letters import applicants_by_area, is_formula_text
 
     for area_name, people in applicants_by_area(inp.view, role).items():
         area = inp.area(area_name)
@@ -134,8 +147,13 @@ def _applicants(inp: Inputs, role: str) -> Iterator[tuple[Area, Applicant, list[
             continue
         for person in people:
             places = [p for p in person.places if inp.wanted(p)]
-            if places:
-                yield area, person, places
+            if not places:
+                continue
+            if is_formula_text(person.name) or is_formula_text(person.email):
+                where = f"Område {area.name}, {', '.join(p.label() for p in places)}"
+                inp.note(_formula_note(person.name, where))
+                continue
+            yield area, person, places
 
 
 def _no_documents(what: str, inp: Inputs) -> UsageError:
@@ -269,7 +287,12 @@ def _rejections(request: GenerateRequest) -> Iterator[PlannedDocument]:
 
 def _appointments(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.office.filters import dato
-    from docauto.recruitment.letters import hires_by_place, letter_documents, person_key
+    from docauto.recruitment.letters import (
+        hires_by_place,
+        is_formula_text,
+        letter_documents,
+        person_key,
+    )
 
     inp = inputs(request)
     docs: list[PlannedDocument] = []
@@ -279,6 +302,10 @@ def _appointments(request: GenerateRequest) -> Iterator[PlannedDocument]:
             place = h["place"]
             area = inp.area(place.area)
             if area is None or not inp.wanted(place) or not h["name"]:
+                continue
+            if is_formula_text(h["name"]) or is_formula_text(h["email"]):
+                where = f"Område {area.name}, ansættelse i {place.label()}"
+                inp.note(_formula_note(h["name"], where))
                 continue
             ctx = {
                 **base_context(inp, area, role),
