@@ -381,6 +381,10 @@ def test_applicant_list_per_position(story: dict[str, Any]) -> None:
     assert "1 | Anne Ager | Leder | Solsikken | aa@buf.test.dk | 13.10.2010" in strand
     assert "3 | Carl Ærø | Leder | Æblehaven | ca@buf.test.dk | 13.10.2010" in strand
     assert "Dorte Dahl" not in strand
+    # One heading line naming the position, and the date column says what the date is.
+    assert "Stilling: | Klyngeleder, Klynge Amager Strand" in strand
+    assert "Klyngeleder: Klynge Amager Strand" not in strand
+    assert "Nr. | Navn | Nuværende stilling | Arbejdssted | E-mail | Registreret" in strand
 
 
 def test_interview_plan_and_invitations_round_2(story: dict[str, Any]) -> None:
@@ -441,6 +445,7 @@ def test_interview_plan_and_invitations_round_2(story: dict[str, Any]) -> None:
     xenia = docs["samtale-klyngeleder-runde-2-klynge-nørrebro-park-xenia-xu.docx"]
     assert "Dato: | tirsdag den 9. november 2010" in xenia
     assert "Tidspunkt: | kl. 10.30" in xenia and "Samtalerunde: | 2. runde" in xenia
+    assert "Stilling: | Klyngeleder, Klynge Nørrebro Park" in xenia
     assert not list((tmp / "indkaldelser").glob("*ulla*"))
 
 
@@ -796,3 +801,45 @@ def test_a_formula_name_gets_no_letter_but_a_report_line(tmp_path: Path) -> None
     ]
     assert "Område Amager, Klynge Amager Strand" in r.output
     assert "Ret navnet i registret" in r.output
+
+
+def test_invitations_refuse_a_person_called_twice_at_the_same_time(story: dict[str, Any]) -> None:
+    import openpyxl
+
+    reg, tmp = story["reg"], story["tmp"]
+    plans = tmp / "plan1-clash"
+    generate(reg, "samtaleplaner", plans, "dato=2010-10-16", "runde=1")
+    # Amager and Valby both call Carl Ærø on 19.10 at 10.00; everyone else gets their own hour.
+    for path in sorted(plans.glob("*.xlsx")):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Samtaler"]
+        for n, row in enumerate(ws.iter_rows(min_row=5)):
+            carl = row[5].value == "Carl Ærø"
+            row[7].value = dt.datetime(2010, 10, 19)
+            row[8].value = "10:00" if carl else f"{12 + n:02d}:00"
+            row[9].value = "Områdekontoret"
+        wb.save(path)
+    r = run_cli(
+        [
+            "generate",
+            "samtaleindkaldelser",
+            "--structure",
+            str(STRUCTURE),
+            "--data",
+            str(reg.path),
+            "--out",
+            str(tmp / "indkaldelser-clash"),
+            "--set",
+            "dato=2010-10-16",
+            "--set",
+            f"samtaler={plans}",
+        ]
+    )
+    assert r.exit_code == 1, r.output
+    out = " ".join(r.output.split())
+    assert "Carl Ærø er indkaldt til to samtaler 19. oktober 2010 kl. 10.00" in out, out
+    assert "samtaleplan-klyngeleder-amager-runde-1.xlsx, række" in out
+    assert "samtaleplan-klyngeleder-valby-runde-1.xlsx, række" in out
+    written = sorted(p.name for p in (tmp / "indkaldelser-clash").glob("*.docx"))
+    assert not [n for n in written if "carl" in n]
+    assert "samtale-klyngeleder-runde-1-klynge-valby-syd-dorte-dahl.docx" in written

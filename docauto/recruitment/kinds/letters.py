@@ -428,40 +428,75 @@ def _match(inp: Inputs, iv: Any) -> tuple[Area, Applicant, Place] | str:
     )
 
 
+def _clashes(interviews: list[Any]) -> tuple[list[Any], list[str]]:
+    """The interviews to write, and a Danish line per person called to two interviews at the
+    same date and time (across all the plans): neither of those is written, the areas agree
+    on a new time first."""
+    from docauto.office.filters import dato
+    from docauto.recruitment.letters import person_key
+
+    by_slot: dict[tuple[str, dt.date, str], list[Any]] = {}
+    for iv in interviews:
+        by_slot.setdefault((person_key(iv.name, iv.email), iv.day, iv.time), []).append(iv)
+    problems, clashing = [], set()
+    for (_, day, time), ivs in by_slot.items():
+        if len(ivs) < 2:
+            continue
+        clashing.update(id(iv) for iv in ivs)
+        rows = " og ".join(f"{iv.file}, række {iv.row} ({iv.area})" for iv in ivs)
+        problems.append(
+            f"{ivs[0].name} er indkaldt til to samtaler {dato(day)} kl. {time}: {rows}; "
+            "ingen indkaldelse, før planerne har forskellige tider"
+        )
+    return [iv for iv in interviews if id(iv) not in clashing], problems
+
+
+def _invitation(inp: Inputs, iv: Any) -> list[PlannedDocument] | str:
+    from docauto.office.filters import dato_ugedag
+    from docauto.recruitment.letters import letter_documents
+
+    found = _match(inp, iv)
+    if isinstance(found, str):
+        return found
+    area, person, place = found
+    ctx = {
+        **base_context(inp, area, place.role),
+        "modtager": person.recipient(),
+        "samtale": {
+            "runde": iv.round,
+            "stilling": place.label(),
+            "dato": dato_ugedag(iv.day),
+            "tid": iv.time,
+            "sted": iv.place,
+        },
+    }
+    name = (
+        f"samtale-{SLUGS[place.role]}-runde-{iv.round}-{_file_part(place.label())}-"
+        f"{_file_part(person.name)}"
+    )
+    return letter_documents("samtale", name, area, ctx, {"docauto.rolle": place.role})
+
+
 def _invitations(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.generate import PartialFailure
-    from docauto.office.filters import dato_ugedag
     from docauto.recruitment.interviews import read_plan
-    from docauto.recruitment.letters import letter_documents
 
     inp = inputs(request)
     docs: list[PlannedDocument] = []
     problems: list[str] = []
+    interviews = []
     for path in _plan_files(request):
-        interviews, bad = read_plan(path)
+        rows, bad = read_plan(path)
+        interviews += rows
         problems += bad
-        for iv in interviews:
-            found = _match(inp, iv)
-            if isinstance(found, str):
-                problems.append(found)
-                continue
-            area, person, place = found
-            ctx = {
-                **base_context(inp, area, place.role),
-                "modtager": person.recipient(),
-                "samtale": {
-                    "runde": iv.round,
-                    "stilling": place.label(),
-                    "dato": dato_ugedag(iv.day),
-                    "tid": iv.time,
-                    "sted": iv.place,
-                },
-            }
-            name = (
-                f"samtale-{SLUGS[place.role]}-runde-{iv.round}-{_file_part(place.label())}-"
-                f"{_file_part(person.name)}"
-            )
-            docs += letter_documents("samtale", name, area, ctx, {"docauto.rolle": place.role})
+    interviews, clashes = _clashes(interviews)
+    problems += clashes
+    for iv in interviews:
+        got = _invitation(inp, iv)
+        if isinstance(got, str):
+            problems.append(got)
+        else:
+            docs += got
     if problems:
         raise PartialFailure(
             f"{len(problems)} rækker i samtaleplanen gav ingen indkaldelse", docs, problems
@@ -519,7 +554,7 @@ def docauto_kinds() -> list[Kind]:
             name="ansoegerfortegnelser",
             description="Ansøgerfortegnelse pr. stilling til vurderingsudvalget, fra registret",
             templates=(LIST_TEMPLATE,),
-            fields=("dato", "omraade", "titel", "stilling", "stillingstype", "frist", "ansoegere"),
+            fields=("dato", "omraade", "stilling", "stillingstype", "frist", "ansoegere"),
             data_help=REGISTRY_HELP,
             planner=_applicant_lists,
         ),
