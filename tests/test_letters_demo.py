@@ -71,6 +71,9 @@ def _plans_book_nobody_twice(plans: list[Path]) -> None:
     areas = set()
     for path in plans:
         ws = openpyxl.load_workbook(path)["Samtaler"]
+        mails = [r[6] for r in ws.iter_rows(min_row=5, values_only=True) if r[6]]
+        assert ws.column_dimensions["G"].width > max(len(m) for m in mails)  # shown whole
+        assert ws["H5"].number_format == "dd.mm.yyyy" and ws["I5"].number_format == "hh.mm"
         for row in ws.iter_rows(min_row=5, values_only=True):
             if not row[5]:
                 continue
