@@ -90,7 +90,6 @@ def meeting_invitation() -> None:
     letter_head(doc)  # the date at the right; the kind gives no single addressee
     para(doc, "Til områdecheferne og souscheferne")
     para(doc, "{{ moede.titel }}", style="Title")
-    para(doc, "Invitation", style="Subtitle")
     para(doc, "{{ moede.indledning }}")
     facts_table(
         doc,

@@ -285,6 +285,17 @@ def test_meeting_invitations_and_calendar(story: dict[str, Any]) -> None:
     kickoff = docs["omraademoede-opstartsmoede.docx"]
     assert "torsdag den 7. oktober 2010" in kickoff
     assert "Niels Nør | Områdechef" in kickoff and "Rikke Ras | Souschef" in kickoff
+    # Written 30.09, before the posts go on KKnet 01.10: the future tense.
+    assert "Stillingerne som klyngeledere slås op på KKnet den 1. oktober" in kickoff
+    assert "Opstartsmøde for områderne" in kickoff
+    assert "Invitation" not in kickoff.split("\n")  # no stray line under the heading
+    later = run_cli(
+        ["generate", "omraademoeder", "--structure", str(STRUCTURE), "--out"]
+        + [str(story["tmp"] / "moeder-2-10"), "--set", "brevdato=2010-10-02"]
+    )
+    assert later.exit_code == 0, later.output
+    after = texts(story["tmp"] / "moeder-2-10")["omraademoede-opstartsmoede.docx"]
+    assert "Stillingerne som klyngeledere er slået op på KKnet den 1. oktober" in after
     cal = Calendar.from_ical((folder / "omraademoede-opfoelgningsmoede.ics").read_bytes())
     [ev] = [c for c in cal.walk("VEVENT")]
     assert ev.decoded("dtstart").replace(tzinfo=None) == dt.datetime(2010, 11, 4, 13, 0)

@@ -539,6 +539,7 @@ def docauto_kinds() -> list[Kind]:
         "stillinger",
         "efter",
         "samtale",
+        "stillingstype",
     )
     common = {"data_help": REGISTRY_HELP, "fields": letter_fields}
     return [
