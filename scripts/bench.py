@@ -6,7 +6,7 @@
     python scripts/bench.py --quick        # smaller sizes, for a smoke run
 
 Targets (issue 8):
-- render: `docauto render` of a 2-page job ad for 1,000 contexts at least 10x faster than a naive
+- render: `docauto render` of a 2-page job ad for 1,000 contexts at least 15x faster than a naive
   docxtpl loop (load, render, save per document), with the same document text;
 - pdf: 100 ads through one LibreOffice process, under 100 ms per document on average
   (baseline: one LibreOffice process per document);
@@ -65,11 +65,19 @@ def job_ad_template_and_contexts(n: int) -> tuple[Path, list[dict]]:
     kind = get_kind("stillingsopslag")
     docs = [
         d
-        for d in kind.plan(GenerateRequest(structure=load_structure(demo_structure_path())))
+        for d in kind.plan(
+            GenerateRequest(
+                structure=load_structure(demo_structure_path()),
+                options={"standardtekst": "ja"},  # the area chiefs' texts are not part of it
+            )
+        )
         if d.template
     ]
+    from docauto.office.housestyle import document_context
+
     base = docs[0].template
-    contexts = [dict(d.context) for d in docs if d.template == base]
+    # As generate renders them: with the house fields (letterhead, date) every template may use.
+    contexts = [document_context(d.context) for d in docs if d.template == base]
     contexts = (contexts * (n // len(contexts) + 1))[:n]
     return template_path(base), json.loads(json.dumps(contexts, default=str))
 
@@ -125,7 +133,7 @@ def bench_render(n: int, tmp: Path) -> None:
         f"{ours:.2f} s",
         f"docxtpl {naive:.2f} s",
         f"{ratio:.1f}x",
-        ("OK" if ratio >= 10 else "MISS") + " (target >=10x)" + ("" if same else "  TEXT DIFFERS"),
+        ("OK" if ratio >= 15 else "MISS") + " (target >=15x)" + ("" if same else "  TEXT DIFFERS"),
     )
     report("  per document", f"{ours / n * 1000:.1f} ms", f"{naive / n * 1000:.1f} ms", "", "")
 

@@ -34,7 +34,7 @@ def applicant_letter() -> None:
     facts_table(
         doc,
         [
-            ("Stilling:", "{{ samtale.stilling }}"),
+            ("Stilling:", "{{ stillingstype | capitalize }}, {{ samtale.stilling }}"),
             ("Samtalerunde:", "{{ samtale.runde }}. runde"),
             ("Dato:", "{{ samtale.dato }}"),
             ("Tidspunkt:", "kl. {{ samtale.tid }}"),
@@ -49,8 +49,8 @@ def applicant_letter() -> None:
 
 def applicant_list() -> None:
     doc = new_document("Ansøgerfortegnelse", "Ansøgerfortegnelse")
+    # One heading: the Stilling line below already names the role and the position.
     para(doc, "Ansøgerfortegnelse", style="Title")
-    para(doc, "{{ titel }}", style="Subtitle")
     facts_table(
         doc,
         [
@@ -63,7 +63,8 @@ def applicant_list() -> None:
     )
     loop_table(
         doc,
-        ["Nr.", "Navn", "Nuværende stilling", "Arbejdssted", "E-mail", "Modtaget"],
+        # The date HR registered the mail with the applicants, not when each one applied.
+        ["Nr.", "Navn", "Nuværende stilling", "Arbejdssted", "E-mail", "Registreret"],
         "{%tr for a in ansoegere %}",
         [
             "{{ a.nr }}",
@@ -89,7 +90,6 @@ def meeting_invitation() -> None:
     letter_head(doc)  # the date at the right; the kind gives no single addressee
     para(doc, "Til områdecheferne og souscheferne")
     para(doc, "{{ moede.titel }}", style="Title")
-    para(doc, "Invitation", style="Subtitle")
     para(doc, "{{ moede.indledning }}")
     facts_table(
         doc,

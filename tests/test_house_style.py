@@ -375,6 +375,20 @@ def pdfs(demo: Path, tmp_path_factory) -> dict[str, Path]:
     return {key: pdf for key, pdf in zip(sources, converted, strict=True)}
 
 
+# The test's names of the kinds sent by another unit than the default (their docauto.kind).
+_OWN_UNIT = {
+    "invitation": "dagsorden",
+    "referatskabelon": "referatskabelon",
+    "referat": "referat",
+    "handleplan": "handleplan",
+    "faktaark": "faktaark",
+}
+
+
+def _unit(kind: str) -> str:
+    return housestyle.sender_for(_OWN_UNIT.get(kind))["enhed"]
+
+
 @needs_pdf
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("kind", sorted(WORD_KINDS))
@@ -384,7 +398,7 @@ def test_word_documents_as_pdf(pdfs: dict[str, Path], kind: str) -> None:
     assert low <= pages <= high, f"{kind}: {pages} pages"
     assert sorted((round(w), round(h))) == [595, 842], f"{kind}: not A4 ({w} x {h})"
     first = text[0]
-    assert SENDER["forvaltning"] in first and SENDER["enhed"] in first
+    assert SENDER["forvaltning"] in first and _unit(kind) in first
     assert SENDER["adresse"][0] in first and f"EAN {SENDER['ean']}" in first
     for n, page in enumerate(text, start=1):
         footer = "\n".join(page.rstrip().splitlines()[-3:])
@@ -434,3 +448,123 @@ def test_batch_runs_notice_a_new_sender_or_logo(tmp_path: Path, monkeypatch) -> 
     monkeypatch.setenv("DOCAUTO_MAPPINGS", str(maps))
     after = document_hashes(doc, "")
     assert after["template"] != before["template"] and after["data"] == before["data"]
+
+
+def _reopen(wb: openpyxl.Workbook, title: str = "Prøve") -> openpyxl.Workbook:
+    return openpyxl.load_workbook(io.BytesIO(housestyle.workbook_bytes(wb, title)))
+
+
+def test_wrapped_text_gets_a_row_height_for_its_lines() -> None:
+    """LibreOffice and Excel do not grow a row for wrapped text in a generated file."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Klynge", "Bemærkninger"])
+    ws.append(["K1", "ord " * 60])  # 240 characters in a column 45 wide: 6 lines or more
+    ws.append(["K2", "kort"])
+    ws.append(["K3", "linje 1\nlinje 2\nlinje 3"])
+    ws.column_dimensions["B"].width = 45
+    for row in (2, 3, 4):
+        ws.cell(row, 2).alignment = openpyxl.styles.Alignment(wrap_text=True)
+    ws = _reopen(wb).active
+    assert ws.row_dimensions[2].height >= 6 * 15
+    assert (ws.row_dimensions[3].height or 15) <= 20
+    assert 3 * 15 <= ws.row_dimensions[4].height < 6 * 15
+    assert ws["A2"].alignment.vertical == "top"  # level with the wrapped text's first line
+
+
+def test_demo_workbooks_wrapped_rows_are_tall_enough(demo: Path) -> None:
+    for name, column in (("kriterietjek.xlsx", "Bemærkninger"), ("mødeplan.xlsx", "Deltagere")):
+        ws = openpyxl.load_workbook(demo / "strukturgennemgang" / name).worksheets[0]
+        col = [c.value for c in ws[1]].index(column) + 1
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(col)].width
+        long_rows = [
+            r
+            for r in range(2, ws.max_row + 1)
+            if len(str(ws.cell(r, col).value or "")) > 1.5 * width
+        ]
+        assert long_rows, name
+        for r in long_rows:
+            assert ws.cell(r, col).alignment.wrap_text, (name, r)
+            assert (ws.row_dimensions[r].height or 0) >= 30, (name, r)
+
+
+def test_dates_in_workbooks_are_danish() -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Dato", "Tidspunkt", "Registerdato", "Kort år", "Amerikansk"])
+    ws.append(
+        [
+            dt.date(2010, 10, 18),
+            dt.datetime(2010, 10, 18, 9, 30),
+            dt.date(2010, 10, 18),
+            dt.date(2010, 10, 1),
+            dt.date(2010, 10, 18),
+        ]
+    )
+    ws["C2"].number_format = "dd-mm-yyyy"  # the registry's own format is kept
+    ws["D2"].number_format = "dd.mm.yy"
+    ws["E2"].number_format = "mm/dd/yyyy"
+    ws = _reopen(wb).active
+    formats = [c.number_format for c in ws[2]]
+    assert formats == [
+        "dd.mm.yyyy",
+        "dd.mm.yyyy hh.mm",
+        "dd-mm-yyyy",
+        "dd.mm.yyyy",
+        "dd.mm.yyyy",
+    ]
+
+
+def test_the_sending_unit_follows_the_document_kind(demo: Path) -> None:
+    from docauto.resources import templates_dir
+
+    units = SENDER["enheder"]
+    ctx = _fact_sheet_context()
+    template = templates_dir() / "faktaark.docx"
+    for kind in ("udspil", "faktaark", "brev-afslag", None):
+        props = {"docauto.kind": kind} if kind else None
+        headers = "\n".join(docx_text(housestyle.render_docx(template, ctx, props)).headers)
+        want = housestyle.sender_for(kind)["enhed"]
+        assert want in headers, kind
+    assert units["udspil"] == "Projektledelsen Ny institutionsstruktur"
+    assert housestyle.sender_for("brev-afslag")["enhed"] == "HR og Rekruttering"
+    # The demo's documents, as sent.
+    for pattern, unit in (
+        ("strukturgennemgang/invitationer/*.docx", "Projektledelsen Ny institutionsstruktur"),
+        ("handleplaner/*.docx", "Projektledelsen Ny institutionsstruktur"),
+        ("faktaark/*.docx", "Kommunikation"),
+        ("rekruttering/udpegningsbreve/udpegningsbrev-*.docx", "HR og Rekruttering"),
+    ):
+        headers = "\n".join(docx_text(_pick(demo, pattern).read_bytes()).headers)
+        assert unit in headers, pattern
+        others = {"Projektledelsen Ny institutionsstruktur", "Kommunikation", "HR og Rekruttering"}
+        assert not any(o in headers for o in others - {unit}), pattern
+
+
+def test_a_bad_unit_list_is_a_clear_danish_error(tmp_path: Path, monkeypatch) -> None:
+    from docauto.errors import ConfigError
+    from docauto.resources import mappings_dir
+
+    maps = tmp_path / "mappings"
+    shutil.copytree(mappings_dir(), maps)
+    text = (maps / "afsender.yaml").read_text(encoding="utf-8")
+    (maps / "afsender.yaml").write_text(text + "\nenheder:\n  - udspil\n", encoding="utf-8")
+    monkeypatch.setenv("DOCAUTO_MAPPINGS", str(maps))
+    with pytest.raises(ConfigError, match="enheder"):
+        housestyle.sender()
+
+
+def test_senior_form_title_spans_the_table_and_heads_the_page() -> None:
+    from docauto.demo.municipality import demo_structure_path
+    from docauto.registry.senior import FORM_COLUMNS, FORM_SHEET, build_senior_form
+    from docauto.structure.model import load_structure
+
+    structure = load_structure(demo_structure_path())
+    data = build_senior_form(structure, "Valby", "jobbank@x.dk", "Ansøgning om seniorordning")
+    ws = openpyxl.load_workbook(io.BytesIO(data))[FORM_SHEET]
+    last = openpyxl.utils.get_column_letter(len(FORM_COLUMNS))
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {f"A1:{last}1", f"A2:{last}2"} <= merged
+    assert ws["A1"].value == "Ansøgning om seniorordning – område Valby"
+    assert ws.oddHeader.left.text == "Ansøgning om seniorordning – område Valby"
+    assert "xlsx" not in (ws.oddHeader.right.text or "") + ws.oddHeader.left.text

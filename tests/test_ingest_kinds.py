@@ -281,7 +281,7 @@ def test_pedagogical_leaders_vacancy_ad_unfilled_and_readvertised(
     assert positions(hr_registry)["PL-E04"]["Status"] == "Genopslag"
 
 
-def test_a_network_gets_a_position_when_a_submission_names_it(
+def test_a_submission_naming_a_network_is_refused_and_opens_no_position(
     hr_registry: Path, hr_mailbox, hr_ingest
 ) -> None:
     hr_mailbox.add(
@@ -300,8 +300,13 @@ def test_a_network_gets_a_position_when_a_submission_names_it(
             ],
         )
     )
-    hr_ingest()
-    assert positions(hr_registry)["KL-N01"]["Status"] == "Ansøgere registreret"
+    summary = hr_ingest()
+    # Networks have coordinators, not cluster leaders (issue 12): no position, and the area
+    # chief is told why.
+    assert "KL-N01" not in positions(hr_registry)
+    assert summary["rejected"] == 1 and summary["registered"] == 0
+    inbox = [r for r in sheet(hr_registry, "Indbakke") if r["Status"] == "Afvist"]
+    assert "koordinator" in inbox[-1]["Bemærkning"]
 
 
 @pytest.mark.parametrize("variant", ["title-and-synonyms", "csv", "docx-table"])

@@ -45,6 +45,7 @@ def test_demo_letters_step_makes_every_new_kind(tmp_path: Path) -> None:
     )
     # The demo mailbox's candidate wanted by two areas in round 1.
     assert "mette.andersen@buf.demokommune.dk" in case_list
+    _plans_book_nobody_twice(sorted((breve / "samtaleplaner").glob("*.xlsx")))
     invitations = sorted((breve / "samtaleindkaldelser").glob("*.eml"))
     plans = sorted((breve / "samtaleplaner").glob("*.xlsx"))
     assert invitations and plans
@@ -56,4 +57,29 @@ def test_demo_letters_step_makes_every_new_kind(tmp_path: Path) -> None:
         emls = sorted((breve / folder).glob("*.eml"))
         assert docs and len(emls) == len(docs)
     assert sorted((breve / "genopslag").glob("genopslag-klyngeleder-*.docx"))
+    # HR's working copy of the registry is not among the letters to send.
+    assert not list((breve / "genopslag").glob("*.xlsx*"))
+    assert (out / "hr" / "genopslag" / "register-genopslag.xlsx").is_file()
     assert len(list((breve / "seniorordning").glob("seniorordning-*.xlsx"))) == 8  # one per area
+
+
+def _plans_book_nobody_twice(plans: list[Path]) -> None:
+    """The demo's filled plans: each area in its own office, no person twice at one time."""
+    import openpyxl
+
+    seen: dict[tuple, str] = {}
+    areas = set()
+    for path in plans:
+        ws = openpyxl.load_workbook(path)["Samtaler"]
+        mails = [r[6] for r in ws.iter_rows(min_row=5, values_only=True) if r[6]]
+        assert ws.column_dimensions["G"].width > max(len(m) for m in mails)  # shown whole
+        assert ws["H5"].number_format == "dd.mm.yyyy" and ws["I5"].number_format == "hh.mm"
+        for row in ws.iter_rows(min_row=5, values_only=True):
+            if not row[5]:
+                continue
+            areas.add(row[1])
+            assert row[9] == f"Områdekontoret i {row[1]}, mødelokale 2"
+            key = (row[6], row[7], row[8])
+            assert key not in seen, f"{row[5]} i {path.name} og {seen[key]}"
+            seen[key] = path.name
+    assert len(areas) >= 2 and seen

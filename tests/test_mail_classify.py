@@ -216,7 +216,7 @@ def test_cli_table_without_json():
     )
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["role", "kind", "round", "subject"]
+    assert lines[0].split() == ["rolle", "type", "runde", "emne"]
     assert lines[1].split()[:3] == ["cluster_leader", "candidates", "2"]
     assert lines[2].split()[:3] == ["-", "-", "-"]
 

@@ -249,7 +249,7 @@ def test_unfilled_cluster_leader_needs_no_unit_but_a_named_one_must_exist(struct
     subs, problems = validate_rows(result("unfilled", rows), structure, CL, "unfilled")
     assert [s.cluster_id for s in subs] == ["K001"]
     assert subs[0].unit_id is None and subs[0].values["Bemærkning"] == "ingen egnede"
-    assert [p.location.row for p in problems] == [3]
+    assert {p.location.row for p in problems} == {3}  # a network, and a unit not in it
 
 
 def test_text_is_kept_as_written_but_without_control_characters(structure):
@@ -390,3 +390,22 @@ def test_form_inside_a_forwarded_mail_end_to_end(structure):
     assert [
         (s.cluster_id, s.unit_id, s.values["Navn"], s.values["Tiltrædelsesdato"]) for s in subs
     ] == [("K001", "E002", "Søren Ærø", date(2010, 12, 1))]
+
+
+@pytest.mark.parametrize("role", [CL, PL])
+def test_a_network_has_no_position_to_register(structure, role):
+    """Networks have coordinators and their institutions are their own employers: a form that
+    names one is refused with that reason (the rule of registry init, ads and forms)."""
+    row = {
+        "Område": "Amager",
+        "Klynge": "Netværk Børneringen Amager",
+        "Enhed": "",
+        "Bemærkning": "x",
+    }
+    subs, problems = validate_rows(result("unfilled", [row]), structure, role, "unfilled")
+    assert subs == []
+    text = " ".join(messages(problems))
+    assert "kommunen rekrutterer ikke her" in text and "koordinator" in text
+    ok = {"Område": "Amager", "Klynge": "Klynge Amager Strand", "Bemærkning": "x"}
+    subs, problems = validate_rows(result("unfilled", [ok]), structure, CL, "unfilled")
+    assert len(subs) == 1 and problems == []

@@ -285,6 +285,17 @@ def test_meeting_invitations_and_calendar(story: dict[str, Any]) -> None:
     kickoff = docs["omraademoede-opstartsmoede.docx"]
     assert "torsdag den 7. oktober 2010" in kickoff
     assert "Niels Nør | Områdechef" in kickoff and "Rikke Ras | Souschef" in kickoff
+    # Written 30.09, before the posts go on KKnet 01.10: the future tense.
+    assert "Stillingerne som klyngeledere slås op på KKnet den 1. oktober" in kickoff
+    assert "Opstartsmøde for områderne" in kickoff
+    assert "Invitation" not in kickoff.split("\n")  # no stray line under the heading
+    later = run_cli(
+        ["generate", "omraademoeder", "--structure", str(STRUCTURE), "--out"]
+        + [str(story["tmp"] / "moeder-2-10"), "--set", "brevdato=2010-10-02"]
+    )
+    assert later.exit_code == 0, later.output
+    after = texts(story["tmp"] / "moeder-2-10")["omraademoede-opstartsmoede.docx"]
+    assert "Stillingerne som klyngeledere er slået op på KKnet den 1. oktober" in after
     cal = Calendar.from_ical((folder / "omraademoede-opfoelgningsmoede.ics").read_bytes())
     [ev] = [c for c in cal.walk("VEVENT")]
     assert ev.decoded("dtstart").replace(tzinfo=None) == dt.datetime(2010, 11, 4, 13, 0)
@@ -381,6 +392,10 @@ def test_applicant_list_per_position(story: dict[str, Any]) -> None:
     assert "1 | Anne Ager | Leder | Solsikken | aa@buf.test.dk | 13.10.2010" in strand
     assert "3 | Carl Ærø | Leder | Æblehaven | ca@buf.test.dk | 13.10.2010" in strand
     assert "Dorte Dahl" not in strand
+    # One heading line naming the position, and the date column says what the date is.
+    assert "Stilling: | Klyngeleder, Klynge Amager Strand" in strand
+    assert "Klyngeleder: Klynge Amager Strand" not in strand
+    assert "Nr. | Navn | Nuværende stilling | Arbejdssted | E-mail | Registreret" in strand
 
 
 def test_interview_plan_and_invitations_round_2(story: dict[str, Any]) -> None:
@@ -441,6 +456,7 @@ def test_interview_plan_and_invitations_round_2(story: dict[str, Any]) -> None:
     xenia = docs["samtale-klyngeleder-runde-2-klynge-nørrebro-park-xenia-xu.docx"]
     assert "Dato: | tirsdag den 9. november 2010" in xenia
     assert "Tidspunkt: | kl. 10.30" in xenia and "Samtalerunde: | 2. runde" in xenia
+    assert "Stilling: | Klyngeleder, Klynge Nørrebro Park" in xenia
     assert not list((tmp / "indkaldelser").glob("*ulla*"))
 
 
@@ -776,3 +792,65 @@ def test_a_position_first_named_by_a_form_says_so(tmp_path: Path) -> None:
     assert row["Årsag"] == "Første indberetning om stillingen: Registrering af ansøgningerne"
     assert row["Oprettet"].date() == D(2010, 11, 25)
     assert row["Status"] == "Ansøgere registreret"
+
+
+def test_a_formula_name_gets_no_letter_but_a_report_line(tmp_path: Path) -> None:
+    # The mail reader keeps a "name" like =HYPERLINK(...) as text; it is no person's name.
+    reg = RegistryFixture(tmp_path, STRUCTURE)
+    bad = ['=HYPERLINK("http://cv.test/x","Se mit CV")', "cv@buf.test.dk", "Leder", "Mælkebøtten"]
+    strand = "Klynge Amager Strand"
+    reg.mailbox.send_job_ad("Amager", KL, "K001", D(2010, 9, 28))
+    reg.mailbox.send(
+        "Amager", KL, "applicants", [["Amager", strand, *p] for p in (ANNE, bad)], D(2010, 10, 13)
+    )
+    reg.ingest()
+    r = generate(reg, "ansoegningskvitteringer", tmp_path / "kv", "dato=2010-10-16")
+    names = sorted(p.name for p in (tmp_path / "kv").iterdir())
+    assert names == [
+        "kvittering-klyngeleder-amager-anne-ager.docx",
+        "kvittering-klyngeleder-amager-anne-ager.eml",
+    ]
+    assert "Område Amager, Klynge Amager Strand" in r.output
+    assert "Ret navnet i registret" in r.output
+
+
+def test_invitations_refuse_a_person_called_twice_at_the_same_time(story: dict[str, Any]) -> None:
+    import openpyxl
+
+    reg, tmp = story["reg"], story["tmp"]
+    plans = tmp / "plan1-clash"
+    generate(reg, "samtaleplaner", plans, "dato=2010-10-16", "runde=1")
+    # Amager and Valby both call Carl Ærø on 19.10 at 10.00; everyone else gets their own hour.
+    for path in sorted(plans.glob("*.xlsx")):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Samtaler"]
+        for n, row in enumerate(ws.iter_rows(min_row=5)):
+            carl = row[5].value == "Carl Ærø"
+            row[7].value = dt.datetime(2010, 10, 19)
+            row[8].value = "10:00" if carl else f"{12 + n:02d}:00"
+            row[9].value = "Områdekontoret"
+        wb.save(path)
+    r = run_cli(
+        [
+            "generate",
+            "samtaleindkaldelser",
+            "--structure",
+            str(STRUCTURE),
+            "--data",
+            str(reg.path),
+            "--out",
+            str(tmp / "indkaldelser-clash"),
+            "--set",
+            "dato=2010-10-16",
+            "--set",
+            f"samtaler={plans}",
+        ]
+    )
+    assert r.exit_code == 1, r.output
+    out = " ".join(r.output.split())
+    assert "Carl Ærø er indkaldt til to samtaler 19. oktober 2010 kl. 10.00" in out, out
+    assert "samtaleplan-klyngeleder-amager-runde-1.xlsx, række" in out
+    assert "samtaleplan-klyngeleder-valby-runde-1.xlsx, række" in out
+    written = sorted(p.name for p in (tmp / "indkaldelser-clash").glob("*.docx"))
+    assert not [n for n in written if "carl" in n]
+    assert "samtale-klyngeleder-runde-1-klynge-valby-syd-dorte-dahl.docx" in written

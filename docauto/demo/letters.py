@@ -30,24 +30,39 @@ def _generate(ctx: DemoContext, kind: str, folder: Path, data: Path | None, **op
     return generate_documents(get_kind(kind), request, folder, pdf=False)
 
 
-def fill_interview_plan(path: Path, first_day: dt.date) -> int:
-    """Fill Dato, Tidspunkt and Sted as an area would: one hour each from 9.00, the
-    candidates of one position on one day, the next position the day after."""
+def _workday(first_day: dt.date, n: int) -> dt.date:
+    """The n-th working day (Monday to Friday) from first_day, counting from 0."""
+    day = first_day
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    for _ in range(n):
+        day += dt.timedelta(days=1)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=1)
+    return day
+
+
+def fill_interview_plan(path: Path, first_day: dt.date, area_index: int = 0, areas: int = 1) -> int:
+    """Fill Dato, Tidspunkt and Sted as an area would: one hour each from 9.00 in the area's
+    own office, the candidates of one position on one day, the next position on the area's
+    next day. Each area has its own days (area i takes working days i, i + areas, ...), so a
+    person who applied in two areas is never called to two interviews at the same time."""
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
     ws = wb["Samtaler"]
-    day, slot, last, filled = first_day, 0, None, 0
+    position_no, slot, last, filled = -1, 0, None, 0
     for row in ws.iter_rows(min_row=5):
         if row[5].value in (None, ""):
             continue
         position = (row[3].value, row[4].value)
-        if last is not None and position != last:
-            day, slot = day + dt.timedelta(days=1), 0
+        if position != last:
+            position_no, slot = position_no + 1, 0
         last = position
+        day = _workday(first_day, area_index + position_no * max(areas, 1))
         row[7].value = dt.datetime.combine(day, dt.time())
         row[8].value = f"{9 + slot:02d}:00"
-        row[9].value = "Områdekontoret, mødelokale 2"
+        row[9].value = f"Områdekontoret i {row[1].value}, mødelokale 2"
         slot, filled = slot + 1, filled + 1
     wb.save(path)
     return filled
@@ -73,8 +88,10 @@ def run(ctx: DemoContext) -> list[str]:
     step("ansoegningskvitteringer", "kvitteringer", dato=ACKNOWLEDGED)
     step("ansoegerfortegnelser", "ansoegerfortegnelser", dato=ACKNOWLEDGED)
     plans = step("samtaleplaner", "samtaleplaner", dato=INTERVIEWS_PLANNED, runde="1")
-    filled = sum(fill_interview_plan(p, dt.date(2010, 10, 18)) for p in plans)
-    lines.append(f"  the plans filled in as an area would ({filled} interviews, week 42)")
+    filled = sum(
+        fill_interview_plan(p, dt.date(2010, 10, 18), i, len(plans)) for i, p in enumerate(plans)
+    )
+    lines.append(f"  the plans filled in as an area would ({filled} interviews from 18.10)")
     step(
         "samtaleindkaldelser",
         "samtaleindkaldelser",
@@ -84,7 +101,8 @@ def run(ctx: DemoContext) -> list[str]:
     step("seniorskemaer", "seniorordning", data=None)
     step("afslagsbreve", "afslag", dato=APPOINTED)
     step("ansaettelsesbreve", "ansaettelser", dato=APPOINTED)
-    copy = out / "genopslag" / "register-genopslag.xlsx"
+    # HR's working copy of the registry is no letter to send: it goes beside the registry.
+    copy = ctx.out_dir / "hr" / "genopslag" / "register-genopslag.xlsx"
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(registry, copy)
     from docauto.resources import data_dir

@@ -17,6 +17,7 @@ from docauto.errors import Location, Problem
 from docauto.mail.readers import ReadResult, ReadRow, form_columns
 from docauto.mail.readers.values import clean_text, parse_date, parse_int
 from docauto.recruitment.formspec import FORM_COLUMNS
+from docauto.recruitment.scope import RecruitmentScope
 from docauto.structure.model import Structure, is_email
 
 PERSON_COLUMN = {"applicants": "Ansøger", "candidates": "Kandidat", "hires": "Navn"}
@@ -167,6 +168,10 @@ def validate_rows(
     return submissions, problems
 
 
+# why_not() of a network does not depend on HR's setting for self-governing clusters.
+NETWORK_SCOPE = RecruitmentScope()
+
+
 def _check_row(
     check: _RowCheck,
     structure: Structure,
@@ -196,6 +201,9 @@ def _check_row(
             "Klynge",
             f"klyngen '{cluster.name}' hører til området '{cluster.area}', ikke '{area.name}'",
         )
+    elif cluster.is_network:
+        # A network never has a position (issue 12): registry init, ads and forms leave it out.
+        check.problem("Klynge", f"kommunen rekrutterer ikke her: {NETWORK_SCOPE.why_not(cluster)}")
 
     unit = None
     unit_text = check.text("Enhed")

@@ -116,9 +116,40 @@ def _clean_sender(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         )
         if value
     ]
+    out["enheder"] = _units(raw.get("enheder"), path)
     out["sagsnr_tekst"] = out["sagsnr_tekst"] or "Sagsnr."
     out["dokumentnr_tekst"] = out["dokumentnr_tekst"] or "Dokumentnr."
     return out
+
+
+def _units(raw: Any, path: Path) -> dict[str, str]:
+    """``enheder``: the sending unit per document kind (the kind's ``docauto.kind`` name)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: 'enheder' skal være en liste af 'dokumenttype: enhed'")
+    units: dict[str, str] = {}
+    for kinds, unit in raw.items():
+        if isinstance(unit, list | dict):
+            raise ConfigError(f"{path}: 'enheder' → '{kinds}' skal være én tekst, ikke en liste")
+        # One line may name several kinds, separated by commas.
+        for kind in str(kinds).split(","):
+            if kind.strip():
+                units[kind.strip().lower()] = "" if unit is None else str(unit).strip()
+    return units
+
+
+def sender_for(kind: str | None) -> dict[str, Any]:
+    """The letterhead data for a document of ``kind`` (its ``docauto.kind`` property): the
+    unit from ``enheder`` when the kind is named there, else the default ``enhed``."""
+    base = sender()
+    units = base.get("enheder") or {}
+    key = (kind or "").strip().lower()
+    if key not in units and "-" in key:
+        key = key.split("-", 1)[0]  # "brev-afslag" falls back to "brev"
+    if key not in units or units[key] == base["enhed"]:
+        return base
+    return {**base, "enhed": units[key]}
 
 
 def sender() -> dict[str, Any]:
@@ -313,7 +344,8 @@ def render_docx(
     from docauto.office.engine import prepare
 
     prepared = prepare(template)
-    ctx = document_context(context)
+    kind = (properties or {}).get("docauto.kind")
+    ctx = document_context({"afsender": sender_for(kind), **context})
     return prepared.render(ctx, properties=properties, finish=finisher(prepared, ctx["afsender"]))
 
 
@@ -419,6 +451,89 @@ def wrap_header(ws: Any, header_row: int = 1) -> None:
         ws.row_dimensions[header_row].height = 15 * lines + 2
 
 
+DATE_FORMAT = "dd.mm.yyyy"
+DATETIME_FORMAT = "dd.mm.yyyy hh.mm"
+# A date format is left alone when it is a Danish day-first one with a four-digit year (the
+# registry's "dd-mm-yyyy", which REGISTRY.md's readers rely on) or names the weekday or month;
+# the rest (General, openpyxl's ISO default, US month-first, two-digit years) become the house's.
+_KEEP_DATE = re.compile(r"^\[?\$?[^\]]*\]?d{1,2}([-.])mm\1yyyy( hh[:.]mm(\1ss|[:.]ss)?)?$|dddd|mmm")
+
+
+def _date_format(value: Any, current: str) -> str | None:
+    """The house format for a date cell, or None to keep its own."""
+    if isinstance(value, dt.datetime):
+        wanted = DATE_FORMAT if value.time() == dt.time(0) else DATETIME_FORMAT
+    elif isinstance(value, dt.date):
+        wanted = DATE_FORMAT
+    else:
+        return None
+    fmt = (current or "General").lower()
+    if fmt == wanted or _KEEP_DATE.search(fmt):
+        return None
+    return wanted
+
+
+def danish_dates(ws: Any) -> None:
+    """Date cells in one Danish format (dd.mm.yyyy, with hh.mm for a time of day)."""
+    for cell in ws._cells.values():  # noqa: SLF001 - see fit_columns
+        wanted = _date_format(cell.value, cell.number_format)
+        if wanted:
+            cell.number_format = wanted
+
+
+_MAX_ROW_HEIGHT = 409  # Excel's largest row height (points)
+
+
+def _cell_lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell needs: each paragraph's length over the column's width in
+    characters (a little narrower than the width, for the cell's padding and word breaks)."""
+    import math
+
+    chars = max(width - 1.5, 1) / 1.1
+    return sum(max(1, math.ceil(len(line) / chars)) for line in str(value).split("\n"))
+
+
+def fit_wrapped_rows(ws: Any, header_row: int | None = 1) -> None:
+    """Rows below the header with wrapped text get a height for their lines.
+
+    LibreOffice and Excel do not grow a row for wrapped text in a file that was never opened
+    in Excel: without a height the text prints over the next row.
+    """
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, float] = {}
+    heights: dict[int, float] = {}
+    for (row, col), cell in ws._cells.items():  # noqa: SLF001 - see fit_columns
+        if row <= (header_row or 0) or cell.value is None or not cell.has_style:
+            continue
+        if not cell.alignment.wrap_text or isinstance(cell.value, dt.date | dt.time):
+            continue
+        if col not in widths:
+            dim = ws.column_dimensions.get(get_column_letter(col))
+            widths[col] = dim.width if dim is not None and dim.width else 8.43
+        size = float(cell.font.sz or 11) if cell.font is not None else 11.0
+        height = _cell_lines(cell.value, widths[col]) * size * 1.36 + 2
+        heights[row] = max(heights.get(row, 0.0), height)
+    merged = {r for rng in ws.merged_cells.ranges for r in range(rng.min_row, rng.max_row + 1)}
+    for row, height in heights.items():
+        if row in merged:
+            continue  # a merged cell's width is not its column's; its builder sizes it
+        dim = ws.row_dimensions[row]
+        dim.height = min(max(height, dim.height or 0), _MAX_ROW_HEIGHT)
+    _top_align(ws, set(heights) - merged)
+
+
+def _top_align(ws: Any, rows: set[int]) -> None:
+    """A tall row's other cells at the top, level with the first line of the wrapped text."""
+    import copy
+
+    for (row, _col), cell in ws._cells.items():  # noqa: SLF001 - see fit_columns
+        if row in rows and cell.value is not None and cell.alignment.vertical is None:
+            alignment = copy.copy(cell.alignment)
+            alignment.vertical = "top"
+            cell.alignment = alignment
+
+
 def print_setup(
     ws: Any,
     title: str,
@@ -496,6 +611,8 @@ def finish_workbook(
             wrap_wide_columns(ws, row)
         if row:
             wrap_header(ws, row)
+        fit_wrapped_rows(ws, row)
+        danish_dates(ws)
         print_setup(
             ws,
             title,

@@ -65,7 +65,6 @@ def build_plan(
     """The .xlsx plan for one area and round, pre-filled with the applicants to call."""
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
 
     from docauto.office.filters import dato
     from docauto.registry.workbook import set_cell
@@ -88,9 +87,6 @@ def build_plan(
         set_cell(c, name)
         c.font = Font(bold=True, color="FFFFFFFF")
         c.fill = PatternFill("solid", start_color="FF1F4E78")
-        ws.column_dimensions[get_column_letter(j)].width = {1: 8, 7: 32, 8: 12, 9: 11, 10: 30}.get(
-            j, 22
-        )
     for i, (person, place) in enumerate(rows, start=head + 1):
         values = [round, area, role_label, place.cluster, place.unit, person.name, person.email]
         for j, v in enumerate(values, start=1):
@@ -101,13 +97,34 @@ def build_plan(
             cell.fill = fill
             cell.protection = Protection(locked=False)
             cell.alignment = Alignment(horizontal="left")
-        ws.cell(row=i, column=8).number_format = "dd-mm-yyyy"
+        ws.cell(row=i, column=8).number_format = "dd.mm.yyyy"
+        ws.cell(row=i, column=9).number_format = "hh.mm"
     for i in range(head + 1, head + 1 + len(rows)):
         ws.cell(row=i, column=1).alignment = Alignment(horizontal="center")
+    _fit_columns(ws, head, rows, area, role_label)
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
     from docauto.office.housestyle import workbook_bytes
 
     return workbook_bytes(wb, title, header_rows={SHEET: head})
+
+
+# Room for what the area types: a date, a time, a room and address.
+_FILL_IN_WIDTH = {8: 12, 9: 11, 10: 40}
+
+
+def _fit_columns(ws: Any, head: int, rows: list[Any], area: str, role_label: str) -> None:
+    """Each column as wide as its longest value (the e-mail addresses must show whole)."""
+    from openpyxl.utils import get_column_letter
+
+    values: list[list[str]] = [[c] for c in COLUMNS]
+    for person, place in rows:
+        for j, v in enumerate(
+            ("1", area, role_label, place.cluster, place.unit, person.name, person.email)
+        ):
+            values[j].append(str(v or ""))
+    for j, col in enumerate(values, start=1):
+        width = max(len(v) for v in col) + 3
+        ws.column_dimensions[get_column_letter(j)].width = max(width, _FILL_IN_WIDTH.get(j, 8))
 
 
 def _header(rows: list[tuple[Any, ...]], path: Path) -> tuple[int, dict[str, int]]:

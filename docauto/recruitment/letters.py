@@ -35,6 +35,7 @@ __all__ = [
     "applicants_by_area",
     "hires_by_place",
     "letter_documents",
+    "is_formula_text",
     "letter_texts",
 ]
 
@@ -86,6 +87,13 @@ class Applicant:
             "adresse": lines,
             "email": self.email,
         }
+
+
+def is_formula_text(value: Any) -> bool:
+    """True for a cell the mail reader stored as text because it looks like a formula
+    (``=HYPERLINK(...)``): such text is never a person's name or address, so no letter is
+    addressed with it and it never reaches a file name or a To header."""
+    return text(value).lstrip().startswith("=")
 
 
 def person_key(name: Any, mail: Any) -> str:

@@ -80,6 +80,11 @@ def build_senior_form(structure: Structure, area: str, mailbox: str, subject: st
     ws.add_data_validation(dv)
     dv.add(f"G{head + 1}:G{head + 20}")
     ws.freeze_panes = ws.cell(row=head + 1, column=1)
+    # Title and instruction across the table's width: in column A alone (14 wide) a viewer
+    # that wraps the cell breaks the title letter by letter.
+    last = get_column_letter(len(FORM_COLUMNS))
+    ws.merge_cells(f"A1:{last}1")
+    ws.merge_cells(f"A2:{last}2")
     from docauto.office.housestyle import workbook_bytes
 
     # the house print set-up: A4, one page wide, header row 4 repeated

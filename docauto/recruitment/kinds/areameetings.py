@@ -196,6 +196,20 @@ def _as_of(request: GenerateRequest, m: AreaMeeting) -> dt.date:
         raise UsageError(f"--set dato={raw}: ikke en dato", hint="use YYYY-MM-DD") from None
 
 
+def _with_intro(m: AreaMeeting, plan: RecruitmentPlan, letter_date: dt.date) -> AreaMeeting:
+    """The meeting with its introduction rendered for the letter's date: ``opslaaet`` tells
+    whether the posts are on KKnet by then, so the text says "slås op" or "er slået op"."""
+    import dataclasses
+
+    from docauto.office.engine import render_text
+
+    step = next((s for s in plan.steps(CLUSTER_LEADER) if s.id == "opslag"), None)
+    posted = (step.start or step.deadline) if step else None
+    context = {"brevdato": letter_date, "opslaaet": posted is None or letter_date >= posted}
+    intro = render_text(m.intro, context, where=f"mappings/{SETTINGS}: {m.id}.indledning")
+    return dataclasses.replace(m, intro=" ".join(intro.split()))
+
+
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.office.filters import to_date
     from docauto.recruitment.timeline import load_timeline
@@ -211,6 +225,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     letter_date = to_date(raw) if raw else dt.date.today()
     people = participants(request.structure)
     for m in meetings:
+        m = _with_intro(m, plan, letter_date)
         ctx = {
             "dato": letter_date,
             "moede": {

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,12 @@ class Inputs:
     areas: set[str]
     only: set[str]
     plan: RecruitmentPlan
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, line: str) -> None:
+        """A Danish report line, once however often the registry is read."""
+        if line not in self.notes:
+            self.notes.append(line)
 
     def area(self, name: str) -> Area | None:
         area = self.structure.find_area(name)
@@ -94,6 +100,7 @@ def inputs(request: GenerateRequest) -> Inputs:
         areas=selected_areas(request.structure, request.areas),
         only={k.casefold() for k in request.only},
         plan=load_timeline(),
+        notes=request.notes,
     )
 
 
@@ -125,8 +132,14 @@ def _file_part(text: str) -> str:
     return slug(text)[:40]
 
 
+def _formula_note(name: str, where: str) -> str:
+    return (
+        f"{where}: navnet '{name}' er formeltekst, ikke et navn; intet brev. Ret navnet i registret"
+    )
+
+
 def _applicants(inp: Inputs, role: str) -> Iterator[tuple[Area, Applicant, list[Place]]]:
-    from docauto.recruitment.letters import applicants_by_area
+    from docauto.recruitment.letters import applicants_by_area, is_formula_text
 
     for area_name, people in applicants_by_area(inp.view, role).items():
         area = inp.area(area_name)
@@ -134,8 +147,13 @@ def _applicants(inp: Inputs, role: str) -> Iterator[tuple[Area, Applicant, list[
             continue
         for person in people:
             places = [p for p in person.places if inp.wanted(p)]
-            if places:
-                yield area, person, places
+            if not places:
+                continue
+            if is_formula_text(person.name) or is_formula_text(person.email):
+                where = f"Område {area.name}, {', '.join(p.label() for p in places)}"
+                inp.note(_formula_note(person.name, where))
+                continue
+            yield area, person, places
 
 
 def _no_documents(what: str, inp: Inputs) -> UsageError:
@@ -269,7 +287,12 @@ def _rejections(request: GenerateRequest) -> Iterator[PlannedDocument]:
 
 def _appointments(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.office.filters import dato
-    from docauto.recruitment.letters import hires_by_place, letter_documents, person_key
+    from docauto.recruitment.letters import (
+        hires_by_place,
+        is_formula_text,
+        letter_documents,
+        person_key,
+    )
 
     inp = inputs(request)
     docs: list[PlannedDocument] = []
@@ -279,6 +302,10 @@ def _appointments(request: GenerateRequest) -> Iterator[PlannedDocument]:
             place = h["place"]
             area = inp.area(place.area)
             if area is None or not inp.wanted(place) or not h["name"]:
+                continue
+            if is_formula_text(h["name"]) or is_formula_text(h["email"]):
+                where = f"Område {area.name}, ansættelse i {place.label()}"
+                inp.note(_formula_note(h["name"], where))
                 continue
             ctx = {
                 **base_context(inp, area, role),
@@ -401,40 +428,75 @@ def _match(inp: Inputs, iv: Any) -> tuple[Area, Applicant, Place] | str:
     )
 
 
+def _clashes(interviews: list[Any]) -> tuple[list[Any], list[str]]:
+    """The interviews to write, and a Danish line per person called to two interviews at the
+    same date and time (across all the plans): neither of those is written, the areas agree
+    on a new time first."""
+    from docauto.office.filters import dato
+    from docauto.recruitment.letters import person_key
+
+    by_slot: dict[tuple[str, dt.date, str], list[Any]] = {}
+    for iv in interviews:
+        by_slot.setdefault((person_key(iv.name, iv.email), iv.day, iv.time), []).append(iv)
+    problems, clashing = [], set()
+    for (_, day, time), ivs in by_slot.items():
+        if len(ivs) < 2:
+            continue
+        clashing.update(id(iv) for iv in ivs)
+        rows = " og ".join(f"{iv.file}, række {iv.row} ({iv.area})" for iv in ivs)
+        problems.append(
+            f"{ivs[0].name} er indkaldt til to samtaler {dato(day)} kl. {time}: {rows}; "
+            "ingen indkaldelse, før planerne har forskellige tider"
+        )
+    return [iv for iv in interviews if id(iv) not in clashing], problems
+
+
+def _invitation(inp: Inputs, iv: Any) -> list[PlannedDocument] | str:
+    from docauto.office.filters import dato_ugedag
+    from docauto.recruitment.letters import letter_documents
+
+    found = _match(inp, iv)
+    if isinstance(found, str):
+        return found
+    area, person, place = found
+    ctx = {
+        **base_context(inp, area, place.role),
+        "modtager": person.recipient(),
+        "samtale": {
+            "runde": iv.round,
+            "stilling": place.label(),
+            "dato": dato_ugedag(iv.day),
+            "tid": iv.time,
+            "sted": iv.place,
+        },
+    }
+    name = (
+        f"samtale-{SLUGS[place.role]}-runde-{iv.round}-{_file_part(place.label())}-"
+        f"{_file_part(person.name)}"
+    )
+    return letter_documents("samtale", name, area, ctx, {"docauto.rolle": place.role})
+
+
 def _invitations(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.generate import PartialFailure
-    from docauto.office.filters import dato_ugedag
     from docauto.recruitment.interviews import read_plan
-    from docauto.recruitment.letters import letter_documents
 
     inp = inputs(request)
     docs: list[PlannedDocument] = []
     problems: list[str] = []
+    interviews = []
     for path in _plan_files(request):
-        interviews, bad = read_plan(path)
+        rows, bad = read_plan(path)
+        interviews += rows
         problems += bad
-        for iv in interviews:
-            found = _match(inp, iv)
-            if isinstance(found, str):
-                problems.append(found)
-                continue
-            area, person, place = found
-            ctx = {
-                **base_context(inp, area, place.role),
-                "modtager": person.recipient(),
-                "samtale": {
-                    "runde": iv.round,
-                    "stilling": place.label(),
-                    "dato": dato_ugedag(iv.day),
-                    "tid": iv.time,
-                    "sted": iv.place,
-                },
-            }
-            name = (
-                f"samtale-{SLUGS[place.role]}-runde-{iv.round}-{_file_part(place.label())}-"
-                f"{_file_part(person.name)}"
-            )
-            docs += letter_documents("samtale", name, area, ctx, {"docauto.rolle": place.role})
+    interviews, clashes = _clashes(interviews)
+    problems += clashes
+    for iv in interviews:
+        got = _invitation(inp, iv)
+        if isinstance(got, str):
+            problems.append(got)
+        else:
+            docs += got
     if problems:
         raise PartialFailure(
             f"{len(problems)} rækker i samtaleplanen gav ingen indkaldelse", docs, problems
@@ -477,6 +539,7 @@ def docauto_kinds() -> list[Kind]:
         "stillinger",
         "efter",
         "samtale",
+        "stillingstype",
     )
     common = {"data_help": REGISTRY_HELP, "fields": letter_fields}
     return [
@@ -492,7 +555,7 @@ def docauto_kinds() -> list[Kind]:
             name="ansoegerfortegnelser",
             description="Ansøgerfortegnelse pr. stilling til vurderingsudvalget, fra registret",
             templates=(LIST_TEMPLATE,),
-            fields=("dato", "omraade", "titel", "stilling", "stillingstype", "frist", "ansoegere"),
+            fields=("dato", "omraade", "stilling", "stillingstype", "frist", "ansoegere"),
             data_help=REGISTRY_HELP,
             planner=_applicant_lists,
         ),
