@@ -309,7 +309,7 @@ def _job_ads(
                 Problem(
                     where,
                     "kan ikke se, hvilken klynge eller enhed annoncen "
-                    "gælder (brug den annonce, docauto har lavet)",
+                    "gælder (brug den annonce, der blev udarbejdet til stillingen)",
                 )
             )
             continue
