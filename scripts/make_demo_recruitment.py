@@ -165,10 +165,22 @@ def committee(
     ]
     # Who appoints whom as Bilag 7 says: the institution's cooperation committee or staff
     # meeting, and the *existing* parent boards (in 2010 the cluster has none of its own).
+    # A cluster-leader position spans the cluster's institutions (the cluster itself has no
+    # committee or staff meeting until 2011); a unit's position is its own institution's.
+    in_ = "institutionerne i " + where if where.startswith("Klynge ") else where
+    leaders = ("Lederne af " if where.startswith("Klynge ") else "Lederne i ") + in_
+    bodies = (
+        ("Samarbejdsudvalgene i ", "Personalemøderne i ")
+        if where.startswith("Klynge ")
+        else (
+            "Samarbejdsudvalget i ",
+            "Personalemødet i ",
+        )
+    )
     seats = [
-        ("Lokal ledelsesrepræsentant", "Lederne i " + where, "buf.demokommune.dk"),
-        ("Medarbejderrepræsentant 1", "Samarbejdsudvalget i " + where, "buf.demokommune.dk"),
-        ("Medarbejderrepræsentant 2", "Personalemødet i " + where, "buf.demokommune.dk"),
+        ("Lokal ledelsesrepræsentant", leaders, "buf.demokommune.dk"),
+        ("Medarbejderrepræsentant 1", bodies[0] + in_, "buf.demokommune.dk"),
+        ("Medarbejderrepræsentant 2", bodies[1] + in_, "buf.demokommune.dk"),
         (
             "Forældrerepræsentant 1",
             "De eksisterende forældrebestyrelser",
