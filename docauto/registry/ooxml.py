@@ -179,6 +179,10 @@ class Package:
 
     def close(self) -> None:
         self._zf.close()
+        # The streamed parts' pieces refer back to their sheets and so to this package: a
+        # cycle only the garbage collector would free, holding a batch's rows meanwhile.
+        self._streamed.clear()
+        self._changed.clear()
 
     def has(self, name: str) -> bool:
         return name in self._names or name in self._changed or name in self._streamed
