@@ -187,40 +187,47 @@ def _list_validation(ref: str, what: str) -> DataValidation:
     )
 
 
-def _value_validations(email_column: str) -> dict[str, DataValidation]:
-    """The checks on typed-in values, by the column they apply to."""
+def _priority_validation() -> DataValidation:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    return {
-        "Prioritet": DataValidation(
-            type="whole",
-            operator="between",
-            formula1="1",
-            formula2="99",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Prioritet",
-            error="Prioriteten skal være et helt tal fra 1 til 99.",
-        ),
-        "Tiltrædelsesdato": DataValidation(
-            type="date",
-            operator="between",
-            formula1="DATE(2000,1,1)",
-            formula2="DATE(2100,12,31)",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Dato",
-            error="Skriv en dato, fx 01-01-2011.",
-        ),
-        "E-mail": DataValidation(
-            type="custom",
-            formula1=f'ISNUMBER(SEARCH("@",{email_column}2))',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="E-mail",
-            error="Skriv en gyldig e-mailadresse.",
-        ),
-    }
+    return DataValidation(
+        type="whole",
+        operator="between",
+        formula1="1",
+        formula2="99",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Prioritet",
+        error="Prioriteten skal være et helt tal fra 1 til 99.",
+    )
+
+
+def _date_validation() -> DataValidation:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="date",
+        operator="between",
+        formula1="DATE(2000,1,1)",
+        formula2="DATE(2100,12,31)",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Dato",
+        error="Skriv en dato, fx 01-01-2011.",
+    )
+
+
+def _email_validation(column: str) -> DataValidation:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="custom",
+        formula1=f'ISNUMBER(SEARCH("@",{column}2))',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="E-mail",
+        error="Skriv en gyldig e-mailadresse.",
+    )
 
 
 def _add_validations(ws: Worksheet, columns: list[str], n_clusters: int, n_units: int) -> None:
@@ -240,11 +247,12 @@ def _add_validations(ws: Worksheet, columns: list[str], n_clusters: int, n_units
     add(_list_validation(f"{LIST_SHEET}!$B$2:$B${n_clusters + 1}", "klyngen"), "Klynge")
     if "Enhed" in columns:
         add(_list_validation(f"{LIST_SHEET}!$C$2:$C${max(n_units, 1) + 1}", "enheden"), "Enhed")
-    email_column = col("E-mail") if "E-mail" in columns else ""
-    # Written to the workbook in this order: priority, date, e-mail.
-    for name, dv in _value_validations(email_column).items():
-        if name in columns:
-            add(dv, name)
+    if "Prioritet" in columns:
+        add(_priority_validation(), "Prioritet")
+    if "Tiltrædelsesdato" in columns:
+        add(_date_validation(), "Tiltrædelsesdato")
+    if "E-mail" in columns:
+        add(_email_validation(col("E-mail")), "E-mail")
 
 
 def _protect_form(ws: Worksheet) -> None:
