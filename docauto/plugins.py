@@ -68,6 +68,44 @@ class _EntryPoint:
         return obj
 
 
+def _parse_entry_points(text: str, group: str) -> list[_EntryPoint]:
+    """The group's entries in an entry_points.txt (an INI file)."""
+    found: list[_EntryPoint] = []
+    current = None
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1].strip()
+        elif current == group and "=" in line:
+            key, _, value = line.partition("=")
+            found.append(_EntryPoint(key.strip(), value.strip()))
+    return found
+
+
+def _scan_folder(folder: str, group: str) -> list[_EntryPoint] | None:
+    """The group's entry points of the distributions in one sys.path folder; None if it holds
+    an egg, which only importlib.metadata reads."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    found: list[_EntryPoint] = []
+    for name in names:
+        if name.endswith(".egg-info") or name.endswith(".egg"):
+            return None
+        if not name.endswith(".dist-info"):
+            continue
+        try:
+            with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        found.extend(_parse_entry_points(text, group))
+    return found
+
+
 def _scan_entry_points(group: str) -> list[_EntryPoint] | None:
     """The group's entry points read straight from the *.dist-info folders on sys.path.
 
@@ -82,30 +120,10 @@ def _scan_entry_points(group: str) -> list[_EntryPoint] | None:
             if os.path.exists(folder):
                 return None  # a zip file on sys.path
             continue
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".egg-info") or name.endswith(".egg"):
-                return None
-            if not name.endswith(".dist-info"):
-                continue
-            try:
-                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as fh:
-                    text = fh.read()
-            except OSError:
-                continue
-            current = None
-            for line in text.splitlines():
-                line = line.strip()
-                if not line or line.startswith(("#", ";")):
-                    continue
-                if line.startswith("[") and line.endswith("]"):
-                    current = line[1:-1].strip()
-                elif current == group and "=" in line:
-                    key, _, value = line.partition("=")
-                    found.append(_EntryPoint(key.strip(), value.strip()))
+        in_folder = _scan_folder(folder, group)
+        if in_folder is None:
+            return None
+        found.extend(in_folder)
     return found
 
 

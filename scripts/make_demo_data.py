@@ -47,6 +47,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docauto.structure.model import Structure, Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docauto" / "data" / "demo" / "struktur.yaml"
@@ -937,60 +941,74 @@ def _unit_counts(rng: random.Random, n_clusters: int, total: int) -> list[int]:
     return counts
 
 
-def build():
-    from docauto.structure.model import Area, Cluster, Structure, Unit
+class _Builder:
+    """Draws the demo municipality from one random stream; the order of the draws is part of
+    the output (the committed struktur.yaml), so keep it when changing anything here."""
 
-    rng = random.Random(SEED)
-    people = People(rng)
-    fancy = list(FANCY)
-    rng.shuffle(fancy)
-    unit_names: set[str] = set()
-    structure = Structure(source="scripts/make_demo_data.py")
+    def __init__(self) -> None:
+        from docauto.structure.model import Structure
 
-    for area in AREAS:
-        chief, chief_email = people.new()
-        deputy, deputy_email = people.new()
-        structure.areas[area] = Area(area, chief, chief_email, deputy, deputy_email)
+        self.rng = random.Random(SEED)
+        self.people = People(self.rng)
+        self.fancy = list(FANCY)
+        self.rng.shuffle(self.fancy)
+        self.unit_names: set[str] = set()
+        self.unit_no = 0
+        self.structure = Structure(source="scripts/make_demo_data.py")
 
-    def unit_name(age: str, street: str) -> str:
+    def add_areas(self) -> None:
+        from docauto.structure.model import Area
+
+        for area in AREAS:
+            chief, chief_email = self.people.new()
+            deputy, deputy_email = self.people.new()
+            self.structure.areas[area] = Area(area, chief, chief_email, deputy, deputy_email)
+
+    def unit_name(self, age: str, street: str) -> str:
         # Real institutions are named after a fancy (Solsikken) or after their street
         # (Vuggestuen Sjællandsgade); about a third here are the latter. FANCY has no
         # duplicates, so a fancy name is always new.
+        rng, fancy = self.rng, self.fancy
         prefixes = AGE_GROUPS[age][0]
         name = ""
         if rng.random() < 0.36 or not fancy:
             name = f"{rng.choice([p for p in prefixes if p])} {street}"
-        if (not name or name in unit_names) and fancy:
+        if (not name or name in self.unit_names) and fancy:
             name = f"{rng.choice(prefixes)} {fancy.pop()}".strip()
         n = 2  # only when the street name is taken and FANCY is used up
         base = name
-        while name in unit_names:
+        while name in self.unit_names:
             name, n = f"{base} {n}", n + 1
-        unit_names.add(name)
+        self.unit_names.add(name)
         return name
 
-    unit_no = 0
+    def child_counts(
+        self, cid: str, ages: tuple[str, ...], ok: Callable[[list[int]], bool]
+    ) -> list[int]:
+        """Children per unit, drawn until they meet the cluster's spec."""
+        for _ in range(10_000):
+            counts = [self.rng.randint(*AGE_GROUPS[a][1]) for a in ages]
+            if ok(counts):
+                return counts
+        raise SystemExit(f"{cid}: no child counts meet the spec")  # pragma: no cover
 
     def make_units(
-        cid: str, area: str, ages: tuple[str, ...], ok: Callable[[list[int]], bool]
+        self, cid: str, area: str, ages: tuple[str, ...], ok: Callable[[list[int]], bool]
     ) -> list[Unit]:
-        nonlocal unit_no
-        for _ in range(10_000):
-            counts = [rng.randint(*AGE_GROUPS[a][1]) for a in ages]
-            if ok(counts):
-                break
-        else:  # pragma: no cover - the specs above are all satisfiable
-            raise SystemExit(f"{cid}: no child counts meet the spec")
+        from docauto.structure.model import Unit
+
+        rng = self.rng
+        counts = self.child_counts(cid, ages, ok)
         streets = AREAS[area][0]
         units = []
         for age, children in zip(ages, counts, strict=True):
-            unit_no += 1
+            self.unit_no += 1
             street, town = rng.choice(streets)
-            leader, email = people.new()
+            leader, email = self.people.new()
             units.append(
                 Unit(
-                    id=f"E{unit_no:04d}",
-                    name=unit_name(age, street),
+                    id=f"E{self.unit_no:04d}",
+                    name=self.unit_name(age, street),
                     cluster_id=cid,
                     address=f"{street} {rng.randint(1, 180)}, {town}",
                     children=children,
@@ -1001,45 +1019,61 @@ def build():
             )
         return units
 
-    # Municipal clusters, spread over the areas in turn.
-    n_self_units = sum(len(s.ages) for s in SELF_GOVERNING)
-    counts = _unit_counts(rng, MUNICIPAL_CLUSTERS, TOTAL_UNITS - n_self_units)
-    area_names = list(AREAS)
-    places = {a: list(AREAS[a][1]) for a in AREAS}
-    for i, n_units in enumerate(counts):
-        area = area_names[i % len(area_names)]
-        cid = f"K{i + 1:03d}"
-        place = places[area].pop(0)
-        ages = tuple(rng.choice(MUNICIPAL_AGES) for _ in range(n_units))
-        units = make_units(cid, area, ages, lambda c: True)
-        leader, email = people.new()
-        structure.clusters[cid] = Cluster(
-            cid, f"Klynge {place}", area, "Kommunal klynge", "", "", leader, email, tuple(units)
-        )
+    def add_municipal_clusters(self) -> None:
+        """Municipal clusters, spread over the areas in turn."""
+        from docauto.structure.model import Cluster
 
-    for spec in SELF_GOVERNING:
-        units = make_units(spec.id, spec.area, spec.ages, spec.ok)
-        if spec.type == "Netværk":
-            # The coordinator is the leader of one of the network's own institutions.
-            leader, email = units[0].leader, units[0].email
-        else:
-            leader, email = people.new()
-        structure.clusters[spec.id] = Cluster(
-            spec.id,
-            spec.name,
-            spec.area,
-            spec.type,
-            spec.umbrella,
-            spec.model,
-            leader,
-            email,
-            tuple(units),
-        )
+        n_self_units = sum(len(s.ages) for s in SELF_GOVERNING)
+        counts = _unit_counts(self.rng, MUNICIPAL_CLUSTERS, TOTAL_UNITS - n_self_units)
+        area_names = list(AREAS)
+        places = {a: list(AREAS[a][1]) for a in AREAS}
+        for i, n_units in enumerate(counts):
+            area = area_names[i % len(area_names)]
+            cid = f"K{i + 1:03d}"
+            place = places[area].pop(0)
+            ages = tuple(self.rng.choice(MUNICIPAL_AGES) for _ in range(n_units))
+            units = self.make_units(cid, area, ages, lambda c: True)
+            leader, email = self.people.new()
+            self.structure.clusters[cid] = Cluster(
+                cid, f"Klynge {place}", area, "Kommunal klynge", "", "", leader, email, tuple(units)
+            )
 
-    for c in structure.clusters.values():
-        for u in c.units:
-            structure.units[u.id] = u
-    return structure
+    def add_self_governing(self) -> None:
+        """Self-governing clusters and networks, as SELF_GOVERNING specifies them."""
+        from docauto.structure.model import Cluster
+
+        for spec in SELF_GOVERNING:
+            units = self.make_units(spec.id, spec.area, spec.ages, spec.ok)
+            if spec.type == "Netværk":
+                # The coordinator is the leader of one of the network's own institutions.
+                leader, email = units[0].leader, units[0].email
+            else:
+                leader, email = self.people.new()
+            self.structure.clusters[spec.id] = Cluster(
+                spec.id,
+                spec.name,
+                spec.area,
+                spec.type,
+                spec.umbrella,
+                spec.model,
+                leader,
+                email,
+                tuple(units),
+            )
+
+    def index_units(self) -> None:
+        for c in self.structure.clusters.values():
+            for u in c.units:
+                self.structure.units[u.id] = u
+
+
+def build() -> Structure:
+    builder = _Builder()
+    builder.add_areas()
+    builder.add_municipal_clusters()
+    builder.add_self_governing()
+    builder.index_units()
+    return builder.structure
 
 
 def render() -> bytes:

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from docauto.recruitment.timeline import load_timeline  # noqa: E402
-from docauto.structure.model import Structure, load_structure  # noqa: E402
+from docauto.structure.model import Cluster, Structure, load_structure  # noqa: E402
 
 # The one jobbank address: the recruitment plan's mailbox (forms, reminders, receipts).
 JOBBANK = load_timeline().mailbox
@@ -403,18 +403,42 @@ def person_row(area: str, cluster: str, p: tuple, unit: str | None = None) -> di
     return row
 
 
-def build(structure: Structure) -> list[tuple[str, bytes]]:
-    s = structure
-    mb = Mailbox(s)
-    areas = list(s.areas)
-    cl = {a: [c for c in s.clusters_in(a) if not c.is_network] for a in areas}
-    sign = "\n\nVenlig hilsen\n{name}\nOmrådechef\n"
+SIGN = "\n\nVenlig hilsen\n{name}\nOmrådechef\n"
 
-    def body(text: str, sender: tuple[str, str]) -> str:
-        return f"Kære HR\n\n{text}" + sign.format(name=sender[0])
 
-    # -- cluster leaders: job ads (September) ------------------------------------------------
+def body(text: str, sender: tuple[str, str]) -> str:
+    return f"Kære HR\n\n{text}" + SIGN.format(name=sender[0])
+
+
+def cand(area: str, cluster: str, p: tuple, prio: int) -> dict:
+    return {
+        "Område": area,
+        "Klynge": cluster,
+        "Kandidat": p[0],
+        "E-mail": p[1],
+        "Prioritet": prio,
+    }
+
+
+def hire(area: str, cluster: str, p: tuple, unit: str | None = None) -> dict:
+    row = {
+        "Område": area,
+        "Klynge": cluster,
+        "Navn": p[0],
+        "E-mail": p[1],
+        "Tiltrædelsesdato": date(2011, 1, 1),
+    }
+    if unit:
+        row["Enhed"] = unit
+    return row
+
+
+def _cluster_leader_ads_and_applicants(
+    s: Structure, mb: Mailbox, areas: list[str], cl: dict[str, list[Cluster]]
+) -> None:
     a0, a1, a2, a5, a6 = areas[0], areas[1], areas[2], areas[5], areas[6]
+    P = PEOPLE
+    # -- cluster leaders: job ads (September) ------------------------------------------------
     for i, area in enumerate([a0, a1, a2, a5, a6]):
         who = mb.chief(area, deputy=(i == 3))
         clusters = cl[area][:2] if i < 2 else cl[area][:1]
@@ -435,7 +459,6 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:
         )
 
     # -- cluster leaders: applicants (week 41) -----------------------------------------------
-    P = PEOPLE
     app = {
         a0: [
             person_row(a0, cl[a0][0].name, P[0]),
@@ -652,16 +675,13 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:
         [("ansøgere.xlsx", XLSX, form_a0[: len(form_a0) // 3])],
     )
 
-    # -- cluster leaders: candidates, round 1 (week 42) -------------------------------------
-    def cand(area: str, cluster: str, p: tuple, prio: int) -> dict:
-        return {
-            "Område": area,
-            "Klynge": cluster,
-            "Kandidat": p[0],
-            "E-mail": p[1],
-            "Prioritet": prio,
-        }
 
+def _cluster_leader_candidates_and_hires(
+    s: Structure, mb: Mailbox, areas: list[str], cl: dict[str, list[Cluster]]
+) -> None:
+    a0, a1, a2, a6 = areas[0], areas[1], areas[2], areas[6]
+    P = PEOPLE
+    # -- cluster leaders: candidates, round 1 (week 42) -------------------------------------
     # Mette Kjær Andersen is wanted by two areas in the same round: a conflict for HR.
     for i, (area, rows_) in enumerate(
         [
@@ -722,18 +742,6 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:
         )
 
     # -- cluster-leader hires (1 December) --------------------------------------------------
-    def hire(area: str, cluster: str, p: tuple, unit: str | None = None) -> dict:
-        row = {
-            "Område": area,
-            "Klynge": cluster,
-            "Navn": p[0],
-            "E-mail": p[1],
-            "Tiltrædelsesdato": date(2011, 1, 1),
-        }
-        if unit:
-            row["Enhed"] = unit
-        return row
-
     for i, (area, rows_) in enumerate(
         [
             (a0, [hire(a0, cl[a0][0].name, P[0]), hire(a0, cl[a0][1].name, P[2])]),
@@ -754,6 +762,13 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:
             body("Hermed oversigten over ansættelserne.", who),
             [("ansættelser.xlsx", XLSX, form_xlsx(s, area, CL, "hires", rows_))],
         )
+
+
+def _pedagogical_leader_mails(
+    s: Structure, mb: Mailbox, areas: list[str], cl: dict[str, list[Cluster]]
+) -> None:
+    a0, a5 = areas[0], areas[5]
+    P = PEOPLE
 
     # -- pedagogical leaders ----------------------------------------------------------------
     def unit_of(area: str, k: int = 0, j: int = 0) -> tuple[str, str, str]:
@@ -936,6 +951,13 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:
             )
         ],
     )
+
+
+def _late_and_other_mails(
+    s: Structure, mb: Mailbox, areas: list[str], cl: dict[str, list[Cluster]]
+) -> None:
+    a0, a3, a4, a6, a7 = areas[0], areas[3], areas[4], areas[6], areas[7]
+    P = PEOPLE
     # Valby's hire, with the area's logo attached too (ignored).
     who = mb.chief(a6)
     mb.add(
@@ -1040,6 +1062,18 @@ def build(structure: Structure) -> list[tuple[str, bytes]]:
             ("Authentication-Results", f"mx.{DOMAIN}; dmarc=pass header.from={DOMAIN}"),
         ],
     )
+
+
+def build(structure: Structure) -> list[tuple[str, bytes]]:
+    s = structure
+    mb = Mailbox(s)
+    areas = list(s.areas)
+    cl = {a: [c for c in s.clusters_in(a) if not c.is_network] for a in areas}
+    # In the order the mails are numbered.
+    _cluster_leader_ads_and_applicants(s, mb, areas, cl)
+    _cluster_leader_candidates_and_hires(s, mb, areas, cl)
+    _pedagogical_leader_mails(s, mb, areas, cl)
+    _late_and_other_mails(s, mb, areas, cl)
     return mb.mails
 
 

@@ -120,7 +120,6 @@ class Recorder:
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         from docxtpl import DocxTemplate
 
-        rec = self
         orig = {
             n: getattr(DocxTemplate, n)
             for n in (
@@ -134,6 +133,13 @@ class Recorder:
                 "new_subdoc",
             )
         }
+        patches = {**self._call_patches(orig), **self._asset_patches(orig)}
+        for name, fn in patches.items():
+            monkeypatch.setattr(DocxTemplate, name, fn)
+
+    def _call_patches(self, orig: dict[str, Any]) -> dict[str, Any]:
+        """render and save: record each render's context and the document docxtpl saved."""
+        rec = self
 
         def render(self, context, jinja_env=None, autoescape=False):
             st = rec.state(self)
@@ -163,6 +169,12 @@ class Recorder:
                 else:
                     calls[-1].reference = Path(filename).read_bytes()
 
+        return {"render": render, "save": save}
+
+    def _asset_patches(self, orig: dict[str, Any]) -> dict[str, Any]:
+        """Pictures, media, embedded files, zip names, links and subdocs given to docxtpl."""
+        rec = self
+
         def replace_pic(self, embedded_file, dst_file):
             rec.state(self)["pictures"][embedded_file] = _read(dst_file)
             return orig["replace_pic"](self, embedded_file, dst_file)
@@ -189,9 +201,7 @@ class Recorder:
             rec.subdoc_paths[id(sd)] = str(docpath) if docpath else None
             return sd
 
-        patches = {
-            "render": render,
-            "save": save,
+        return {
             "replace_pic": replace_pic,
             "replace_media": replace_media,
             "replace_embedded": replace_embedded,
@@ -199,8 +209,6 @@ class Recorder:
             "build_url_id": build_url_id,
             "new_subdoc": new_subdoc,
         }
-        for name, fn in patches.items():
-            monkeypatch.setattr(DocxTemplate, name, fn)
 
     def translate_subdoc(self, tpl: Any, sd: Any) -> Any:
         """docauto's Subdoc for a docxtpl one, made before docxtpl renders."""

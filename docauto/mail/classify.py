@@ -124,15 +124,16 @@ def _phrases(value: Any, where: str) -> tuple[re.Pattern[str], ...]:
     return tuple(_compile_phrase(v, f"{where}[{i}]") for i, v in enumerate(value))
 
 
-def _build(data: dict[str, Any], name: str) -> Patterns:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{name}: forventede en YAML-ordbog øverst")
+def _prefix_re(data: dict[str, Any]) -> re.Pattern[str]:
     prefixes = [fold(str(p)) for p in data.get("prefixes") or []]
     alt = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)) or "(?!)"
     # "SV: VS:RE [EKSTERN] Fwd ..." -> strip; a prefix without colon must be a whole word.
-    prefix_re = re.compile(
+    return re.compile(
         rf"^(?:\s*(?:\[[^\]]{{0,60}}\]|\((?:{alt})\)|(?:{alt})(?:\[\d+\]|\(\d+\))?(?:\s*:|(?={_SEP}(?:\s|$)))))+[\s:]*"
     )
+
+
+def _role_rules(data: dict[str, Any], name: str) -> dict[str, tuple[re.Pattern[str], ...]]:
     roles_data = data.get("roles") or {}
     if not isinstance(roles_data, dict):
         raise ConfigError(f"{name}: 'roles' skal være en ordbog")
@@ -141,6 +142,10 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
         if role not in ROLES:
             raise ConfigError(f"{name}: ukendt rolle '{role}' (kendte: {', '.join(ROLES)})")
         roles[role] = _phrases(phrases, f"{name}: roles.{role}")
+    return roles
+
+
+def _kind_rules(data: dict[str, Any], name: str) -> tuple[_KindRule, ...]:
     kinds = []
     for kind, spec in (data.get("kinds") or {}).items():
         if kind not in KINDS:
@@ -156,6 +161,10 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
                 _phrases(spec.get("phrases"), f"{name}: kinds.{kind}.phrases"),
             )
         )
+    return tuple(kinds)
+
+
+def _round_rules(data: dict[str, Any], name: str) -> dict[int, tuple[re.Pattern[str], ...]]:
     rounds = {}
     for number, phrases in (data.get("rounds") or {}).items():
         try:
@@ -163,11 +172,21 @@ def _build(data: dict[str, Any], name: str) -> Patterns:
         except (TypeError, ValueError):
             raise ConfigError(f"{name}: runde '{number}' er ikke et tal") from None
         rounds[n] = _phrases(phrases, f"{name}: rounds.{n}")
+    return rounds
+
+
+def _build(data: dict[str, Any], name: str) -> Patterns:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{name}: forventede en YAML-ordbog øverst")
+    prefix_re = _prefix_re(data)
+    roles = _role_rules(data, name)
+    kinds = _kind_rules(data, name)
+    rounds = _round_rules(data, name)
     default = data.get("default_round", 1)
     return Patterns(
         prefix_re,
         roles,
-        tuple(kinds),
+        kinds,
         rounds,
         frozenset(data.get("round_kinds") or ["candidates"]),
         int(default) if default is not None else None,

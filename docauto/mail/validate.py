@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docauto.errors import Location, Problem
 from docauto.mail.readers import ReadResult, ReadRow, form_columns
@@ -19,6 +19,11 @@ from docauto.mail.readers.values import clean_text, parse_date, parse_int
 from docauto.recruitment.formspec import FORM_COLUMNS
 from docauto.recruitment.scope import RecruitmentScope
 from docauto.structure.model import Structure, is_email
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from docauto.structure.model import Area, Cluster, Unit
 
 PERSON_COLUMN = {"applicants": "Ansøger", "candidates": "Kandidat", "hires": "Navn"}
 OPTIONAL_VALUES = frozenset({"Bemærkning", "Nuværende stilling", "Nuværende arbejdssted"})
@@ -172,22 +177,18 @@ def validate_rows(
 NETWORK_SCOPE = RecruitmentScope()
 
 
-def _check_row(
-    check: _RowCheck,
-    structure: Structure,
-    role: str,
-    kind: str,
-    area_names: list[str],
-    counts: dict[tuple[str, str], int],
-) -> Submission | None:
-    values: dict[str, Any] = {}
+def _check_area(check: _RowCheck, structure: Structure, area_names: list[str]) -> Area | None:
     area_text = check.text("Område")
     area = structure.find_area(area_text) if area_text else None
     if not area_text:
         check.problem("Område", "området mangler")
     elif area is None:
         check.problem("Område", _unknown("område", area_text, area_names))
+    return area
 
+
+def _check_cluster(check: _RowCheck, structure: Structure, area: Area | None) -> Cluster | None:
+    """The row's cluster; it must be in the row's area and recruit (no network)."""
     cluster_text = check.text("Klynge")
     cluster = structure.find_cluster(cluster_text) if cluster_text else None
     if not cluster_text:
@@ -204,7 +205,28 @@ def _check_row(
     elif cluster.is_network:
         # A network never has a position (issue 12): registry init, ads and forms leave it out.
         check.problem("Klynge", f"kommunen rekrutterer ikke her: {NETWORK_SCOPE.why_not(cluster)}")
+    return cluster
 
+
+def _unit_not_in_cluster(
+    check: _RowCheck, structure: Structure, unit_text: str, cluster: Cluster
+) -> None:
+    """Say where a unit the cluster does not have belongs, or that it is unknown."""
+    elsewhere = structure.find_unit(unit_text)
+    if elsewhere is not None:
+        owner = structure.clusters.get(elsewhere.cluster_id)
+        check.problem(
+            "Enhed",
+            f"enheden '{elsewhere.name}' hører ikke til klyngen "
+            f"'{cluster.name}'" + (f" (men til '{owner.name}')" if owner else ""),
+        )
+    else:
+        check.problem("Enhed", _unknown("enhed", unit_text, [u.name for u in cluster.units]))
+
+
+def _check_unit(
+    check: _RowCheck, structure: Structure, role: str, kind: str, cluster: Cluster | None
+) -> Unit | None:
     unit = None
     unit_text = check.text("Enhed")
     wants_unit = unit_required(kind, role)
@@ -216,19 +238,13 @@ def _check_row(
     elif unit_text and uses_unit and cluster is not None:
         unit = structure.find_unit(unit_text, cluster)
         if unit is None:
-            elsewhere = structure.find_unit(unit_text)
-            if elsewhere is not None:
-                owner = structure.clusters.get(elsewhere.cluster_id)
-                check.problem(
-                    "Enhed",
-                    f"enheden '{elsewhere.name}' hører ikke til klyngen "
-                    f"'{cluster.name}'" + (f" (men til '{owner.name}')" if owner else ""),
-                )
-            else:
-                check.problem(
-                    "Enhed", _unknown("enhed", unit_text, [u.name for u in cluster.units])
-                )
+            _unit_not_in_cluster(check, structure, unit_text, cluster)
+    return unit
 
+
+def _check_person(check: _RowCheck, role: str, kind: str) -> dict[str, Any]:
+    """The person's name and e-mail (forms about a person) and the free-text columns."""
+    values: dict[str, Any] = {}
     person = PERSON_COLUMN.get(kind)
     if person:
         name = check.text(person)
@@ -244,34 +260,54 @@ def _check_row(
     for col in ("Nuværende stilling", "Nuværende arbejdssted", "Bemærkning"):
         if col in form_columns(kind, role):
             values[col] = check.text(col)
+    return values
 
-    if kind == "candidates":
-        raw = check.row.values.get("Prioritet")
-        if raw in (None, ""):
-            key = (cluster_text.casefold(), unit_text.casefold())
-            if counts.get(key, 0) > 1:
-                check.problem(
-                    "Prioritet", "prioriteten mangler (der er flere kandidater til samme stilling)"
-                )
-            values["Prioritet"] = 1
-        else:
-            number = parse_int(raw)
-            if number is None or number < 1:
-                check.problem(
-                    "Prioritet",
-                    f"prioriteten skal være et helt tal fra 1 og op, ikke '{clean_text(raw)}'",
-                )
-            values["Prioritet"] = number
-    if kind == "hires":
-        raw = check.row.values.get("Tiltrædelsesdato")
-        when = parse_date(raw)
-        if raw in (None, ""):
-            check.problem("Tiltrædelsesdato", "tiltrædelsesdatoen mangler")
-        elif when is None:
+
+def _check_priority(check: _RowCheck, counts: dict[tuple[str, str], int]) -> int | None:
+    """A candidate's priority; it may be left out when the position has only one candidate."""
+    raw = check.row.values.get("Prioritet")
+    if raw in (None, ""):
+        key = (check.text("Klynge").casefold(), check.text("Enhed").casefold())
+        if counts.get(key, 0) > 1:
             check.problem(
-                "Tiltrædelsesdato", f"ugyldig dato '{clean_text(raw)}' ({DATE_FORMAT_HINT})"
+                "Prioritet", "prioriteten mangler (der er flere kandidater til samme stilling)"
             )
-        values["Tiltrædelsesdato"] = when
+        return 1
+    number = parse_int(raw)
+    if number is None or number < 1:
+        check.problem(
+            "Prioritet",
+            f"prioriteten skal være et helt tal fra 1 og op, ikke '{clean_text(raw)}'",
+        )
+    return number
+
+
+def _check_start_date(check: _RowCheck) -> dt.date | None:
+    raw = check.row.values.get("Tiltrædelsesdato")
+    when = parse_date(raw)
+    if raw in (None, ""):
+        check.problem("Tiltrædelsesdato", "tiltrædelsesdatoen mangler")
+    elif when is None:
+        check.problem("Tiltrædelsesdato", f"ugyldig dato '{clean_text(raw)}' ({DATE_FORMAT_HINT})")
+    return when
+
+
+def _check_row(
+    check: _RowCheck,
+    structure: Structure,
+    role: str,
+    kind: str,
+    area_names: list[str],
+    counts: dict[tuple[str, str], int],
+) -> Submission | None:
+    area = _check_area(check, structure, area_names)
+    cluster = _check_cluster(check, structure, area)
+    unit = _check_unit(check, structure, role, kind, cluster)
+    values = _check_person(check, role, kind)
+    if kind == "candidates":
+        values["Prioritet"] = _check_priority(check, counts)
+    if kind == "hires":
+        values["Tiltrædelsesdato"] = _check_start_date(check)
 
     if area is None or cluster is None:
         return None

@@ -103,6 +103,28 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 _TOOL_TRACES = ("python-docx", "openpyxl", "docxtpl")
 
 
+def _put(root: etree._Element, tag: str, text: str | None, w3c: bool = False) -> None:
+    """Set a property's text (adding the element if needed); None removes the property."""
+    el = root.find(tag)
+    if text is None:
+        if el is not None:
+            root.remove(el)
+        return
+    if el is None:
+        el = etree.SubElement(root, tag)
+    el.text = text
+    if w3c:
+        el.set(f"{{{XSI_NS}}}type", "dcterms:W3CDTF")
+
+
+def _drop_tool_traces(root: etree._Element) -> None:
+    """Remove an empty description, keyword or category, or one that only names the tool."""
+    for tag in (f"{{{DC_NS}}}description", f"{{{CP_NS}}}keywords", f"{{{CP_NS}}}category"):
+        el = root.find(tag)
+        if el is not None and (not el.text or any(t in el.text for t in _TOOL_TRACES)):
+            root.remove(el)
+
+
 def core_properties_xml(
     existing: bytes | None,
     *,
@@ -122,32 +144,16 @@ def core_properties_xml(
         root = etree.fromstring(existing)
     else:
         root = etree.Element(f"{{{CP_NS}}}coreProperties", nsmap=nsmap)
-
-    def put(tag: str, text: str | None, w3c: bool = False) -> None:
-        el = root.find(tag)
-        if text is None:
-            if el is not None:
-                root.remove(el)
-            return
-        if el is None:
-            el = etree.SubElement(root, tag)
-        el.text = text
-        if w3c:
-            el.set(f"{{{XSI_NS}}}type", "dcterms:W3CDTF")
-
-    for tag in (f"{{{DC_NS}}}description", f"{{{CP_NS}}}keywords", f"{{{CP_NS}}}category"):
-        el = root.find(tag)
-        if el is not None and (not el.text or any(t in el.text for t in _TOOL_TRACES)):
-            root.remove(el)
+    _drop_tool_traces(root)
     if title is not None:
-        put(f"{{{DC_NS}}}title", title)
+        _put(root, f"{{{DC_NS}}}title", title)
     if subject is not None:
-        put(f"{{{DC_NS}}}subject", subject)
-    put(f"{{{DC_NS}}}creator", author)
-    put(f"{{{CP_NS}}}lastModifiedBy", author)
-    put(f"{{{CP_NS}}}revision", "1")
-    put(f"{{{DCTERMS_NS}}}created", when, w3c=True)
-    put(f"{{{DCTERMS_NS}}}modified", when, w3c=True)
-    put(f"{{{DC_NS}}}language", language)
-    put(f"{{{CP_NS}}}lastPrinted", None)
+        _put(root, f"{{{DC_NS}}}subject", subject)
+    _put(root, f"{{{DC_NS}}}creator", author)
+    _put(root, f"{{{CP_NS}}}lastModifiedBy", author)
+    _put(root, f"{{{CP_NS}}}revision", "1")
+    _put(root, f"{{{DCTERMS_NS}}}created", when, w3c=True)
+    _put(root, f"{{{DCTERMS_NS}}}modified", when, w3c=True)
+    _put(root, f"{{{DC_NS}}}language", language)
+    _put(root, f"{{{CP_NS}}}lastPrinted", None)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

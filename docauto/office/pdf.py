@@ -168,6 +168,92 @@ def _run(soffice: Path, files: list[Path], stage: Path, timeout: float) -> str:
         return (out or b"").decode("utf-8", "replace")
 
 
+def _timeout_setting(timeout: float | None) -> float | None:
+    """The caller's timeout, else $DOCAUTO_PDF_TIMEOUT's, else None (by the number of files)."""
+    if timeout is None and os.environ.get(ENV_TIMEOUT):
+        env = os.environ[ENV_TIMEOUT]
+        try:
+            return float(env)
+        except ValueError:
+            raise ConfigError(f"{ENV_TIMEOUT}={env} er ikke et antal sekunder") from None
+    return timeout
+
+
+def _run_limit(timeout: float | None, n: int) -> float:
+    """Seconds for one run of n files."""
+    return timeout if timeout is not None else BASE_TIMEOUT + PER_FILE_TIMEOUT * n
+
+
+def _check_targets(files: list[Path], out_dir: Path) -> None:
+    """Two sources must not become the same PDF."""
+    targets: dict[Path, Path] = {}
+    for f in files:
+        target = _target_dir(f, out_dir) / f"{f.stem}.pdf"
+        if target in targets:
+            raise OutputError(
+                f"{targets[target].name} og {f.name} ville begge blive til {target}",
+                hint="omdøb en af dem",
+            )
+        targets[target] = f
+
+
+def _convert_group(soffice: Path, group: list[Path], stage: Path, timeout: float | None) -> None:
+    """One LibreOffice run for a group (and one more for what it left); every PDF or an error."""
+    log = _run(soffice, group, stage, _run_limit(timeout, len(group)))
+    missing = [f for f in group if not (stage / f"{f.stem}.pdf").is_file()]
+    if missing and len(missing) < len(group):
+        # The run stopped early (see the module docstring): once more for the rest.
+        log = _run(soffice, missing, stage, _run_limit(timeout, len(missing)))
+        missing = [f for f in missing if not (stage / f"{f.stem}.pdf").is_file()]
+    if missing:
+        tail = " ".join(log.strip().splitlines()[-2:])[-300:]
+        raise OutputError(
+            f"LibreOffice lavede ingen PDF af {_names(missing)}" + (f" ({tail})" if tail else ""),
+            hint="åbn filen i LibreOffice eller Word for at se, om den er beskadiget",
+        )
+
+
+def _convert_groups(
+    soffice: Path,
+    groups: list[list[Path]],
+    stages: list[Path],
+    jobs: int,
+    timeout: float | None,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> None:
+    """Run the groups side by side, reporting progress as each finishes."""
+    # Each process has its own profile and staging folder; one per core at most.
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            pool.submit(_convert_group, soffice, groups[i], stages[i], timeout): len(groups[i])
+            for i in range(len(groups))
+        }
+        done = 0
+        for future in as_completed(futures):
+            future.result()
+            done += futures[future]
+            if progress is not None:
+                progress(done, total)
+
+
+def _move_pdfs(groups: list[list[Path]], stages: list[Path], out_dir: Path) -> dict[Path, Path]:
+    """Each staged PDF to its place under out_dir; source -> PDF."""
+    from docauto.output import atomic_write
+
+    results: dict[Path, Path] = {}
+    for group, stage in zip(groups, stages, strict=True):
+        for f in group:
+            staged = stage / f"{f.stem}.pdf"
+            target = _target_dir(f, out_dir) / f"{f.stem}.pdf"
+            atomic_write(target, staged.read_bytes(), durable=False)  # can be made again
+            staged.unlink()
+            results[f] = target
+    return results
+
+
 def convert_to_pdf(
     paths: Iterable[Path],
     out_dir: Path,
@@ -183,8 +269,6 @@ def convert_to_pdf(
     The PDFs are written beside their sources' place under ``out_dir`` (or in ``out_dir``),
     atomically. Every expected PDF is checked; a missing one is an OutputError naming it.
     """
-    from docauto.output import atomic_write
-
     files = [Path(p) for p in paths]
     if not files:
         return []
@@ -192,68 +276,17 @@ def convert_to_pdf(
     for f in files:
         if not f.is_file():
             raise OutputError(f"{f}: filen findes ikke og kan ikke laves til PDF")
-    if timeout is None and os.environ.get(ENV_TIMEOUT):
-        env = os.environ[ENV_TIMEOUT]
-        try:
-            timeout = float(env)
-        except ValueError:
-            raise ConfigError(f"{ENV_TIMEOUT}={env} er ikke et antal sekunder") from None
-
-    def limit(n: int) -> float:  # seconds for one run of n files
-        return timeout if timeout is not None else BASE_TIMEOUT + PER_FILE_TIMEOUT * n
-
+    timeout = _timeout_setting(timeout)
     out_dir = Path(out_dir)
-    targets: dict[Path, Path] = {}
-    for f in files:
-        target = _target_dir(f, out_dir) / f"{f.stem}.pdf"
-        if target in targets:
-            raise OutputError(
-                f"{targets[target].name} og {f.name} ville begge blive til {target}",
-                hint="omdøb en af dem",
-            )
-        targets[target] = f
+    _check_targets(files, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(jobs if jobs is not None else _default_jobs(), len(files)))
     size = min(BATCH, -(-len(files) // jobs))  # ceil: spread the files over the processes
-    results: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix=".docauto-pdf-", dir=out_dir) as stage_name:
         groups = _groups(files, size)
         stages = [Path(stage_name) / f"g{i}" for i in range(len(groups))]
         for st in stages:
             st.mkdir()
-
-        def convert(i: int) -> None:
-            group, stage = groups[i], stages[i]
-            log = _run(soffice, group, stage, limit(len(group)))
-            missing = [f for f in group if not (stage / f"{f.stem}.pdf").is_file()]
-            if missing and len(missing) < len(group):
-                # The run stopped early (see the module docstring): once more for the rest.
-                log = _run(soffice, missing, stage, limit(len(missing)))
-                missing = [f for f in missing if not (stage / f"{f.stem}.pdf").is_file()]
-            if missing:
-                tail = " ".join(log.strip().splitlines()[-2:])[-300:]
-                raise OutputError(
-                    f"LibreOffice lavede ingen PDF af {_names(missing)}"
-                    + (f" ({tail})" if tail else ""),
-                    hint="åbn filen i LibreOffice eller Word for at se, om den er beskadiget",
-                )
-
-        # Each process has its own profile and staging folder; one per core at most.
-        from concurrent.futures import ThreadPoolExecutor, as_completed
-
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(convert, i): len(groups[i]) for i in range(len(groups))}
-            done = 0
-            for future in as_completed(futures):
-                future.result()
-                done += futures[future]
-                if progress is not None:
-                    progress(done, len(files))
-        for group, stage in zip(groups, stages, strict=True):
-            for f in group:
-                staged = stage / f"{f.stem}.pdf"
-                target = _target_dir(f, out_dir) / f"{f.stem}.pdf"
-                atomic_write(target, staged.read_bytes(), durable=False)  # can be made again
-                staged.unlink()
-                results[f] = target
+        _convert_groups(soffice, groups, stages, jobs, timeout, progress, len(files))
+        results = _move_pdfs(groups, stages, out_dir)
     return [results[f] for f in files]

@@ -400,6 +400,10 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A block on the stack: keyword, opening tag, its prefix (p, tr, tc, r), its elif/else tags.
+_OpenBlock = tuple[str, _Tag, str | None, list[_Tag]]
+
+
 class _Checker:
     def __init__(self, file: str, fields: set[str] | None, field_source: str) -> None:
         from docauto.office.engine import make_environment
@@ -788,7 +792,7 @@ class _Checker:
         self.add(part, para, "syntax-error", f"{_danish(msg)}{curly} (Jinja: {msg})", text=text)
 
     def check_blocks(self, part: _Part, tags: list[_Tag]) -> None:
-        stack: list[tuple[str, _Tag, str | None, list[_Tag]]] = []
+        stack: list[_OpenBlock] = []
         in_raw = False
         for tag in tags:
             if tag.kind != "{%" or not tag.closed:
@@ -805,43 +809,59 @@ class _Checker:
                 stack.append((keyword, tag, prefix, []))
                 in_raw = keyword == "raw"
             elif keyword in ("elif", "else"):
-                if not stack or stack[-1][0] not in (
-                    ("if",) if keyword == "elif" else ("if", "for")
-                ):
-                    self.add(
-                        part,
-                        tag.para,
-                        "misplaced-else",
-                        f"'{{% {keyword} %}}' står uden for en '{{% if %}}'-blok: slet det eller "
-                        "tilføj den manglende '{% if ... %}' før",
-                        text=tag.text,
-                    )
-                else:
-                    stack[-1][3].append(tag)
+                self._middle_tag(part, tag, keyword, stack)
             elif keyword.startswith("end") and keyword[3:] in _OPENERS:
-                name = keyword[3:]
-                if not any(s[0] == name for s in stack):
-                    self.add(
-                        part,
-                        tag.para,
-                        "stray-end",
-                        f"'{{% {keyword} %}}' har ingen '{{% {name} ... %}}' før sig: slet det, "
-                        f"eller tilføj den manglende '{{% {name} ... %}}'",
-                        text=tag.text,
-                    )
-                    continue
-                while stack[-1][0] != name:
-                    kw, opened, _, _ = stack.pop()
-                    self.add(
-                        part,
-                        opened.para,
-                        "unclosed-block",
-                        f"'{{% {kw} %}}' fra {self.place(opened.para)} lukkes aldrig: der mangler "
-                        f"'{{% end{kw} %}}' før '{{% {keyword} %}}' i {self.place(tag.para)}",
-                        text=opened.text,
-                    )
-                kw, opened, oprefix, middles = stack.pop()
-                self.check_pair(part, kw, opened, oprefix, middles, tag, prefix)
+                self._end_tag(part, tag, keyword, prefix, stack)
+        self._report_unclosed(part, stack)
+
+    def _middle_tag(self, part: _Part, tag: _Tag, keyword: str, stack: list[_OpenBlock]) -> None:
+        """An elif/else: it belongs to the innermost block, which must be an if (or a for)."""
+        if not stack or stack[-1][0] not in (("if",) if keyword == "elif" else ("if", "for")):
+            self.add(
+                part,
+                tag.para,
+                "misplaced-else",
+                f"'{{% {keyword} %}}' står uden for en '{{% if %}}'-blok: slet det eller "
+                "tilføj den manglende '{% if ... %}' før",
+                text=tag.text,
+            )
+        else:
+            stack[-1][3].append(tag)
+
+    def _end_tag(
+        self,
+        part: _Part,
+        tag: _Tag,
+        keyword: str,
+        prefix: str | None,
+        stack: list[_OpenBlock],
+    ) -> None:
+        """An end tag closes its block; blocks opened inside it and never closed are reported."""
+        name = keyword[3:]
+        if not any(s[0] == name for s in stack):
+            self.add(
+                part,
+                tag.para,
+                "stray-end",
+                f"'{{% {keyword} %}}' har ingen '{{% {name} ... %}}' før sig: slet det, "
+                f"eller tilføj den manglende '{{% {name} ... %}}'",
+                text=tag.text,
+            )
+            return
+        while stack[-1][0] != name:
+            kw, opened, _, _ = stack.pop()
+            self.add(
+                part,
+                opened.para,
+                "unclosed-block",
+                f"'{{% {kw} %}}' fra {self.place(opened.para)} lukkes aldrig: der mangler "
+                f"'{{% end{kw} %}}' før '{{% {keyword} %}}' i {self.place(tag.para)}",
+                text=opened.text,
+            )
+        kw, opened, oprefix, middles = stack.pop()
+        self.check_pair(part, kw, opened, oprefix, middles, tag, prefix)
+
+    def _report_unclosed(self, part: _Part, stack: list[_OpenBlock]) -> None:
         for kw, opened, _, _ in stack:
             self.add(
                 part,

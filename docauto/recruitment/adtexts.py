@@ -135,48 +135,56 @@ def _from_folder(path: Path) -> list[tuple[Location, str, Any]]:
     return out
 
 
-def load_challenge_texts(path: Path, structure: Structure) -> dict[str, SpecificText]:
-    """Cluster/unit id -> its specific text. Unknown ids and non-text values are all reported."""
+def _text_rows(path: Path) -> list[tuple[Location, str, Any]]:
+    """(where, id, text) from a folder, a workbook or a YAML/JSON mapping."""
     from docauto.datafiles import read_data as load_data_file
 
-    path = Path(path)
     if path.is_dir():
-        rows = _from_folder(path)
-    elif not path.exists():
+        return _from_folder(path)
+    if not path.exists():
         raise InputError(f"{path}: filen findes ikke")
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        rows = _from_workbook(path)
-    elif path.suffix.lower() in (".yaml", ".yml", ".json"):
-        rows = _from_mapping(load_data_file(path), str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _from_workbook(path)
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        return _from_mapping(load_data_file(path), str(path))
+    raise InputError(
+        f"{path}: ukendt filtype '{path.suffix}'",
+        hint="brug .yaml, .json, .xlsx eller en mappe med <id>.txt/.docx",
+    )
+
+
+def _add_text(
+    texts: dict[str, SpecificText], structure: Structure, loc: Location, key: str, value: Any
+) -> str | None:
+    """File one row's text under its position; what is wrong with the row, if anything."""
+    if not key:
+        return "mangler Klynge-ID eller Enheds-ID"
+    ident = _resolve(structure, key)
+    if ident is None:
+        return f"'{key}' er hverken en klynge eller en enhed i strukturen"
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None  # no text: the position counts as lacking one
+    if not isinstance(value, str | int | float | bytes):
+        return "teksten skal være tekst"
+    if ident in texts:
+        return f"der er allerede en tekst til '{ident}'"
+    if isinstance(value, bytes):
+        texts[ident] = SpecificText(docx=value, source=str(loc))
     else:
-        raise InputError(
-            f"{path}: ukendt filtype '{path.suffix}'",
-            hint="brug .yaml, .json, .xlsx eller en mappe med <id>.txt/.docx",
-        )
+        texts[ident] = SpecificText(blocks=blocks(str(value)), source=str(loc))
+    return None
+
+
+def load_challenge_texts(path: Path, structure: Structure) -> dict[str, SpecificText]:
+    """Cluster/unit id -> its specific text. Unknown ids and non-text values are all reported."""
+    path = Path(path)
+    rows = _text_rows(path)
     problems: list[Problem] = []
     texts: dict[str, SpecificText] = {}
     for loc, key, value in rows:
-        if not key:
-            problems.append(Problem(loc, "mangler Klynge-ID eller Enheds-ID"))
-            continue
-        ident = _resolve(structure, key)
-        if ident is None:
-            problems.append(
-                Problem(loc, f"'{key}' er hverken en klynge eller en enhed i strukturen")
-            )
-            continue
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue  # no text: the position counts as lacking one
-        if not isinstance(value, str | int | float | bytes):
-            problems.append(Problem(loc, "teksten skal være tekst"))
-            continue
-        if ident in texts:
-            problems.append(Problem(loc, f"der er allerede en tekst til '{ident}'"))
-            continue
-        if isinstance(value, bytes):
-            texts[ident] = SpecificText(docx=value, source=str(loc))
-        else:
-            texts[ident] = SpecificText(blocks=blocks(str(value)), source=str(loc))
+        message = _add_text(texts, structure, loc, key, value)
+        if message is not None:
+            problems.append(Problem(loc, message))
     if problems:
         raise ValidationError(
             f"{path}: teksterne til stillingsopslagene har {len(problems)} fejl", problems

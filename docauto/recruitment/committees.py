@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -341,15 +341,12 @@ def chair_title(structure: Structure, committee: Committee) -> str:
     return "formand"
 
 
-def check_committees(
-    path: str | Path, structure: Structure, seats: list[SeatType] | None = None
-) -> tuple[list[Committee], list[Violation]]:
-    """All committees of the file, and every violation of the rule (empty: all fine)."""
-    from docauto.recruitment.scope import load_scope
-    from docauto.structure.model import is_email
+# Adds a violation of the committee's rule: (seat, message, *where).
+_Report = Callable[..., None]
 
-    seats = seats or load_seats()
-    scope = load_scope()
+
+def _read_committees(path: str | Path, seats: list[SeatType]) -> dict[str, Committee]:
+    """The file's members grouped by position (case-insensitive), each seat matched."""
     committees: dict[str, Committee] = {}
     for loc, values in read_members(path):
         key = values.get("Stilling", "")
@@ -363,123 +360,186 @@ def check_committees(
         )
         m.seat, m.seat_number = match_seat(m.seat_text, seats)
         committees.setdefault(key.casefold(), Committee(key=key)).members.append(m)
+    return committees
 
-    violations: list[Violation] = []
-    for c in committees.values():
 
-        def bad(seat: str, message: str, *locs: Location, c: Committee = c) -> None:
-            violations.append(Violation(c.label, seat, message, tuple(locs)))
+def _reporter(violations: list[Violation], c: Committee) -> _Report:
+    def bad(seat: str, message: str, *locs: Location) -> None:
+        # c.label is read when reporting: it names the position once it is placed.
+        violations.append(Violation(c.label, seat, message, tuple(locs)))
 
-        all_locs = [m.location for m in c.members]
-        if not c.key:
-            bad("–", "stillingen (Klynge-ID eller Enheds-ID) mangler", *all_locs)
-            continue
-        cluster = structure.find_cluster(c.key)
-        unit = None if cluster else structure.find_unit(c.key)
-        if cluster is None and unit is None:
+    return bad
+
+
+def _place_committee(c: Committee, structure: Structure, scope: Any, bad: _Report) -> bool:
+    """Find the committee's position in the structure; False (and why) if it has none."""
+    all_locs = [m.location for m in c.members]
+    if not c.key:
+        bad("–", "stillingen (Klynge-ID eller Enheds-ID) mangler", *all_locs)
+        return False
+    cluster = structure.find_cluster(c.key)
+    unit = None if cluster else structure.find_unit(c.key)
+    if cluster is None and unit is None:
+        bad(
+            "–",
+            f"stillingen '{c.key}' findes ikke i strukturen (hverken klynge eller enhed)",
+            *all_locs,
+        )
+        return False
+    c.cluster = cluster or structure.cluster_of(unit.id)
+    c.unit = unit
+    c.role = PEDAGOGICAL_LEADER if unit else CLUSTER_LEADER
+    c.area = structure.areas.get(c.cluster.area)
+    if not scope.recruits(c.cluster):
+        # A network or a self-governing institution hires its own leaders: no committee.
+        bad("–", scope.why_not(c.cluster), *all_locs)
+        return False
+    return True
+
+
+def _check_members(c: Committee, seats: list[SeatType], bad: _Report) -> dict[str, list[Member]]:
+    """Each member's name, seat and e-mail; returns the members by the seat they hold."""
+    from docauto.structure.model import is_email
+
+    by_seat: dict[str, list[Member]] = {}
+    for m in c.members:
+        seat_label = m.seat.name if m.seat else (m.seat_text or "–")
+        if not m.name:
+            bad(seat_label, "navnet mangler", m.location)
+        if m.seat is None:
+            allowed = ", ".join(s.name for s in seats)
             bad(
-                "–",
-                f"stillingen '{c.key}' findes ikke i strukturen (hverken klynge eller enhed)",
-                *all_locs,
+                m.seat_text or "–",
+                f"sædet '{m.seat_text}' kendes ikke (tilladt: {allowed})"
+                if m.seat_text
+                else "sædet mangler",
+                m.location,
             )
-            continue
-        c.cluster = cluster or structure.cluster_of(unit.id)
-        c.unit = unit
-        c.role = PEDAGOGICAL_LEADER if unit else CLUSTER_LEADER
-        c.area = structure.areas.get(c.cluster.area)
-        if not scope.recruits(c.cluster):
-            # A network or a self-governing institution hires its own leaders: no committee.
-            bad("–", scope.why_not(c.cluster), *all_locs)
-            continue
+        else:
+            by_seat.setdefault(m.seat.id, []).append(m)
+        if m.email and not is_email(m.email):
+            bad(seat_label, f"'{m.email}' er ikke en gyldig e-mailadresse", m.location)
+    return by_seat
 
-        by_seat: dict[str, list[Member]] = {}
-        for m in c.members:
-            seat_label = m.seat.name if m.seat else (m.seat_text or "–")
-            if not m.name:
-                bad(seat_label, "navnet mangler", m.location)
-            if m.seat is None:
-                allowed = ", ".join(s.name for s in seats)
+
+def _check_seat_numbers(seat: SeatType, held: list[Member], bad: _Report) -> None:
+    """Numbered seats ("Medarbejderrepræsentant 2"): one person each, within the seat's max."""
+    numbered: dict[int, list[Member]] = {}
+    for m in held:
+        if m.seat_number is not None:
+            numbered.setdefault(m.seat_number, []).append(m)
+    for number, same in sorted(numbered.items()):
+        if len(same) > 1:
+            bad(
+                f"{seat.name} {number}",
+                f"{len(same)} personer i samme sæde",
+                *[m.location for m in same],
+            )
+        elif number > seat.max:
+            bad(
+                f"{seat.name} {number}",
+                f"der er kun {seat.max} sæde(r) af denne slags",
+                same[0].location,
+            )
+
+
+def _check_seat_count(
+    seat: SeatType, held: list[Member], bad: _Report, first: list[Location]
+) -> None:
+    """As many people in a kind of seat as the rule allows; ``first``: where to point if none."""
+    if len(held) > seat.max:
+        bad(
+            seat.name,
+            f"{len(held)} personer; reglen er højst {seat.max}",
+            *[m.location for m in held],
+        )
+    elif len(held) < seat.min:
+        rule = f"reglen er {seat.min}" if seat.min == seat.max else f"reglen er mindst {seat.min}"
+        bad(
+            seat.name,
+            f"{'mangler' if not held else f'kun {len(held)} person(er)'}; {rule}",
+            *first,
+        )
+
+
+def _check_double_seats(c: Committee, bad: _Report) -> None:
+    """Nobody holds two seats: the same e-mail, or the same name, on two rows."""
+    seen: dict[str, Member] = {}
+    for m in c.members:
+        keys = [k for k in (m.email.casefold(), "navn:" + _norm(m.name)) if k and k != "navn:"]
+        for k in keys:
+            if k in seen and seen[k] is not m:
+                first = seen[k]
                 bad(
-                    m.seat_text or "–",
-                    f"sædet '{m.seat_text}' kendes ikke (tilladt: {allowed})"
-                    if m.seat_text
-                    else "sædet mangler",
+                    m.seat.name if m.seat else m.seat_text,
+                    f"{m.name or m.email} har allerede sædet "
+                    f"'{first.seat.name if first.seat else first.seat_text}'; ingen må have to sæder",
+                    first.location,
                     m.location,
                 )
-            else:
-                by_seat.setdefault(m.seat.id, []).append(m)
-            if m.email and not is_email(m.email):
-                bad(seat_label, f"'{m.email}' er ikke en gyldig e-mailadresse", m.location)
-        for seat in seats:
-            held = by_seat.get(seat.id, [])
-            numbered: dict[int, list[Member]] = {}
-            for m in held:
-                if m.seat_number is not None:
-                    numbered.setdefault(m.seat_number, []).append(m)
-            for number, same in sorted(numbered.items()):
-                if len(same) > 1:
-                    bad(
-                        f"{seat.name} {number}",
-                        f"{len(same)} personer i samme sæde",
-                        *[m.location for m in same],
-                    )
-                elif number > seat.max:
-                    bad(
-                        f"{seat.name} {number}",
-                        f"der er kun {seat.max} sæde(r) af denne slags",
-                        same[0].location,
-                    )
-            if len(held) > seat.max:
-                bad(
-                    seat.name,
-                    f"{len(held)} personer; reglen er højst {seat.max}",
-                    *[m.location for m in held],
-                )
-            elif len(held) < seat.min:
-                rule = (
-                    f"reglen er {seat.min}"
-                    if seat.min == seat.max
-                    else f"reglen er mindst {seat.min}"
-                )
-                bad(
-                    seat.name,
-                    f"{'mangler' if not held else f'kun {len(held)} person(er)'}; {rule}",
-                    *all_locs[:1],
-                )
-        # Nobody holds two seats: the same e-mail, or the same name, on two rows.
-        seen: dict[str, Member] = {}
-        for m in c.members:
-            keys = [k for k in (m.email.casefold(), "navn:" + _norm(m.name)) if k and k != "navn:"]
-            for k in keys:
-                if k in seen and seen[k] is not m:
-                    first = seen[k]
-                    bad(
-                        m.seat.name if m.seat else m.seat_text,
-                        f"{m.name or m.email} har allerede sædet "
-                        f"'{first.seat.name if first.seat else first.seat_text}'; ingen må have to sæder",
-                        first.location,
-                        m.location,
-                    )
-                    break
-            for k in keys:
-                seen.setdefault(k, m)
-        chair = c.chair
-        if chair is not None and len(by_seat.get(next(s.id for s in seats if s.chair), [])) == 1:
-            roles = _who_is(structure, chair)
-            own = [t for a, t in roles if c.area and a.name == c.area.name]
-            if not own:
-                if roles:
-                    a, t = roles[0]
-                    bad(
-                        next(s.name for s in seats if s.chair),
-                        f"{chair.name} er {t} i område {a.name}, ikke i område {c.area.name}; "
-                        "formanden skal være områdechef eller souschef i stillingens område",
-                        chair.location,
-                    )
-                else:
-                    bad(
-                        next(s.name for s in seats if s.chair),
-                        f"{chair.name} er hverken områdechef eller souschef i område {c.area.name}",
-                        chair.location,
-                    )
+                break
+        for k in keys:
+            seen.setdefault(k, m)
+
+
+def _check_chair(
+    c: Committee,
+    structure: Structure,
+    seats: list[SeatType],
+    by_seat: dict[str, list[Member]],
+    bad: _Report,
+) -> None:
+    """The chair (when there is exactly one) is area chief or deputy in the position's area."""
+    chair = c.chair
+    if chair is None or len(by_seat.get(next(s.id for s in seats if s.chair), [])) != 1:
+        return
+    roles = _who_is(structure, chair)
+    own = [t for a, t in roles if c.area and a.name == c.area.name]
+    if own:
+        return
+    chair_seat = next(s.name for s in seats if s.chair)
+    if roles:
+        a, t = roles[0]
+        bad(
+            chair_seat,
+            f"{chair.name} er {t} i område {a.name}, ikke i område {c.area.name}; "
+            "formanden skal være områdechef eller souschef i stillingens område",
+            chair.location,
+        )
+    else:
+        bad(
+            chair_seat,
+            f"{chair.name} er hverken områdechef eller souschef i område {c.area.name}",
+            chair.location,
+        )
+
+
+def _check_committee(
+    c: Committee, structure: Structure, seats: list[SeatType], bad: _Report
+) -> None:
+    """The rule for a placed committee: members, seats, no double seats, the chair."""
+    all_locs = [m.location for m in c.members]
+    by_seat = _check_members(c, seats, bad)
+    for seat in seats:
+        held = by_seat.get(seat.id, [])
+        _check_seat_numbers(seat, held, bad)
+        _check_seat_count(seat, held, bad, all_locs[:1])
+    _check_double_seats(c, bad)
+    _check_chair(c, structure, seats, by_seat, bad)
+
+
+def check_committees(
+    path: str | Path, structure: Structure, seats: list[SeatType] | None = None
+) -> tuple[list[Committee], list[Violation]]:
+    """All committees of the file, and every violation of the rule (empty: all fine)."""
+    from docauto.recruitment.scope import load_scope
+
+    seats = seats or load_seats()
+    scope = load_scope()
+    committees = _read_committees(path, seats)
+    violations: list[Violation] = []
+    for c in committees.values():
+        bad = _reporter(violations, c)
+        if _place_committee(c, structure, scope, bad):
+            _check_committee(c, structure, seats, bad)
     return list(committees.values()), violations

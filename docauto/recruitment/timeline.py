@@ -197,6 +197,22 @@ class _Checker:
         return text
 
 
+def _step_kind(c: _Checker, where: str, raw: dict[str, Any]) -> tuple[str | None, Any]:
+    """A step's submission kind and round (candidates only); None for what is wrong."""
+    kind = raw.get("kind")
+    if kind is not None and kind not in KINDS:
+        c.fail(f"{where}.kind", f"ukendt type '{kind}' (tilladt: {', '.join(KINDS)})")
+        kind = None
+    rnd = raw.get("round")
+    if kind == "candidates":
+        if rnd not in (1, 2):
+            c.fail(f"{where}.round", "kandidater skal have round: 1 eller 2")
+    elif rnd is not None:
+        c.fail(f"{where}.round", "kun kind: candidates har en runde")
+        rnd = None
+    return kind, rnd
+
+
 def _step(c: _Checker, role: str, i: int, raw: Any, year: int) -> TimelineStep | None:
     where = f"{c.source}: roles.{role}.steps[{i}]"
     if not isinstance(raw, dict):
@@ -220,17 +236,7 @@ def _step(c: _Checker, role: str, i: int, raw: Any, year: int) -> TimelineStep |
             c.fail(where, f"ukendt felt '{key}' (tilladt: {', '.join(sorted(known))})")
     sid = c.text(f"{where}.id", raw.get("id"), required=True)
     where = f"{c.source}: roles.{role}.steps[{i}] ({sid or '?'})"
-    kind = raw.get("kind")
-    if kind is not None and kind not in KINDS:
-        c.fail(f"{where}.kind", f"ukendt type '{kind}' (tilladt: {', '.join(KINDS)})")
-        kind = None
-    rnd = raw.get("round")
-    if kind == "candidates":
-        if rnd not in (1, 2):
-            c.fail(f"{where}.round", "kandidater skal have round: 1 eller 2")
-    elif rnd is not None:
-        c.fail(f"{where}.round", "kun kind: candidates har en runde")
-        rnd = None
+    kind, rnd = _step_kind(c, where, raw)
     subject = c.text(f"{where}.subject", raw.get("subject")) or None
     if kind and not subject:
         c.fail(f"{where}.subject", "en indsendelse skal have et emnefelt")
@@ -303,16 +309,8 @@ def _role(c: _Checker, role: str, raw: Any, year: int) -> RoleTimeline | None:
     )
 
 
-def parse_timeline(data: Any, source: str) -> RecruitmentPlan:
-    """Build and validate a plan from already-parsed YAML data."""
-    c = _Checker(source)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: rekrutteringsplanen skal være en tabel med year, roles, ...")
-    year = data.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 2200:
-        c.fail(f"{source}: year", f"'{year}' er ikke et årstal")
-        year = 2010
-    roles_raw = data.get("roles")
+def _roles(c: _Checker, source: str, roles_raw: Any, year: int) -> dict[str, RoleTimeline]:
+    """Each role's timeline; every role must be there, and no other."""
     roles: dict[str, RoleTimeline] = {}
     if not isinstance(roles_raw, dict):
         c.fail(f"{source}: roles", "mangler (cluster_leader, pedagogical_leader)")
@@ -327,6 +325,19 @@ def parse_timeline(data: Any, source: str) -> RecruitmentPlan:
         timeline = _role(c, role, roles_raw[role], year)
         if timeline is not None:
             roles[role] = timeline
+    return roles
+
+
+def parse_timeline(data: Any, source: str) -> RecruitmentPlan:
+    """Build and validate a plan from already-parsed YAML data."""
+    c = _Checker(source)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: rekrutteringsplanen skal være en tabel med year, roles, ...")
+    year = data.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 2200:
+        c.fail(f"{source}: year", f"'{year}' er ikke et årstal")
+        year = 2010
+    roles = _roles(c, source, data.get("roles"), year)
     kind_subjects = data.get("kind_subjects") or {}
     if not isinstance(kind_subjects, dict):
         c.fail(f"{source}: kind_subjects", "skal være en tabel kind -> tekst")

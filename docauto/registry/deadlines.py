@@ -113,21 +113,26 @@ def state_of(deadline: dt.date, as_of: dt.date, due_within_days: int) -> str:
     return UPCOMING
 
 
-def owed_submissions(
-    view: RegistryView,
-    structure: Structure | None,
-    plan: RecruitmentPlan,
-    settings: OverviewSettings,
-    as_of: dt.date,
-) -> list[Owed]:
-    """Every submission an area owes as of the date, overdue or not, in deadline order."""
-    view = view.at(as_of)
-    positions = [p for p in view.positions() if p.role and p.area]
+_Keys = set[tuple[str, str, str]]
+
+
+@dataclass
+class _Registered:
+    """What the registry holds as of the date: received mails, and rows per position."""
+
+    received: list[Any]
+    earlier_round: _Keys  # candidates of round 1
+    hired: _Keys
+    moved_on: _Keys  # anything after the ad
+
+    def filled(self, p: Position) -> bool:
+        # By a hires row received by the date; a position HR marked Besat by hand counts too
+        # (the view as of the date has the status as it stood then).
+        return _has_row(self.hired, p) or p.status == schema.BESAT
+
+
+def _registered(view: RegistryView, structure: Structure | None, as_of: dt.date) -> _Registered:
     received = view.received(structure)
-    area_order = list(structure.areas) if structure is not None else []
-    for p in positions:
-        if p.area not in area_order:
-            area_order.append(p.area)
     earlier_round_rows = _rows_by_position(view, "candidates", 1, as_of)
     hired_rows = _rows_by_position(view, "hires", as_of=as_of, rnd=None)
     # A position has moved past its ad once anything later about it was received by the date.
@@ -143,12 +148,97 @@ def owed_submissions(
             )
         )
     )
+    return _Registered(received, earlier_round_rows, hired_rows, moved_on)
 
-    def filled(p: Position) -> bool:
-        # By a hires row received by the date; a position HR marked Besat by hand counts too
-        # (the view as of the date has the status as it stood then).
-        return _has_row(hired_rows, p) or p.status == schema.BESAT
 
+def _area_order(structure: Structure | None, positions: list[Position]) -> list[str]:
+    """The structure's areas in its order, then any other area the registry names."""
+    area_order = list(structure.areas) if structure is not None else []
+    for p in positions:
+        if p.area not in area_order:
+            area_order.append(p.area)
+    return area_order
+
+
+def _concerned(
+    rule: str,
+    mine: list[Position],
+    done_rows: _Keys,
+    reg: _Registered,
+    area: str,
+    step: TimelineStep,
+    as_of: dt.date,
+) -> list[Position]:
+    """The area's positions the step is still owed for under the rule (none: nothing owed)."""
+    if rule == "per_position":
+        return [
+            p
+            for p in mine
+            if not _has_row(done_rows, p) and not _has_row(reg.moved_on, p) and not reg.filled(p)
+        ]
+    if _area_sent(reg.received, area, step, as_of):
+        return []
+    if rule == "areas_with_open":
+        return [p for p in mine if not reg.filled(p) and not _has_row(reg.earlier_round, p)]
+    if rule == "areas_not_filled":
+        return [p for p in mine if not reg.filled(p)]
+    return mine
+
+
+def _owed_for_step(
+    step: TimelineStep,
+    rule: str,
+    view: RegistryView,
+    positions: list[Position],
+    area_order: list[str],
+    reg: _Registered,
+    plan: RecruitmentPlan,
+    settings: OverviewSettings,
+    as_of: dt.date,
+) -> list[Owed]:
+    """The step's submission for every area that still owes it."""
+    subject = plan.subject_for(step.role, step.kind, step.round)
+    done_rows = (
+        _rows_by_position(view, step.kind, step.round, as_of) if rule == "per_position" else set()
+    )
+    out: list[Owed] = []
+    for area in area_order:
+        mine = [p for p in positions if p.role == step.role and p.area == area]
+        if not mine:
+            continue
+        concerned = _concerned(rule, mine, done_rows, reg, area, step, as_of)
+        if not concerned:
+            continue
+        labels = [position_label(p) for p in concerned]
+        out.append(
+            Owed(
+                area=area,
+                role=step.role,
+                kind=step.kind,
+                round=step.round,
+                deadline=step.deadline,
+                subject=subject,
+                step_id=step.id,
+                state=state_of(step.deadline, as_of, settings.due_within_days),
+                days_left=(step.deadline - as_of).days,
+                positions=labels if rule != "areas_with_positions" else [],
+            )
+        )
+    return out
+
+
+def owed_submissions(
+    view: RegistryView,
+    structure: Structure | None,
+    plan: RecruitmentPlan,
+    settings: OverviewSettings,
+    as_of: dt.date,
+) -> list[Owed]:
+    """Every submission an area owes as of the date, overdue or not, in deadline order."""
+    view = view.at(as_of)
+    positions = [p for p in view.positions() if p.role and p.area]
+    reg = _registered(view, structure, as_of)
+    area_order = _area_order(structure, positions)
     out: list[Owed] = []
     for step in plan.iter_deadlines():
         if step.submitted_by not in (None, "area"):
@@ -156,51 +246,9 @@ def owed_submissions(
         rule = settings.rule(step.kind, step.round)
         if rule == "none":
             continue
-        subject = plan.subject_for(step.role, step.kind, step.round)
-        done_rows = (
-            _rows_by_position(view, step.kind, step.round, as_of)
-            if rule == "per_position"
-            else set()
+        out.extend(
+            _owed_for_step(step, rule, view, positions, area_order, reg, plan, settings, as_of)
         )
-        for area in area_order:
-            mine = [p for p in positions if p.role == step.role and p.area == area]
-            if not mine:
-                continue
-            concerned: list[Position]
-            if rule == "per_position":
-                concerned = [
-                    p
-                    for p in mine
-                    if not _has_row(done_rows, p) and not _has_row(moved_on, p) and not filled(p)
-                ]
-            else:
-                if _area_sent(received, area, step, as_of):
-                    continue
-                if rule == "areas_with_open":
-                    concerned = [
-                        p for p in mine if not filled(p) and not _has_row(earlier_round_rows, p)
-                    ]
-                elif rule == "areas_not_filled":
-                    concerned = [p for p in mine if not filled(p)]
-                else:
-                    concerned = mine
-            if not concerned:
-                continue
-            labels = [position_label(p) for p in concerned]
-            out.append(
-                Owed(
-                    area=area,
-                    role=step.role,
-                    kind=step.kind,
-                    round=step.round,
-                    deadline=step.deadline,
-                    subject=subject,
-                    step_id=step.id,
-                    state=state_of(step.deadline, as_of, settings.due_within_days),
-                    days_left=(step.deadline - as_of).days,
-                    positions=labels if rule != "areas_with_positions" else [],
-                )
-            )
     return out
 
 

@@ -290,99 +290,112 @@ def _plural(role: str) -> str:
 # --- the workbook ---------------------------------------------------------------------------
 
 
-def build_workbook(ctx: dict[str, Any]) -> bytes:
-    """The report as .xlsx: sheet Status with a stacked bar chart per role, then the lists."""
-    import openpyxl
-    from openpyxl.chart import BarChart, Reference
+def _header_row(
+    sheet: Any, row: int, names: list[str], widths: dict[int, int] | None = None
+) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from docauto.office.housestyle import wrap_header
     from docauto.registry.workbook import set_cell
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Status"
     head_font = Font(bold=True, color="FFFFFFFF")
     head_fill = PatternFill("solid", start_color="FF1F4E78")
+    for j, name in enumerate(names, start=1):
+        c = sheet.cell(row=row, column=j)
+        set_cell(c, name)
+        c.font, c.fill = head_font, head_fill
+        sheet.column_dimensions[get_column_letter(j)].width = (widths or {}).get(j, 18)
+    wrap_header(sheet, row)  # "Ansøgere registreret" on two lines, not cut off
 
-    def header(
-        sheet: Any, row: int, names: list[str], widths: dict[int, int] | None = None
-    ) -> None:
-        for j, name in enumerate(names, start=1):
-            c = sheet.cell(row=row, column=j)
-            set_cell(c, name)
-            c.font, c.fill = head_font, head_fill
-            sheet.column_dimensions[get_column_letter(j)].width = (widths or {}).get(j, 18)
-        wrap_header(sheet, row)  # "Ansøgere registreret" on two lines, not cut off
 
-    set_cell(ws.cell(row=1, column=1), f"HR-oversigt pr. {ctx['dato']}")
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+def _status_chart(ws: Any, role: dict[str, Any], top: int, last: int) -> None:
+    """A stacked bar per area of the role's table (rows top..last), beside it."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.utils import get_column_letter
+
     statuses = list(schema.STATUSES)
-    row = 3
-    for role in ctx["roller"]:
-        set_cell(ws.cell(row=row, column=1), role["titel"])
-        ws.cell(row=row, column=1).font = Font(bold=True, size=12)
-        top = row + 1
-        header(ws, top, ["Område", *(STATUS_SHORT[s] for s in statuses), "I alt"], {1: 26})
-        r = top
-        for a in role["omraader"]:
-            r += 1
-            set_cell(ws.cell(row=r, column=1), a["omraade"])
-            for j, s in enumerate(statuses, start=2):
-                ws.cell(row=r, column=j, value=a[_key(s)])
-            ws.cell(row=r, column=len(statuses) + 2, value=a["i_alt"])
-        last = r
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = f"{role['titel']}: stillinger pr. område efter status"
+    chart.y_axis.title = "Stillinger"
+    chart.x_axis.title = "Område"
+    chart.y_axis.majorGridlines = None
+    data = Reference(ws, min_col=2, max_col=len(statuses) + 1, min_row=top, max_row=last)
+    cats = Reference(ws, min_col=1, min_row=top + 1, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    for series, s in zip(chart.series, statuses, strict=True):
+        series.graphicalProperties.solidFill = STATUS_COLOURS[s]
+        series.graphicalProperties.line.solidFill = STATUS_COLOURS[s]
+    # Whole positions on the axis; no data labels (LibreOffice crams them in).
+    chart.y_axis.number_format = "0"
+    chart.y_axis.majorUnit = 1 if max(a["i_alt"] for a in role["omraader"]) <= 12 else None
+    chart.height = 7.5 + 0.4 * (last - top)
+    chart.width = 18
+    # openpyxl >= 3.1 hides axes unless told otherwise; LibreOffice and Excel agree then.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    ws.add_chart(chart, f"{get_column_letter(len(statuses) + 4)}{top}")
+
+
+def _status_block(ws: Any, role: dict[str, Any], row: int) -> int:
+    """One role's table (areas by status, with totals) and chart from ``row``; returns the
+    row where the next role's block starts."""
+    from openpyxl.styles import Font
+
+    from docauto.registry.workbook import set_cell
+
+    statuses = list(schema.STATUSES)
+    set_cell(ws.cell(row=row, column=1), role["titel"])
+    ws.cell(row=row, column=1).font = Font(bold=True, size=12)
+    top = row + 1
+    _header_row(ws, top, ["Område", *(STATUS_SHORT[s] for s in statuses), "I alt"], {1: 26})
+    r = top
+    for a in role["omraader"]:
         r += 1
-        set_cell(ws.cell(row=r, column=1), "I alt")
-        ws.cell(row=r, column=1).font = Font(bold=True)
+        set_cell(ws.cell(row=r, column=1), a["omraade"])
         for j, s in enumerate(statuses, start=2):
-            ws.cell(row=r, column=j, value=role["i_alt"][_key(s)]).font = Font(bold=True)
-        ws.cell(row=r, column=len(statuses) + 2, value=role["i_alt"]["i_alt"]).font = Font(
-            bold=True
-        )
+            ws.cell(row=r, column=j, value=a[_key(s)])
+        ws.cell(row=r, column=len(statuses) + 2, value=a["i_alt"])
+    last = r
+    r += 1
+    set_cell(ws.cell(row=r, column=1), "I alt")
+    ws.cell(row=r, column=1).font = Font(bold=True)
+    for j, s in enumerate(statuses, start=2):
+        ws.cell(row=r, column=j, value=role["i_alt"][_key(s)]).font = Font(bold=True)
+    ws.cell(row=r, column=len(statuses) + 2, value=role["i_alt"]["i_alt"]).font = Font(bold=True)
+    if last > top:
+        _status_chart(ws, role, top, last)
+    return max(r + 3, top + 17)
 
-        if last > top:
-            chart = BarChart()
-            chart.type = "col"
-            chart.grouping = "stacked"
-            chart.overlap = 100
-            chart.title = f"{role['titel']}: stillinger pr. område efter status"
-            chart.y_axis.title = "Stillinger"
-            chart.x_axis.title = "Område"
-            chart.y_axis.majorGridlines = None
-            data = Reference(ws, min_col=2, max_col=len(statuses) + 1, min_row=top, max_row=last)
-            cats = Reference(ws, min_col=1, min_row=top + 1, max_row=last)
-            chart.add_data(data, titles_from_data=True)
-            chart.set_categories(cats)
-            for series, s in zip(chart.series, statuses, strict=True):
-                series.graphicalProperties.solidFill = STATUS_COLOURS[s]
-                series.graphicalProperties.line.solidFill = STATUS_COLOURS[s]
-            # Whole positions on the axis; no data labels (LibreOffice crams them in).
-            chart.y_axis.number_format = "0"
-            chart.y_axis.majorUnit = 1 if max(a["i_alt"] for a in role["omraader"]) <= 12 else None
-            chart.height = 7.5 + 0.4 * (last - top)
-            chart.width = 18
-            # openpyxl >= 3.1 hides axes unless told otherwise; LibreOffice and Excel agree then.
-            chart.x_axis.delete = False
-            chart.y_axis.delete = False
-            ws.add_chart(chart, f"{get_column_letter(len(statuses) + 4)}{top}")
-        row = max(r + 3, top + 17)
 
-    def table(title: str, names: list[str], rows: list[list[Any]], widths: dict[int, int]) -> None:
-        sheet = wb.create_sheet(title)
-        header(sheet, 1, names, widths)
-        for i, values in enumerate(rows, start=2):
-            for j, v in enumerate(values, start=1):
-                cell = sheet.cell(row=i, column=j)
-                if isinstance(v, str):
-                    set_cell(cell, v)
-                else:
-                    cell.value = v
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(1, len(rows) + 1)}"
+def _list_sheet(
+    wb: Any, title: str, names: list[str], rows: list[list[Any]], widths: dict[int, int]
+) -> None:
+    """A sheet with a header row and one row per item, filtered and frozen below the header."""
+    from openpyxl.utils import get_column_letter
 
-    table(
+    from docauto.registry.workbook import set_cell
+
+    sheet = wb.create_sheet(title)
+    _header_row(sheet, 1, names, widths)
+    for i, values in enumerate(rows, start=2):
+        for j, v in enumerate(values, start=1):
+            cell = sheet.cell(row=i, column=j)
+            if isinstance(v, str):
+                set_cell(cell, v)
+            else:
+                cell.value = v
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{max(1, len(rows) + 1)}"
+
+
+def _list_sheets(wb: Any, ctx: dict[str, Any]) -> None:
+    _list_sheet(
+        wb,
         "Stillinger",
         ["Stillingstype", "Område", "Klynge", "Enhed", "Status", "Ansat", "Årsag"],
         [
@@ -399,7 +412,8 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
         ],
         {2: 26, 3: 30, 4: 26, 5: 22, 6: 26, 7: 60},
     )
-    table(
+    _list_sheet(
+        wb,
         "Genopslag",
         ["Stillingstype", "Område", "Klynge", "Enhed", "Status", "Årsag"],
         [
@@ -408,7 +422,8 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
         ],
         {2: 26, 3: 30, 4: 26, 5: 22, 6: 24},
     )
-    table(
+    _list_sheet(
+        wb,
         "Konflikter",
         ["Runde", "Kandidat", "E-mail", "Områder", "Indstillet til"],
         [
@@ -417,7 +432,8 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
         ],
         {1: 8, 2: 26, 3: 30, 4: 30, 5: 60},
     )
-    table(
+    _list_sheet(
+        wb,
         "Mangler",
         ["Område", "Stillingstype", "Emnefelt", "Frist", "Tilstand", "Stillinger"],
         [
@@ -433,7 +449,8 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
         ],
         {1: 22, 3: 50, 4: 20, 6: 50},
     )
-    table(
+    _list_sheet(
+        wb,
         "Fordeling",
         ["Område", "Stillingstype", "Klynge", "Enhed", "Navn", "E-mail", "Tiltræder"],
         [
@@ -451,8 +468,25 @@ def build_workbook(ctx: dict[str, Any]) -> bytes:
         ],
         {1: 22, 3: 30, 4: 26, 5: 26, 6: 30, 7: 20},
     )
-    from docauto.office.housestyle import workbook_bytes
 
+
+def build_workbook(ctx: dict[str, Any]) -> bytes:
+    """The report as .xlsx: sheet Status with a stacked bar chart per role, then the lists."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from docauto.office.housestyle import workbook_bytes
+    from docauto.registry.workbook import set_cell
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Status"
+    set_cell(ws.cell(row=1, column=1), f"HR-oversigt pr. {ctx['dato']}")
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    row = 3
+    for role in ctx["roller"]:
+        row = _status_block(ws, role, row)
+    _list_sheets(wb, ctx)
     # Status is a dashboard (tables and charts side by side): one landscape page, no header row.
     return workbook_bytes(
         wb,

@@ -395,35 +395,11 @@ class RegistryBook:
 
     def _extend_filters(self) -> None:
         """Keep HR's auto-filter and tables covering the rows added below them."""
-        from openpyxl.utils import get_column_letter
-        from openpyxl.utils.cell import range_boundaries
-
         for sheet, first_new in self._first_new_row.items():
             last = self._next_row[sheet] - 1
             if last < first_new:
                 continue
-            ws = self.wb[sheet]
-
-            def grown(ref: str | None, first_new: int = first_new, last: int = last) -> str | None:
-                if not ref:
-                    return None
-                try:
-                    c1, r1, c2, r2 = range_boundaries(ref)
-                except (TypeError, ValueError):
-                    return None
-                if r2 is None or r2 < first_new - 1 or r2 >= last:
-                    return None
-                return f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
-
-            new = grown(ws.auto_filter.ref)
-            if new:
-                ws.auto_filter.ref = new
-            for table in ws.tables.values():
-                new = grown(table.ref)
-                if new:
-                    table.ref = new
-                    if table.autoFilter is not None:
-                        table.autoFilter.ref = new
+            _grow_filters(self.wb[sheet], first_new, last)
 
     def save(self) -> None:
         """Atomically replace the registry (keeping backups); RegistryError if it cannot."""
@@ -586,3 +562,33 @@ def read_registry(path: str | Path) -> dict[str, list[dict[str, Any]]]:
 
 def registry_busy(path: Path) -> bool:
     return is_open_elsewhere(Path(path))
+
+
+def _grown_range(ref: str | None, first_new: int, last: int) -> str | None:
+    """The range ``ref`` reaching down to row ``last``, if it ended just above the new rows
+    (first_new..last); None if it should stay as it is."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import range_boundaries
+
+    if not ref:
+        return None
+    try:
+        c1, r1, c2, r2 = range_boundaries(ref)
+    except (TypeError, ValueError):
+        return None
+    if r2 is None or r2 < first_new - 1 or r2 >= last:
+        return None
+    return f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{last}"
+
+
+def _grow_filters(ws: Any, first_new: int, last: int) -> None:
+    """The sheet's auto-filter and tables (and their filters) over the rows added below them."""
+    new = _grown_range(ws.auto_filter.ref, first_new, last)
+    if new:
+        ws.auto_filter.ref = new
+    for table in ws.tables.values():
+        new = _grown_range(table.ref, first_new, last)
+        if new:
+            table.ref = new
+            if table.autoFilter is not None:
+                table.autoFilter.ref = new

@@ -94,6 +94,43 @@ def _assess_model(result: CriteriaResult, cluster: Cluster, name: str, m: dict[s
         result.remarks.append(f"{label} anbefales af forvaltningen")
 
 
+def _check_count(result: CriteriaResult, rule: dict[str, Any], value: int, noun: str) -> None:
+    """A count (children, institutions) against the model's min and max."""
+    result.criteria.append(_range_text(rule, noun))
+    if rule.get("min") is not None and value < rule["min"]:
+        result.deviations.append(f"{value} {noun} er under modellens minimum på {rule['min']}")
+    if rule.get("max") is not None and value > rule["max"]:
+        result.deviations.append(f"{value} {noun} er over modellens maksimum på {rule['max']}")
+
+
+def _check_ages(result: CriteriaResult, cluster: Cluster, rule: dict[str, Any]) -> None:
+    """Every unit's age group within the model's ages."""
+    lo, hi = rule.get("min", 0), rule.get("max", 99)
+    result.criteria.append(f"{lo}-{hi} år")
+    for u in sorted(cluster.units, key=lambda u: u.id):
+        if u.age_range is None:
+            result.remarks.append(f"{u.name}: aldersgruppen er ikke angivet")
+        elif u.age_range[0] < lo or u.age_range[1] > hi:
+            result.deviations.append(
+                f"{u.name} har aldersgruppen {u.age_group}, uden for modellens {lo}-{hi} år"
+            )
+
+
+def _check_model(result: CriteriaResult, cluster: Cluster, modeller: dict[str, Any]) -> None:
+    """The cluster's model is one the umbrella organisation has, and fits it."""
+    if not cluster.model:
+        result.remarks.append("ingen model angivet i strukturen")
+        return
+    found = _find_model(modeller, cluster.model)
+    if found is None:
+        result.deviations.append(
+            f"modellen '{cluster.model}' findes ikke hos "
+            f"{result.umbrella_name} (kendte: {', '.join(map(str, modeller))})"
+        )
+    else:
+        _assess_model(result, cluster, *found)
+
+
 def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> CriteriaResult:
     result = CriteriaResult(cluster)
     if not cluster.umbrella:
@@ -107,49 +144,15 @@ def check_cluster(cluster: Cluster, models: dict[str, dict[str, Any]]) -> Criter
         return result
     result.umbrella_name = str(spec.get("navn") or cluster.umbrella)
     crit = spec.get("kriterier") or {}
-    children, count = cluster.children, len(cluster.units)
     if "børn" in crit:
-        r = crit["børn"]
-        result.criteria.append(_range_text(r, "børn"))
-        if r.get("min") is not None and children < r["min"]:
-            result.deviations.append(f"{children} børn er under modellens minimum på {r['min']}")
-        if r.get("max") is not None and children > r["max"]:
-            result.deviations.append(f"{children} børn er over modellens maksimum på {r['max']}")
+        _check_count(result, crit["børn"], cluster.children, "børn")
     if "institutioner" in crit:
-        r = crit["institutioner"]
-        result.criteria.append(_range_text(r, "institutioner"))
-        if r.get("min") is not None and count < r["min"]:
-            result.deviations.append(
-                f"{count} institutioner er under modellens minimum på {r['min']}"
-            )
-        if r.get("max") is not None and count > r["max"]:
-            result.deviations.append(
-                f"{count} institutioner er over modellens maksimum på {r['max']}"
-            )
+        _check_count(result, crit["institutioner"], len(cluster.units), "institutioner")
     if "alder" in crit:
-        r = crit["alder"]
-        lo, hi = r.get("min", 0), r.get("max", 99)
-        result.criteria.append(f"{lo}-{hi} år")
-        for u in sorted(cluster.units, key=lambda u: u.id):
-            if u.age_range is None:
-                result.remarks.append(f"{u.name}: aldersgruppen er ikke angivet")
-            elif u.age_range[0] < lo or u.age_range[1] > hi:
-                result.deviations.append(
-                    f"{u.name} har aldersgruppen {u.age_group}, uden for modellens {lo}-{hi} år"
-                )
+        _check_ages(result, cluster, crit["alder"])
     modeller = spec.get("modeller") or {}
     if modeller:
-        if not cluster.model:
-            result.remarks.append("ingen model angivet i strukturen")
-        else:
-            found = _find_model(modeller, cluster.model)
-            if found is None:
-                result.deviations.append(
-                    f"modellen '{cluster.model}' findes ikke hos "
-                    f"{result.umbrella_name} (kendte: {', '.join(map(str, modeller))})"
-                )
-            else:
-                _assess_model(result, cluster, *found)
+        _check_model(result, cluster, modeller)
     return result
 
 

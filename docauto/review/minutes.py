@@ -155,12 +155,12 @@ def _match_column(header: str) -> str | None:
     return None
 
 
-def parse_followup_table(
+def _followup_columns(
     rows: list[list[str]], where: Location
-) -> tuple[list[FollowUp], list[Problem]]:
+) -> tuple[dict[int, str | None], list[list[str]], list[Problem]]:
+    """Which column holds what (by the header row, or by position without one), the rows
+    below the header, and what is missing or extra."""
     problems: list[Problem] = []
-    if not rows:
-        return [], [Problem(where, "tabellen med aftalt opfølgning er tom")]
     header = rows[0]
     mapping = {i: _match_column(h) for i, h in enumerate(header)}
     body = rows[1:]
@@ -185,48 +185,69 @@ def parse_followup_table(
         problems.append(
             Problem(where, f"ekstra kolonne '{label}': indholdet er taget med som bemærkning")
         )
+    return mapping, body, problems
+
+
+def _followup_values(
+    row: list[str], mapping: dict[int, str | None], header: list[str]
+) -> tuple[dict[str, str], list[str]]:
+    """A row's Hvad/Hvem/Hvornår, and the other cells as notes (labelled by their header)."""
+    values: dict[str, str] = {}
+    notes = []
+    for i, cell in enumerate(row):
+        name = mapping.get(i)
+        if name and name not in values:
+            values[name] = cell
+        elif cell:
+            label = header[i] if i < len(header) and header[i] and name is None else ""
+            notes.append(f"{label}: {cell}" if label else cell)
+    return values, notes
+
+
+def _when_problem(when: str, row_where: Location) -> Problem | None:
+    """A 'Hvornår' written as a date that is not one; words ('januar', 'løbende') are fine."""
+    if not (when and re.search(r"\d", when)):
+        return None
+    from docauto.dates import parse_date
+
+    try:
+        parse_date(when)
+    except ValueError as exc:
+        if re.fullmatch(r"[\d./ -]+", when):
+            return Problem(row_where, str(exc))
+    return None
+
+
+def parse_followup_table(
+    rows: list[list[str]], where: Location
+) -> tuple[list[FollowUp], list[Problem]]:
+    if not rows:
+        return [], [Problem(where, "tabellen med aftalt opfølgning er tom")]
+    header = rows[0]
+    mapping, body, problems = _followup_columns(rows, where)
     out = []
     for r, row in enumerate(body, start=2):
         if not any(c.strip() for c in row):
             continue
-        values: dict[str, str] = {}
-        notes = []
-        for i, cell in enumerate(row):
-            name = mapping.get(i)
-            if name and name not in values:
-                values[name] = cell
-            elif cell:
-                label = header[i] if i < len(header) and header[i] and name is None else ""
-                notes.append(f"{label}: {cell}" if label else cell)
+        values, notes = _followup_values(row, mapping, header)
+        row_where = Location(where.file, part=f"{where.part}, række {r}")
         if not values.get("hvad"):
             problems.append(
-                Problem(
-                    Location(where.file, part=f"{where.part}, række {r}"),
-                    "rækken har ingen 'Hvad'; den er taget med som den står",
-                )
+                Problem(row_where, "rækken har ingen 'Hvad'; den er taget med som den står")
             )
         when = values.get("hvornår", "")
-        if when and re.search(r"\d", when):
-            from docauto.dates import parse_date
-
-            try:
-                parse_date(when)
-            except ValueError as exc:
-                if re.fullmatch(r"[\d./ -]+", when):
-                    problems.append(
-                        Problem(Location(where.file, part=f"{where.part}, række {r}"), str(exc))
-                    )
+        if (problem := _when_problem(when, row_where)) is not None:
+            problems.append(problem)
         out.append(FollowUp(values.get("hvad", ""), values.get("hvem", ""), when, "; ".join(notes)))
     return out, problems
 
 
-def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minutes:
-    """A filled minutes form (.docx) back as Minutes; problems are listed in ``.problems``."""
+def _open_form(source: str | Path | bytes) -> tuple[bytes, str, Any]:
+    """The form's bytes, its name for messages, and the python-docx document."""
     import io
 
     from docx import Document
 
-    from docauto.office.docprops import read_custom_properties
     from docauto.office.xlsxio import read_docx_bytes
 
     data, name = read_docx_bytes(source)
@@ -234,6 +255,14 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
         doc = Document(io.BytesIO(data))
     except Exception as exc:
         raise InputError(f"{name}: Word-dokumentet kan ikke læses ({type(exc).__name__})") from None
+    return data, name, doc
+
+
+def _form_properties(data: bytes) -> tuple[dict[str, str], dict[str, Any]]:
+    """The form's custom properties and the meeting facts the draft stored in them (or none:
+    a damaged property only loses what it held)."""
+    from docauto.office.docprops import read_custom_properties
+
     try:
         props = read_custom_properties(data)
     except Exception:
@@ -244,18 +273,56 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
             facts = json.loads(props["docauto.moede"])
         except ValueError:
             facts = {}
+    return props, facts
+
+
+def _cluster_id_from_subtitle(blocks: list[_Block]) -> str:
+    """Properties lost (copied into a new document): find "(ID)" in the subtitle line."""
+    for b in blocks[:6]:
+        if b.kind == "p" and (
+            m := re.search(r"\(([A-Za-z0-9_-]+)\)\s*$", element_text(b.obj._p).strip())
+        ):
+            return m.group(1)
+    return ""
+
+
+def _form_agenda(ctype: str, facts: dict[str, Any]) -> list[AgendaItem]:
+    """The agenda of the cluster type, in the order and selection the draft had, if known."""
+    items = agenda(ctype)
+    if facts.get("dagsorden"):
+        by_id = {a.id: a for a in items}
+        items = [by_id[i] for i in facts["dagsorden"] if i in by_id] or items
+    return items
+
+
+def _file_agenda_items(
+    minutes: Minutes, items: list[AgendaItem], sections: dict[str, list[str]], where: Location
+) -> None:
+    """Each agenda point with the text found under it; a missing section stays empty."""
+    for a in items:
+        if a.id in sections:
+            minutes.items.append(MinutesSection(a.id, a.title, sections[a.id]))
+        else:
+            minutes.items.append(MinutesSection(a.id, a.title, []))
+            minutes.problems.append(
+                Problem(
+                    where,
+                    f"afsnittet '{a.title}' blev ikke fundet (slettet eller "
+                    "omdøbt?); punktet står tomt i referatet",
+                )
+            )
+
+
+def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minutes:
+    """A filled minutes form (.docx) back as Minutes; problems are listed in ``.problems``."""
+    data, name, doc = _open_form(source)
+    props, facts = _form_properties(data)
     blocks = _blocks(doc)
     cluster_id = props.get("docauto.klynge_id") or facts.get("klynge_id") or ""
     problems: list[Problem] = []
     where = Location(name)
     if not cluster_id:
-        # Properties lost (copied into a new document): find "(ID)" in the subtitle line.
-        for b in blocks[:6]:
-            if b.kind == "p" and (
-                m := re.search(r"\(([A-Za-z0-9_-]+)\)\s*$", element_text(b.obj._p).strip())
-            ):
-                cluster_id = m.group(1)
-                break
+        cluster_id = _cluster_id_from_subtitle(blocks)
     cluster = structure.find_cluster(cluster_id) if structure is not None and cluster_id else None
     ctype = facts.get("type") or (cluster.type if cluster else "")
     if not cluster_id:
@@ -268,10 +335,7 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
         raise InputError(
             f"{name}: klyngetypen kendes ikke", hint="angiv --structure, så klyngen kan findes"
         )
-    items = agenda(ctype)
-    if facts.get("dagsorden"):
-        by_id = {a.id: a for a in items}
-        items = [by_id[i] for i in facts["dagsorden"] if i in by_id] or items
+    items = _form_agenda(ctype, facts)
     t = texts("dagsorden.yaml")
     placeholder = clean_line(str(t.get("pladsholder") or ""))
     consider_title = (t.get("overvejelser") or {}).get("titel", "Fremadrettede overvejelser")
@@ -281,19 +345,7 @@ def read_minutes_form(source: str | Path | bytes, structure: Any = None) -> Minu
     sections = _read_sections(
         blocks, items, consider_title, follow_title, placeholder, where, minutes
     )
-    found_ids = {s for s in sections}
-    for a in items:
-        if a.id in found_ids:
-            minutes.items.append(MinutesSection(a.id, a.title, sections[a.id]))
-        else:
-            minutes.items.append(MinutesSection(a.id, a.title, []))
-            problems.append(
-                Problem(
-                    where,
-                    f"afsnittet '{a.title}' blev ikke fundet (slettet eller "
-                    "omdøbt?); punktet står tomt i referatet",
-                )
-            )
+    _file_agenda_items(minutes, items, sections, where)
     if "__overvejelser" in sections:
         minutes.considerations = sections["__overvejelser"]
     else:
@@ -317,6 +369,161 @@ def _anything_written(minutes: Minutes) -> bool:
     )
 
 
+# Sections whose text is not a conclusion of their own: the participants line and the
+# "Konklusioner" heading above the agenda points.
+_NOT_CONCLUSIONS = ("__deltagere", "__konklusioner")
+
+
+@dataclass
+class _SectionReader:
+    """Walks the form's paragraphs and tables in order, filing each under the section it
+    stands in; what is out of place is kept where it fits best and listed as a problem."""
+
+    titles: dict[str, str]  # normalised heading -> section id
+    follow_title: str
+    placeholder: str
+    where: Location
+    minutes: Minutes
+    sections: dict[str, list[str]] = field(default_factory=dict)
+    current: str | None = None
+    followup_found: bool = False
+    dropped_headers: list[str] = field(default_factory=list)
+
+    def problem(self, message: str, where: Location | None = None) -> None:
+        self.minutes.problems.append(Problem(where or self.where, message))
+
+    def heading_id(self, text: str, style: str) -> str | None:
+        """The section a paragraph is the heading of; "__ukendt" for an unknown heading."""
+        key = _norm_title(text)
+        if not key or len(key) > 120:
+            return None
+        if key in self.titles:
+            return self.titles[key]
+        near = difflib.get_close_matches(key, list(self.titles), n=1, cutoff=0.85)
+        if near:
+            return self.titles[near[0]]
+        if style.casefold().startswith(("heading", "overskrift")) and not style.casefold().endswith(
+            "title"
+        ):
+            return "__ukendt"
+        return None
+
+    def read_followups(self, rows: list[list[str]], where: Location) -> None:
+        self.followup_found = True
+        ups, probs = parse_followup_table(rows, where)
+        self.minutes.followups.extend(ups)
+        self.minutes.problems.extend(probs)
+
+    def is_stray_followup_table(self, rows: list[list[str]]) -> bool:
+        """A follow-up table under another section: its heading was deleted or the table
+        moved, but its header row still says what it is."""
+        looks_like_followups = (
+            bool(rows)
+            and sum(1 for h in rows[0] if _match_column(h)) >= 2
+            and self.current != "__opfølgning"
+        )
+        return looks_like_followups and self.current is not None and self.current != "__deltagere"
+
+    def read_table(self, block: _Block) -> None:
+        rows = _table_rows(block.obj)
+        if self.is_stray_followup_table(rows):
+            self.problem(
+                f"tabellen med opfølgning stod ikke under "
+                f"'{self.follow_title}'; den er læst alligevel"
+            )
+            self.read_followups(rows, Location(self.where.file, part="tabellen med opfølgning"))
+            return
+        if self.current == "__opfølgning":
+            if self.followup_found:
+                self.problem(
+                    "en ekstra tabel er læst med",
+                    Location(self.where.file, part=f"afsnittet '{self.follow_title}', tabel 2"),
+                )
+            self.read_followups(
+                rows, Location(self.where.file, part=f"afsnittet '{self.follow_title}'")
+            )
+        elif self.current is not None and self.current not in _NOT_CONCLUSIONS:
+            # A table pasted into a conclusion (from a mail): keep its text, row by row.
+            self.sections.setdefault(self.current, []).extend(
+                " | ".join(c for c in r if c) for r in rows if any(r)
+            )
+
+    def start_unknown_section(self, text: str) -> None:
+        title = clean_line(text)
+        sid = f"__ekstra:{len(self.minutes.extra)}"
+        self.minutes.extra.append(MinutesSection(sid, title))
+        self.problem(
+            f"ukendt afsnit '{title}': teksten er taget med i referatet under sin egen overskrift"
+        )
+        self.current = sid
+
+    def start_section(self, hid: str, text: str) -> None:
+        if hid in self.sections and hid not in _NOT_CONCLUSIONS:
+            self.problem(
+                f"afsnittet '{clean_line(text)}' står to gange; teksten fra begge er taget med"
+            )
+        self.current = hid
+        self.sections.setdefault(hid, [])
+
+    def read_paragraph(self, block: _Block) -> None:
+        text = element_text(block.obj._p)
+        hid = self.heading_id(text, block.style)
+        if hid == "__ukendt":
+            self.start_unknown_section(text)
+        elif hid is not None:
+            self.start_section(hid, text)
+        elif self.current is not None:  # else: title, facts and the instruction above
+            for line in _split_lines(text):
+                self.read_line(line, self.current)
+
+    def read_line(self, line: str, current: str) -> None:
+        placeholder = self.placeholder
+        if placeholder and placeholder in line:
+            # the leader typed next to the placeholder instead of over it
+            line = clean_line(line.replace(placeholder, ""))
+        if not line or line.strip("[] ") == placeholder.strip("[] "):
+            return
+        if _MAIL_HEADER.match(line) and current not in ("__deltagere",):
+            self.dropped_headers.append(line)
+        elif current == "__opfølgning":
+            self.problem(
+                f"tekst uden for tabellen i '{self.follow_title}' er "
+                f"taget med som opfølgning: «{line[:60]}»"
+            )
+            self.minutes.followups.append(FollowUp(line))
+        elif current == "__konklusioner":
+            self.sections.setdefault("__uden_afsnit", []).append(line)
+        else:
+            self.sections.setdefault(current, []).append(line)
+
+    def file_leftovers(self) -> None:
+        """Unknown sections' text, lines above the first point, participants, mail headers."""
+        sections, minutes = self.sections, self.minutes
+        for ex in minutes.extra:
+            ex.lines = sections.pop(ex.id, [])
+        if sections.get("__uden_afsnit"):
+            lines = sections.pop("__uden_afsnit")
+            minutes.extra.insert(0, MinutesSection("__uden_afsnit", "Øvrigt", lines))
+            self.problem(
+                f"{len(lines)} linje(r) stod før første punkt; de er taget med under 'Øvrigt'"
+            )
+        if "__deltagere" in sections:
+            minutes.participants = sections.pop("__deltagere")
+        if self.dropped_headers:
+            self.problem(
+                f"{len(self.dropped_headers)} linje(r) fra et mailhoved er "
+                f"udeladt (fx «{self.dropped_headers[0][:60]}»)"
+            )
+
+    def check_followups(self) -> None:
+        if "__opfølgning" not in self.sections and not self.followup_found:
+            self.problem(
+                f"afsnittet '{self.follow_title}' blev ikke fundet; ingen opfølgning er læst"
+            )
+        elif not self.followup_found and not self.minutes.followups:
+            self.problem(f"tabellen i '{self.follow_title}' mangler")
+
+
 def _read_sections(
     blocks: list[_Block],
     items: list[AgendaItem],
@@ -331,149 +538,15 @@ def _read_sections(
     titles[_norm_title(follow_title)] = "__opfølgning"
     titles[_norm_title("Deltagere")] = "__deltagere"
     titles[_norm_title("Konklusioner")] = "__konklusioner"
-    names = list(titles)
-
-    def heading_id(text: str, style: str) -> str | None:
-        key = _norm_title(text)
-        if not key or len(key) > 120:
-            return None
-        if key in titles:
-            return titles[key]
-        near = difflib.get_close_matches(key, names, n=1, cutoff=0.85)
-        if near:
-            return titles[near[0]]
-        if style.casefold().startswith(("heading", "overskrift")) and not style.casefold().endswith(
-            "title"
-        ):
-            return "__ukendt"
-        return None
-
-    sections: dict[str, list[str]] = {}
-    current: str | None = None
-    followup_found = False
-    dropped_headers: list[str] = []
+    reader = _SectionReader(titles, follow_title, placeholder, where, minutes)
     for block in blocks:
         if block.kind == "tbl":
-            rows = _table_rows(block.obj)
-            looks_like_followups = (
-                bool(rows)
-                and sum(1 for h in rows[0] if _match_column(h)) >= 2
-                and current != "__opfølgning"
-            )
-            if looks_like_followups and current is not None and current != "__deltagere":
-                # Its heading was deleted or the table moved: its header still says what it is.
-                minutes.problems.append(
-                    Problem(
-                        where,
-                        f"tabellen med opfølgning stod ikke under "
-                        f"'{follow_title}'; den er læst alligevel",
-                    )
-                )
-                followup_found = True
-                ups, probs = parse_followup_table(
-                    rows, Location(where.file, part="tabellen med opfølgning")
-                )
-                minutes.followups.extend(ups)
-                minutes.problems.extend(probs)
-                continue
-            if current == "__opfølgning":
-                if followup_found:
-                    problems_where = Location(
-                        where.file, part=f"afsnittet '{follow_title}', tabel 2"
-                    )
-                    minutes.problems.append(Problem(problems_where, "en ekstra tabel er læst med"))
-                followup_found = True
-                ups, probs = parse_followup_table(
-                    rows, Location(where.file, part=f"afsnittet '{follow_title}'")
-                )
-                minutes.followups.extend(ups)
-                minutes.problems.extend(probs)
-            elif current is not None and current not in ("__deltagere", "__konklusioner"):
-                # A table pasted into a conclusion (from a mail): keep its text, row by row.
-                sections.setdefault(current, []).extend(
-                    " | ".join(c for c in r if c) for r in rows if any(r)
-                )
-            continue
-        text = element_text(block.obj._p)
-        hid = heading_id(text, block.style)
-        if hid == "__ukendt":
-            title = clean_line(text)
-            sid = f"__ekstra:{len(minutes.extra)}"
-            minutes.extra.append(MinutesSection(sid, title))
-            minutes.problems.append(
-                Problem(
-                    where,
-                    f"ukendt afsnit '{title}': teksten er taget med "
-                    "i referatet under sin egen overskrift",
-                )
-            )
-            current = sid
-            continue
-        if hid is not None:
-            if hid in sections and hid not in ("__deltagere", "__konklusioner"):
-                minutes.problems.append(
-                    Problem(
-                        where,
-                        f"afsnittet '{clean_line(text)}' står to gange; "
-                        "teksten fra begge er taget med",
-                    )
-                )
-            current = hid
-            sections.setdefault(hid, [])
-            continue
-        if current is None:
-            continue  # title, facts and the instruction above the first section
-        for line in _split_lines(text):
-            if placeholder and placeholder in line:
-                # the leader typed next to the placeholder instead of over it
-                line = clean_line(line.replace(placeholder, ""))
-            if not line or line.strip("[] ") == placeholder.strip("[] "):
-                continue
-            if _MAIL_HEADER.match(line) and current not in ("__deltagere",):
-                dropped_headers.append(line)
-                continue
-            if current == "__opfølgning":
-                minutes.problems.append(
-                    Problem(
-                        where,
-                        f"tekst uden for tabellen i '{follow_title}' er "
-                        f"taget med som opfølgning: «{line[:60]}»",
-                    )
-                )
-                minutes.followups.append(FollowUp(line))
-                continue
-            if current == "__konklusioner":
-                current_target = "__uden_afsnit"
-                sections.setdefault(current_target, []).append(line)
-                continue
-            sections.setdefault(current, []).append(line)
-    for ex in minutes.extra:
-        ex.lines = sections.pop(ex.id, [])
-    if sections.get("__uden_afsnit"):
-        lines = sections.pop("__uden_afsnit")
-        minutes.extra.insert(0, MinutesSection("__uden_afsnit", "Øvrigt", lines))
-        minutes.problems.append(
-            Problem(
-                where,
-                f"{len(lines)} linje(r) stod før første punkt; de er taget med under 'Øvrigt'",
-            )
-        )
-    if "__deltagere" in sections:
-        minutes.participants = sections.pop("__deltagere")
-    if dropped_headers:
-        minutes.problems.append(
-            Problem(
-                where,
-                f"{len(dropped_headers)} linje(r) fra et mailhoved er "
-                f"udeladt (fx «{dropped_headers[0][:60]}»)",
-            )
-        )
-    if "__opfølgning" not in sections and not followup_found:
-        minutes.problems.append(
-            Problem(where, f"afsnittet '{follow_title}' blev ikke fundet; ingen opfølgning er læst")
-        )
-    elif not followup_found and not minutes.followups:
-        minutes.problems.append(Problem(where, f"tabellen i '{follow_title}' mangler"))
+            reader.read_table(block)
+        else:
+            reader.read_paragraph(block)
+    reader.file_leftovers()
+    reader.check_followups()
+    sections = reader.sections
     sections.pop("__opfølgning", None)
     sections.pop("__konklusioner", None)
     return sections
@@ -517,8 +590,7 @@ def _lines(value: Any) -> list[str]:
     return _note_paragraphs(str(value))
 
 
-def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) -> Minutes:
-    """One meeting's notes (a dict as in a notes YAML) as Minutes."""
+def _note_cluster(note: dict[str, Any], structure: Any, where: Location) -> Any:
     cid = str(note.get("klynge") or note.get("klynge-id") or note.get("netværk") or "").strip()
     cluster = structure.find_cluster(cid) if cid else None
     if cluster is None:
@@ -526,11 +598,11 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
             f"{where}: ukendt klynge '{cid}'" if cid else f"{where}: 'klynge' mangler",
             hint="angiv klyngen eller netværket med dets Klynge-ID",
         )
-    items = agenda(cluster.type)
-    t = texts("dagsorden.yaml")
-    consider_id = (t.get("overvejelser") or {}).get("id", "overvejelser")
-    m = Minutes(cluster.id)
-    found: dict[str, list[str]] = {}
+    return cluster
+
+
+def _note_points(note: dict[str, Any], where: Location, m: Minutes) -> dict[Any, Any]:
+    """The notes' points as point -> conclusion, from a mapping or a list of rows."""
     points = note.get("punkter") or {}
     if isinstance(points, list):  # [{punkt: ..., konklusion: ...}]
         points = {
@@ -539,6 +611,21 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
     if not isinstance(points, dict):
         m.problems.append(Problem(where, "'punkter' skal være en tabel: punkt -> konklusion"))
         points = {}
+    return points
+
+
+def _file_points(
+    points: dict[Any, Any],
+    items: list[AgendaItem],
+    cluster_type: str,
+    t: dict[str, Any],
+    where: Location,
+    m: Minutes,
+) -> dict[str, list[str]]:
+    """Each point's text under its agenda item (by id or title) or the considerations; an
+    unknown point under its own heading. Returns the text found per agenda item id."""
+    consider_id = (t.get("overvejelser") or {}).get("id", "overvejelser")
+    found: dict[str, list[str]] = {}
     for key, value in points.items():
         key = str(key)
         if _norm_title(key) in (
@@ -554,16 +641,18 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
                 Problem(
                     where,
                     f"punktet '{key}' findes ikke på dagsordenen for "
-                    f"{cluster.type.lower()} (punkter: {known}); teksten er taget "
+                    f"{cluster_type.lower()} (punkter: {known}); teksten er taget "
                     "med under sin egen overskrift",
                 )
             )
             m.extra.append(MinutesSection(f"__ekstra:{len(m.extra)}", key, _lines(value)))
             continue
         found.setdefault(item.id, []).extend(_lines(value))
-    m.items = [MinutesSection(a.id, a.title, found.get(a.id, [])) for a in items]
-    m.considerations.extend(_lines(note.get("overvejelser")))
-    for i, row in enumerate(note.get("opfølgning") or [], start=1):
+    return found
+
+
+def _note_followups(rows: Any, where: Location, m: Minutes) -> None:
+    for i, row in enumerate(rows or [], start=1):
         if not isinstance(row, dict):
             m.problems.append(
                 Problem(where, f"opfølgning nr. {i} er ikke en tabel med hvad/hvem/hvornår")
@@ -580,6 +669,19 @@ def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) 
                 "; ".join(f"{k}: {v}" for k, v in extra.items() if v not in (None, "")),
             )
         )
+
+
+def minutes_from_mapping(note: dict[str, Any], structure: Any, where: Location) -> Minutes:
+    """One meeting's notes (a dict as in a notes YAML) as Minutes."""
+    cluster = _note_cluster(note, structure, where)
+    items = agenda(cluster.type)
+    t = texts("dagsorden.yaml")
+    m = Minutes(cluster.id)
+    points = _note_points(note, where, m)
+    found = _file_points(points, items, cluster.type, t, where, m)
+    m.items = [MinutesSection(a.id, a.title, found.get(a.id, [])) for a in items]
+    m.considerations.extend(_lines(note.get("overvejelser")))
+    _note_followups(note.get("opfølgning"), where, m)
     for k in ("dato", "start", "slut", "sted"):
         if note.get(k):
             m.meeting[k] = str(note[k])

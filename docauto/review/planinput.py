@@ -93,7 +93,10 @@ def _dates(values: list[Any], loc: Location, problems: list[Problem]) -> set[dt.
     return out
 
 
-def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
+_YAML_KEYS = ("blokerede_datoer", "netværksrepræsentanter", "kommunale_klynger")
+
+
+def _load_yaml_mapping(path: Path) -> dict[Any, Any]:
     import yaml
 
     try:
@@ -110,17 +113,31 @@ def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
             f"{path}: forventede nøglerne blokerede_datoer, netværksrepræsentanter, "
             "kommunale_klynger øverst i filen"
         )
+    return data
+
+
+def _yaml_keys(data: dict[Any, Any], path: Path, problems: list[Problem]) -> dict[str, Any]:
+    """The file's keys, normalised ('Blokerede datoer' -> blokerede_datoer) -> as written."""
     keys = {str(k).strip().casefold().replace(" ", "_"): k for k in data}
-    known = ("blokerede_datoer", "netværksrepræsentanter", "kommunale_klynger")
     for k, original in keys.items():
-        if k not in known:
+        if k not in _YAML_KEYS:
             problems.append(
                 Problem(
                     Location(str(path), part=f"nøglen '{original}'"),
-                    "ukendt nøgle (kendte: " + ", ".join(known) + ")",
+                    "ukendt nøgle (kendte: " + ", ".join(_YAML_KEYS) + ")",
                 )
             )
-    result = PlanInput(source=str(path))
+    return keys
+
+
+def _yaml_blocked(
+    data: dict[Any, Any],
+    keys: dict[str, Any],
+    path: Path,
+    problems: list[Problem],
+    result: PlanInput,
+) -> None:
+    """blokerede_datoer: participant -> dates; each bad date named with its line."""
     blocked = data.get(keys.get("blokerede_datoer"), None) or {}
     if not isinstance(blocked, dict):
         problems.append(
@@ -150,6 +167,15 @@ def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
                 Location(str(path), part=f"blokerede_datoer, deltager '{who}'"),
             )
         )
+
+
+def _yaml_network_reps(
+    data: dict[Any, Any],
+    keys: dict[str, Any],
+    path: Path,
+    problems: list[Problem],
+    result: PlanInput,
+) -> None:
     reps = data.get(keys.get("netværksrepræsentanter"), None) or {}
     if not isinstance(reps, dict):
         problems.append(
@@ -164,6 +190,15 @@ def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
             _text(who),
             Location(str(path), part=f"netværksrepræsentanter, '{cid}'"),
         )
+
+
+def _yaml_municipal(
+    data: dict[Any, Any],
+    keys: dict[str, Any],
+    path: Path,
+    problems: list[Problem],
+    result: PlanInput,
+) -> None:
     municipal = data.get(keys.get("kommunale_klynger"), None)
     if isinstance(municipal, str) and municipal.strip().casefold() == "alle":
         result.all_municipal = True
@@ -176,6 +211,15 @@ def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
                 "skal være en liste af Klynge-ID'er eller 'alle'",
             )
         )
+
+
+def _from_yaml(path: Path, problems: list[Problem]) -> PlanInput:
+    data = _load_yaml_mapping(path)
+    keys = _yaml_keys(data, path, problems)
+    result = PlanInput(source=str(path))
+    _yaml_blocked(data, keys, path, problems, result)
+    _yaml_network_reps(data, keys, path, problems, result)
+    _yaml_municipal(data, keys, path, problems, result)
     return result
 
 
@@ -201,6 +245,104 @@ def _sheet_rows(
     return header_row, cols, body
 
 
+def _blocked_row(
+    i: int,
+    row: tuple,
+    cols: dict[str, int | None],
+    path: Path,
+    title: str,
+    problems: list[Problem],
+) -> BlockedEntry | None:
+    """One row of 'Blokerede datoer': a date, or a range Fra..Til."""
+    who = _text(row[cols["Deltager"]] if cols["Deltager"] < len(row) else None)
+    first = row[cols["Fra"]] if cols["Fra"] < len(row) else None
+    last = row[cols["Til"]] if cols["Til"] is not None and cols["Til"] < len(row) else None
+    loc = Location(str(path), title, i, "Fra")
+    if not who:
+        problems.append(Problem(Location(str(path), title, i, "Deltager"), "mangler en værdi"))
+        return None
+    got = _dates([first], loc, problems) if _text(first) else set()
+    if not _text(first):
+        problems.append(Problem(loc, "mangler en dato"))
+    if _text(last):
+        end = _dates([last], Location(str(path), title, i, "Til"), problems)
+        if got and end:
+            a, b = min(got), max(end)
+            if b < a:
+                problems.append(
+                    Problem(
+                        Location(str(path), title, i, "Til"),
+                        "slutdatoen ligger før startdatoen",
+                    )
+                )
+            got = set(days(a, b))
+    return BlockedEntry(who, frozenset(got), Location(str(path), title, i, "Deltager"))
+
+
+def _blocked_sheet(ws: Any, path: Path, problems: list[Problem], result: PlanInput) -> None:
+    hrow, cols, body = _sheet_rows(
+        ws,
+        {
+            "Deltager": ("Deltager", "Navn"),
+            "Fra": ("Fra", "Dato", "Fra dato"),
+            "Til": ("Til", "Til dato"),
+        },
+    )
+    for name in ("Deltager", "Fra"):
+        if cols[name] is None:
+            problems.append(
+                Problem(
+                    Location(str(path), ws.title, hrow or 1, name),
+                    "kolonnen mangler i overskriftsrækken",
+                )
+            )
+    if cols["Deltager"] is None or cols["Fra"] is None:
+        return
+    for i, row in body:
+        entry = _blocked_row(i, row, cols, path, ws.title, problems)
+        if entry is not None:
+            result.blocked.append(entry)
+
+
+def _network_reps_sheet(ws: Any, path: Path, problems: list[Problem], result: PlanInput) -> None:
+    hrow, cols, body = _sheet_rows(
+        ws,
+        {
+            "Klynge-ID": ("Klynge-ID", "Netværk", "Klynge"),
+            "Leder": ("Leder", "Repræsentant", "Navn"),
+        },
+    )
+    if None in cols.values():
+        problems.append(
+            Problem(
+                Location(str(path), ws.title, hrow or 1),
+                "kolonnerne Klynge-ID og Leder skal findes",
+            )
+        )
+        return
+    for i, row in body:
+        result.network_reps[_text(row[cols["Klynge-ID"]])] = (
+            _text(row[cols["Leder"]]),
+            Location(str(path), ws.title, i, "Leder"),
+        )
+
+
+def _municipal_sheet(ws: Any, path: Path, problems: list[Problem], result: PlanInput) -> None:
+    hrow, cols, body = _sheet_rows(ws, {"Klynge-ID": ("Klynge-ID", "Klynge")})
+    if cols["Klynge-ID"] is None:
+        problems.append(
+            Problem(
+                Location(str(path), ws.title, hrow or 1, "Klynge-ID"),
+                "kolonnen mangler i overskriftsrækken",
+            )
+        )
+        return
+    values = [_text(row[cols["Klynge-ID"]]) for _, row in body]
+    if any(v.casefold() == "alle" for v in values):
+        result.all_municipal = True
+    result.municipal = tuple(v for v in values if v and v.casefold() != "alle")
+
+
 def _from_workbook(path: Path, problems: list[Problem]) -> PlanInput:
     from docauto.office.xlsxio import load_workbook_checked
 
@@ -208,98 +350,13 @@ def _from_workbook(path: Path, problems: list[Problem]) -> PlanInput:
     result = PlanInput(source=str(path))
     try:
         sheets = {ws.title.strip().casefold(): ws for ws in wb.worksheets}
-        ws = sheets.get("blokerede datoer")
-        if ws is not None:
-            hrow, cols, body = _sheet_rows(
-                ws,
-                {
-                    "Deltager": ("Deltager", "Navn"),
-                    "Fra": ("Fra", "Dato", "Fra dato"),
-                    "Til": ("Til", "Til dato"),
-                },
-            )
-            for name in ("Deltager", "Fra"):
-                if cols[name] is None:
-                    problems.append(
-                        Problem(
-                            Location(str(path), ws.title, hrow or 1, name),
-                            "kolonnen mangler i overskriftsrækken",
-                        )
-                    )
-            if cols["Deltager"] is not None and cols["Fra"] is not None:
-                for i, row in body:
-                    who = _text(row[cols["Deltager"]] if cols["Deltager"] < len(row) else None)
-                    first = row[cols["Fra"]] if cols["Fra"] < len(row) else None
-                    last = (
-                        row[cols["Til"]]
-                        if cols["Til"] is not None and cols["Til"] < len(row)
-                        else None
-                    )
-                    loc = Location(str(path), ws.title, i, "Fra")
-                    if not who:
-                        problems.append(
-                            Problem(
-                                Location(str(path), ws.title, i, "Deltager"), "mangler en værdi"
-                            )
-                        )
-                        continue
-                    got = _dates([first], loc, problems) if _text(first) else set()
-                    if not _text(first):
-                        problems.append(Problem(loc, "mangler en dato"))
-                    if _text(last):
-                        end = _dates([last], Location(str(path), ws.title, i, "Til"), problems)
-                        if got and end:
-                            a, b = min(got), max(end)
-                            if b < a:
-                                problems.append(
-                                    Problem(
-                                        Location(str(path), ws.title, i, "Til"),
-                                        "slutdatoen ligger før startdatoen",
-                                    )
-                                )
-                            got = set(days(a, b))
-                    result.blocked.append(
-                        BlockedEntry(
-                            who, frozenset(got), Location(str(path), ws.title, i, "Deltager")
-                        )
-                    )
-        ws = sheets.get("netværksrepræsentanter")
-        if ws is not None:
-            hrow, cols, body = _sheet_rows(
-                ws,
-                {
-                    "Klynge-ID": ("Klynge-ID", "Netværk", "Klynge"),
-                    "Leder": ("Leder", "Repræsentant", "Navn"),
-                },
-            )
-            if None in cols.values():
-                problems.append(
-                    Problem(
-                        Location(str(path), ws.title, hrow or 1),
-                        "kolonnerne Klynge-ID og Leder skal findes",
-                    )
-                )
-            else:
-                for i, row in body:
-                    result.network_reps[_text(row[cols["Klynge-ID"]])] = (
-                        _text(row[cols["Leder"]]),
-                        Location(str(path), ws.title, i, "Leder"),
-                    )
-        ws = sheets.get("kommunale klynger")
-        if ws is not None:
-            hrow, cols, body = _sheet_rows(ws, {"Klynge-ID": ("Klynge-ID", "Klynge")})
-            if cols["Klynge-ID"] is None:
-                problems.append(
-                    Problem(
-                        Location(str(path), ws.title, hrow or 1, "Klynge-ID"),
-                        "kolonnen mangler i overskriftsrækken",
-                    )
-                )
-            else:
-                values = [_text(row[cols["Klynge-ID"]]) for _, row in body]
-                if any(v.casefold() == "alle" for v in values):
-                    result.all_municipal = True
-                result.municipal = tuple(v for v in values if v and v.casefold() != "alle")
+        # Every sheet is optional.
+        if (ws := sheets.get("blokerede datoer")) is not None:
+            _blocked_sheet(ws, path, problems, result)
+        if (ws := sheets.get("netværksrepræsentanter")) is not None:
+            _network_reps_sheet(ws, path, problems, result)
+        if (ws := sheets.get("kommunale klynger")) is not None:
+            _municipal_sheet(ws, path, problems, result)
     finally:
         wb.close()
     return result

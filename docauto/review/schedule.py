@@ -245,12 +245,10 @@ def meetings_for(structure: Structure, settings: ReviewSettings, plan: PlanInput
     return meetings
 
 
-def resolve_blocked(
-    meetings: Iterable[Meeting], structure: Structure, plan: PlanInput
-) -> dict[str, set[dt.date]]:
-    """Blocked dates by participant key. A name matches a participant's name or e-mail, an
-    area's name its chief, a cluster's id or name its leader / coordinator."""
-    aliases: dict[str, str] = {}
+def _participant_aliases(
+    meetings: Iterable[Meeting], aliases: dict[str, str]
+) -> dict[str, Participant]:
+    """Every meeting's participants by key; their names and e-mails as aliases."""
     people: dict[str, Participant] = {}
     for m in meetings:
         for p in m.participants:
@@ -258,6 +256,12 @@ def resolve_blocked(
             for alias in (p.name, p.email):
                 if alias:
                     aliases.setdefault(alias.strip().casefold(), p.key)
+    return people
+
+
+def _structure_aliases(structure: Structure, aliases: dict[str, str]) -> set[str]:
+    """Areas (their chief), clusters (leader/coordinator) and unit leaders as aliases;
+    returns the unit leaders' keys."""
     for area in structure.areas.values():
         aliases.setdefault(area.name.casefold(), _key(area.chief, area.email))
         aliases.setdefault(f"områdechef {area.name}".casefold(), _key(area.chief, area.email))
@@ -269,6 +273,17 @@ def resolve_blocked(
     for u in structure.units.values():
         if u.leader:
             aliases.setdefault(u.leader.casefold(), _key(u.leader, u.email))
+    return known_people
+
+
+def resolve_blocked(
+    meetings: Iterable[Meeting], structure: Structure, plan: PlanInput
+) -> dict[str, set[dt.date]]:
+    """Blocked dates by participant key. A name matches a participant's name or e-mail, an
+    area's name its chief, a cluster's id or name its leader / coordinator."""
+    aliases: dict[str, str] = {}
+    people = _participant_aliases(meetings, aliases)
+    known_people = _structure_aliases(structure, aliases)
     problems: list[Problem] = []
     out: dict[str, set[dt.date]] = {}
     for entry in plan.blocked:
@@ -290,11 +305,8 @@ def resolve_blocked(
     return out
 
 
-def plan_schedule(
-    structure: Structure, settings: ReviewSettings, plan: PlanInput | None = None
-) -> Schedule:
-    """Place every meeting or raise ScheduleError saying what does not fit. Nothing is written."""
-    plan = plan or PlanInput()
+def _meeting_times(settings: ReviewSettings) -> list[tuple[dt.time, dt.time]]:
+    """The day's meeting times; the period and the working day must have room for one."""
     if settings.end < settings.start:
         raise UsageError(f"perioden slutter ({settings.end}) før den begynder ({settings.start})")
     slots_per_day = day_slots(settings)
@@ -303,16 +315,23 @@ def plan_schedule(
             f"arbejdstiden {settings.day_start:%H:%M}-{settings.day_end:%H:%M} har ikke "
             f"plads til et møde på {settings.minutes} minutter"
         )
-    meetings = meetings_for(structure, settings, plan)
-    blocked = resolve_blocked(meetings, structure, plan)
-    days = working_days(settings.start, settings.end, settings.holiday_categories)
-    window = f"{settings.start:%d.%m.%Y}-{settings.end:%d.%m.%Y}"
+    return slots_per_day
+
+
+def _check_everyone_can_come(
+    meetings: list[Meeting],
+    blocked: dict[str, set[dt.date]],
+    days: list[dt.date],
+    source: str,
+    window: str,
+) -> None:
+    """Nobody is blocked on every working day of the period."""
     never = []
     for p in {p.key: p for m in meetings for p in m.participants}.values():
         if days and all(d in blocked.get(p.key, ()) for d in days):
             never.append(
                 Problem(
-                    Location(plan.source or None),
+                    Location(source or None),
                     f"{p.label()} er blokeret på alle arbejdsdage i perioden {window}",
                 )
             )
@@ -322,6 +341,41 @@ def plan_schedule(
             never,
             hint="fjern nogle blokerede datoer eller gør perioden længere",
         )
+
+
+_Slot = tuple[dt.date, dt.time, dt.time]
+
+
+def _place_meeting(
+    m: Meeting,
+    target: int,
+    slots: list[_Slot],
+    busy: dict[str, set[int]],
+    blocked: dict[str, set[dt.date]],
+) -> ScheduledMeeting | None:
+    """The first slot from ``target`` on (then from the start) where every participant is
+    free and not blocked; the participants are marked busy in it. None: no slot fits."""
+    for idx in [*range(target, len(slots)), *range(0, target)]:
+        d, s, e = slots[idx]
+        if any(idx in busy.get(p.key, ()) or d in blocked.get(p.key, ()) for p in m.participants):
+            continue
+        for p in m.participants:
+            busy.setdefault(p.key, set()).add(idx)
+        return ScheduledMeeting(m, d, s, e)
+    return None
+
+
+def plan_schedule(
+    structure: Structure, settings: ReviewSettings, plan: PlanInput | None = None
+) -> Schedule:
+    """Place every meeting or raise ScheduleError saying what does not fit. Nothing is written."""
+    plan = plan or PlanInput()
+    slots_per_day = _meeting_times(settings)
+    meetings = meetings_for(structure, settings, plan)
+    blocked = resolve_blocked(meetings, structure, plan)
+    days = working_days(settings.start, settings.end, settings.holiday_categories)
+    window = f"{settings.start:%d.%m.%Y}-{settings.end:%d.%m.%Y}"
+    _check_everyone_can_come(meetings, blocked, days, plan.source, window)
     slots = [(d, s, e) for d in days for s, e in slots_per_day]
     busy: dict[str, set[int]] = {}
     placed: list[ScheduledMeeting] = []
@@ -330,18 +384,11 @@ def plan_schedule(
     for i, m in enumerate(meetings):
         # Aim at an even spread; look forward from the aim first, then back to the start.
         target = (i * len(slots)) // n if n else 0
-        for idx in [*range(target, len(slots)), *range(0, target)]:
-            d, s, e = slots[idx]
-            if any(
-                idx in busy.get(p.key, ()) or d in blocked.get(p.key, ()) for p in m.participants
-            ):
-                continue
-            for p in m.participants:
-                busy.setdefault(p.key, set()).add(idx)
-            placed.append(ScheduledMeeting(m, d, s, e))
-            break
-        else:
+        sm = _place_meeting(m, target, slots, busy, blocked)
+        if sm is None:
             unplaced.append(m)
+        else:
+            placed.append(sm)
     if unplaced:
         problems = [
             Problem(Location(), f"{m.id} {m.cluster.name} ({m.cluster.area})") for m in unplaced

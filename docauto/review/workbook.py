@@ -102,17 +102,16 @@ def _columns(header: tuple, wanted: tuple[str, ...]) -> dict[str, int | None]:
     return {w: idx.get(w.casefold()) for w in wanted}
 
 
-def read_schedule_workbook(
-    path: str | Path, structure: Structure, settings: ReviewSettings
-) -> Schedule:
-    """The schedule from a Mødeplan workbook (possibly edited by hand); every problem listed."""
+def _cell(row: tuple, j: int | None) -> Any:
+    """The value in column ``j`` (None: the column is missing, or the row is short)."""
+    return row[j] if j is not None and j < len(row) else None
+
+
+def _read_plan_sheets(path: Path) -> tuple[list[tuple], list[tuple]]:
+    """The rows of the plan sheet and of the participants sheet (none if it was deleted)."""
     from docauto.office.xlsxio import load_workbook_checked
 
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: mødeplanen findes ikke")
     wb = load_workbook_checked(path, data_only=True)
-    problems: list[Problem] = []
     try:
         sheets = {ws.title.strip().casefold(): ws for ws in wb.worksheets}
         plan_ws = sheets.get(PLAN_SHEET.casefold())
@@ -126,65 +125,106 @@ def read_schedule_workbook(
         people_rows = list(people_ws.iter_rows(values_only=True)) if people_ws is not None else []
     finally:
         wb.close()
+    return rows, people_rows
+
+
+def _plan_columns(rows: list[tuple], path: Path) -> dict[str, int | None]:
+    """The plan sheet's columns; the ones a meeting cannot do without must be there."""
     if not rows:
         raise InputError(f"{path}: arket '{PLAN_SHEET}' er tomt")
     cols = _columns(rows[0], ("Møde-ID", "Dato", "Start", "Slut", "Klynge-ID", "Sted"))
-    for name in ("Dato", "Start", "Slut", "Klynge-ID"):
-        if cols[name] is None:
-            problems.append(Problem(Location(str(path), PLAN_SHEET, 1, name), "kolonnen mangler"))
+    problems = [
+        Problem(Location(str(path), PLAN_SHEET, 1, name), "kolonnen mangler")
+        for name in ("Dato", "Start", "Slut", "Klynge-ID")
+        if cols[name] is None
+    ]
     if problems:
         raise ValidationError(f"{path}: mødeplanen kan ikke læses", problems)
+    return cols
+
+
+def _participants_by_cluster(people_rows: list[tuple]) -> dict[str, list[Participant]]:
     people: dict[str, list[Participant]] = {}
-    if people_rows:
-        pc = _columns(people_rows[0], PEOPLE_COLUMNS)
-        for row in people_rows[1:]:
+    if not people_rows:
+        return people
+    pc = _columns(people_rows[0], PEOPLE_COLUMNS)
+    for row in people_rows[1:]:
 
-            def cell(name: str, row: tuple = row) -> str:
-                j = pc[name]
-                return _text(row[j]) if j is not None and j < len(row) else ""
+        def cell(name: str, row: tuple = row) -> str:
+            j = pc[name]
+            return _text(row[j]) if j is not None and j < len(row) else ""
 
-            if cell("Navn"):
-                people.setdefault(cell("Klynge-ID"), []).append(
-                    Participant(
-                        (cell("E-mail") or cell("Navn")).casefold(),
-                        cell("Navn"),
-                        cell("Rolle"),
-                        cell("E-mail"),
-                    )
+        if cell("Navn"):
+            people.setdefault(cell("Klynge-ID"), []).append(
+                Participant(
+                    (cell("E-mail") or cell("Navn")).casefold(),
+                    cell("Navn"),
+                    cell("Rolle"),
+                    cell("E-mail"),
                 )
+            )
+    return people
+
+
+def _scheduled_meeting(
+    row: tuple,
+    where: Location,
+    cols: dict[str, int | None],
+    structure: Structure,
+    settings: ReviewSettings,
+    people: dict[str, list[Participant]],
+    problems: list[Problem],
+) -> ScheduledMeeting | None:
+    """One row of the plan as a meeting; None (and the problem listed) if it cannot be read."""
+    from docauto.review.schedule import meeting_id
+
+    def at(column: str) -> Location:
+        return Location(where.file, where.sheet, where.row, column)
+
+    def get(name: str) -> Any:
+        return _cell(row, cols[name])
+
+    cid = _text(get("Klynge-ID"))
+    cluster = structure.find_cluster(cid)
+    if cluster is None:
+        problems.append(Problem(at("Klynge-ID"), f"ukendt klynge '{cid}'"))
+        return None
+    try:
+        day = parse_date(get("Dato"))
+    except ValueError as exc:
+        problems.append(Problem(at("Dato"), str(exc)))
+        return None
+    try:
+        start = _clock(get("Start"))
+        end = _clock(get("Slut"))
+    except ValueError as exc:
+        problems.append(Problem(at("Start/Slut"), str(exc)))
+        return None
+    mid = _text(get("Møde-ID")) or meeting_id(cluster)
+    place = _text(get("Sted")) or settings.place_for(cluster.area)
+    meeting = Meeting(mid, cluster, tuple(people.get(cluster.id, ())), place)
+    return ScheduledMeeting(meeting, day, start, end)
+
+
+def read_schedule_workbook(
+    path: str | Path, structure: Structure, settings: ReviewSettings
+) -> Schedule:
+    """The schedule from a Mødeplan workbook (possibly edited by hand); every problem listed."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: mødeplanen findes ikke")
+    rows, people_rows = _read_plan_sheets(path)
+    cols = _plan_columns(rows, path)
+    people = _participants_by_cluster(people_rows)
+    problems: list[Problem] = []
     out = []
     for i, row in enumerate(rows[1:], start=2):
-
-        def get(name: str, row: tuple = row) -> Any:
-            j = cols[name]
-            return row[j] if j is not None and j < len(row) else None
-
         if not any(_text(v) for v in row):
             continue
-        cid = _text(get("Klynge-ID"))
-        cluster = structure.find_cluster(cid)
-        if cluster is None:
-            problems.append(
-                Problem(Location(str(path), PLAN_SHEET, i, "Klynge-ID"), f"ukendt klynge '{cid}'")
-            )
-            continue
-        try:
-            day = parse_date(get("Dato"))
-        except ValueError as exc:
-            problems.append(Problem(Location(str(path), PLAN_SHEET, i, "Dato"), str(exc)))
-            continue
-        try:
-            start = _clock(get("Start"))
-            end = _clock(get("Slut"))
-        except ValueError as exc:
-            problems.append(Problem(Location(str(path), PLAN_SHEET, i, "Start/Slut"), str(exc)))
-            continue
-        from docauto.review.schedule import meeting_id
-
-        mid = _text(get("Møde-ID")) or meeting_id(cluster)
-        place = _text(get("Sted")) or settings.place_for(cluster.area)
-        meeting = Meeting(mid, cluster, tuple(people.get(cluster.id, ())), place)
-        out.append(ScheduledMeeting(meeting, day, start, end))
+        where = Location(str(path), PLAN_SHEET, i)
+        meeting = _scheduled_meeting(row, where, cols, structure, settings, people, problems)
+        if meeting is not None:
+            out.append(meeting)
     if problems:
         raise ValidationError(f"{path}: mødeplanen har {len(problems)} fejl", problems)
     out.sort(key=lambda m: (m.day, m.start, m.id))

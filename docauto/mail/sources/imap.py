@@ -142,23 +142,31 @@ class ImapSource:
     def _connect(self) -> imaplib.IMAP4:
         if self._conn is not None:
             return self._conn
+        conn = self._open()
+        self._login(conn)
+        self._read_capabilities(conn)
+        self._conn = conn
+        return conn
+
+    def _open(self) -> imaplib.IMAP4:
+        """The encrypted connection (imaps, or STARTTLS; plain only on loopback)."""
         ctx = ssl_context()
         try:
             if self.tls:
-                conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                return imaplib.IMAP4_SSL(
                     self.host, self.port, ssl_context=ctx, timeout=self.timeout
                 )
-            else:
-                conn = imaplib.IMAP4(self.host, self.port, timeout=self.timeout)
-                if "STARTTLS" in conn.capabilities:
-                    conn.starttls(ssl_context=ctx)
-                elif not self.loopback:
-                    conn.shutdown()
-                    raise PermanentMailError(
-                        f"{self.host} tilbyder ikke STARTTLS; docauto sender ikke "
-                        "adgangskoden ukrypteret",
-                        hint="brug imaps://",
-                    )
+            conn = imaplib.IMAP4(self.host, self.port, timeout=self.timeout)
+            if "STARTTLS" in conn.capabilities:
+                conn.starttls(ssl_context=ctx)
+            elif not self.loopback:
+                conn.shutdown()
+                raise PermanentMailError(
+                    f"{self.host} tilbyder ikke STARTTLS; docauto sender ikke "
+                    "adgangskoden ukrypteret",
+                    hint="brug imaps://",
+                )
+            return conn
         except ssl.SSLCertVerificationError as exc:
             # Not transient: a wrong or self-signed certificate does not heal by waiting.
             raise certificate_error(self.host, exc.verify_message or str(exc)) from None
@@ -166,6 +174,8 @@ class ImapSource:
             raise TransientMailError(
                 f"IMAP-serveren {self.host}:{self.port} kan ikke nås ({exc})"
             ) from None
+
+    def _login(self, conn: imaplib.IMAP4) -> None:
         try:
             if self.auth == "xoauth2":
                 token = self._oauth_token()
@@ -186,6 +196,9 @@ class ImapSource:
                 f"IMAP-serveren {self.host} afviste login som {self.user}: {_server_text(exc)}",
                 hint="tjek brugernavnet og DOCAUTO_IMAP_PASSWORD / tokenet",
             ) from None
+
+    def _read_capabilities(self, conn: imaplib.IMAP4) -> None:
+        """The server's capabilities after login, and its folder separator."""
         typ, data = conn.capability()
         self._caps = (
             set(data[0].decode().upper().split()) if typ == "OK" and data and data[0] else set()
@@ -195,8 +208,6 @@ class ImapSource:
             m = re.match(rb'\(.*?\) (?:"(.)"|NIL)', data[0])
             if m and m.group(1):
                 self._sep = m.group(1).decode()
-        self._conn = conn
-        return conn
 
     def _oauth_token(self) -> str:
         from docauto.mail.sources import msauth

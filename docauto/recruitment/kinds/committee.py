@@ -8,7 +8,7 @@ letter per member and an overview, and the run exits 1 (PartialFailure).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 from docauto.errors import UsageError
@@ -204,9 +204,33 @@ def committee_documents(
     return docs
 
 
+def _letter_date(request: GenerateRequest) -> dt.date | None:
+    """The letters are dated by the plan for each role unless --set dato= (or brevdato=) says."""
+    from docauto.office.filters import to_date
+
+    key = "dato" if request.options.get("dato") else "brevdato"
+    raw_date = request.options.get(key)
+    try:
+        return to_date(raw_date) if raw_date else None
+    except ValueError:
+        raise UsageError(f"--set {key}={raw_date}: ikke en dato", hint="brug ÅÅÅÅ-MM-DD") from None
+
+
+def _wanted(c: Committee, request: GenerateRequest, areas: Collection[str]) -> bool:
+    """Whether --area and --only select the committee."""
+    if request.areas and (c.area is None or c.area.name not in areas):
+        return False
+    if request.only:
+        keys = {k.casefold() for k in request.only}
+        ids = {c.key.casefold(), c.position_id.casefold()}
+        if c.cluster:
+            ids |= {c.cluster.id.casefold(), c.cluster.name.casefold()}
+        return bool(keys & ids)
+    return True
+
+
 def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.generate import PartialFailure
-    from docauto.office.filters import to_date
     from docauto.recruitment.committees import check_committees, load_seats
     from docauto.recruitment.timeline import load_timeline
 
@@ -215,13 +239,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
             "udpegningsbreve skal have --data: udvalgenes medlemmer (.xlsx eller .yaml)"
         )
     structure = request.structure
-    # The letters are dated by the plan for each role unless --set dato= (or brevdato=) says.
-    key = "dato" if request.options.get("dato") else "brevdato"
-    raw_date = request.options.get(key)
-    try:
-        fixed_date = to_date(raw_date) if raw_date else None
-    except ValueError:
-        raise UsageError(f"--set {key}={raw_date}: ikke en dato", hint="brug ÅÅÅÅ-MM-DD") from None
+    fixed_date = _letter_date(request)
     seats = load_seats()
     plan = load_timeline()
     committees, violations = check_committees(request.data, structure, seats)
@@ -229,19 +247,7 @@ def _plan(request: GenerateRequest) -> Iterator[PlannedDocument]:
     from docauto.recruitment.context import selected_areas
 
     areas = selected_areas(structure, request.areas)
-
-    def wanted(c: Committee) -> bool:
-        if request.areas and (c.area is None or c.area.name not in areas):
-            return False
-        if request.only:
-            keys = {k.casefold() for k in request.only}
-            ids = {c.key.casefold(), c.position_id.casefold()}
-            if c.cluster:
-                ids |= {c.cluster.id.casefold(), c.cluster.name.casefold()}
-            return bool(keys & ids)
-        return True
-
-    committees = [c for c in committees if wanted(c)]
+    committees = [c for c in committees if _wanted(c, request, areas)]
     labels = {c.label for c in committees}
     violations = [v for v in violations if v.committee in labels]
     bad = {v.committee for v in violations}

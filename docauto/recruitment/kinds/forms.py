@@ -28,8 +28,12 @@ from docauto.recruitment.roles import (
 )
 
 if TYPE_CHECKING:
-    from docauto.recruitment.timeline import RecruitmentPlan
-    from docauto.structure.model import Structure
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from docauto.recruitment.timeline import RecruitmentPlan, TimelineStep
+    from docauto.structure.model import Area, Cluster, Structure, Unit
 
 SHEET = FORM_SHEET
 GUIDE_SHEET = "Vejledning"
@@ -92,62 +96,29 @@ def _texts() -> dict[str, Any]:
     return _texts_cached(str(path), mtime)
 
 
-def build_form(
-    structure: Structure,
-    area_name: str,
-    role: str,
-    kind: str,
-    round: int | None = None,
-    plan: RecruitmentPlan | None = None,
-    only_units: Collection[str] | None = None,
-) -> bytes:
-    """The bytes of one registration form (.xlsx) for an area, role and submission kind.
-
-    ``role`` is "cluster_leader" or "pedagogical_leader"; ``kind`` one of applicants,
-    candidates, unfilled, hires, vacancies; ``round`` 1 or 2 for candidates (default 1).
-    """
-    import openpyxl
-    from openpyxl.comments import Comment
-    from openpyxl.packaging.custom import StringProperty
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from docauto.office.filters import dato_ugedag
-    from docauto.recruitment.timeline import load_timeline
-
-    columns = form_columns(role, kind)
-    area = structure.find_area(area_name)
-    if area is None:
-        raise UsageError(
-            f"ukendt område '{area_name}'", hint="en af: " + ", ".join(structure.areas)
-        )
-    if kind == "candidates" and round is None:
-        round = 1
+def _form_round(kind: str, round: int | None) -> int | None:
+    """Only candidate forms have a round; it defaults to the first."""
     if kind != "candidates":
-        round = None
-    plan = plan or load_timeline()
-    subject = plan.subject_for(role, kind, round)
-    step = plan.find_submission(role, kind, round)
-    deadline = step.deadline if step else None
-    texts = _texts()
-    kind_text = texts["typer"][kind]
+        return None
+    return 1 if round is None else round
+
+
+def _form_positions(
+    structure: Structure, area_name: str, only_units: Collection[str] | None
+) -> tuple[list[Cluster], list[Unit]]:
+    """The area's clusters and units a form may name in its drop-downs."""
     from docauto.recruitment.scope import load_scope
 
     # Only positions the municipality recruits: no network or self-governing institution.
     scope = load_scope()
-    clusters = [c for c in structure.clusters_in(area.name) if scope.recruits(c)]
+    clusters = [c for c in structure.clusters_in(area_name) if scope.recruits(c)]
     # Pedagogical-leader forms may list only the units with an open position (the registry's).
     units = [u for c in clusters for u in c.units if only_units is None or u.id in only_units]
-    title = f"{TITLES[role]} – {kind_text['titel']}" + (f", {round}. runde" if round == 2 else "")
+    return clusters, units
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    guide = wb.create_sheet(GUIDE_SHEET)
-    lists = wb.create_sheet(LIST_SHEET)
 
-    # -- the lists behind the drop-downs (a sheet range: no 255-character limit, commas ok)
+def _fill_lists(lists: Worksheet, area: Area, clusters: list[Cluster], units: list[Unit]) -> None:
+    """The hidden sheet behind the drop-downs (a sheet range: no 255-character limit, commas ok)."""
     lists.append(["Område", "Klynger", "Enheder"])
     for i in range(max(1, len(clusters), len(units))):
         lists.append(
@@ -164,7 +135,13 @@ def build_form(
     lists.sheet_state = "hidden"
     lists.protection.sheet = True
 
-    # -- the form
+
+def _write_header_row(ws: Worksheet, columns: list[str], texts: dict[str, Any]) -> None:
+    """The locked header row, with column widths and each column's help as a comment."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor="1F4E78")
     ws.append(columns)
@@ -177,9 +154,14 @@ def build_form(
         help_text = texts.get("kolonner", {}).get(name)
         if help_text:
             cell.comment = Comment(str(help_text), "docauto", width=240, height=60)
-    last = ROWS + 1
+
+
+def _prepare_data_rows(ws: Worksheet, columns: list[str]) -> None:
+    """Unlock the pre-sized data rows and give dates and priorities their number formats."""
+    from openpyxl.styles import Protection
+
     unlocked = Protection(locked=False)
-    for r in range(2, last + 1):
+    for r in range(2, ROWS + 2):
         for j, name in enumerate(columns, start=1):
             cell = ws.cell(row=r, column=j)
             cell.protection = unlocked
@@ -188,6 +170,72 @@ def build_form(
             elif name == "Prioritet":
                 cell.number_format = "0"
 
+
+def _list_validation(ref: str, what: str) -> DataValidation:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="list",
+        formula1=ref,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Ukendt værdi",
+        error=f"Vælg {what} fra listen.",
+        promptTitle=what.capitalize(),
+        prompt=f"Vælg {what} fra listen.",
+        showInputMessage=True,
+    )
+
+
+def _priority_validation() -> DataValidation:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="whole",
+        operator="between",
+        formula1="1",
+        formula2="99",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Prioritet",
+        error="Prioriteten skal være et helt tal fra 1 til 99.",
+    )
+
+
+def _date_validation() -> DataValidation:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="date",
+        operator="between",
+        formula1="DATE(2000,1,1)",
+        formula2="DATE(2100,12,31)",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Dato",
+        error="Skriv en dato, fx 01-01-2011.",
+    )
+
+
+def _email_validation(column: str) -> DataValidation:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    return DataValidation(
+        type="custom",
+        formula1=f'ISNUMBER(SEARCH("@",{column}2))',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="E-mail",
+        error="Skriv en gyldig e-mailadresse.",
+    )
+
+
+def _add_validations(ws: Worksheet, columns: list[str], n_clusters: int, n_units: int) -> None:
+    """Drop-downs for area, cluster and unit; checks on priority, date and e-mail."""
+    from openpyxl.utils import get_column_letter
+
+    last = ROWS + 1
+
     def col(name: str) -> str:
         return get_column_letter(columns.index(name) + 1)
 
@@ -195,81 +243,51 @@ def build_form(
         dv.add(f"{col(name)}2:{col(name)}{last}")
         ws.add_data_validation(dv)
 
-    def list_dv(ref: str, what: str) -> DataValidation:
-        return DataValidation(
-            type="list",
-            formula1=ref,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Ukendt værdi",
-            error=f"Vælg {what} fra listen.",
-            promptTitle=what.capitalize(),
-            prompt=f"Vælg {what} fra listen.",
-            showInputMessage=True,
-        )
-
-    add(list_dv(f"{LIST_SHEET}!$A$2:$A$2", "området"), "Område")
-    add(list_dv(f"{LIST_SHEET}!$B$2:$B${len(clusters) + 1}", "klyngen"), "Klynge")
+    add(_list_validation(f"{LIST_SHEET}!$A$2:$A$2", "området"), "Område")
+    add(_list_validation(f"{LIST_SHEET}!$B$2:$B${n_clusters + 1}", "klyngen"), "Klynge")
     if "Enhed" in columns:
-        add(list_dv(f"{LIST_SHEET}!$C$2:$C${max(len(units), 1) + 1}", "enheden"), "Enhed")
+        add(_list_validation(f"{LIST_SHEET}!$C$2:$C${max(n_units, 1) + 1}", "enheden"), "Enhed")
     if "Prioritet" in columns:
-        add(
-            DataValidation(
-                type="whole",
-                operator="between",
-                formula1="1",
-                formula2="99",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="Prioritet",
-                error="Prioriteten skal være et helt tal fra 1 til 99.",
-            ),
-            "Prioritet",
-        )
+        add(_priority_validation(), "Prioritet")
     if "Tiltrædelsesdato" in columns:
-        add(
-            DataValidation(
-                type="date",
-                operator="between",
-                formula1="DATE(2000,1,1)",
-                formula2="DATE(2100,12,31)",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="Dato",
-                error="Skriv en dato, fx 01-01-2011.",
-            ),
-            "Tiltrædelsesdato",
-        )
+        add(_date_validation(), "Tiltrædelsesdato")
     if "E-mail" in columns:
-        e = col("E-mail")
-        add(
-            DataValidation(
-                type="custom",
-                formula1=f'ISNUMBER(SEARCH("@",{e}2))',
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle="E-mail",
-                error="Skriv en gyldig e-mailadresse.",
-            ),
-            "E-mail",
-        )
+        add(_email_validation(col("E-mail")), "E-mail")
+
+
+def _protect_form(ws: Worksheet) -> None:
     ws.freeze_panes = "A2"
     ws.protection.sheet = True
     # Let people resize columns and rows; everything else on the header stays locked.
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    deadline_text = dato_ugedag(deadline) if deadline else "se rekrutteringsplanen"
 
-    def hf(text: str) -> str:  # '&' starts a code in Excel's header/footer text
-        return text.replace("&", "&&")
 
-    ws.oddHeader.left.text = hf(f"{title} – {area.name}")
-    ws.oddHeader.right.text = hf(f"Frist: {deadline_text}")
-    ws.oddFooter.left.text = hf(f"Send til {plan.mailbox}, emnefelt: {subject}")
+def _header_footer_text(text: str) -> str:
+    """'&' starts a code in Excel's header/footer text."""
+    return text.replace("&", "&&")
 
-    # -- the guide: what to send where and by when
-    guide.column_dimensions["A"].width = 24
-    guide.column_dimensions["B"].width = 90
+
+def _write_page_header(
+    ws: Worksheet, heading: str, deadline_text: str, mailbox: str, subject: str
+) -> None:
+    ws.oddHeader.left.text = _header_footer_text(heading)
+    ws.oddHeader.right.text = _header_footer_text(f"Frist: {deadline_text}")
+    ws.oddFooter.left.text = _header_footer_text(f"Send til {mailbox}, emnefelt: {subject}")
+
+
+def _guide_rows(
+    title: str,
+    area: Area,
+    plan: RecruitmentPlan,
+    subject: str,
+    deadline_text: str,
+    step: TimelineStep | None,
+    kind_text: dict[str, Any],
+    texts: dict[str, Any],
+    columns: list[str],
+) -> list[tuple[str, str]]:
+    """The guide's label/text pairs: what to send where and by when, and each column's help."""
     rows: list[tuple[str, str]] = [
         ("Registreringsskema", title),
         ("Område", area.name),
@@ -286,6 +304,14 @@ def build_form(
     rows.append(("", ""))
     rows.append(("Kolonner", ""))
     rows.extend((name, str(texts.get("kolonner", {}).get(name, ""))) for name in columns)
+    return rows
+
+
+def _write_guide(guide: Worksheet, rows: list[tuple[str, str]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    guide.column_dimensions["A"].width = 24
+    guide.column_dimensions["B"].width = 90
     for label, value in rows:
         guide.append([label or None, value or None])
         for cell in (guide.cell(guide._current_row, c) for c in (1, 2)):  # not max_row: O(n)
@@ -297,22 +323,85 @@ def build_form(
     guide["B5"].font = Font(bold=True)
     guide.protection.sheet = True
 
-    wb.active = 0
-    wb.properties.title = f"{title} – {area.name}"
+
+def _set_properties(wb: Workbook, heading: str, props: tuple[tuple[str, str], ...]) -> None:
+    """Title and creator, and the custom properties that are set (ingest reads them back)."""
+    from openpyxl.packaging.custom import StringProperty
+
+    wb.properties.title = heading
     wb.properties.creator = "docauto"
-    for name, value in (
-        ("docauto.kind", kind),
-        ("docauto.rolle", role),
-        ("docauto.omraade", area.name),
-        ("docauto.emne", subject),
-        ("docauto.runde", str(round or "")),
-    ):
+    for name, value in props:
         if value:
             wb.custom_doc_props.append(StringProperty(name=name, value=value))
-    from docauto.office.housestyle import workbook_bytes
 
+
+def build_form(
+    structure: Structure,
+    area_name: str,
+    role: str,
+    kind: str,
+    round: int | None = None,
+    plan: RecruitmentPlan | None = None,
+    only_units: Collection[str] | None = None,
+) -> bytes:
+    """The bytes of one registration form (.xlsx) for an area, role and submission kind.
+
+    ``role`` is "cluster_leader" or "pedagogical_leader"; ``kind`` one of applicants,
+    candidates, unfilled, hires, vacancies; ``round`` 1 or 2 for candidates (default 1).
+    """
+    import openpyxl
+
+    from docauto.office.filters import dato_ugedag
+    from docauto.office.housestyle import workbook_bytes
+    from docauto.recruitment.timeline import load_timeline
+
+    columns = form_columns(role, kind)
+    area = structure.find_area(area_name)
+    if area is None:
+        raise UsageError(
+            f"ukendt område '{area_name}'", hint="en af: " + ", ".join(structure.areas)
+        )
+    round = _form_round(kind, round)
+    plan = plan or load_timeline()
+    subject = plan.subject_for(role, kind, round)
+    step = plan.find_submission(role, kind, round)
+    deadline = step.deadline if step else None
+    texts = _texts()
+    kind_text = texts["typer"][kind]
+    clusters, units = _form_positions(structure, area.name, only_units)
+    title = f"{TITLES[role]} – {kind_text['titel']}" + (f", {round}. runde" if round == 2 else "")
+    heading = f"{title} – {area.name}"
+    deadline_text = dato_ugedag(deadline) if deadline else "se rekrutteringsplanen"
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    guide = wb.create_sheet(GUIDE_SHEET)
+    lists = wb.create_sheet(LIST_SHEET)
+
+    _fill_lists(lists, area, clusters, units)
+    _write_header_row(ws, columns, texts)
+    _prepare_data_rows(ws, columns)
+    _add_validations(ws, columns, len(clusters), len(units))
+    _protect_form(ws)
+    _write_page_header(ws, heading, deadline_text, plan.mailbox, subject)
+    rows = _guide_rows(title, area, plan, subject, deadline_text, step, kind_text, texts, columns)
+    _write_guide(guide, rows)
+
+    wb.active = 0
+    _set_properties(
+        wb,
+        heading,
+        (
+            ("docauto.kind", kind),
+            ("docauto.rolle", role),
+            ("docauto.omraade", area.name),
+            ("docauto.emne", subject),
+            ("docauto.runde", str(round or "")),
+        ),
+    )
     # The guide is label/text pairs, not a table: no header row to repeat.
-    return workbook_bytes(wb, f"{title} – {area.name}", header_rows={GUIDE_SHEET: None})
+    return workbook_bytes(wb, heading, header_rows={GUIDE_SHEET: None})
 
 
 def planned_forms(
