@@ -340,3 +340,23 @@ def test_appending_to_a_streamed_sheet_never_holds_it(
     assert ws._body is None, "the streamed sheet was read whole"
     assert len(ws._window) <= 2000 + 97 and len(ws._prefix) <= 600 + 97
     assert sheet(hr_registry, schema.INBOX)[-1]["Message-ID"] == "<new@x>"
+
+
+def test_a_batch_ends_when_saving_costs_a_tenth_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saves cost at most a tenth of a big run, and a batch never passes BATCH_MAX mails."""
+    from docauto.mail import ingest
+
+    now = [100.0]
+    monkeypatch.setattr(ingest.time, "monotonic", lambda: now[0])
+    clock = ingest._BatchClock(None)
+    assert not clock.full(ingest.BATCH - 1)
+    assert clock.full(ingest.BATCH)  # nothing saved yet: the first batch is BATCH mails
+    clock.saved(0.5)  # a save of a big registry
+    now[0] += 4.0
+    assert not clock.full(ingest.BATCH * 3)  # 4 s of mails: a save would be an eighth of it
+    now[0] += 1.0
+    assert clock.full(ingest.BATCH)
+    assert not clock.full(ingest.BATCH - 1)
+    clock.saved(60.0)
+    assert clock.full(ingest.BATCH_MAX)  # however slow the save, memory stays bounded
+    assert ingest._BatchClock(3).full(3) and not ingest._BatchClock(3).full(2)

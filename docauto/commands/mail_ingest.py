@@ -37,7 +37,8 @@ from docauto.commands import (
     type=click.IntRange(min=1),
     default=None,
     help="Worker processes that parse and read a batch of 48 or more mails "
-    "(default 1; also $DOCAUTO_INGEST_JOBS).",
+    "(default: one per core, at most 4; 1 reads them in this process; also "
+    "$DOCAUTO_INGEST_JOBS).",
 )
 @click.option(
     "-v", "--verbose", is_flag=True, help="Log each mail (Message-ID and outcome) to stderr."

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -359,9 +360,36 @@ def _type_label(decision: Decision) -> str:
     return type_label(decision.role, decision.kind)
 
 
-# Mails handled between two saves of the registry: what a run keeps in memory (the mails, the
-# rows waiting to be written) is bounded by this, not by the size of the mailbox.
+# Mails handled between two saves of the registry. What a run keeps in memory (the rows
+# waiting to be written, ~3 KB a mail) is bounded by BATCH_MAX, not by the size of the
+# mailbox. Between BATCH and BATCH_MAX a batch ends once it has taken SAVE_SHARE times as long
+# as the last save took: saving a registry of 50,000 rows takes about half a second, and
+# saving every 1,000 mails made the saves a third of a big run.
 BATCH = 1000
+BATCH_MAX = 10_000
+SAVE_SHARE = 10
+
+
+class _BatchClock:
+    """When a batch is full: after ``size`` mails when the caller gave a size, else by the
+    rule above."""
+
+    def __init__(self, size: int | None) -> None:
+        self.size = size
+        self.started = time.monotonic()
+        self.last_save = 0.0
+
+    def full(self, mails: int) -> bool:
+        if self.size is not None:
+            return mails >= self.size
+        if mails >= BATCH_MAX:
+            return True
+        took = time.monotonic() - self.started
+        return mails >= BATCH and took >= SAVE_SHARE * self.last_save
+
+    def saved(self, seconds: float) -> None:
+        self.last_save = seconds
+        self.started = time.monotonic()
 
 
 def ingest(
@@ -383,8 +411,8 @@ def ingest(
     processes for reading a big batch (default: ``docauto.mail.parallel.default_jobs()``). With
     ``dry_run`` everything is read and decided but nothing is written (registry, journal,
     quarantine) and the source is not told anything. The registry is saved (and the source
-    told) every ``batch`` mails (default ``BATCH``) and at the end; a poll that finds no new
-    mail and no waiting journal does not open the registry.
+    told) every ``batch`` mails (default: see ``BATCH``) and at the end; a poll that finds no
+    new mail and no waiting journal does not open the registry.
     """
     from docauto.mail.authorise import load_hr_addresses, load_origin_policy
 
@@ -404,7 +432,7 @@ def ingest(
     stream = PreparedStream(
         source.fetch(), structure, run.hr, default_jobs() if jobs is None else jobs, run.origin
     )
-    size = max(1, batch or BATCH)
+    clock = _BatchClock(max(1, batch) if batch else None)
     try:
         writable = dry_run or lock.acquire()
         if writable and not dry_run:
@@ -427,10 +455,12 @@ def ingest(
             if on_mail is not None and handled.parsed is not None:
                 on_mail(handled.parsed, OUTCOME[handled.status])
             run.handled.append(handled if receipts else _slim(handled))
-            if not dry_run and len(run.handled) >= size:
+            if not dry_run and clock.full(len(run.handled)):
+                started = time.monotonic()
                 _commit_batch(run)
                 _finish(source, run, receipts)
                 _reopen(run)
+                clock.saved(time.monotonic() - started)
         if dry_run:
             return run.summary
         _commit_batch(run)
