@@ -213,6 +213,10 @@ _PEAK_CODE = (
     "    try:\n        import resource  # other POSIX; Windows reports no peak\n"
     "        print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
     "    except ImportError:\n        pass\n"
+    # The worker processes that read the mails: the largest one's peak (KiB on Linux).
+    "try:\n    import resource\n"
+    "    print('WORKERS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "except ImportError:\n    pass\n"
 )
 
 
@@ -235,8 +239,9 @@ def _plain_load_save(registry: Path, tmp: Path) -> float:
     return time.perf_counter() - t0
 
 
-def _ingest(registry: Path, mailbox: Path, structure: Path) -> tuple[float, dict, int]:
-    """One `docauto mail ingest` in a fresh process: (seconds, JSON summary, peak KiB)."""
+def _ingest(registry: Path, mailbox: Path, structure: Path, *extra: str) -> tuple[float, dict, int]:
+    """One `docauto mail ingest` in a fresh process: (seconds, JSON summary, peak KiB of the
+    main process). The largest worker's peak goes to ``_WORKER_PEAK``."""
     cmd = [
         sys.executable,
         "-c",
@@ -250,6 +255,7 @@ def _ingest(registry: Path, mailbox: Path, structure: Path) -> tuple[float, dict
         "--registry",
         str(registry),
         "--json",
+        *extra,
     ]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
@@ -261,7 +267,14 @@ def _ingest(registry: Path, mailbox: Path, structure: Path) -> tuple[float, dict
     peak = next(
         (int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("PEAK")), 0
     )
+    _WORKER_PEAK[0] = next(
+        (int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("WORKERS")),
+        0,
+    )
     return seconds, summary, peak
+
+
+_WORKER_PEAK = [0]
 
 
 def bench_ingest(quick: bool, tmp: Path) -> None:
@@ -314,13 +327,15 @@ def bench_ingest(quick: bool, tmp: Path) -> None:
         if summary.get("registered", 0) != n_mails:
             verdict += f"  REGISTERED {summary.get('registered')}"
         report(name, f"{seconds:.2f} s", f"load+save {plain:.2f} s", f"{ratio:.2f}x", verdict)
+        workers = _WORKER_PEAK[0]
         report(
             "  rows / peak memory",
             f"{summary.get('rows')} rows",
             f"{peak / 1024:.0f} MiB" if peak else "n/a",
             "",
-            "",
+            f"each worker <= {workers / 1024:.0f} MiB" if workers and n_mails >= 48 else "",
         )
+    _bench_one_process(cases[0][0], small, registries, mailboxes, baselines, tmp)
     _bench_registry_share(cases[0][0], small, registries, mailboxes, baselines, tmp)
     few, lots = peaks.get((cases[2][0], big)), peaks.get((many, big))
     if few and lots:
@@ -332,6 +347,33 @@ def bench_ingest(quick: bool, tmp: Path) -> None:
             f"{grows:+.1f} KiB/mail",
             "OK" if lots <= few * 1.15 else "MISS (peak grows with the mails)",
         )
+
+
+def _bench_one_process(
+    n_mails: int,
+    n_rows: int,
+    registries: dict[int, tuple[Path, Path]],
+    mailboxes: dict[int, Path],
+    baselines: dict[int, float],
+    tmp: Path,
+) -> None:
+    """The first case again with ``--jobs 1``: what the worker processes bring (the baseline
+    uses one core; the ingest above one worker per core)."""
+    work = tmp / f"one-{n_mails}-{n_rows}"
+    work.mkdir()
+    registry = work / "register.xlsx"
+    shutil.copyfile(registries[n_rows][0], registry)
+    box = work / "indbakke"
+    shutil.copytree(mailboxes[n_mails], box)
+    seconds, summary, peak = _ingest(registry, box, registries[n_rows][1], "--jobs", "1")
+    plain = baselines[n_rows]
+    report(
+        "  the same in one process (--jobs 1)",
+        f"{seconds:.2f} s",
+        f"load+save {plain:.2f} s",
+        f"{seconds / plain:.2f}x",
+        f"peak {peak / 1024:.0f} MiB" if peak else "",
+    )
 
 
 def _bench_registry_share(
