@@ -284,11 +284,60 @@ def _place(structure: Structure, cluster_id: str, unit_id: str | None) -> tuple[
     return cluster, unit
 
 
+def _job_ad_place(
+    att: Attachment, structure: Structure, sender: Any, role: str, problems: list[Problem]
+) -> tuple[Any, Any] | None:
+    """(cluster, unit) a job ad is for, or None with the reason added to ``problems``."""
+    from docauto.mail.readers import identify_job_ad
+
+    where = Location(file=att.filename or "vedhæftet fil")
+    try:
+        found = identify_job_ad(att, structure)
+    except DocautoError as exc:
+        problems.append(_file_problem(att, exc))
+        return None
+    if not found:
+        problems.append(
+            Problem(
+                where,
+                "kan ikke se, hvilken klynge eller enhed annoncen "
+                "gælder (brug den annonce, der blev udarbejdet til stillingen)",
+            )
+        )
+        return None
+    problem = _job_ad_problem(found, structure, sender, role)
+    if problem:
+        problems.append(Problem(where, problem))
+        return None
+    return _place(structure, found.get("cluster_id") or "", found.get("unit_id"))
+
+
+def _job_ad_problem(found: dict[str, Any], structure: Structure, sender: Any, role: str) -> str:
+    """Why an identified job ad cannot be registered from this sender ("" when it can)."""
+    if found.get("role") and found["role"] != role:
+        return (
+            f"annoncen gælder en "
+            f"{schema.ROLE_LABEL.get(found['role'], found['role']).lower()}, "
+            f"men emnet siger {schema.ROLE_LABEL[role].lower()}"
+        )
+    cluster, unit = _place(structure, found.get("cluster_id") or "", found.get("unit_id"))
+    if cluster is None:
+        return f"ukendt klynge '{found.get('cluster_id')}'"
+    if found.get("unit_id") and unit is None:
+        return f"ukendt enhed '{found.get('unit_id')}'"
+    if not sender.may_submit_for(cluster.area):
+        return (
+            f"klyngen hører til området '{cluster.area}', som "
+            "afsenderen ikke er områdechef eller souschef for"
+        )
+    if role == "pedagogical_leader" and unit is None:
+        return "annoncen for en pædagogisk leder nævner ingen enhed"
+    return ""
+
+
 def _job_ads(
     parsed: ParsedMail, structure: Structure, sender: Any, when: datetime, meta: dict[str, Any]
 ) -> Decision:
-    from docauto.mail.readers import identify_job_ad
-
     role = meta["role"]
     problems: list[Problem] = []
     rows: list[tuple[str, dict[str, Any]]] = []
@@ -298,50 +347,10 @@ def _job_ads(
     if not docs:
         return _no_file(parsed, "Der er ingen stillingsannonce (Word-fil) vedhæftet", meta)
     for att in docs:
-        where = Location(file=att.filename or "vedhæftet fil")
-        try:
-            found = identify_job_ad(att, structure)
-        except DocautoError as exc:
-            problems.append(_file_problem(att, exc))
+        place = _job_ad_place(att, structure, sender, role, problems)
+        if place is None:
             continue
-        if not found:
-            problems.append(
-                Problem(
-                    where,
-                    "kan ikke se, hvilken klynge eller enhed annoncen "
-                    "gælder (brug den annonce, der blev udarbejdet til stillingen)",
-                )
-            )
-            continue
-        if found.get("role") and found["role"] != role:
-            problems.append(
-                Problem(
-                    where,
-                    f"annoncen gælder en "
-                    f"{schema.ROLE_LABEL.get(found['role'], found['role']).lower()}, "
-                    f"men emnet siger {schema.ROLE_LABEL[role].lower()}",
-                )
-            )
-            continue
-        cluster, unit = _place(structure, found.get("cluster_id") or "", found.get("unit_id"))
-        if cluster is None:
-            problems.append(Problem(where, f"ukendt klynge '{found.get('cluster_id')}'"))
-            continue
-        if found.get("unit_id") and unit is None:
-            problems.append(Problem(where, f"ukendt enhed '{found.get('unit_id')}'"))
-            continue
-        if not sender.may_submit_for(cluster.area):
-            problems.append(
-                Problem(
-                    where,
-                    f"klyngen hører til området '{cluster.area}', som "
-                    "afsenderen ikke er områdechef eller souschef for",
-                )
-            )
-            continue
-        if role == "pedagogical_leader" and unit is None:
-            problems.append(Problem(where, "annoncen for en pædagogisk leder nævner ingen enhed"))
-            continue
+        cluster, unit = place
         label = schema.ROLE_LABEL[role]
         rows.append(
             (
@@ -422,12 +431,88 @@ def _opened(
     return [opened] if opened else []
 
 
-def _forms(
-    parsed: ParsedMail, structure: Structure, sender: Any, when: datetime, meta: dict[str, Any]
-) -> Decision:
+def _read_form(
+    att: Attachment,
+    structure: Structure,
+    sender: Any,
+    role: str,
+    kind: str,
+    problems: list[Problem],
+) -> list[Any]:
+    """The valid submissions of one attached form; what is wrong goes to ``problems``."""
     from docauto.mail.readers import read_submission
     from docauto.mail.validate import validate_rows
 
+    try:
+        result = read_submission(att, role, kind)
+    except DocautoError as exc:
+        problems.append(_file_problem(att, exc))
+        return []
+    problems.extend(result.problems)
+    ok, bad = validate_rows(result, structure, role, kind)
+    problems.extend(bad)
+    for sub in ok:
+        if not sender.may_submit_for(sub.area):
+            row = getattr(sub, "row", None)
+            problems.append(
+                Problem(
+                    Location(
+                        file=att.filename or None,
+                        sheet=getattr(row, "sheet", None) or None,
+                        row=getattr(row, "number", None),
+                        column="Område",
+                    ),
+                    f"området '{sub.area}' er ikke afsenderens område",
+                )
+            )
+    return ok
+
+
+def _form_row(
+    sub: Any,
+    label: str,
+    cluster_name: str,
+    unit_name: str,
+    when: datetime,
+    parsed: ParsedMail,
+    meta: dict[str, Any],
+) -> dict[str, Any]:
+    kind = meta["kind"]
+    values: dict[str, Any] = {
+        "Stillingstype": label,
+        "Område": sub.area,
+        "Klynge": cluster_name,
+        "Enhed": unit_name,
+        "Modtaget": when,
+        "Kilde": parsed.message_id,
+    }
+    if kind == "candidates":
+        values["Runde"] = meta["round"] or 1
+    for col in KIND_COLUMNS.get(kind, ()):
+        values[col] = _value(sub, col)
+    return values
+
+
+def _form_move(
+    sub: Any, role: str, kind: str, label: str, cluster_name: str, unit_name: str
+) -> dict[str, Any]:
+    leader = role == "pedagogical_leader"
+    move = {
+        "position_id": schema.position_id(role, sub.cluster_id, sub.unit_id if leader else None),
+        "role_label": label,
+        "area": sub.area,
+        "cluster": cluster_name,
+        "unit": unit_name if leader else "",
+        "status": KIND_STATUS[kind],
+    }
+    if kind == "hires":
+        move["hired"] = _value(sub, "Navn")
+    return move
+
+
+def _forms(
+    parsed: ParsedMail, structure: Structure, sender: Any, when: datetime, meta: dict[str, Any]
+) -> Decision:
     role, kind, rnd = meta["role"], meta["kind"], meta["round"]
     files = [a for a in parsed.attachments if _ext(a) in FORM_EXTENSIONS]
     if not files:
@@ -437,29 +522,7 @@ def _forms(
     problems: list[Problem] = []
     subs: list[Any] = []
     for att in files:
-        try:
-            result = read_submission(att, role, kind)
-        except DocautoError as exc:
-            problems.append(_file_problem(att, exc))
-            continue
-        problems.extend(result.problems)
-        ok, bad = validate_rows(result, structure, role, kind)
-        problems.extend(bad)
-        for sub in ok:
-            if not sender.may_submit_for(sub.area):
-                row = getattr(sub, "row", None)
-                problems.append(
-                    Problem(
-                        Location(
-                            file=att.filename or None,
-                            sheet=getattr(row, "sheet", None) or None,
-                            row=getattr(row, "number", None),
-                            column="Område",
-                        ),
-                        f"området '{sub.area}' er ikke afsenderens område",
-                    )
-                )
-        subs.extend(ok)
+        subs.extend(_read_form(att, structure, sender, role, kind, problems))
     if problems:
         return reject("Skemaet kunne ikke registreres", problems, **meta)
     if not subs:
@@ -474,31 +537,8 @@ def _forms(
         cluster_name = cluster.name if cluster else sub.cluster_id
         unit_name = unit.name if unit else ""
         if sheet:
-            values: dict[str, Any] = {
-                "Stillingstype": label,
-                "Område": sub.area,
-                "Klynge": cluster_name,
-                "Enhed": unit_name,
-                "Modtaget": when,
-                "Kilde": parsed.message_id,
-            }
-            if kind == "candidates":
-                values["Runde"] = rnd or 1
-            for col in KIND_COLUMNS.get(kind, ()):
-                values[col] = _value(sub, col)
-            rows.append((sheet, values))
-        move = {
-            "position_id": schema.position_id(
-                role, sub.cluster_id, sub.unit_id if role == "pedagogical_leader" else None
-            ),
-            "role_label": label,
-            "area": sub.area,
-            "cluster": cluster_name,
-            "unit": unit_name if role == "pedagogical_leader" else "",
-            "status": KIND_STATUS[kind],
-        }
-        if kind == "hires":
-            move["hired"] = _value(sub, "Navn")
+            rows.append((sheet, _form_row(sub, label, cluster_name, unit_name, when, parsed, meta)))
+        move = _form_move(sub, role, kind, label, cluster_name, unit_name)
         positions.append(move)
         positions.extend(_opened(structure, role, kind, sub, move, cluster_name))
     note = ""

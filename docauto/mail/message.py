@@ -427,25 +427,31 @@ class _Walker:
         filename = _filename(part, len(self.attachments) + 1, self.defects)
         self._note_link(part, filename)
         if _is_attachment(part):
-            data = _part_bytes(part)
-            if _is_tnef(part, filename):
-                inner = _tnef_attachments(data, self.defects)
-                if inner == []:
-                    self.defects.append("winmail.dat: ingen vedhæftede filer fundet")
-                if inner:
-                    self.attachments.extend(inner)
-                    return
-            if filename.lower().endswith(".eml") and depth < MAX_DEPTH:
-                before = len(self.attachments)
-                self._nested_bytes(data, depth)
-                if len(self.attachments) > before:
-                    return
-            self.attachments.append(Attachment(filename, ctype, data, origin))
+            self._attachment(part, ctype, filename, depth, origin)
             return
         if top and ctype == "text/plain":
             self.plain.append(_part_text(part))
         elif top and ctype == "text/html":
             self.html.append(_part_text(part))
+
+    def _attachment(
+        self, part: Message, ctype: str, filename: str, depth: int, origin: str
+    ) -> None:
+        """An attached file; a winmail.dat or an attached mail gives the files inside it."""
+        data = _part_bytes(part)
+        if _is_tnef(part, filename):
+            inner = _tnef_attachments(data, self.defects)
+            if inner == []:
+                self.defects.append("winmail.dat: ingen vedhæftede filer fundet")
+            if inner:
+                self.attachments.extend(inner)
+                return
+        if filename.lower().endswith(".eml") and depth < MAX_DEPTH:
+            before = len(self.attachments)
+            self._nested_bytes(data, depth)
+            if len(self.attachments) > before:
+                return
+        self.attachments.append(Attachment(filename, ctype, data, origin))
 
     def _note_link(self, part: Message, filename: str) -> None:
         # Outlook's "share a link" can come as a .url shortcut instead of the file.
