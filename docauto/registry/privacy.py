@@ -238,6 +238,7 @@ _PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 _FIRST_RUN = re.compile(
     rb"<((?:\w+:)?)r\b[^>]*>\s*(<(?:\w+:)?rPr\b(?:[^>]*/>|.*?</(?:\w+:)?rPr>))?", re.S
 )
+_INLINE = re.compile(rb"(<(?:\w+:)?is\b[^>]*>)(.*?)(</(?:\w+:)?is>)", re.S)
 _COMMENT_TEXT = re.compile(rb"(<(?:\w+:)?text\b[^>]*>)(.*?)(</(?:\w+:)?text>)", re.S)
 _EPOCHS = (dt.datetime(1899, 12, 30), dt.datetime(1904, 1, 1))
 
@@ -304,7 +305,11 @@ def _redacted_cell(cell: Any, redact: Redactor) -> Any | None:
     if not cell.inner:
         return None
     if cell.type == "inlineStr":
-        inner, changed = redact_runs(cell.inner, redact)
+        m = _INLINE.search(cell.inner)
+        if not m:
+            return None
+        runs, changed = redact_runs(m.group(2), redact)
+        inner = cell.inner[: m.start(2)] + runs + cell.inner[m.end(2) :]
     else:
         inner, changed = _redact_formula(cell.inner, redact)
     return Cell(cell.col, cell.start, inner) if changed else None
