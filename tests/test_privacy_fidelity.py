@@ -15,6 +15,7 @@ import html
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
 from datetime import datetime
@@ -60,18 +61,28 @@ def _sheet_part(path: Path, name: str) -> str:
         pkg.close()
 
 
-def _comment_parts(path: Path) -> set[str]:
+def _related(path: Path, part: str, kind: str) -> list[str]:
     pkg = Package(path)
     try:
-        wb = _Workbook(pkg)
-        return {
-            r["part"]
-            for part in wb.sheets.values()
-            for r in relationships(pkg, part)
-            if r.get("Type", "").endswith("/comments")
-        }
+        return [r["part"] for r in relationships(pkg, part) if r.get("Type", "").endswith(kind)]
     finally:
         pkg.close()
+
+
+TEXT_BOX = (
+    b'<xdr:twoCellAnchor xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/'
+    b'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    b"<xdr:from><xdr:col>14</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>1"
+    b"</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>17</xdr:col><xdr:colOff>0"
+    b"</xdr:colOff><xdr:row>4</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+    b'<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="90" name="Tekstboks 1"/>'
+    b'<xdr:cNvSpPr txBox="1"/></xdr:nvSpPr><xdr:spPr><a:xfrm><a:off x="0" y="0"/>'
+    b'<a:ext cx="1828800" cy="571500"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+    b'</xdr:spPr><xdr:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr lang="da-DK"/>'
+    b'<a:t>Bent Berg ringer tilbage</a:t></a:r></a:p><a:p><a:r><a:rPr lang="da-DK"/>'
+    b"<a:t>Husk Ida Iversen</a:t></a:r></a:p></xdr:txBody></xdr:sp><xdr:clientData/>"
+    b"</xdr:twoCellAnchor>"
+)
 
 
 def hr_edits(path: Path, libreoffice: bool) -> None:
@@ -103,6 +114,7 @@ def hr_edits(path: Path, libreoffice: bool) -> None:
     own.append(["Samtale med Ida Iversen", 2])
     chart = BarChart()
     chart.add_data(Reference(own, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    chart.set_categories(Reference(own, min_col=1, min_row=2, max_row=3))
     own.add_chart(chart, "D2")
     lists = wb.create_sheet("HR lister")
     for i, v in enumerate(["Ja", "Nej", "Måske"], start=1):
@@ -116,10 +128,13 @@ def hr_edits(path: Path, libreoffice: bool) -> None:
         )
         shutil.move(out / path.name, path)
         shutil.rmtree(out)
-    # The x14 validation no Python library writes, added to the sheet's XML by hand.
+    # The x14 validation no Python library writes, added to the sheet's XML by hand, and a
+    # text box beside the picture.
     src = parts(path)
     part = _sheet_part(path, "Ansøgninger")
     src[part] = src[part].replace(b"</worksheet>", X14_VALIDATION + b"</worksheet>")
+    drawing = _related(path, part, "/drawing")[0]
+    src[drawing] = re.sub(rb"(</(?:\w+:)?wsDr>)", lambda m: TEXT_BOX + m.group(1), src[drawing])
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in src.items():
             z.writestr(name, data)
@@ -179,8 +194,11 @@ def _check_purged(path: Path, before: dict[str, bytes], rows_before: list[tuple]
     changed = {n for n in before if before[n] != after[n]}
     # The purged rows and the comment always; HR's sheet and the shared strings where the
     # text is (a shared string is redacted in sharedStrings.xml, its cells unchanged).
-    must = {_sheet_part(path, "Ansøgninger"), *_comment_parts(path)}
-    may = {_sheet_part(path, "HR overblik"), "xl/sharedStrings.xml"}
+    sheet = _sheet_part(path, "Ansøgninger")
+    own = _sheet_part(path, "HR overblik")
+    must = {sheet, *_related(path, sheet, "/comments"), *_related(path, sheet, "/drawing")}
+    charts = _related(path, _related(path, own, "/drawing")[0], "/chart")
+    may = {own, "xl/sharedStrings.xml", *charts}  # a chart's cache of its labels
     assert must <= changed <= must | may, changed
     own_sheet_changed = _sheet_part(path, "HR overblik") in changed
     assert own_sheet_changed != ("xl/sharedStrings.xml" in before), changed
@@ -217,6 +235,8 @@ def _check_purged(path: Path, before: dict[str, bytes], rows_before: list[tuple]
         "Samtale med [anonymiseret]",
         "Samtale med Ida Iversen",
     ]
+    box = after[_related(path, sheet, "/drawing")[0]]
+    assert b"<a:t>[anonymiseret] ringer tilbage</a:t>" in box and b"Husk Ida Iversen" in box
 
     # LibreOffice opens it and reads the same.
     if SOFFICE is None:
@@ -249,6 +269,10 @@ def test_purge_keeps_everything_hr_built(edited: Path, tmp_path: Path, monkeypat
     # The setup can fail the test: both files hold the people and what HR built.
     for path in (edited, hr_copy):
         assert _holders(path, "Bent Berg") and _holders(path, "Mælkebøtten")
+        assert any(n.startswith("xl/drawings/") for n in _holders(path, "Bent Berg"))
+        # LibreOffice saves text as shared strings, and a chart with its labels cached.
+        lo_saved = "xl/sharedStrings.xml" in parts(path)
+        assert lo_saved == any(n.startswith("xl/charts/") for n in _holders(path, "Carlsen"))
         assert X14_VALIDATION in parts(path)[_sheet_part(path, "Ansøgninger")]
         assert any(n.startswith("xl/media/") for n in parts(path))
 
@@ -260,8 +284,9 @@ def test_purge_keeps_everything_hr_built(edited: Path, tmp_path: Path, monkeypat
     result = _purge(edited)
     monkeypatch.undo()
     assert (result["people"], result["rows"], result["kept_recent"]) == (2, 2, 2)
-    # The note, the rich text, HR's own sheet and the comment.
-    assert result["cells"] == 4
+    # The note, the rich text, HR's own sheet, the comment, the text box (and LibreOffice's
+    # chart cache of HR's labels).
+    assert result["cells"] == 5 + lo_saved
     # The copy HR left (now backup-2) and the copy of the registry the purge's own save
     # rotated in (backup); backup-3 is the empty registry from before the first ingest.
     assert result["backups"] == 2

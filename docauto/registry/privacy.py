@@ -240,6 +240,7 @@ _FIRST_RUN = re.compile(
 )
 _INLINE = re.compile(rb"(<(?:\w+:)?is\b[^>]*>)(.*?)(</(?:\w+:)?is>)", re.S)
 _COMMENT_TEXT = re.compile(rb"(<(?:\w+:)?text\b[^>]*>)(.*?)(</(?:\w+:)?text>)", re.S)
+_DRAWING_TEXT = re.compile(rb"(<(?:\w+:)?[tv]\b[^>]*>)([^<]*)(</(?:\w+:)?[tv]>)")
 _EPOCHS = (dt.datetime(1899, 12, 30), dt.datetime(1904, 1, 1))
 
 
@@ -421,11 +422,17 @@ def _free_text(
                 del changes[row.num]
     new_items = {i: redact_runs(items[i], plan.redact)[0] for i in strings.mentioned}
     for i in strings.dropped - strings.used - strings.mentioned:
-        empty = b"<%st/>" % re.match(rb"\s*<((?:\w+:)?)", items[i] + b"<").group(1)  # type: ignore[union-attr]
-        if i < len(items) and items[i] != empty:
+        empty = _empty_item(items[i]) if i < len(items) else None
+        if empty is not None and items[i] != empty:
             new_items[i] = empty
     writer.rewrite_shared_strings(new_items)
     return bool(new_items)
+
+
+def _empty_item(item: bytes) -> bytes:
+    """An empty shared string in the item's own namespace prefix."""
+    m = re.match(rb"\s*<((?:\w+:)?)", item)
+    return b"<%st/>" % (m.group(1) if m else b"")
 
 
 def _comments(writer: Any, plan: _Plan, result: PurgeResult) -> None:
@@ -459,6 +466,40 @@ def _redact_comment_part(pkg: Any, part: str, runs: bool, plan: _Plan, result: P
         result.cells += changed
 
 
+def _drawings(writer: Any, plan: _Plan, result: PurgeResult) -> None:
+    """Text HR typed in text boxes and shapes, and the text charts cache from cells (a
+    chart's labels are copies of cells): each text element redacted, the rest kept."""
+    from docauto.registry.ooxml import relationships
+
+    for sheet in writer.worksheets():
+        for rel in relationships(writer.pkg, writer.workbook.sheets[sheet]):
+            if rel.get("Type", "").endswith("/drawing") and "part" in rel:
+                charts = [
+                    r["part"]
+                    for r in relationships(writer.pkg, rel["part"])
+                    if r.get("Type", "").endswith("/chart") and "part" in r
+                ]
+                for part in [rel["part"], *charts]:
+                    result.cells += _redact_elements(writer.pkg, part, plan.redact)
+
+
+def _redact_elements(pkg: Any, part: str, redact: Redactor) -> int:
+    """Redact the text of each ``<a:t>``/``<c:v>`` (any prefix) of a part; how many changed."""
+    changed = 0
+
+    def one(m: re.Match[bytes]) -> bytes:
+        nonlocal changed
+        new, n = _redact_element_text(m, redact)
+        changed += bool(n)
+        return new
+
+    data = pkg.read(part)
+    new = _DRAWING_TEXT.sub(one, data)
+    if changed:
+        pkg.write(part, new)
+    return changed
+
+
 def anonymise(writer: Any, plan: _Plan, result: PurgeResult) -> bool:
     """Apply the purge to a registry (or a backup) opened with ``RegistryWriter``, as
     in-place cell edits; everything else in the file stays byte for byte. Counts go to
@@ -471,6 +512,7 @@ def anonymise(writer: Any, plan: _Plan, result: PurgeResult) -> bool:
     for sheet, changes in edits.items():
         writer.rewrite_cells(sheet, changes)
     _comments(writer, plan, result)
+    _drawings(writer, plan, result)
     return strings_changed or counted != (result.rows, result.cells, result.inbox_notes)
 
 
