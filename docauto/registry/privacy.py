@@ -8,9 +8,14 @@ with a newer row is still within the retention period and is left whole.
 
 Where: every file the tool keeps beside the registry —
   - the registry: the person's rows get the name ``Anonymiseret`` and empty e-mail, current
-    position and workplace; then every text cell and cell comment in every sheet (HR's own
-    columns and sheets too) has the person's e-mail and full name replaced;
-  - its backups ``<stem>.backup*.xlsx``: the same;
+    position and workplace; then every text cell, cell comment, threaded comment, text box
+    and chart label cache in every sheet (HR's own columns and sheets too) has the person's
+    e-mail and full name replaced. It is edited in place through ``RegistryWriter``: only
+    those cells (in the sheet XML, or the shared strings holding their text) and parts
+    change; pictures, drawings, pivot tables, x14 validations, HR's sheets... are copied
+    byte for byte. Shared strings only the overwritten cells used are emptied;
+  - its backups ``<stem>.backup*.xlsx``: the same, in place, each left readable by its owner
+    only (one that cannot be read is deleted);
   - its journal ``<stem>.journal*.jsonl``: the same replacement in every entry (the live
     journal is first handed over as an ``applying`` file, as ingest does, so an entry a
     concurrent run appends is never lost);
@@ -36,11 +41,16 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docauto.errors import RegistryError
 from docauto.registry import schema
 from docauto.registry.data import norm, text, to_date
+
+if TYPE_CHECKING:
+    from docauto.registry.ooxml import Package
+    from docauto.registry.sheetedit import Cell
+    from docauto.registry.writer import RegistryWriter
 
 # (sheet, name column, columns cleared besides the e-mail) of the applicant sheets.
 APPLICANT_SHEETS = {
@@ -299,7 +309,7 @@ def _redact_formula(xml: bytes, redact: Redactor) -> tuple[bytes, bool]:
     return out, bool(total)
 
 
-def _redacted_cell(cell: Any, redact: Redactor) -> Any | None:
+def _redacted_cell(cell: Cell, redact: Redactor) -> Cell | None:
     """The cell with its text redacted (same start tag: style and type kept), or None."""
     from docauto.registry.sheetedit import Cell
 
@@ -325,7 +335,7 @@ def _date(value: Any, date1904: bool) -> dt.date | None:
     return to_date(value)
 
 
-def _columns(writer: Any, sheet: str, wanted: tuple[str, ...]) -> dict[str, int] | None:
+def _columns(writer: RegistryWriter, sheet: str, wanted: tuple[str, ...]) -> dict[str, int] | None:
     """The columns of a sheet by header text; None when the sheet or a header is not there."""
     from docauto.registry.ooxml import PackageError
 
@@ -339,7 +349,7 @@ def _columns(writer: Any, sheet: str, wanted: tuple[str, ...]) -> dict[str, int]
 
 
 def _anonymise_rows(
-    writer: Any, sheet: str, plan: _Plan, result: PurgeResult
+    writer: RegistryWriter, sheet: str, plan: _Plan, result: PurgeResult
 ) -> dict[int, dict[int, Any]]:
     """The purged people's rows: the anonymised name, their e-mail and details cleared."""
     name_col, extra = APPLICANT_SHEETS[sheet]
@@ -354,7 +364,9 @@ def _anonymise_rows(
     return out
 
 
-def _inbox_notes(writer: Any, plan: _Plan, result: PurgeResult) -> dict[int, dict[int, Any]]:
+def _inbox_notes(
+    writer: RegistryWriter, plan: _Plan, result: PurgeResult
+) -> dict[int, dict[int, Any]]:
     """Rejections received before the cut-off lose their details (after the first ': ')."""
     cols = _columns(writer, schema.INBOX, ("Modtaget", "Status", "Bemærkning"))
     if not cols:
@@ -373,7 +385,7 @@ def _inbox_notes(writer: Any, plan: _Plan, result: PurgeResult) -> dict[int, dic
     return out
 
 
-def _shared_index(cell: Any) -> int | None:
+def _shared_index(cell: Cell) -> int | None:
     if cell.type != "s":
         return None
     m = _SHARED_INDEX.search(cell.inner)
@@ -381,7 +393,7 @@ def _shared_index(cell: Any) -> int | None:
 
 
 def _row_free_text(
-    cells: list[Any], changes: dict[int, Any], plan: _Plan, strings: _Strings, result: PurgeResult
+    cells: list[Cell], changes: dict[int, Any], plan: _Plan, strings: _Strings, result: PurgeResult
 ) -> None:
     """Redact one row's text cells into ``changes`` (its cells set by the purge already are
     redacted as written); count each cell changed."""
@@ -406,7 +418,10 @@ def _row_free_text(
 
 
 def _free_text(
-    writer: Any, plan: _Plan, edits: dict[str, dict[int, dict[int, Any]]], result: PurgeResult
+    writer: RegistryWriter,
+    plan: _Plan,
+    edits: dict[str, dict[int, dict[int, Any]]],
+    result: PurgeResult,
 ) -> bool:
     """Every text cell of every worksheet (HR's own sheets and columns, the hidden memory),
     then the shared strings. True if a shared string changed."""
@@ -435,7 +450,7 @@ def _empty_item(item: bytes) -> bytes:
     return b"<%st/>" % (m.group(1) if m else b"")
 
 
-def _comments(writer: Any, plan: _Plan, result: PurgeResult) -> None:
+def _comments(writer: RegistryWriter, plan: _Plan, result: PurgeResult) -> None:
     """Cell comments (Excel's notes) and threaded comments of every worksheet."""
     from docauto.registry.ooxml import relationships
 
@@ -446,7 +461,9 @@ def _comments(writer: Any, plan: _Plan, result: PurgeResult) -> None:
                 _redact_comment_part(writer.pkg, rel["part"], kind == "comments", plan, result)
 
 
-def _redact_comment_part(pkg: Any, part: str, runs: bool, plan: _Plan, result: PurgeResult) -> None:
+def _redact_comment_part(
+    pkg: Package, part: str, runs: bool, plan: _Plan, result: PurgeResult
+) -> None:
     changed = 0
 
     def one(m: re.Match[bytes]) -> bytes:
@@ -466,7 +483,7 @@ def _redact_comment_part(pkg: Any, part: str, runs: bool, plan: _Plan, result: P
         result.cells += changed
 
 
-def _drawings(writer: Any, plan: _Plan, result: PurgeResult) -> None:
+def _drawings(writer: RegistryWriter, plan: _Plan, result: PurgeResult) -> None:
     """Text HR typed in text boxes and shapes, and the text charts cache from cells (a
     chart's labels are copies of cells): each text element redacted, the rest kept."""
     from docauto.registry.ooxml import relationships
@@ -483,7 +500,7 @@ def _drawings(writer: Any, plan: _Plan, result: PurgeResult) -> None:
                     result.cells += _redact_elements(writer.pkg, part, plan.redact)
 
 
-def _redact_elements(pkg: Any, part: str, redact: Redactor) -> int:
+def _redact_elements(pkg: Package, part: str, redact: Redactor) -> int:
     """Redact the text of each ``<a:t>``/``<c:v>`` (any prefix) of a part; how many changed."""
     changed = 0
 
@@ -500,7 +517,7 @@ def _redact_elements(pkg: Any, part: str, redact: Redactor) -> int:
     return changed
 
 
-def anonymise(writer: Any, plan: _Plan, result: PurgeResult) -> bool:
+def anonymise(writer: RegistryWriter, plan: _Plan, result: PurgeResult) -> bool:
     """Apply the purge to a registry (or a backup) opened with ``RegistryWriter``, as
     in-place cell edits; everything else in the file stays byte for byte. Counts go to
     ``result``; True if anything is to be saved."""
@@ -760,7 +777,7 @@ def _purge_backup(registry: Path, backup: Path, plan: _Plan, dry_run: bool) -> i
     return int(changed)
 
 
-def _anonymised_backup(backup: Path, plan: _Plan) -> tuple[Any, bool]:
+def _anonymised_backup(backup: Path, plan: _Plan) -> tuple[RegistryWriter | None, bool]:
     """(the backup opened and anonymised, whether it changed); (None, True) if damaged."""
     from docauto.registry.ooxml import PackageError
     from docauto.registry.writer import RegistryWriter
