@@ -58,6 +58,7 @@ APPLICANT_SHEETS = {
     schema.RECOMMENDATIONS: ("Kandidat", ()),
 }
 REDACTED = "[anonymiseret]"
+_TRIE_DEPTH = 200  # characters; the trie's regex is built recursively
 _MAX_SCAN = 30_000_000  # bytes of decoded mail content scanned per quarantined file
 _STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 
@@ -196,13 +197,22 @@ class Redactor:
             for n in p.names:
                 if len(n.split()) >= 2 and norm(n) not in hired_names:
                     needles.add(n)
-        parts = [
-            r"\s+".join(re.escape(tok) for tok in n.split())
-            for n in sorted(needles, key=len, reverse=True)
-        ]
+        # One trie of the needles, not an alternation of them: with thousands of people a
+        # plain alternation is tried needle by needle at every position of every cell.
+        trie: dict[str, dict] = {}
+        long = []  # beyond the trie's depth (a whole note typed as a name): as they are
+        for n in needles:
+            if len(n) > _TRIE_DEPTH:
+                long.append("".join(_atoms(n)))
+                continue
+            node = trie
+            for atom in _atoms(n.lower()):
+                node = node.setdefault(atom, {})
+            node[""] = {}
+        alts = [*long, _trie_regex(trie)] if trie else long
         self.pattern = (
-            re.compile(r"(?<![\w@.])(?:" + "|".join(parts) + r")(?![\w@])", re.IGNORECASE)
-            if parts
+            re.compile(r"(?<![\w@.])(?:" + "|".join(alts) + r")(?![\w@])", re.IGNORECASE)
+            if alts
             else None
         )
 
@@ -213,6 +223,24 @@ class Redactor:
 
     def mentions(self, value: str) -> bool:
         return bool(self.pattern and self.pattern.search(value))
+
+
+def _atoms(needle: str) -> list[str]:
+    """A needle as regex atoms: each character escaped, the spaces between words any
+    whitespace."""
+    out: list[str] = []
+    for i, word in enumerate(needle.split()):
+        out += ([r"\s+"] if i else []) + [re.escape(ch) for ch in word]
+    return out
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    """The regex of a trie: longer needles are tried first (the optional tail is greedy)."""
+    alts = [atom + _trie_regex(child) for atom, child in sorted(node.items()) if atom]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return "(?:" + body + ")?" if "" in node else body
 
 
 def _is_target(row: dict[str, Any], name_col: str, people_keys: set[str]) -> bool:
@@ -251,6 +279,8 @@ _FIRST_RUN = re.compile(
 _INLINE = re.compile(rb"(<(?:\w+:)?is\b[^>]*>)(.*?)(</(?:\w+:)?is>)", re.S)
 _COMMENT_TEXT = re.compile(rb"(<(?:\w+:)?text\b[^>]*>)(.*?)(</(?:\w+:)?text>)", re.S)
 _DRAWING_TEXT = re.compile(rb"(<(?:\w+:)?[tv]\b[^>]*>)([^<]*)(</(?:\w+:)?[tv]>)")
+_HAS_TEXT = re.compile(rb"<(?:\w+:)?[tf]\b")
+_TAG = re.compile(rb"<[^>]*>")
 _EPOCHS = (dt.datetime(1899, 12, 30), dt.datetime(1904, 1, 1))
 
 
@@ -397,12 +427,8 @@ def _row_free_text(
 ) -> None:
     """Redact one row's text cells into ``changes`` (its cells set by the purge already are
     redacted as written); count each cell changed."""
-    for col, value in changes.items():
-        if isinstance(value, str):
-            new, n = plan.redact(value)
-            if n:
-                changes[col] = new
-                result.cells += 1
+    _redact_written(changes, plan, result)
+    texts = []
     for cell in cells:
         index = _shared_index(cell)
         if cell.col in changes:
@@ -410,11 +436,33 @@ def _row_free_text(
         elif index is not None:
             strings.used.add(index)
             result.cells += index in strings.mentioned
-        else:
+        elif cell.inner and (_HAS_TEXT.search(cell.inner) or cell.type == "str"):
+            texts.append(cell)
+    # One search of the row's text first: most rows name no one.
+    if texts and plan.redact.mentions(_row_text(texts)):
+        for cell in texts:
             new_cell = _redacted_cell(cell, plan.redact)
             if new_cell is not None:
                 changes[cell.col] = new_cell
                 result.cells += 1
+
+
+def _redact_written(changes: dict[int, Any], plan: _Plan, result: PurgeResult) -> None:
+    """What the purge writes is redacted too (the start of a rejection note it keeps)."""
+    for col, value in changes.items():
+        if isinstance(value, str):
+            new, n = plan.redact(value)
+            if n:
+                changes[col] = new
+                result.cells += 1
+
+
+def _row_text(cells: list[Cell]) -> str:
+    """The cells' text (runs joined, formulas included), one cell from the next apart."""
+    from docauto.registry.ooxml import _unescape
+
+    raw = b"\x00".join(_TAG.sub(b"", c.inner) for c in cells)
+    return _unescape(raw.decode("utf-8", "replace"))
 
 
 def _free_text(
