@@ -772,17 +772,50 @@ def purge(
 
 def _sources(registry: Path) -> list[dict[str, list[dict[str, Any]]]]:
     """The registry, each readable backup and the pending journal, as sheets of rows."""
-    from docauto.registry import read_registry
+    from docauto.errors import MissingRegistryError
     from docauto.registry.journal import read_pending
 
-    sources = [read_registry(registry)]
+    if not registry.exists():
+        raise MissingRegistryError(f"{registry}: registret findes ikke")
+    sources = [_read_people_columns(registry)]
     for b in backup_files(registry):
         try:
-            sources.append(read_registry(b))
+            sources.append(_read_people_columns(b))
         except RegistryError:
             pass  # a damaged backup is still searched as text, and deleted, below
     sources.append(_journal_sheets(read_pending(registry)))
     return sources
+
+
+# The columns find_people reads, per sheet.
+_PEOPLE_COLUMNS = {
+    schema.HIRES: ("Navn", "E-mail"),
+    schema.POSITIONS: ("Ansat",),
+    schema.APPLICATIONS: ("Ansøger", "E-mail", "Modtaget"),
+    schema.RECOMMENDATIONS: ("Kandidat", "E-mail", "Modtaget"),
+}
+
+
+def _read_people_columns(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the sheets find_people reads, read in place like the purge writes (no
+    workbook model: a few seconds less per file at 10,000 rows)."""
+    from docauto.registry.ooxml import PackageError
+    from docauto.registry.writer import RegistryWriter
+
+    writer = RegistryWriter.open(path, sheets={})
+    try:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for sheet, wanted in _PEOPLE_COLUMNS.items():
+            if _columns(writer, sheet, wanted):
+                out[sheet] = [
+                    {**v, "Modtaget": _date(v.get("Modtaget"), writer.workbook.date1904)}
+                    for _row, v in writer.iter_rows(sheet)
+                ]
+        return out
+    except PackageError as exc:
+        raise RegistryError(f"{path}: kan ikke læses ({exc})") from None
+    finally:
+        writer.close()
 
 
 def _purge_registry(registry: Path, plan: _Plan, result: PurgeResult, dry_run: bool) -> None:
