@@ -85,6 +85,22 @@ TEXT_BOX = (
 )
 
 
+THREAD_REL = (
+    b'<Relationship Id="rIdThread1" Type="http://schemas.microsoft.com/office/2017/10/'
+    b'relationships/threadedComment" Target="../threadedComments/threadedComment1.xml"/>'
+)
+THREADED = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<ThreadedComments xmlns='
+    b'"http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+    b'<threadedComment ref="E3" dT="2010-10-14T09:30:00.00" personId="{00000000-0000-0000-'
+    b'0000-000000000001}" id="{00000000-0000-0000-0000-000000000002}"><text>Carla Carlsen '
+    b'(carla.c@buf.test.dk) ringer igen</text></threadedComment><threadedComment ref="E4" '
+    b'dT="2011-03-02T09:30:00.00" personId="{00000000-0000-0000-0000-000000000001}" id="{000'
+    b'00000-0000-0000-0000-000000000003}"><text>Ida Iversen ringer igen</text>'
+    b"</threadedComment></ThreadedComments>"
+)
+
+
 def hr_edits(path: Path, libreoffice: bool) -> None:
     """What HR does in Excel: a picture, notes, comments, rich text, their own sheet with a
     chart, and a list validation Excel keeps in the sheet's extLst. With ``libreoffice``
@@ -128,13 +144,23 @@ def hr_edits(path: Path, libreoffice: bool) -> None:
         )
         shutil.move(out / path.name, path)
         shutil.rmtree(out)
-    # The x14 validation no Python library writes, added to the sheet's XML by hand, and a
-    # text box beside the picture.
+    # What no Python library writes, added by hand: the x14 validation in the sheet's XML, a
+    # text box beside the picture, and a threaded comment (Excel 365's comments).
     src = parts(path)
     part = _sheet_part(path, "Ansøgninger")
     src[part] = src[part].replace(b"</worksheet>", X14_VALIDATION + b"</worksheet>")
     drawing = _related(path, part, "/drawing")[0]
     src[drawing] = re.sub(rb"(</(?:\w+:)?wsDr>)", lambda m: TEXT_BOX + m.group(1), src[drawing])
+    rels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    src[rels] = re.sub(
+        rb"(</(?:\w+:)?Relationships>)", lambda m: THREAD_REL + m.group(1), src[rels]
+    )
+    src["xl/threadedComments/threadedComment1.xml"] = THREADED
+    src["[Content_Types].xml"] = src["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/threadedComments/threadedComment1.xml" '
+        b'ContentType="application/vnd.ms-excel.threadedcomments+xml"/></Types>',
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in src.items():
             z.writestr(name, data)
@@ -196,7 +222,12 @@ def _check_purged(path: Path, before: dict[str, bytes], rows_before: list[tuple]
     # text is (a shared string is redacted in sharedStrings.xml, its cells unchanged).
     sheet = _sheet_part(path, "Ansøgninger")
     own = _sheet_part(path, "HR overblik")
-    must = {sheet, *_related(path, sheet, "/comments"), *_related(path, sheet, "/drawing")}
+    must = {
+        sheet,
+        *_related(path, sheet, "/comments"),
+        *_related(path, sheet, "/drawing"),
+        "xl/threadedComments/threadedComment1.xml",
+    }
     charts = _related(path, _related(path, own, "/drawing")[0], "/chart")
     may = {own, "xl/sharedStrings.xml", *charts}  # a chart's cache of its labels
     assert must <= changed <= must | may, changed
@@ -234,6 +265,12 @@ def _check_purged(path: Path, before: dict[str, bytes], rows_before: list[tuple]
         "Emne",
         "Samtale med [anonymiseret]",
         "Samtale med Ida Iversen",
+    ]
+    assert re.findall(
+        rb"<text>([^<]*)</text>", after["xl/threadedComments/threadedComment1.xml"]
+    ) == [
+        b"[anonymiseret] ([anonymiseret]) ringer igen",
+        b"Ida Iversen ringer igen",
     ]
     box = after[_related(path, sheet, "/drawing")[0]]
     assert b"<a:t>[anonymiseret] ringer tilbage</a:t>" in box and b"Husk Ida Iversen" in box
@@ -284,9 +321,9 @@ def test_purge_keeps_everything_hr_built(edited: Path, tmp_path: Path, monkeypat
     result = _purge(edited)
     monkeypatch.undo()
     assert (result["people"], result["rows"], result["kept_recent"]) == (2, 2, 2)
-    # The note, the rich text, HR's own sheet, the comment, the text box (and LibreOffice's
-    # chart cache of HR's labels).
-    assert result["cells"] == 5 + lo_saved
+    # The note, the rich text, HR's own sheet, the comment, the threaded comment, the text
+    # box (and LibreOffice's chart cache of HR's labels).
+    assert result["cells"] == 6 + lo_saved
     # The copy HR left (now backup-2) and the copy of the registry the purge's own save
     # rotated in (backup); backup-3 is the empty registry from before the first ingest.
     assert result["backups"] == 2
