@@ -1,9 +1,11 @@
 """`registry purge` keeps everything HR built in the registry and its backups (issue 15).
 
-A registry HR edited (a pasted picture with its drawing, a chart and notes on a sheet of their
-own, cell comments, a note split over bold and plain text, an x14 list validation in the
-sheet's extLst), with applicants old enough to be purged and one who is not. After the purge
-every part but the edited worksheets, the shared strings and the comments is byte-identical;
+A registry HR edited (a pasted picture with its drawing and a text box, a chart and notes on a
+sheet of their own, cell comments and a threaded comment, a note split over bold and plain
+text, an x14 list validation in the sheet's extLst), saved by openpyxl or by LibreOffice (then
+its text is in shared strings), with applicants old enough to be purged and ones who are not.
+After the purge every part but the edited worksheets, the shared strings, the comments, the
+drawing with the text box (and a chart's cached labels) is byte-identical;
 the purged cells read back anonymised through openpyxl and through LibreOffice's CSV export
 (which also shows that LibreOffice opens the file); the rows not purged are as they were; no
 part holds a purged name or e-mail. The same for the backup the last ingest left.
