@@ -405,3 +405,34 @@ def test_redactor_trie_finds_what_a_plain_alternation_finds() -> None:
         assert redact(text) == plain.subn(REDACTED, text), text
         found += redact(text)[1] > 0
     assert found > 1000  # the texts did name people
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        # A shared formula's self-closed <f/>: only its cached value names the person.
+        (b'<f t="shared" si="0"/><v>Bent Berg</v>', b'<f t="shared" si="0"/><v>[anonymiseret]</v>'),
+        (b'<f>"Bent Berg"&amp;A1</f><v>Bent Berg x</v>', None),
+        (b"<is><t>Ring til Bent  Berg (BENT@x.dk) &amp; co</t></is>", None),
+        # An empty run, then the name split over a bold and a plain run: one run remains.
+        (
+            b"<is><r><t/></r><r><rPr><b/></rPr><t>Bent</t></r><r><t> Berg ringer</t></r></is>",
+            b'<is><r><t xml:space="preserve">[anonymiseret] ringer</t></r></is>',
+        ),
+    ],
+)
+def test_redacted_cell_xml_stays_well_formed(inner: bytes, expected: bytes | None) -> None:
+    from xml.etree import ElementTree
+
+    from docauto.registry.privacy import Person, Redactor, _redacted_cell
+    from docauto.registry.sheetedit import Cell, cell_value
+
+    redact = Redactor([Person("k", emails={"bent@x.dk"}, names={"Bent Berg"})], set())
+    kind = b"inlineStr" if inner.startswith(b"<is>") else b"str"
+    new = _redacted_cell(Cell(3, b' r="C2" t="%s"' % kind, inner), redact)
+    assert new is not None and new.start == b' r="C2" t="%s"' % kind
+    ElementTree.fromstring(b"<c>" + new.inner + b"</c>")  # well-formed
+    if expected is not None:
+        assert new.inner == expected
+    text = str(cell_value(new, list))
+    assert "Bent" not in text and "bent@" not in text.lower() and "[anonymiseret]" in text

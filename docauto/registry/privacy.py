@@ -270,14 +270,17 @@ class _Strings:
 
 
 _SHARED_INDEX = re.compile(rb"<(?:\w+:)?v>\s*(\d+)\s*</(?:\w+:)?v>")
-_TEXT_EL = re.compile(rb"(<(?:\w+:)?t\b[^>]*>)(.*?)(</(?:\w+:)?t>)", re.S)
-_FORMULA_OR_VALUE = re.compile(rb"(<(?:\w+:)?[fv]\b[^>]*>)(.*?)(</(?:\w+:)?[fv]>)", re.S)
+_TEXT_EL = re.compile(rb"(<(?:\w+:)?t\b[^>]*(?<!/)>)(.*?)(</(?:\w+:)?t>)", re.S)
+_FORMULA_OR_VALUE = [
+    re.compile(rb"(<(?:\w+:)?%s\b[^>]*(?<!/)>)(.*?)(</(?:\w+:)?%s>)" % (tag, tag), re.S)
+    for tag in (b"f", b"v")
+]
 _PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 _FIRST_RUN = re.compile(
     rb"<((?:\w+:)?)r\b[^>]*>\s*(<(?:\w+:)?rPr\b(?:[^>]*/>|.*?</(?:\w+:)?rPr>))?", re.S
 )
-_INLINE = re.compile(rb"(<(?:\w+:)?is\b[^>]*>)(.*?)(</(?:\w+:)?is>)", re.S)
-_COMMENT_TEXT = re.compile(rb"(<(?:\w+:)?text\b[^>]*>)(.*?)(</(?:\w+:)?text>)", re.S)
+_INLINE = re.compile(rb"(<(?:\w+:)?is\b[^>]*(?<!/)>)(.*?)(</(?:\w+:)?is>)", re.S)
+_COMMENT_TEXT = re.compile(rb"(<(?:\w+:)?text\b[^>]*(?<!/)>)(.*?)(</(?:\w+:)?text>)", re.S)
 _DRAWING_TEXT = re.compile(rb"(<(?:\w+:)?[tv]\b[^>]*>)([^<]*)(</(?:\w+:)?[tv]>)")
 _HAS_TEXT = re.compile(rb"<(?:\w+:)?[tf]\b")
 _TAG = re.compile(rb"<[^>]*>")
@@ -335,7 +338,9 @@ def _redact_formula(xml: bytes, redact: Redactor) -> tuple[bytes, bool]:
         total += n
         return new
 
-    out = _FORMULA_OR_VALUE.sub(one, xml)
+    out = xml
+    for pattern in _FORMULA_OR_VALUE:
+        out = pattern.sub(one, out)
     return out, bool(total)
 
 
