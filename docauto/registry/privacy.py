@@ -478,6 +478,8 @@ def _free_text(
 ) -> bool:
     """Every text cell of every worksheet (HR's own sheets and columns, the hidden memory),
     then the shared strings. True if a shared string changed."""
+    if plan.redact.pattern is None and not any(edits.values()):
+        return False  # no one to look for, no cell overwritten: nothing to do
     items = writer.shared_items()
     strings = _Strings({i for i, s in enumerate(writer.shared()) if plan.redact.mentions(s)})
     for sheet in writer.worksheets():
