@@ -10,7 +10,7 @@ row, so appending to a sheet of 50,000 rows looks at a handful of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -500,6 +500,29 @@ class SheetEditor:
     def changed(self) -> bool:
         return bool(self.appends or self.updates)
 
+    def rewrite(
+        self, changes: Mapping[int, Mapping[int, Any]], styles: Styles, date1904: bool
+    ) -> bytes:
+        """The part with cells of existing rows set, whichever rows they are (below the data
+        too), nothing appended, moved or grown; later reads see the new cells. For edits that
+        keep the sheet's shape (``registry purge``). Values as for ``update`` (None clears a
+        cell and keeps its style); a ``Cell`` is written as it is (redacted rich text)."""
+        writer = _RawCellWriter(self, styles, date1904, {})
+        body = memoryview(self.body)
+        pieces: list[bytes | memoryview] = []
+        pos = 0
+        for row in self.rows():
+            if row.num in changes:
+                pieces += [
+                    body[pos : row.begin],
+                    self._row_xml(row, dict(changes[row.num]), writer),
+                ]
+                pos = row.end
+        pieces.append(body[pos:])
+        self._hold(b"".join(pieces))
+        self._index, self._tail_info = None, None
+        return self.head + self.body + self.tail
+
     # -- writing ---------------------------------------------------------------------------
 
     def render(self, styles: Styles, date1904: bool) -> bytes:
@@ -769,6 +792,16 @@ class _CellWriter:
                 p,
             )
         )
+
+
+class _RawCellWriter(_CellWriter):
+    """A ``Cell`` given as the value is written as it is; other values as ``_CellWriter``."""
+
+    def cell(self, row: int, col: int, value: Any, old: Cell | None) -> bytes:
+        if isinstance(value, Cell):
+            self.max_col = max(self.max_col, col)
+            return b"<%sc%s>%s</%sc>" % (self.pfx, value.start, value.inner, self.pfx)
+        return super().cell(row, col, value, old)
 
 
 def _s(style: int) -> bytes:

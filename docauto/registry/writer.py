@@ -50,6 +50,8 @@ from docauto.registry.workbook import commit
 log = logging.getLogger(__name__)
 
 HEADER_SEARCH_ROWS = 10
+# A shared string item: its prefix, and what is inside it (None for <si/>).
+_SI = re.compile(rb"<((?:\w+:)?)si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
 
 
 def _norm(value: Any) -> str:
@@ -379,6 +381,48 @@ class RegistryWriter:
     @property
     def changed(self) -> bool:
         return any(ws.changed for ws in self._sheets.values()) or bool(self._new_sheets)
+
+    # -- editing in place (registry purge) ----------------------------------------------
+
+    def worksheets(self) -> list[str]:
+        """Names of every worksheet (HR's and hidden ones too; not chart sheets), in order."""
+        parts = {
+            r["part"]
+            for r in self.workbook.rels.values()
+            if r.get("Type", "").endswith("/worksheet")
+        }
+        return [n for n in self.workbook.order if self.workbook.sheets.get(n) in parts]
+
+    def rewrite_cells(self, sheet: str, changes: Mapping[int, Mapping[int, Any]]) -> None:
+        """Set cells (row -> column number -> value) of existing rows of any worksheet, in
+        place: nothing appended, moved or grown (see ``SheetEditor.rewrite``). Not together
+        with ``append``/``update`` of the same sheet in one save."""
+        if changes:
+            ws = self.sheet(sheet)
+            self.pkg.write(ws.part, ws.rewrite(changes, self.styles, self.workbook.date1904))
+
+    def shared_items(self) -> list[bytes]:
+        """The XML inside each ``<si>`` of the shared strings, by index (runs included)."""
+        part = self.workbook.related("sharedStrings")
+        data = self.pkg.read(part) if part else b""
+        return [m.group(2) or b"" for m in _SI.finditer(data)]
+
+    def rewrite_shared_strings(self, items: Mapping[int, bytes]) -> None:
+        """Replace the XML inside some ``<si>`` (by index); the other items and the rest of
+        the part stay byte for byte. Every cell using an item shows its new text."""
+        part = self.workbook.related("sharedStrings")
+        if not items or not part:
+            return
+        data = self.pkg.read(part)
+        pieces, pos = [], 0
+        for i, m in enumerate(_SI.finditer(data)):
+            if i in items:  # <si> has no attributes (CT_Rst)
+                pfx = m.group(1)
+                pieces += [data[pos : m.start()], b"<%ssi>%s</%ssi>" % (pfx, items[i], pfx)]
+                pos = m.end()
+        pieces.append(data[pos:])
+        self.pkg.write(part, b"".join(pieces))
+        self._shared = None
 
     # -- positions (Stillinger) -----------------------------------------------------------
 
