@@ -298,7 +298,7 @@ def job_ad_docx(
 def _real_job_ad(structure: Structure, role: str, position: object) -> bytes | None:
     """The ad exactly as 'docauto generate stillingsopslag' writes it, when that kind exists."""
     try:
-        from docauto.office.engine import prepare
+        from docauto.office.housestyle import render_docx
         from docauto.recruitment.kinds.jobad import TEMPLATES, build_ad_context
         from docauto.recruitment.profiles import load_profile
         from docauto.recruitment.timeline import load_timeline
@@ -308,7 +308,10 @@ def _real_job_ad(structure: Structure, role: str, position: object) -> bytes | N
     context, props = build_ad_context(
         structure, role, position, load_profile(role), load_timeline(), {}, {}
     )
-    return prepare(template_path(TEMPLATES[role])).render(context, properties=props)
+    # The letterhead as 'generate' puts it in; dated in September 2010, not on the day the
+    # script runs, so the mailbox stays the same from run to run.
+    context["dato"] = date(2010, 9, 20)
+    return render_docx(template_path(TEMPLATES[role]), context, properties=props)
 
 
 # --- mails -----------------------------------------------------------------------------------
