@@ -3,7 +3,7 @@ filled"), and marking them ``Genopslag`` in the registry once their new ads are 
 
 A position is to be re-advertised, as of a date, when it was reported not filled (or is
 already being re-advertised), when it had no applicants after the applicants deadline, or
-when it had applicants but no suitable candidate after the last recommendation deadline.
+when it had applicants but no suitable candidate after the first recommendation deadline.
 """
 
 from __future__ import annotations
@@ -42,8 +42,10 @@ def _reason(p: Position, plan: RecruitmentPlan, settings: OverviewSettings, as_o
             for s in plan.submissions(p.role)
             if s.kind in ("candidates", "unfilled") and s.deadline
         ]
-        last = max((s.deadline for s in steps), default=None)
-        if last and last < as_of:
+        # Not filled in the first round is enough (Bilag 7: HR prepares the re-advertisement
+        # of the positions not filled "i første omgang"), so the new ad is out before round 2.
+        first = min((s.deadline for s in steps), default=None)
+        if first and first < as_of:
             return "Ingen egnet kandidat"
     return ""
 
