@@ -50,7 +50,8 @@ _DIGRAPHS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
 def fold(text: str) -> str:
     """Lower case, æ/ø/å and their spellings folded to a/o/a, other accents dropped."""
     t = unicodedata.normalize("NFKC", text or "").casefold().translate(_LETTERS)
-    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    if not t.isascii():  # most text is ASCII once æ/ø/å are spelled out: nothing to drop
+        t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
     for a, b in _DIGRAPHS:
         t = t.replace(a, b)
     return t

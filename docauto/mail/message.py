@@ -98,17 +98,23 @@ class ParsedMail:
 
 
 class _CachingPolicy(EmailPolicy):
-    """policy.default, but a header's parsed form is kept: the walker asks for a part's
-    Content-Type and Content-Disposition many times, and the modern policy parses the header
-    anew on every request (the largest cost of reading a mail)."""
+    """policy.default, but the parsed form of a part's MIME headers is kept: the walker asks
+    for a part's Content-Type and Content-Disposition many times, the modern policy parses the
+    header anew on every request (the largest cost of reading a mail), and the parts of mails
+    sent from one form template carry the same headers. Only these repeating headers are kept,
+    and only a few hundred: a parsed header keeps its whole parse tree (~5 KiB), and a cache of
+    every mail's From, Subject and Message-ID grew a run's memory with every mail it read."""
 
     def header_fetch_parse(self, name, value):
-        if type(value) is not str or len(value) > 2000:  # the cache holds only short headers
+        if type(value) is not str or len(value) > 2000 or name.lower() not in _CACHED_HEADERS:
             return super().header_fetch_parse(name, value)
         return _parsed_header(self, name, value)
 
 
-@lru_cache(maxsize=4096)
+_CACHED_HEADERS = frozenset({"content-type", "content-disposition", "content-transfer-encoding"})
+
+
+@lru_cache(maxsize=512)
 def _parsed_header(policy_: EmailPolicy, name: str, value: str):
     return EmailPolicy.header_fetch_parse(policy_, name, value)
 

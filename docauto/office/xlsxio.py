@@ -52,6 +52,11 @@ def _as_bytes(source: str | Path | bytes) -> tuple[bytes, str]:
 
 def check_office_zip(data: bytes, name: str, limits: ZipLimits = DEFAULT_LIMITS) -> None:
     """Raise InputError if data is not a plain, reasonably sized Office Open XML package."""
+    open_office_zip(data, name, limits).close()
+
+
+def open_office_zip(data: bytes, name: str, limits: ZipLimits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """The package opened, after the checks of ``check_office_zip`` (the caller closes it)."""
     if data[:8] == OLE_MAGIC:
         raise InputError(
             f"{name}: filen er krypteret eller i det gamle binære Office-format",
@@ -66,22 +71,29 @@ def check_office_zip(data: bytes, name: str, limits: ZipLimits = DEFAULT_LIMITS)
         raise InputError(
             f"{name}: filen er beskadiget eller i et ukendt zip-format ({exc})"
         ) from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > limits.max_members:
-            raise InputError(f"{name}: for mange dele i filen ({len(infos)})")
-        total = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise InputError(f"{name}: filen er krypteret", hint="fjern adgangskoden")
-            if info.file_size > limits.max_member_uncompressed:
-                raise InputError(f"{name}: delen {info.filename} er for stor udpakket")
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > 1_000_000 and ratio > limits.max_ratio:
-                raise InputError(f"{name}: mistænkelig komprimering i {info.filename} (zip-bombe?)")
-            total += info.file_size
-        if total > limits.max_total_uncompressed:
-            raise InputError(f"{name}: filen er for stor udpakket ({total} bytes)")
+    try:
+        _check_members(zf.infolist(), name, limits)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def _check_members(infos: list[zipfile.ZipInfo], name: str, limits: ZipLimits) -> None:
+    if len(infos) > limits.max_members:
+        raise InputError(f"{name}: for mange dele i filen ({len(infos)})")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise InputError(f"{name}: filen er krypteret", hint="fjern adgangskoden")
+        if info.file_size > limits.max_member_uncompressed:
+            raise InputError(f"{name}: delen {info.filename} er for stor udpakket")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1_000_000 and ratio > limits.max_ratio:
+            raise InputError(f"{name}: mistænkelig komprimering i {info.filename} (zip-bombe?)")
+        total += info.file_size
+    if total > limits.max_total_uncompressed:
+        raise InputError(f"{name}: filen er for stor udpakket ({total} bytes)")
 
 
 def load_workbook_checked(

@@ -106,7 +106,7 @@ def _norm_header(value: Any) -> str:
     return re.sub(r"[\W_]+", "", fold(text))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per mappings file version
 class ColumnMap:
     synonyms: dict[str, tuple[str, ...]]  # canonical -> normalised headers (canonical first)
     types: dict[str, str]  # canonical -> "dato" | "heltal"
@@ -152,26 +152,43 @@ def header_mapping(
 ) -> dict[int, str]:
     """Column index -> canonical column for one candidate header row."""
     cmap = cmap or column_map()
-    wanted = form_columns(kind)
+    exact, synonyms = _header_index(kind, cmap)
     normed = [norm_header(_unwrap(c)) for c in cells]
     out: dict[int, str] = {}
     taken: set[str] = set()
     # Exact canonical headers first, so "Navn" in a hires form is Navn even though it is also
     # a synonym of other columns.
     for i, h in enumerate(normed):
-        for col in wanted:
-            if h and h == norm_header(col) and col not in taken and i not in out:
-                out[i] = col
-                taken.add(col)
+        col = next((c for c in exact.get(h, ()) if c not in taken), None) if h else None
+        if col is not None:
+            out[i] = col
+            taken.add(col)
     for i, h in enumerate(normed):
         if not h or i in out:
             continue
-        for col in wanted:
-            if col not in taken and h in cmap.synonyms.get(col, ()):
-                out[i] = col
-                taken.add(col)
-                break
+        col = next((c for c in synonyms.get(h, ()) if c not in taken), None)
+        if col is not None:
+            out[i] = col
+            taken.add(col)
     return out
+
+
+@lru_cache(maxsize=64)
+def _header_index(
+    kind: str, cmap: ColumnMap
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """For a kind's form: normalised header -> the columns it names exactly, and -> the
+    columns it is a synonym of; each in the form's column order (the first free one wins)."""
+    exact: dict[str, list[str]] = {}
+    synonyms: dict[str, list[str]] = {}
+    for col in form_columns(kind):
+        exact.setdefault(norm_header(col), []).append(col)
+        for syn in cmap.synonyms.get(col, ()):
+            synonyms.setdefault(syn, []).append(col)
+    return (
+        {k: tuple(v) for k, v in exact.items()},
+        {k: tuple(v) for k, v in synonyms.items()},
+    )
 
 
 def find_header(

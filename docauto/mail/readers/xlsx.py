@@ -22,7 +22,7 @@ from docauto.mail.readers import (
     norm_header,
     table_result,
 )
-from docauto.office.safezip import check_attachment_zip
+from docauto.office.safezip import AttachmentZip
 from docauto.recruitment.formspec import FORM_SHEET
 
 EXTENSIONS = ("xlsx", "xlsm", "xltx", "xltm", "xls")
@@ -99,10 +99,10 @@ class XlsxReader:
     def read(self, attachment: Any, kind: str) -> ReadResult:
 
         name = attachment.filename
-        check_attachment_zip(attachment.data, name)
         from docauto.mail.readers.xlsxgrid import read_grids  # lxml: only when a form is read
 
-        grids = read_grids(attachment.data, _SHEET_ROWS, MAX_COLUMNS)
+        with AttachmentZip(attachment.data, name) as package:
+            grids = read_grids(package, _SHEET_ROWS, MAX_COLUMNS)
         if grids is not None:
             grids.sort(key=lambda g: _sheet_order(g.title, g.state))
             for g in grids:
