@@ -402,11 +402,31 @@ def test_word_documents_as_pdf(pdfs: dict[str, Path], kind: str) -> None:
     assert SENDER["adresse"][0] in first and f"EAN {SENDER['ean']}" in first
     for n, page in enumerate(text, start=1):
         footer = "\n".join(page.rstrip().splitlines()[-3:])
-        assert re.search(rf"Side {n} af {pages}\b", footer), f"{kind}, page {n}"
+        if n == 1:  # page 1 carries the sender's address, no page number ("Side 1 af 1")
+            assert not re.search(r"Side \d+ af \d+", page), f"{kind}, page 1"
+        else:
+            assert re.search(rf"Side {n} af {pages}\b", footer), f"{kind}, page {n}"
     if pages > 1:  # later pages: the administration and the document's label at the top
         assert text[1].lstrip().startswith(SENDER["forvaltning"])
     if kind == "udpegningsbrev":
         assert "Med venlig hilsen" in first
+
+
+@needs_pdf
+@pytest.mark.libreoffice
+def test_page_numbers_only_where_there_are_pages_to_count(pdfs: dict[str, Path]) -> None:
+    """A one-page letter has no "Side 1 af 1"; a longer document numbers its later pages, as
+    LibreOffice renders them (Word shows the same plain PAGE/NUMPAGES fields)."""
+    counts = {kind: _pdf_pages(pdfs[kind])[0] for kind in WORD_KINDS}
+    one = [k for k, n in counts.items() if n == 1]
+    more = [k for k, n in counts.items() if n > 1]
+    assert one and more, counts
+    for kind in one:
+        assert "Side " not in "".join(_pdf_pages(pdfs[kind])[2]), kind
+    for kind in more:
+        pages, _, text = _pdf_pages(pdfs[kind])
+        numbers = [re.findall(r"Side (\d+) af (\d+)", page) for page in text]
+        assert numbers == [[]] + [[(str(n), str(pages))] for n in range(2, pages + 1)], kind
 
 
 @needs_pdf
