@@ -2,7 +2,8 @@
 filled"), and marking them ``Genopslag`` in the registry once their new ads are made.
 
 A position is to be re-advertised, as of a date, when it was reported not filled (or is
-already being re-advertised), when it had no applicants after the applicants deadline, or
+already being re-advertised), when it had no applicants after the applicants deadline (if it
+was open before that deadline), or
 when it had applicants but no suitable candidate after the first recommendation deadline.
 """
 
@@ -34,7 +35,10 @@ def _reason(p: Position, plan: RecruitmentPlan, settings: OverviewSettings, as_o
         return "Meldt ikke besat" if p.status == schema.IKKE_BESAT else "Genopslået"
     if p.status == schema.OPSLAAET:
         step = plan.find_submission(p.role or "", "applicants")
-        if step and step.deadline and step.deadline < as_of:
+        deadline = step.deadline if step else None
+        # A position opened after that deadline (its leader became a cluster leader on 1.12)
+        # was not in the round: it has had no chance of applicants yet.
+        if deadline and deadline < as_of and not (p.created and p.created > deadline):
             return "Ingen ansøgere"
     elif p.status == schema.ANSOEGERE:
         steps = [
