@@ -345,3 +345,14 @@ def sheet(path: Path, name: str) -> list[dict[str, Any]]:
 
 def inbox_by_id(path: Path) -> dict[str, dict[str, Any]]:
     return {r["Message-ID"]: r for r in sheet(path, "Indbakke")}
+
+
+def stream_sheets(monkeypatch: Any, window: int) -> None:
+    """Make the writer stream every sheet (as it does those over 4 MB), in odd small pieces,
+    keeping only ``window`` bytes of a sheet's last rows."""
+    from docauto.registry import sheetedit
+
+    monkeypatch.setattr(sheetedit, "STREAM_MIN", 0)
+    monkeypatch.setattr(sheetedit, "_CHUNK", 97)
+    monkeypatch.setattr(sheetedit, "_PREFIX", 600)
+    monkeypatch.setattr(sheetedit, "_WINDOW", window)

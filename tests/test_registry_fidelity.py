@@ -23,7 +23,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest_registry import NORD, XLSX, mail, sheet, xlsx_form
+from conftest_registry import NORD, XLSX, mail, sheet, stream_sheets, xlsx_form
 
 from docauto.errors import RegistryError
 from docauto.registry import schema
@@ -294,9 +294,12 @@ def _styles_only_grew(before: bytes, after: bytes) -> bool:
         ),
     ],
 )
+@pytest.mark.parametrize("streamed", [False, True], ids=["held", "streamed"])
 def test_ten_ingests_keep_every_part_hr_made(
-    edit, hr_registry: Path, hr_mailbox, hr_ingest, tmp_path: Path
+    edit, streamed: bool, hr_registry: Path, hr_mailbox, hr_ingest, tmp_path: Path, monkeypatch
 ) -> None:
+    if streamed:  # as a registry of 50,000 rows is written: its sheets copied, never held
+        stream_sheets(monkeypatch, 3000)
     edit(hr_registry)
     before = parts(hr_registry)
     owned = owned_parts(hr_registry)

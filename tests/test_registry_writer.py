@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest_registry import NORD, XLSX, mail, sheet, xlsx_form
+from conftest_registry import NORD, XLSX, mail, sheet, stream_sheets, xlsx_form
 
 from docauto.cli import cli
 from docauto.errors import RegistryError
@@ -264,3 +264,79 @@ def test_a_big_run_is_saved_in_batches(
     from docauto.registry.workbook import backup_path
 
     assert sheet(backup_path(hr_registry), "Ansøgninger") == []
+
+
+# -- big sheets are streamed ------------------------------------------------------------------
+
+
+def _big_inbox(path: Path, rows: int, *, totals: bool) -> None:
+    """A registry whose Indbakke has ``rows`` rows HR typed, and maybe a SUM row under them."""
+    w = RegistryWriter.open(path)
+    for i in range(rows):
+        w.append(schema.INBOX, {"Message-ID": f"<old-{i}@x>", "Emne": f"emne {i}", "Rækker": i})
+    w.save()
+    if totals:
+        wb = openpyxl.load_workbook(path)
+        ws = wb[schema.INBOX]
+        ws.cell(rows + 2, 1, "I alt")
+        ws.cell(rows + 2, 8, f"=SUM(H2:H{rows + 1})")
+        wb.save(path)
+
+
+def _append_and_save(path: Path, n: int) -> dict[str, bytes]:
+    w = RegistryWriter.open(path)
+    for i in range(n):
+        w.append(schema.INBOX, {"Message-ID": f"<new-{i}@x>", "Emne": f"ny {i}", "Rækker": 1})
+    w.update(schema.POSITIONS, 2, {"Status": schema.BESAT})
+    w.save()
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+@pytest.mark.parametrize("totals", [False, True])
+@pytest.mark.parametrize("window", [4000, 150])
+def test_a_streamed_sheet_is_written_exactly_as_a_held_one(
+    hr_registry: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    totals: bool,
+    window: int,
+) -> None:
+    """Streaming (the sheet copied from the old file while the new one is written) and
+    holding the sheet whole give the same bytes; with a tiny window the last rows reach back
+    past it and the sheet is read whole after all, still giving the same bytes."""
+    _big_inbox(hr_registry, 300, totals=totals)
+    held = tmp_path / "held.xlsx"
+    held.write_bytes(hr_registry.read_bytes())
+    expected = _append_and_save(held, 25)
+    stream_sheets(monkeypatch, window)
+    got = _append_and_save(hr_registry, 25)
+    assert got.keys() == expected.keys()
+    for name in expected:
+        assert got[name] == expected[name], name
+    rows = sheet(hr_registry, schema.INBOX)
+    ids = [r["Message-ID"] for r in rows if r["Message-ID"] not in (None, "I alt")]
+    assert ids[-1] == "<new-24@x>" and len(ids) == 325
+    if totals:
+        ws = openpyxl.load_workbook(hr_registry)[schema.INBOX]
+        assert ws.cell(327, 1).value == "I alt"
+        assert ws.cell(327, 8).value == "=SUM(H2:H326)"
+
+
+def test_appending_to_a_streamed_sheet_never_holds_it(
+    hr_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the first and last rows of a big sheet are kept while rows are appended and the
+    registry saved: memory that does not grow with the sheet."""
+    _big_inbox(hr_registry, 400, totals=False)
+    stream_sheets(monkeypatch, 2000)
+    w = RegistryWriter.open(hr_registry)
+    ws = w.sheet(schema.INBOX)
+    assert ws._body is None
+    seen = {v["Message-ID"] for _r, v in w.iter_rows(schema.INBOX)}  # a scan in pieces
+    assert len(seen) == 400
+    w.append(schema.INBOX, {"Message-ID": "<new@x>", "Emne": "ny", "Rækker": 1})
+    w.save()
+    assert ws._body is None, "the streamed sheet was read whole"
+    assert len(ws._window) <= 2000 + 97 and len(ws._prefix) <= 600 + 97
+    assert sheet(hr_registry, schema.INBOX)[-1]["Message-ID"] == "<new@x>"

@@ -24,9 +24,10 @@ import math
 import re
 import struct
 import zipfile
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape as _xml_escape
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -173,15 +174,36 @@ class Package:
         self._infos = self._zf.infolist()
         self._names = {i.filename for i in self._infos}
         self._changed: dict[str, bytes] = {}
+        self._streamed: dict[str, Callable[[], Iterable[bytes]]] = {}
         self._added: list[str] = []
 
     def close(self) -> None:
         self._zf.close()
 
     def has(self, name: str) -> bool:
-        return name in self._names or name in self._changed
+        return name in self._names or name in self._changed or name in self._streamed
+
+    def size(self, name: str) -> int:
+        """A part's unpacked size as the zip directory gives it (0 for a new or changed one)."""
+        if name in self._changed or name in self._streamed:
+            return 0
+        try:
+            return self._zf.getinfo(name).file_size
+        except KeyError:
+            return 0
+
+    def open_part(self, name: str) -> IO[bytes]:
+        """The original part as a stream (unpacked while it is read, never held whole)."""
+        try:
+            return self._zf.open(name)
+        except KeyError:
+            raise PackageError(f"delen {name} mangler i filen") from None
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise PackageError(f"delen {name} kan ikke læses ({exc})") from None
 
     def read(self, name: str) -> bytes:
+        if name in self._streamed:
+            return b"".join(self._streamed[name]())
         if name in self._changed:
             return self._changed[name]
         try:
@@ -192,19 +214,30 @@ class Package:
             raise PackageError(f"delen {name} kan ikke læses ({exc})") from None
 
     def write(self, name: str, data: bytes) -> None:
-        if name not in self._names and name not in self._changed:
+        if name not in self._names and name not in self._changed and name not in self._streamed:
             self._added.append(name)
+        self._streamed.pop(name, None)
         self._changed[name] = data
+
+    def write_stream(self, name: str, chunks: Callable[[], Iterable[bytes]]) -> None:
+        """A changed part given as the pieces ``chunks()`` yields when the package is saved:
+        a sheet of 50,000 rows goes from the old file to the new one without being held."""
+        if name not in self._names:
+            raise PackageError(f"delen {name} findes ikke i filen")
+        self._changed.pop(name, None)
+        self._streamed[name] = chunks
 
     @property
     def changed(self) -> list[str]:
-        return sorted(self._changed)
+        return sorted({*self._changed, *self._streamed})
 
     def save_to(self, dest: Path) -> None:
         """Unchanged parts as their compressed bytes, in their order; changed ones deflated."""
         with open(self.path, "rb") as src, zipfile.ZipFile(dest, "w") as out:
             for info in self._infos:
-                if info.filename in self._changed:
+                if info.filename in self._streamed:
+                    self._write_streamed(out, info)
+                elif info.filename in self._changed:
                     self._write_new(out, info.filename, info)
                 else:
                     _copy_raw(src, info, out)
@@ -217,6 +250,18 @@ class Package:
         if old is not None:
             info.external_attr = old.external_attr
         out.writestr(info, self._changed[name], compresslevel=COMPRESS_LEVEL)
+
+    def _write_streamed(self, out: zipfile.ZipFile, old: zipfile.ZipInfo) -> None:
+        info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = old.external_attr
+        # The level's attribute is compress_level from Python 3.13, _compresslevel before.
+        level = "compress_level" if hasattr(zipfile.ZipInfo, "compress_level") else "_compresslevel"
+        setattr(info, level, COMPRESS_LEVEL)
+        # No zip64 (as the copied parts): a sheet is far below zip's 2 GiB limit.
+        with out.open(info, "w") as fh:
+            for chunk in self._streamed[old.filename]():
+                fh.write(chunk)
 
 
 def _copy_raw(src: Any, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:

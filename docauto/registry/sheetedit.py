@@ -10,9 +10,10 @@ row, so appending to a sheet of 50,000 rows looks at a handful of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
 from docauto.registry.ooxml import (
@@ -56,6 +57,16 @@ _RPH = re.compile(rb"<(\w+:)?rPh\b.*?</(\w+:)?rPh>", re.S)
 _T = re.compile(rb"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", re.S)
 _V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _CELL_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
+_SHEET_DATA = re.compile(rb"<((?:\w+:)?)sheetData\b[^>]*?(/?)>")
+_AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")
+
+# A sheet whose part unpacks to more than this is streamed (see SheetEditor._scan); smaller
+# ones are held whole, which is simpler and as quick.
+STREAM_MIN = 4 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_PREFIX = 256 * 1024  # the first rows kept of a streamed sheet: the header is among them
+_WINDOW = 2 * 1024 * 1024  # the last rows kept: where new rows go, and the totals below
+_MAX_HEAD = 64 * 1024 * 1024  # <cols>, <sheetViews>... before the rows; more is not a sheet
 
 
 def _cell_pattern(pfx: bytes) -> re.Pattern[bytes]:
@@ -203,20 +214,13 @@ class SheetEditor:
         self.pkg = pkg
         self.name = name
         self.part = part
-        data = pkg.read(part)
-        m = re.search(rb"<((?:\w+:)?)sheetData\b[^>]*?(/?)>", data)
-        if not m:
-            raise PackageError(f"arket '{name}' har ingen rækker (sheetData mangler)")
-        self.pfx = m.group(1)
-        if m.group(2):
-            self.head = data[: m.start()] + b"<%ssheetData>" % self.pfx
-            self.body = b""
-            self.tail = b"</%ssheetData>" % self.pfx + data[m.end() :]
-        else:
-            close = data.find(b"</%ssheetData>" % self.pfx, m.end())
-            if close < 0:
-                raise PackageError(f"arket '{name}' er beskadiget (sheetData slutter ikke)")
-            self.head, self.body, self.tail = data[: m.end()], data[m.end() : close], data[close:]
+        self._body: bytes | None = None  # the rows, when held whole
+        self._prefix = b""  # the first rows (streamed sheet)
+        self._window = b""  # the last rows, from _window_start on (streamed sheet)
+        self._window_start = 0
+        self._body_len = 0
+        if pkg.size(part) <= STREAM_MIN or not self._scan():
+            self._split(pkg.read(part))
         self._row_re = re.compile(
             rb"<%srow\b([^>]*?)(?:/>|>(.*?)</%srow>)" % (self.pfx, self.pfx), re.S
         )
@@ -228,11 +232,128 @@ class SheetEditor:
         self.table_totals: set[int] = set()  # rows that are an Excel table's totals row
         self.filter_ref = ""  # the sheet's filter range after render, when it grew
 
+    def _split(self, data: bytes) -> None:
+        m = _SHEET_DATA.search(data)
+        if not m:
+            raise PackageError(f"arket '{self.name}' har ingen rækker (sheetData mangler)")
+        self.pfx = m.group(1)
+        if m.group(2):
+            self.head = data[: m.start()] + b"<%ssheetData>" % self.pfx
+            body = b""
+            self.tail = b"</%ssheetData>" % self.pfx + data[m.end() :]
+        else:
+            close = data.find(b"</%ssheetData>" % self.pfx, m.end())
+            if close < 0:
+                raise PackageError(f"arket '{self.name}' er beskadiget (sheetData slutter ikke)")
+            self.head, body, self.tail = data[: m.end()], data[m.end() : close], data[close:]
+        self._hold(body)
+
+    def _hold(self, body: bytes) -> None:
+        self._body = body
+        self._prefix = self._window = body
+        self._window_start = 0
+        self._body_len = len(body)
+
+    def _scan(self) -> bool:
+        """A big sheet is read as a stream, keeping only what comes before the rows, the first
+        rows (the header), the last rows and what follows them: appending to a sheet of
+        50,000 rows then holds a few megabytes, not the sheet. False when the part is not of
+        the shape this handles (the caller then reads it whole)."""
+        with self.pkg.open_part(self.part) as fh:
+            buf = b""
+            m = None
+            while m is None:
+                chunk = fh.read(_CHUNK)
+                if not chunk or len(buf) > _MAX_HEAD:
+                    return False
+                buf += chunk
+                m = _SHEET_DATA.search(buf)
+            if m.group(2):
+                return False  # <sheetData/>: no rows, a small part after all
+            self.pfx, self.head = m.group(1), buf[: m.end()]
+            prefix = bytearray(buf[m.end() :])
+            window = bytearray(prefix)
+            total = len(prefix)
+            while chunk := fh.read(_CHUNK):
+                total += len(chunk)
+                if len(prefix) < _PREFIX:
+                    prefix += chunk[: _PREFIX - len(prefix)]
+                window += chunk
+                if len(window) > 2 * _WINDOW:
+                    del window[: len(window) - _WINDOW]
+        close = window.rfind(b"</%ssheetData>" % self.pfx)
+        if close < 0:
+            return False  # what follows the rows is larger than the window
+        self.tail = bytes(window[close:])
+        self._body_len = total - len(self.tail)
+        self._window = bytes(window[:close])
+        self._window_start = self._body_len - len(self._window)
+        self._prefix = bytes(prefix[: self._body_len])
+        return True
+
+    @property
+    def body(self) -> bytes:
+        """All the rows (read whole on first use when the sheet was streamed)."""
+        if self._body is None:
+            with self.pkg.open_part(self.part) as fh:
+                data = fh.read()
+            self._hold(data[len(self.head) : len(self.head) + self._body_len])
+        assert self._body is not None
+        return self._body
+
+    def _body_chunks(self) -> Iterator[bytes]:
+        """The rows in pieces that end at a row's end (the whole body when it is held)."""
+        if self._body is not None:
+            yield self._body
+            return
+        close = b"</%srow>" % self.pfx
+        with self.pkg.open_part(self.part) as fh:
+            fh.read(len(self.head))
+            left = self._body_len
+            carry = b""
+            while left > 0:
+                chunk = fh.read(min(_CHUNK, left))
+                if not chunk:
+                    raise PackageError(f"arket '{self.name}' er kortere end ventet")
+                left -= len(chunk)
+                buf = carry + chunk
+                cut = buf.rfind(close) + len(close) if left > 0 else len(buf)
+                if cut < len(close):
+                    carry = buf  # one row longer than a chunk: read on
+                    continue
+                yield buf[:cut]
+                carry = buf[cut:]
+            if carry:
+                yield carry
+
+    def _body_range(self, start: int, stop: int) -> Iterator[bytes | memoryview]:
+        """body[start:stop] in pieces, from the held body or the original part."""
+        if self._body is not None:
+            yield memoryview(self._body)[start:stop]  # not copied until written
+            return
+        with self.pkg.open_part(self.part) as fh:
+            fh.read(len(self.head) + start)
+            left = stop - start
+            while left > 0:
+                chunk = fh.read(min(_CHUNK, left))
+                if not chunk:
+                    raise PackageError(f"arket '{self.name}' er kortere end ventet")
+                left -= len(chunk)
+                yield chunk
+
+    def _at(self, start: int, stop: int) -> memoryview:
+        """body[start:stop] for a range among the last rows (or anywhere when held)."""
+        if start >= self._window_start:
+            base = self._window_start
+            return memoryview(self._window)[start - base : stop - base]
+        return memoryview(self.body)[start:stop]
+
     # -- reading ---------------------------------------------------------------------------
 
-    def _make_row(self, m: re.Match[bytes], previous: int) -> Row:
+    def _make_row(self, m: re.Match[bytes], previous: int, base: int = 0) -> Row:
         num = _ROW_NUM.search(b" " + m.group(1))
-        return Row(int(num.group(1)) if num else previous + 1, m.group(1), m.group(2), *m.span())
+        number = int(num.group(1)) if num else previous + 1
+        return Row(number, m.group(1), m.group(2), base + m.start(), base + m.end())
 
     def rows(self) -> list[Row]:
         """Every row element, in order (computed once)."""
@@ -247,60 +368,81 @@ class SheetEditor:
         return self._index
 
     def first_rows(self, n: int) -> Iterator[Row]:
+        rows = list(islice(self._rows_in(self._prefix), n))
+        if len(rows) < n and len(self._prefix) < self._body_len:
+            rows = self._first_rows_streamed(n)  # long first rows: read on, in pieces
+        return iter(rows)
+
+    def _first_rows_streamed(self, n: int) -> list[Row]:
+        rows: list[Row] = []
+        base = previous = 0
+        for buf in self._body_chunks():
+            for m in self._row_re.finditer(buf):
+                row = self._make_row(m, previous, base)
+                previous = row.num
+                rows.append(row)
+                if len(rows) >= n:
+                    return rows
+            base += len(buf)
+        return rows
+
+    def _rows_in(self, buf: bytes) -> Iterator[Row]:
         previous = 0
-        for i, m in enumerate(self._row_re.finditer(self.body)):
-            if i >= n:
-                return
+        for m in self._row_re.finditer(buf):
             row = self._make_row(m, previous)
             previous = row.num
             yield row
 
     def _rows_backward(self) -> Iterator[Row]:
-        end = len(self.body)
-        opener = b"<%srow" % self.pfx
+        buf, base = self._window, self._window_start
+        end = len(buf)
         while True:
-            pos = self.body.rfind(opener, 0, end)
-            while pos >= 0 and self.body[pos + len(opener) : pos + len(opener) + 1] not in (
-                b" ",
-                b">",
-                b"/",
-                b"\t",
-                b"\n",
-                b"\r",
-            ):
-                pos = self.body.rfind(opener, 0, pos)
+            pos = self._row_start_before(buf, end)
+            if pos < 0 and base > 0:
+                # Walked past the last rows kept: the whole body is needed after all.
+                buf, end, base = self.body, base + end, 0
+                continue
             if pos < 0:
                 return
-            m = self._row_re.match(self.body, pos)
+            m = self._row_re.match(buf, pos)
             if m is None:
                 return
             if not _ROW_NUM.search(b" " + m.group(1)):
                 # Rows without numbers count from the top; number them all once.
-                yield from reversed([r for r in self.rows() if r.begin <= pos])
+                yield from reversed([r for r in self.rows() if r.begin <= base + pos])
                 return
-            yield self._make_row(m, 0)
+            yield self._make_row(m, 0, base)
             end = pos
+
+    def _row_start_before(self, buf: bytes, end: int) -> int:
+        opener = b"<%srow" % self.pfx
+        pos = buf.rfind(opener, 0, end)
+        while pos >= 0 and buf[pos + len(opener) : pos + len(opener) + 1] not in _AFTER_NAME:
+            pos = buf.rfind(opener, 0, pos)
+        return pos
 
     def column_rows(self, wanted: set[int], shared: Any) -> Iterator[tuple[int, dict[int, Any]]]:
         """(row number, {column: value}) for the ``wanted`` columns of every row, in one scan
         of the cells (no row parsing): reading docauto's memory of 50,000 mails is quick."""
-        if not self.body or not _CELL_REF.search(self.body[:4096]):
+        if not self._body_len or not _CELL_REF.search(self._prefix[:4096]):
             for row in self.rows():  # cells without references: count them row by row
                 yield row.num, {c: v for c, v in self.values(row, shared).items() if c in wanted}
             return
         current, values = 0, {}
-        for m in _cell_pattern(self.pfx).finditer(self.body):
-            ref = _CELL_REF.search(m.group(1))
-            if ref is None:
-                continue
-            num = int(ref.group(2))
-            if num != current:
-                if current:
-                    yield current, values
-                current, values = num, {}
-            col = col_index(ref.group(1).decode())
-            if col in wanted:
-                values[col] = cell_value(Cell(col, m.group(1), m.group(2) or b""), shared)
+        cells = _cell_pattern(self.pfx)
+        for buf in self._body_chunks():
+            for m in cells.finditer(buf):
+                ref = _CELL_REF.search(m.group(1))
+                if ref is None:
+                    continue
+                num = int(ref.group(2))
+                if num != current:
+                    if current:
+                        yield current, values
+                    current, values = num, {}
+                col = col_index(ref.group(1).decode())
+                if col in wanted:
+                    values[col] = cell_value(Cell(col, m.group(1), m.group(2) or b""), shared)
         if current:
             yield current, values
 
@@ -361,20 +503,35 @@ class SheetEditor:
     # -- writing ---------------------------------------------------------------------------
 
     def render(self, styles: Styles, date1904: bool) -> bytes:
+        """The new part, whole."""
+        return b"".join(_flatten(self.pieces(styles, date1904)))
+
+    def write_to(self, pkg: Package, styles: Styles, date1904: bool) -> None:
+        """Put the new part into ``pkg``; a streamed sheet is copied row block by row block
+        from the old file when the package is saved, never held whole."""
+        if self._body is not None:
+            pkg.write(self.part, self.render(styles, date1904))
+            return
+        pieces = self.pieces(styles, date1904)  # computed now: the changes are decided here
+        pkg.write_stream(self.part, lambda: _flatten(pieces))
+
+    def pieces(self, styles: Styles, date1904: bool) -> list[bytes | memoryview | _Range]:
+        """The new part as pieces: bytes, and ranges of the old rows still to be copied."""
         last, trailing = self.tail_info()
+        if self.updates and self._body is None:
+            self.body  # noqa: B018 - updates of rows anywhere: the sheet is read whole
         k = len(self.appends)
         writer = _CellWriter(self, styles, date1904, self._column_styles(last, styles))
-        body = memoryview(self.body)  # slices of the rows are not copied until the join
-        pieces: list[bytes | memoryview] = []
+        pieces: list[bytes | memoryview | _Range] = []
         pos = 0
         # Updates of existing rows (above the trailing block), in order.
         for row in self.rows() if self.updates else ():
             if row.num in self.updates and row.num <= last:
-                pieces.append(body[pos : row.begin])
+                pieces.append(self._at(pos, row.begin))
                 pieces.append(self._row_xml(row, self.updates[row.num], writer))
                 pos = row.end
-        cut = trailing[0].begin if trailing else len(body)
-        pieces.append(body[pos:cut])
+        cut = trailing[0].begin if trailing else self._body_len
+        pieces.append(_Range(self, pos, cut))
         shift = self.has_totals()
         new_rows = {last + 1 + i: values for i, values in enumerate(self.appends)}
         if shift:
@@ -389,15 +546,15 @@ class SheetEditor:
                     pieces.append(self._new_row_xml(n, new_rows[n], writer))
                 else:
                     row = existing[n]
-                    pieces.append(body[row.begin : row.end])
+                    pieces.append(self._at(row.begin, row.end))
         if trailing:
-            pieces.append(body[trailing[-1].end :])
+            pieces.append(self._at(trailing[-1].end, self._body_len))
         max_row = max(
             [last + k, *(r.num + (k if shift else 0) for r in trailing)], default=last + k
         )
         head = self._grow_dimension(self.head, max_row, writer.max_col)
         tail = self._grow_tail(self.tail, last, k, shift)
-        return b"".join([head, *pieces, tail])
+        return [head, *pieces, tail]
 
     def _column_styles(self, last: int, styles: Styles) -> dict[int, int]:
         """Style of each column's cell in the row above the new ones (a data row), else of
@@ -616,3 +773,24 @@ class _CellWriter:
 
 def _s(style: int) -> bytes:
     return b' s="%d"' % style if style else b""
+
+
+@dataclass
+class _Range:
+    """Rows ``start:stop`` of a sheet's old body, copied when the part is written."""
+
+    sheet: SheetEditor
+    start: int
+    stop: int
+
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        if self.stop > self.start:
+            yield from self.sheet._body_range(self.start, self.stop)
+
+
+def _flatten(pieces: Iterable[bytes | memoryview | _Range]) -> Iterator[bytes | memoryview]:
+    for piece in pieces:
+        if isinstance(piece, _Range):
+            yield from piece.chunks()
+        elif piece:
+            yield piece

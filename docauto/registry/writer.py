@@ -470,7 +470,7 @@ class RegistryWriter:
                 continue
             last = ws.last_data_row()
             k = len(ws.appends)
-            self.pkg.write(ws.part, ws.render(self.styles, self.workbook.date1904))
+            ws.write_to(self.pkg, self.styles, self.workbook.date1904)
             if k:
                 self._grow_tables(name, last, k)
             if ws.filter_ref:
