@@ -9,7 +9,8 @@ at render time by docauto.office.housestyle.
     Calibri 10.5 pt everywhere (LibreOffice shows it with the metric-compatible Carlito)
     proofing language da-DK in the document defaults and in every style
     first page: logo (templates/logo.png) and the sender block from mappings/afsender.yaml
-    later pages: the administration and the document's label; every page: "Side X af Y"
+    later pages: the administration and the document's label, and "Side X af Y" at the foot
+    (page 1 has none: a one-page letter shows no page number)
     tables: fixed column widths from their content, header row repeated, rows kept whole
 """
 
@@ -224,13 +225,19 @@ def _rule_below(paragraph, color: str = RULE) -> None:
     _insert_ordered(ppr, bdr, _PPR_ORDER)
 
 
-def _sender_footer(footer, width: int) -> None:
-    """Page 1: the sender's address and contact details, and the page numbers at the right."""
+def _sender_footer(footer) -> None:
+    """Page 1: the sender's address and contact details, and no page number.
+
+    "Side 1 af 1" on a one-page letter is noise, and the field that would hide it (Word's
+    { IF { NUMPAGES } > 1 "Side { PAGE } af { NUMPAGES }" "" }) is not evaluated by
+    LibreOffice: it prints the nested results ("111", "313"). So the page numbers are on the
+    later pages only ("Side 2 af 3"), which both Word and LibreOffice show the same way.
+    """
     p = footer.paragraphs[0]
     _rule_above(p)
+    p.paragraph_format.space_after = Pt(0)
     _small(p.add_run("{{ afsender.forvaltning }}"), color=BLUE, bold=True)
     _small(p.add_run("{% if afsender.adresse %} · {{ afsender.adresse | join(', ') }}{% endif %}"))
-    _page_numbers(p, width)
     q = footer.add_paragraph()
     _small(q.add_run("{{ afsender.kontakt | join(' · ') }}"))
 
@@ -333,7 +340,7 @@ def new_document(
     label = label or title
     _first_page_header(doc, section.first_page_header)
     _later_header(section.header, label, doc)
-    _sender_footer(section.first_page_footer, text_width(doc))
+    _sender_footer(section.first_page_footer)
     later = section.footer.paragraphs[0]
     _small(later.add_run(label))
     _page_numbers(later, text_width(doc))

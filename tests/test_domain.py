@@ -338,7 +338,7 @@ def test_review_invitations_for_self_governing_only_with_addressee_date_contact(
         "Maja Mørk / Netværkskoordinator, Netværk MDI Amager / mm@mdi.test.dk | 21. august 2012"
     )
     text = "\n".join(network)
-    assert "kj72@buf.kk.dk" in text and "3366 4500" in text
+    assert "kapacitetsstyring@buf.demokommune.dk" in text and "3366 4500" in text
     assert "koordinatoren og som udgangspunkt yderligere en leder" in text
     for slash in ("klyngen/netværket", "klyngens/netværkets", "klyngelederen/", "bestyrelsen/"):
         assert slash not in text.casefold()
@@ -372,12 +372,12 @@ def test_proposal_is_prefilled_per_cluster_and_network(tmp_path):
     assert "Den Frie Valby | 60 | 3-6 | Frida Fisk" in frie_a
     assert "Netværkskoordinator: | Frej Fri" in frie_a
     assert "Resultat: Kræver nærmere drøftelser" in frie_a
-    assert "Frie Børnehaver model A" in frie_a
+    assert "Frie Børnehavers model A" in frie_a
     assert "Bestyrelsesnetværket" in frie_a  # a point for the area to complete
     frie_c = "\n".join(_one(docs, "udspil-N003"))
-    assert "Afvigelse: Frie Børnehaver model C" in frie_c
+    assert "Afvigelse: Frie Børnehavers model C" in frie_c
     sbbu1 = "\n".join(_one(docs, "udspil-S002"))
-    assert "Afvigelse: SBBU model 1" in sbbu1 and "Kapacitet og børnetal" in sbbu1
+    assert "Afvigelse: SBBU's model 1" in sbbu1 and "Kapacitet og børnetal" in sbbu1
     mdi = "\n".join(_one(docs, "udspil-N001"))
     assert "Antal børn i alt: | 380" in mdi
     assert "Resultat: OK" in mdi

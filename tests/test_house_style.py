@@ -402,11 +402,31 @@ def test_word_documents_as_pdf(pdfs: dict[str, Path], kind: str) -> None:
     assert SENDER["adresse"][0] in first and f"EAN {SENDER['ean']}" in first
     for n, page in enumerate(text, start=1):
         footer = "\n".join(page.rstrip().splitlines()[-3:])
-        assert re.search(rf"Side {n} af {pages}\b", footer), f"{kind}, page {n}"
+        if n == 1:  # page 1 carries the sender's address, no page number ("Side 1 af 1")
+            assert not re.search(r"Side \d+ af \d+", page), f"{kind}, page 1"
+        else:
+            assert re.search(rf"Side {n} af {pages}\b", footer), f"{kind}, page {n}"
     if pages > 1:  # later pages: the administration and the document's label at the top
         assert text[1].lstrip().startswith(SENDER["forvaltning"])
     if kind == "udpegningsbrev":
         assert "Med venlig hilsen" in first
+
+
+@needs_pdf
+@pytest.mark.libreoffice
+def test_page_numbers_only_where_there_are_pages_to_count(pdfs: dict[str, Path]) -> None:
+    """A one-page letter has no "Side 1 af 1"; a longer document numbers its later pages, as
+    LibreOffice renders them (Word shows the same plain PAGE/NUMPAGES fields)."""
+    counts = {kind: _pdf_pages(pdfs[kind])[0] for kind in WORD_KINDS}
+    one = [k for k, n in counts.items() if n == 1]
+    more = [k for k, n in counts.items() if n > 1]
+    assert one and more, counts
+    for kind in one:
+        assert "Side " not in "".join(_pdf_pages(pdfs[kind])[2]), kind
+    for kind in more:
+        pages, _, text = _pdf_pages(pdfs[kind])
+        numbers = [re.findall(r"Side (\d+) af (\d+)", page) for page in text]
+        assert numbers == [[]] + [[(str(n), str(pages))] for n in range(2, pages + 1)], kind
 
 
 @needs_pdf
@@ -568,3 +588,63 @@ def test_senior_form_title_spans_the_table_and_heads_the_page() -> None:
     assert ws["A1"].value == "Ansøgning om seniorordning – område Valby"
     assert ws.oddHeader.left.text == "Ansøgning om seniorordning – område Valby"
     assert "xlsx" not in (ws.oddHeader.right.text or "") + ws.oddHeader.left.text
+
+
+# -- the demo's addresses -----------------------------------------------------------------------
+
+_ADDRESS = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
+
+
+def _texts(name: str, data: bytes):
+    """(where, text) of a file and of everything inside it: the XML parts of a .docx/.xlsx,
+    the headers, bodies and attachments of a mail, an .ics unfolded."""
+    import email
+    import email.policy
+
+    if data[:2] == b"PK":
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:  # the demo's damaged attachment
+            return
+        for member in zf.namelist():
+            yield from _texts(f"{name}!{member}", zf.read(member))
+    elif name.endswith(".eml") or "#message/rfc822" in name:
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        yield name, " ".join(f"{k}: {v}" for k, v in msg.items())
+        for part in msg.iter_attachments() if msg.is_multipart() else ():
+            kind = part.get_content_type()
+            if kind == "message/rfc822":  # a forwarded mail: its own headers and attachments
+                payload = part.get_payload()[0].as_bytes()
+            else:
+                payload = part.get_payload(decode=True) or b""
+            yield from _texts(f"{name}#{kind}", payload)
+        body = msg.get_body(("plain", "html"))
+        if body is not None:
+            yield name, body.get_content()
+    else:
+        text = data.decode("utf-8", "replace")
+        yield name, text.replace("\r\n ", "").replace("\n ", "") if name.endswith(".ics") else text
+
+
+def test_every_demo_address_belongs_to_the_demo_municipality(demo: Path) -> None:
+    """Whatever a demo document or demo mail shows (letterheads, contacts, the jobbank
+    mailbox, calendar attendees, the demo mailbox's mails and attachments) is the demo
+    municipality's, never the seed's real kk.dk; the one outside sender is the demo's
+    deliberately refused private address at a reserved .example domain."""
+    from docauto.resources import data_dir
+
+    seen: dict[str, str] = {}
+    for root in (demo, data_dir() / "demo"):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            for where, text in _texts(str(path.relative_to(root)), path.read_bytes()):
+                assert "kk.dk" not in text, where
+                for m in _ADDRESS.finditer(text):
+                    seen.setdefault(m.group(1).lower(), where)
+    assert "buf.demokommune.dk" in seen
+    foreign = {
+        domain: where
+        for domain, where in seen.items()
+        # calendar UIDs end in .docauto
+        if not domain.endswith(("demokommune.dk", ".example", ".docauto"))
+    }
+    assert not foreign

@@ -113,7 +113,7 @@ def test_receipt_from_is_the_one_configured_mailbox(tmp_path, monkeypatch):
     plan = folder / "rekrutteringsplan.yaml"
     plan.write_text(
         plan.read_text(encoding="utf-8").replace(
-            "mailbox: jobbank@buf.kk.dk", "mailbox: rekruttering@buf.example.dk"
+            f"mailbox: {load_timeline().mailbox}", "mailbox: rekruttering@buf.example.dk"
         ),
         encoding="utf-8",
     )

@@ -29,5 +29,5 @@ def test_demo_overview_step(tmp_path: Path) -> None:
     drafts = sorted((hr / "paamindelser").glob("*.eml"))
     assert drafts and f"{len(drafts)} reminder drafts" in result.output
     msg = email.message_from_bytes(drafts[0].read_bytes(), policy=email.policy.default)
-    assert msg["From"].addresses[0].addr_spec == "jobbank@buf.kk.dk"
+    assert msg["From"].addresses[0].addr_spec == "jobbank@buf.demokommune.dk"
     assert msg["To"].addresses[0].addr_spec.endswith("@buf.demokommune.dk")

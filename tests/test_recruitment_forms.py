@@ -157,7 +157,7 @@ def test_guide_prints_subject_and_deadline(rec_structure, role, kind, rnd, subje
     assert guide["Emnefelt"] == subject
     assert guide["Frist"] == deadline
     assert guide["Område"] == "Amager"
-    assert guide["Send til"] == "jobbank@buf.kk.dk"
+    assert guide["Send til"] == "jobbank@buf.demokommune.dk"
     ws = wb["Registrering"]
     assert deadline in ws.oddHeader.right.text
     assert subject in ws.oddFooter.left.text

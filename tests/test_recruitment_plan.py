@@ -91,7 +91,7 @@ def test_submission_subject_deadline_weeks(role, kind, rnd, subject, deadline, w
 def test_key_dates():
     plan = load_timeline()
     assert plan.year == 2010
-    assert plan.mailbox == "jobbank@buf.kk.dk"
+    assert plan.mailbox == "jobbank@buf.demokommune.dk"
     cl = plan.timeline("cluster_leader")
     assert cl.posting_date == dt.date(2010, 10, 1)
     assert cl.application_deadline == dt.date(2010, 10, 8)

@@ -10,7 +10,7 @@ tests/data/struktur-rekruttering.yaml (Amager K001, Valby K002, Nørrebro K003 a
          Nørrebro recommends nobody          -> K003 has applicants but no candidate
   03.11  HR's case list for the 04.11 meeting
   10.11  Amager round 2: Anne Ager; 11.11 Nørrebro round 2: Eva Eng
-  13.11  K004 (no applicants) re-advertised: new ad, status Genopslag
+  13.11  K004 (no applicants) re-advertised once more, for a third round with its own dates
   29.11  Amager hires Anne Ager (leader of Solsikken), 30.11 Valby hires Carl Ærø (leader of
          Æblehaven), 01.12 Nørrebro hires Eva Eng (leader of Regnbuen)
   02.12  rejections, appointment letters, the KKnet announcement
@@ -106,13 +106,17 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out: dict[str, Any] = {"reg": reg, "tmp": tmp}
     # 03.11: HR makes the case list for the follow-up meeting.
     out["meetings"] = generate(reg, "omraademoeder", tmp / "moeder", "brevdato=2010-09-30")
-    # 13.11: HR re-advertises what is to be re-advertised.
+    # 13.11: HR re-advertises what is still to be re-advertised after round 2: a third round,
+    # so its own dates (the plan's re-advertisement lies before round 2).
     out["readvertised"] = generate(
         reg,
         "stillingsopslag",
         tmp / "genopslag",
         f"genopslag={reg.path}",
         "dato=2010-11-13",
+        "opslagsdato=2010-11-15",
+        "frist=2010-11-22",
+        "samtaleuger=48",
         "standardtekst=ja",  # no area chief's texts in this story (issue 12: asked for)
         data=False,
     )
@@ -337,7 +341,8 @@ def test_readvertisement_has_new_ads_and_moves_the_position(story: dict[str, Any
     [ad] = sorted(folder.glob("*.docx"))
     assert ad.name == "genopslag-klyngeleder-K004.docx"
     body = texts(folder)[ad.name]
-    assert "Klynge Nørrebro Nord" in body and "26. november 2010" in body
+    assert "Klynge Nørrebro Nord" in body and "22. november 2010" in body
+    assert "Ansættelsessamtalerne holdes i uge 48." in body and "uge 42" not in body
     props = read_custom_properties(ad.read_bytes())
     assert props["docauto.stillings_id"] == "KL-K004" and props["docauto.klynge_id"] == "K004"
     assert "1 stillinger er sat til Genopslag" in story["readvertised"].output

@@ -16,9 +16,9 @@ def test_demo_registry_step(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--only", "registry"])
     assert result.exit_code == 0, result.output
     hr_registry = out / "hr" / "register.xlsx"
-    assert "41 mails læst: 34 registreret, 1 dubletter, 6 afvist, 0 afventer" in result.output
+    assert "49 mails læst: 42 registreret, 1 dubletter, 6 afvist, 0 afventer" in result.output
     inbox = sheet(hr_registry, "Indbakke")
-    assert Counter(r["Status"] for r in inbox) == {"Registreret": 34, "Dublet": 1, "Afvist": 6}
+    assert Counter(r["Status"] for r in inbox) == {"Registreret": 42, "Dublet": 1, "Afvist": 6}
     by_id = {r["Message-ID"].split("-", 2)[2].split("@")[0]: r for r in inbox}
     assert by_id["klyngeleder-ansoegere-6-gensendt"]["Status"] == "Dublet"
     assert by_id["uautoriseret-afsender"]["Status"] == "Afvist"
@@ -44,4 +44,55 @@ def test_demo_registry_step(tmp_path: Path) -> None:
     assert len(list((out / "hr" / "register-karantæne").glob("*.eml"))) == 6
     # Running the demo again starts from a fresh registry, same result.
     again = CliRunner().invoke(cli, ["demo", "--out", str(out), "--only", "registry"])
-    assert "41 mails læst: 34 registreret" in again.output
+    assert "49 mails læst: 42 registreret" in again.output
+
+
+def test_demo_recruitment_fills_most_positions_in_round_one(tmp_path: Path) -> None:
+    """As in the seed, most cluster-leader positions are filled in round 1 and a minority is
+    re-advertised for round 2, each with its reason; a pedagogical-leader position opened on
+    1.12 (its leader became a cluster leader) is not 'without applicants' the day after."""
+    import datetime as dt
+
+    from docauto.recruitment.timeline import load_timeline
+    from docauto.registry.config import load_overview_settings
+    from docauto.registry.data import RegistryView
+    from docauto.registry.readvertise import to_readvertise
+
+    out = tmp_path / "demo-out"
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--only", "registry"])
+    assert result.exit_code == 0, result.output
+    view = RegistryView.load(out / "hr" / "register.xlsx")
+    plan, settings = load_timeline(), load_overview_settings()
+    after_round_1 = {
+        r.position.id: r.reason
+        for r in to_readvertise(view, plan, settings, dt.date(2010, 10, 25))
+        if r.position.role == "cluster_leader"
+    }
+    assert after_round_1 == {
+        "KL-K011": "Ingen ansøgere",
+        "KL-K017": "Ingen ansøgere",
+        "KL-K005": "Ingen egnet kandidat",
+        "KL-K006": "Ingen egnet kandidat",
+        "KL-K012": "Ingen egnet kandidat",
+        "KL-K016": "Ingen egnet kandidat",
+        "KL-K023": "Ingen egnet kandidat",
+    }
+    cluster_leaders = [
+        p for p in view.at(dt.date(2010, 12, 2)).positions() if p.role == "cluster_leader"
+    ]
+    assert len(cluster_leaders) == 62
+    filled = Counter(p.status for p in cluster_leaders)
+    assert filled["Besat"] >= 40, filled
+    on_2_12 = to_readvertise(view, plan, settings, dt.date(2010, 12, 2))
+    opened_late = {
+        p.id
+        for p in view.at(dt.date(2010, 12, 2)).positions()
+        if p.created and p.created > dt.date(2010, 11, 26)
+    }
+    assert len(opened_late) >= 30  # the units whose leaders became cluster leaders
+    assert not [
+        r.position.id
+        for r in on_2_12
+        if r.position.id in opened_late and r.reason == "Ingen ansøgere"
+    ]
+    assert len(on_2_12) <= 10, [(r.position.id, r.reason) for r in on_2_12]

@@ -232,3 +232,38 @@ def test_pdf_beside_each_document(merge: tuple[Path, Path], tmp_path: Path) -> N
 def test_picture_column_headers(header: str, expected: tuple) -> None:
     col = parse_header(header)
     assert (col.name, col.picture, col.width_mm, col.height_mm) == expected
+
+
+def test_render_gives_the_house_fields_under_the_datas_own(tmp_path: Path) -> None:
+    """A user's own template gets afsender (mappings/afsender.yaml) and today's dato as with
+    'generate'; the data's own dato wins, in a JSON/YAML context and in a spreadsheet."""
+    from docauto.office.filters import dato
+    from docauto.office.housestyle import sender
+
+    afsender = sender()
+    tpl = _template(
+        tmp_path / "eget.docx",
+        "{{ afsender.forvaltning }}, {{ afsender.adresse | join(', ') }}",
+        "{{ afsender.email }}",
+        "Dato: {{ dato | dato }}",
+        "{% if sagsnr %}Sagsnr. {{ sagsnr }}{% endif %}Til {{ Navn }}",
+    )
+    (tmp_path / "data.yaml").write_text("Navn: Anna Holm\n", encoding="utf-8")
+    res = invoke(tpl, tmp_path / "data.yaml", "--out", tmp_path / "a")
+    assert res.exit_code == 0, res.output
+    body = docx_text((tmp_path / "a" / "eget.docx").read_bytes()).body
+    assert body == [
+        f"{afsender['forvaltning']}, {', '.join(afsender['adresse'])}",
+        afsender["email"],
+        f"Dato: {dato(dt.date.today())}",
+        "Til Anna Holm",
+    ]
+    book = _workbook(
+        tmp_path / "liste.xlsx", [["Navn", "dato"], ["Bo Berg", dt.datetime(2010, 10, 8)]]
+    )
+    res = invoke(tpl, book, "--out", tmp_path / "b", "--name", "{{ Navn }}")
+    assert res.exit_code == 0, res.output
+    [made] = sorted((tmp_path / "b").glob("*.docx"))
+    assert made.name.startswith("Bo")
+    body = docx_text(made.read_bytes()).body
+    assert body[2] == "Dato: 8. oktober 2010" and body[3] == "Til Bo Berg"

@@ -85,7 +85,9 @@ def test_action_plan_of_a_network_that_breaks_its_model_shows_the_deviation(
     assert "Netværket opfylder modellens kriterier." in good
     model_c = _doc(docs, "handleplan-N3-")
     assert any(
-        ln.startswith("Afvigelse: Frie Børnehaver model C (Model med fælles netværkssekretær)")
+        ln.startswith(
+            "Afvigelse: Frie Børnehavers model C (model med fælles netværkssekretær) lever "
+        )
         for ln in model_c
     )
 
@@ -159,12 +161,12 @@ def test_criteria(umbrella, model, units, expect):
 @pytest.mark.parametrize(
     ("umbrella", "model", "verdict", "named"),
     [
-        ("Frie Børnehaver", "A", "Kræver nærmere drøftelser", "Frie Børnehaver model A"),
-        ("Frie Børnehaver", "B", "OK", "Frie Børnehaver model B"),
-        ("Frie Børnehaver", "C", "Afvigelser", "Frie Børnehaver model C"),
-        ("Frie Børnehaver", "D", "Afvigelser", "Frie Børnehaver model D"),
-        ("SBBU", "3", "OK", "SBBU model 3"),
-        ("SBBU", "1", "Afvigelser", "SBBU model 1"),
+        ("Frie Børnehaver", "A", "Kræver nærmere drøftelser", "Frie Børnehavers model A"),
+        ("Frie Børnehaver", "B", "OK", "Frie Børnehavers model B"),
+        ("Frie Børnehaver", "C", "Afvigelser", "Frie Børnehavers model C"),
+        ("Frie Børnehaver", "D", "Afvigelser", "Frie Børnehavers model D"),
+        ("SBBU", "3", "OK", "SBBU's model 3"),
+        ("SBBU", "1", "Afvigelser", "SBBU's model 1"),
     ],
 )
 def test_model_assessment_by_name(umbrella, model, verdict, named):
@@ -328,3 +330,60 @@ def test_criteria_summary_counts_model_a_apart():
     ]
     assert criteria_summary(results) == "3 tjekket, 1 med afvigelser, 1 kræver nærmere drøftelser"
     assert criteria_summary(results[1:]) == "2 tjekket, 1 med afvigelser"
+
+
+@pytest.mark.parametrize(
+    ("umbrella", "model", "sentence"),
+    [
+        (
+            "MDI",
+            "Forpligtende netværk",
+            "Forvaltningen anbefaler MDI's model (forpligtende netværk inspireret af "
+            "SESAM-modeller)",
+        ),
+        (
+            "Børneringen",
+            "Netværksledelse",
+            "Forvaltningen anbefaler Børneringens model for netværksledelse",
+        ),
+        (
+            "Frie Børnehaver",
+            "B",
+            "Forvaltningen anbefaler Frie Børnehavers model B (model med fælles koordinator i "
+            "netværket)",
+        ),
+        (
+            "Frie Børnehaver",
+            "A",
+            "Frie Børnehavers model A (model med fælles udviklingsleder i netværket) kræver "
+            "nærmere drøftelser",
+        ),
+    ],
+)
+def test_model_remark_names_the_model_once(umbrella, model, sentence):
+    us = (Unit("E1", "A", "N9", children=400, age_group="0-6"),) * 4
+    result = check_cluster(
+        Cluster("N9", "N", "Nord", "Netværk", umbrella, model, units=us), load_models()
+    )
+    assert sentence in result.remarks
+
+
+def test_demo_proposals_read_as_written_by_a_person(tmp_path):
+    """The udspil of the demo: the remark on the model names it once, and the deviation
+    sentence has a Danish genitive (not "Menighedernes Daginstitutioner (MDI)s")."""
+    from docauto.demo.municipality import demo_structure_path
+
+    docs = _generate("udspil", demo_structure_path(), tmp_path / "us")
+    lines = [ln for body in docs.values() for ln in body]
+    remarks = [ln for ln in lines if ln.startswith("Bemærkning: ")]
+    assert remarks
+    for ln in remarks:
+        for text in ("Forpligtende netværk", "Netværksledelse", "Netværksmodel"):
+            assert ln.casefold().count(text.casefold()) <= 1, ln
+    assert (
+        "Bemærkning: Forvaltningen anbefaler MDI's model (forpligtende netværk inspireret af "
+        "SESAM-modeller)" in lines
+    )
+    stated = [ln for ln in lines if " afviger fra " in ln]
+    assert stated and not any(")s model" in ln for ln in stated)
+    assert any("afviger fra Menighedernes Daginstitutioners model: " in ln for ln in stated)

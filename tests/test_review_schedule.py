@@ -331,7 +331,7 @@ def test_cli_writes_workbook_and_ics_with_attendees(
         attendees = attendees if isinstance(attendees, list) else [attendees]
         got = sorted(str(a).removeprefix("mailto:").lower() for a in attendees)
         assert got == sorted(p.email.lower() for p in meeting.meeting.participants if p.email)
-        assert "bupl-strukturgennemgang@bupl.dk" in got
+        assert "bupl.ftr@buf.demokommune.dk" in got
         uids.add(str(event["UID"]))
     assert len(uids) == 4
 

@@ -67,9 +67,9 @@ def watch(
 
     \b
     Example:
-      docauto mail watch --source imaps://jobbank%40buf.kk.dk@outlook.office365.com/INBOX?auth=xoauth2 \\
+      docauto mail watch --source imaps://jobbank%40buf.demokommune.dk@outlook.office365.com/INBOX?auth=xoauth2 \\
           --structure struktur.xlsx --registry register.xlsx --interval 120 --receipts
-      docauto mail watch --source graph:jobbank@buf.kk.dk --structure struktur.xlsx \\
+      docauto mail watch --source graph:jobbank@buf.demokommune.dk --structure struktur.xlsx \\
           --registry register.xlsx --max-runs 1
     """
     from docauto.mail.watch import StopRequest, signals_stop, watch_loop

@@ -36,7 +36,7 @@ def person(address: str, registry_path: Path, out_file: Path | None, as_json: bo
 
     \b
     Example:
-      docauto registry person anna.holm@buf.kk.dk --registry register.xlsx --out anna-holm.json
+      docauto registry person anna.holm@buf.demokommune.dk --registry register.xlsx --out anna-holm.json
     """
     import json
 

@@ -52,7 +52,7 @@ def remind(
     \b
     Example:
       docauto remind --structure struktur.xlsx --registry register.xlsx --as-of 2010-10-14 --out påmindelser/
-      docauto remind --structure struktur.xlsx --registry register.xlsx --send-via graph:jobbank@buf.kk.dk
+      docauto remind --structure struktur.xlsx --registry register.xlsx --send-via graph:jobbank@buf.demokommune.dk
     """
     from docauto.commands.output import echo_json
     from docauto.registry.jobs import load_inputs, send_or_write_reminders

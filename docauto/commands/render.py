@@ -64,7 +64,8 @@ def render(
     per item, numbered 0001.docx, 0002.docx, ... (or named with --name). A spreadsheet is a
     mail merge: the first row holds the variable names, every row below is one document.
     Values can be pictures, formatted text and embedded documents (see
-    docs/template-language.md). Autoescaping is always on and a missing value is an error,
+    docs/template-language.md). The house fields are there as in 'docauto generate':
+    afsender (mappings/afsender.yaml) and dato (today), unless the data gives its own. Autoescaping is always on and a missing value is an error,
     never a blank, unless --lenient. Everything is rendered before the first file is written.
     --dry-run prints the file names and the first document's text. --json prints
     {"out", "dry_run", "files"} (and "pdf" with --pdf).
@@ -82,12 +83,22 @@ def render(
         raise UsageError(f"{template}: skabelonen findes ikke")
     replace = _picture_options(replace_pics)
     items, from_file = _load_items(context, sheet)
+    items = _with_house_fields(items)
     replace = {**from_file, **replace}
     prepared = prepare(template, lenient=lenient)
     items = _filtered(items, row_filter)
     names = _file_names(items, name_pattern, template, context)
     rendered = _render_all(prepared, items, names, replace, template.name)
     _write(rendered, out_dir, dry_run, pdf, as_json)
+
+
+def _with_house_fields(items: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """The house fields 'generate' gives every template (afsender from
+    mappings/afsender.yaml, dato = today, modtager/sagsnr/dokumentnr empty) under the data's
+    own values, so a user's template can use {{ afsender.kommune }} and {{ dato }} too."""
+    from docauto.office.housestyle import document_context
+
+    return [(label, document_context(item)) for label, item in items]
 
 
 def _picture_options(values: tuple[str, ...]) -> dict[str, Path]:

@@ -18,7 +18,8 @@ FOLDER = "breve"
 ACKNOWLEDGED = "2010-10-16"
 INTERVIEWS_PLANNED = "2010-10-16"
 APPOINTED = "2010-12-02"
-READVERTISED = "2010-11-13"
+# The Monday after round 1's deadline: the positions not filled go to round 2 (Bilag 7).
+READVERTISED = "2010-10-25"
 
 
 def _generate(ctx: DemoContext, kind: str, folder: Path, data: Path | None, **options: str):

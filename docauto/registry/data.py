@@ -40,6 +40,8 @@ class Position:
     hired: str
     # Why the position exists, when an event opened it (the optional column Årsag).
     reason: str = ""
+    # Since when, for a position an event opened (the optional column Oprettet).
+    created: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class RegistryView:
                     status=text(r.get("Status")),
                     hired=text(r.get("Ansat")),
                     reason=text(r.get("Årsag")),
+                    created=to_date(r.get("Oprettet")),
                 )
             )
         return out

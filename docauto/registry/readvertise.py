@@ -2,8 +2,9 @@
 filled"), and marking them ``Genopslag`` in the registry once their new ads are made.
 
 A position is to be re-advertised, as of a date, when it was reported not filled (or is
-already being re-advertised), when it had no applicants after the applicants deadline, or
-when it had applicants but no suitable candidate after the last recommendation deadline.
+already being re-advertised), when it had no applicants after the applicants deadline (if it
+was open before that deadline), or
+when it had applicants but no suitable candidate after the first recommendation deadline.
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ def _reason(p: Position, plan: RecruitmentPlan, settings: OverviewSettings, as_o
         return "Meldt ikke besat" if p.status == schema.IKKE_BESAT else "Genopslået"
     if p.status == schema.OPSLAAET:
         step = plan.find_submission(p.role or "", "applicants")
-        if step and step.deadline and step.deadline < as_of:
+        deadline = step.deadline if step else None
+        # A position opened after that deadline (its leader became a cluster leader on 1.12)
+        # was not in the round: it has had no chance of applicants yet.
+        if deadline and deadline < as_of and not (p.created and p.created > deadline):
             return "Ingen ansøgere"
     elif p.status == schema.ANSOEGERE:
         steps = [
@@ -42,8 +46,10 @@ def _reason(p: Position, plan: RecruitmentPlan, settings: OverviewSettings, as_o
             for s in plan.submissions(p.role)
             if s.kind in ("candidates", "unfilled") and s.deadline
         ]
-        last = max((s.deadline for s in steps), default=None)
-        if last and last < as_of:
+        # Not filled in the first round is enough (Bilag 7: HR prepares the re-advertisement
+        # of the positions not filled "i første omgang"), so the new ad is out before round 2.
+        first = min((s.deadline for s in steps), default=None)
+        if first and first < as_of:
             return "Ingen egnet kandidat"
     return ""
 

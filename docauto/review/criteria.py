@@ -77,21 +77,51 @@ def _find_model(models: dict[str, Any], name: str) -> tuple[str, dict[str, Any]]
     return None
 
 
+def genitive(name: str) -> str:
+    """Danish genitive of an organisation's name: "Frie Børnehavers", "MDI's", "SBBU's"; a
+    name with its abbreviation in brackets drops them ("Menighedernes Daginstitutioners")."""
+    base = name.split(" (", 1)[0].strip() if name.endswith(")") else name.strip()
+    if not base:
+        return ""
+    if base[-1].casefold() in "sxz":
+        return base + "'"
+    last = base.split()[-1]
+    return base + ("'s" if last.isupper() or last[-1].isdigit() else "s")
+
+
+def _model_label(umbrella: str, name: str, text: str) -> str:
+    """The model as a person names it, its name said once: "Frie Børnehavers model B (model
+    med fælles koordinator i netværket)", "MDI's model (forpligtende netværk inspireret af
+    SESAM-modeller)", "Børneringens model for netværksledelse"."""
+    owner = genitive(umbrella)
+    described = (
+        text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+    )
+    if not text or text.casefold() == name.casefold():
+        return f"{owner} model {name}"
+    # A letter or number ("B", "3") is a code the text does not repeat, even if it holds it.
+    if len(name) <= 2 or name.casefold() not in text.casefold():
+        return f"{owner} model {name} ({described})"
+    if described.startswith("model "):
+        return f"{owner} {described}"
+    return f"{owner} model ({described})"
+
+
 def _assess_model(result: CriteriaResult, cluster: Cluster, name: str, m: dict[str, Any]) -> None:
-    """The administration's view of the model, named as the umbrella does ("Frie Børnehaver
-    model A", "SBBU model 3")."""
+    """The administration's view of the model, named as the umbrella does ("Frie Børnehavers
+    model A", "SBBU's model 3")."""
     result.model_text = str(m.get("tekst") or name)
     result.assessment = str(m.get("vurdering") or "")
-    label = f"{cluster.umbrella} model {name} ({result.model_text})"
+    label = _model_label(cluster.umbrella, name, str(m.get("tekst") or ""))
     if result.assessment == "opfylder ikke principperne":
         result.deviations.append(
-            f"{label}: ledelsesstrukturen lever efter forvaltningens vurdering ikke op til de "
+            f"{label[:1].upper()}{label[1:]} lever efter forvaltningens vurdering ikke op til de "
             "principper, politikerne ønsker at forfølge"
         )
     elif result.assessment == "kræver drøftelse":
-        result.remarks.append(f"{label} kræver nærmere drøftelser")
+        result.remarks.append(f"{label[:1].upper()}{label[1:]} kræver nærmere drøftelser")
     elif result.assessment == "anbefales":
-        result.remarks.append(f"{label} anbefales af forvaltningen")
+        result.remarks.append(f"Forvaltningen anbefaler {label}")
 
 
 def _check_count(result: CriteriaResult, rule: dict[str, Any], value: int, noun: str) -> None:

@@ -158,8 +158,10 @@ def build_ad_context(
     plan: RecruitmentPlan,
     texts: Mapping[str, SpecificText],
     options: Mapping[str, Any],
+    interview_weeks: tuple[int, ...] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """(template context, custom properties) for one ad."""
+    """(template context, custom properties) for one ad. ``interview_weeks``: the weeks of
+    the ad's own interview round (a re-advertisement's are round 2's); default the plan's."""
     timeline = plan.timeline(role)
     if role == CLUSTER_LEADER:
         cluster, unit = position, None
@@ -190,7 +192,9 @@ def build_ad_context(
         "egen_tekst": bool(own),
         "opslagsdato": _date_option(options, "opslagsdato", timeline.posting_date),
         "ansøgningsfrist": _date_option(options, "frist", timeline.application_deadline),
-        "samtaleuger": weeks_text(timeline.interview_weeks),
+        "samtaleuger": weeks_text(
+            timeline.interview_weeks if interview_weeks is None else interview_weeks
+        ),
         "tiltrædelse": start,
         "besættelse": f"{who} udpeges {appointed}"
         + (f" og tiltræder den {_fmt(start)}." if start else "."),
@@ -240,6 +244,53 @@ def _readvertise_options(
                 )
             out[key] = default.isoformat()
     return out
+
+
+def _weeks_option(raw: Any) -> tuple[int, ...]:
+    try:
+        weeks = tuple(int(w) for w in str(raw).replace(" ", "").split(",") if w)
+    except ValueError:
+        weeks = ()
+    if not weeks or not all(1 <= w <= 53 for w in weeks):
+        raise UsageError(f"--set samtaleuger={raw}: skriv ugenumre, fx 45 eller 45,46")
+    return weeks
+
+
+def readvertised_interview_weeks(
+    options: Mapping[str, Any], plan: RecruitmentPlan, role: str
+) -> tuple[int, ...]:
+    """The interview weeks a re-advertisement states: the second round's (the plan's
+    candidates step of round 2, or --set samtaleuger=), never the first round's, and only
+    weeks after the new application deadline."""
+    from docauto.office.filters import to_date
+
+    if options.get("samtaleuger") not in (None, ""):
+        weeks = _weeks_option(options["samtaleuger"])
+    else:
+        step = plan.find_submission(role, "candidates", 2)
+        if step is None or not step.weeks:
+            raise UsageError(
+                "genopslag: rekrutteringsplanen har ingen 2. samtalerunde for "
+                f"{plan.timeline(role).title.lower()}",
+                hint="angiv samtaleugerne med --set samtaleuger=UGE[,UGE]",
+            )
+        weeks = step.weeks
+    deadline = to_date(options["frist"])
+    as_of = to_date(options["dato"]) if options.get("dato") else dt.date.today()
+    if deadline <= as_of:
+        raise UsageError(
+            f"genopslag: ansøgningsfristen {_fmt(deadline)} er ikke efter {_fmt(as_of)}",
+            hint="angiv en ny frist med --set frist=ÅÅÅÅ-MM-DD (og --set opslagsdato=)",
+        )
+    first_day = dt.date.fromisocalendar(deadline.isocalendar()[0], weeks[0], 1)
+    if first_day <= deadline:
+        raise UsageError(
+            f"genopslag: ansøgningsfristen {_fmt(deadline)} ligger ikke før samtalerne i "
+            f"{weeks_text(weeks)}",
+            hint="angiv en senere samtaleuge med --set samtaleuger=UGE[,UGE] eller en tidligere "
+            "frist med --set frist=ÅÅÅÅ-MM-DD",
+        )
+    return weeks
 
 
 def _readvertised_positions(
@@ -318,10 +369,13 @@ def _plan_readvertisement(request: GenerateRequest) -> Iterator[PlannedDocument]
         profile = load_profile(role)
         options = _readvertise_options(request.options, plan, role)
         chosen = _readvertised_positions(request, role, areas)
+        if not chosen:
+            continue
+        weeks = readvertised_interview_weeks(options, plan, role)
         request.notes.extend(specific_parts([p for p, _ in chosen], texts, request.options))
         for position, pid in chosen:
             context, props = build_ad_context(
-                structure, role, position, profile, plan, texts, options
+                structure, role, position, profile, plan, texts, options, weeks
             )
             docs.append(
                 PlannedDocument(
@@ -421,7 +475,8 @@ def docauto_kinds() -> list[Kind]:
             "id -> text, an .xlsx with Klynge-ID/Enheds-ID and Tekst, or a folder of "
             "<id>.txt/.docx. --set genopslag=REGISTER.xlsx [--set dato=YYYY-MM-DD]: new ads "
             "for the positions to re-advertise (timetable from the plan step 'genopslag' or "
-            "--set opslagsdato=/frist=); the positions are set to Genopslag. "
+            "--set opslagsdato=/frist=; interviews in the plan's 2nd round or --set "
+            "samtaleuger=); the positions are set to Genopslag. "
             "--set register=REGISTER.xlsx with rolle=paedagogisk_leder: ads for the "
             "pedagogical-leader positions open in the registry (as of --set dato)",
             planner=_plan,

@@ -169,7 +169,10 @@ def _criteria_sentence(t: dict[str, Any], fill: dict[str, str], criteria: Any) -
     umbrella organisation's model, or that the cluster meets its criteria ("" if unchecked)."""
     if criteria is None or not criteria.criteria and not criteria.deviations:
         return ""
-    values = {**fill, "paraply": criteria.umbrella_name or criteria.cluster.umbrella}
+    from docauto.review.criteria import genitive
+
+    umbrella = criteria.umbrella_name or criteria.cluster.umbrella
+    values = {**fill, "paraply": umbrella, "paraply_ejefald": genitive(umbrella)}
     if criteria.deviations:
         deviations = "; ".join(d.rstrip(".") for d in criteria.deviations)
         return str(t.get("afvigelser_tekst") or "").format(afvigelser=deviations, **values)
