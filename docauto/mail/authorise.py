@@ -8,7 +8,7 @@ HR's own addresses (the shared mailbox, HR consultants) come from ``--hr-address
       - hr-konsulent@buf.demokommune.dk
     authenticated_origin:           # see docauto.mail.origin and docs/mail-authentication.md
       required: true
-      server_ids: [mx.buf.kk.dk]
+      server_ids: [mx.buf.demokommune.dk]
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ Configured in ``docauto.yaml`` beside the registry::
 
     authenticated_origin:
       required: true
-      server_ids: [mx.buf.kk.dk]        # or exchange-online
+      server_ids: [mx.buf.demokommune.dk]        # or exchange-online
       exchange_internal: true           # trust X-MS-Exchange-Organization-AuthAs: Internal
 """
 
@@ -120,7 +120,8 @@ def parse_results(value: str) -> Results:
 
 def _aligned(domain: str, from_domain: str) -> bool:
     """Relaxed alignment (RFC 7489 §3.1) without a public-suffix list: the same domain, or one
-    a subdomain of the other (buf.kk.dk and mail.buf.kk.dk, not kk.dk.evil.example)."""
+    a subdomain of the other (buf.demokommune.dk and mail.buf.demokommune.dk, not
+    demokommune.dk.evil.example)."""
     domain, from_domain = domain.strip(".").lower(), from_domain.strip(".").lower()
     if not domain or not from_domain:
         return False

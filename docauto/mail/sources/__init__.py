@@ -1,7 +1,7 @@
 """Mail sources: one interface for a folder of files, IMAP, Microsoft Graph and Exchange (EWS).
 
 A source is named by a spec string, its scheme picking the plugin:
-``dir:PATH``, ``imap://user@host/INBOX``, ``graph:jobbank@buf.kk.dk``, ``ews:jobbank@buf.kk.dk``.
+``dir:PATH``, ``imap://user@host/INBOX``, ``graph:jobbank@buf.demokommune.dk``, ``ews:jobbank@buf.demokommune.dk``.
 Sources are plugins (hook ``docauto_mail_sources``): a mapping of scheme -> factory(spec).
 """
 

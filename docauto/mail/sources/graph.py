@@ -86,7 +86,7 @@ class GraphSource:
         if "@" not in mailbox:
             raise UsageError(
                 f"Graph-angivelsen mangler en postkasseadresse: '{spec}'",
-                hint="graph:jobbank@buf.kk.dk",
+                hint="graph:jobbank@buf.demokommune.dk",
             )
         opts = spec_options(query)
         self.mailbox = mailbox

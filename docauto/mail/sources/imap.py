@@ -109,7 +109,7 @@ class ImapSource:
         if not self.user:
             raise UsageError(
                 f"IMAP-angivelsen mangler en bruger: '{spec}'",
-                hint="imaps://jobbank%40buf.kk.dk@host/INBOX",
+                hint="imaps://jobbank%40buf.demokommune.dk@host/INBOX",
             )
         if parts.password:
             raise UsageError(
