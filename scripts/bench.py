@@ -305,12 +305,9 @@ def bench_ingest(quick: bool, tmp: Path) -> None:
             baselines[n_rows] = _plain_load_save(registries[n_rows][0], tmp)
         if n_mails not in mailboxes:
             mailboxes[n_mails] = bd.make_mailbox(tmp / f"mail-{n_mails}", n_mails)
-        work = tmp / f"run-{n_mails}-{n_rows}"
-        work.mkdir()
-        registry = work / "register.xlsx"
-        shutil.copyfile(registries[n_rows][0], registry)
-        box = work / "indbakke"
-        shutil.copytree(mailboxes[n_mails], box)
+        registry, box = _fresh_run(
+            tmp / f"run-{n_mails}-{n_rows}", registries[n_rows], mailboxes[n_mails]
+        )
         before = registry.stat().st_mtime_ns
         seconds, summary, peak = _ingest(registry, box, registries[n_rows][1])
         peaks[(n_mails, n_rows)] = peak
@@ -349,6 +346,16 @@ def bench_ingest(quick: bool, tmp: Path) -> None:
         )
 
 
+def _fresh_run(work: Path, registry: tuple[Path, Path], mailbox: Path) -> tuple[Path, Path]:
+    """A copy of the registry and of the mailbox in ``work``, for one ingest."""
+    work.mkdir()
+    copy = work / "register.xlsx"
+    shutil.copyfile(registry[0], copy)
+    box = work / "indbakke"
+    shutil.copytree(mailbox, box)
+    return copy, box
+
+
 def _bench_one_process(
     n_mails: int,
     n_rows: int,
@@ -359,12 +366,9 @@ def _bench_one_process(
 ) -> None:
     """The first case again with ``--jobs 1``: what the worker processes bring (the baseline
     uses one core; the ingest above one worker per core)."""
-    work = tmp / f"one-{n_mails}-{n_rows}"
-    work.mkdir()
-    registry = work / "register.xlsx"
-    shutil.copyfile(registries[n_rows][0], registry)
-    box = work / "indbakke"
-    shutil.copytree(mailboxes[n_mails], box)
+    registry, box = _fresh_run(
+        tmp / f"one-{n_mails}-{n_rows}", registries[n_rows], mailboxes[n_mails]
+    )
     seconds, summary, peak = _ingest(registry, box, registries[n_rows][1], "--jobs", "1")
     plain = baselines[n_rows]
     report(
@@ -388,11 +392,7 @@ def _bench_registry_share(
     go to the journal), then a run with no new mail that applies the journal: the registry's
     share of the cost alone, against the same load+save."""
     work = tmp / f"split-{n_mails}-{n_rows}"
-    work.mkdir()
-    registry = work / "register.xlsx"
-    shutil.copyfile(registries[n_rows][0], registry)
-    box = work / "indbakke"
-    shutil.copytree(mailboxes[n_mails], box)
+    registry, box = _fresh_run(work, registries[n_rows], mailboxes[n_mails])
     owner = registry.with_name("~$" + registry.name[2:])
     owner.write_bytes(b"bench")
     reading, summary, _ = _ingest(registry, box, registries[n_rows][1])

@@ -182,3 +182,76 @@ def test_it_is_used_by_the_reader(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     again = read_submission(att, "cluster_leader", "applicants")
     assert [r.values for r in again.rows] == [r.values for r in fast.rows]
     assert again.rows[0].values["Ansøger"] == "Åse"
+
+
+def test_dates_are_read_as_openpyxl_reads_them() -> None:
+    """The lean reader's copy of openpyxl's date handling gives openpyxl's answers (it is kept
+    so that reading a form does not import openpyxl)."""
+    import random
+
+    from openpyxl.styles import numbers
+    from openpyxl.utils import datetime as xl
+
+    from docauto.mail.readers import xlsxgrid
+
+    assert xlsxgrid.BUILTIN_FORMATS == numbers.BUILTIN_FORMATS
+    formats = [
+        *numbers.BUILTIN_FORMATS.values(),
+        "dd-mm-yyyy",
+        "dd-mm-yyyy hh:mm",
+        "[$-406]d. mmmm yyyy;@",
+        '"Uge" 0',
+        "[Red]0.00",
+        "[h]:mm",
+        "[mm]:ss.00",
+        "yyyy-mm-dd;[Red]0",
+        "_-* #,##0.00 kr._-",
+    ]
+    for fmt in formats:
+        assert xlsxgrid.is_date_format(fmt) == numbers.is_date_format(fmt), fmt
+        assert xlsxgrid.is_timedelta_format(fmt) == numbers.is_timedelta_format(fmt), fmt
+    rng = random.Random(15)
+    serials = [0, 0.5, 1, 59, 60, 61, 40452, 40452.999994, 2958465.5]
+    serials += [rng.uniform(0, 80000) for _ in range(500)] + [
+        rng.randint(1, 80000) for _ in range(200)
+    ]
+
+    def outcome(fn, *args, **kw):
+        try:
+            return fn(*args, **kw)
+        except Exception as exc:  # e.g. OverflowError past year 9999: the same error
+            return type(exc)
+
+    for value in serials:
+        for epoch in (xlsxgrid.WINDOWS_EPOCH, xlsxgrid.CALENDAR_MAC_1904):
+            ours = outcome(xlsxgrid.from_excel, value, epoch)
+            assert ours == outcome(xl.from_excel, value, epoch), value
+        ours = outcome(xlsxgrid.from_excel, value, timedelta=True)
+        assert ours == outcome(xl.from_excel, value, timedelta=True), value
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    for ref in ["A1", "b7", "XFD1048576", "$C$3", "AA10", "ZZZ1"]:
+        assert xlsxgrid._split_ref(ref) == coordinate_to_tuple(ref.replace("$", "")), ref
+
+
+def test_reading_a_form_does_not_import_openpyxl(tmp_path: Path) -> None:
+    """Every ingest worker reads forms; importing openpyxl would cost each one ~0.3 s."""
+    import subprocess
+    import sys
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Navn", "Tiltrædelsesdato"])
+    ws.append(["Karen", dt.datetime(2010, 12, 1)])
+    ws["B2"].number_format = "dd-mm-yyyy"
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from docauto.mail.readers.xlsxgrid import read_grids\n"
+        f"grids = read_grids(Path({str(path)!r}).read_bytes(), 100, 10)\n"
+        "print(grids[0].cells[(2, 2)].isoformat(), 'openpyxl' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["2010-12-01T00:00:00", "False"]

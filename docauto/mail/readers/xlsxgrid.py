@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import datetime, time
+from datetime import timedelta as _timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -70,10 +73,18 @@ def _text_of(si: etree._Element) -> str:
     return "".join(parts).replace("x005F_", "")
 
 
-def _split_ref(ref: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import coordinate_to_tuple
+_REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
-    return coordinate_to_tuple(ref.replace("$", ""))
+
+def _split_ref(ref: str) -> tuple[int, int]:
+    """'B12' -> (12, 2), as openpyxl's coordinate_to_tuple; ValueError when it is no cell."""
+    m = _REF.fullmatch(ref.replace("$", ""))
+    if m is None:
+        raise ValueError(f"ugyldig cellereference {ref!r}")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
 
 
 def _formula_text(c: Any) -> str | None:
@@ -149,8 +160,6 @@ def zf_read(zf: _Parts, name: str) -> bytes | None:
 
 
 def _epoch(workbook: etree._Element) -> Any:
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH
-
     pr = workbook.find(f"{NS}workbookPr")
     return (
         CALENDAR_MAC_1904
@@ -177,8 +186,6 @@ def _sheet_targets(rels: bytes) -> dict[str, str]:
 
 @lru_cache(maxsize=64)
 def _date_styles(styles_xml: bytes | None) -> tuple[frozenset[int], frozenset[int]]:
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-
     if styles_xml is None:
         return frozenset(), frozenset()
     styles = etree.fromstring(styles_xml, _PARSER)
@@ -229,15 +236,13 @@ class _CellReader:
             return self.strings[int(value)]
         if kind == "b":
             return bool(int(value))
-        if kind == "d":
+        if kind == "d":  # rare (strict OOXML): openpyxl's parser, imported only for it
             from openpyxl.utils.datetime import from_ISO8601
 
             return from_ISO8601(value)
         return value  # "str" (a formula's text result) and "e" (an error) stay text
 
     def _number(self, text: str, style: int) -> Any:
-        from openpyxl.utils.datetime import from_excel
-
         value: Any = float(text) if ("." in text or "e" in text.lower()) else int(text)
         if style in self.dates:
             try:
@@ -245,3 +250,65 @@ class _CellReader:
             except (OverflowError, ValueError):
                 value = "#VALUE!"
         return value
+
+
+# -- Excel's dates, as openpyxl 3.1 reads them ------------------------------------------------
+# Importing openpyxl costs ~0.3 s, paid by every process that reads forms (each worker of an
+# ingest run) though a form only needs these few lines of it. They follow openpyxl's
+# utils/datetime.py and styles/numbers.py (MIT licence, (c) 2010-2024 openpyxl); the
+# equivalence test in tests/test_readers_xlsxgrid.py reads every test form both ways.
+
+WINDOWS_EPOCH = datetime(1899, 12, 30)
+CALENDAR_MAC_1904 = datetime(1904, 1, 1)
+_SECS_PER_DAY = 86400
+# Built-in number formats by id (ECMA-376 §18.8.30), as openpyxl lists them.
+BUILTIN_FORMATS = {
+    0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00",
+    5: '"$"#,##0_);("$"#,##0)', 6: '"$"#,##0_);[Red]("$"#,##0)',
+    7: '"$"#,##0.00_);("$"#,##0.00)', 8: '"$"#,##0.00_);[Red]("$"#,##0.00)',
+    9: "0%", 10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??",
+    14: "mm-dd-yy", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM",
+    19: "h:mm:ss AM/PM", 20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm",
+    37: "#,##0_);(#,##0)", 38: "#,##0_);[Red](#,##0)", 39: "#,##0.00_);(#,##0.00)",
+    40: "#,##0.00_);[Red](#,##0.00)", 41: '_(* #,##0_);_(* \\(#,##0\\);_(* "-"_);_(@_)',
+    42: '_("$"* #,##0_);_("$"* \\(#,##0\\);_("$"* "-"_);_(@_)',
+    43: '_(* #,##0.00_);_(* \\(#,##0.00\\);_(* "-"??_);_(@_)',
+    44: '_("$"* #,##0.00_)_("$"* \\(#,##0.00\\)_("$"* "-"??_)_(@_)',
+    45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0", 48: "##0.0E+0", 49: "@",
+}  # fmt: skip
+_STRIP = re.compile(r'".*?"|\[(?!hh?\]|mm?\]|ss?\])[^\]]*\]')  # literals, colours, locales
+_DATE_PART = re.compile(r"(?<![_\\])[dmhysDMHYS]")
+_TIMEDELTA = re.compile(r"\[hh?\](:mm(:ss(\.0*)?)?)?|\[mm?\](:ss(\.0*)?)?|\[ss?\](\.0*)?", re.I)
+
+
+def is_date_format(fmt: str | None) -> bool:
+    if fmt is None:
+        return False
+    return _DATE_PART.search(_STRIP.sub("", fmt.split(";")[0])) is not None
+
+
+def is_timedelta_format(fmt: str | None) -> bool:
+    if fmt is None:
+        return False
+    return _TIMEDELTA.search(fmt.split(";")[0]) is not None
+
+
+def from_excel(value: float, epoch: datetime = WINDOWS_EPOCH, timedelta: bool = False) -> Any:
+    """An Excel serial number as a datetime (a time for a fraction of a day, a timedelta for
+    a duration format), with Excel's 1900 leap-year bug."""
+    if timedelta:
+        td = _timedelta(days=value)
+        if td.microseconds:  # to millisecond precision
+            td = _timedelta(
+                seconds=td.total_seconds() // 1, microseconds=round(td.microseconds, -3)
+            )
+        return td
+    day, fraction = divmod(value, 1)
+    diff = _timedelta(milliseconds=round(fraction * _SECS_PER_DAY * 1000))
+    if 0 <= value < 1 and diff.days == 0:
+        mins, seconds = divmod(diff.seconds, 60)
+        hours, mins = divmod(mins, 60)
+        return time(hours, mins, seconds, diff.microseconds)
+    if 0 < value < 60 and epoch == WINDOWS_EPOCH:
+        day += 1
+    return epoch + _timedelta(days=day) + diff
