@@ -360,3 +360,25 @@ def test_a_batch_ends_when_saving_costs_a_tenth_of_it(monkeypatch: pytest.Monkey
     clock.saved(60.0)
     assert clock.full(ingest.BATCH_MAX)  # however slow the save, memory stays bounded
     assert ingest._BatchClock(3).full(3) and not ingest._BatchClock(3).full(2)
+
+
+def test_the_registry_is_closed_before_it_is_replaced(
+    hr_registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows cannot replace a file that is open: the writer lets go of the registry before
+    the new copy takes its place."""
+    from docauto.registry import writer as writer_module
+
+    w = RegistryWriter.open(hr_registry)
+    w.append(schema.INBOX, {"Message-ID": "<w@x>", "Emne": "x", "Rækker": 0})
+    real_commit = writer_module.commit
+    seen = []
+
+    def commit(path: Path, tmp: Path, files, **kw) -> None:
+        seen.append(w.pkg._zf.fp is None)  # the zip file of the registry is closed
+        real_commit(path, tmp, files, **kw)
+
+    monkeypatch.setattr(writer_module, "commit", commit)
+    w.save()
+    assert seen == [True]
+    assert sheet(hr_registry, schema.INBOX)[-1]["Message-ID"] == "<w@x>"

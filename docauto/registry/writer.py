@@ -564,6 +564,8 @@ class RegistryWriter:
         tmp = self.files.new_temp()
         try:
             self.pkg.save_to(tmp)
+            # Closed before the replace: Windows cannot replace a file that is still open.
+            self.pkg.close()
             commit(path, tmp, self.files, backup=backup)
         except BaseException:
             try:
