@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 JOBS_ENV = "DOCAUTO_INGEST_JOBS"
 PARALLEL_MIN = 48  # mails; below this the main process reads them itself
-IN_FLIGHT_PER_JOB = 8  # bounded read-ahead: memory stays small, should_stop stays prompt
+CHUNK = 8  # mails per task: one round trip to a worker costs about what reading a mail does
+IN_FLIGHT_PER_JOB = 2  # chunks; bounded read-ahead: memory stays small, should_stop prompt
 
 _worker: dict[str, Any] = {}
 PARENT_POLL_SECONDS = 1.0
@@ -75,10 +76,11 @@ def _sleep_gone(first_ppid: int) -> bool:
     return os.name != "nt" and os.getppid() != first_ppid
 
 
-def _prepare(item: SourceItem) -> Any:
+def _prepare(items: list[SourceItem]) -> list[Any]:
     from docauto.mail.prepare import prepare
 
-    return prepare(item, _worker["structure"], _worker["hr"], (), _worker.get("origin"))
+    structure, hr, origin = _worker["structure"], _worker["hr"], _worker.get("origin")
+    return [prepare(item, structure, hr, (), origin) for item in items]
 
 
 MAX_DEFAULT_JOBS = 4  # more workers than this only wait for the main process
@@ -120,7 +122,7 @@ class PreparedStream:
         self._origin = origin
         self._jobs = jobs
         self._pool: Any = None
-        self._queue: deque[tuple[SourceItem, Future | None]] = deque()
+        self._queue: deque[tuple[list[SourceItem], Future | None]] = deque()
         self._started = False
 
     def start(self) -> None:
@@ -146,19 +148,19 @@ class PreparedStream:
                 break
 
     def _submit_next(self) -> bool:
-        item = next(self._items, None)
-        if item is None:
+        items = list(islice(self._items, CHUNK if self._pool is not None else 1))
+        if not items:
             return False
         future = None
         if self._pool is not None:
             try:
-                future = self._pool.submit(_prepare, item)
+                future = self._pool.submit(_prepare, items)
             except Exception as exc:
                 log.warning(
                     "worker processes failed (%s); reading in one process", type(exc).__name__
                 )
                 self._shutdown()
-        self._queue.append((item, future))
+        self._queue.append((items, future))
         return True
 
     def __iter__(self) -> Iterator[tuple[SourceItem, Any]]:
@@ -167,17 +169,18 @@ class PreparedStream:
             while True:
                 if not self._queue and not self._submit_next():
                     return
-                item, future = self._queue.popleft()
-                prepared = None
+                items, future = self._queue.popleft()
+                prepared: list[Any] = [None] * len(items)
                 if future is not None:
                     try:
                         prepared = future.result()
                     except Exception as exc:
+                        names = ", ".join(item.name for item in items)
                         log.warning(
-                            "%s: worker failed (%s); reading it here", item.name, type(exc).__name__
+                            "%s: worker failed (%s); reading them here", names, type(exc).__name__
                         )
                 self._submit_next()
-                yield item, prepared
+                yield from zip(items, prepared, strict=True)
         finally:
             self.close()
 

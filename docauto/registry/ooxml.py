@@ -351,6 +351,7 @@ class Styles:
         self.part = part
         self.data = pkg.read(part) if part else b""
         self._derived: dict[tuple[int, str | None, bool], int] = {}
+        self._is_date: dict[int, bool] = {}
         self.xfs: list[bytes] = []
         self.numfmts: dict[int, str] = {}
         m = re.search(rb"<((?:\w+:)?)cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", self.data, re.S)
@@ -372,6 +373,13 @@ class Styles:
         return int(v) if v.isdigit() else 0
 
     def is_date(self, index: int) -> bool:
+        # Asked for every date cell written: a run writes tens of thousands with a few styles.
+        known = self._is_date.get(index)
+        if known is None:
+            known = self._is_date[index] = self._date_format(index)
+        return known
+
+    def _date_format(self, index: int) -> bool:
         fid = self._numfmt_id(index)
         if fid in _DATE_CODES:
             return True

@@ -730,11 +730,16 @@ class _CellWriter:
         self.date1904 = date1904
         self.column_styles = column_styles
         self.max_col = 0
+        self._letters: dict[int, bytes] = {}
 
     def cell(self, row: int, col: int, value: Any, old: Cell | None) -> bytes:
-        self.max_col = max(self.max_col, col)
+        if col > self.max_col:
+            self.max_col = col
         base = old.style if old is not None else self.column_styles.get(col, 0)
-        ref = b"%s%d" % (col_letters(col).encode(), row)
+        letters = self._letters.get(col)
+        if letters is None:
+            letters = self._letters[col] = col_letters(col).encode()
+        ref = b"%s%d" % (letters, row)
         p = self.pfx
         if not _has(value):
             return b'<%sc r="%s"%s/>' % (p, ref, _s(base))
