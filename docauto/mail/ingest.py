@@ -366,7 +366,7 @@ def _type_label(decision: Decision) -> str:
 # as the last save took: saving a registry of 50,000 rows takes about half a second, and
 # saving every 1,000 mails made the saves a third of a big run.
 BATCH = 1000
-BATCH_MAX = 10_000
+BATCH_MAX = 3_000
 SAVE_SHARE = 10
 
 

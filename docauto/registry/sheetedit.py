@@ -63,7 +63,7 @@ _AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")
 # A sheet whose part unpacks to more than this (~2,000 rows) is streamed (see SheetEditor._scan); smaller
 # ones are held whole, which is simpler and as quick.
 STREAM_MIN = 1024 * 1024
-_CHUNK = 1024 * 1024
+_CHUNK = 64 * 1024
 _PREFIX = 256 * 1024  # the first rows kept of a streamed sheet: the header is among them
 _WINDOW = 2 * 1024 * 1024  # the last rows kept: where new rows go, and the totals below
 _MAX_HEAD = 64 * 1024 * 1024  # <cols>, <sheetViews>... before the rows; more is not a sheet
