@@ -343,7 +343,8 @@ def test_appending_to_a_streamed_sheet_never_holds_it(
 
 
 def test_a_batch_ends_when_saving_costs_a_tenth_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Saves cost at most a tenth of a big run, and a batch never passes BATCH_MAX mails."""
+    """Saves cost at most a tenth of a big run, and a batch never passes BATCH_MAX mails
+    (what a run holds in memory)."""
     from docauto.mail import ingest
 
     now = [100.0]
@@ -353,7 +354,7 @@ def test_a_batch_ends_when_saving_costs_a_tenth_of_it(monkeypatch: pytest.Monkey
     assert clock.full(ingest.BATCH)  # nothing saved yet: the first batch is BATCH mails
     clock.saved(0.5)  # a save of a big registry
     now[0] += 4.0
-    assert not clock.full(ingest.BATCH * 3)  # 4 s of mails: a save would be an eighth of it
+    assert not clock.full(ingest.BATCH_MAX - 1)  # 4 s of mails: a save would be an eighth
     now[0] += 1.0
     assert clock.full(ingest.BATCH)
     assert not clock.full(ingest.BATCH - 1)
