@@ -139,7 +139,7 @@ def test_mail_arriving_while_watching_is_ingested_once(mailbox, tmp_path):
     from email.utils import parseaddr
 
     log = err.decode()
-    assert "poll 1:" in log
+    assert "INFO docauto.mail.watch: kørsel 1: " in log and " mails læst: " in log  # Danish
     senders = {
         parseaddr(line.split(":", 1)[1])[1]
         for p in MAILS[:20]

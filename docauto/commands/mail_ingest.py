@@ -76,13 +76,13 @@ def ingest(
     import json
     import logging
 
-    from docauto.commands.output import mail_counter, progress_bar
+    from docauto.commands.output import mail_counter, progress_bar, setup_logging
     from docauto.mail.ingest import ingest as run_ingest
     from docauto.mail.sources import open_source
     from docauto.structure.model import load_structure
 
     if verbose:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        setup_logging(logging.INFO)
     structure = load_structure(structure_path)
     source = open_source(source_spec)
     try:

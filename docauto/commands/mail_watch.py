@@ -81,15 +81,12 @@ def watch(
         import json
         import logging
 
-        from docauto.commands.output import mail_counter, progress_bar
+        from docauto.commands.output import mail_counter, progress_bar, setup_logging
         from docauto.mail.ingest import ingest
         from docauto.mail.sources import open_source
         from docauto.structure.model import load_structure
 
-        logging.basicConfig(
-            level=logging.INFO if verbose else logging.WARNING,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
+        setup_logging(logging.INFO if verbose else logging.WARNING, with_time=True)
         loaded = {"mtime": None, "structure": None}
 
         def structure():

@@ -8,6 +8,7 @@ logs stay clean.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -116,3 +117,22 @@ def files_json(
         "files": [str(p) for p in paths],
         **extra,
     }
+
+
+_LEVELS = {"DEBUG": "FEJLSØGNING", "INFO": "INFO", "WARNING": "ADVARSEL", "ERROR": "FEJL"}
+
+
+class _DanishFormatter(logging.Formatter):
+    """Log lines as the rest of a run's output: in Danish, level names included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.levelname_da = _LEVELS.get(record.levelname, record.levelname)
+        return super().format(record)
+
+
+def setup_logging(level: int, *, with_time: bool = False) -> None:
+    """Log to stderr at ``level``, in Danish ("ADVARSEL docauto.mail.ingest: ...")."""
+    fmt = "%(levelname_da)s %(name)s: %(message)s"
+    handler = logging.StreamHandler()
+    handler.setFormatter(_DanishFormatter(("%(asctime)s " if with_time else "") + fmt))
+    logging.basicConfig(level=level, handlers=[handler])

@@ -193,7 +193,7 @@ class _Run:
             self.summary.journal_applied += 1
             if was_pending and self.seen_ids[mid] == schema.REGISTERED:
                 self.summary.registered += 1
-            log.info("journal: %s applied as %s (%d rows)", mid, self.seen_ids[mid], rows)
+            log.info("journal: %s skrevet ind som %s (%d rækker)", mid, self.seen_ids[mid], rows)
 
     # -- one mail -------------------------------------------------------------------------
 
@@ -211,10 +211,12 @@ class _Run:
         mid = str(parsed.message_id)
         if mid in self.seen_ids:
             if mid in self.applied_from_journal:
-                log.info("%s: registered from the journal", mid)
+                log.info("%s: registreret fra journalen", mid)
             else:
                 self.summary.duplicates += 1
-                log.info("%s: already in Indbakke (%s); skipped", mid, self.seen_ids[mid])
+                log.info(
+                    "%s: findes allerede i Indbakke (%s); sprunget over", mid, self.seen_ids[mid]
+                )
             return _Handled(item, parsed, schema.DUPLICATE, None, new=False)
         assert decision is not None
         when = received_at(parsed)
@@ -267,10 +269,10 @@ class _Run:
         setattr(self.summary, counter, getattr(self.summary, counter) + 1)
         if status == schema.REJECTED:
             log.info(
-                "%s: %s (%s; %d problems)", mid, status, decision.headline, len(decision.problems)
+                "%s: %s (%s; %d problemer)", mid, status, decision.headline, len(decision.problems)
             )
         else:
-            log.info("%s: %s, %d rows", mid, status, written)
+            log.info("%s: %s, %d rækker", mid, status, written)
         if status == schema.REJECTED and not self.dry_run:
             self._quarantine(item, parsed, decision, when)
         return _Handled(item, parsed, status, decision, new=True)
@@ -288,7 +290,9 @@ class _Run:
             else:
                 self.book.close()
         except RegistryError as exc:
-            log.warning("registry could not be saved (%s); using the journal", exc.message)
+            log.warning(
+                "registret kunne ikke gemmes (%s); indsendelserne venter i journalen", exc.message
+            )
             self._to_journal(exc.message)
             return
         journal.clear(self.journal_files)
@@ -343,7 +347,7 @@ class _Run:
             self.summary.quarantined.append(path)
         except Exception as exc:
             log.warning(
-                "%s: could not write quarantine copy: %s", parsed.message_id, type(exc).__name__
+                "%s: karantænekopien kunne ikke skrives: %s", parsed.message_id, type(exc).__name__
             )
 
 
@@ -448,7 +452,7 @@ def ingest(
         _open(run, writable, lock.reason)
         for item, prepared in itertools.chain([first] if first else [], items):
             if should_stop is not None and should_stop():
-                log.info("stopping on request after %d mails", run.summary.seen)
+                log.info("stopper efter ønske efter %d mails", run.summary.seen)
                 break
             run.summary.seen += 1
             handled = run.handle(item, prepared)
@@ -509,13 +513,16 @@ def _open(run: _Run, writable: bool, locked_reason: str) -> None:
             run.apply_journal()
         return
     run.summary.locked_reason = locked_reason
-    log.warning("registry not writable: %s; using the journal", locked_reason)
+    log.warning("registret kan ikke skrives: %s; indsendelserne venter i journalen", locked_reason)
     try:  # reading works while Excel has it open; it only stops writing
         book = RegistryWriter.open(registry)
         run.remember_registry(book)
         book.close()
     except RegistryError as exc:
-        log.warning("registry not readable either (%s); deduplicating by journal only", exc.message)
+        log.warning(
+            "registret kan heller ikke læses (%s); dubletter findes kun ud fra journalen",
+            exc.message,
+        )
     run.remember_journal(journal.read_pending(registry))
 
 
@@ -552,7 +559,7 @@ def _finish(source: MailSource, run: _Run, receipts: bool) -> None:
         except PermanentMailError:
             raise  # e.g. no right to move mail: every later mail would fail the same way
         except Exception as exc:
-            log.warning("%s: source could not mark the mail done: %s", h.item.name, exc)
+            log.warning("%s: kilden kunne ikke markere mailen som behandlet: %s", h.item.name, exc)
         if build_receipt is None or not h.new or h.parsed is None or h.decision is None:
             continue
         if h.decision.no_receipt or not receipt_allowed(h.parsed):
@@ -570,4 +577,4 @@ def _finish(source: MailSource, run: _Run, receipts: bool) -> None:
         except PermanentMailError:
             raise  # missing Mail.Send, a refused login: IT must hear of it, not a log line
         except Exception as exc:
-            log.warning("%s: receipt not sent: %s", h.parsed.message_id, exc)
+            log.warning("%s: kvitteringen er ikke sendt: %s", h.parsed.message_id, exc)

@@ -140,9 +140,9 @@ class PreparedStream:
                 self._jobs, initializer=_init, initargs=(self._structure, self._hr, self._origin)
             )
         except (OSError, ValueError, NotImplementedError) as exc:  # no multiprocessing here
-            log.warning("reading mails in one process (%s)", exc)
+            log.warning("læser mails i én proces (%s)", exc)
             return
-        log.info("reading mails in %d worker processes", self._jobs)
+        log.info("læser mails i %d arbejdsprocesser", self._jobs)
         for _ in range(self._jobs * IN_FLIGHT_PER_JOB):
             if not self._submit_next():
                 break
@@ -157,7 +157,7 @@ class PreparedStream:
                 future = self._pool.submit(_prepare, items)
             except Exception as exc:
                 log.warning(
-                    "worker processes failed (%s); reading in one process", type(exc).__name__
+                    "arbejdsprocesserne fejlede (%s); læser i én proces", type(exc).__name__
                 )
                 self._shutdown()
         self._queue.append((items, future))
@@ -177,7 +177,9 @@ class PreparedStream:
                     except Exception as exc:
                         names = ", ".join(item.name for item in items)
                         log.warning(
-                            "%s: worker failed (%s); reading them here", names, type(exc).__name__
+                            "%s: arbejdsprocessen fejlede (%s); læses her",
+                            names,
+                            type(exc).__name__,
                         )
                 self._submit_next()
                 yield from zip(items, prepared, strict=True)

@@ -65,7 +65,7 @@ def prepare(
         return parsed, handle_mail(parsed, structure, hr, origin)
     except Exception as exc:
         log.error(
-            "%s: unexpected %s while reading the mail",
+            "%s: uventet %s under læsning af mailen",
             parsed.message_id,
             type(exc).__name__,
             exc_info=log.isEnabledFor(logging.DEBUG),

@@ -33,6 +33,14 @@ log = logging.getLogger(__name__)
 COUNTS = ("seen", "registered", "duplicates", "rejected", "pending", "rows")
 
 
+def _summary_text(summary: Any) -> str:
+    """A poll's outcome as the Danish summary line of ``mail ingest``."""
+    lines = getattr(summary, "lines", None)
+    if callable(lines):
+        return "; ".join(lines())
+    return ", ".join(f"{k} {getattr(summary, k, 0)}" for k in COUNTS)
+
+
 @dataclass
 class WatchTotals:
     polls: int = 0
@@ -80,7 +88,9 @@ def signals_stop(stop: StopRequest) -> Iterator[None]:
         if stop.is_set():
             raise KeyboardInterrupt
         name = signal.Signals(signum).name
-        log.info("%s received: stopping after the current mail (again to abort now)", name)
+        log.info(
+            "%s modtaget: stopper efter den igangværende mail (igen for at afbryde straks)", name
+        )
         stop.set(name)
 
     for sig in _stop_signals():
@@ -121,18 +131,14 @@ def watch_loop(
                 backoff.reset()
                 if on_poll is not None:
                     on_poll(summary)
-                log.info(
-                    "poll %d: %s",
-                    totals.polls + 1,
-                    ", ".join(f"{k} {getattr(summary, k, 0)}" for k in COUNTS),
-                )
+                log.info("kørsel %d: %s", totals.polls + 1, _summary_text(summary))
             except (TransientMailError, OSError) as exc:
                 totals.failures += 1
                 retry_after = getattr(exc, "retry_after", None)
                 delay = backoff.next_delay(retry_after)
                 # The type and the message, which names servers and codes, never a person.
                 log.warning(
-                    "poll %d failed (%s: %s); next try in %.0f s",
+                    "kørsel %d mislykkedes (%s: %s); næste forsøg om %.0f s",
                     totals.polls + 1,
                     type(exc).__name__,
                     exc,
@@ -156,4 +162,4 @@ def _close(source: Any) -> None:
     try:
         source.close()
     except Exception:
-        log.debug("closing the source failed", exc_info=True)
+        log.debug("kilden kunne ikke lukkes", exc_info=True)

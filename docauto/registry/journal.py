@@ -80,7 +80,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
         except ValueError:
             # Only the last line can be torn (a kill mid-append); that mail was never
             # reported handled, so the source still has it.
-            log.warning("journal %s line %d is unreadable; skipped", path.name, n)
+            log.warning("journal %s linje %d kan ikke læses; sprunget over", path.name, n)
             continue
         if isinstance(entry, dict) and entry.get("message_id"):
             out.append(entry)

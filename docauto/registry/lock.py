@@ -92,7 +92,7 @@ class RegistryLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 if _is_stale(self.path):
-                    log.warning("removing stale lock %s", self.path)
+                    log.warning("fjerner forældet lås %s", self.path)
                     try:
                         self.path.unlink()
                     except OSError:

@@ -488,7 +488,7 @@ def _rotate_backups(path: Path) -> None:
             try:
                 os.replace(older, backup_path(path, n))
             except OSError as exc:
-                log.warning("cannot rotate backup %s: %s", older.name, exc)
+                log.warning("kan ikke rotere sikkerhedskopien %s: %s", older.name, exc)
     tmp_name = RegistryFiles(path).new_temp()
     try:
         shutil.copyfile(path, tmp_name)
