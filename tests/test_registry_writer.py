@@ -383,3 +383,30 @@ def test_the_registry_is_closed_before_it_is_replaced(
     w.save()
     assert seen == [True]
     assert sheet(hr_registry, schema.INBOX)[-1]["Message-ID"] == "<w@x>"
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["held", "streamed"])
+def test_a_damaged_sheet_is_a_danish_registry_error(
+    hr_registry: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    """A sheet whose compressed bytes are damaged (a bad disk, a copy cut short) stops the
+    run with the Danish message naming the part, whether the sheet is held or streamed."""
+    import shutil
+
+    _big_inbox(hr_registry, 300, totals=False)
+    if streamed:
+        stream_sheets(monkeypatch, 2000)
+    with zipfile.ZipFile(hr_registry) as zf:
+        info = next(
+            i for i in zf.infolist() if i.filename.endswith(".xml") and i.file_size > 20_000
+        )
+    damaged = hr_registry.with_name("damaged.xlsx")
+    shutil.copyfile(hr_registry, damaged)
+    data = bytearray(damaged.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + info.compress_size // 2, start + info.compress_size // 2 + 40):
+        data[i] ^= 0x5A
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(RegistryError) as err:
+        RegistryWriter.open(damaged)
+    assert "kan ikke" in err.value.message and info.filename in err.value.message

@@ -24,6 +24,7 @@ import math
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath
@@ -196,13 +197,13 @@ class Package:
         except KeyError:
             return 0
 
-    def open_part(self, name: str) -> IO[bytes]:
+    def open_part(self, name: str) -> _Part:
         """The original part as a stream (unpacked while it is read, never held whole)."""
         try:
-            return self._zf.open(name)
+            return _Part(name, self._zf.open(name))
         except KeyError:
             raise PackageError(f"delen {name} mangler i filen") from None
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as exc:
             raise PackageError(f"delen {name} kan ikke læses ({exc})") from None
 
     def read(self, name: str) -> bytes:
@@ -210,12 +211,8 @@ class Package:
             return b"".join(self._streamed[name]())
         if name in self._changed:
             return self._changed[name]
-        try:
-            return self._zf.read(name)
-        except KeyError:
-            raise PackageError(f"delen {name} mangler i filen") from None
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise PackageError(f"delen {name} kan ikke læses ({exc})") from None
+        with self.open_part(name) as fh:
+            return fh.read()
 
     def write(self, name: str, data: bytes) -> None:
         if name not in self._names and name not in self._changed and name not in self._streamed:
@@ -266,6 +263,26 @@ class Package:
         with out.open(info, "w") as fh:
             for chunk in self._streamed[old.filename]():
                 fh.write(chunk)
+
+
+class _Part:
+    """A part being unpacked; a damaged one raises PackageError (Danish), wherever it is read."""
+
+    def __init__(self, name: str, fh: IO[bytes]) -> None:
+        self.name = name
+        self._fh = fh
+
+    def read(self, n: int = -1) -> bytes:
+        try:
+            return self._fh.read(n)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+            raise PackageError(f"delen {self.name} kan ikke læses ({exc})") from None
+
+    def __enter__(self) -> _Part:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
 
 
 def _copy_raw(src: Any, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:

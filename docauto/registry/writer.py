@@ -567,14 +567,24 @@ class RegistryWriter:
             # Closed before the replace: Windows cannot replace a file that is still open.
             self.pkg.close()
             commit(path, tmp, self.files, backup=backup)
+        except PackageError as exc:  # the registry was damaged under us: nothing is replaced
+            _discard(tmp)
+            raise RegistryError(
+                f"{path}: registret kan ikke læses ({exc})",
+                hint=f"restore {self.files.backup().name} if the file is damaged",
+            ) from None
         except BaseException:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
+            _discard(tmp)
             raise
         finally:
             self.pkg.close()
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        tmp.unlink()
+    except OSError:
+        pass  # a later run removes it (RegistryFiles.remove_stale_temps)
 
 
 def _missing_sheet(name: str, present: Mapping[str, str]) -> str:

@@ -133,6 +133,10 @@ def _load_columns(path: str, mtime_ns: int, size: int) -> ColumnMap:
     return ColumnMap(out, {str(k): str(v) for k, v in types.items()})
 
 
+# One object: a ColumnMap is hashed by identity, and forms are indexed per ColumnMap.
+_NO_SYNONYMS = ColumnMap({}, {"Tiltrædelsesdato": "dato", "Prioritet": "heltal"})
+
+
 def column_map(path: Path | None = None) -> ColumnMap:
     """Synonyms and value types from mappings/kolonner.yaml, cached per file and version."""
     if path is None:
@@ -143,8 +147,7 @@ def column_map(path: Path | None = None) -> ColumnMap:
         stat = path.stat()
         return _load_columns(str(path), stat.st_mtime_ns, stat.st_size)
     except OSError:
-        # Without the file the canonical headers still work.
-        return ColumnMap({}, {"Tiltrædelsesdato": "dato", "Prioritet": "heltal"})
+        return _NO_SYNONYMS  # without the file the canonical headers still work
 
 
 def header_mapping(

@@ -117,7 +117,7 @@ def read_grids(data: bytes | _Parts, max_row: int, max_col: int) -> list[SheetGr
 
 def _read(zf: _Parts, max_row: int, max_col: int) -> list[SheetGrid]:
     workbook = _xml(zf, "xl/workbook.xml")
-    rels = zf_read(zf, "xl/_rels/workbook.xml.rels")
+    rels = _part(zf, "xl/_rels/workbook.xml.rels")
     if workbook is None or rels is None:
         raise _Unsupported("not the usual package layout")
     targets = _sheet_targets(rels)
@@ -125,7 +125,7 @@ def _read(zf: _Parts, max_row: int, max_col: int) -> list[SheetGrid]:
     strings = (
         [_text_of(si) for si in strings_xml.iterfind(f"{NS}si")] if strings_xml is not None else []
     )
-    styles = zf_read(zf, "xl/styles.xml")
+    styles = _part(zf, "xl/styles.xml")
     cells = _CellReader(strings, _epoch(workbook), *_date_styles(styles))
     grids = []
     for sheet in workbook.iterfind(f"{NS}sheets/{NS}sheet"):
@@ -152,7 +152,7 @@ def _read(zf: _Parts, max_row: int, max_col: int) -> list[SheetGrid]:
     return grids
 
 
-def zf_read(zf: _Parts, name: str) -> bytes | None:
+def _part(zf: _Parts, name: str) -> bytes | None:
     try:
         return zf.read(name)
     except KeyError:
