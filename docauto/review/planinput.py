@@ -130,6 +130,22 @@ def _yaml_keys(data: dict[Any, Any], path: Path, problems: list[Problem]) -> dic
     return keys
 
 
+def _yaml_table(
+    data: dict[Any, Any],
+    keys: dict[str, Any],
+    key: str,
+    shape: str,
+    path: Path,
+    problems: list[Problem],
+) -> dict[Any, Any]:
+    """The mapping under ``key`` ({} when absent); anything else is a problem named by key."""
+    table = data.get(keys.get(key), None) or {}
+    if isinstance(table, dict):
+        return table
+    problems.append(Problem(Location(str(path), part=key), f"skal være en tabel: {shape}"))
+    return {}
+
+
 def _yaml_blocked(
     data: dict[Any, Any],
     keys: dict[str, Any],
@@ -138,15 +154,9 @@ def _yaml_blocked(
     result: PlanInput,
 ) -> None:
     """blokerede_datoer: participant -> dates; each bad date named with its line."""
-    blocked = data.get(keys.get("blokerede_datoer"), None) or {}
-    if not isinstance(blocked, dict):
-        problems.append(
-            Problem(
-                Location(str(path), part="blokerede_datoer"),
-                "skal være en tabel: deltager -> liste af datoer",
-            )
-        )
-        blocked = {}
+    blocked = _yaml_table(
+        data, keys, "blokerede_datoer", "deltager -> liste af datoer", path, problems
+    )
     lines = _value_lines(path, keys.get("blokerede_datoer"))
     for who, values in blocked.items():
         if not isinstance(values, list):
@@ -176,15 +186,7 @@ def _yaml_network_reps(
     problems: list[Problem],
     result: PlanInput,
 ) -> None:
-    reps = data.get(keys.get("netværksrepræsentanter"), None) or {}
-    if not isinstance(reps, dict):
-        problems.append(
-            Problem(
-                Location(str(path), part="netværksrepræsentanter"),
-                "skal være en tabel: Klynge-ID -> leder",
-            )
-        )
-        reps = {}
+    reps = _yaml_table(data, keys, "netværksrepræsentanter", "Klynge-ID -> leder", path, problems)
     for cid, who in reps.items():
         result.network_reps[_text(cid)] = (
             _text(who),
