@@ -166,18 +166,52 @@ def _header(msg: Message, name: str, defects: list[str]) -> str:
     if raw is None:
         return ""
     if len(raw) <= MAX_HEADER_CHARS:
-        try:
-            value = msg[name]
-            return _clean(str(value)) if value is not None else ""
-        except Exception as exc:
-            defects.append(f"{name}: {type(exc).__name__}")
+        text, error = _header_text(name, raw)
+        if not error:
+            return text
+        defects.append(f"{name}: {error}")
     else:
         defects.append(f"{name}: for lang ({len(raw)} tegn), afkortet")
         raw = raw[:MAX_HEADER_CHARS]
     return _clean(_decode_words(re.sub(r"\r?\n[ \t]", " ", raw)))
 
 
+# Header texts are read by the modern policy, whose parse of one value is a tree of hundreds of
+# objects (most of the time spent reading a mail). What docauto keeps of a header is a pure
+# function of its raw value, and the values repeat (a form's subject line, the same senders),
+# so the results, never the trees, are kept for the last few hundred values.
+_CACHED_VALUE_CHARS = 1_000
+
+
+def _header_text(name: str, raw: str) -> tuple[str, str]:
+    """(the header's text as the modern policy reads it, cleaned; the exception's name when the
+    policy could not read it, else "")."""
+    if len(raw) > _CACHED_VALUE_CHARS:
+        return _read_header_text(name.lower(), raw)
+    return _cached_header_text(name.lower(), raw)
+
+
+def _read_header_text(name: str, raw: str) -> tuple[str, str]:
+    try:
+        value = POLICY.header_fetch_parse(name, raw)
+    except Exception as exc:
+        return "", type(exc).__name__
+    return (_clean(str(value)) if value is not None else ""), ""
+
+
+_cached_header_text = lru_cache(maxsize=512)(_read_header_text)
+
+# A Message-ID as nearly every mail system writes it: <dot-atom@dot-atom>, nothing around it.
+# The modern policy reads such a value as exactly itself (tests/test_mail_header_fastpath.py
+# checks that over the mail corpus and generated values); any other value goes to the policy.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_SIMPLE_MSGID = re.compile(rf"<{_ATEXT}(?:\.{_ATEXT})*@{_ATEXT}(?:\.{_ATEXT})*>")
+
+
 def _message_id(msg: Message, raw: bytes, defects: list[str]) -> str:
+    value = _raw_header(msg, "message-id")
+    if value is not None and _SIMPLE_MSGID.fullmatch(value):
+        return value
     value = _header(msg, "message-id", defects)
     m = re.search(r"<([^<>\s]+)>", value)
     if m:
@@ -201,29 +235,55 @@ def _sender(msg: Message, defects: list[str]) -> tuple[str, str, str]:
     strict RFC 5322 parser. Anything else (two From headers, two addresses, a group, text the
     parser had to guess at) gives no address and a Danish problem, never a best guess: a
     lenient fallback would take ``chief@kommune.dk <evil@evil.invalid>`` as the chief."""
-    raws = [v for k, v in msg.raw_items() if k.lower() == "from"]
-    shown = _clean(_decode_words(str(raws[0])[:MAX_HEADER_CHARS]))[:200] if raws else ""
+    raws = [v if isinstance(v, str) else str(v) for k, v in msg.raw_items() if k.lower() == "from"]
     if not raws:
         return "", "", "mailen har ingen From-linje"
     if len(raws) > 1:
-        return "", shown, f"mailen har {len(raws)} From-linjer"
+        return "", _shown(raws[0]), f"mailen har {len(raws)} From-linjer"
+    read = _read_from if len(raws[0]) > _CACHED_VALUE_CHARS else _cached_from
+    address, name, problem, error = read(raws[0])
+    if error:
+        defects.append(f"from: {error}")
+    return address, name, problem
+
+
+def _shown(raw: str) -> str:
+    """A From header's text for the Indbakke when no address can be trusted."""
+    return _clean(_decode_words(raw[:MAX_HEADER_CHARS]))[:200]
+
+
+def _read_from(raw: str) -> tuple[str, str, str, str]:
+    """(address, display name, problem, parser error) of one From header's raw value; a pure
+    function of it, so its result is kept for the senders seen last (``_cached_from``)."""
     try:
-        header = msg["from"]
+        header = POLICY.header_fetch_parse("from", raw)
         addresses = list(getattr(header, "addresses", None) or ())
         bad = [d for d in getattr(header, "defects", ()) if not _harmless(d)]
         groups = [g for g in getattr(header, "groups", ()) if g.display_name is not None]
     except Exception as exc:
-        defects.append(f"from: {type(exc).__name__}")
-        return "", shown, "afsenderadressen kan ikke læses"
+        return "", _shown(raw), "afsenderadressen kan ikke læses", type(exc).__name__
     if bad or groups:
-        return "", shown, "afsenderadressen kan ikke læses entydigt"
+        return "", _shown(raw), "afsenderadressen kan ikke læses entydigt", ""
     if len(addresses) != 1:
         what = "ingen" if not addresses else f"{len(addresses)}"
-        return "", shown, f"From-linjen har {what} afsenderadresser, ikke én"
+        return "", _shown(raw), f"From-linjen har {what} afsenderadresser, ikke én", ""
     addr = (addresses[0].addr_spec or "").strip()
     if not _ADDR.fullmatch(addr):
-        return "", shown, "afsenderadressen er ikke en gyldig e-mailadresse"
-    return addr.lower(), _clean(addresses[0].display_name or ""), ""
+        return "", _shown(raw), "afsenderadressen er ikke en gyldig e-mailadresse", ""
+    return addr.lower(), _clean(_unescape_8bit(addresses[0].display_name or "")), "", ""
+
+
+def _unescape_8bit(text: str) -> str:
+    """A header written in raw UTF-8 (RFC 6532, as many mailers do) reaches the parser as
+    escaped bytes; the policy decodes them for unstructured headers, not for a display name."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
+
+
+_cached_from = lru_cache(maxsize=512)(_read_from)
 
 
 def strict_sender(msg: Message) -> str:
@@ -241,15 +301,37 @@ def _harmless(defect: Exception) -> bool:
     return "encoded-word" in str(defect) or "encoded word" in str(defect)
 
 
+# A Date as mail systems write it (RFC 5322 3.3, no comments, no obsolete zones): the modern
+# policy reads such a value with parsedate_to_datetime and nothing else, so docauto does that
+# directly and leaves every other value to the policy (tests/test_mail_header_fastpath.py).
+_SIMPLE_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?\d{1,2} "
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
+    r"\d\d:\d\d(?::\d\d)? [+-]\d{4}"
+)
+
+
+def _simple_date(raw: str | None) -> datetime | None:
+    from email.utils import parsedate_to_datetime
+
+    if raw is None or not _SIMPLE_DATE.fullmatch(raw):
+        return None
+    try:
+        return parsedate_to_datetime(raw)
+    except ValueError:  # 31 Feb, hour 25: the policy's way decides
+        return None
+
+
 def _date(msg: Message, defects: list[str]) -> datetime | None:
     from email.utils import parsedate_to_datetime
 
-    value = None
-    try:
-        header = msg["date"]
-        value = getattr(header, "datetime", None)
-    except Exception as exc:
-        defects.append(f"date: {type(exc).__name__}")
+    value = _simple_date(_raw_header(msg, "date"))
+    if value is None:
+        try:
+            header = msg["date"]
+            value = getattr(header, "datetime", None)
+        except Exception as exc:
+            defects.append(f"date: {type(exc).__name__}")
     if value is None:
         raw = _raw_header(msg, "date")
         if not raw:
@@ -477,10 +559,10 @@ class _Walker:
     def _nested_bytes(self, data: bytes, depth: int) -> None:
         if depth + 1 > MAX_DEPTH or not data:
             return
-        from email.parser import BytesParser
+        from docauto.mail.feed import parse_bytes
 
         try:
-            inner = BytesParser(policy=POLICY).parsebytes(_cut_parts(data, self.defects))
+            inner = parse_bytes(_cut_parts(data, self.defects), POLICY)
         except Exception:
             return
         self.walk(inner, depth + 1, NESTED_ORIGIN, False)
@@ -555,7 +637,7 @@ def _walk(msg: Message, defects: list[str], bound: list[str]) -> _Walker:
 
 def parse_mail(raw: bytes, name: str) -> ParsedMail:
     """Parse one RFC 5322 message. Raises MailParseError only when nothing usable is left."""
-    from email.parser import BytesParser
+    from docauto.mail.feed import parse_bytes
 
     if not isinstance(raw, bytes | bytearray):
         raise MailParseError(f"{name}: ingen mail-data")
@@ -573,7 +655,7 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
     bound: list[str] = []
     raw_for_parser = _cut_parts(raw, defects, bound)
     try:
-        msg = BytesParser(policy=POLICY).parsebytes(raw_for_parser)
+        msg = parse_bytes(raw_for_parser, POLICY)
     except RecursionError:
         raise MailParseError(f"{name}: mailen er indlejret for dybt til at kunne læses") from None
     except Exception as exc:
@@ -585,7 +667,7 @@ def parse_mail(raw: bytes, name: str) -> ParsedMail:
         head, sep, rest = raw_for_parser.replace(b"\r\n", b"\n").partition(b"\n\n")
         fixed = re.sub(rb"(?m)^([!-9;-~]+)[ \t]+:", rb"\1:", head) + sep + rest
         if fixed != raw_for_parser:
-            msg = BytesParser(policy=POLICY).parsebytes(fixed)
+            msg = parse_bytes(fixed, POLICY)
             keys = {k.lower() for k, _ in msg.raw_items()}
             defects.append("forældet brevhovedsyntaks")
     if not keys & set(_KNOWN_HEADERS):
