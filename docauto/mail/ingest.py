@@ -370,7 +370,7 @@ def _type_label(decision: Decision) -> str:
 # as the last save took: saving a registry of 50,000 rows takes about half a second, and
 # saving every 1,000 mails made the saves a third of a big run.
 BATCH = 1000
-BATCH_MAX = 3_000
+BATCH_MAX = 1000
 SAVE_SHARE = 10
 
 
@@ -538,6 +538,7 @@ def _reopen(run: _Run) -> None:
     from docauto.registry.writer import RegistryWriter
 
     if run.book is not None:
+        run.book = None  # the saved batch's sheets go before the next ones are read
         run.book = RegistryWriter.open(run.registry)
         if run.memory is not None:
             run.memory.attach(run.book)

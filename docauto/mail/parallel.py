@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 JOBS_ENV = "DOCAUTO_INGEST_JOBS"
 PARALLEL_MIN = 48  # mails; below this the main process reads them itself
 CHUNK = 8  # mails per task: one round trip to a worker costs about what reading a mail does
-IN_FLIGHT_PER_JOB = 2  # chunks; bounded read-ahead: memory stays small, should_stop prompt
+IN_FLIGHT_PER_JOB = 16  # chunks
 
 _worker: dict[str, Any] = {}
 PARENT_POLL_SECONDS = 1.0
@@ -80,7 +80,17 @@ def _prepare(items: list[SourceItem]) -> list[Any]:
     from docauto.mail.prepare import prepare
 
     structure, hr, origin = _worker["structure"], _worker["hr"], _worker.get("origin")
-    return [prepare(item, structure, hr, (), origin) for item in items]
+    return [_without_content(*prepare(item, structure, hr, (), origin)) for item in items]
+
+
+def _without_content(parsed: Any, decision: Any) -> tuple[Any, Any]:
+    """What the main process needs of a mail read in a worker: the decision and the mail's
+    headers, not its bytes, text or files (it has the bytes; the rest went into the decision).
+    Sending them back doubled what crosses the pipe and what the main process allocates and
+    frees for every mail."""
+    import dataclasses
+
+    return dataclasses.replace(parsed, raw=b"", body_text="", attachments=[]), decision
 
 
 MAX_DEFAULT_JOBS = 4  # more workers than this only wait for the main process
@@ -182,7 +192,10 @@ class PreparedStream:
                             type(exc).__name__,
                         )
                 self._submit_next()
-                yield from zip(items, prepared, strict=True)
+                for item, one in zip(items, prepared, strict=True):
+                    if one is not None:
+                        one[0].raw = bytes(item.raw or b"")  # the same bytes, not a copy
+                    yield item, one
         finally:
             self.close()
 

@@ -10,6 +10,7 @@ row, so appending to a sheet of 50,000 rows looks at a handful of them.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -65,7 +66,7 @@ _AFTER_NAME = (b" ", b">", b"/", b"\t", b"\n", b"\r")
 STREAM_MIN = 1024 * 1024
 _CHUNK = 64 * 1024
 _PREFIX = 256 * 1024  # the first rows kept of a streamed sheet: the header is among them
-_WINDOW = 2 * 1024 * 1024  # the last rows kept: where new rows go, and the totals below
+_WINDOW = 256 * 1024  # the last rows kept (~1,000): where new rows go, and the totals below
 _MAX_HEAD = 64 * 1024 * 1024  # <cols>, <sheetViews>... before the rows; more is not a sheet
 
 
@@ -272,21 +273,23 @@ class SheetEditor:
                 return False  # <sheetData/>: no rows, a small part after all
             self.pfx, self.head = m.group(1), buf[: m.end()]
             prefix = bytearray(buf[m.end() :])
-            window = bytearray(prefix)
-            total = len(prefix)
+            last = deque([bytes(prefix)])  # chunks holding at least the last 2 * _WINDOW bytes
+            kept = total = len(prefix)
             while chunk := fh.read(_CHUNK):
                 total += len(chunk)
                 if len(prefix) < _PREFIX:
                     prefix += chunk[: _PREFIX - len(prefix)]
-                window += chunk
-                if len(window) > 2 * _WINDOW:
-                    del window[: len(window) - _WINDOW]
-        close = window.rfind(b"</%ssheetData>" % self.pfx)
+                last.append(chunk)
+                kept += len(chunk)
+                while kept - len(last[0]) >= 2 * _WINDOW:
+                    kept -= len(last.popleft())
+        end = b"".join(last)
+        close = end.rfind(b"</%ssheetData>" % self.pfx)
         if close < 0:
             return False  # what follows the rows is larger than the window
-        self.tail = bytes(window[close:])
+        self.tail = end[close:]
         self._body_len = total - len(self.tail)
-        self._window = bytes(window[:close])
+        self._window = end[max(0, close - _WINDOW) : close]
         self._window_start = self._body_len - len(self._window)
         self._prefix = bytes(prefix[: self._body_len])
         return True
@@ -730,73 +733,61 @@ class _CellWriter:
         self.date1904 = date1904
         self.column_styles = column_styles
         self.max_col = 0
-        self._letters: dict[int, bytes] = {}
+        self._templates: dict[tuple[int, int, str], bytes] = {}
 
     def cell(self, row: int, col: int, value: Any, old: Cell | None) -> bytes:
         if col > self.max_col:
             self.max_col = col
         base = old.style if old is not None else self.column_styles.get(col, 0)
-        letters = self._letters.get(col)
-        if letters is None:
-            letters = self._letters[col] = col_letters(col).encode()
-        ref = b"%s%d" % (letters, row)
-        p = self.pfx
         if not _has(value):
-            return b'<%sc r="%s"%s/>' % (p, ref, _s(base))
+            return self._template(col, base, "") % row
         if isinstance(value, bool):
-            return b'<%sc r="%s"%s t="b"><%sv>%d</%sv></%sc>' % (
-                p,
-                ref,
-                _s(base),
-                p,
-                int(value),
-                p,
-                p,
-            )
+            return self._template(col, base, "b") % (row, b"%d" % int(value))
         if isinstance(value, datetime | date):
             style = base
             if not self.styles.is_date(base):
                 fmt = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
                 style = self.styles.derive(base, fmt, False)
             serial = _number_text(excel_serial(value, self.date1904))
-            return b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
-                p,
-                ref,
-                _s(style),
-                p,
-                serial.encode(),
-                p,
-                p,
-            )
+            return self._template(col, style, "n") % (row, serial.encode())
         if isinstance(value, int | float):
-            return b'<%sc r="%s"%s><%sv>%s</%sv></%sc>' % (
-                p,
-                ref,
-                _s(base),
-                p,
-                _number_text(value).encode(),
-                p,
-                p,
-            )
+            return self._template(col, base, "n") % (row, _number_text(value).encode())
         text = clean_text(str(value))
         style = base
         if text.startswith(_RISKY_START):
             # Excel keeps it text even when someone edits the cell later.
             style = self.styles.derive(base, None, True)
-        return (
-            b'<%sc r="%s"%s t="inlineStr"><%sis><%st xml:space="preserve">%s</%st></%sis></%sc>'
-            % (
-                p,
-                ref,
-                _s(style),
-                p,
-                p,
-                text_xml(text),
-                p,
-                p,
-                p,
+        return self._template(col, style, "s") % (row, text_xml(text))
+
+    def _template(self, col: int, style: int, kind: str) -> bytes:
+        """The XML of a cell of this column, style and kind with the row number and the value
+        left open (``%d``, ``%s``): a new row's cells are only filled in."""
+        key = (col, style, kind)
+        found = self._templates.get(key)
+        if found is not None:
+            return found
+        p = self.pfx
+        start = b'<%sc r="%s%%d"%s' % (p, col_letters(col).encode(), _s(style))
+        if kind == "":
+            made = start + b"/>"
+        elif kind == "s":
+            made = (
+                start
+                + b' t="inlineStr"><%sis><%st xml:space="preserve">%%s</%st></%sis></%sc>'
+                % (
+                    p,
+                    p,
+                    p,
+                    p,
+                    p,
+                )
             )
-        )
+        else:
+            made = (
+                start + (b' t="b"' if kind == "b" else b"") + b"><%sv>%%s</%sv></%sc>" % (p, p, p)
+            )
+        self._templates[key] = made
+        return made
 
 
 class _RawCellWriter(_CellWriter):

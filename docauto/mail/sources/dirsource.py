@@ -117,32 +117,43 @@ class DirSource:
         if not self.folder.is_dir():
             raise UsageError(f"mailmappen '{self.folder}' findes ikke eller er ikke en mappe")
 
-    def _files(self) -> list[tuple[str, Path]]:
-        """(id, path) of every mail file in the folder and its subfolders, sorted by id."""
-        found: list[tuple[str, Path]] = []
+    def _files(self) -> list[str]:
+        """The id (path relative to the folder, with /) of every mail file in the folder and
+        its subfolders, sorted. Only the names are kept: a folder of 10,000 mails is listed
+        in ~1 MB, not the ~4 MB its Path objects took for the whole run."""
+        import os
 
-        def walk(folder: Path, prefix: str, depth: int) -> None:
+        found: list[str] = []
+
+        def walk(folder: str, prefix: str, depth: int) -> None:
             try:
-                entries = list(folder.iterdir())
+                with os.scandir(folder) as it:
+                    entries = list(it)
             except OSError:
                 return
-            for p in entries:
-                if p.name.startswith((".", "~$")):
+            for e in entries:
+                if e.name.startswith((".", "~$")):
                     continue
-                if p.is_dir():
+                try:
+                    is_dir = e.is_dir()
+                except OSError:
+                    continue
+                if is_dir:
                     # Our own output folders never hold incoming mail.
-                    if depth < MAX_DEPTH and not p.name.endswith(SKIP_FOLDER_SUFFIXES):
-                        walk(p, f"{prefix}{p.name}/", depth + 1)
-                elif p.suffix.lower() in MAIL_SUFFIXES:
-                    found.append((f"{prefix}{p.name}", p))
+                    if depth < MAX_DEPTH and not e.name.endswith(SKIP_FOLDER_SUFFIXES):
+                        walk(e.path, f"{prefix}{e.name}/", depth + 1)
+                elif os.path.splitext(e.name)[1].lower() in MAIL_SUFFIXES:
+                    found.append(f"{prefix}{e.name}")
 
-        walk(self.folder, "", 0)
+        walk(str(self.folder), "", 0)
         # Sorted by relative name (case-insensitive first, then exact) so runs are
         # reproducible on every platform.
-        return sorted(found, key=lambda f: (f[0].casefold(), f[0]))
+        found.sort(key=lambda name: (name.casefold(), name))
+        return found
 
     def fetch(self) -> Iterator[SourceItem]:
-        for item_id, path in self._files():
+        for item_id in self._files():
+            path = self.folder.joinpath(*item_id.split("/"))
             try:
                 raw = path.read_bytes()
             except OSError:
