@@ -262,3 +262,20 @@ def test_hr_regex_pattern_and_bad_pattern_file(tmp_path, monkeypatch):
     (folder / "emner.yaml").write_text("kinds:\n  hiring: [x]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="ukendt type 'hiring'"):
         classify("Klyngeleder: x")
+
+
+def test_kept_classifications_are_those_of_a_fresh_read(monkeypatch):
+    """classify keeps what it decided per subject: asked again, every subject of the table
+    gets what the patterns give it read anew, and the kept set stays bounded."""
+    from docauto.mail import classify as C
+
+    patterns = C.load_patterns()
+    subjects = [case[0] for case in CASES]
+    first = [classify(s, patterns) for s in subjects]
+    assert set(subjects) <= set(patterns.known)
+    again = [classify(s, patterns) for s in subjects]
+    fresh = [C._classify(s, patterns) for s in subjects]
+    assert first == again == fresh
+    monkeypatch.setattr(C, "MAX_KNOWN_SUBJECTS", len(patterns.known))
+    classify("Et helt nyt emne 12345", patterns)
+    assert "Et helt nyt emne 12345" not in patterns.known

@@ -481,6 +481,35 @@ def test_hostile_attachments_are_refused_in_danish(case):
     assert name in str(info.value)
 
 
+def test_a_part_is_checked_when_a_reader_parses_it():
+    """The lean reader unpacks only the parts it reads, each checked as it is read; a file
+    openpyxl has to read is checked whole first, since openpyxl parses every part."""
+    from docauto.office.safezip import AttachmentZip, check_attachment_zip
+
+    bomb_in_props = replace_member(_form_xlsx(), "docProps/core.xml", _xml_bomb_anywhere)
+    with AttachmentZip(bomb_in_props, "skema.xlsx") as package:
+        assert package.read("xl/workbook.xml").startswith(b"<")
+        with pytest.raises(InputError, match="XML-bombe"):
+            package.read("docProps/core.xml")
+    with pytest.raises(InputError, match="XML-bombe"):
+        check_attachment_zip(bomb_in_props, "skema.xlsx")
+    # No reader parses the document properties of a form the lean reader reads.
+    result = read_submission(att("skema.xlsx", bomb_in_props), CL, "hires")
+    assert result.rows
+    # A form only openpyxl can read (cells without references): checked whole, refused.
+    no_refs = replace_member(bomb_in_props, "xl/worksheets/sheet1.xml", _without_refs)
+    with pytest.raises(InputError, match="XML-bombe"):
+        read_submission(att("skema.xlsx", no_refs), CL, "hires")
+
+
+def _xml_bomb_anywhere(xml: bytes) -> bytes:
+    return BILLION_LAUGHS + re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+
+
+def _without_refs(xml: bytes) -> bytes:
+    return re.sub(rb'(<c\b[^>]*?) r="[A-Z]+\d+"', rb"\1", xml)
+
+
 def test_oversized_attachment(monkeypatch):
     import docauto.mail.readers as readers
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,10 @@ class Patterns:
     default_round: int | None
     ignore: tuple[re.Pattern[str], ...] = ()
     report_re: re.Pattern[str] | None = None
+    # Subjects classified with these patterns: a pure function of the subject, and subjects
+    # repeat (they follow the conventions). Bounded; gone with the patterns when the file
+    # changes.
+    known: dict[str, Classification] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _phrases(value: Any, where: str) -> tuple[re.Pattern[str], ...]:
@@ -277,9 +281,21 @@ def is_report_subject(subject: str, patterns: Patterns | None = None) -> bool:
     return False
 
 
+MAX_KNOWN_SUBJECTS = 4096
+
+
 def classify(subject: str, patterns: Patterns | None = None) -> Classification:
     """Role, kind and round of a subject; all None when not sure."""
     patterns = patterns or load_patterns()
+    found = patterns.known.get(subject)
+    if found is None:
+        found = _classify(subject, patterns)
+        if len(patterns.known) < MAX_KNOWN_SUBJECTS and len(subject) <= MAX_SUBJECT_CHARS:
+            patterns.known[subject] = found
+    return found
+
+
+def _classify(subject: str, patterns: Patterns) -> Classification:
     # A subject is a line, not a document: the cap keeps every pattern quick.
     text = strip_prefixes(
         fold(decode_subject(subject[: MAX_SUBJECT_CHARS * 4]))[:MAX_SUBJECT_CHARS], patterns

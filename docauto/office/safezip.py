@@ -18,7 +18,7 @@ ATTACHMENT_LIMITS = ZipLimits(
     max_member_uncompressed=20 * 1024 * 1024,  # a photo in a Word form may be large
     max_ratio=150.0,
 )
-_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # XML is what the readers parse, and parsing time grows with it: a 50-row form sheet is
 # ~100 kB; 4 MB keeps a hostile sheet to about two seconds of openpyxl.
 MAX_XML_PART = 4 * 1024 * 1024
@@ -30,15 +30,19 @@ def check_attachment_zip(data: bytes, name: str) -> None:
     Office never writes a DTD; an entity declaration in a part is an XML bomb (billion laughs)
     or an attempt to read local files, so the whole file is refused before any XML parser runs.
     """
-    AttachmentZip(data, name).close()
+    with AttachmentZip(data, name) as package:
+        package.check_all()
 
 
 class AttachmentZip:
     """An attachment's package, checked as ``check_attachment_zip`` checks it and opened once.
 
-    Every XML part is unpacked once for the checks and kept, so a reader that goes on to parse
-    the parts (``docauto.mail.readers.xlsxgrid``) does not open the zip and unpack them again:
-    an ingest run reads thousands of forms, and opening each three times was a third of it.
+    Each XML part is unpacked and checked when it is first read, and kept, so a reader that
+    goes on to parse the parts (``docauto.mail.readers.xlsxgrid``) does not open the zip and
+    unpack them again: an ingest run reads thousands of forms, and opening each three times
+    was a third of it. Parts no reader asks for (the theme, the document properties) are not
+    unpacked at all; ``check_all`` checks every part before a reader that parses them all
+    (openpyxl, python-docx) is given the file.
     """
 
     def __init__(self, data: bytes, name: str) -> None:
@@ -49,14 +53,17 @@ class AttachmentZip:
             raise
         except Exception as exc:
             raise InputError(f"{name}: filen er beskadiget ({type(exc).__name__})") from None
+        self._xml_parts = {
+            info.filename: info
+            for info in self._zf.infolist()
+            if info.filename.lower().endswith((".xml", ".rels", ".vml"))
+        }
         self._parts: dict[str, bytes] = {}
-        try:
-            for info in self._zf.infolist():
-                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                    self._parts[info.filename] = self._checked(info)
-        except BaseException:
-            self.close()
-            raise
+
+    def check_all(self) -> None:
+        """Unpack and check every XML part (InputError in Danish for the first bad one)."""
+        for part in self._xml_parts:
+            self.read(part)
 
     def _checked(self, info: zipfile.ZipInfo) -> bytes:
         name = self.name
@@ -71,8 +78,7 @@ class AttachmentZip:
         except Exception as exc:
             raise InputError(f"{name}: filen er beskadiget ({type(exc).__name__})") from None
         # A DTD comes before the root element, so the head of the part is enough to look at.
-        upper = data[: 64 * 1024].upper()
-        if any(m in upper for m in _DTD_MARKERS):
+        if _DTD.search(data, 0, 64 * 1024):
             raise InputError(
                 f"{name}: filen indeholder XML-erklæringer, som Office aldrig "
                 f"skriver (mulig XML-bombe) i {info.filename}",
@@ -84,8 +90,11 @@ class AttachmentZip:
         return data
 
     def read(self, part: str) -> bytes:
-        """An XML part's bytes (KeyError when the package has no such part)."""
-        return self._parts[part]
+        """An XML part's bytes, checked (KeyError when the package has no such part)."""
+        data = self._parts.get(part)
+        if data is None:
+            data = self._parts[part] = self._checked(self._xml_parts[part])
+        return data
 
     def close(self) -> None:
         self._zf.close()

@@ -103,6 +103,8 @@ class XlsxReader:
 
         with AttachmentZip(attachment.data, name) as package:
             grids = read_grids(package, _SHEET_ROWS, MAX_COLUMNS)
+            if grids is None:
+                package.check_all()  # openpyxl parses every part
         if grids is not None:
             grids.sort(key=lambda g: _sheet_order(g.title, g.state))
             for g in grids:
