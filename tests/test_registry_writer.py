@@ -217,9 +217,11 @@ def test_a_missing_sheet_is_named_in_danish(hr_registry: Path) -> None:
     assert "Intet er skrevet" in err.value.message
 
 
+@pytest.mark.parametrize("given", [True, False], ids=["batch=3", "default batch"])
 def test_a_big_run_is_saved_in_batches(
-    hr_registry: Path, hr_mailbox, hr_structure_file: Path, monkeypatch
+    hr_registry: Path, hr_mailbox, hr_structure_file: Path, monkeypatch, given: bool
 ) -> None:
+    from docauto.mail import ingest as ingest_module
     from docauto.mail.ingest import ingest
     from docauto.mail.sources import open_source
     from docauto.structure.model import load_structure
@@ -232,6 +234,8 @@ def test_a_big_run_is_saved_in_batches(
         original(self, **kw)
 
     monkeypatch.setattr(RegistryWriter, "save", counting)
+    if not given:
+        monkeypatch.setattr(ingest_module, "BATCH", 3)
     header = [
         "Område",
         "Klynge",
@@ -253,7 +257,7 @@ def test_a_big_run_is_saved_in_batches(
         load_structure(hr_structure_file),
         hr_registry,
         hr_addresses=["jobbank@buf.test.dk"],
-        batch=3,
+        batch=3 if given else None,
     )
     source.close()
     assert summary.registered == 7 and summary.rows == 7
@@ -340,27 +344,6 @@ def test_appending_to_a_streamed_sheet_never_holds_it(
     assert ws._body is None, "the streamed sheet was read whole"
     assert len(ws._window) <= 2000 + 97 and len(ws._prefix) <= 600 + 97
     assert sheet(hr_registry, schema.INBOX)[-1]["Message-ID"] == "<new@x>"
-
-
-def test_a_batch_ends_when_saving_costs_a_tenth_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Saves cost at most a tenth of a big run, and a batch never passes BATCH_MAX mails
-    (what a run holds in memory)."""
-    from docauto.mail import ingest
-
-    now = [100.0]
-    monkeypatch.setattr(ingest.time, "monotonic", lambda: now[0])
-    clock = ingest._BatchClock(None)
-    assert not clock.full(ingest.BATCH - 1)
-    assert clock.full(ingest.BATCH)  # nothing saved yet: the first batch is BATCH mails
-    clock.saved(0.5)  # a save of a big registry
-    now[0] += 4.0
-    assert not clock.full(ingest.BATCH_MAX - 1)  # 4 s of mails: a save would be an eighth
-    now[0] += 1.0
-    assert clock.full(ingest.BATCH)
-    assert not clock.full(ingest.BATCH - 1)
-    clock.saved(60.0)
-    assert clock.full(ingest.BATCH_MAX)  # however slow the save, memory stays bounded
-    assert ingest._BatchClock(3).full(3) and not ingest._BatchClock(3).full(2)
 
 
 def test_the_registry_is_closed_before_it_is_replaced(

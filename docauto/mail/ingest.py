@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -364,36 +363,10 @@ def _type_label(decision: Decision) -> str:
     return type_label(decision.role, decision.kind)
 
 
-# Mails handled between two saves of the registry. What a run keeps in memory (the rows
-# waiting to be written, ~3 KB a mail) is bounded by BATCH_MAX, not by the size of the
-# mailbox. Between BATCH and BATCH_MAX a batch ends once it has taken SAVE_SHARE times as long
-# as the last save took: saving a registry of 50,000 rows takes about half a second, and
-# saving every 1,000 mails made the saves a third of a big run.
+# Mails handled between two saves of the registry. What a run holds in memory (the rows
+# waiting to be written, a few KB a mail) is bounded by it, not by the size of the mailbox;
+# while the main process saves, the workers go on reading the next mails (parallel.py).
 BATCH = 1000
-BATCH_MAX = 1000
-SAVE_SHARE = 10
-
-
-class _BatchClock:
-    """When a batch is full: after ``size`` mails when the caller gave a size, else by the
-    rule above."""
-
-    def __init__(self, size: int | None) -> None:
-        self.size = size
-        self.started = time.monotonic()
-        self.last_save = 0.0
-
-    def full(self, mails: int) -> bool:
-        if self.size is not None:
-            return mails >= self.size
-        if mails >= BATCH_MAX:
-            return True
-        took = time.monotonic() - self.started
-        return mails >= BATCH and took >= SAVE_SHARE * self.last_save
-
-    def saved(self, seconds: float) -> None:
-        self.last_save = seconds
-        self.started = time.monotonic()
 
 
 def ingest(
@@ -436,7 +409,7 @@ def ingest(
     stream = PreparedStream(
         source.fetch(), structure, run.hr, default_jobs() if jobs is None else jobs, run.origin
     )
-    clock = _BatchClock(max(1, batch) if batch else None)
+    batch_size = max(1, batch) if batch else BATCH
     try:
         writable = dry_run or lock.acquire()
         if writable and not dry_run:
@@ -459,12 +432,10 @@ def ingest(
             if on_mail is not None and handled.parsed is not None:
                 on_mail(handled.parsed, OUTCOME[handled.status])
             run.handled.append(handled if receipts else _slim(handled))
-            if not dry_run and clock.full(len(run.handled)):
-                started = time.monotonic()
+            if not dry_run and len(run.handled) >= batch_size:
                 _commit_batch(run)
                 _finish(source, run, receipts)
                 _reopen(run)
-                clock.saved(time.monotonic() - started)
         if dry_run:
             return run.summary
         _commit_batch(run)
