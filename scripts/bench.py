@@ -275,6 +275,7 @@ def _ingest(registry: Path, mailbox: Path, structure: Path, *extra: str) -> tupl
 
 
 _WORKER_PEAK = [0]
+ROUNDS = 2  # runs of each timed ingest case (and load+saves after them); the best counts
 
 
 def bench_ingest(quick: bool, tmp: Path) -> None:
@@ -305,11 +306,19 @@ def bench_ingest(quick: bool, tmp: Path) -> None:
             baselines[n_rows] = _plain_load_save(registries[n_rows][0], tmp)
         if n_mails not in mailboxes:
             mailboxes[n_mails] = bd.make_mailbox(tmp / f"mail-{n_mails}", n_mails)
-        registry, box = _fresh_run(
-            tmp / f"run-{n_mails}-{n_rows}", registries[n_rows], mailboxes[n_mails]
-        )
-        before = registry.stat().st_mtime_ns
-        seconds, summary, peak = _ingest(registry, box, registries[n_rows][1])
+        # A timed case runs twice, each run followed by another load+save, and the best of
+        # each is compared: the machine's speed drifts within a run of several minutes.
+        seconds, peak = float("inf"), 0
+        for _ in range(1 if quick or target is None else ROUNDS):
+            registry, box = _fresh_run(
+                tmp / f"run-{n_mails}-{n_rows}", registries[n_rows], mailboxes[n_mails]
+            )
+            before = registry.stat().st_mtime_ns
+            took, summary, one_peak = _ingest(registry, box, registries[n_rows][1])
+            seconds, peak = min(seconds, took), max(peak, one_peak)
+            if target is not None:
+                again = _plain_load_save(registries[n_rows][0], tmp)
+                baselines[n_rows] = min(baselines[n_rows], again)
         peaks[(n_mails, n_rows)] = peak
         plain = baselines[n_rows]
         ratio = seconds / plain
@@ -348,6 +357,7 @@ def bench_ingest(quick: bool, tmp: Path) -> None:
 
 def _fresh_run(work: Path, registry: tuple[Path, Path], mailbox: Path) -> tuple[Path, Path]:
     """A copy of the registry and of the mailbox in ``work``, for one ingest."""
+    shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     copy = work / "register.xlsx"
     shutil.copyfile(registry[0], copy)
