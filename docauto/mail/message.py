@@ -325,7 +325,8 @@ def _simple_date(raw: str | None) -> datetime | None:
 def _date(msg: Message, defects: list[str]) -> datetime | None:
     from email.utils import parsedate_to_datetime
 
-    value = _simple_date(_raw_header(msg, "date"))
+    raw = _raw_header(msg, "date")
+    value = _simple_date(raw)
     if value is None:
         try:
             header = msg["date"]
@@ -333,7 +334,6 @@ def _date(msg: Message, defects: list[str]) -> datetime | None:
         except Exception as exc:
             defects.append(f"date: {type(exc).__name__}")
     if value is None:
-        raw = _raw_header(msg, "date")
         if not raw:
             return None
         try:

@@ -12,6 +12,7 @@ skipping it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -121,8 +122,6 @@ class DirSource:
         """The id (path relative to the folder, with /) of every mail file in the folder and
         its subfolders, sorted. Only the names are kept: a folder of 10,000 mails is listed
         in ~1 MB, not the ~4 MB its Path objects took for the whole run."""
-        import os
-
         found: list[str] = []
 
         def walk(folder: str, prefix: str, depth: int) -> None:
