@@ -20,6 +20,7 @@ from typing import Any
 from docauto.registry.ooxml import (
     Package,
     PackageError,
+    StreamLayout,
     Styles,
     _decode_text,
     _number_text,
@@ -530,7 +531,7 @@ class SheetEditor:
 
     def render(self, styles: Styles, date1904: bool) -> bytes:
         """The new part, whole."""
-        return b"".join(_flatten(self.pieces(styles, date1904)))
+        return b"".join(_flatten(self.pieces(styles, date1904)[0]))
 
     def write_to(self, pkg: Package, styles: Styles, date1904: bool) -> None:
         """Put the new part into ``pkg``; a streamed sheet is copied row block by row block
@@ -538,11 +539,31 @@ class SheetEditor:
         if self._body is not None:
             pkg.write(self.part, self.render(styles, date1904))
             return
-        pieces = self.pieces(styles, date1904)  # computed now: the changes are decided here
-        pkg.write_stream(self.part, lambda: _flatten(pieces))
+        # Computed now: the changes are decided here.
+        pieces, added_end = self.pieces(styles, date1904)
+        first = pieces[1]
+        # The rows before the new ones, unchanged and from the top: the package can copy
+        # them compressed when it wrote this part itself.
+        kept = (
+            (len(self.head) + first.start, len(self.head) + first.stop)
+            if isinstance(first, _Range) and first.start == 0 and not self.updates
+            else None
+        )
+        layout = StreamLayout(
+            head=bytes(pieces[0]),  # type: ignore[arg-type]
+            kept=kept,
+            kept_chunks=lambda: _flatten(pieces[1:2]),
+            added=lambda: _flatten(pieces[2:added_end]),
+            rest=lambda: _flatten(pieces[added_end:]),
+        )
+        pkg.write_stream(self.part, layout)
 
-    def pieces(self, styles: Styles, date1904: bool) -> list[bytes | memoryview | _Range]:
-        """The new part as pieces: bytes, and ranges of the old rows still to be copied."""
+    def pieces(
+        self, styles: Styles, date1904: bool
+    ) -> tuple[list[bytes | memoryview | _Range], int]:
+        """The new part as pieces: bytes, and ranges of the old rows still to be copied; and
+        the index of the first piece after the last new row (the rest are old rows that
+        follow them, and the part's end)."""
         last, trailing = self.tail_info()
         if self.updates and self._body is None:
             self.body  # noqa: B018 - updates of rows anywhere: the sheet is read whole
@@ -562,9 +583,11 @@ class SheetEditor:
         new_rows = {last + 1 + i: values for i, values in enumerate(self.appends)}
         if shift:
             pieces.extend(self._new_row_xml(n, v, writer) for n, v in new_rows.items())
+            added_end = len(pieces)
             pieces.extend(self._shifted(row, last, k) for row in trailing)
         else:
             existing = {r.num: r for r in trailing}
+            added_end = len(pieces)
             for n in sorted(set(existing) | set(new_rows)):
                 if n in new_rows and n in existing:
                     pieces.append(self._row_xml(existing[n], new_rows[n], writer))
@@ -573,6 +596,8 @@ class SheetEditor:
                 else:
                     row = existing[n]
                     pieces.append(self._at(row.begin, row.end))
+                    continue
+                added_end = len(pieces)
         if trailing:
             pieces.append(self._at(trailing[-1].end, self._body_len))
         max_row = max(
@@ -580,7 +605,7 @@ class SheetEditor:
         )
         head = self._grow_dimension(self.head, max_row, writer.max_col)
         tail = self._grow_tail(self.tail, last, k, shift)
-        return [head, *pieces, tail]
+        return [head, *pieces, tail], added_end + 1
 
     def _column_styles(self, last: int, styles: Styles) -> dict[int, int]:
         """Style of each column's cell in the row above the new ones (a data row), else of
