@@ -27,7 +27,7 @@ import threading
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath
@@ -180,6 +180,7 @@ class Package:
         self._changed: dict[str, bytes] = {}
         self._streamed: dict[str, StreamLayout] = {}
         self._added: list[str] = []
+        self._resume: dict[str, _Splice] = {}
 
     def close(self) -> None:
         self._zf.close()
@@ -278,6 +279,9 @@ class Package:
             run_crc, run_size = known.crc, known.stop - known.start
         else:
             run_crc, run_size = _deflate(entry, comp, layout.kept_chunks())
+            entry.write(comp.flush(zlib.Z_FULL_FLUSH))
+        # The new rows start afresh: the next open reads the sheet's end from here.
+        resume, c_resume = start + run_size, entry.size
         more_crc, more_size = _deflate(entry, comp, layout.added(), run_crc)
         run_crc, run_size = more_crc, run_size + more_size
         entry.write(comp.flush(zlib.Z_FULL_FLUSH))
@@ -288,7 +292,69 @@ class Package:
         entry.write(comp.flush(zlib.Z_FINISH))
         size += run_size + rest
         entry.close(crc, size)
-        _remember(info, _Splice(start, start + run_size, run_crc, c_start, c_stop, compressed_crc))
+        _remember(
+            info,
+            _Splice(
+                start,
+                start + run_size,
+                run_crc,
+                c_start,
+                c_stop,
+                compressed_crc,
+                resume,
+                c_resume,
+                entry.all_crc,
+            ),
+        )
+
+    def resume_point(self, name: str) -> int | None:
+        """An offset of the part (unpacked) from which ``read_from`` reads it to its end
+        without unpacking what comes before: where the rows this process added last begin,
+        when the file is as it wrote it. None otherwise."""
+        if name in self._changed or name in self._streamed:
+            return None
+        try:
+            info = self._zf.getinfo(name)
+        except KeyError:
+            return None
+        with open(self.path, "rb") as src:
+            known = _splice_of(src, info)
+        if known is None:
+            return None
+        self._resume[name] = known
+        return known.resume
+
+    def read_from(self, name: str) -> Iterator[bytes]:
+        """The part from its ``resume_point`` to its end, unpacked in pieces."""
+        known = self._resume[name]
+        info = self._zf.getinfo(name)
+        inflate = zlib.decompressobj(-15)
+        total = 0
+        try:
+            with open(self.path, "rb") as src:
+                pos = _data_offset(src, info) + known.c_resume
+                left = info.compress_size - known.c_resume
+                while left > 0:
+                    src.seek(pos)
+                    block = src.read(min(left, 1 << 16))
+                    if not block:
+                        break
+                    pos += len(block)
+                    left -= len(block)
+                    data = inflate.decompress(block, 1 << 16)
+                    while True:
+                        total += len(data)
+                        yield data
+                        if not inflate.unconsumed_tail:
+                            break
+                        data = inflate.decompress(inflate.unconsumed_tail, 1 << 16)
+                data = inflate.flush()
+                total += len(data)
+                yield data
+        except (OSError, zlib.error) as exc:
+            raise PackageError(f"delen {name} kan ikke læses ({exc})") from None
+        if not inflate.eof or total != info.file_size - known.resume:
+            raise PackageError(f"delen {name} er kortere end ventet")
 
 
 @dataclass
@@ -317,7 +383,9 @@ class StreamLayout:
 class _Splice:
     """Where a part this process wrote has its rows' run: uncompressed ``start:stop`` with
     CRC ``crc``, deflated on its own in the compressed bytes ``c_start:c_stop``, whose CRC is
-    ``compressed_crc``."""
+    ``compressed_crc``. Inflating can also start afresh at ``c_resume`` (``resume``
+    unpacked), where the rows added last begin. ``entry_crc``: the CRC of all its compressed
+    bytes."""
 
     start: int
     stop: int
@@ -325,6 +393,9 @@ class _Splice:
     c_start: int
     c_stop: int
     compressed_crc: int
+    resume: int
+    c_resume: int
+    entry_crc: int
 
 
 # Keyed by the part's name, CRC and sizes: a file another program saved has other bytes, and
@@ -363,16 +434,16 @@ def _splice_of(src: IO[bytes], info: zipfile.ZipInfo) -> _Splice | None:
     if known is None or known.c_stop > info.compress_size:
         return None
     crc = 0
-    for block in _compressed(src, info, known):
+    for block in _compressed(src, info, 0, info.compress_size):
         crc = zlib.crc32(block, crc)
-    return known if crc == known.compressed_crc else None
+    return known if crc == known.entry_crc else None
 
 
-def _compressed(src: IO[bytes], info: zipfile.ZipInfo, known: _Splice) -> Iterable[bytes]:
-    src.seek(_data_offset(src, info) + known.c_start)
-    left = known.c_stop - known.c_start
+def _compressed(src: IO[bytes], info: zipfile.ZipInfo, start: int, stop: int) -> Iterable[bytes]:
+    src.seek(_data_offset(src, info) + start)
+    left = stop - start
     while left > 0:
-        block = src.read(min(left, 1 << 20))
+        block = src.read(min(left, 1 << 18))
         if not block:
             raise PackageError(f"delen {info.filename} er kortere end ventet")
         left -= len(block)
@@ -383,7 +454,7 @@ def _copy_compressed(
     src: IO[bytes], info: zipfile.ZipInfo, known: _Splice, entry: _RawEntry
 ) -> None:
     crc = 0
-    for block in _compressed(src, info, known):
+    for block in _compressed(src, info, known.c_start, known.c_stop):
         crc = zlib.crc32(block, crc)
         entry.write(block)
     if crc != known.compressed_crc:  # changed since it was checked: never write a mix
@@ -415,12 +486,14 @@ class _RawEntry:
         info.header_offset = self.fp.tell()
         self.fp.write(info.FileHeader(False))
         self.size = 0
+        self.all_crc = 0
         self.watch: int | None = None
 
     def write(self, data: bytes) -> None:
         if data:
             self.fp.write(data)
             self.size += len(data)
+            self.all_crc = zlib.crc32(data, self.all_crc)
             if self.watch is not None:
                 self.watch = zlib.crc32(data, self.watch)
 

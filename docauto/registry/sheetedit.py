@@ -256,11 +256,12 @@ class SheetEditor:
         self._window_start = 0
         self._body_len = len(body)
 
-    def _scan(self) -> bool:
+    def _scan(self, resume: bool = True) -> bool:
         """A big sheet is read as a stream, keeping only what comes before the rows, the first
         rows (the header), the last rows and what follows them: appending to a sheet of
         50,000 rows then holds a few megabytes, not the sheet. False when the part is not of
         the shape this handles (the caller then reads it whole)."""
+        point = self.pkg.resume_point(self.part) if resume else None
         with self.pkg.open_part(self.part) as fh:
             buf = b""
             m = None
@@ -274,6 +275,8 @@ class SheetEditor:
                 return False  # <sheetData/>: no rows, a small part after all
             self.pfx, self.head = m.group(1), buf[: m.end()]
             prefix = bytearray(buf[m.end() :])
+            if point is not None and point - len(self.head) >= max(_PREFIX, len(prefix)):
+                return self._scan_from(point, fh, prefix) or self._scan(resume=False)
             last = deque([bytes(prefix)])  # chunks holding at least the last 2 * _WINDOW bytes
             kept = total = len(prefix)
             while chunk := fh.read(_CHUNK):
@@ -284,15 +287,45 @@ class SheetEditor:
                 kept += len(chunk)
                 while kept - len(last[0]) >= 2 * _WINDOW:
                     kept -= len(last.popleft())
+        if not self._end_of(last, total, whole=True):
+            return False
+        self._prefix = bytes(prefix[: self._body_len])
+        return True
+
+    def _scan_from(self, point: int, fh: Any, prefix: bytearray) -> bool:
+        """``_scan`` of a part this process wrote, with a point from which its last rows can be
+        unpacked: the rows before it are not unpacked to find the end."""
+        while len(prefix) < _PREFIX and (chunk := fh.read(_CHUNK)):
+            prefix += chunk[: _PREFIX - len(prefix)]
+        if not self._scan_end(point - len(self.head), self.pkg.read_from(self.part)):
+            return False
+        self._prefix = bytes(prefix)
+        return True
+
+    def _scan_end(self, start: int, chunks: Iterable[bytes]) -> bool:
+        """The window and the tail from the body's bytes from offset ``start`` (> 0) to the
+        part's end; False when they do not hold a whole window (or the rows' end)."""
+        last: deque[bytes] = deque()
+        kept, total = 0, start
+        for chunk in chunks:
+            if not chunk:
+                continue
+            total += len(chunk)
+            last.append(chunk)
+            kept += len(chunk)
+            while kept - len(last[0]) >= 2 * _WINDOW:
+                kept -= len(last.popleft())
+        return self._end_of(last, total, whole=False)
+
+    def _end_of(self, last: deque[bytes], total: int, whole: bool) -> bool:
         end = b"".join(last)
         close = end.rfind(b"</%ssheetData>" % self.pfx)
-        if close < 0:
+        if close < 0 or (not whole and close < _WINDOW):
             return False  # what follows the rows is larger than the window
         self.tail = end[close:]
         self._body_len = total - len(self.tail)
         self._window = end[max(0, close - _WINDOW) : close]
         self._window_start = self._body_len - len(self._window)
-        self._prefix = bytes(prefix[: self._body_len])
         return True
 
     @property
