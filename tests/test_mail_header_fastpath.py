@@ -33,6 +33,7 @@ def slow(monkeypatch):
         monkeypatch.setattr(M, "_simple_date", lambda raw: None)
         monkeypatch.setattr(M, "_cached_header_text", M._read_header_text)
         monkeypatch.setattr(M, "_cached_from", M._read_from)
+        monkeypatch.setattr(M, "_quick_content_type", lambda policy, name, value: None)
 
     return use
 
@@ -189,3 +190,65 @@ def test_boundary_matcher_matches_the_lines_the_pattern_matches():
                 checked += 1
     assert checked > 1000
     assert feed._Re.compile(r"(\r\n|\r|\n)\Z").pattern == r"(\r\n|\r|\n)\Z"  # others: real re
+
+
+def _content_types(rng: random.Random, n: int) -> list[str]:
+    """Content-Type values around the quick shape: token and quoted values, case, spacing,
+    repeated and RFC 2231 parameters, encoded words, quotes, comments, folding."""
+    chars = "abcXYZ019'()+_,./:=? -\"*!#$%&;<>@[]~=?"
+    out = [
+        'multipart/mixed; boundary="===============3719497797352744995=="',
+        "multipart/alternative; boundary=000000000000b2c9a005d8e5e0f1",
+        'multipart/related;boundary="----=_NextPart_000_0001_01D9";type="text/html"',
+        'multipart/mixed; boundary=""',
+        "multipart/mixed; boundary=a'b",
+        'multipart/mixed; boundary="a"; boundary="b"',
+        'multipart/mixed; boundary="=?utf-8?q?x?="',
+        "multipart/mixed; boundary*=utf-8''abc",
+        'multipart/mixed; boundary="a b" (comment)',
+        'multipart/mixed;\r\n boundary="folded"',
+        'multipart/mixed;  boundary="two spaces"',
+        'multipart/mixed; boundary="x";',
+        "MULTIPART/Mixed; BOUNDARY=abc",
+        "multipart/; boundary=x",
+        "text/plain",
+    ]
+    for _ in range(n):
+        params = []
+        for _ in range(rng.randrange(0, 4)):
+            name = rng.choice(["boundary", "Boundary", "charset", "type", "name", "b-1", "x*"])
+            value = "".join(rng.choice(chars) for _ in range(rng.randrange(0, 12)))
+            quoted = rng.random() < 0.6
+            sep = rng.choice([";", "; ", "; ", " ;", ";  ", ";\t"])
+            params.append(f"{sep}{name}={chr(34) + value + chr(34) if quoted else value}")
+        main = rng.choice(["multipart", "Multipart", "text", "application", "multi part", "x-a.b"])
+        sub = rng.choice(["mixed", "alternative", "Related", "plain", "vnd.ms-excel", "a+b", ""])
+        out.append(f"{main}/{sub}{''.join(params)}")
+    return out
+
+
+def test_quick_content_types_are_what_the_policy_reads():
+    """A multipart's Content-Type read the quick way is the header the policy makes: its text,
+    parameters, types, defects and how it is written out."""
+    from email.headerregistry import ContentTypeHeader
+    from email.policy import default
+
+    quick = 0
+    for value in _content_types(random.Random(2031), 3000):
+        got = M._quick_content_type(M.POLICY, "Content-Type", value)
+        if got is None:
+            continue
+        quick += 1
+        want = default.header_fetch_parse("Content-Type", value)
+        assert isinstance(got, ContentTypeHeader), value
+        assert str(got) == str(want), value
+        assert dict(got.params) == dict(want.params), value
+        assert (got.maintype, got.subtype, got.content_type) == (
+            want.maintype,
+            want.subtype,
+            want.content_type,
+        ), value
+        assert got.defects == want.defects == (), value
+        assert got.name == want.name
+        assert got.fold(policy=default) == want.fold(policy=default), value
+    assert quick >= 300  # the generator reaches the quick shape often enough to test it

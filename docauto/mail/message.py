@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.headerregistry import HeaderRegistry
 from email.message import Message
 from email.policy import EmailPolicy
 from functools import lru_cache
@@ -97,6 +98,22 @@ class ParsedMail:
 # --- headers ---------------------------------------------------------------------------------
 
 
+class _HeaderRegistry(HeaderRegistry):
+    """The standard registry, but a header name's class is made once: the standard one makes
+    a new class (``type(...)``) for every header it parses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        found = self._classes.get(key)
+        if found is None:
+            found = self._classes[key] = super().__getitem__(name)
+        return found
+
+
 class _CachingPolicy(EmailPolicy):
     """policy.default, but the parsed form of a part's MIME headers is kept: the walker asks
     for a part's Content-Type and Content-Disposition many times, the modern policy parses the
@@ -108,6 +125,12 @@ class _CachingPolicy(EmailPolicy):
     def header_fetch_parse(self, name, value):
         if type(value) is not str or len(value) > 2000 or name.lower() not in _CACHED_HEADERS:
             return super().header_fetch_parse(name, value)
+        if name.lower() == "content-type" and "boundary" in value:
+            # A multipart's boundary is new in every mail: kept, it would only push out
+            # the headers that repeat.
+            quick = _quick_content_type(self, name, value)
+            if quick is not None:
+                return quick
         return _parsed_header(self, name, value)
 
 
@@ -119,7 +142,57 @@ def _parsed_header(policy_: EmailPolicy, name: str, value: str):
     return EmailPolicy.header_fetch_parse(policy_, name, value)
 
 
-POLICY = _CachingPolicy()
+# A Content-Type of the plain shape mail programs write for a multipart, e.g.
+# 'multipart/mixed; boundary="----=_Part_1"', is read without the modern policy's parser (a
+# tree of some hundred objects). Anything else (comments, folding, RFC 2231 or encoded words,
+# a parameter twice) goes through the parser. tests/test_mail_header_fastpath.py compares both.
+_CT_TOKEN = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
+_CT_PARAM = re.compile(
+    r';[ ]?([A-Za-z][A-Za-z0-9-]*)=(?:"([A-Za-z0-9\'()+_,./:= -]+)"|([A-Za-z0-9+_.-]+))'
+)
+_CT_SIMPLE = re.compile(rf"({_CT_TOKEN})/({_CT_TOKEN})((?:{_CT_PARAM.pattern})*)")
+
+
+def _quick_content_type(policy_: EmailPolicy, name: str, value: str) -> Any:
+    m = _CT_SIMPLE.fullmatch(value)
+    if m is None:
+        return None
+    params: dict[str, str] = {}
+    decoded = [m.group(1), "/", m.group(2)]  # as the parser gives it: "; ", values quoted
+    for p in _CT_PARAM.finditer(m.group(3)):
+        key = p.group(1).lower()
+        if key in params:
+            return None
+        params[key] = p.group(2) if p.group(2) is not None else p.group(3)
+        decoded += ["; ", p.group(1), '="', params[key], '"']
+    cls = policy_.header_factory[name]
+    header = _QUICK_CLASSES.get(cls)
+    if header is None:
+        header = _QUICK_CLASSES[cls] = type("_Quick" + cls.__name__, (_QuickParseTree, cls), {})
+    made = str.__new__(header, "".join(decoded))
+    made._name = name
+    made._defects = ()
+    made._params = params
+    made._maintype = m.group(1).lower()
+    made._subtype = m.group(2).lower()
+    return made
+
+
+class _QuickParseTree:
+    """The parse tree of a quickly read header, made only if something asks for it (folding
+    the header to write it out)."""
+
+    @property
+    def _parse_tree(self) -> Any:
+        from email._header_value_parser import parse_content_type_header
+
+        return parse_content_type_header(str(self))
+
+
+_QUICK_CLASSES: dict[type, type] = {}
+
+
+POLICY = _CachingPolicy(header_factory=_HeaderRegistry())
 
 
 def _clean(text: str) -> str:
