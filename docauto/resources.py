@@ -45,4 +45,11 @@ def template_path(name: str | os.PathLike[str]) -> Path:
 
 
 def mapping_path(name: str) -> Path:
-    return mappings_dir() / name
+    return _mapping_path(os.environ.get("DOCAUTO_MAPPINGS") or "", name)
+
+
+@cache
+def _mapping_path(override: str, name: str) -> Path:
+    # Asked for every mail an ingest run reads (patterns, column names): made once per
+    # folder and name; the file itself is still looked at each time.
+    return (Path(override) if override else _bundled("mappings")) / name

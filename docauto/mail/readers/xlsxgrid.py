@@ -116,26 +116,27 @@ def read_grids(data: bytes | _Parts, max_row: int, max_col: int) -> list[SheetGr
 
 
 def _read(zf: _Parts, max_row: int, max_col: int) -> list[SheetGrid]:
-    workbook = _xml(zf, "xl/workbook.xml")
+    workbook = _part(zf, "xl/workbook.xml")
     rels = _part(zf, "xl/_rels/workbook.xml.rels")
     if workbook is None or rels is None:
         raise _Unsupported("not the usual package layout")
+    sheets, epoch = _workbook(workbook)
     targets = _sheet_targets(rels)
     strings_xml = _xml(zf, "xl/sharedStrings.xml")
     strings = (
         [_text_of(si) for si in strings_xml.iterfind(f"{NS}si")] if strings_xml is not None else []
     )
     styles = _part(zf, "xl/styles.xml")
-    cells = _CellReader(strings, _epoch(workbook), *_date_styles(styles))
+    cells = _CellReader(strings, epoch, *_date_styles(styles))
     grids = []
-    for sheet in workbook.iterfind(f"{NS}sheets/{NS}sheet"):
-        path = targets.get(sheet.get(f"{REL_NS}id") or "")
+    for rid, title, state in sheets:
+        path = targets.get(rid)
         if path is None:
             continue  # a chart sheet or a dialog sheet: no cells
         root = _xml(zf, path)
         if root is None:
             raise _Unsupported(f"missing part {path}")
-        grid = SheetGrid(sheet.get("name", ""), sheet.get("state", "visible"))
+        grid = SheetGrid(title, state)
         for c in root.iterfind(f"{NS}sheetData/{NS}row/{NS}c"):
             ref = c.get("r")
             if not ref:
@@ -169,6 +170,17 @@ def _epoch(workbook: etree._Element) -> Any:
 
 
 # Forms made from one template share these parts byte for byte: each is understood once.
+@lru_cache(maxsize=64)
+def _workbook(data: bytes) -> tuple[tuple[tuple[str, str, str], ...], Any]:
+    """((relationship id, name, state) of each sheet, in order; the date epoch)."""
+    workbook = etree.fromstring(data, _PARSER)
+    sheets = tuple(
+        (sheet.get(f"{REL_NS}id") or "", sheet.get("name", ""), sheet.get("state", "visible"))
+        for sheet in workbook.iterfind(f"{NS}sheets/{NS}sheet")
+    )
+    return sheets, _epoch(workbook)
+
+
 @lru_cache(maxsize=64)
 def _sheet_targets(rels: bytes) -> dict[str, str]:
     targets = {}
