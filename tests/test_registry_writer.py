@@ -393,3 +393,37 @@ def test_a_damaged_sheet_is_a_danish_registry_error(
     with pytest.raises(RegistryError) as err:
         RegistryWriter.open(damaged)
     assert "kan ikke" in err.value.message and info.filename in err.value.message
+
+
+def test_text_cells_read_the_same_whichever_way_they_are_written(hr_registry: Path) -> None:
+    """Plain text takes a short way into a cell; every text, odd or plain, must come out as
+    the careful way (control characters and surrogates removed, &<> escaped) writes it."""
+    import random
+
+    from docauto.registry import sheetedit
+    from docauto.registry.ooxml import MAX_CELL_TEXT, clean_text, text_xml
+
+    rng = random.Random(7)
+    alphabet = (
+        "abcæøåÆØÅ &<>\"'=+-@\t\r\n\x00\x01\x0b\x1f\x7f\u00a0\u2028\ufffe\uffff\ud800\udcc3é€"
+    )
+    texts = ["", "Ansøger", "a & b", "=SUM(A1)", "x" * (MAX_CELL_TEXT + 5), "\udcc3\udcb8"]
+    for letters in (alphabet, "abcæøå &<>=+-@é€'\""):
+        texts += [
+            "".join(rng.choice(letters) for _ in range(rng.randrange(1, 30))) for _ in range(1500)
+        ]
+    w = RegistryWriter.open(hr_registry)
+    ws = w.sheet(schema.INBOX)
+    writer = sheetedit._CellWriter(ws, w.styles, False, {})
+    fast = 0
+    for text in texts:
+        got = writer.cell(7, 2, text, None)
+        cleaned = clean_text(text)
+        style = writer.column_styles.get(2, 0)
+        if cleaned.startswith(sheetedit._RISKY_START):
+            style = w.styles.derive(style, None, True)
+        want = writer._template(2, style, "s") % (7, text_xml(cleaned)) if text else None
+        if want is not None:
+            assert got == want, repr(text)
+            fast += text.isprintable()
+    assert fast > 1000

@@ -18,6 +18,7 @@ from itertools import islice
 from typing import Any
 
 from docauto.registry.ooxml import (
+    MAX_CELL_TEXT,
     Package,
     PackageError,
     StreamLayout,
@@ -36,6 +37,7 @@ from docauto.registry.ooxml import (
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 DATE_FORMAT = "dd-mm-yyyy"
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = re.compile("[&<>]")
 _CELL_REF = re.compile(rb"""\sr\s*=\s*["']\$?([A-Z]{1,3})\$?(\d+)["']""")
 _ROW_NUM = re.compile(rb"""\sr\s*=\s*["'](\d+)["']""")
 _STYLE = re.compile(rb"""\ss\s*=\s*["'](\d+)["']""")
@@ -810,12 +812,19 @@ class _CellWriter:
             return self._template(col, style, "n") % (row, serial.encode())
         if isinstance(value, int | float):
             return self._template(col, base, "n") % (row, _number_text(value).encode())
-        text = clean_text(str(value))
+        if type(value) is str and value.isprintable() and not _ESCAPED.search(value):
+            # Most text: nothing clean_text removes (no control character, surrogate or
+            # non-character is printable) and nothing to escape.
+            text = value[:MAX_CELL_TEXT]
+            xml = text.encode("utf-8")
+        else:
+            text = clean_text(str(value))
+            xml = text_xml(text)
         style = base
         if text.startswith(_RISKY_START):
             # Excel keeps it text even when someone edits the cell later.
             style = self.styles.derive(base, None, True)
-        return self._template(col, style, "s") % (row, text_xml(text))
+        return self._template(col, style, "s") % (row, xml)
 
     def _template(self, col: int, style: int, kind: str) -> bytes:
         """The XML of a cell of this column, style and kind with the row number and the value

@@ -76,6 +76,7 @@ def _text_of(si: etree._Element) -> str:
 _REF = re.compile(r"([A-Za-z]{1,3})(\d+)")
 
 
+@lru_cache(maxsize=4096)  # the same cells (A1...J40) in every form
 def _split_ref(ref: str) -> tuple[int, int]:
     """'B12' -> (12, 2), as openpyxl's coordinate_to_tuple; ValueError when it is no cell."""
     m = _REF.fullmatch(ref.replace("$", ""))
