@@ -15,6 +15,16 @@ move down to stay below the new rows, their ranges grown to cover them.
 
 The grammar handled is the one Excel, LibreOffice, openpyxl and the OpenXML SDK write
 (optionally namespace-prefixed elements, rows and cells with or without ``r``).
+
+A big (streamed) sheet is deflated in runs that each end at a full flush, a point where
+inflating can start afresh: the text before the rows; the rows kept; the rows added; what
+follows the rows. The process remembers where those points are in each part it wrote, keyed
+by the part's name, CRC and sizes and checked against the CRC of its compressed bytes before
+use. The next save of the same registry then copies the rows' run as compressed bytes (its
+CRC joined to the others' with ``crc32_combine``), and the next open unpacks the sheet from
+where the rows added last begin, not from its top. A file another program saved, or any
+doubt, means the part is unpacked and packed whole, as before: the bytes it gives are the
+same (tests/test_registry_splice.py).
 """
 
 from __future__ import annotations
