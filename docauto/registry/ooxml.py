@@ -267,11 +267,12 @@ class Package:
         out.writestr(info, self._changed[name], compresslevel=COMPRESS_LEVEL)
 
     def _write_streamed(self, out: zipfile.ZipFile, old: zipfile.ZipInfo, src: IO[bytes]) -> None:
-        """The part deflated as three runs, each ending at a full flush (where inflating can
-        start afresh): the text before the rows, the rows up to and with the new ones, and
-        what follows. When the old part was written so by this process (found by its CRC,
-        sizes and compressed bytes), its rows' run is copied compressed, not unpacked and
-        packed again: at 50,000 rows that is most of the cost of a save."""
+        """The part deflated in runs that each end at a full flush (where inflating can start
+        afresh): the text before the rows, the rows kept, the rows added, what follows. When
+        the old part was written so by this process (found by its CRC, sizes and compressed
+        bytes), the rows kept are its rows' run, copied compressed, not unpacked and packed
+        again: at 50,000 rows that was most of the cost of a save. The runs of the rows kept
+        and added are the next save's rows' run."""
         layout = self._streamed[old.filename]
         info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
         info.external_attr = old.external_attr
