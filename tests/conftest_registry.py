@@ -356,3 +356,22 @@ def stream_sheets(monkeypatch: Any, window: int) -> None:
     monkeypatch.setattr(sheetedit, "_CHUNK", 97)
     monkeypatch.setattr(sheetedit, "_PREFIX", 600)
     monkeypatch.setattr(sheetedit, "_WINDOW", window)
+
+
+def big_inbox(path: Path, rows: int, *, totals: bool) -> None:
+    """A registry whose Indbakke has ``rows`` rows HR typed, and maybe a SUM row under them."""
+    import openpyxl
+
+    from docauto.registry import schema
+    from docauto.registry.writer import RegistryWriter
+
+    w = RegistryWriter.open(path)
+    for i in range(rows):
+        w.append(schema.INBOX, {"Message-ID": f"<old-{i}@x>", "Emne": f"emne {i}", "Rækker": i})
+    w.save()
+    if totals:
+        wb = openpyxl.load_workbook(path)
+        ws = wb[schema.INBOX]
+        ws.cell(rows + 2, 1, "I alt")
+        ws.cell(rows + 2, 8, f"=SUM(H2:H{rows + 1})")
+        wb.save(path)

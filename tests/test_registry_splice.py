@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest_registry import sheet, stream_sheets
+from conftest_registry import big_inbox, sheet, stream_sheets
 from test_registry_fidelity import SOFFICE, csv_sheets
 
 from docauto.registry import ooxml, schema
@@ -36,19 +36,6 @@ def _unpacked(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None  # every part's CRC and size as its header says
         return {n: zf.read(n) for n in zf.namelist()}
-
-
-def _start(path: Path, rows: int, totals: bool) -> None:
-    w = RegistryWriter.open(path)
-    for i in range(rows):
-        w.append(schema.INBOX, {"Message-ID": f"<old-{i}@x>", "Emne": f"emne {i}", "Rækker": i})
-    w.save()
-    if totals:
-        wb = openpyxl.load_workbook(path)
-        ws = wb[schema.INBOX]
-        ws.cell(rows + 2, 1, "I alt")
-        ws.cell(rows + 2, 8, f"=SUM(H2:H{rows + 1})")
-        wb.save(path)
 
 
 def _round(path: Path, r: int, n: int = 30) -> dict[str, bytes]:
@@ -77,7 +64,7 @@ class _Copies:
 def test_copied_rows_give_the_part_written_whole(
     hr_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, totals: bool
 ) -> None:
-    _start(hr_registry, 300, totals)
+    big_inbox(hr_registry, 300, totals=totals)
     stream_sheets(monkeypatch, 4000)
     whole = tmp_path / "whole.xlsx"
     whole.write_bytes(hr_registry.read_bytes())
@@ -107,7 +94,7 @@ def test_a_registry_another_program_saved_is_written_whole(
 ) -> None:
     """HR saves the registry in Excel (here openpyxl) between two runs: the next save finds
     no part of its own and deflates the rows; the one after copies them again."""
-    _start(hr_registry, 200, False)
+    big_inbox(hr_registry, 200, totals=False)
     stream_sheets(monkeypatch, 4000)
     copies = _Copies(monkeypatch)
     _round(hr_registry, 0)
@@ -136,7 +123,7 @@ def test_compressed_bytes_that_are_not_the_ones_written_are_never_copied(
     compressed bytes first: a memory that does not match them is not used."""
     whole = tmp_path / "whole.xlsx"
     whole.write_bytes(hr_registry.read_bytes())
-    _start(hr_registry, 200, False)
+    big_inbox(hr_registry, 200, totals=False)
     stream_sheets(monkeypatch, 4000)
     _round(hr_registry, 0)
     for key, known in list(ooxml._SPLICES.items()):
@@ -147,7 +134,7 @@ def test_compressed_bytes_that_are_not_the_ones_written_are_never_copied(
     monkeypatch.setattr(ooxml, "_splice_of", lambda src, info: None)
     ooxml._SPLICES.clear()
     # The same two saves, never copying: the same part.
-    _start(whole, 200, False)
+    big_inbox(whole, 200, totals=False)
     _round(whole, 0)
     assert _round(whole, 1)[_inbox_part(whole)] == got[_inbox_part(hr_registry)]
 
@@ -166,7 +153,7 @@ def _inbox_part(path: Path) -> str:
 def test_libreoffice_reads_a_registry_whose_rows_were_copied(
     hr_registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _start(hr_registry, 150, False)
+    big_inbox(hr_registry, 150, totals=False)
     stream_sheets(monkeypatch, 4000)
     copies = _Copies(monkeypatch)
     for r in range(3):
@@ -185,7 +172,7 @@ def test_a_sheet_this_process_wrote_is_opened_from_its_last_rows(
 ) -> None:
     """Opening the registry after a save unpacks the Indbakke sheet from where its new rows
     begin, not from its top; what the writer learns of the sheet is the same either way."""
-    _start(hr_registry, 300, totals)
+    big_inbox(hr_registry, 300, totals=totals)
     stream_sheets(monkeypatch, 400)
     for r in range(3):
         _round(hr_registry, r, n=20)

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest_registry import NORD, XLSX, mail, sheet, stream_sheets, xlsx_form
+from conftest_registry import NORD, XLSX, big_inbox, mail, sheet, stream_sheets, xlsx_form
 
 from docauto.cli import cli
 from docauto.errors import RegistryError
@@ -273,20 +273,6 @@ def test_a_big_run_is_saved_in_batches(
 # -- big sheets are streamed ------------------------------------------------------------------
 
 
-def _big_inbox(path: Path, rows: int, *, totals: bool) -> None:
-    """A registry whose Indbakke has ``rows`` rows HR typed, and maybe a SUM row under them."""
-    w = RegistryWriter.open(path)
-    for i in range(rows):
-        w.append(schema.INBOX, {"Message-ID": f"<old-{i}@x>", "Emne": f"emne {i}", "Rækker": i})
-    w.save()
-    if totals:
-        wb = openpyxl.load_workbook(path)
-        ws = wb[schema.INBOX]
-        ws.cell(rows + 2, 1, "I alt")
-        ws.cell(rows + 2, 8, f"=SUM(H2:H{rows + 1})")
-        wb.save(path)
-
-
 def _append_and_save(path: Path, n: int) -> dict[str, bytes]:
     w = RegistryWriter.open(path)
     for i in range(n):
@@ -309,7 +295,7 @@ def test_a_streamed_sheet_is_written_exactly_as_a_held_one(
     """Streaming (the sheet copied from the old file while the new one is written) and
     holding the sheet whole give the same bytes; with a tiny window the last rows reach back
     past it and the sheet is read whole after all, still giving the same bytes."""
-    _big_inbox(hr_registry, 300, totals=totals)
+    big_inbox(hr_registry, 300, totals=totals)
     held = tmp_path / "held.xlsx"
     held.write_bytes(hr_registry.read_bytes())
     expected = _append_and_save(held, 25)
@@ -332,7 +318,7 @@ def test_appending_to_a_streamed_sheet_never_holds_it(
 ) -> None:
     """Only the first and last rows of a big sheet are kept while rows are appended and the
     registry saved: memory that does not grow with the sheet."""
-    _big_inbox(hr_registry, 400, totals=False)
+    big_inbox(hr_registry, 400, totals=False)
     stream_sheets(monkeypatch, 2000)
     w = RegistryWriter.open(hr_registry)
     ws = w.sheet(schema.INBOX)
@@ -376,7 +362,7 @@ def test_a_damaged_sheet_is_a_danish_registry_error(
     run with the Danish message naming the part, whether the sheet is held or streamed."""
     import shutil
 
-    _big_inbox(hr_registry, 300, totals=False)
+    big_inbox(hr_registry, 300, totals=False)
     if streamed:
         stream_sheets(monkeypatch, 2000)
     with zipfile.ZipFile(hr_registry) as zf:
