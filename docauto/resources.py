@@ -21,14 +21,17 @@ def _bundled(name: str) -> Path:
 
 def templates_dir() -> Path:
     """The templates folder: $DOCAUTO_TEMPLATES if set (HR's own edited copies), else the bundled."""
-    override = os.environ.get("DOCAUTO_TEMPLATES")
-    return Path(override) if override else _bundled("templates")
+    return _folder(os.environ.get("DOCAUTO_TEMPLATES") or "", "templates")
 
 
 def mappings_dir() -> Path:
     """The mappings folder: $DOCAUTO_MAPPINGS if set, else the bundled one."""
-    override = os.environ.get("DOCAUTO_MAPPINGS")
-    return Path(override) if override else _bundled("mappings")
+    return _folder(os.environ.get("DOCAUTO_MAPPINGS") or "", "mappings")
+
+
+@cache
+def _folder(override: str, bundled: str) -> Path:
+    return Path(override) if override else _bundled(bundled)
 
 
 def data_dir() -> Path:
@@ -45,11 +48,11 @@ def template_path(name: str | os.PathLike[str]) -> Path:
 
 
 def mapping_path(name: str) -> Path:
-    return _mapping_path(os.environ.get("DOCAUTO_MAPPINGS") or "", name)
+    return _joined(mappings_dir(), name)
 
 
 @cache
-def _mapping_path(override: str, name: str) -> Path:
+def _joined(folder: Path, name: str) -> Path:
     # Asked for every mail an ingest run reads (patterns, column names): made once per
     # folder and name; the file itself is still looked at each time.
-    return (Path(override) if override else _bundled("mappings")) / name
+    return folder / name

@@ -276,7 +276,10 @@ class Package:
         layout = self._streamed[old.filename]
         info = zipfile.ZipInfo(old.filename, date_time=old.date_time)
         info.external_attr = old.external_attr
-        known = _splice_of(src, old) if layout.kept is not None else None
+        known = None
+        if layout.kept is not None:
+            # Checked when the sheet was opened from its end, else checked now.
+            known = self._resume.get(old.filename) or _splice_of(src, old)
         if known is not None and layout.kept != (known.start, known.stop):
             known = None
         entry = _RawEntry(out, info)
@@ -306,15 +309,15 @@ class Package:
         _remember(
             info,
             _Splice(
-                start,
-                start + run_size,
-                run_crc,
-                c_start,
-                c_stop,
-                compressed_crc,
-                resume,
-                c_resume,
-                entry.all_crc,
+                start=start,
+                stop=start + run_size,
+                crc=run_crc,
+                c_start=c_start,
+                c_stop=c_stop,
+                compressed_crc=compressed_crc,
+                resume=resume,
+                c_resume=c_resume,
+                entry_crc=entry.all_crc,
             ),
         )
 
@@ -343,15 +346,7 @@ class Package:
         total = 0
         try:
             with open(self.path, "rb") as src:
-                pos = _data_offset(src, info) + known.c_resume
-                left = info.compress_size - known.c_resume
-                while left > 0:
-                    src.seek(pos)
-                    block = src.read(min(left, 1 << 16))
-                    if not block:
-                        break
-                    pos += len(block)
-                    left -= len(block)
+                for block in _compressed(src, info, known.c_resume, info.compress_size):
                     data = inflate.decompress(block, 1 << 16)
                     while True:
                         total += len(data)
@@ -517,10 +512,15 @@ class _RawEntry:
         self.fp.seek(info.header_offset)
         self.fp.write(info.FileHeader(False))
         self.fp.seek(end)
-        self.out.filelist.append(info)
-        self.out.NameToInfo[info.filename] = info
-        self.out.start_dir = end  # type: ignore[attr-defined]
-        self.out._didModify = True  # type: ignore[attr-defined]
+        _added(self.out, info)
+
+
+def _added(out: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Enter a part written straight to the zip's file into its directory."""
+    out.filelist.append(info)
+    out.NameToInfo[info.filename] = info
+    out.start_dir = out.fp.tell()  # type: ignore[union-attr, attr-defined]
+    out._didModify = True  # type: ignore[attr-defined]
 
 
 # The CRC of two pieces joined from the CRC of each (zlib's crc32_combine, which Python's
@@ -593,10 +593,7 @@ def _copy_raw(src: Any, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
     new.header_offset = out.fp.tell()  # type: ignore[union-attr]
     out.fp.write(new.FileHeader(None))  # type: ignore[union-attr]
     out.fp.write(data)  # type: ignore[union-attr]
-    out.filelist.append(new)
-    out.NameToInfo[new.filename] = new
-    out.start_dir = out.fp.tell()  # type: ignore[union-attr, attr-defined]
-    out._didModify = True  # type: ignore[attr-defined]
+    _added(out, new)
 
 
 def _resolve(base_part: str, target: str) -> str:

@@ -279,18 +279,16 @@ class SheetEditor:
             prefix = bytearray(buf[m.end() :])
             if point is not None and point - len(self.head) >= max(_PREFIX, len(prefix)):
                 return self._scan_from(point, fh, prefix) or self._scan(resume=False)
-            last = deque([bytes(prefix)])  # chunks holding at least the last 2 * _WINDOW bytes
-            kept = total = len(prefix)
-            while chunk := fh.read(_CHUNK):
-                total += len(chunk)
-                if len(prefix) < _PREFIX:
-                    prefix += chunk[: _PREFIX - len(prefix)]
-                last.append(chunk)
-                kept += len(chunk)
-                while kept - len(last[0]) >= 2 * _WINDOW:
-                    kept -= len(last.popleft())
-        if not self._end_of(last, total, whole=True):
-            return False
+
+            def body() -> Iterator[bytes]:
+                yield bytes(prefix)
+                while chunk := fh.read(_CHUNK):
+                    if len(prefix) < _PREFIX:
+                        prefix.extend(chunk[: _PREFIX - len(prefix)])
+                    yield chunk
+
+            if not self._scan_end(0, body()):
+                return False
         self._prefix = bytes(prefix[: self._body_len])
         return True
 
@@ -305,9 +303,10 @@ class SheetEditor:
         return True
 
     def _scan_end(self, start: int, chunks: Iterable[bytes]) -> bool:
-        """The window and the tail from the body's bytes from offset ``start`` (> 0) to the
-        part's end; False when they do not hold a whole window (or the rows' end)."""
-        last: deque[bytes] = deque()
+        """The window and the tail from the body's bytes from offset ``start`` to the part's
+        end, keeping only the last of them; False when they do not hold the rows' end (or,
+        read from a point past the top, a whole window)."""
+        last: deque[bytes] = deque()  # chunks holding at least the last 2 * _WINDOW bytes
         kept, total = 0, start
         for chunk in chunks:
             if not chunk:
@@ -317,12 +316,9 @@ class SheetEditor:
             kept += len(chunk)
             while kept - len(last[0]) >= 2 * _WINDOW:
                 kept -= len(last.popleft())
-        return self._end_of(last, total, whole=False)
-
-    def _end_of(self, last: deque[bytes], total: int, whole: bool) -> bool:
         end = b"".join(last)
         close = end.rfind(b"</%ssheetData>" % self.pfx)
-        if close < 0 or (not whole and close < _WINDOW):
+        if close < 0 or (start and close < _WINDOW):
             return False  # what follows the rows is larger than the window
         self.tail = end[close:]
         self._body_len = total - len(self.tail)
@@ -841,13 +837,7 @@ class _CellWriter:
             made = (
                 start
                 + b' t="inlineStr"><%sis><%st xml:space="preserve">%%s</%st></%sis></%sc>'
-                % (
-                    p,
-                    p,
-                    p,
-                    p,
-                    p,
-                )
+                % ((p,) * 5)
             )
         else:
             made = (
